@@ -1,0 +1,64 @@
+/*
+ * api.c - the route table and what every resource shares: the pre-handler hook, JSON
+ * responses, and the mapping from store errors to HTTP statuses.
+ */
+#include "api/api.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "core/util.h"
+
+const struct http_route api_routes[] = {
+	{ HTTP_GET, "/healthz", api_healthz, API_PUBLIC },
+	{ HTTP_GET, "/api/v1/version", api_version, API_PUBLIC },
+};
+const size_t api_nroutes = ARRAY_SIZE(api_routes);
+
+int api_hook(struct http_request *req, struct http_response *res)
+{
+	if (req->route->flags & API_PUBLIC)
+		http_header_add(res, "Access-Control-Allow-Origin", "*");
+	return 0;
+}
+
+int api_store_error(struct http_response *res, struct store *s, int rc)
+{
+	switch (rc) {
+	case -ECONNREFUSED:
+		http_header_add(res, "Retry-After", "5");
+		return http_problem(res, 503, NULL,
+		                    "The database is unavailable; try again in a few seconds.");
+	case -EEXIST:
+		return http_problem(res, 409, store_error_constraint(s),
+		                    "This conflicts with an existing record.");
+	case -EINVAL:
+		return http_problem(res, 422, store_error_constraint(s), "%s",
+		                    store_error_message(s));
+	case -EAGAIN:
+		http_header_add(res, "Retry-After", "1");
+		return http_problem(res, 503, NULL, "The database was busy; try again.");
+	default: return http_problem(res, 500, NULL, "The server could not complete the request.");
+	}
+}
+
+int api_json_error(struct http_response *res, const struct json_error *err)
+{
+	int status = streq(err->field, "body") ? 400 : 422;
+	return http_problem(res, status, err->field, "%s", err->detail);
+}
+
+int api_json(struct http_response *res, int status, const json_t *v)
+{
+	struct buf b = BUF_INIT;
+	size_t len;
+	char *s = json_dump_compact(v, &len);
+	buf_add(&b, s, len);
+	free(s);
+	return http_respond_buf(res, status, "application/json", &b);
+}
+
+int api_json_text(struct http_response *res, int status, const char *json)
+{
+	return http_respond(res, status, "application/json", json, strlen(json));
+}

@@ -1,0 +1,19 @@
+/*
+ * cli.h - the placard command's subcommands. Each takes the arguments after its name and
+ * returns the process exit status. These are the edges: they read the environment, print
+ * and log; everything below them returns errors.
+ */
+#ifndef PLACARD_CLI_CLI_H
+#define PLACARD_CLI_CLI_H
+
+#include <stdbool.h>
+
+#include "core/config.h"
+
+int cli_serve(const struct config *cfg, int argc, char **argv);
+int cli_migrate(const struct config *cfg, int argc, char **argv);
+
+/* True when argv has -h or --help; prints @usage then. */
+bool cli_wants_help(int argc, char **argv, const char *usage);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * main.c - the placard command: placard COMMAND [ARGS]. Reads the configuration from the
+ * environment and hands over to the subcommand.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/util.h"
+#include "core/version.h"
+
+static const char usage[] =
+        "usage: placard COMMAND [ARGS]\n"
+        "\n"
+        "Food-safety inspection records: licences, inspections, published grades, appeals.\n"
+        "\n"
+        "commands:\n"
+        "  serve      run the HTTP server (PLACARD_LISTEN, default 127.0.0.1:8080)\n"
+        "  migrate    apply the pending migrations in sql/ to PLACARD_DATABASE_URL\n"
+        "  version    print the version\n"
+        "\n"
+        "Run 'placard COMMAND --help' for a command's options. Settings come from the\n"
+        "environment; see docs/operations.md.\n";
+
+bool cli_wants_help(int argc, char **argv, const char *text)
+{
+	for (int i = 1; i < argc; i++) {
+		if (streq(argv[i], "-h") || streq(argv[i], "--help")) {
+			fputs(text, stdout);
+			return true;
+		}
+	}
+	return false;
+}
+
+static int cli_version(const struct config *cfg, int argc, char **argv)
+{
+	(void)cfg;
+	if (cli_wants_help(argc, argv, "usage: placard version\n\nPrint the version.\n"))
+		return 0;
+	printf("placard %s\n", PLACARD_VERSION);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*run)(const struct config *cfg, int argc, char **argv);
+} commands[] = {
+	{ "serve", cli_serve },
+	{ "migrate", cli_migrate },
+	{ "version", cli_version },
+};
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || streq(argv[1], "-h") || streq(argv[1], "--help") ||
+	    streq(argv[1], "help")) {
+		fputs(usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (streq(argv[1], "--version"))
+		argv[1] = "version";
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+		if (!streq(argv[1], commands[i].name))
+			continue;
+		struct config cfg;
+		char err[256];
+		if (config_from_env(&cfg, err, sizeof(err)) < 0) {
+			fprintf(stderr, "placard: %s\n", err);
+			return 2;
+		}
+		return commands[i].run(&cfg, argc - 1, argv + 1);
+	}
+	fprintf(stderr, "placard: unknown command \"%s\"\n\n%s", argv[1], usage);
+	return 2;
+}

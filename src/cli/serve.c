@@ -1,0 +1,78 @@
+/*
+ * serve.c - placard serve: start the HTTP server and run until SIGINT or SIGTERM, then
+ * finish the requests in flight and stop.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <stdio.h>
+
+#include "api/api.h"
+#include "cli/cli.h"
+#include "core/log.h"
+#include "http/server.h"
+#include "json/json.h"
+#include "store/store.h"
+
+static const char serve_usage[] =
+        "usage: placard serve\n"
+        "\n"
+        "Serve the API and the pages in web/. Settings from the environment:\n"
+        "  PLACARD_LISTEN              host:port (default 127.0.0.1:8080; port 0 = any free)\n"
+        "  PLACARD_DATABASE_URL        PostgreSQL for writes (default: libpq's PG* variables)\n"
+        "  PLACARD_READ_DATABASE_URL   PostgreSQL for public reads (default: the same)\n"
+        "  PLACARD_THREADS             worker threads (default: one per core)\n"
+        "  PLACARD_WEB_DIR             static files (default: web/ of the source tree)\n"
+        "See docs/operations.md for the limits.\n";
+
+int cli_serve(const struct config *cfg, int argc, char **argv)
+{
+	if (cli_wants_help(argc, argv, serve_usage))
+		return 0;
+
+	/* Workers inherit this mask, so only the main thread below receives the signals. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	json_init();
+	store_configure(cfg->database_url, cfg->read_database_url);
+
+	struct http_server_options o = {
+		.host = cfg->listen_host,
+		.port = cfg->listen_port,
+		.threads = cfg->threads,
+		.max_body = cfg->max_body,
+		.max_header_memory = cfg->max_header_memory,
+		.connection_timeout = cfg->connection_timeout,
+		.request_timeout = cfg->request_timeout,
+		.max_connections = cfg->max_connections,
+		.per_ip_connections = cfg->per_ip_connections,
+		.tls = cfg->tls,
+		.static_dir = cfg->web_dir,
+		.routes = api_routes,
+		.nroutes = api_nroutes,
+		.hook = api_hook,
+		.quiet = getenv("PLACARD_QUIET_ACCESS_LOG") != NULL,
+	};
+	struct http_server *server;
+	char err[256];
+	if (http_server_start(&o, &server, err, sizeof(err)) < 0) {
+		fprintf(stderr, "placard: %s\n", err);
+		return 1;
+	}
+	printf("placard: listening on http://%s:%u\n", cfg->listen_host, http_server_port(server));
+	fflush(stdout);
+	log_info("serving on %s:%u with %u threads", cfg->listen_host, http_server_port(server),
+	         cfg->threads);
+
+	int sig = 0;
+	sigwait(&set, &sig);
+	log_info("received signal %d; finishing requests in flight", sig);
+	http_server_stop(server, cfg->shutdown_grace);
+	log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,108 @@
+/*
+ * config.c - settings from the environment. See config.h.
+ */
+#include "core/config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/util.h"
+
+#ifndef PLACARD_SOURCE_ROOT
+#define PLACARD_SOURCE_ROOT "."
+#endif
+
+int config_parse_listen(const char *s, char *host, size_t hostsize, unsigned *port)
+{
+	const char *colon = strrchr(s, ':');
+	if (!colon || colon == s)
+		return -EINVAL;
+	size_t hlen = (size_t)(colon - s);
+	if (hlen >= hostsize)
+		return -EINVAL;
+	long long p;
+	if (parse_int64(colon + 1, 0, 65535, &p) < 0)
+		return -EINVAL;
+	memcpy(host, s, hlen);
+	host[hlen] = '\0';
+	*port = (unsigned)p;
+	return 0;
+}
+
+static int env_uint(const char *name, long long min, long long max, long long def, long long *ret,
+                    char *err, size_t errsize)
+{
+	const char *v = getenv(name);
+	if (!v || !*v) {
+		*ret = def;
+		return 0;
+	}
+	if (parse_int64(v, min, max, ret) < 0) {
+		snprintf(err, errsize, "%s must be a whole number from %lld to %lld, not \"%s\"",
+		         name, min, max, v);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int config_from_env(struct config *ret, char *err, size_t errsize)
+{
+	struct config c = { 0 };
+	const char *listen = getenv("PLACARD_LISTEN");
+	if (!listen || !*listen)
+		listen = "127.0.0.1:8080";
+	if (config_parse_listen(listen, c.listen_host, sizeof(c.listen_host), &c.listen_port) < 0) {
+		snprintf(err, errsize, "PLACARD_LISTEN must be HOST:PORT, not \"%s\"", listen);
+		return -EINVAL;
+	}
+	c.database_url = getenv("PLACARD_DATABASE_URL");
+	if (!c.database_url)
+		c.database_url = "";
+	c.read_database_url = getenv("PLACARD_READ_DATABASE_URL");
+	if (c.read_database_url && !*c.read_database_url)
+		c.read_database_url = NULL;
+	c.web_dir = getenv("PLACARD_WEB_DIR");
+	if (!c.web_dir || !*c.web_dir)
+		c.web_dir = PLACARD_SOURCE_ROOT "/web";
+	c.sql_dir = getenv("PLACARD_SQL_DIR");
+	if (!c.sql_dir || !*c.sql_dir)
+		c.sql_dir = PLACARD_SOURCE_ROOT "/sql";
+
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	long long v;
+	struct {
+		const char *name;
+		long long min, max, def;
+	} const nums[] = {
+		{ "PLACARD_THREADS", 1, 256, ncpu > 0 ? ncpu : 2 },
+		{ "PLACARD_MAX_BODY", 1024, 64LL << 20, 1 << 20 },
+		{ "PLACARD_MAX_HEADER_BYTES", 4096, 1 << 20, 32 << 10 },
+		{ "PLACARD_CONNECTION_TIMEOUT", 1, 3600, 15 },
+		{ "PLACARD_REQUEST_TIMEOUT", 1, 3600, 30 },
+		{ "PLACARD_MAX_CONNECTIONS", 1, 100000, 1024 },
+		{ "PLACARD_PER_IP_CONNECTIONS", 1, 100000, 64 },
+		{ "PLACARD_SHUTDOWN_GRACE", 0, 600, 10 },
+		{ "PLACARD_TLS", 0, 1, 0 },
+	};
+	long long vals[ARRAY_SIZE(nums)];
+	for (size_t i = 0; i < ARRAY_SIZE(nums); i++) {
+		if (env_uint(nums[i].name, nums[i].min, nums[i].max, nums[i].def, &v, err,
+		             errsize) < 0)
+			return -EINVAL;
+		vals[i] = v;
+	}
+	c.threads = (unsigned)vals[0];
+	c.max_body = (size_t)vals[1];
+	c.max_header_memory = (size_t)vals[2];
+	c.connection_timeout = (unsigned)vals[3];
+	c.request_timeout = (unsigned)vals[4];
+	c.max_connections = (unsigned)vals[5];
+	c.per_ip_connections = (unsigned)vals[6];
+	c.shutdown_grace = (unsigned)vals[7];
+	c.tls = (int)vals[8];
+	*ret = c;
+	return 0;
+}

@@ -1,0 +1,41 @@
+/*
+ * config.h - Placard's settings, read once from the environment at start.
+ *
+ * Every setting has a default that works for a local run; docs/operations.md lists them.
+ * Every user-controlled size the server accepts has its limit here.
+ *
+ * Core layer: standard C only.
+ */
+#ifndef PLACARD_CORE_CONFIG_H
+#define PLACARD_CORE_CONFIG_H
+
+#include <stddef.h>
+
+struct config {
+	char listen_host[64];          /* PLACARD_LISTEN host part, default 127.0.0.1 */
+	unsigned listen_port;          /* PLACARD_LISTEN port part, default 8080 (0 = any free) */
+	const char *database_url;      /* PLACARD_DATABASE_URL (writes and staff reads) */
+	const char *read_database_url; /* PLACARD_READ_DATABASE_URL (public reads), may be NULL */
+	const char *web_dir;           /* PLACARD_WEB_DIR, default <source>/web */
+	const char *sql_dir;           /* PLACARD_SQL_DIR, default <source>/sql */
+	unsigned threads;              /* PLACARD_THREADS, default: number of cores */
+	size_t max_body;               /* PLACARD_MAX_BODY bytes, default 1 MiB */
+	size_t max_header_memory;      /* PLACARD_MAX_HEADER_BYTES per connection, default 32 KiB */
+	unsigned connection_timeout;   /* PLACARD_CONNECTION_TIMEOUT s of inactivity, default 15 */
+	unsigned request_timeout; /* PLACARD_REQUEST_TIMEOUT s for a whole request to arrive, 30 */
+	unsigned max_connections; /* PLACARD_MAX_CONNECTIONS total, default 1024 */
+	unsigned per_ip_connections; /* PLACARD_PER_IP_CONNECTIONS, default 64 */
+	unsigned shutdown_grace;     /* PLACARD_SHUTDOWN_GRACE s to finish in-flight requests, 10 */
+	int tls;                     /* 1 when served behind TLS (PLACARD_TLS=1): Secure, HSTS */
+};
+
+/*
+ * Fill @ret from the environment. Returns 0, or -EINVAL with a message naming the bad
+ * variable written to @err (of @errsize bytes). @ret is untouched on failure.
+ */
+int config_from_env(struct config *ret, char *err, size_t errsize);
+
+/* Split "host:port" into its parts; 0 or -EINVAL. */
+int config_parse_listen(const char *s, char *host, size_t hostsize, unsigned *port);
+
+#endif

@@ -1,0 +1,110 @@
+/*
+ * http.h - the HTTP layer as the rest of Placard sees it.
+ *
+ * Handlers receive a request and fill a response; they never see libmicrohttpd, which only
+ * the files of src/http/ include. A handler returns the HTTP status it set. Everything a handler
+ * allocates comes from req->arena, which lives until the response has been sent.
+ *
+ * Errors are rendered in one format, application/problem+json (RFC 9457), by http_problem().
+ */
+#ifndef PLACARD_HTTP_HTTP_H
+#define PLACARD_HTTP_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+
+enum http_method {
+	HTTP_GET = 1 << 0,
+	HTTP_HEAD = 1 << 1,
+	HTTP_POST = 1 << 2,
+	HTTP_PUT = 1 << 3,
+	HTTP_PATCH = 1 << 4,
+	HTTP_DELETE = 1 << 5,
+	HTTP_OPTIONS = 1 << 6,
+};
+
+#define HTTP_MAX_PARAMS 4
+
+enum http_param_type {
+	HTTP_PARAM_INT,  /* {name:int}: decimal 1 .. 2^63-1 */
+	HTTP_PARAM_SLUG, /* {name}: [A-Za-z0-9._-], 1..128 characters */
+};
+
+struct http_param {
+	const char *name;
+	const char *value; /* as in the path */
+	int64_t int_value; /* for HTTP_PARAM_INT */
+};
+
+struct http_request;
+struct http_response;
+
+/* A handler fills @res and returns the status it set. */
+typedef int (*http_handler)(struct http_request *req, struct http_response *res);
+
+struct http_route {
+	unsigned methods;    /* mask of enum http_method; GET implies HEAD */
+	const char *pattern; /* "/api/v1/establishments/{id:int}" */
+	http_handler handler;
+	unsigned flags; /* for the application's hook (roles, CSRF); opaque to http */
+};
+
+struct http_request {
+	struct arena *arena;
+	enum http_method method;
+	const char *method_name;
+	const char *path; /* decoded path, no query string */
+	const char *body; /* NUL-terminated; "" when none */
+	size_t body_len;
+	const struct http_route *route;
+	struct http_param params[HTTP_MAX_PARAMS];
+	unsigned nparams;
+	void *app;              /* the application's per-request state */
+	struct http_conn *conn; /* private to the http layer */
+};
+
+/* A request header, or NULL. The first one when repeated. */
+const char *http_header(struct http_request *req, const char *name);
+
+/* A query-string argument (decoded), or NULL. */
+const char *http_query(struct http_request *req, const char *name);
+
+/* A cookie value, or NULL. */
+const char *http_cookie(struct http_request *req, const char *name);
+
+/* The peer's address as text ("127.0.0.1"), never NULL. */
+const char *http_client_ip(struct http_request *req);
+
+/* A path parameter by name, or NULL (a route bug, not a client error). */
+const struct http_param *http_param(struct http_request *req, const char *name);
+
+/* Set the status and content type and a body to copy. Returns @status. */
+int http_respond(struct http_response *res, int status, const char *content_type, const char *body,
+                 size_t len);
+
+/* Same, taking the storage of @body (which is left empty). */
+int http_respond_buf(struct http_response *res, int status, const char *content_type,
+                     struct buf *body);
+
+/* Add a response header; both strings are copied. */
+void http_header_add(struct http_response *res, const char *name, const char *value);
+
+/*
+ * Render an RFC 9457 problem: {"type","title","status","detail","instance"[,"field"]}.
+ * @field names the input at fault (a JSON pointer such as "/name", a query argument or
+ * header), or NULL. Returns @status so handlers can `return http_problem(...)`.
+ */
+int http_problem(struct http_response *res, int status, const char *field, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
+
+/* The status set so far (0 when none). */
+int http_response_status(const struct http_response *res);
+
+/* Standard reason phrase for @status ("Not Found"), or "Error". */
+const char *http_status_title(int status);
+
+#endif

@@ -1,0 +1,147 @@
+/*
+ * response.c - request accessors and response builders used by handlers, and the single
+ * problem+json renderer.
+ */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "http/internal.h"
+
+const char *http_header(struct http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn->mhd, MHD_HEADER_KIND, name);
+}
+
+const char *http_query(struct http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn->mhd, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *http_cookie(struct http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn->mhd, MHD_COOKIE_KIND, name);
+}
+
+const char *http_client_ip(struct http_request *req)
+{
+	struct http_conn *hc = req->conn;
+	if (hc->client_ip)
+		return hc->client_ip;
+	const union MHD_ConnectionInfo *ci =
+	        MHD_get_connection_info(hc->mhd, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char text[INET6_ADDRSTRLEN] = "unknown";
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, text,
+			          sizeof(text));
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, text,
+			          sizeof(text));
+	}
+	hc->client_ip = arena_strdup(req->arena, text);
+	return hc->client_ip;
+}
+
+const struct http_param *http_param(struct http_request *req, const char *name)
+{
+	for (unsigned i = 0; i < req->nparams; i++)
+		if (streq(req->params[i].name, name))
+			return &req->params[i];
+	return NULL;
+}
+
+int http_respond(struct http_response *res, int status, const char *content_type, const char *body,
+                 size_t len)
+{
+	res->status = status;
+	res->content_type = content_type;
+	buf_truncate(&res->body, 0);
+	buf_add(&res->body, body, len);
+	return status;
+}
+
+int http_respond_buf(struct http_response *res, int status, const char *content_type,
+                     struct buf *body)
+{
+	buf_release(&res->body);
+	res->body = *body;
+	buf_init(body);
+	res->status = status;
+	res->content_type = content_type;
+	return status;
+}
+
+void http_header_add(struct http_response *res, const char *name, const char *value)
+{
+	struct http_header_line *h = arena_alloc(res->arena, sizeof(*h));
+	h->name = arena_strdup(res->arena, name);
+	h->value = arena_strdup(res->arena, value);
+	h->next = res->headers;
+	res->headers = h;
+}
+
+int http_response_status(const struct http_response *res)
+{
+	return res->status;
+}
+
+const char *http_status_title(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 204: return "No Content";
+	case 304: return "Not Modified";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 408: return "Request Timeout";
+	case 409: return "Conflict";
+	case 410: return "Gone";
+	case 411: return "Length Required";
+	case 412: return "Precondition Failed";
+	case 413: return "Content Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Content";
+	case 428: return "Precondition Required";
+	case 429: return "Too Many Requests";
+	case 431: return "Request Header Fields Too Large";
+	case 500: return "Internal Server Error";
+	case 501: return "Not Implemented";
+	case 503: return "Service Unavailable";
+	default: return "Error";
+	}
+}
+
+int http_problem(struct http_response *res, int status, const char *field, const char *fmt, ...)
+{
+	struct buf detail = BUF_INIT, body = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vaddf(&detail, fmt, ap);
+	va_end(ap);
+
+	buf_addf(&body, "{\"type\":\"about:blank\",\"title\":\"%s\",\"status\":%d,\"detail\":\"",
+	         http_status_title(status), status);
+	buf_add_json_escaped(&body, detail.data);
+	buf_addstr(&body, "\"");
+	if (res->instance) {
+		buf_addstr(&body, ",\"instance\":\"");
+		buf_add_json_escaped(&body, res->instance);
+		buf_addstr(&body, "\"");
+	}
+	if (field) {
+		buf_addstr(&body, ",\"field\":\"");
+		buf_add_json_escaped(&body, field);
+		buf_addstr(&body, "\"");
+	}
+	buf_addstr(&body, "}");
+	buf_release(&detail);
+	return http_respond_buf(res, status, "application/problem+json", &body);
+}

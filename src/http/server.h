@@ -1,0 +1,52 @@
+/*
+ * server.h - the HTTP server: libmicrohttpd with an epoll thread pool, a route table, a
+ * per-request arena, limits, one access-log line per request, and graceful shutdown.
+ */
+#ifndef PLACARD_HTTP_SERVER_H
+#define PLACARD_HTTP_SERVER_H
+
+#include "http/http.h"
+
+struct http_server;
+
+/*
+ * The application's hook, run after routing and before the handler. Returns 0 to go on to
+ * the handler, or the status of a response it filled (401, 403, ...).
+ */
+typedef int (*http_hook)(struct http_request *req, struct http_response *res);
+
+/* Called on the worker thread after each request's response is done (may be NULL). */
+typedef void (*http_cleanup)(struct http_request *req);
+
+struct http_server_options {
+	const char *host;
+	unsigned port; /* 0: any free port; see http_server_port() */
+	unsigned threads;
+	size_t max_body;
+	size_t max_header_memory;
+	unsigned connection_timeout;
+	unsigned request_timeout;
+	unsigned max_connections;
+	unsigned per_ip_connections;
+	int tls;
+	const char *static_dir; /* served for GET/HEAD paths no route claims; may be NULL */
+	const struct http_route *routes;
+	size_t nroutes;
+	http_hook hook;
+	bool quiet; /* no access log (benchmarks) */
+};
+
+/* Start serving. 0, or a negative errno with a message in @err. */
+int http_server_start(const struct http_server_options *o, struct http_server **ret, char *err,
+                      size_t errsize);
+
+/* The port actually bound. */
+unsigned http_server_port(const struct http_server *s);
+
+/*
+ * Stop accepting connections, let requests in flight finish for up to @grace_seconds, then
+ * close everything and free @s.
+ */
+void http_server_stop(struct http_server *s, unsigned grace_seconds);
+
+#endif

@@ -1,0 +1,248 @@
+/*
+ * json.c - strict decoding and typed field access. See json.h.
+ */
+#include "json/json.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/util.h"
+
+void json_init(void)
+{
+	json_object_seed(0);
+}
+
+static void json_decref_cb(void *p)
+{
+	json_decref(p);
+}
+
+json_t *json_arena(struct arena *a, json_t *v)
+{
+	arena_defer(a, json_decref_cb, v);
+	return v;
+}
+
+static int fail(struct json_error *err, const char *field, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+static int fail(struct json_error *err, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	snprintf(err->field, sizeof(err->field), "%s", field);
+	va_start(ap, fmt);
+	vsnprintf(err->detail, sizeof(err->detail), fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* Append a key or index to a JSON pointer, escaping ~ and / as RFC 6901 says. */
+static void pointer_join(char *out, size_t size, const char *base, const char *key)
+{
+	size_t off = (size_t)snprintf(out, size, "%s/", base);
+	for (const char *k = key; *k && off + 3 < size; k++) {
+		if (*k == '~') {
+			out[off++] = '~';
+			out[off++] = '0';
+		} else if (*k == '/') {
+			out[off++] = '~';
+			out[off++] = '1';
+		} else {
+			out[off++] = *k;
+		}
+	}
+	out[off < size ? off : size - 1] = '\0';
+}
+
+/* Walk @v enforcing depth, string and array limits. */
+static int check_limits(json_t *v, const char *at, int depth, struct json_error *err)
+{
+	char child[sizeof(err->field)];
+	if (depth > JSON_MAX_DEPTH)
+		return fail(err, at[0] ? at : "/", "Nested deeper than %d levels.", JSON_MAX_DEPTH);
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		if (json_string_length(v) > JSON_MAX_STRING)
+			return fail(err, at, "A string is longer than %d bytes.", JSON_MAX_STRING);
+		return 0;
+	case JSON_ARRAY: {
+		if (json_array_size(v) > JSON_MAX_ARRAY)
+			return fail(err, at, "An array has more than %d items.", JSON_MAX_ARRAY);
+		size_t i;
+		json_t *item;
+		json_array_foreach(v, i, item)
+		{
+			char idx[24];
+			snprintf(idx, sizeof(idx), "%zu", i);
+			pointer_join(child, sizeof(child), at, idx);
+			if (check_limits(item, child, depth + 1, err) < 0)
+				return -EINVAL;
+		}
+		return 0;
+	}
+	case JSON_OBJECT: {
+		const char *key;
+		json_t *item;
+		json_object_foreach(v, key, item)
+		{
+			pointer_join(child, sizeof(child), at, key);
+			if (strlen(key) > 256)
+				return fail(err, child, "A key is longer than 256 bytes.");
+			if (check_limits(item, child, depth + 1, err) < 0)
+				return -EINVAL;
+		}
+		return 0;
+	}
+	default: return 0;
+	}
+}
+
+int json_decode(struct arena *a, const char *body, size_t len, json_t **ret, struct json_error *err)
+{
+	if (len == 0)
+		return fail(err, "body", "The request body is empty; a JSON object was expected.");
+	json_error_t je;
+	json_t *v = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+	if (!v)
+		return fail(err, "body", "Malformed JSON at line %d, column %d (byte %d): %s.",
+		            je.line, je.column, je.position, je.text);
+	if (check_limits(v, "", 1, err) < 0) {
+		json_decref(v);
+		return -EINVAL;
+	}
+	*ret = json_arena(a, v);
+	return 0;
+}
+
+static json_t *field(json_t *obj, const char *base, const char *key, bool required, char *ptr,
+                     size_t ptrsize, int *rc, struct json_error *err)
+{
+	pointer_join(ptr, ptrsize, base, key);
+	json_t *v = json_object_get(obj, key);
+	if (!v || json_is_null(v)) {
+		*rc = required ? fail(err, ptr, "\"%s\" is required.", key) : 1;
+		return NULL;
+	}
+	*rc = 0;
+	return v;
+}
+
+int json_field_string(json_t *obj, const char *base, const char *key, bool required, size_t max_len,
+                      const char **ret, struct json_error *err)
+{
+	char ptr[sizeof(err->field)];
+	int rc;
+	json_t *v = field(obj, base, key, required, ptr, sizeof(ptr), &rc, err);
+	if (!v)
+		return rc;
+	if (!json_is_string(v))
+		return fail(err, ptr, "\"%s\" must be a string.", key);
+	if (json_string_length(v) > max_len)
+		return fail(err, ptr, "\"%s\" is longer than %zu bytes.", key, max_len);
+	*ret = json_string_value(v);
+	return 0;
+}
+
+int json_field_int(json_t *obj, const char *base, const char *key, bool required, int64_t min,
+                   int64_t max, int64_t *ret, struct json_error *err)
+{
+	char ptr[sizeof(err->field)];
+	int rc;
+	json_t *v = field(obj, base, key, required, ptr, sizeof(ptr), &rc, err);
+	if (!v)
+		return rc;
+	if (!json_is_integer(v))
+		return fail(err, ptr, "\"%s\" must be a whole number.", key);
+	json_int_t i = json_integer_value(v);
+	if (i < min || i > max)
+		return fail(err, ptr, "\"%s\" must be from %lld to %lld.", key, (long long)min,
+		            (long long)max);
+	*ret = i;
+	return 0;
+}
+
+int json_field_bool(json_t *obj, const char *base, const char *key, bool required, bool *ret,
+                    struct json_error *err)
+{
+	char ptr[sizeof(err->field)];
+	int rc;
+	json_t *v = field(obj, base, key, required, ptr, sizeof(ptr), &rc, err);
+	if (!v)
+		return rc;
+	if (!json_is_boolean(v))
+		return fail(err, ptr, "\"%s\" must be true or false.", key);
+	*ret = json_is_true(v);
+	return 0;
+}
+
+int json_field_number(json_t *obj, const char *base, const char *key, bool required, double min,
+                      double max, double *ret, struct json_error *err)
+{
+	char ptr[sizeof(err->field)];
+	int rc;
+	json_t *v = field(obj, base, key, required, ptr, sizeof(ptr), &rc, err);
+	if (!v)
+		return rc;
+	if (!json_is_number(v))
+		return fail(err, ptr, "\"%s\" must be a number.", key);
+	double d = json_number_value(v);
+	if (!isfinite(d) || d < min || d > max)
+		return fail(err, ptr, "\"%s\" must be from %g to %g.", key, min, max);
+	*ret = d;
+	return 0;
+}
+
+int json_field_array(json_t *obj, const char *base, const char *key, bool required,
+                     size_t max_items, json_t **ret, struct json_error *err)
+{
+	char ptr[sizeof(err->field)];
+	int rc;
+	json_t *v = field(obj, base, key, required, ptr, sizeof(ptr), &rc, err);
+	if (!v)
+		return rc;
+	if (!json_is_array(v))
+		return fail(err, ptr, "\"%s\" must be an array.", key);
+	if (json_array_size(v) > max_items)
+		return fail(err, ptr, "\"%s\" has more than %zu items.", key, max_items);
+	*ret = v;
+	return 0;
+}
+
+int json_only_keys(json_t *obj, const char *base, const char *const allowed[],
+                   struct json_error *err)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(obj, key, v)
+	{
+		bool ok = false;
+		for (size_t i = 0; allowed[i] && !ok; i++)
+			ok = streq(key, allowed[i]);
+		if (!ok) {
+			char ptr[sizeof(err->field)];
+			pointer_join(ptr, sizeof(ptr), base, key);
+			return fail(err, ptr, "Unknown field \"%s\".", key);
+		}
+	}
+	return 0;
+}
+
+int json_expect_object(json_t *v, const char *pointer, struct json_error *err)
+{
+	if (!json_is_object(v))
+		return fail(err, pointer[0] ? pointer : "body", "A JSON object was expected.");
+	return 0;
+}
+
+char *json_dump_compact(const json_t *v, size_t *ret_len)
+{
+	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	if (!s)
+		die("json_dumps failed");
+	if (ret_len)
+		*ret_len = strlen(s);
+	return s;
+}

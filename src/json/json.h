@@ -1,0 +1,69 @@
+/*
+ * json.h - strict JSON decoding of request bodies and typed field access, on jansson.
+ *
+ * A body is accepted only if it is one JSON value with no trailing bytes, no duplicate keys,
+ * nesting at most JSON_MAX_DEPTH deep, strings at most JSON_MAX_STRING bytes and arrays at
+ * most JSON_MAX_ARRAY items. Every rejection fills a json_error naming the place at fault:
+ * a JSON pointer ("/violations/3/code") for fields, or "body" with the line and column.
+ *
+ * Sits beside core: knows jansson, not HTTP and not the database.
+ */
+#ifndef PLACARD_JSON_JSON_H
+#define PLACARD_JSON_JSON_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+
+#define JSON_MAX_DEPTH  16
+#define JSON_MAX_STRING (64 * 1024)
+#define JSON_MAX_ARRAY  1000
+
+struct json_error {
+	char field[160];  /* JSON pointer or "body" */
+	char detail[320]; /* a sentence for a person */
+};
+
+/* Call once before threads start: seeds jansson's hash function. */
+void json_init(void);
+
+/*
+ * Decode @len bytes of @body. On 0, *@ret is a new reference whose json_decref() is deferred
+ * to @a. On -EINVAL, @err says why and where, and *@ret is untouched.
+ */
+int json_decode(struct arena *a, const char *body, size_t len, json_t **ret,
+                struct json_error *err);
+
+/* Tie @v's reference to @a (json_decref at arena destruction). Returns @v. */
+json_t *json_arena(struct arena *a, json_t *v);
+
+/*
+ * Field access on an object @obj at JSON pointer @base ("" for the top). Each returns 0 and
+ * sets *ret, 1 when the field is absent and not @required (ret untouched), or -EINVAL with
+ * @err filled (wrong type, out of range, too long, missing and required).
+ */
+int json_field_string(json_t *obj, const char *base, const char *key, bool required, size_t max_len,
+                      const char **ret, struct json_error *err);
+int json_field_int(json_t *obj, const char *base, const char *key, bool required, int64_t min,
+                   int64_t max, int64_t *ret, struct json_error *err);
+int json_field_bool(json_t *obj, const char *base, const char *key, bool required, bool *ret,
+                    struct json_error *err);
+int json_field_number(json_t *obj, const char *base, const char *key, bool required, double min,
+                      double max, double *ret, struct json_error *err);
+int json_field_array(json_t *obj, const char *base, const char *key, bool required,
+                     size_t max_items, json_t **ret, struct json_error *err);
+
+/* Refuse keys of @obj not in the NULL-terminated @allowed list (a closed schema). */
+int json_only_keys(json_t *obj, const char *base, const char *const allowed[],
+                   struct json_error *err);
+
+/* Require @v to be an object, naming @pointer otherwise. */
+int json_expect_object(json_t *v, const char *pointer, struct json_error *err);
+
+/* Serialise compactly into malloc'd memory (caller frees). Never NULL. */
+char *json_dump_compact(const json_t *v, size_t *ret_len);
+
+#endif

@@ -1,0 +1,307 @@
+/*
+ * store.c - libpq connections, lazily prepared statements, reconnection, error mapping.
+ * See store.h for the contract.
+ */
+#include "store/store.h"
+
+#include <errno.h>
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/util.h"
+
+/* After a failed connection attempt, requests fail fast for this long before the next try. */
+#define RECONNECT_BACKOFF_USEC 250000LL
+
+struct store {
+	PGconn *conn;
+	char *url;
+	bool prepared[STMT__COUNT];
+	bool in_tx;
+	long long last_failure_usec;
+	char *err_message;
+	char *err_constraint;
+};
+
+struct store_result {
+	PGresult *res;
+};
+
+static const char *urls[2];
+static pthread_key_t thread_key;
+static pthread_once_t thread_key_once = PTHREAD_ONCE_INIT;
+
+struct thread_stores {
+	struct store *s[2];
+};
+
+static void thread_stores_free(void *p)
+{
+	struct thread_stores *ts = p;
+	store_close(ts->s[0]);
+	store_close(ts->s[1]);
+	free(ts);
+}
+
+static void make_thread_key(void)
+{
+	if (pthread_key_create(&thread_key, thread_stores_free) != 0)
+		die("pthread_key_create failed");
+}
+
+void store_configure(const char *write_url, const char *read_url)
+{
+	urls[STORE_WRITE] = write_url;
+	urls[STORE_READ] = read_url && *read_url ? read_url : write_url;
+}
+
+static void set_error(struct store *s, const char *msg, const char *constraint)
+{
+	free(s->err_message);
+	free(s->err_constraint);
+	s->err_message = xstrdup(msg ? msg : "");
+	size_t n = strlen(s->err_message);
+	while (n && s->err_message[n - 1] == '\n')
+		s->err_message[--n] = '\0';
+	s->err_constraint = constraint ? xstrdup(constraint) : NULL;
+}
+
+/* Connect (or reconnect) unless a recent attempt failed. 0 or -ECONNREFUSED. */
+static int store_connect(struct store *s)
+{
+	if (s->conn && PQstatus(s->conn) == CONNECTION_OK)
+		return 0;
+	long long now = now_usec();
+	if (s->last_failure_usec && now - s->last_failure_usec < RECONNECT_BACKOFF_USEC)
+		return -ECONNREFUSED;
+	if (s->conn)
+		PQfinish(s->conn);
+	memset(s->prepared, 0, sizeof(s->prepared));
+	s->in_tx = false;
+	const char *keys[] = { "dbname", "connect_timeout", "application_name", NULL };
+	const char *vals[] = { s->url, "3", "placard", NULL };
+	s->conn = PQconnectdbParams(keys, vals, 1);
+	if (PQstatus(s->conn) != CONNECTION_OK) {
+		set_error(s, PQerrorMessage(s->conn), NULL);
+		s->last_failure_usec = now;
+		return -ECONNREFUSED;
+	}
+	s->last_failure_usec = 0;
+	return 0;
+}
+
+struct store *store_thread(enum store_role role)
+{
+	pthread_once(&thread_key_once, make_thread_key);
+	struct thread_stores *ts = pthread_getspecific(thread_key);
+	if (!ts) {
+		ts = xcalloc(1, sizeof(*ts));
+		pthread_setspecific(thread_key, ts);
+	}
+	if (!ts->s[role]) {
+		struct store *s = xcalloc(1, sizeof(*s));
+		s->url = xstrdup(urls[role] ? urls[role] : "");
+		ts->s[role] = s;
+	}
+	return ts->s[role];
+}
+
+int store_open(const char *url, struct store **ret, char *err, size_t errsize)
+{
+	struct store *s = xcalloc(1, sizeof(*s));
+	s->url = xstrdup(url ? url : "");
+	if (store_connect(s) < 0) {
+		snprintf(err, errsize, "cannot connect to the database: %s",
+		         store_error_message(s));
+		store_close(s);
+		return -ECONNREFUSED;
+	}
+	*ret = s;
+	return 0;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	if (s->conn)
+		PQfinish(s->conn);
+	free(s->url);
+	free(s->err_message);
+	free(s->err_constraint);
+	free(s);
+}
+
+static void result_clear(void *p)
+{
+	PQclear(p);
+}
+
+/* Map a failed result to our error codes; keeps the message for the caller. */
+static int map_error(struct store *s, PGresult *res, const char *what)
+{
+	if (PQstatus(s->conn) != CONNECTION_OK) {
+		set_error(s, PQerrorMessage(s->conn), NULL);
+		return -ECONNREFUSED;
+	}
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *constraint = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
+	if (!constraint && res)
+		constraint = PQresultErrorField(res, PG_DIAG_COLUMN_NAME);
+	set_error(s, res ? PQresultErrorMessage(res) : PQerrorMessage(s->conn), constraint);
+	if (!state)
+		return -EIO;
+	if (streq(state, "23505"))
+		return -EEXIST;
+	if (strncmp(state, "23", 2) == 0 || strncmp(state, "22", 2) == 0 || streq(state, "P0001"))
+		return -EINVAL;
+	if (streq(state, "40001") || streq(state, "40P01"))
+		return -EAGAIN;
+	if (strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0)
+		return -ECONNREFUSED;
+	log_error("store: %s failed: %s [%s]", what, store_error_message(s), state);
+	return -EIO;
+}
+
+static int exec_once(struct store *s, struct arena *a, enum store_stmt id,
+                     const char *const params[], struct store_result **ret)
+{
+	const struct store_statement *st = &store_statements[id];
+	if (!s->prepared[id]) {
+		PGresult *pr = PQprepare(s->conn, st->name, st->sql, st->nparams, NULL);
+		if (PQresultStatus(pr) != PGRES_COMMAND_OK) {
+			int rc = map_error(s, pr, st->name);
+			PQclear(pr);
+			return rc;
+		}
+		PQclear(pr);
+		s->prepared[id] = true;
+	}
+	PGresult *res = PQexecPrepared(s->conn, st->name, st->nparams, params, NULL, NULL, 0);
+	ExecStatusType status = PQresultStatus(res);
+	if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+		int rc = map_error(s, res, st->name);
+		PQclear(res);
+		return rc;
+	}
+	if (ret) {
+		struct store_result *r = arena_alloc(a, sizeof(*r));
+		r->res = res;
+		arena_defer(a, result_clear, res);
+		*ret = r;
+	} else {
+		PQclear(res);
+	}
+	return 0;
+}
+
+int store_exec(struct store *s, struct arena *a, enum store_stmt id, const char *const params[],
+               struct store_result **ret)
+{
+	if (store_connect(s) < 0)
+		return -ECONNREFUSED;
+	int rc = exec_once(s, a, id, params, ret);
+	/* A connection that died under us (a database restart) is retried once, on a fresh
+	 * connection, for statements that are safe to repeat and only outside a transaction. */
+	if (rc == -ECONNREFUSED && !s->in_tx && store_statements[id].readonly) {
+		if (store_connect(s) < 0)
+			return -ECONNREFUSED;
+		rc = exec_once(s, a, id, params, ret);
+	}
+	return rc;
+}
+
+static int exec_simple(struct store *s, const char *sql)
+{
+	PGresult *res = PQexec(s->conn, sql);
+	int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : map_error(s, res, sql);
+	PQclear(res);
+	return rc;
+}
+
+int store_begin(struct store *s)
+{
+	if (store_connect(s) < 0)
+		return -ECONNREFUSED;
+	int rc = exec_simple(s, "BEGIN");
+	if (rc == -ECONNREFUSED) {
+		if (store_connect(s) < 0)
+			return -ECONNREFUSED;
+		rc = exec_simple(s, "BEGIN");
+	}
+	s->in_tx = rc == 0;
+	return rc;
+}
+
+int store_commit(struct store *s)
+{
+	int rc = exec_simple(s, "COMMIT");
+	s->in_tx = false;
+	return rc;
+}
+
+void store_rollback(struct store *s)
+{
+	if (!s->conn || PQstatus(s->conn) != CONNECTION_OK)
+		return;
+	if (PQtransactionStatus(s->conn) != PQTRANS_IDLE) {
+		PGresult *res = PQexec(s->conn, "ROLLBACK");
+		PQclear(res);
+	}
+	s->in_tx = false;
+}
+
+int store_nrows(const struct store_result *r)
+{
+	return PQntuples(r->res);
+}
+
+const char *store_value(const struct store_result *r, int row, int col)
+{
+	if (row >= PQntuples(r->res) || col >= PQnfields(r->res) || PQgetisnull(r->res, row, col))
+		return NULL;
+	return PQgetvalue(r->res, row, col);
+}
+
+long long store_value_int(const struct store_result *r, int row, int col)
+{
+	const char *v = store_value(r, row, col);
+	return v ? strtoll(v, NULL, 10) : 0;
+}
+
+const char *store_error_constraint(const struct store *s)
+{
+	return s->err_constraint;
+}
+
+const char *store_error_message(const struct store *s)
+{
+	return s->err_message ? s->err_message : "";
+}
+
+int store_ping(struct store *s)
+{
+	struct arena *a = arena_new();
+	int rc = store_exec(s, a, STMT_PING, NULL, NULL);
+	arena_destroy(a);
+	return rc == 0 ? 0 : -ECONNREFUSED;
+}
+
+int store_exec_script(struct store *s, const char *sql, char *err, size_t errsize)
+{
+	PGresult *res = PQexec(s->conn, sql);
+	int rc = 0;
+	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
+		snprintf(err, errsize, "%s", PQresultErrorMessage(res));
+		size_t n = strlen(err);
+		while (n && err[n - 1] == '\n')
+			err[--n] = '\0';
+		rc = -EIO;
+	}
+	PQclear(res);
+	return rc;
+}

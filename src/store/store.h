@@ -1,0 +1,73 @@
+/*
+ * store.h - the database, as the rest of Placard sees it.
+ *
+ * Only src/store/ includes libpq-fe.h. A store is one PostgreSQL connection; each server
+ * worker thread owns one per database role (write, public read), created on first use and
+ * re-established by itself after PostgreSQL goes away and comes back. Every runtime
+ * statement is listed once, in statements.c, prepared on first use per connection, and run
+ * with parameters only.
+ *
+ * Errors (negative errno): -ECONNREFUSED when the database is unavailable (the caller
+ * answers 503), -EEXIST for a unique violation, -EINVAL for a check/foreign-key/data error
+ * raised by the database, -EAGAIN for a serialization failure or deadlock (retry),
+ * -EIO for anything else (logged here with the statement name).
+ */
+#ifndef PLACARD_STORE_STORE_H
+#define PLACARD_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/arena.h"
+#include "store/statements.h"
+
+struct store;
+struct store_result;
+
+enum store_role {
+	STORE_WRITE, /* PLACARD_DATABASE_URL */
+	STORE_READ,  /* PLACARD_READ_DATABASE_URL, or the write database when unset */
+};
+
+/* Set the connection strings used by store_thread(). Call once before threads start. */
+void store_configure(const char *write_url, const char *read_url);
+
+/*
+ * The calling thread's connection for @role, created on first use and closed when the
+ * thread exits. Never NULL; the connection may be down, which store_exec() reports.
+ */
+struct store *store_thread(enum store_role role);
+
+/* Open a connection of one's own (commands, tests). 0 or -ECONNREFUSED, message in @err. */
+int store_open(const char *url, struct store **ret, char *err, size_t errsize);
+void store_close(struct store *s);
+
+/*
+ * Run statement @id with its parameters (NULL for SQL NULL; the count is the statement's).
+ * On 0, *@ret (if not NULL) holds the result, cleared when @a is destroyed.
+ */
+int store_exec(struct store *s, struct arena *a, enum store_stmt id, const char *const params[],
+               struct store_result **ret);
+
+/* Transactions. store_rollback() is safe to call when no transaction is open. */
+int store_begin(struct store *s);
+int store_commit(struct store *s);
+void store_rollback(struct store *s);
+
+/* Result access. Values are text as PostgreSQL sends them; NULL for SQL NULL. */
+int store_nrows(const struct store_result *r);
+const char *store_value(const struct store_result *r, int row, int col);
+long long store_value_int(const struct store_result *r, int row, int col);
+
+/* After an error: the constraint or column the database named, or NULL. */
+const char *store_error_constraint(const struct store *s);
+/* After an error: the database's message (never NULL). */
+const char *store_error_message(const struct store *s);
+
+/* Check the connection with a trivial query: 0 or -ECONNREFUSED. */
+int store_ping(struct store *s);
+
+/* Run a script of SQL statements with no parameters (migrations only). */
+int store_exec_script(struct store *s, const char *sql, char *err, size_t errsize);
+
+#endif

@@ -1,0 +1,91 @@
+/* Unit tests for the problem+json renderer and response builders of the http layer. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "http/internal.h"
+
+static json_t *render(int status, const char *field, const char *detail, const char *instance)
+{
+	struct arena *a = arena_new();
+	struct http_response res = { .fd = -1, .arena = a, .instance = instance };
+	buf_init(&res.body);
+	int rc = http_problem(&res, status, field, "%s", detail);
+	assert_int_equal(rc, status);
+	assert_int_equal(res.status, status);
+	assert_string_equal(res.content_type, "application/problem+json");
+	json_error_t e;
+	json_t *v = json_loads(res.body.data, 0, &e);
+	assert_non_null(v);
+	buf_release(&res.body);
+	arena_destroy(a);
+	return v;
+}
+
+static void test_problem_members(void **state)
+{
+	(void)state;
+	json_t *v = render(422, "/violations/2/code", "Unknown violation code \"99Z\".",
+	                   "/api/v1/inspections/5");
+	assert_string_equal(json_string_value(json_object_get(v, "type")), "about:blank");
+	assert_string_equal(json_string_value(json_object_get(v, "title")),
+	                    "Unprocessable Content");
+	assert_int_equal(json_integer_value(json_object_get(v, "status")), 422);
+	assert_string_equal(json_string_value(json_object_get(v, "detail")),
+	                    "Unknown violation code \"99Z\".");
+	assert_string_equal(json_string_value(json_object_get(v, "field")), "/violations/2/code");
+	assert_string_equal(json_string_value(json_object_get(v, "instance")),
+	                    "/api/v1/inspections/5");
+	json_decref(v);
+}
+
+static void test_problem_without_field_and_escaping(void **state)
+{
+	(void)state;
+	json_t *v = render(404, NULL, "line\nbreak \"quoted\" \\ back", "/x\"y");
+	assert_null(json_object_get(v, "field"));
+	assert_string_equal(json_string_value(json_object_get(v, "detail")),
+	                    "line\nbreak \"quoted\" \\ back");
+	assert_string_equal(json_string_value(json_object_get(v, "instance")), "/x\"y");
+	json_decref(v);
+}
+
+static void test_titles(void **state)
+{
+	(void)state;
+	assert_string_equal(http_status_title(413), "Content Too Large");
+	assert_string_equal(http_status_title(503), "Service Unavailable");
+	assert_string_equal(http_status_title(599), "Error");
+}
+
+static void test_respond_buf_takes_storage(void **state)
+{
+	(void)state;
+	struct arena *a = arena_new();
+	struct http_response res = { .fd = -1, .arena = a };
+	buf_init(&res.body);
+	struct buf b = BUF_INIT;
+	buf_addstr(&b, "{\"ok\":true}");
+	assert_int_equal(http_respond_buf(&res, 201, "application/json", &b), 201);
+	assert_int_equal(b.len, 0);
+	assert_string_equal(res.body.data, "{\"ok\":true}");
+	http_header_add(&res, "ETag", "\"1\"");
+	assert_string_equal(res.headers->name, "ETag");
+	buf_release(&res.body);
+	arena_destroy(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_problem_members),
+		cmocka_unit_test(test_problem_without_field_and_escaping),
+		cmocka_unit_test(test_titles),
+		cmocka_unit_test(test_respond_buf_takes_storage),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

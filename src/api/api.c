@@ -17,9 +17,19 @@ const size_t api_nroutes = ARRAY_SIZE(api_routes);
 
 int api_hook(struct http_request *req, struct http_response *res)
 {
-	if (req->route->flags & API_PUBLIC)
-		http_header_add(res, "Access-Control-Allow-Origin", "*");
-	return 0;
+	if (req->route->flags & API_PUBLIC) {
+		/* Others may build on the public data: cross-origin reads, never writes. */
+		if (req->method & (HTTP_GET | HTTP_HEAD))
+			http_header_add(res, "Access-Control-Allow-Origin", "*");
+		return 0;
+	}
+	/* Staff routes: the session check is added with staff accounts. */
+	return http_problem(res, 401, NULL, "Sign in to use this.");
+}
+
+const struct api_user *api_user(const struct http_request *req)
+{
+	return req->app;
 }
 
 int api_store_error(struct http_response *res, struct store *s, int rc)

@@ -9,10 +9,30 @@
 #include "json/json.h"
 #include "store/store.h"
 
-/* Route flags (http_route.flags), interpreted by api_hook(). */
+/*
+ * Route flags (http_route.flags), interpreted by api_hook(). A route is either API_PUBLIC
+ * (anyone, no session) or lists the staff roles that may call it; a route with neither is
+ * refused to everybody (a safe default for a forgotten flag).
+ */
 enum api_route_flag {
-	API_PUBLIC = 1 << 0, /* anyone; cross-origin reads allowed */
+	API_PUBLIC = 1 << 0,          /* anyone; cross-origin GETs allowed */
+	API_ADMIN = 1 << 1,           /* staff accounts */
+	API_CLERK = 1 << 2,           /* licence registry */
+	API_INSPECTOR = 1 << 3,       /* inspections */
+	API_SUPERVISOR = 1 << 4,      /* oversight: overdue work, all inspections */
+	API_HEARING_OFFICER = 1 << 5, /* appeals */
+	API_ANY_STAFF = API_ADMIN | API_CLERK | API_INSPECTOR | API_SUPERVISOR | API_HEARING_OFFICER,
 };
+
+/* The signed-in staff member of a request (req->app), set by api_hook() on staff routes. */
+struct api_user {
+	int64_t id;
+	const char *username;
+	unsigned role; /* one API_* role bit */
+};
+
+/* The request's staff member, or NULL on public routes / when not signed in. */
+const struct api_user *api_user(const struct http_request *req);
 
 extern const struct http_route api_routes[];
 extern const size_t api_nroutes;

@@ -21,7 +21,8 @@ enum api_route_flag {
 	API_INSPECTOR = 1 << 3,       /* inspections */
 	API_SUPERVISOR = 1 << 4,      /* oversight: overdue work, all inspections */
 	API_HEARING_OFFICER = 1 << 5, /* appeals */
-	API_ANY_STAFF = API_ADMIN | API_CLERK | API_INSPECTOR | API_SUPERVISOR | API_HEARING_OFFICER,
+	API_ANY_STAFF =
+	        API_ADMIN | API_CLERK | API_INSPECTOR | API_SUPERVISOR | API_HEARING_OFFICER,
 };
 
 /* The signed-in staff member of a request (req->app), set by api_hook() on staff routes. */

@@ -12,6 +12,38 @@
 const struct http_route api_routes[] = {
 	{ HTTP_GET, "/healthz", api_healthz, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/version", api_version, API_PUBLIC },
+	/* staff and sessions */
+	{ HTTP_POST, "/api/v1/session", api_session_create, API_PUBLIC },
+	{ HTTP_GET, "/api/v1/session", api_session_get, API_ANY_STAFF },
+	{ HTTP_DELETE, "/api/v1/session", api_session_delete, API_ANY_STAFF },
+	{ HTTP_GET, "/api/v1/staff", api_staff_list, API_ADMIN },
+	{ HTTP_POST, "/api/v1/staff", api_staff_create, API_ADMIN },
+	/* published scoring methods */
+	{ HTTP_GET, "/api/v1/schemes", api_schemes_list, API_PUBLIC },
+	{ HTTP_GET, "/api/v1/schemes/{code}", api_scheme_get, API_PUBLIC },
+	/* the licence registry */
+	{ HTTP_GET, "/api/v1/jurisdictions", api_jurisdictions_list, API_PUBLIC },
+	{ HTTP_POST, "/api/v1/jurisdictions", api_jurisdiction_create, API_ADMIN },
+	{ HTTP_POST, "/api/v1/establishments", api_establishment_create, API_CLERK | API_ADMIN },
+	{ HTTP_GET, "/api/v1/establishments/{id:int}", api_establishment_get, API_PUBLIC },
+	{ HTTP_PATCH, "/api/v1/establishments/{id:int}", api_establishment_update,
+	  API_CLERK | API_ADMIN },
+	{ HTTP_POST, "/api/v1/establishments/{id:int}/licence-actions", api_licence_action_create,
+	  API_CLERK | API_ADMIN },
+	/* inspections */
+	{ HTTP_POST, "/api/v1/inspections", api_inspection_create, API_INSPECTOR | API_SUPERVISOR },
+	{ HTTP_GET, "/api/v1/inspections/{id:int}", api_inspection_get, API_PUBLIC },
+	{ HTTP_PATCH, "/api/v1/inspections/{id:int}", api_inspection_update,
+	  API_INSPECTOR | API_SUPERVISOR },
+	{ HTTP_POST, "/api/v1/inspections/{id:int}/submit", api_inspection_submit,
+	  API_INSPECTOR | API_SUPERVISOR },
+	{ HTTP_POST, "/api/v1/inspections/{id:int}/amendments", api_inspection_amend,
+	  API_INSPECTOR | API_SUPERVISOR },
+	{ HTTP_GET, "/api/v1/staff/inspections/{id:int}", api_inspection_get_staff,
+	  API_INSPECTOR | API_SUPERVISOR | API_HEARING_OFFICER | API_ADMIN },
+	/* the tamper-evident log */
+	{ HTTP_GET, "/api/v1/log", api_log_page, API_PUBLIC },
+	{ HTTP_GET, "/api/v1/log/head", api_log_head, API_PUBLIC },
 };
 const size_t api_nroutes = ARRAY_SIZE(api_routes);
 
@@ -23,8 +55,8 @@ int api_hook(struct http_request *req, struct http_response *res)
 			http_header_add(res, "Access-Control-Allow-Origin", "*");
 		return 0;
 	}
-	/* Staff routes: the session check is added with staff accounts. */
-	return http_problem(res, 401, NULL, "Sign in to use this.");
+	/* Staff routes: a live session, the CSRF token for changes, a role the route allows. */
+	return api_session_check(req, res);
 }
 
 const struct api_user *api_user(const struct http_request *req)

@@ -30,6 +30,8 @@ struct api_user {
 	int64_t id;
 	const char *username;
 	unsigned role; /* one API_* role bit */
+	const char *display_name;
+	const char *csrf_token; /* the session's, for X-CSRF-Token */
 };
 
 /* The request's staff member, or NULL on public routes / when not signed in. */
@@ -40,6 +42,30 @@ extern const size_t api_nroutes;
 
 /* Runs before every handler: roles, CSRF, CORS. See http_hook. */
 int api_hook(struct http_request *req, struct http_response *res);
+
+/*
+ * Call once at start, after sodium_init() and before threads start: remembers whether the
+ * server runs behind TLS (PLACARD_TLS=1: cookies get Secure) and prepares the password hash
+ * that sign-ins for unknown usernames are checked against. 0, or -ENOMEM when argon2id
+ * cannot get its memory.
+ */
+int api_init(bool tls);
+
+/*
+ * The session check of api_hook() for staff routes (src/api/session.c): a live session from
+ * the placard_session cookie (401 otherwise), for POST/PUT/PATCH/DELETE a same-site Origin
+ * and the session's X-CSRF-Token (403 otherwise), and a role in the route's flags (403). On
+ * success sets req->app to a struct api_user in req->arena and returns 0; otherwise returns
+ * the status it answered with (503 when the database is unavailable).
+ */
+int api_session_check(struct http_request *req, struct http_response *res);
+
+/*
+ * Hash a password of @len bytes with argon2id (libsodium crypto_pwhash_str, interactive
+ * limits) into @ret_hash, a NUL-terminated "$argon2id$..." string. The password's policy is
+ * the caller's (auth_password_check). 0, or -ENOMEM when argon2id cannot get its memory.
+ */
+int api_password_hash(const char *password, size_t len, char ret_hash[128]);
 
 /* Answer a store error: 503 with Retry-After when the database is unavailable, 409 for a
  * conflict, 422 for data the database refused, 500 otherwise. Returns the status. */
@@ -54,8 +80,52 @@ int api_json(struct http_response *res, int status, const json_t *v);
 /* Send text that is already JSON (built by PostgreSQL). */
 int api_json_text(struct http_response *res, int status, const char *json);
 
+/*
+ * Append an event to the public log inside the caller's transaction. @payload (a new
+ * reference, taken over) must hold nothing personal. Returns 0 or a store error.
+ */
+int api_event(struct store *st, struct arena *a, const char *kind, const char *subject,
+              json_t *payload);
+
+struct grade_scheme;
+struct grade_result;
+
+/* A scheme as published (@full: with bands, catalogue and rules). New reference. */
+json_t *api_scheme_json(const struct grade_scheme *s, bool full);
+
+/* A grade's explanation: score, band, counted and dismissed violations, rule. New reference. */
+json_t *api_grade_explanation(const struct grade_scheme *s, const struct grade_result *r);
+
+/* Copy the built-in schemes and catalogues into the database (placard migrate). */
+int api_schemes_sync(struct store *st, char *err, size_t errsize);
+
 /* Handlers, one group per resource file. */
 int api_healthz(struct http_request *req, struct http_response *res);
 int api_version(struct http_request *req, struct http_response *res);
+int api_schemes_list(struct http_request *req, struct http_response *res);
+int api_scheme_get(struct http_request *req, struct http_response *res);
+int api_jurisdictions_list(struct http_request *req, struct http_response *res);
+int api_jurisdiction_create(struct http_request *req, struct http_response *res);
+int api_establishment_create(struct http_request *req, struct http_response *res);
+int api_establishment_update(struct http_request *req, struct http_response *res);
+int api_establishment_get(struct http_request *req, struct http_response *res);
+int api_licence_action_create(struct http_request *req, struct http_response *res);
+int api_inspection_create(struct http_request *req, struct http_response *res);
+int api_inspection_update(struct http_request *req, struct http_response *res);
+int api_inspection_submit(struct http_request *req, struct http_response *res);
+int api_inspection_amend(struct http_request *req, struct http_response *res);
+int api_inspection_get(struct http_request *req, struct http_response *res);
+int api_inspection_get_staff(struct http_request *req, struct http_response *res);
+int api_log_page(struct http_request *req, struct http_response *res);
+int api_log_head(struct http_request *req, struct http_response *res);
+
+/* session.c: sign in (public), who am I, sign out. */
+int api_session_create(struct http_request *req, struct http_response *res);
+int api_session_get(struct http_request *req, struct http_response *res);
+int api_session_delete(struct http_request *req, struct http_response *res);
+
+/* staff.c: staff accounts (admin). */
+int api_staff_list(struct http_request *req, struct http_response *res);
+int api_staff_create(struct http_request *req, struct http_response *res);
 
 #endif

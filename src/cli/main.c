@@ -17,6 +17,9 @@ static const char usage[] =
         "commands:\n"
         "  serve      run the HTTP server (PLACARD_LISTEN, default 127.0.0.1:8080)\n"
         "  migrate    apply the pending migrations in sql/ to PLACARD_DATABASE_URL\n"
+        "  verify-log recompute the public event log's hash chain\n"
+        "  demo       load a demo city (staff, establishments, inspections)\n"
+        "  user       add staff accounts (password on standard input) or list them\n"
         "  version    print the version\n"
         "\n"
         "Run 'placard COMMAND --help' for a command's options. Settings come from the\n"
@@ -46,9 +49,8 @@ static const struct {
 	const char *name;
 	int (*run)(const struct config *cfg, int argc, char **argv);
 } commands[] = {
-	{ "serve", cli_serve },
-	{ "migrate", cli_migrate },
-	{ "version", cli_version },
+	{ "serve", cli_serve }, { "migrate", cli_migrate }, { "verify-log", cli_verify_log },
+	{ "demo", cli_demo },   { "user", cli_user },       { "version", cli_version },
 };
 
 int main(int argc, char **argv)

@@ -3,6 +3,7 @@
  */
 #include <stdio.h>
 
+#include "api/api.h"
 #include "cli/cli.h"
 #include "store/migrate.h"
 
@@ -10,7 +11,8 @@ static const char migrate_usage[] =
         "usage: placard migrate\n"
         "\n"
         "Apply the migrations in sql/ (PLACARD_SQL_DIR) that the database at\n"
-        "PLACARD_DATABASE_URL has not run yet. Running it again applies nothing.\n";
+        "PLACARD_DATABASE_URL has not run yet, and publish the built-in scoring\n"
+        "schemes. Running it again applies nothing.\n";
 
 int cli_migrate(const struct config *cfg, int argc, char **argv)
 {
@@ -23,5 +25,15 @@ int cli_migrate(const struct config *cfg, int argc, char **argv)
 		return 1;
 	}
 	printf("placard migrate: %d migration%s applied\n", applied, applied == 1 ? "" : "s");
+
+	/* The published scoring methods come from the grading engine; the database keeps a
+	 * copy so that it can check every violation code an inspection cites. */
+	struct store *st;
+	if (store_open(cfg->database_url, &st, err, sizeof(err)) < 0 ||
+	    api_schemes_sync(st, err, sizeof(err)) < 0) {
+		fprintf(stderr, "placard migrate: cannot publish the scoring schemes: %s\n", err);
+		return 1;
+	}
+	store_close(st);
 	return 0;
 }

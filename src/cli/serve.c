@@ -4,6 +4,7 @@
  */
 #include <pthread.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <stdio.h>
 
@@ -12,6 +13,7 @@
 #include "core/log.h"
 #include "http/server.h"
 #include "json/json.h"
+#include "store/sealer.h"
 #include "store/store.h"
 
 static const char serve_usage[] =
@@ -39,6 +41,14 @@ int cli_serve(const struct config *cfg, int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	json_init();
+	if (sodium_init() < 0) {
+		fprintf(stderr, "placard: libsodium could not be initialised\n");
+		return 1;
+	}
+	if (api_init(cfg->tls) < 0) {
+		fprintf(stderr, "placard: not enough memory for argon2id password checks\n");
+		return 1;
+	}
 	store_configure(cfg->database_url, cfg->read_database_url);
 
 	struct http_server_options o = {
@@ -64,6 +74,7 @@ int cli_serve(const struct config *cfg, int argc, char **argv)
 		fprintf(stderr, "placard: %s\n", err);
 		return 1;
 	}
+	struct store_sealer *sealer = store_sealer_start(cfg->database_url, 50);
 	printf("placard: listening on http://%s:%u\n", cfg->listen_host, http_server_port(server));
 	fflush(stdout);
 	log_info("serving on %s:%u with %u threads", cfg->listen_host, http_server_port(server),
@@ -73,6 +84,7 @@ int cli_serve(const struct config *cfg, int argc, char **argv)
 	sigwait(&set, &sig);
 	log_info("received signal %d; finishing requests in flight", sig);
 	http_server_stop(server, cfg->shutdown_grace);
+	store_sealer_stop(sealer);
 	log_info("stopped");
 	return 0;
 }

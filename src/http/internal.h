@@ -37,6 +37,35 @@ struct http_conn {
 	bool responded;
 };
 
+/*
+ * Request deadlines (deadline.c): a reaper thread closes connections whose current request
+ * has been arriving for longer than a cap, headers included.
+ */
+struct http_deadlines;
+
+/* Start the reaper for a cap of @cap_seconds. 0, or a negative errno. */
+int http_deadlines_start(unsigned cap_seconds, struct http_deadlines **ret);
+
+/* Join the reaper and free @d (NULL is fine). Call after MHD_stop_daemon(). */
+void http_deadlines_stop(struct http_deadlines *d);
+
+/* MHD_OPTION_NOTIFY_CONNECTION callback; @cls is the struct http_deadlines. */
+void http_deadlines_notify(void *cls, struct MHD_Connection *c, void **socket_context,
+                           enum MHD_ConnectionNotificationCode code);
+
+/* The request on @c has fully arrived (a response is queued): the cap no longer applies. */
+void http_deadlines_arrived(struct http_deadlines *d, struct MHD_Connection *c);
+
+/* The response on @c is done; the next request on the connection starts arriving now. */
+void http_deadlines_next(struct http_deadlines *d, struct MHD_Connection *c);
+
+/*
+ * Append @s to @b escaped for the inside of a JSON string, with each byte that is not part
+ * of valid UTF-8 replaced by U+FFFD: paths and jansson's error text may hold any bytes, and
+ * problem documents and log lines must stay valid JSON.
+ */
+void http_add_json_text(struct buf *b, const char *s);
+
 /* Serve a file under @root for @req; fills @res (200, 304, 404) and returns the status. */
 int http_static_serve(const char *root, struct http_request *req, struct http_response *res);
 

@@ -10,6 +10,46 @@
 #include "core/util.h"
 #include "http/internal.h"
 
+/* The length of the valid UTF-8 sequence at @p (1 to 4), or 0 if it is not one. */
+static size_t utf8_sequence(const unsigned char *p)
+{
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		/* No overlong forms (e0 80..9f) and no UTF-16 surrogates (ed a0..bf). */
+		unsigned char lo = p[0] == 0xe0 ? 0xa0 : 0x80, hi = p[0] == 0xed ? 0x9f : 0xbf;
+		return p[1] >= lo && p[1] <= hi && (p[2] & 0xc0) == 0x80 ? 3 : 0;
+	}
+	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		unsigned char lo = p[0] == 0xf0 ? 0x90 : 0x80, hi = p[0] == 0xf4 ? 0x8f : 0xbf;
+		return p[1] >= lo && p[1] <= hi && (p[2] & 0xc0) == 0x80 && (p[3] & 0xc0) == 0x80
+		               ? 4
+		               : 0;
+	}
+	return 0;
+}
+
+void http_add_json_text(struct buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		size_t n = utf8_sequence(p);
+		if (n == 0) {
+			buf_addstr(b, "\ufffd");
+			p++;
+		} else if (n == 1) {
+			char one[2] = { (char)*p, '\0' };
+			buf_add_json_escaped(b, one);
+			p++;
+		} else {
+			buf_add(b, p, n);
+			p += n;
+		}
+	}
+}
+
 const char *http_header(struct http_request *req, const char *name)
 {
 	return MHD_lookup_connection_value(req->conn->mhd, MHD_HEADER_KIND, name);
@@ -129,16 +169,16 @@ int http_problem(struct http_response *res, int status, const char *field, const
 
 	buf_addf(&body, "{\"type\":\"about:blank\",\"title\":\"%s\",\"status\":%d,\"detail\":\"",
 	         http_status_title(status), status);
-	buf_add_json_escaped(&body, detail.data);
+	http_add_json_text(&body, detail.data);
 	buf_addstr(&body, "\"");
 	if (res->instance) {
 		buf_addstr(&body, ",\"instance\":\"");
-		buf_add_json_escaped(&body, res->instance);
+		http_add_json_text(&body, res->instance);
 		buf_addstr(&body, "\"");
 	}
 	if (field) {
 		buf_addstr(&body, ",\"field\":\"");
-		buf_add_json_escaped(&body, field);
+		http_add_json_text(&body, field);
 		buf_addstr(&body, "\"");
 	}
 	buf_addstr(&body, "}");

@@ -10,6 +10,10 @@
  * Threading: MHD_USE_EPOLL_INTERNAL_THREAD with a pool of one thread per core, chosen by
  * measurement (docs/architecture.md): thread-per-connection served about a third as many
  * requests on this hardware, and more threads than cores only lengthened the tail.
+ *
+ * Limits (docs/operations.md, "Limits"): libmicrohttpd enforces the inactivity timeout, the
+ * connection limits and the header memory; check_framing() refuses what 0.9.75 lets through;
+ * deadline.c caps the time a whole request may take to arrive.
  */
 #include "http/server.h"
 
@@ -30,6 +34,7 @@
 
 struct http_server {
 	struct MHD_Daemon *daemon;
+	struct http_deadlines *deadlines;
 	struct router *router;
 	struct http_server_options opt;
 	char *static_dir;
@@ -42,47 +47,74 @@ static const char security_csp[] =
         "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
         "form-action 'self'; frame-ancestors 'none'";
 
-/* Count how often header @name occurs; the first value in *@first. */
-struct header_count {
-	const char *name;
-	unsigned n;
+enum { COUNT_CONTENT_LENGTH, COUNT_TRANSFER_ENCODING, COUNT_HOST, COUNT_N };
+
+/* What one pass over the request headers finds. */
+struct header_scan {
+	unsigned count[COUNT_N];
+	const char *bad_name; /* the first header whose name or value is malformed, or NULL */
 };
 
-static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
-                                    const char *value)
+/* RFC 9110 token characters, which a field name consists of. */
+static bool is_tchar(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   size_t key_size, const char *value, size_t value_size)
 {
 	(void)kind;
-	(void)value;
-	struct header_count *hc = cls;
-	for (; hc->name; hc++)
-		if (strcaseeq(key, hc->name))
-			hc->n++;
+	static const char *const counted[COUNT_N] = { "Content-Length", "Transfer-Encoding",
+		                                      "Host" };
+	struct header_scan *scan = cls;
+	for (size_t i = 0; i < COUNT_N; i++)
+		if (strcaseeq(key, counted[i]))
+			scan->count[i]++;
+	if (scan->bad_name)
+		return MHD_YES;
+	/* A name that is not a token ("Content-Length :") and a value with a NUL, CR or LF
+	 * in it are read differently by different parsers: RFC 9112 says reject them. */
+	bool ok = key_size > 0 && strlen(key) == key_size;
+	for (size_t i = 0; ok && i < key_size; i++)
+		ok = is_tchar((unsigned char)key[i]);
+	if (ok && value)
+		ok = strlen(value) == value_size && !strpbrk(value, "\r\n");
+	if (!ok)
+		scan->bad_name = key;
 	return MHD_YES;
 }
 
 /*
  * Framing checks libmicrohttpd 0.9.75 does not make (see docs/operations.md): a request
  * with two Content-Length headers, with both Transfer-Encoding and Content-Length, or with
- * two Host headers is refused, so no proxy in front of us can disagree about where it ends.
+ * two Host headers is refused, so no proxy in front of us can disagree about where it ends;
+ * so is an HTTP/1.1 request without Host, and a header line that is not well formed.
+ * Returns 0, or the status of the refusal it filled in hc->res.
  */
-static int check_framing(struct http_conn *hc)
+static int check_framing(struct http_conn *hc, const char *version)
 {
 	struct http_response *res = &hc->res;
-	struct header_count counts[] = {
-		{ "Content-Length", 0 }, { "Transfer-Encoding", 0 }, { "Host", 0 }, { NULL, 0 }
-	};
-	MHD_get_connection_values(hc->mhd, MHD_HEADER_KIND, count_header, counts);
-	if (counts[0].n > 1)
+	struct header_scan scan = { { 0 }, NULL };
+	MHD_get_connection_values_n(hc->mhd, MHD_HEADER_KIND, scan_header, &scan);
+	const unsigned *counts = scan.count;
+	if (scan.bad_name)
+		return http_problem(res, 400, scan.bad_name,
+		                    "A header name or value holds characters HTTP does not allow.");
+	if (counts[COUNT_CONTENT_LENGTH] > 1)
 		return http_problem(res, 400, "Content-Length",
 		                    "The request has more than one Content-Length header.");
-	if (counts[0].n && counts[1].n)
+	if (counts[COUNT_CONTENT_LENGTH] && counts[COUNT_TRANSFER_ENCODING])
 		return http_problem(res, 400, "Transfer-Encoding",
 		                    "The request has both Transfer-Encoding and Content-Length.");
-	if (counts[2].n > 1)
+	if (counts[COUNT_HOST] > 1)
 		return http_problem(res, 400, "Host", "The request has more than one Host header.");
+	if (!counts[COUNT_HOST] && strcmp(version, MHD_HTTP_VERSION_1_0) != 0)
+		return http_problem(res, 400, "Host", "An HTTP/1.1 request needs a Host header.");
 	/* libmicrohttpd can answer only before the body or after all of it, so a body whose
 	 * size is unknown up front could not be refused at the limit: require its length. */
-	if (counts[1].n)
+	if (counts[COUNT_TRANSFER_ENCODING])
 		return http_problem(
 		        res, 411, "Transfer-Encoding",
 		        "Send the request body with a Content-Length header, not chunked.");
@@ -97,6 +129,12 @@ static int check_framing(struct http_conn *hc)
 			return http_problem(res, 413, NULL,
 			                    "The request body is %lld bytes; the limit is %zu.",
 			                    len, hc->server->opt.max_body);
+		/* Every body Placard reads is JSON: refuse others before reading them. */
+		const char *ct = http_header(&hc->req, "Content-Type");
+		if (len > 0 && (!ct || strncasecmp(ct, "application/json", 16) != 0 ||
+		                (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' ')))
+			return http_problem(res, 415, "Content-Type",
+			                    "The request body must be application/json.");
 	}
 	return 0;
 }
@@ -131,9 +169,44 @@ static enum MHD_Result queue(struct http_conn *hc)
 	enum MHD_Result ret = MHD_queue_response(hc->mhd, (unsigned)res->status, r);
 	MHD_destroy_response(r);
 	hc->responded = true;
+	http_deadlines_arrived(hc->server->deadlines, hc->mhd);
 	return ret;
 }
 
+/*
+ * Route the request as soon as its headers are in, so a wrong method or path is answered
+ * before any of the body is read. Returns 0 to go on and read the body, or the status of
+ * the response it filled (405, 404, 501, or a static file).
+ */
+static int route(struct http_conn *hc)
+{
+	struct http_server *s = hc->server;
+	struct http_request *req = &hc->req;
+	struct http_response *res = &hc->res;
+
+	if (!req->method)
+		return http_problem(res, 501, NULL, "The method %s is not supported.",
+		                    req->method_name);
+	unsigned allow = 0;
+	int r = router_match(s->router, req->arena, req->method, req->path, &req->route,
+	                     req->params, &req->nparams, &allow);
+	if (r == -EPERM) {
+		char allow_text[96];
+		router_allow_string(allow, allow_text, sizeof(allow_text));
+		http_header_add(res, "Allow", allow_text);
+		return http_problem(res, 405, NULL, "%s is not allowed here; allowed: %s.",
+		                    req->method_name, allow_text);
+	}
+	if (r < 0) {
+		if (s->static_dir && (req->method & (HTTP_GET | HTTP_HEAD)) &&
+		    strncmp(req->path, "/api/", 5) != 0)
+			return http_static_serve(s->static_dir, req, res);
+		return http_problem(res, 404, NULL, "There is nothing at %s.", req->path);
+	}
+	return 0;
+}
+
+/* The whole request is in and routed: run the application's hook, then the handler. */
 static void dispatch(struct http_conn *hc)
 {
 	struct http_server *s = hc->server;
@@ -142,38 +215,6 @@ static void dispatch(struct http_conn *hc)
 
 	req->body = hc->body.data;
 	req->body_len = hc->body.len;
-	if (!req->method) {
-		http_problem(res, 501, NULL, "The method %s is not supported.", req->method_name);
-		return;
-	}
-	unsigned allow = 0;
-	int r = router_match(s->router, req->arena, req->method, req->path, &req->route,
-	                     req->params, &req->nparams, &allow);
-	if (r == -EPERM) {
-		char allow_text[96];
-		router_allow_string(allow, allow_text, sizeof(allow_text));
-		http_header_add(res, "Allow", allow_text);
-		http_problem(res, 405, NULL, "%s is not allowed here; allowed: %s.",
-		             req->method_name, allow_text);
-		return;
-	}
-	if (r < 0) {
-		if (s->static_dir && (req->method & (HTTP_GET | HTTP_HEAD)) &&
-		    strncmp(req->path, "/api/", 5) != 0)
-			http_static_serve(s->static_dir, req, res);
-		else
-			http_problem(res, 404, NULL, "There is nothing at %s.", req->path);
-		return;
-	}
-	if (req->body_len && (req->method & (HTTP_POST | HTTP_PUT | HTTP_PATCH))) {
-		const char *ct = http_header(req, "Content-Type");
-		if (!ct || strncasecmp(ct, "application/json", 16) != 0 ||
-		    (ct[16] != '\0' && ct[16] != ';')) {
-			http_problem(res, 415, "Content-Type",
-			             "The request body must be application/json.");
-			return;
-		}
-	}
 	if (s->opt.hook && s->opt.hook(req, res))
 		return;
 	int status = req->route->handler(req, res);
@@ -209,7 +250,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
 {
-	(void)version;
 	struct http_server *s = cls;
 	struct http_conn *hc = *con_cls;
 
@@ -217,7 +257,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		hc = conn_new(s, c, url, method);
 		*con_cls = hc;
 		atomic_fetch_add(&s->inflight, 1);
-		if (check_framing(hc))
+		if (check_framing(hc, version) || route(hc))
 			return queue(hc);
 		return MHD_YES;
 	}
@@ -228,14 +268,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (*upload_data_size) {
 		size_t n = *upload_data_size;
 		*upload_data_size = 0;
-		/* A body that trickles in past the whole-request deadline loses its connection:
-		 * libmicrohttpd cannot send a response in the middle of a body. */
-		if (now_usec() - hc->started_usec > (long long)s->opt.request_timeout * 1000000) {
-			log_warn("http: %s %s took over %u s to arrive; closing",
-			         hc->req.method_name, hc->req.path, s->opt.request_timeout);
-			return MHD_NO;
-		}
-		/* Content-Length was checked against the limit, and libmicrohttpd delivers no
+		/* A body that trickles in past PLACARD_REQUEST_TIMEOUT loses its connection to
+		 * deadline.c's reaper. Content-Length was checked against the limit, and libmicrohttpd delivers no
 		 * more than it says; this guards the invariant. */
 		if (hc->body.len + n > s->opt.max_body)
 			return MHD_NO;
@@ -249,18 +283,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-	(void)c;
 	struct http_server *s = cls;
 	struct http_conn *hc = *con_cls;
+	/* On keep-alive, the next request's time to arrive counts from here. */
+	http_deadlines_next(s->deadlines, c);
 	if (!hc)
 		return;
 	*con_cls = NULL;
 	if (!s->opt.quiet) {
 		struct buf line = BUF_INIT;
 		buf_addstr(&line, "\"method\":\"");
-		buf_add_json_escaped(&line, hc->req.method_name);
+		http_add_json_text(&line, hc->req.method_name);
 		buf_addstr(&line, "\",\"path\":\"");
-		buf_add_json_escaped(&line, hc->req.path);
+		http_add_json_text(&line, hc->req.path);
 		buf_addf(&line, "\",\"status\":%d,\"bytes\":%zu,\"duration_ms\":%.3f",
 		         hc->responded ? hc->res.status : 0, hc->res.bytes,
 		         (double)(now_usec() - hc->started_usec) / 1000.0);
@@ -320,15 +355,21 @@ int http_server_start(const struct http_server_options *o, struct http_server **
 		goto fail;
 	}
 
+	if (http_deadlines_start(o->request_timeout ? o->request_timeout : 30, &s->deadlines) < 0) {
+		snprintf(err, errsize, "cannot start the request deadline thread");
+		goto fail;
+	}
 	s->daemon = MHD_start_daemon(
 	        flags, (uint16_t)o->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, sa,
 	        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads, MHD_OPTION_NOTIFY_COMPLETED,
-	        on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->connection_timeout,
-	        MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections,
-	        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->per_ip_connections,
-	        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)o->max_header_memory,
-	        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE,
-	        (unsigned)511, MHD_OPTION_END);
+	        on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, http_deadlines_notify, s->deadlines,
+	        MHD_OPTION_THREAD_STACK_SIZE, (size_t)HTTP_WORKER_STACK_SIZE,
+	        MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_CONNECTION_TIMEOUT,
+	        (unsigned)o->connection_timeout, MHD_OPTION_CONNECTION_LIMIT,
+	        (unsigned)o->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	        (unsigned)o->per_ip_connections, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	        (size_t)o->max_header_memory, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+	        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)511, MHD_OPTION_END);
 	if (!s->daemon) {
 		snprintf(err, errsize, "cannot listen on %s:%u (address in use?)", o->host,
 		         o->port);
@@ -339,6 +380,7 @@ int http_server_start(const struct http_server_options *o, struct http_server **
 	*ret = s;
 	return 0;
 fail:
+	http_deadlines_stop(s->deadlines);
 	router_free(s->router);
 	free(s->static_dir);
 	free(s);
@@ -366,6 +408,7 @@ void http_server_stop(struct http_server *s, unsigned grace_seconds)
 	if (left > 0)
 		log_warn("shutdown: %d requests still in flight after %u s", left, grace_seconds);
 	MHD_stop_daemon(s->daemon);
+	http_deadlines_stop(s->deadlines);
 	router_free(s->router);
 	free(s->static_dir);
 	free(s);

@@ -10,6 +10,14 @@
 struct http_server;
 
 /*
+ * Worker threads' stack size. jansson's recursive parser needs between 128 and 256 KiB at its
+ * compiled-in depth limit of 2048 (measured on 2.14 with 100,000 nested '['); json_decode()
+ * refuses deep input before jansson sees it, and this keeps four times jansson's worst case
+ * whatever `ulimit -s` the service was started with.
+ */
+#define HTTP_WORKER_STACK_SIZE (1024 * 1024)
+
+/*
  * The application's hook, run after routing and before the handler. Returns 0 to go on to
  * the handler, or the status of a response it filled (401, 403, ...).
  */

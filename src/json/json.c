@@ -1,5 +1,12 @@
 /*
  * json.c - strict decoding and typed field access. See json.h.
+ *
+ * jansson 2.14 already refuses, with a line, column and byte position: invalid UTF-8
+ * (overlong forms, encoded surrogates), lone or mismatched \u surrogates, \u0000, control
+ * characters in strings, integers beyond 64 bits, reals that overflow a double, NaN and
+ * Infinity, leading zeros, comments, a top level that is not an object or array, and bytes
+ * after the value. What it leaves to us: duplicate keys (a flag), nesting (its own limit is
+ * 2048 levels of recursion), sizes, and the shape of our documents.
  */
 #include "json/json.h"
 
@@ -86,6 +93,9 @@ static int check_limits(json_t *v, const char *at, int depth, struct json_error 
 	case JSON_OBJECT: {
 		const char *key;
 		json_t *item;
+		if (json_object_size(v) > JSON_MAX_MEMBERS)
+			return fail(err, at[0] ? at : "/", "An object has more than %d members.",
+			            JSON_MAX_MEMBERS);
 		json_object_foreach(v, key, item)
 		{
 			pointer_join(child, sizeof(child), at, key);
@@ -100,10 +110,42 @@ static int check_limits(json_t *v, const char *at, int depth, struct json_error 
 	}
 }
 
+/*
+ * Refuse nesting deeper than JSON_MAX_DEPTH before jansson parses anything, so its recursion
+ * (up to 2048 frames) never runs on hostile input. Brackets inside strings do not count; a
+ * malformed document that fools this count is refused by jansson earlier than its depth.
+ */
+static int check_depth(const char *body, size_t len, struct json_error *err)
+{
+	int depth = 0;
+	bool in_string = false;
+	for (size_t i = 0; i < len; i++) {
+		char c = body[i];
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = false;
+		} else if (c == '"') {
+			in_string = true;
+		} else if (c == '[' || c == '{') {
+			if (++depth > JSON_MAX_DEPTH)
+				return fail(err, "body",
+				            "Nested deeper than %d levels at byte %zu.",
+				            JSON_MAX_DEPTH, i);
+		} else if (c == ']' || c == '}') {
+			depth--;
+		}
+	}
+	return 0;
+}
+
 int json_decode(struct arena *a, const char *body, size_t len, json_t **ret, struct json_error *err)
 {
 	if (len == 0)
 		return fail(err, "body", "The request body is empty; a JSON object was expected.");
+	if (check_depth(body, len, err) < 0)
+		return -EINVAL;
 	json_error_t je;
 	json_t *v = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
 	if (!v)

@@ -1,9 +1,10 @@
 /*
  * json.h - strict JSON decoding of request bodies and typed field access, on jansson.
  *
- * A body is accepted only if it is one JSON value with no trailing bytes, no duplicate keys,
- * nesting at most JSON_MAX_DEPTH deep, strings at most JSON_MAX_STRING bytes and arrays at
- * most JSON_MAX_ARRAY items. Every rejection fills a json_error naming the place at fault:
+ * A body is accepted only if it is one JSON object or array with no trailing bytes, no
+ * duplicate keys, valid UTF-8 with no \u0000, numbers that fit (integers in 64 bits, reals in
+ * a double), nesting at most JSON_MAX_DEPTH deep, strings at most JSON_MAX_STRING bytes,
+ * arrays at most JSON_MAX_ARRAY items and objects at most JSON_MAX_MEMBERS members. Every rejection fills a json_error naming the place at fault:
  * a JSON pointer ("/violations/3/code") for fields, or "body" with the line and column.
  *
  * Sits beside core: knows jansson, not HTTP and not the database.
@@ -18,9 +19,10 @@
 
 #include "core/arena.h"
 
-#define JSON_MAX_DEPTH  16
-#define JSON_MAX_STRING (64 * 1024)
-#define JSON_MAX_ARRAY  1000
+#define JSON_MAX_DEPTH   16
+#define JSON_MAX_STRING  (64 * 1024)
+#define JSON_MAX_ARRAY   1000
+#define JSON_MAX_MEMBERS 1000
 
 struct json_error {
 	char field[160];  /* JSON pointer or "body" */

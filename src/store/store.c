@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -304,4 +305,54 @@ int store_exec_script(struct store *s, const char *sql, char *err, size_t errsiz
 	}
 	PQclear(res);
 	return rc;
+}
+
+int store_copy_begin(struct store *s, enum store_stmt id)
+{
+	if (store_connect(s) < 0)
+		return -ECONNREFUSED;
+	PGresult *res = PQexec(s->conn, store_statements[id].sql);
+	int rc = PQresultStatus(res) == PGRES_COPY_IN
+	                 ? 0
+	                 : map_error(s, res, store_statements[id].name);
+	PQclear(res);
+	return rc;
+}
+
+int store_copy_send(struct store *s, const char *data, size_t len)
+{
+	if (PQputCopyData(s->conn, data, (int)len) != 1) {
+		set_error(s, PQerrorMessage(s->conn), NULL);
+		return -EIO;
+	}
+	return 0;
+}
+
+int store_copy_end(struct store *s)
+{
+	if (PQputCopyEnd(s->conn, NULL) != 1) {
+		set_error(s, PQerrorMessage(s->conn), NULL);
+		return -EIO;
+	}
+	int rc = 0;
+	PGresult *res;
+	while ((res = PQgetResult(s->conn))) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0)
+			rc = map_error(s, res, "copy");
+		PQclear(res);
+	}
+	return rc;
+}
+
+void store_copy_escape(struct buf *out, const char *text)
+{
+	for (const char *p = text; *p; p++) {
+		switch (*p) {
+		case '\\': buf_add(out, "\\\\", 2); break;
+		case '\t': buf_add(out, "\\t", 2); break;
+		case '\n': buf_add(out, "\\n", 2); break;
+		case '\r': buf_add(out, "\\r", 2); break;
+		default: buf_addch(out, *p);
+		}
+	}
 }

@@ -67,6 +67,19 @@ const char *store_error_message(const struct store *s);
 /* Check the connection with a trivial query: 0 or -ECONNREFUSED. */
 int store_ping(struct store *s);
 
+/*
+ * Bulk load: start statement @id (a COPY ... FROM STDIN in text format), send rows (each
+ * ending in a newline, fields tab-separated, escaped as COPY's text format wants; see
+ * store_copy_escape), and end it. 0 or a negative errno.
+ */
+int store_copy_begin(struct store *s, enum store_stmt id);
+int store_copy_send(struct store *s, const char *data, size_t len);
+int store_copy_end(struct store *s);
+
+/* Append @text to @out escaped for COPY's text format (backslash, tab, newline, return). */
+struct buf;
+void store_copy_escape(struct buf *out, const char *text);
+
 /* Run a script of SQL statements with no parameters (migrations only). */
 int store_exec_script(struct store *s, const char *sql, char *err, size_t errsize);
 

@@ -1,0 +1,806 @@
+/*
+ * inspections.c - inspections from draft to submission, amendments, and their public record.
+ *
+ * An inspector creates an inspection with an Idempotency-Key (a tablet that retries after a
+ * lost reply gets the first result back and never a second inspection), edits the draft,
+ * and submits it. Submission grades the inspection with the establishment's published
+ * scheme, stores the score, grade and explanation, updates the posted grade, and logs it,
+ * all in one transaction. A submitted inspection never changes: a correction is a new
+ * inspection that amends it, with a reason, and both stay on the record.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "core/crypto.h"
+#include "core/util.h"
+#include "domain/grade.h"
+
+#define IDEMPOTENCY_KEY_MAX 200
+#define NOTES_MAX           20000
+#define OBSERVED_MAX        4000
+#define SIGNATURE_MAX       200000
+#define PUBLIC_CODE_LEN     8
+#define APPEAL_CODE_LEN     10
+
+/* An inspection as an inspector sends it (create, update, amend). */
+struct inspection_doc {
+	int64_t establishment_id;
+	const char *type;
+	const char *started_at, *ended_at;
+	bool closed;
+	bool has_elements;
+	int64_t elements[GRADE_MAX_ELEMENTS];
+	const char *notes;
+	const char *signed_name, *signature;
+	bool submit;
+	const char *reason; /* amendments */
+	size_t nviol;
+	struct {
+		const char *code, *observed;
+		int64_t points;
+		bool corrected_on_site, repeat;
+	} viol[GRADE_MAX_VIOLATIONS];
+};
+
+static int set_error(struct json_error *err, const char *field, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+static int set_error(struct json_error *err, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	snprintf(err->field, sizeof(err->field), "%s", field);
+	va_start(ap, fmt);
+	vsnprintf(err->detail, sizeof(err->detail), fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* An RFC 3339 timestamp: 2026-05-01T09:30:00Z, with optional seconds fraction and offset. */
+static bool valid_timestamp(const char *s)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd";
+	size_t n = strlen(s);
+	if (n < sizeof(shape) - 1 || n > 40)
+		return false;
+	for (size_t i = 0; i < sizeof(shape) - 1; i++)
+		if (shape[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != shape[i])
+			return false;
+	for (size_t i = sizeof(shape) - 1; i < n; i++)
+		if (!strchr("0123456789:.+-Z", s[i]))
+			return false;
+	return true;
+}
+
+static int read_doc(json_t *body, bool with_establishment, bool amendment, struct inspection_doc *d,
+                    struct json_error *err)
+{
+	static const char *const keys[] = {
+		"establishment_id",     "type",     "started_at", "ended_at",
+		"closed_establishment", "elements", "notes",      "operator_signature",
+		"violations",           "submit",   "reason",     NULL
+	};
+	static const char *const element_names[] = { "hygiene", "structural", "management" };
+	static const char *const viol_keys[] = { "code",     "points",
+		                                 "observed", "corrected_on_site",
+		                                 "repeat",   NULL };
+	memset(d, 0, sizeof(*d));
+	if (json_expect_object(body, "", err) < 0 || json_only_keys(body, "", keys, err) < 0)
+		return -EINVAL;
+	if (with_establishment && json_field_int(body, "", "establishment_id", true, 1, INT64_MAX,
+	                                         &d->establishment_id, err) < 0)
+		return -EINVAL;
+	if (!with_establishment && json_object_get(body, "establishment_id"))
+		return set_error(err, "/establishment_id",
+		                 "An inspection cannot move to another establishment.");
+	if (json_field_string(body, "", "type", true, 32, &d->type, err) < 0 ||
+	    json_field_string(body, "", "started_at", false, 40, &d->started_at, err) < 0 ||
+	    json_field_string(body, "", "ended_at", false, 40, &d->ended_at, err) < 0 ||
+	    json_field_bool(body, "", "closed_establishment", false, &d->closed, err) < 0 ||
+	    json_field_string(body, "", "notes", false, NOTES_MAX, &d->notes, err) < 0 ||
+	    json_field_bool(body, "", "submit", false, &d->submit, err) < 0 ||
+	    json_field_string(body, "", "reason", amendment, 2000, &d->reason, err) < 0)
+		return -EINVAL;
+	enum grade_inspection_type type;
+	if (grade_inspection_type_parse(d->type, &type) < 0)
+		return set_error(err, "/type",
+		                 "\"type\" must be initial, reinspection, complaint, pre-permit or "
+		                 "reopening.");
+	if (!amendment && d->reason)
+		return set_error(err, "/reason", "Only an amendment has a reason.");
+	if (amendment && !*d->reason)
+		return set_error(err, "/reason", "An amendment needs a reason.");
+	if (d->started_at && !valid_timestamp(d->started_at))
+		return set_error(err, "/started_at", "Use a timestamp like 2026-05-01T09:30:00Z.");
+	if (d->ended_at && !valid_timestamp(d->ended_at))
+		return set_error(err, "/ended_at", "Use a timestamp like 2026-05-01T11:00:00Z.");
+
+	json_t *els = json_object_get(body, "elements");
+	if (els && !json_is_null(els)) {
+		static const char *const allowed[] = { "hygiene", "structural", "management",
+			                               NULL };
+		if (json_expect_object(els, "/elements", err) < 0 ||
+		    json_only_keys(els, "/elements", allowed, err) < 0)
+			return -EINVAL;
+		for (size_t i = 0; i < GRADE_MAX_ELEMENTS; i++)
+			if (json_field_int(els, "/elements", element_names[i], true, 0, 100,
+			                   &d->elements[i], err) < 0)
+				return -EINVAL;
+		d->has_elements = true;
+	}
+
+	json_t *sig = json_object_get(body, "operator_signature");
+	if (sig && !json_is_null(sig)) {
+		static const char *const allowed[] = { "name", "image", NULL };
+		if (json_expect_object(sig, "/operator_signature", err) < 0 ||
+		    json_only_keys(sig, "/operator_signature", allowed, err) < 0 ||
+		    json_field_string(sig, "/operator_signature", "name", true, 200,
+		                      &d->signed_name, err) < 0 ||
+		    json_field_string(sig, "/operator_signature", "image", true, SIGNATURE_MAX,
+		                      &d->signature, err) < 0)
+			return -EINVAL;
+		if (strncmp(d->signature, "data:image/", 11) != 0)
+			return set_error(err, "/operator_signature/image",
+			                 "The signature must be a data:image/... URL.");
+	}
+
+	json_t *list = NULL;
+	int rc = json_field_array(body, "", "violations", false, GRADE_MAX_VIOLATIONS, &list, err);
+	if (rc < 0)
+		return -EINVAL;
+	if (rc == 0) {
+		size_t i;
+		json_t *v;
+		json_array_foreach(list, i, v)
+		{
+			char base[32];
+			snprintf(base, sizeof(base), "/violations/%zu", i);
+			d->viol[i].points = -1;
+			if (json_expect_object(v, base, err) < 0 ||
+			    json_only_keys(v, base, viol_keys, err) < 0 ||
+			    json_field_string(v, base, "code", true, 16, &d->viol[i].code, err) <
+			            0 ||
+			    json_field_int(v, base, "points", false, 0, 1000, &d->viol[i].points,
+			                   err) < 0 ||
+			    json_field_string(v, base, "observed", false, OBSERVED_MAX,
+			                      &d->viol[i].observed, err) < 0 ||
+			    json_field_bool(v, base, "corrected_on_site", false,
+			                    &d->viol[i].corrected_on_site, err) < 0 ||
+			    json_field_bool(v, base, "repeat", false, &d->viol[i].repeat, err) < 0)
+				return -EINVAL;
+		}
+		d->nviol = json_array_size(list);
+	}
+	return 0;
+}
+
+/* Check @d against the scheme: codes, points, element scores. Fills in default points. */
+static int check_doc(const struct grade_scheme *s, struct inspection_doc *d, struct json_error *err)
+{
+	for (size_t i = 0; i < d->nviol; i++) {
+		char field[48];
+		const struct grade_violation_def *def = grade_violation_lookup(s, d->viol[i].code);
+		if (!def) {
+			snprintf(field, sizeof(field), "/violations/%zu/code", i);
+			return set_error(err, field,
+			                 "\"%s\" is not in the %s violation catalogue (see "
+			                 "/api/v1/schemes/%s).",
+			                 d->viol[i].code, s->name, s->code);
+		}
+		if (d->viol[i].points < 0)
+			d->viol[i].points = def->default_points;
+		if (d->viol[i].points < def->min_points || d->viol[i].points > def->max_points) {
+			snprintf(field, sizeof(field), "/violations/%zu/points", i);
+			return set_error(err, field, "%s carries %d to %d points, not %lld.",
+			                 def->code, def->min_points, def->max_points,
+			                 (long long)d->viol[i].points);
+		}
+	}
+	if (d->has_elements) {
+		if (s->n_elements == 0)
+			return set_error(err, "/elements", "The %s scheme has no element scores.",
+			                 s->name);
+		for (size_t i = 0; i < s->n_elements; i++) {
+			const struct grade_element *e = &s->elements[i];
+			bool ok = false;
+			for (size_t j = 0; j < e->n_allowed; j++)
+				ok |= e->allowed[j] == d->elements[i];
+			if (!ok) {
+				char field[48];
+				snprintf(field, sizeof(field), "/elements/%s", e->name);
+				return set_error(err, field, "%lld is not an allowed %s score.",
+				                 (long long)d->elements[i], e->name);
+			}
+		}
+	}
+	return 0;
+}
+
+static const char *num(struct arena *a, long long v)
+{
+	return arena_printf(a, "%lld", v);
+}
+
+static const char *boolstr(bool b)
+{
+	return b ? "true" : "false";
+}
+
+/* Store the violations of @d for inspection @id (replacing any). */
+static int store_violations(struct store *st, struct arena *a, const char *id, const char *scheme,
+                            const struct inspection_doc *d)
+{
+	const char *pd[] = { id };
+	int rc = store_exec(st, a, STMT_VIOLATIONS_DELETE, pd, NULL);
+	for (size_t i = 0; rc == 0 && i < d->nviol; i++) {
+		const char *p[] = { id,
+			            scheme,
+			            d->viol[i].code,
+			            d->viol[i].observed,
+			            num(a, d->viol[i].points),
+			            boolstr(d->viol[i].corrected_on_site),
+			            boolstr(d->viol[i].repeat),
+			            num(a, (long long)i + 1),
+			            NULL,
+			            NULL };
+		rc = store_exec(st, a, STMT_VIOLATION_INSERT, p, NULL);
+	}
+	return rc;
+}
+
+json_t *api_grade_explanation(const struct grade_scheme *s, const struct grade_result *r)
+{
+	json_t *v = json_object();
+	json_object_set_new(v, "scheme",
+	                    json_pack("{s:s, s:i}", "code", s->code, "version", s->version));
+	json_object_set_new(v, "score", json_integer(r->score));
+	json_object_set_new(v, "deductions", json_integer(r->deductions));
+	if (s->n_elements) {
+		json_t *els = json_object();
+		for (size_t i = 0; i < s->n_elements; i++)
+			json_object_set_new(els, s->elements[i].name, json_integer(r->elements[i]));
+		json_object_set_new(v, "elements", els);
+	}
+	json_object_set_new(v, "band",
+	                    json_pack("{s:s, s:s, s:i}", "label", r->band->label, "code",
+	                              r->band->code, "min", r->band->min));
+	json_object_set_new(json_object_get(v, "band"), "max",
+	                    r->band->max == GRADE_SCORE_OPEN ? json_null()
+	                                                     : json_integer(r->band->max));
+	if (r->rated_band != r->band)
+		json_object_set_new(v, "capped_to",
+		                    json_pack("{s:s, s:s, s:s}", "label", r->rated_band->label,
+		                              "code", r->rated_band->code, "by_element",
+		                              r->capping_element >= 0
+		                                      ? s->elements[r->capping_element].name
+		                                      : ""));
+	json_object_set_new(v, "outcome", json_string(grade_outcome_name(r->outcome)));
+	json_object_set_new(v, "grade",
+	                    json_pack("{s:s, s:s}", "label", r->label, "code", r->code));
+	json_object_set_new(v, "sets_grade", json_boolean(r->sets_posted_grade));
+	json_object_set_new(v, "reinspection_required", json_boolean(r->reinspection_required));
+	if (r->reinspection_required)
+		json_object_set_new(v, "reinspection_min_days",
+		                    json_integer(r->reinspection_min_days));
+	const struct {
+		const char *name;
+		const struct grade_line *lines;
+		size_t n;
+	} groups[] = { { "counted", r->counted, r->n_counted },
+		       { "dismissed", r->dismissed, r->n_dismissed } };
+	for (size_t g = 0; g < ARRAY_SIZE(groups); g++) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < groups[g].n; i++) {
+			const struct grade_line *l = &groups[g].lines[i];
+			/* Descriptions are in the catalogue and beside each violation. */
+			json_t *line =
+			        json_pack("{s:s, s:s, s:i}", "code", l->code, "category",
+			                  grade_category_name(l->category), "points", l->points);
+			if (l->element >= 0)
+				json_object_set_new(line, "element",
+				                    json_string(s->elements[l->element].name));
+			json_array_append_new(arr, line);
+		}
+		json_object_set_new(v, groups[g].name, arr);
+	}
+	json_object_set_new(v, "rule", json_string(r->rule));
+	return v;
+}
+
+/* A grading-engine error as a problem naming the input at fault. */
+static int grade_problem(struct arena *a, struct http_response *res, const struct grade_scheme *s,
+                         int rc, const struct grade_error *ge)
+{
+	if (ge->field && streq(ge->field, "days_since_previous")) {
+		if (rc == -ERANGE)
+			return http_problem(
+			        res, 422, "/started_at",
+			        "A re-inspection under %s must be at least %d days after "
+			        "the initial inspection.",
+			        s->name, s->rules.min_days_before_reinspection);
+		return http_problem(res, 422, "/type",
+		                    "A re-inspection needs an earlier initial inspection of this "
+		                    "establishment.");
+	}
+	if (ge->field && ge->index >= 0 && strncmp(ge->field, "violations[]", 12) == 0)
+		return http_problem(res, 422,
+		                    arena_printf(a, "/violations/%d/%s", ge->index,
+		                                 ge->field[12] == '.' ? ge->field + 13 : "code"),
+		                    "This violation cannot be graded under %s.", s->name);
+	return http_problem(res, 422, ge->field ? ge->field : NULL,
+	                    "The inspection cannot be graded under %s (%s).", s->name,
+	                    strerror(-rc));
+}
+
+struct submitted {
+	const char *appeal_code; /* plain text, shown once */
+};
+
+/*
+ * Grade and submit draft @id inside the caller's transaction. Returns 0, or the status of a
+ * problem written to @res (the caller rolls back). -status on store errors is mapped here.
+ */
+static int submit_draft(struct http_request *req, struct http_response *res, struct store *st,
+                        const char *id, struct submitted *ret)
+{
+	struct arena *a = req->arena;
+	struct store_result *ins, *vr, *days, *latest;
+	const char *p[] = { id };
+	int rc = store_exec(st, a, STMT_INSPECTION_LOCK, p, &ins);
+	if (rc < 0)
+		return api_store_error(res, st, rc);
+	if (store_nrows(ins) == 0)
+		return http_problem(res, 404, NULL, "There is no inspection %s.", id);
+	if (!streq(store_value(ins, 0, 5), "draft"))
+		return http_problem(res, 409, NULL,
+		                    "Inspection %s is already submitted; correct it with an "
+		                    "amendment.",
+		                    id);
+	const char *est = store_value(ins, 0, 1);
+	const struct grade_scheme *s = grade_scheme_builtin(store_value(ins, 0, 2));
+	if (!s)
+		return http_problem(res, 500, NULL, "The inspection's scheme is unknown.");
+	const char *started = store_value(ins, 0, 10);
+	const char *amends = store_value(ins, 0, 11);
+
+	struct grade_input in = { .days_since_previous = GRADE_DAYS_UNKNOWN };
+	if (grade_inspection_type_parse(store_value(ins, 0, 3), &in.type) < 0)
+		return http_problem(res, 500, NULL, "The inspection's type is unknown.");
+	in.closed_establishment = streq(store_value(ins, 0, 6), "t");
+	if (store_value(ins, 0, 7)) {
+		in.has_elements = true;
+		for (int i = 0; i < GRADE_MAX_ELEMENTS; i++)
+			in.elements[i] = (int)store_value_int(ins, 0, 7 + i);
+	}
+	if ((rc = store_exec(st, a, STMT_INSPECTION_VIOLATIONS, p, &vr)) < 0)
+		return api_store_error(res, st, rc);
+	int n = store_nrows(vr);
+	struct grade_violation_input *vi = arena_calloc(a, (size_t)n + 1, sizeof(*vi));
+	for (int i = 0; i < n; i++) {
+		vi[i].code = store_value(vr, i, 0);
+		vi[i].points = (int)store_value_int(vr, i, 1);
+		vi[i].dismissed = streq(store_value(vr, i, 2), "t");
+	}
+	in.violations = vi;
+	in.n_violations = (size_t)n;
+	const char *pdays[] = { est, started, boolstr(s->rules.min_days_before_reinspection > 0) };
+	if ((rc = store_exec(st, a, STMT_DAYS_SINCE_PREVIOUS, pdays, &days)) < 0)
+		return api_store_error(res, st, rc);
+	if (store_value(days, 0, 0))
+		in.days_since_previous = (int)store_value_int(days, 0, 0);
+
+	struct grade_result *g = arena_alloc(a, sizeof(*g));
+	struct grade_error ge = { 0 };
+	if ((rc = grade_compute(s, &in, g, &ge)) < 0)
+		return grade_problem(a, res, s, rc, &ge);
+
+	char public_code[PUBLIC_CODE_LEN + 1], appeal_code[APPEAL_CODE_LEN + 1];
+	char appeal_hash[SHA256_HEX_LEN + 1];
+	random_code(public_code, PUBLIC_CODE_LEN);
+	random_code(appeal_code, APPEAL_CODE_LEN);
+	sha256_hex(appeal_code, APPEAL_CODE_LEN, appeal_hash);
+	json_t *expl = json_arena(a, api_grade_explanation(s, g));
+	char *expl_text = json_dump_compact(expl, NULL);
+	arena_defer(a, free, expl_text);
+	const char *psub[] = { id,
+		               num(a, g->score),
+		               g->code,
+		               g->label,
+		               grade_outcome_name(g->outcome),
+		               boolstr(g->sets_posted_grade),
+		               expl_text,
+		               public_code,
+		               appeal_hash };
+	if ((rc = store_exec(st, a, STMT_INSPECTION_SUBMIT, psub, NULL)) < 0)
+		return api_store_error(res, st, rc);
+
+	/* Only the latest inspection decides what the establishment posts: one synced late
+	 * from a tablet, or an amendment of an older one, leaves a newer grade standing. */
+	const char *ids = arena_printf(a, "{%s%s%s}", id, amends ? "," : "", amends ? amends : "");
+	const char *plat[] = { est, started, ids };
+	if ((rc = store_exec(st, a, STMT_INSPECTION_IS_LATEST, plat, &latest)) < 0)
+		return api_store_error(res, st, rc);
+	bool is_latest = streq(store_value(latest, 0, 0), "t");
+
+	const char *state = NULL, *status = NULL;
+	if (in.closed_establishment) {
+		state = "closed";
+		status = "closed";
+	} else if (g->sets_posted_grade) {
+		state = g->outcome == GRADE_OUTCOME_GRADED    ? "graded"
+		        : g->outcome == GRADE_OUTCOME_PENDING ? "pending"
+		                                              : "not_yet_graded";
+	}
+	if (in.type == GRADE_INSPECTION_REOPENING && !in.closed_establishment)
+		status = "active";
+	if (is_latest && status) {
+		const char *pst[] = { est, status };
+		if ((rc = store_exec(st, a, STMT_ESTABLISHMENT_SET_STATUS, pst, NULL)) < 0)
+			return api_store_error(res, st, rc);
+	}
+
+	json_t *cited = json_array();
+	for (size_t i = 0; i < in.n_violations; i++)
+		json_array_append_new(cited,
+		                      json_pack("{s:s, s:i, s:b}", "code", vi[i].code, "points",
+		                                vi[i].points, "dismissed", vi[i].dismissed));
+	json_t *ev = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:o}", "establishment", est, "type",
+	                       grade_inspection_type_name(in.type), "score", g->score, "grade_code",
+	                       g->code, "outcome", grade_outcome_name(g->outcome), "public_code",
+	                       public_code, "violations", cited);
+	if (amends)
+		json_object_set_new(ev, "amends", json_string(amends));
+	if ((rc = api_event(st, a, amends ? "inspection.amended" : "inspection.submitted",
+	                    arena_printf(a, "inspection/%s", id), ev)) < 0)
+		return api_store_error(res, st, rc);
+
+	if (is_latest && state) {
+		const char *label = streq(state, "closed") ? "Closed" : g->label;
+		const char *code = streq(state, "closed") ? "" : g->code;
+		const char *pg[] = { est, state, code, label, num(a, g->score), id };
+		if ((rc = store_exec(st, a, STMT_POSTED_GRADE_SET, pg, NULL)) < 0 ||
+		    (rc = api_event(st, a, "grade.issued", arena_printf(a, "establishment/%s", est),
+		                    json_pack("{s:s, s:s, s:s, s:i, s:s}", "state", state, "code",
+		                              code, "label", label, "score", g->score, "inspection",
+		                              id))) < 0)
+			return api_store_error(res, st, rc);
+	}
+	ret->appeal_code = arena_strdup(a, appeal_code);
+	return 0;
+}
+
+/* The inspection as staff see it, with the appeal code when it was just issued. */
+static int staff_json(struct http_request *req, struct http_response *res, struct store *st,
+                      const char *id, const struct submitted *sub, char **ret_text)
+{
+	struct store_result *r;
+	const char *p[] = { id };
+	int rc = store_exec(st, req->arena, STMT_INSPECTION_JSON_STAFF, p, &r);
+	if (rc < 0)
+		return api_store_error(res, st, rc);
+	if (store_nrows(r) == 0)
+		return http_problem(res, 404, NULL, "There is no inspection %s.", id);
+	const char *text = store_value(r, 0, 0);
+	if (sub && sub->appeal_code) {
+		/* The appeal code is printed on the operator's report; only its hash is kept. */
+		size_t n = strlen(text);
+		*ret_text = arena_printf(req->arena, "%.*s,\"appeal_code\":\"%s\"}", (int)(n - 1),
+		                         text, sub->appeal_code);
+	} else {
+		*ret_text = arena_strdup(req->arena, text);
+	}
+	return 0;
+}
+
+static int may_edit(struct http_request *req, struct http_response *res,
+                    const struct store_result *ins)
+{
+	const struct api_user *u = api_user(req);
+	if (u->role != API_SUPERVISOR && store_value_int(ins, 0, 4) != u->id)
+		return http_problem(res, 403, NULL,
+		                    "Only the inspector who made this inspection or a supervisor "
+		                    "may change it.");
+	return 0;
+}
+
+int api_inspection_create(struct http_request *req, struct http_response *res)
+{
+	struct arena *a = req->arena;
+	const char *key = http_header(req, "Idempotency-Key");
+	if (!key || !*key)
+		return http_problem(res, 428, "Idempotency-Key",
+		                    "Send an Idempotency-Key header (a unique id made on the "
+		                    "device) so a retry can never create a second inspection.");
+	if (strlen(key) > IDEMPOTENCY_KEY_MAX)
+		return http_problem(res, 400, "Idempotency-Key",
+		                    "The Idempotency-Key is longer than %d characters.",
+		                    IDEMPOTENCY_KEY_MAX);
+	struct json_error err;
+	json_t *body;
+	struct inspection_doc *d = arena_alloc(a, sizeof(*d));
+	if (json_decode(a, req->body, req->body_len, &body, &err) < 0 ||
+	    read_doc(body, true, false, d, &err) < 0)
+		return api_json_error(res, &err);
+
+	char hash[SHA256_HEX_LEN + 1];
+	sha256_hex(req->body, req->body_len, hash);
+	const char *user = num(a, api_user(req)->id);
+	struct store *st = store_thread(STORE_WRITE);
+	struct store_result *claim, *r;
+	const char *pk[] = { user, key, hash };
+	int rc = store_begin(st);
+	if (rc < 0)
+		return api_store_error(res, st, rc);
+	if ((rc = store_exec(st, a, STMT_IDEMPOTENCY_CLAIM, pk, &claim)) < 0)
+		goto fail;
+	if (store_nrows(claim) == 0) {
+		/* Seen before: the same request gets the first answer again. */
+		const char *pg[] = { user, key };
+		if ((rc = store_exec(st, a, STMT_IDEMPOTENCY_GET, pg, &r)) < 0)
+			goto fail;
+		store_rollback(st);
+		if (!streq(store_value(r, 0, 0), hash))
+			return http_problem(res, 422, "Idempotency-Key",
+			                    "This Idempotency-Key was already used for a different "
+			                    "request.");
+		http_header_add(res, "Idempotent-Replayed", "true");
+		return api_json_text(res, (int)store_value_int(r, 0, 1), store_value(r, 0, 2));
+	}
+
+	const char *pc[] = { num(a, d->establishment_id),
+		             d->type,
+		             user,
+		             d->started_at,
+		             d->ended_at,
+		             boolstr(d->closed),
+		             d->has_elements ? num(a, d->elements[0]) : NULL,
+		             d->has_elements ? num(a, d->elements[1]) : NULL,
+		             d->has_elements ? num(a, d->elements[2]) : NULL,
+		             d->notes,
+		             d->signature,
+		             d->signed_name,
+		             NULL,
+		             NULL };
+	if ((rc = store_exec(st, a, STMT_INSPECTION_CREATE, pc, &r)) < 0)
+		goto fail;
+	if (store_nrows(r) == 0) {
+		store_rollback(st);
+		return http_problem(res, 422, "/establishment_id",
+		                    "There is no establishment %lld.",
+		                    (long long)d->establishment_id);
+	}
+	const char *id = store_value(r, 0, 0);
+	const char *scheme_code = store_value(r, 0, 1);
+	const struct grade_scheme *s = grade_scheme_builtin(scheme_code);
+	if (check_doc(s, d, &err) < 0) {
+		store_rollback(st);
+		return api_json_error(res, &err);
+	}
+	if ((rc = store_violations(st, a, id, scheme_code, d)) < 0)
+		goto fail;
+	struct submitted sub = { 0 };
+	if (d->submit && submit_draft(req, res, st, id, &sub)) {
+		store_rollback(st);
+		return http_response_status(res);
+	}
+	char *text;
+	if (staff_json(req, res, st, id, &sub, &text)) {
+		store_rollback(st);
+		return http_response_status(res);
+	}
+	const char *pf[] = { user, key, "201", text };
+	if ((rc = store_exec(st, a, STMT_IDEMPOTENCY_FINISH, pf, NULL)) < 0 ||
+	    (rc = store_commit(st)) < 0)
+		goto fail;
+	http_header_add(res, "Location", arena_printf(a, "/api/v1/inspections/%s", id));
+	return api_json_text(res, 201, text);
+fail:
+	store_rollback(st);
+	return api_store_error(res, st, rc);
+}
+
+/* Lock inspection @id for a change by this user: 0 or a problem status. */
+static int lock_draft(struct http_request *req, struct http_response *res, struct store *st,
+                      const char *id, struct store_result **ret)
+{
+	const char *p[] = { id };
+	int rc = store_exec(st, req->arena, STMT_INSPECTION_LOCK, p, ret);
+	if (rc < 0)
+		return api_store_error(res, st, rc);
+	if (store_nrows(*ret) == 0)
+		return http_problem(res, 404, NULL, "There is no inspection %s.", id);
+	if (!streq(store_value(*ret, 0, 5), "draft"))
+		return http_problem(res, 409, NULL,
+		                    "Inspection %s is submitted and cannot be changed; correct it "
+		                    "with an amendment (POST /api/v1/inspections/%s/amendments).",
+		                    id, id);
+	return may_edit(req, res, *ret);
+}
+
+int api_inspection_update(struct http_request *req, struct http_response *res)
+{
+	struct arena *a = req->arena;
+	const char *id = http_param(req, "id")->value;
+	struct json_error err;
+	json_t *body;
+	struct inspection_doc *d = arena_alloc(a, sizeof(*d));
+	if (json_decode(a, req->body, req->body_len, &body, &err) < 0 ||
+	    read_doc(body, false, false, d, &err) < 0)
+		return api_json_error(res, &err);
+	struct store *st = store_thread(STORE_WRITE);
+	struct store_result *ins;
+	int rc = store_begin(st);
+	if (rc < 0)
+		return api_store_error(res, st, rc);
+	if (lock_draft(req, res, st, id, &ins))
+		goto problem;
+	const char *scheme_code = store_value(ins, 0, 2);
+	if (check_doc(grade_scheme_builtin(scheme_code), d, &err) < 0) {
+		api_json_error(res, &err);
+		goto problem;
+	}
+	const char *pu[] = { id,
+		             d->type,
+		             d->started_at,
+		             d->ended_at,
+		             boolstr(d->closed),
+		             d->has_elements ? num(a, d->elements[0]) : NULL,
+		             d->has_elements ? num(a, d->elements[1]) : NULL,
+		             d->has_elements ? num(a, d->elements[2]) : NULL,
+		             d->notes,
+		             d->signature,
+		             d->signed_name };
+	if ((rc = store_exec(st, a, STMT_INSPECTION_UPDATE_DRAFT, pu, NULL)) < 0 ||
+	    (rc = store_violations(st, a, id, scheme_code, d)) < 0)
+		goto fail;
+	struct submitted sub = { 0 };
+	if (d->submit && submit_draft(req, res, st, id, &sub))
+		goto problem;
+	char *text;
+	if (staff_json(req, res, st, id, &sub, &text))
+		goto problem;
+	if ((rc = store_commit(st)) < 0)
+		goto fail;
+	return api_json_text(res, 200, text);
+fail:
+	store_rollback(st);
+	return api_store_error(res, st, rc);
+problem:
+	store_rollback(st);
+	return http_response_status(res);
+}
+
+int api_inspection_submit(struct http_request *req, struct http_response *res)
+{
+	const char *id = http_param(req, "id")->value;
+	if (req->body_len) {
+		struct json_error err;
+		json_t *body;
+		static const char *const none[] = { NULL };
+		if (json_decode(req->arena, req->body, req->body_len, &body, &err) < 0 ||
+		    json_expect_object(body, "", &err) < 0 ||
+		    json_only_keys(body, "", none, &err) < 0)
+			return api_json_error(res, &err);
+	}
+	struct store *st = store_thread(STORE_WRITE);
+	struct store_result *ins;
+	int rc = store_begin(st);
+	if (rc < 0)
+		return api_store_error(res, st, rc);
+	struct submitted sub = { 0 };
+	char *text;
+	if (lock_draft(req, res, st, id, &ins) || submit_draft(req, res, st, id, &sub) ||
+	    staff_json(req, res, st, id, &sub, &text)) {
+		store_rollback(st);
+		return http_response_status(res);
+	}
+	if ((rc = store_commit(st)) < 0) {
+		store_rollback(st);
+		return api_store_error(res, st, rc);
+	}
+	return api_json_text(res, 200, text);
+}
+
+int api_inspection_amend(struct http_request *req, struct http_response *res)
+{
+	struct arena *a = req->arena;
+	const char *orig = http_param(req, "id")->value;
+	struct json_error err;
+	json_t *body;
+	struct inspection_doc *d = arena_alloc(a, sizeof(*d));
+	if (json_decode(a, req->body, req->body_len, &body, &err) < 0 ||
+	    read_doc(body, false, true, d, &err) < 0)
+		return api_json_error(res, &err);
+	struct store *st = store_thread(STORE_WRITE);
+	struct store_result *ins, *r;
+	const char *p[] = { orig };
+	int rc = store_begin(st);
+	if (rc < 0)
+		return api_store_error(res, st, rc);
+	if ((rc = store_exec(st, a, STMT_INSPECTION_LOCK, p, &ins)) < 0)
+		goto fail;
+	if (store_nrows(ins) == 0) {
+		store_rollback(st);
+		return http_problem(res, 404, NULL, "There is no inspection %s.", orig);
+	}
+	if (!streq(store_value(ins, 0, 5), "submitted")) {
+		store_rollback(st);
+		return http_problem(res, 409, NULL,
+		                    "Inspection %s is a draft: change it directly instead.", orig);
+	}
+	if (store_value(ins, 0, 12)) {
+		const char *newer = store_value(ins, 0, 12);
+		store_rollback(st);
+		return http_problem(
+		        res, 409, NULL,
+		        "Inspection %s was already amended by inspection %s; amend that "
+		        "one.",
+		        orig, newer);
+	}
+	const char *scheme_code = store_value(ins, 0, 2);
+	if (check_doc(grade_scheme_builtin(scheme_code), d, &err) < 0) {
+		store_rollback(st);
+		return api_json_error(res, &err);
+	}
+	const char *user = num(a, api_user(req)->id);
+	const char *pc[] = { store_value(ins, 0, 1),
+		             d->type,
+		             user,
+		             d->started_at ? d->started_at : store_value(ins, 0, 10),
+		             d->ended_at,
+		             boolstr(d->closed),
+		             d->has_elements ? num(a, d->elements[0]) : NULL,
+		             d->has_elements ? num(a, d->elements[1]) : NULL,
+		             d->has_elements ? num(a, d->elements[2]) : NULL,
+		             d->notes,
+		             d->signature,
+		             d->signed_name,
+		             orig,
+		             d->reason };
+	if ((rc = store_exec(st, a, STMT_INSPECTION_CREATE, pc, &r)) < 0)
+		goto fail;
+	const char *id = store_value(r, 0, 0);
+	struct submitted sub = { 0 };
+	char *text;
+	if ((rc = store_violations(st, a, id, scheme_code, d)) < 0)
+		goto fail;
+	if (submit_draft(req, res, st, id, &sub) || staff_json(req, res, st, id, &sub, &text)) {
+		store_rollback(st);
+		return http_response_status(res);
+	}
+	if ((rc = store_commit(st)) < 0)
+		goto fail;
+	http_header_add(res, "Location", arena_printf(a, "/api/v1/inspections/%s", id));
+	return api_json_text(res, 201, text);
+fail:
+	store_rollback(st);
+	if (rc == -EEXIST)
+		return http_problem(res, 409, NULL, "Inspection %s was amended meanwhile.", orig);
+	return api_store_error(res, st, rc);
+}
+
+int api_inspection_get(struct http_request *req, struct http_response *res)
+{
+	const char *id = http_param(req, "id")->value;
+	struct store *st = store_thread(STORE_READ);
+	struct store_result *r;
+	const char *p[] = { id };
+	int rc = store_exec(st, req->arena, STMT_INSPECTION_JSON_PUBLIC, p, &r);
+	if (rc < 0)
+		return api_store_error(res, st, rc);
+	if (store_nrows(r) == 0)
+		return http_problem(res, 404, NULL, "There is no published inspection %s.", id);
+	return api_json_text(res, 200, store_value(r, 0, 0));
+}
+
+int api_inspection_get_staff(struct http_request *req, struct http_response *res)
+{
+	char *text;
+	if (staff_json(req, res, store_thread(STORE_WRITE), http_param(req, "id")->value, NULL,
+	               &text))
+		return http_response_status(res);
+	return api_json_text(res, 200, text);
+}

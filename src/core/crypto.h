@@ -1,0 +1,27 @@
+/*
+ * crypto.h - the few cryptographic helpers Placard needs, on libsodium: SHA-256 as hex and
+ * random codes for people to type. Call crypto_init() once at start.
+ *
+ * Core layer: no HTTP, no database.
+ */
+#ifndef PLACARD_CORE_CRYPTO_H
+#define PLACARD_CORE_CRYPTO_H
+
+#include <stddef.h>
+
+#define SHA256_HEX_LEN 64
+
+/* Initialise libsodium; aborts if it cannot. Safe to call more than once. */
+void crypto_init(void);
+
+/* Write the SHA-256 of @len bytes at @data as 64 lowercase hex digits and a NUL to @out. */
+void sha256_hex(const void *data, size_t len, char out[SHA256_HEX_LEN + 1]);
+
+/*
+ * Fill @out with @len random characters from an alphabet without look-alikes
+ * (no 0/O, 1/I/L) and a NUL; @out has room for @len + 1. Each character carries
+ * log2(31), about 4.95 bits.
+ */
+void random_code(char *out, size_t len);
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * eventlog.h - the hash chain of the public event log, as a pure computation.
+ *
+ * Entry n's hash is SHA-256 over its canonical text:
+ *     seq \n prev_hash \n occurred_at \n kind \n subject \n payload
+ * where occurred_at is UTC with microseconds ("2026-01-02T03:04:05.000006Z"), payload is the
+ * JSON text PostgreSQL gives for the jsonb value, and prev_hash is entry n-1's hash (64 zeros
+ * for the first). sql/0004_event_log.sql computes the same text in event_canonical().
+ *
+ * Domain layer: no I/O.
+ */
+#ifndef PLACARD_DOMAIN_EVENTLOG_H
+#define PLACARD_DOMAIN_EVENTLOG_H
+
+#include <stdbool.h>
+
+#include "core/buf.h"
+#include "core/crypto.h"
+
+struct eventlog_entry {
+	long long seq;
+	const char *prev_hash;
+	const char *occurred_at;
+	const char *kind;
+	const char *subject;
+	const char *payload;
+	const char *hash; /* as recorded */
+};
+
+/* The hash of the entry before the first. */
+extern const char eventlog_genesis[SHA256_HEX_LEN + 1];
+
+/* Append @e's canonical text to @out. */
+void eventlog_canonical(const struct eventlog_entry *e, struct buf *out);
+
+/* Compute @e's hash from its content into @out. */
+void eventlog_hash(const struct eventlog_entry *e, char out[SHA256_HEX_LEN + 1]);
+
+enum eventlog_fault {
+	EVENTLOG_OK,
+	EVENTLOG_BAD_SEQ,  /* not the previous seq + 1 */
+	EVENTLOG_BAD_LINK, /* prev_hash is not the previous entry's hash */
+	EVENTLOG_BAD_HASH, /* the content does not hash to the recorded hash */
+};
+
+/*
+ * Check @e against the entry before it (@prev_seq, @prev_hash; 0 and the genesis hash for the
+ * first). Returns what is wrong, EVENTLOG_OK when nothing is.
+ */
+enum eventlog_fault eventlog_check(const struct eventlog_entry *e, long long prev_seq,
+                                   const char *prev_hash);
+
+/* A sentence for @f ("its content does not match its hash"). */
+const char *eventlog_fault_text(enum eventlog_fault f);
+
+#endif

@@ -1,0 +1,99 @@
+/*
+ * staff.h - integration tests' tools for staff accounts and sessions, on top of harness.h:
+ * add a staff member with `placard user add`, sign in, and send requests as that member
+ * (the session cookie, and the CSRF token on changes).
+ *
+ * Header-only (static inline) so that each test executable takes what it uses.
+ */
+#ifndef PLACARD_TESTS_STAFF_H
+#define PLACARD_TESTS_STAFF_H
+
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "harness.h"
+
+struct staff_session {
+	char cookie[160]; /* "placard_session=..." */
+	char csrf[128];
+};
+
+/*
+ * Run `placard user add @name --role @role` on @db_url with @password (no single quotes) on
+ * standard input, and @extra arguments (or ""). Its exit status; output appended to @out.
+ */
+static inline int staff_add(const char *db_url, const char *name, const char *role,
+                            const char *password, const char *extra, struct buf *out)
+{
+	return itest_shell(out,
+	                   "printf '%%s\\n' '%s' | PLACARD_DATABASE_URL='%s' '%s' user add %s "
+	                   "--role %s %s 2>&1",
+	                   password, db_url, itest_bin(), name, role, extra);
+}
+
+/*
+ * Sign in as @username with @password. Returns the HTTP status; on 201 fills @ret from the
+ * Set-Cookie header and the answer's csrf_token. @r (when not NULL) gets the response,
+ * which the caller frees.
+ */
+static inline long staff_login(struct itest_server *s, const char *username, const char *password,
+                               struct staff_session *ret, struct itest_response *r)
+{
+	struct itest_response own;
+	struct itest_response *resp = r ? r : &own;
+	json_t *body = json_pack("{s:s, s:s}", "username", username, "password", password);
+	char *text = json_dumps(body, JSON_COMPACT);
+	itest_post_json(s, "/api/v1/session", text, resp);
+	free(text);
+	json_decref(body);
+	long status = resp->status;
+	if (status == 201 && ret) {
+		const char *sc = itest_header(resp, "Set-Cookie");
+		if (!sc)
+			fail_msg("sign-in answered 201 without Set-Cookie");
+		size_t n = strcspn(sc, ";");
+		if (n >= sizeof(ret->cookie))
+			fail_msg("cookie too long: %s", sc);
+		memcpy(ret->cookie, sc, n);
+		ret->cookie[n] = '\0';
+		json_t *v = json_loads(resp->body.data, 0, NULL);
+		const char *csrf = json_string_value(json_object_get(v, "csrf_token"));
+		if (!csrf)
+			fail_msg("no csrf_token in %s", resp->body.data);
+		snprintf(ret->csrf, sizeof(ret->csrf), "%s", csrf);
+		json_decref(v);
+	}
+	if (!r)
+		itest_response_free(&own);
+	return status;
+}
+
+/*
+ * Send @method @path as @as (NULL: anonymous) with the session's X-CSRF-Token, @body as
+ * application/json when not NULL, and one more header line @extra when not NULL.
+ */
+static inline void staff_request(struct itest_server *s, const struct staff_session *as,
+                                 const char *method, const char *path, const char *body,
+                                 const char *extra, struct itest_response *ret)
+{
+	char cookie[sizeof(as->cookie) + 16], csrf[sizeof(as->csrf) + 16];
+	const char *h[5];
+	size_t n = 0;
+	if (as) {
+		snprintf(cookie, sizeof(cookie), "Cookie: %.*s", (int)sizeof(as->cookie),
+		         as->cookie);
+		snprintf(csrf, sizeof(csrf), "X-CSRF-Token: %.*s", (int)sizeof(as->csrf), as->csrf);
+		h[n++] = cookie;
+		h[n++] = csrf;
+	}
+	if (body)
+		h[n++] = "Content-Type: application/json";
+	if (extra)
+		h[n++] = extra;
+	h[n] = NULL;
+	itest_request(s, method, path, h, body, body ? strlen(body) : 0, ret);
+}
+
+#endif

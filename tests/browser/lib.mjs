@@ -1,0 +1,104 @@
+// lib.mjs - what every browser test shares: a fresh database and a real placard server,
+// Debian's Chromium driven by playwright-core, phone and tablet viewports, screenshots.
+//
+// Tests run under tests/integration/with-db (pg_virtualenv), which sets the PG* variables.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const root = join(here, '..', '..');
+export const bin = process.env.PLACARD_BIN || join(root, 'build', 'placard');
+export const outDir = join(here, 'out');
+export const DEMO_PASSWORD = 'placard-demo-password';
+
+export const viewports = {
+  phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+  tablet: { viewport: { width: 820, height: 1180 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+  tabletLandscape: {
+    viewport: { width: 1180, height: 820 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2,
+  },
+};
+
+function psql(db, sql) {
+  return execFileSync('psql', ['-XAtq', '-d', db, '-c', sql], { encoding: 'utf8' }).trim();
+}
+
+// A fresh database with the schema and (unless demo is 0) a small demo city.
+export function createDatabase(name, { demo = 200 } = {}) {
+  const db = `placard_browser_${name}_${process.pid}`.replace(/[^a-z0-9_]/g, '_');
+  psql('postgres', `DROP DATABASE IF EXISTS ${db}`);
+  psql('postgres', `CREATE DATABASE ${db}`);
+  const env = { ...process.env, PLACARD_DATABASE_URL: `dbname=${db}` };
+  execFileSync(bin, ['migrate'], { env, stdio: 'pipe' });
+  if (demo > 0)
+    execFileSync(bin, ['demo', '--establishments', String(demo)], { env, stdio: 'pipe' });
+  return { name: db, url: `dbname=${db}`, sql: (q) => psql(db, q) };
+}
+
+// Start `placard serve` on a free port; resolves to { url, stop() }.
+export function startServer(db, extraEnv = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, ['serve'], {
+      env: {
+        ...process.env,
+        PLACARD_DATABASE_URL: db.url,
+        PLACARD_LISTEN: '127.0.0.1:0',
+        PLACARD_WEB_DIR: join(root, 'web'),
+        PLACARD_QUIET_ACCESS_LOG: '1',
+        ...extraEnv,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error('placard serve did not start')), 15000);
+    child.stdout.on('data', (chunk) => {
+      seen += chunk;
+      const m = seen.match(/http:\/\/127\.0\.0\.1:(\d+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve({
+          url: `http://127.0.0.1:${m[1]}`,
+          stop: () => new Promise((done) => { child.once('exit', done); child.kill('SIGTERM'); }),
+        });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`placard serve exited ${code}`)));
+  });
+}
+
+// Debian's Chromium, headless, no network of its own.
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export async function newPage(browser, size = 'phone') {
+  const context = await browser.newContext({ ...viewports[size] });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.placardErrors = errors;
+  return page;
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(outDir, { recursive: true });
+  await page.screenshot({ path: join(outDir, `${name}.png`), fullPage: true });
+}
+
+// Sign in through the API in the page's context (sets the session cookie); the CSRF token.
+export async function signIn(page, baseUrl, username, password = DEMO_PASSWORD) {
+  const res = await page.request.post(`${baseUrl}/api/v1/session`, {
+    data: { username, password },
+  });
+  if (res.status() !== 201) throw new Error(`sign-in as ${username}: ${res.status()}`);
+  return (await res.json()).csrf_token;
+}

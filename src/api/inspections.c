@@ -156,7 +156,7 @@ static int read_doc(json_t *body, bool with_establishment, bool amendment, struc
 		json_t *v;
 		json_array_foreach(list, i, v)
 		{
-			char base[32];
+			char base[48];
 			snprintf(base, sizeof(base), "/violations/%zu", i);
 			d->viol[i].points = -1;
 			if (json_expect_object(v, base, err) < 0 ||
@@ -181,7 +181,7 @@ static int read_doc(json_t *body, bool with_establishment, bool amendment, struc
 static int check_doc(const struct grade_scheme *s, struct inspection_doc *d, struct json_error *err)
 {
 	for (size_t i = 0; i < d->nviol; i++) {
-		char field[48];
+		char field[64];
 		const struct grade_violation_def *def = grade_violation_lookup(s, d->viol[i].code);
 		if (!def) {
 			snprintf(field, sizeof(field), "/violations/%zu/code", i);
@@ -209,7 +209,7 @@ static int check_doc(const struct grade_scheme *s, struct inspection_doc *d, str
 			for (size_t j = 0; j < e->n_allowed; j++)
 				ok |= e->allowed[j] == d->elements[i];
 			if (!ok) {
-				char field[48];
+				char field[64];
 				snprintf(field, sizeof(field), "/elements/%s", e->name);
 				return set_error(err, field, "%lld is not an allowed %s score.",
 				                 (long long)d->elements[i], e->name);

@@ -1,0 +1,243 @@
+/*
+ * appeal.c - the appeal state machine, filing window, wrong-code limits and re-rating
+ * requests. See appeal.h.
+ *
+ * Domain layer: pure functions, no I/O.
+ */
+#include "domain/appeal.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "domain/grade.h"
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Where each event leads from each state; -1 where it is refused. */
+static const signed char transitions[APPEAL_STATE__COUNT][APPEAL_EVENT__COUNT] = {
+	[APPEAL_FILED] = {
+		[APPEAL_EV_WITHDRAW] = APPEAL_WITHDRAWN,
+		[APPEAL_EV_REJECT_LATE] = APPEAL_REJECTED_LATE,
+		[APPEAL_EV_ACCEPT] = APPEAL_UNDER_REVIEW,
+		[APPEAL_EV_SCHEDULE] = -1,
+		[APPEAL_EV_ADJOURN] = -1,
+		[APPEAL_EV_UPHOLD] = -1,
+		[APPEAL_EV_MODIFY] = -1,
+		[APPEAL_EV_OVERTURN] = -1,
+	},
+	[APPEAL_UNDER_REVIEW] = {
+		[APPEAL_EV_WITHDRAW] = APPEAL_WITHDRAWN,
+		[APPEAL_EV_REJECT_LATE] = -1,
+		[APPEAL_EV_ACCEPT] = -1,
+		[APPEAL_EV_SCHEDULE] = APPEAL_HEARING_SCHEDULED,
+		[APPEAL_EV_ADJOURN] = -1,
+		[APPEAL_EV_UPHOLD] = APPEAL_UPHELD,
+		[APPEAL_EV_MODIFY] = APPEAL_MODIFIED,
+		[APPEAL_EV_OVERTURN] = APPEAL_OVERTURNED,
+	},
+	[APPEAL_HEARING_SCHEDULED] = {
+		[APPEAL_EV_WITHDRAW] = APPEAL_WITHDRAWN,
+		[APPEAL_EV_REJECT_LATE] = -1,
+		[APPEAL_EV_ACCEPT] = -1,
+		[APPEAL_EV_SCHEDULE] = -1,
+		[APPEAL_EV_ADJOURN] = APPEAL_HEARING_SCHEDULED,
+		[APPEAL_EV_UPHOLD] = APPEAL_UPHELD,
+		[APPEAL_EV_MODIFY] = APPEAL_MODIFIED,
+		[APPEAL_EV_OVERTURN] = APPEAL_OVERTURNED,
+	},
+	/* Final states refuse everything. */
+	[APPEAL_WITHDRAWN] = { -1, -1, -1, -1, -1, -1, -1, -1 },
+	[APPEAL_REJECTED_LATE] = { -1, -1, -1, -1, -1, -1, -1, -1 },
+	[APPEAL_UPHELD] = { -1, -1, -1, -1, -1, -1, -1, -1 },
+	[APPEAL_MODIFIED] = { -1, -1, -1, -1, -1, -1, -1, -1 },
+	[APPEAL_OVERTURNED] = { -1, -1, -1, -1, -1, -1, -1, -1 },
+};
+
+static const char *const state_names[APPEAL_STATE__COUNT] = {
+	[APPEAL_FILED] = "filed",
+	[APPEAL_WITHDRAWN] = "withdrawn",
+	[APPEAL_REJECTED_LATE] = "rejected_late",
+	[APPEAL_UNDER_REVIEW] = "under_review",
+	[APPEAL_HEARING_SCHEDULED] = "hearing_scheduled",
+	[APPEAL_UPHELD] = "upheld",
+	[APPEAL_MODIFIED] = "modified",
+	[APPEAL_OVERTURNED] = "overturned",
+};
+
+static const char *const event_names[APPEAL_EVENT__COUNT] = {
+	[APPEAL_EV_WITHDRAW] = "withdraw", [APPEAL_EV_REJECT_LATE] = "reject_late",
+	[APPEAL_EV_ACCEPT] = "accept",     [APPEAL_EV_SCHEDULE] = "schedule",
+	[APPEAL_EV_ADJOURN] = "adjourn",   [APPEAL_EV_UPHOLD] = "uphold",
+	[APPEAL_EV_MODIFY] = "modify",     [APPEAL_EV_OVERTURN] = "overturn",
+};
+
+static const char *const rerating_names[RERATING_STATE__COUNT] = {
+	[RERATING_REQUESTED] = "requested",
+	[RERATING_SCHEDULED] = "scheduled",
+	[RERATING_INSPECTED] = "inspected",
+};
+
+int appeal_next(enum appeal_state from, enum appeal_event event, enum appeal_state *ret_to)
+{
+	if (!ret_to || (unsigned)from >= APPEAL_STATE__COUNT ||
+	    (unsigned)event >= APPEAL_EVENT__COUNT)
+		return -EINVAL;
+	int to = transitions[from][event];
+	if (to < 0)
+		return -EPERM;
+	*ret_to = (enum appeal_state)to;
+	return 0;
+}
+
+int appeal_apply(struct appeal *a, enum appeal_event event)
+{
+	enum appeal_state to;
+	if (!a)
+		return -EINVAL;
+	int rc = appeal_next(a->state, event, &to);
+	if (rc < 0)
+		return rc;
+	a->state = to;
+	if (event == APPEAL_EV_ADJOURN)
+		a->adjournments++;
+	return 0;
+}
+
+bool appeal_is_open(enum appeal_state s)
+{
+	return s == APPEAL_FILED || s == APPEAL_UNDER_REVIEW || s == APPEAL_HEARING_SCHEDULED;
+}
+
+bool appeal_is_decided(enum appeal_state s)
+{
+	return s == APPEAL_UPHELD || s == APPEAL_MODIFIED || s == APPEAL_OVERTURNED;
+}
+
+const char *appeal_state_name(enum appeal_state s)
+{
+	return (unsigned)s < APPEAL_STATE__COUNT ? state_names[s] : "?";
+}
+
+const char *appeal_event_name(enum appeal_event e)
+{
+	return (unsigned)e < APPEAL_EVENT__COUNT ? event_names[e] : "?";
+}
+
+int appeal_state_parse(const char *name, enum appeal_state *ret)
+{
+	if (!name || !ret)
+		return -EINVAL;
+	for (size_t i = 0; i < N_OF(state_names); i++) {
+		if (strcmp(state_names[i], name) == 0) {
+			*ret = (enum appeal_state)i;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int appeal_outcome_parse(const char *name, enum appeal_event *ret)
+{
+	static const struct {
+		const char *name;
+		enum appeal_event event;
+	} outcomes[] = {
+		{ "upheld", APPEAL_EV_UPHOLD },
+		{ "modified", APPEAL_EV_MODIFY },
+		{ "overturned", APPEAL_EV_OVERTURN },
+	};
+	if (!name || !ret)
+		return -EINVAL;
+	for (size_t i = 0; i < N_OF(outcomes); i++) {
+		if (strcmp(outcomes[i].name, name) == 0) {
+			*ret = outcomes[i].event;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int appeal_filing_window(const struct grade_scheme *s, int *ret_days)
+{
+	if (!s || !ret_days)
+		return -EINVAL;
+	switch (s->rules.appeal_window) {
+	case GRADE_APPEAL_WITHIN_DAYS: *ret_days = s->rules.appeal_window_days; return 0;
+	case GRADE_APPEAL_UNTIL_HEARING: *ret_days = 0; return 0;
+	case GRADE_APPEAL_NONE:
+	default: return -ENOTSUP;
+	}
+}
+
+int appeal_filing_check(const struct grade_scheme *s, long seconds_since_notice)
+{
+	int days;
+	if (!s || seconds_since_notice < 0)
+		return -EINVAL;
+	int rc = appeal_filing_window(s, &days);
+	if (rc < 0)
+		return rc;
+	/* Until the hearing: the appeal is what asks for the hearing, so it is never late. */
+	if (days == 0)
+		return 0;
+	return seconds_since_notice > (long)days * 86400 ? -ETIMEDOUT : 0;
+}
+
+int appeal_code_rate_check(long licence_failures, long licence_oldest, long ip_failures,
+                           long ip_oldest, long *ret_retry_after)
+{
+	long wait = 0;
+	if (!ret_retry_after || licence_failures < 0 || ip_failures < 0 || licence_oldest < 0 ||
+	    ip_oldest < 0)
+		return -EINVAL;
+	if (licence_failures >= APPEAL_CODE_LICENCE_LIMIT) {
+		long w = APPEAL_CODE_WINDOW - licence_oldest;
+		wait = w > wait ? w : wait;
+	}
+	if (ip_failures >= APPEAL_CODE_IP_LIMIT) {
+		long w = APPEAL_CODE_WINDOW - ip_oldest;
+		wait = w > wait ? w : wait;
+	}
+	if (licence_failures < APPEAL_CODE_LICENCE_LIMIT && ip_failures < APPEAL_CODE_IP_LIMIT)
+		return 0;
+	*ret_retry_after = wait < 1 ? 1 : wait;
+	return -EAGAIN;
+}
+
+int appeal_rerating_check(enum rerating_state from, enum rerating_state to)
+{
+	if ((unsigned)from >= RERATING_STATE__COUNT || (unsigned)to >= RERATING_STATE__COUNT)
+		return -EINVAL;
+	if (from == RERATING_INSPECTED || to == RERATING_REQUESTED)
+		return -EPERM;
+	return 0;
+}
+
+const char *appeal_rerating_state_name(enum rerating_state s)
+{
+	return (unsigned)s < RERATING_STATE__COUNT ? rerating_names[s] : "?";
+}
+
+int appeal_rerating_state_parse(const char *name, enum rerating_state *ret)
+{
+	if (!name || !ret)
+		return -EINVAL;
+	for (size_t i = 0; i < N_OF(rerating_names); i++) {
+		if (strcmp(rerating_names[i], name) == 0) {
+			*ret = (enum rerating_state)i;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+long appeal_text_length(const char *s)
+{
+	long n = 0;
+	if (!s)
+		return 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}

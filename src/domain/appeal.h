@@ -1,0 +1,147 @@
+/*
+ * appeal.h - due process for a graded inspection: the appeal's lifecycle as a state
+ * machine, the filing window, the decision deadline, the limit on wrong appeal codes, and
+ * the lifecycle of an operator's re-rating request.
+ *
+ * An appeal is filed by the operator against one inspection. It is then withdrawn, rejected
+ * as late, or taken under review; a hearing may be scheduled and adjourned (each adjournment
+ * is counted, because the scheme limits how long a pending label may be posted); it ends
+ * with a decision: upheld (the grade stands), modified (named violations dismissed, the
+ * score recomputed and the grade re-issued) or overturned (the inspection no longer counts).
+ * Every other move is refused.
+ *
+ * Domain layer: pure rules over plain values. Standard C only; no I/O, no allocation, no
+ * clock (callers pass the elapsed times the database measured).
+ *
+ * Error convention: 0 or a negative errno code; outputs named ret_* are left untouched on
+ * failure.
+ */
+#ifndef PLACARD_DOMAIN_APPEAL_H
+#define PLACARD_DOMAIN_APPEAL_H
+
+#include <stdbool.h>
+
+struct grade_scheme;
+
+enum appeal_state {
+	APPEAL_FILED,
+	APPEAL_WITHDRAWN,     /* by the operator, before a decision: final */
+	APPEAL_REJECTED_LATE, /* filed after the window: final */
+	APPEAL_UNDER_REVIEW,
+	APPEAL_HEARING_SCHEDULED,
+	APPEAL_UPHELD,     /* decided: the grade stands */
+	APPEAL_MODIFIED,   /* decided: named violations dismissed, grade re-issued */
+	APPEAL_OVERTURNED, /* decided: the inspection no longer counts */
+	APPEAL_STATE__COUNT,
+};
+
+enum appeal_event {
+	APPEAL_EV_WITHDRAW,
+	APPEAL_EV_REJECT_LATE,
+	APPEAL_EV_ACCEPT,   /* take the appeal under review */
+	APPEAL_EV_SCHEDULE, /* schedule a hearing */
+	APPEAL_EV_ADJOURN,  /* move the scheduled hearing; counted */
+	APPEAL_EV_UPHOLD,
+	APPEAL_EV_MODIFY,
+	APPEAL_EV_OVERTURN,
+	APPEAL_EVENT__COUNT,
+};
+
+/* An appeal as the state machine sees it. */
+struct appeal {
+	enum appeal_state state;
+	int adjournments; /* hearing adjournments so far */
+};
+
+/* Days from filing within which an appeal is to be decided (the FHRS rule; Placard applies
+ * it to every scheme that has appeals). */
+#define APPEAL_DECISION_DAYS 21
+
+/* Limits on the free text of the process, in characters (UTF-8 code points). */
+#define APPEAL_GROUNDS_MAX  4000
+#define APPEAL_REASONS_MAX  4000
+#define APPEAL_REPLY_MAX    2000
+#define APPEAL_EVIDENCE_MAX 4000
+
+/* Appeal codes: wrong codes are counted per licence number and per client address over a
+ * window (seconds); at the limit further tries are refused until the oldest leaves it. */
+#define APPEAL_CODE_WINDOW        (15 * 60)
+#define APPEAL_CODE_LICENCE_LIMIT 5
+#define APPEAL_CODE_IP_LIMIT      20
+
+/*
+ * The state @from moves to on @event, in *@ret_to. 0, or -EPERM when the move is not
+ * allowed (a final state, or an event that does not apply), -EINVAL for values out of range
+ * or a NULL @ret_to.
+ */
+int appeal_next(enum appeal_state from, enum appeal_event event, enum appeal_state *ret_to);
+
+/*
+ * Apply @event to @a: the new state, and one more adjournment for APPEAL_EV_ADJOURN.
+ * 0, or as appeal_next() (then @a is untouched).
+ */
+int appeal_apply(struct appeal *a, enum appeal_event event);
+
+/* True while the appeal awaits a decision (filed, under review, hearing scheduled). */
+bool appeal_is_open(enum appeal_state s);
+
+/* True for upheld, modified and overturned. */
+bool appeal_is_decided(enum appeal_state s);
+
+/* Stable lowercase names ("under_review", "hearing_scheduled"); "?" when out of range. */
+const char *appeal_state_name(enum appeal_state s);
+const char *appeal_event_name(enum appeal_event e);
+
+/* Parse appeal_state_name() back: 0, -EINVAL on NULL, -ENOENT if unknown. */
+int appeal_state_parse(const char *name, enum appeal_state *ret);
+
+/* The decision event for "upheld", "modified" or "overturned": 0, -EINVAL, -ENOENT. */
+int appeal_outcome_parse(const char *name, enum appeal_event *ret);
+
+/*
+ * The filing window of scheme @s in days after the operator was notified (the end of the
+ * inspection): *@ret_days > 0, or 0 when an appeal is open until the hearing (NYC). Returns
+ * 0, -ENOTSUP when the scheme has no appeal, -EINVAL on NULL.
+ */
+int appeal_filing_window(const struct grade_scheme *s, int *ret_days);
+
+/*
+ * May an appeal be filed under @s @seconds_since_notice seconds after the notification?
+ * 0 when it may, -ETIMEDOUT when the window has closed, -ENOTSUP when the scheme has no
+ * appeal, -EINVAL on NULL or a negative time.
+ */
+int appeal_filing_check(const struct grade_scheme *s, long seconds_since_notice);
+
+/*
+ * Decide whether another appeal code may be tried, given the wrong codes counted in the
+ * window for the licence number and for the client address, and the age in seconds of the
+ * oldest of each. 0 when it may; -EAGAIN at a limit, with *@ret_retry_after the seconds
+ * until the oldest counted failure leaves the window (at least 1; the larger when both
+ * limits apply). -EINVAL on NULL or negative counts.
+ */
+int appeal_code_rate_check(long licence_failures, long licence_oldest, long ip_failures,
+                           long ip_oldest, long *ret_retry_after);
+
+/* An operator's request for a re-rating visit. */
+enum rerating_state {
+	RERATING_REQUESTED,
+	RERATING_SCHEDULED,
+	RERATING_INSPECTED, /* final */
+	RERATING_STATE__COUNT,
+};
+
+/*
+ * Move a re-rating request from @from to @to: requested -> scheduled, scheduled ->
+ * scheduled (moved), scheduled -> inspected, requested -> inspected (an unannounced visit).
+ * 0, or -EPERM for any other move, -EINVAL out of range.
+ */
+int appeal_rerating_check(enum rerating_state from, enum rerating_state to);
+
+/* "requested", "scheduled", "inspected"; "?" when out of range. */
+const char *appeal_rerating_state_name(enum rerating_state s);
+int appeal_rerating_state_parse(const char *name, enum rerating_state *ret);
+
+/* Number of Unicode code points in the UTF-8 string @s (continuation bytes not counted). */
+long appeal_text_length(const char *s);
+
+#endif

@@ -1,0 +1,257 @@
+/*
+ * test_appeal.c - cmocka tests for the appeal rules (src/domain/appeal.c): every legal move
+ * of the appeal state machine and every illegal one, adjournment counting, names, the filing
+ * window of each built-in scheme, the wrong-code limits, re-rating request moves and text
+ * length counting.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "domain/appeal.h"
+#include "domain/grade.h"
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The legal moves, written out from the lifecycle rather than from the table. */
+static const struct {
+	enum appeal_state from;
+	enum appeal_event event;
+	enum appeal_state to;
+} legal[] = {
+	{ APPEAL_FILED, APPEAL_EV_WITHDRAW, APPEAL_WITHDRAWN },
+	{ APPEAL_FILED, APPEAL_EV_REJECT_LATE, APPEAL_REJECTED_LATE },
+	{ APPEAL_FILED, APPEAL_EV_ACCEPT, APPEAL_UNDER_REVIEW },
+	{ APPEAL_UNDER_REVIEW, APPEAL_EV_WITHDRAW, APPEAL_WITHDRAWN },
+	{ APPEAL_UNDER_REVIEW, APPEAL_EV_SCHEDULE, APPEAL_HEARING_SCHEDULED },
+	{ APPEAL_UNDER_REVIEW, APPEAL_EV_UPHOLD, APPEAL_UPHELD },
+	{ APPEAL_UNDER_REVIEW, APPEAL_EV_MODIFY, APPEAL_MODIFIED },
+	{ APPEAL_UNDER_REVIEW, APPEAL_EV_OVERTURN, APPEAL_OVERTURNED },
+	{ APPEAL_HEARING_SCHEDULED, APPEAL_EV_WITHDRAW, APPEAL_WITHDRAWN },
+	{ APPEAL_HEARING_SCHEDULED, APPEAL_EV_ADJOURN, APPEAL_HEARING_SCHEDULED },
+	{ APPEAL_HEARING_SCHEDULED, APPEAL_EV_UPHOLD, APPEAL_UPHELD },
+	{ APPEAL_HEARING_SCHEDULED, APPEAL_EV_MODIFY, APPEAL_MODIFIED },
+	{ APPEAL_HEARING_SCHEDULED, APPEAL_EV_OVERTURN, APPEAL_OVERTURNED },
+};
+
+static int legal_index(enum appeal_state s, enum appeal_event e)
+{
+	for (size_t i = 0; i < N_OF(legal); i++)
+		if (legal[i].from == s && legal[i].event == e)
+			return (int)i;
+	return -1;
+}
+
+static void test_each_legal_move(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < N_OF(legal); i++) {
+		enum appeal_state to = APPEAL_STATE__COUNT;
+		assert_int_equal(appeal_next(legal[i].from, legal[i].event, &to), 0);
+		assert_int_equal(to, legal[i].to);
+		struct appeal a = { .state = legal[i].from, .adjournments = 1 };
+		assert_int_equal(appeal_apply(&a, legal[i].event), 0);
+		assert_int_equal(a.state, legal[i].to);
+		assert_int_equal(a.adjournments, legal[i].event == APPEAL_EV_ADJOURN ? 2 : 1);
+	}
+}
+
+static void test_each_illegal_move(void **state)
+{
+	(void)state;
+	size_t refused = 0;
+	for (int s = 0; s < APPEAL_STATE__COUNT; s++) {
+		for (int e = 0; e < APPEAL_EVENT__COUNT; e++) {
+			if (legal_index((enum appeal_state)s, (enum appeal_event)e) >= 0)
+				continue;
+			enum appeal_state to = APPEAL_STATE__COUNT;
+			assert_int_equal(
+			        appeal_next((enum appeal_state)s, (enum appeal_event)e, &to),
+			        -EPERM);
+			assert_int_equal(to, APPEAL_STATE__COUNT); /* untouched */
+			struct appeal a = { .state = (enum appeal_state)s, .adjournments = 3 };
+			assert_int_equal(appeal_apply(&a, (enum appeal_event)e), -EPERM);
+			assert_int_equal(a.state, s);
+			assert_int_equal(a.adjournments, 3);
+			refused++;
+		}
+	}
+	assert_int_equal(refused, APPEAL_STATE__COUNT * APPEAL_EVENT__COUNT - N_OF(legal));
+}
+
+static void test_out_of_range(void **state)
+{
+	(void)state;
+	enum appeal_state to;
+	assert_int_equal(appeal_next(APPEAL_STATE__COUNT, APPEAL_EV_ACCEPT, &to), -EINVAL);
+	assert_int_equal(appeal_next(APPEAL_FILED, APPEAL_EVENT__COUNT, &to), -EINVAL);
+	assert_int_equal(appeal_next((enum appeal_state) - 1, APPEAL_EV_ACCEPT, &to), -EINVAL);
+	assert_int_equal(appeal_next(APPEAL_FILED, APPEAL_EV_ACCEPT, NULL), -EINVAL);
+	assert_int_equal(appeal_apply(NULL, APPEAL_EV_ACCEPT), -EINVAL);
+}
+
+static void test_whole_paths(void **state)
+{
+	(void)state;
+	/* filed, accepted, a hearing adjourned twice, then modified. */
+	struct appeal a = { APPEAL_FILED, 0 };
+	const enum appeal_event path[] = { APPEAL_EV_ACCEPT, APPEAL_EV_SCHEDULE, APPEAL_EV_ADJOURN,
+		                           APPEAL_EV_ADJOURN, APPEAL_EV_MODIFY };
+	for (size_t i = 0; i < N_OF(path); i++)
+		assert_int_equal(appeal_apply(&a, path[i]), 0);
+	assert_int_equal(a.state, APPEAL_MODIFIED);
+	assert_int_equal(a.adjournments, 2);
+	assert_true(appeal_is_decided(a.state));
+	assert_false(appeal_is_open(a.state));
+	/* Nothing moves a decided appeal. */
+	for (int e = 0; e < APPEAL_EVENT__COUNT; e++)
+		assert_int_equal(appeal_apply(&a, (enum appeal_event)e), -EPERM);
+}
+
+static void test_open_and_decided(void **state)
+{
+	(void)state;
+	const bool open[APPEAL_STATE__COUNT] = { [APPEAL_FILED] = true,
+		                                 [APPEAL_UNDER_REVIEW] = true,
+		                                 [APPEAL_HEARING_SCHEDULED] = true };
+	const bool decided[APPEAL_STATE__COUNT] = {
+		[APPEAL_UPHELD] = true, [APPEAL_MODIFIED] = true, [APPEAL_OVERTURNED] = true
+	};
+	for (int s = 0; s < APPEAL_STATE__COUNT; s++) {
+		assert_int_equal(appeal_is_open((enum appeal_state)s), open[s]);
+		assert_int_equal(appeal_is_decided((enum appeal_state)s), decided[s]);
+	}
+}
+
+static void test_names_round_trip(void **state)
+{
+	(void)state;
+	for (int s = 0; s < APPEAL_STATE__COUNT; s++) {
+		enum appeal_state back = APPEAL_STATE__COUNT;
+		assert_int_equal(appeal_state_parse(appeal_state_name((enum appeal_state)s), &back),
+		                 0);
+		assert_int_equal(back, s);
+	}
+	assert_string_equal(appeal_state_name(APPEAL_HEARING_SCHEDULED), "hearing_scheduled");
+	assert_string_equal(appeal_state_name(APPEAL_STATE__COUNT), "?");
+	assert_string_equal(appeal_event_name(APPEAL_EV_ADJOURN), "adjourn");
+	assert_string_equal(appeal_event_name(APPEAL_EVENT__COUNT), "?");
+	enum appeal_state s;
+	assert_int_equal(appeal_state_parse("Filed", &s), -ENOENT);
+	assert_int_equal(appeal_state_parse(NULL, &s), -EINVAL);
+	enum appeal_event e;
+	assert_int_equal(appeal_outcome_parse("upheld", &e), 0);
+	assert_int_equal(e, APPEAL_EV_UPHOLD);
+	assert_int_equal(appeal_outcome_parse("modified", &e), 0);
+	assert_int_equal(e, APPEAL_EV_MODIFY);
+	assert_int_equal(appeal_outcome_parse("overturned", &e), 0);
+	assert_int_equal(e, APPEAL_EV_OVERTURN);
+	assert_int_equal(appeal_outcome_parse("withdrawn", &e), -ENOENT);
+	assert_int_equal(appeal_outcome_parse(NULL, &e), -EINVAL);
+}
+
+static void test_filing_window(void **state)
+{
+	(void)state;
+	const struct grade_scheme *fhrs = grade_scheme_builtin("fhrs");
+	const struct grade_scheme *nyc = grade_scheme_builtin("nyc");
+	const struct grade_scheme *sf = grade_scheme_builtin("sf100");
+	int days = -1;
+	assert_int_equal(appeal_filing_window(fhrs, &days), 0);
+	assert_int_equal(days, 21);
+	assert_int_equal(appeal_filing_window(nyc, &days), 0);
+	assert_int_equal(days, 0);
+	days = -1;
+	assert_int_equal(appeal_filing_window(sf, &days), -ENOTSUP);
+	assert_int_equal(days, -1);
+	assert_int_equal(appeal_filing_window(NULL, &days), -EINVAL);
+
+	assert_int_equal(appeal_filing_check(fhrs, 0), 0);
+	assert_int_equal(appeal_filing_check(fhrs, 21L * 86400), 0);
+	assert_int_equal(appeal_filing_check(fhrs, 21L * 86400 + 1), -ETIMEDOUT);
+	assert_int_equal(appeal_filing_check(fhrs, 400L * 86400), -ETIMEDOUT);
+	assert_int_equal(appeal_filing_check(nyc, 400L * 86400), 0);
+	assert_int_equal(appeal_filing_check(sf, 0), -ENOTSUP);
+	assert_int_equal(appeal_filing_check(fhrs, -1), -EINVAL);
+	assert_int_equal(appeal_filing_check(NULL, 0), -EINVAL);
+}
+
+static void test_code_rate(void **state)
+{
+	(void)state;
+	long wait = -1;
+	assert_int_equal(appeal_code_rate_check(0, 0, 0, 0, &wait), 0);
+	assert_int_equal(appeal_code_rate_check(APPEAL_CODE_LICENCE_LIMIT - 1, 100,
+	                                        APPEAL_CODE_IP_LIMIT - 1, 100, &wait),
+	                 0);
+	assert_int_equal(wait, -1);
+	assert_int_equal(appeal_code_rate_check(APPEAL_CODE_LICENCE_LIMIT, 100, 0, 0, &wait),
+	                 -EAGAIN);
+	assert_int_equal(wait, APPEAL_CODE_WINDOW - 100);
+	assert_int_equal(appeal_code_rate_check(0, 0, APPEAL_CODE_IP_LIMIT, 10, &wait), -EAGAIN);
+	assert_int_equal(wait, APPEAL_CODE_WINDOW - 10);
+	/* Both: the longer wait. */
+	assert_int_equal(appeal_code_rate_check(APPEAL_CODE_LICENCE_LIMIT, 800,
+	                                        APPEAL_CODE_IP_LIMIT, 20, &wait),
+	                 -EAGAIN);
+	assert_int_equal(wait, APPEAL_CODE_WINDOW - 20);
+	/* Never less than a second. */
+	assert_int_equal(appeal_code_rate_check(APPEAL_CODE_LICENCE_LIMIT, APPEAL_CODE_WINDOW + 5,
+	                                        0, 0, &wait),
+	                 -EAGAIN);
+	assert_int_equal(wait, 1);
+	assert_int_equal(appeal_code_rate_check(-1, 0, 0, 0, &wait), -EINVAL);
+	assert_int_equal(appeal_code_rate_check(0, 0, 0, 0, NULL), -EINVAL);
+}
+
+static void test_rerating_moves(void **state)
+{
+	(void)state;
+	const bool ok[RERATING_STATE__COUNT][RERATING_STATE__COUNT] = {
+		[RERATING_REQUESTED] = { [RERATING_SCHEDULED] = true, [RERATING_INSPECTED] = true },
+		[RERATING_SCHEDULED] = { [RERATING_SCHEDULED] = true, [RERATING_INSPECTED] = true },
+	};
+	for (int f = 0; f < RERATING_STATE__COUNT; f++)
+		for (int t = 0; t < RERATING_STATE__COUNT; t++)
+			assert_int_equal(appeal_rerating_check((enum rerating_state)f,
+			                                       (enum rerating_state)t),
+			                 ok[f][t] ? 0 : -EPERM);
+	assert_int_equal(appeal_rerating_check(RERATING_STATE__COUNT, RERATING_SCHEDULED), -EINVAL);
+	for (int s = 0; s < RERATING_STATE__COUNT; s++) {
+		enum rerating_state back;
+		assert_int_equal(appeal_rerating_state_parse(
+		                         appeal_rerating_state_name((enum rerating_state)s), &back),
+		                 0);
+		assert_int_equal(back, s);
+	}
+	enum rerating_state r;
+	assert_int_equal(appeal_rerating_state_parse("done", &r), -ENOENT);
+}
+
+static void test_text_length(void **state)
+{
+	(void)state;
+	assert_int_equal(appeal_text_length(""), 0);
+	assert_int_equal(appeal_text_length("abc"), 3);
+	assert_int_equal(appeal_text_length("caf\xc3\xa9"), 4);                  /* café */
+	assert_int_equal(appeal_text_length("\xe2\x82\xac\xf0\x9f\x8d\x95"), 2); /* € and a pizza */
+	assert_int_equal(appeal_text_length(NULL), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_each_legal_move),  cmocka_unit_test(test_each_illegal_move),
+		cmocka_unit_test(test_out_of_range),     cmocka_unit_test(test_whole_paths),
+		cmocka_unit_test(test_open_and_decided), cmocka_unit_test(test_names_round_trip),
+		cmocka_unit_test(test_filing_window),    cmocka_unit_test(test_code_rate),
+		cmocka_unit_test(test_rerating_moves),   cmocka_unit_test(test_text_length),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

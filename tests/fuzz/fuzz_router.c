@@ -35,9 +35,8 @@ static const struct http_route routes[] = {
 	{ HTTP_OPTIONS, "/api/v1/schemes/{name}", handler, 0 },
 };
 
-static const enum http_method methods[] = { HTTP_GET,   HTTP_HEAD,   HTTP_POST,
-	                                    HTTP_PUT,   HTTP_PATCH,  HTTP_DELETE,
-	                                    HTTP_OPTIONS, 0 };
+static const enum http_method methods[] = { HTTP_GET,   HTTP_HEAD,   HTTP_POST,    HTTP_PUT,
+	                                    HTTP_PATCH, HTTP_DELETE, HTTP_OPTIONS, 0 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

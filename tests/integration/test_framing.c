@@ -137,8 +137,8 @@ static int read_response(int fd, struct buf *reply)
 		buf_add(reply, chunk, (size_t)n);
 		const char *end = strstr(reply->data, "\r\n\r\n");
 		const char *cl = strcasestr(reply->data, "\r\nContent-Length: ");
-		if (end && cl && reply->len >= (size_t)(end + 4 - reply->data) +
-		                                       strtoul(cl + 18, NULL, 10))
+		if (end && cl &&
+		    reply->len >= (size_t)(end + 4 - reply->data) + strtoul(cl + 18, NULL, 10))
 			break;
 	}
 	return status_of(reply);
@@ -223,8 +223,10 @@ static void test_bad_content_length_values(void **state)
 		const char *value;
 		int status;
 	} cases[] = {
-		{ "12abc", 400 }, { "-1", 400 },  { "+2", 400 },     { "", 400 },
-		{ "0x2", 400 },   { "2, 2", 400 }, { "2 2", 400 },   { "99999999999999999999999", 413 },
+		{ "12abc", 400 },   { "-1", 400 },
+		{ "+2", 400 },      { "", 400 },
+		{ "0x2", 400 },     { "2, 2", 400 },
+		{ "2 2", 400 },     { "99999999999999999999999", 413 },
 		{ "2000000", 413 },
 	};
 	struct buf raw = BUF_INIT, reply = BUF_INIT;
@@ -393,10 +395,14 @@ static void test_security_headers_everywhere(void **state)
 		const char *method, *path;
 		long status;
 	} cases[] = {
-		{ "GET", "/api/v1/version", 200 },  { "HEAD", "/api/v1/version", 200 },
-		{ "GET", "/", 200 },                { "GET", "/style.css", 200 },
-		{ "GET", "/api/v1/nothing", 404 },  { "DELETE", "/api/v1/version", 405 },
-		{ "GET", "/no-such-file.html", 404 }, { "OPTIONS", "/api/v1/version", 405 },
+		{ "GET", "/api/v1/version", 200 },
+		{ "HEAD", "/api/v1/version", 200 },
+		{ "GET", "/", 200 },
+		{ "GET", "/style.css", 200 },
+		{ "GET", "/api/v1/nothing", 404 },
+		{ "DELETE", "/api/v1/version", 405 },
+		{ "GET", "/no-such-file.html", 404 },
+		{ "OPTIONS", "/api/v1/version", 405 },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct itest_response r;
@@ -631,7 +637,8 @@ static void test_connection_limits(void **state)
 	for (int i = 0; i < 12; i++) {
 		snprintf(ip, sizeof(ip), "127.0.0.%d", 3 + i % 4);
 		fds[i] = raw_connect(&lim, ip);
-		assert_int_equal(send(fds[i], get, strlen(get), MSG_NOSIGNAL), (ssize_t)strlen(get));
+		assert_int_equal(send(fds[i], get, strlen(get), MSG_NOSIGNAL),
+		                 (ssize_t)strlen(get));
 	}
 	sleep_ms(1000);
 	int answered = 0;

@@ -174,6 +174,50 @@ static void test_closed_schema(void **state)
 	arena_destroy(a);
 }
 
+/* What jansson refuses on its own, each with a position; and our member limit. */
+static void test_strict_text_and_numbers(void **state)
+{
+	(void)state;
+	struct arena *a = arena_new();
+	json_t *v = NULL;
+	struct json_error err;
+	static const char *const bad[] = {
+		"{\"a\":\"\xff\"}",
+		"{\"a\":\"\xc0\xaf\"}",
+		"{\"a\":\"\xed\xa0\x80\"}",
+		"{\"a\":\"\\ud800\"}",
+		"{\"a\":\"\\udc00\"}",
+		"{\"a\":\"\\u0000\"}",
+		"{\"a\":1e400}",
+		"{\"a\":99999999999999999999}",
+		"{\"a\":NaN}",
+		"{\"a\":01}",
+		"\"just a string\"",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(decode(bad[i], &v, &err, a), -EINVAL);
+		assert_string_equal(err.field, "body");
+		assert_non_null(strstr(err.detail, "byte"));
+	}
+	/* Brackets inside strings do not count toward the depth. */
+	assert_int_equal(
+	        decode("{\"a\":\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\\\"{{{{{{{{{{{{{{{{{{{{\"}",
+	               &v, &err, a),
+	        0);
+	/* Deep input is refused before jansson, with the byte where it went too deep. */
+	assert_int_equal(decode("[[[[[[[[[[[[[[[[[[[[[[[[[", &v, &err, a), -EINVAL);
+	assert_non_null(strstr(err.detail, "at byte 16"));
+	struct buf b = BUF_INIT;
+	buf_addch(&b, '{');
+	for (int i = 0; i <= JSON_MAX_MEMBERS; i++)
+		buf_addf(&b, "%s\"k%d\":0", i ? "," : "", i);
+	buf_addch(&b, '}');
+	assert_int_equal(decode(b.data, &v, &err, a), -EINVAL);
+	assert_non_null(strstr(err.detail, "members"));
+	buf_release(&b);
+	arena_destroy(a);
+}
+
 int main(void)
 {
 	json_init();
@@ -185,6 +229,7 @@ int main(void)
 		cmocka_unit_test(test_string_and_array_limits),
 		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_closed_schema),
+		cmocka_unit_test(test_strict_text_and_numbers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

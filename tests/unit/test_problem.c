@@ -79,12 +79,28 @@ static void test_respond_buf_takes_storage(void **state)
 	arena_destroy(a);
 }
 
+/* Paths and jansson's messages may hold any byte: the document stays valid UTF-8 JSON. */
+static void test_problem_invalid_utf8_replaced(void **state)
+{
+	(void)state;
+	json_t *v = render(400, "body", "near '\xc0\xaf' and \xed\xa0\x80 but caf\xc3\xa9",
+	                   "/api/v1/\xff\xfe/\xf4\x90\x80\x80");
+	assert_string_equal(json_string_value(json_object_get(v, "detail")),
+	                    "near '\xef\xbf\xbd\xef\xbf\xbd' and "
+	                    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd but caf\xc3\xa9");
+	assert_string_equal(json_string_value(json_object_get(v, "instance")),
+	                    "/api/v1/\xef\xbf\xbd\xef\xbf\xbd/"
+	                    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	json_decref(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_problem_members),
 		cmocka_unit_test(test_problem_without_field_and_escaping),
 		cmocka_unit_test(test_titles),
+		cmocka_unit_test(test_problem_invalid_utf8_replaced),
 		cmocka_unit_test(test_respond_buf_takes_storage),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

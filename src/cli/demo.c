@@ -259,7 +259,7 @@ static int run_pass(struct store *st, const struct demo_options *o, enum pass pa
 
 static int parse_args(int argc, char **argv, struct demo_options *o)
 {
-	for (int i = 1; i < argc; i++) {
+	for (int i = 1; i < argc; i += 2) {
 		long long v;
 		if (i + 1 >= argc) {
 			fprintf(stderr, "placard demo: %s needs a value\n\n%s", argv[i],
@@ -280,7 +280,6 @@ static int parse_args(int argc, char **argv, struct demo_options *o)
 			        argv[i + 1], demo_usage);
 			return -EINVAL;
 		}
-		i++;
 	}
 	return 0;
 }

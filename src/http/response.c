@@ -74,13 +74,17 @@ const char *http_client_ip(struct http_request *req)
 	        MHD_get_connection_info(hc->mhd, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	char text[INET6_ADDRSTRLEN] = "unknown";
 	if (ci && ci->client_addr) {
+		/* Copy out rather than cast: the address carries no alignment promise. */
 		const struct sockaddr *sa = ci->client_addr;
-		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, text,
-			          sizeof(text));
-		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, text,
-			          sizeof(text));
+		if (sa->sa_family == AF_INET) {
+			struct sockaddr_in sin;
+			memcpy(&sin, sa, sizeof(sin));
+			inet_ntop(AF_INET, &sin.sin_addr, text, sizeof(text));
+		} else if (sa->sa_family == AF_INET6) {
+			struct sockaddr_in6 sin6;
+			memcpy(&sin6, sa, sizeof(sin6));
+			inet_ntop(AF_INET6, &sin6.sin6_addr, text, sizeof(text));
+		}
 	}
 	hc->client_ip = arena_strdup(req->arena, text);
 	return hc->client_ip;

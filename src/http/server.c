@@ -312,6 +312,10 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	atomic_fetch_sub(&s->inflight, 1);
 }
 
+/* libmicrohttpd's messages, into our log. */
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+        __attribute__((format(printf, 2, 0)));
+
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	(void)cls;
@@ -360,7 +364,9 @@ int http_server_start(const struct http_server_options *o, struct http_server **
 		goto fail;
 	}
 	s->daemon = MHD_start_daemon(
-	        flags, (uint16_t)o->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, sa,
+	        flags, (uint16_t)o->port, NULL, NULL, on_request, s,
+	        /* First, so that libmicrohttpd's own messages come through it too. */
+	        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR, sa,
 	        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads, MHD_OPTION_NOTIFY_COMPLETED,
 	        on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, http_deadlines_notify, s->deadlines,
 	        MHD_OPTION_THREAD_STACK_SIZE, (size_t)HTTP_WORKER_STACK_SIZE,
@@ -368,8 +374,8 @@ int http_server_start(const struct http_server_options *o, struct http_server **
 	        (unsigned)o->connection_timeout, MHD_OPTION_CONNECTION_LIMIT,
 	        (unsigned)o->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 	        (unsigned)o->per_ip_connections, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	        (size_t)o->max_header_memory, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-	        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)511, MHD_OPTION_END);
+	        (size_t)o->max_header_memory, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)511,
+	        MHD_OPTION_END);
 	if (!s->daemon) {
 		snprintf(err, errsize, "cannot listen on %s:%u (address in use?)", o->host,
 		         o->port);

@@ -307,7 +307,7 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                    "coalesce(json_agg(json_build_object("
 	                    "'seq', seq, 'occurred_at', " UTC_TIMESTAMP(
 	                            "occurred_at") ", 'kind', kind,"
-	                                           " 'subject', subject, 'payload', payload, "
+	                                           " 'subject', subject, 'payload', payload, 'payload_text', payload::text, "
 	                                           "'prev_hash', prev_hash, 'hash', hash)"
 	                                           " ORDER BY seq), '[]'), 'next_after', "
 	                                           "max(seq))::text"

@@ -44,6 +44,33 @@ const struct http_route api_routes[] = {
 	/* the tamper-evident log */
 	{ HTTP_GET, "/api/v1/log", api_log_page, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/log/head", api_log_head, API_PUBLIC },
+	/* appeals and due process: the operator (licence number + appeal code, no account) */
+	{ HTTP_POST, "/api/v1/operator/report", api_operator_status, API_PUBLIC },
+	{ HTTP_POST, "/api/v1/operator/appeals", api_operator_appeal_file, API_PUBLIC },
+	{ HTTP_POST, "/api/v1/operator/appeals/withdraw", api_operator_appeal_withdraw,
+	  API_PUBLIC },
+	{ HTTP_POST, "/api/v1/operator/replies", api_operator_reply, API_PUBLIC },
+	{ HTTP_POST, "/api/v1/operator/rerating-requests", api_operator_rerating, API_PUBLIC },
+	/* appeals and due process: the public record, hearing officers, clerks, inspectors */
+	{ HTTP_GET, "/api/v1/appeals/{id:int}", api_appeal_get, API_PUBLIC },
+	{ HTTP_GET, "/api/v1/appeals", api_appeal_queue, API_HEARING_OFFICER | API_SUPERVISOR },
+	{ HTTP_GET, "/api/v1/appeals/overdue", api_appeal_overdue,
+	  API_SUPERVISOR | API_HEARING_OFFICER },
+	{ HTTP_GET, "/api/v1/staff/appeals/{id:int}", api_appeal_get_staff,
+	  API_HEARING_OFFICER | API_SUPERVISOR },
+	{ HTTP_POST, "/api/v1/appeals/{id:int}/review", api_appeal_review, API_HEARING_OFFICER },
+	{ HTTP_POST, "/api/v1/appeals/{id:int}/hearing", api_appeal_hearing, API_HEARING_OFFICER },
+	{ HTTP_POST, "/api/v1/appeals/{id:int}/adjournments", api_appeal_adjourn,
+	  API_HEARING_OFFICER },
+	{ HTTP_POST, "/api/v1/appeals/{id:int}/decision", api_appeal_decide, API_HEARING_OFFICER },
+	{ HTTP_POST, "/api/v1/replies/{id:int}/moderation", api_reply_moderate,
+	  API_CLERK | API_ADMIN },
+	{ HTTP_GET, "/api/v1/rerating-requests/due", api_rerating_due,
+	  API_INSPECTOR | API_SUPERVISOR },
+	{ HTTP_POST, "/api/v1/rerating-requests/{id:int}/schedule", api_rerating_schedule,
+	  API_INSPECTOR | API_SUPERVISOR },
+	{ HTTP_POST, "/api/v1/rerating-requests/{id:int}/inspected", api_rerating_inspected,
+	  API_INSPECTOR | API_SUPERVISOR },
 };
 const size_t api_nroutes = ARRAY_SIZE(api_routes);
 

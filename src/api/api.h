@@ -128,4 +128,68 @@ int api_session_delete(struct http_request *req, struct http_response *res);
 int api_staff_list(struct http_request *req, struct http_response *res);
 int api_staff_create(struct http_request *req, struct http_response *res);
 
+/* ---- appeals and due process: appeals.c, replies.c, rerating.c */
+
+/* One violation to dismiss in a revision made by api_inspection_dismiss(). */
+struct api_dismissal {
+	int64_t violation_id;
+	const char *reason; /* public: shown beside the dismissed violation */
+	const char *field;  /* JSON pointer naming it in the request, for problems */
+};
+
+/*
+ * Inside the caller's transaction, make a new revision of submitted inspection @orig (which
+ * must be the current revision) by the signed-in staff member with the amendment @reason:
+ * the same visit and violations, the @n named in @dismiss marked dismissed with their
+ * reasons; then grade and submit it as an amendment (score, posted grade, log), as
+ * POST /api/v1/inspections/{id}/amendments does. On 0, *@ret_id (in req->arena) is the new
+ * inspection. Otherwise returns the status of the problem written to @res (422 naming
+ * @dismiss[k].field for a violation that is not on @orig or is already dismissed); the
+ * caller rolls back.
+ */
+int api_inspection_dismiss(struct http_request *req, struct http_response *res, struct store *st,
+                           const char *orig, const char *reason, size_t n,
+                           const struct api_dismissal *dismiss, const char **ret_id);
+
+/* An operator who proved who they are with a licence number and an appeal code. */
+struct api_operator {
+	const char *inspection_id; /* the inspection the code was printed for (first revision) */
+	const char *head_id;       /* its current revision */
+	const char *establishment_id;
+	const struct grade_scheme *scheme;
+	long seconds_since_notice; /* since the end of the inspection */
+};
+
+/*
+ * Check the "licence_number" and "appeal_code" members of an operator's request @body
+ * (appeals.c). Wrong codes are counted per licence number and per client address; past the
+ * limits in domain/appeal.h the answer is 429 with Retry-After. A wrong code and an unknown
+ * licence get the same answer (403), so the answer never tells whether a licence exists.
+ * Returns 0 and fills @ret, or the status of the problem written to @res.
+ */
+int api_operator_auth(struct http_request *req, struct http_response *res, json_t *body,
+                      struct api_operator *ret);
+
+/* appeals.c: the operator's side (public, licence number + appeal code). */
+int api_operator_status(struct http_request *req, struct http_response *res);
+int api_operator_appeal_file(struct http_request *req, struct http_response *res);
+int api_operator_appeal_withdraw(struct http_request *req, struct http_response *res);
+/* appeals.c: the public record of an appeal, and the hearing officers' side. */
+int api_appeal_get(struct http_request *req, struct http_response *res);
+int api_appeal_queue(struct http_request *req, struct http_response *res);
+int api_appeal_overdue(struct http_request *req, struct http_response *res);
+int api_appeal_get_staff(struct http_request *req, struct http_response *res);
+int api_appeal_review(struct http_request *req, struct http_response *res);
+int api_appeal_hearing(struct http_request *req, struct http_response *res);
+int api_appeal_adjourn(struct http_request *req, struct http_response *res);
+int api_appeal_decide(struct http_request *req, struct http_response *res);
+/* replies.c: the operator's right to reply, and its moderation by clerks. */
+int api_operator_reply(struct http_request *req, struct http_response *res);
+int api_reply_moderate(struct http_request *req, struct http_response *res);
+/* rerating.c: re-rating visits asked for by the operator; the inspectors' due list. */
+int api_operator_rerating(struct http_request *req, struct http_response *res);
+int api_rerating_due(struct http_request *req, struct http_response *res);
+int api_rerating_schedule(struct http_request *req, struct http_response *res);
+int api_rerating_inspected(struct http_request *req, struct http_response *res);
+
 #endif

@@ -804,3 +804,68 @@ int api_inspection_get_staff(struct http_request *req, struct http_response *res
 		return http_response_status(res);
 	return api_json_text(res, 200, text);
 }
+
+int api_inspection_dismiss(struct http_request *req, struct http_response *res, struct store *st,
+                           const char *orig, const char *reason, size_t n,
+                           const struct api_dismissal *dismiss, const char **ret_id)
+{
+	struct arena *a = req->arena;
+	struct store_result *ins, *r, *vr;
+	const char *p[] = { orig };
+	int rc = store_exec(st, a, STMT_INSPECTION_LOCK, p, &ins);
+	if (rc < 0)
+		return api_store_error(res, st, rc);
+	if (store_nrows(ins) == 0)
+		return http_problem(res, 404, NULL, "There is no inspection %s.", orig);
+	if (!streq(store_value(ins, 0, 5), "submitted"))
+		return http_problem(res, 409, NULL, "Inspection %s is a draft.", orig);
+	if (store_value(ins, 0, 12))
+		return http_problem(res, 409, NULL, "Inspection %s was already amended by %s.",
+		                    orig, store_value(ins, 0, 12));
+	const char *pr[] = { orig, num(a, api_user(req)->id), reason };
+	if ((rc = store_exec(st, a, STMT_INSPECTION_REVISE, pr, &r)) < 0 ||
+	    (rc = store_exec(st, a, STMT_VIOLATIONS_OF, p, &vr)) < 0)
+		return rc == -EEXIST ? http_problem(res, 409, NULL,
+		                                    "Inspection %s was amended meanwhile.", orig)
+		                     : api_store_error(res, st, rc);
+	const char *id = store_value(r, 0, 0);
+	const char *scheme = store_value(r, 0, 1);
+	bool *used = arena_calloc(a, n + 1, sizeof(*used));
+	for (int i = 0; i < store_nrows(vr); i++) {
+		const char *status = store_value(vr, i, 6);
+		const char *why = store_value(vr, i, 7);
+		for (size_t k = 0; k < n; k++) {
+			if (dismiss[k].violation_id != store_value_int(vr, i, 0))
+				continue;
+			if (streq(status, "dismissed") || used[k])
+				return http_problem(res, 422, dismiss[k].field,
+				                    "Violation %lld is already dismissed.",
+				                    (long long)dismiss[k].violation_id);
+			status = "dismissed";
+			why = dismiss[k].reason;
+			used[k] = true;
+		}
+		const char *pv[] = { id,
+			             scheme,
+			             store_value(vr, i, 1),
+			             store_value(vr, i, 3),
+			             store_value(vr, i, 2),
+			             store_value(vr, i, 4),
+			             store_value(vr, i, 5),
+			             num(a, (long long)i + 1),
+			             status,
+			             why };
+		if ((rc = store_exec(st, a, STMT_VIOLATION_INSERT, pv, NULL)) < 0)
+			return api_store_error(res, st, rc);
+	}
+	for (size_t k = 0; k < n; k++)
+		if (!used[k])
+			return http_problem(res, 422, dismiss[k].field,
+			                    "Violation %lld is not cited on inspection %s.",
+			                    (long long)dismiss[k].violation_id, orig);
+	struct submitted sub = { 0 };
+	if ((rc = submit_draft(req, res, st, id, &sub)) != 0)
+		return rc;
+	*ret_id = id;
+	return 0;
+}

@@ -125,12 +125,9 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                              "e.cuisine,"
 	                              "'risk_category', e.risk_category, 'status', e.status,"
 	                              "'jurisdiction', j.code, 'scheme', j.scheme_code,"
-	                              "'grade', (SELECT json_build_object('state', g.state, "
-	                              "'code', g.grade_code,"
-	                              " 'label', g.grade_label, 'score', g.score, 'inspection_id', "
-	                              "g.inspection_id,"
-	                              " 'issued_at', g.issued_at) FROM posted_grade g WHERE "
-	                              "g.establishment_id = e.id),"
+	                              "'grade', public_grade(e.id),"
+	                              "'appeal', establishment_appeal_json(e.id),"
+	                              "'reply', establishment_reply_json(e.id),"
 	                              "'inspections', coalesce((SELECT "
 	                              "json_agg(json_build_object('id', i.id,"
 	                              " 'type', i.inspection_type, 'started_at', i.started_at, "
@@ -472,4 +469,292 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                           " setval(pg_get_serial_sequence('violation', 'id'),"
 	                           " (SELECT coalesce(max(id), 0) + 1 FROM violation), false)",
 	                           0, false },
+	/* ---- appeals and due process (sql/0005_appeals.sql) */
+	/* The inspection an operator's licence number ($1) and appeal code hash ($2) name, as
+	 * the chain's root: root id, establishment, scheme, head revision, seconds since the
+	 * operator was notified (the end of the inspection). */
+	[STMT_OPERATOR_REPORT] = { "operator_report",
+	                           "SELECT r.id, r.establishment_id, r.scheme_code, "
+	                           "inspection_head(r.id),"
+	                           " greatest(0, floor(extract(epoch FROM now() -"
+	                           " coalesce(r.ended_at, r.submitted_at))))::bigint"
+	                           " FROM inspection i JOIN establishment e ON e.id = "
+	                           "i.establishment_id"
+	                           " JOIN inspection r ON r.id = inspection_root(i.id)"
+	                           " WHERE lower(e.licence_number) = lower($1) AND "
+	                           "i.appeal_code_hash = $2"
+	                           " AND i.status = 'submitted' LIMIT 1",
+	                           2, true },
+	/* $1 licence (lower case), $2 client address, $3 window s: count and age in seconds of
+	 * the oldest wrong code, for the licence and for the address. */
+	[STMT_APPEAL_CODE_FAILURE_COUNTS] = { "appeal_code_failure_counts",
+	                                      "SELECT count(*) FILTER (WHERE licence = $1),"
+	                                      " coalesce(floor(extract(epoch FROM now() - min(at)"
+	                                      "  FILTER (WHERE licence = $1))), 0)::bigint,"
+	                                      " count(*) FILTER (WHERE ip = $2),"
+	                                      " coalesce(floor(extract(epoch FROM now() - min(at)"
+	                                      "  FILTER (WHERE ip = $2))), 0)::bigint"
+	                                      " FROM appeal_code_failure"
+	                                      " WHERE (licence = $1 OR ip = $2)"
+	                                      " AND at > now() - $3::int * interval '1 second'",
+	                                      3, true },
+	/* $1 licence (lower case), $2 client address, $3 seconds to keep failures for. */
+	[STMT_APPEAL_CODE_FAILURE_ADD] = { "appeal_code_failure_add",
+	                                   "WITH purge AS (DELETE FROM appeal_code_failure"
+	                                   "  WHERE at < now() - $3::int * interval '1 second')"
+	                                   " INSERT INTO appeal_code_failure (licence, ip) VALUES "
+	                                   "($1, $2)",
+	                                   3, false },
+	/* What the operator sees: $1 root inspection, $2 filing window in days (0: until the
+	 * hearing, NULL: no appeal). Their own grounds and reply text as posted are included. */
+	[STMT_OPERATOR_STATUS_JSON] = {
+	        "operator_status_json",
+	        "SELECT json_build_object("
+	        "'establishment', json_build_object('id', e.id, 'name', e.name,"
+	        "  'licence_number', e.licence_number, 'scheme', r.scheme_code,"
+	        "  'grade', public_grade(e.id)),"
+	        "'inspection', json_build_object('id', r.id, 'current_revision_id', h.id,"
+	        "  'type', r.inspection_type, 'started_at', r.started_at,"
+	        "  'notified_at', coalesce(r.ended_at, r.submitted_at), 'score', h.score,"
+	        "  'grade_code', h.grade_code, 'grade_label', h.grade_label,"
+	        "  'overturned', inspection_overturned(r.id),"
+	        "  'violations', coalesce((SELECT json_agg(json_build_object('id', v.id,"
+	        "   'code', v.code, 'description', sv.description, 'points', v.points,"
+	        "   'status', v.status, 'dismissed_reason', v.dismissed_reason) ORDER BY v.position)"
+	        "   FROM violation v JOIN scheme_violation sv ON sv.scheme_code = v.scheme_code"
+	        "   AND sv.code = v.code WHERE v.inspection_id = h.id), '[]')),"
+	        "'appeal_window', json_build_object('appealable', $2::int IS NOT NULL,"
+	        "  'days', $2::int, 'until_hearing', $2::int = 0,"
+	        "  'deadline', CASE WHEN $2::int > 0 THEN coalesce(r.ended_at, r.submitted_at)"
+	        "   + $2::int * interval '1 day' END),"
+	        "'appeal', (SELECT appeal_public_json(a.id)::jsonb || jsonb_build_object("
+	        "  'grounds', a.grounds, 'contested_violations', a.contested_violations)"
+	        "  FROM appeal a WHERE a.inspection_id = r.id),"
+	        "'reply', (SELECT json_build_object('id', p.id, 'text', p.original_text,"
+	        "  'published_text', p.published_text, 'posted_at', p.posted_at,"
+	        "  'moderated', p.moderated_at IS NOT NULL, 'moderation_reason', p.moderation_reason)"
+	        "  FROM operator_reply p WHERE p.establishment_id = e.id AND p.superseded_at IS NULL"
+	        "  ORDER BY p.id DESC LIMIT 1),"
+	        "'rerating', (SELECT json_build_object('id', q.id, 'state', q.state,"
+	        "  'requested_at', q.requested_at, 'earliest_visit_on', q.earliest_visit_on,"
+	        "  'visit_on', q.visit_on, 'visit_inspection_id', q.visit_inspection_id)"
+	        "  FROM rerating_request q WHERE q.establishment_id = e.id ORDER BY q.id DESC LIMIT 1),"
+	        "'now', now())::text"
+	        " FROM inspection r JOIN inspection h ON h.id = inspection_head(r.id)"
+	        " JOIN establishment e ON e.id = r.establishment_id WHERE r.id = $1::bigint",
+	        2, true },
+	/* $1 root inspection, $2 establishment, $3 grounds, $4 contested violation ids of the
+	 * current revision, $5 filing window days (NULL: until the hearing), $6 decision days.
+	 * No row when a contested id is not a violation of the current revision. */
+	[STMT_APPEAL_CREATE] = { "appeal_create",
+	                         "INSERT INTO appeal (inspection_id, establishment_id, grounds,"
+	                         " contested_violations, filing_deadline, decision_due,"
+	                         " original_score, original_grade_code, original_grade_label)"
+	                         " SELECT r.id, $2::bigint, $3, $4::bigint[],"
+	                         " coalesce(r.ended_at, r.submitted_at) + $5::int * interval '1 "
+	                         "day',"
+	                         " now() + $6::int * interval '1 day', h.score, h.grade_code, "
+	                         "h.grade_label"
+	                         " FROM inspection r JOIN inspection h ON h.id = "
+	                         "inspection_head(r.id)"
+	                         " WHERE r.id = $1::bigint AND $4::bigint[] <@ ARRAY(SELECT v.id "
+	                         "FROM violation v"
+	                         "  WHERE v.inspection_id = h.id)"
+	                         " RETURNING id, filing_deadline, decision_due",
+	                         6, false },
+	/* By id ($1) or by inspection ($2): id, state, root inspection, establishment,
+	 * adjournments, head revision, scheme. */
+	[STMT_APPEAL_LOCK] = { "appeal_lock",
+	                       "SELECT a.id, a.state, a.inspection_id, a.establishment_id, "
+	                       "a.adjournments,"
+	                       " inspection_head(a.inspection_id), i.scheme_code, a.original_score"
+	                       " FROM appeal a JOIN inspection i ON i.id = a.inspection_id"
+	                       " WHERE a.id = $1::bigint OR a.inspection_id = $2::bigint"
+	                       " FOR UPDATE OF a",
+	                       2, false },
+	/* $1 id, $2 new state, $3 hearing time or NULL, $4 one more adjournment, $5 note. */
+	[STMT_APPEAL_SET_STATE] = { "appeal_set_state",
+	                            "UPDATE appeal SET state = $2, hearing_at = "
+	                            "coalesce($3::timestamptz, hearing_at),"
+	                            " adjournments = adjournments + CASE WHEN $4::boolean THEN 1 "
+	                            "ELSE 0 END,"
+	                            " closing_note = coalesce($5, closing_note),"
+	                            " closed_at = CASE WHEN $2 IN ('withdrawn', 'rejected_late') "
+	                            "THEN now() END,"
+	                            " updated_at = now() WHERE id = $1::bigint"
+	                            " RETURNING hearing_at, adjournments",
+	                            5, false },
+	/* $1 id, $2 outcome state, $3 hearing officer, $4 reasons, $5 revision or NULL. */
+	[STMT_APPEAL_DECIDE] = { "appeal_decide",
+	                         "UPDATE appeal SET state = $2, decided_at = now(), decided_by = "
+	                         "$3::bigint,"
+	                         " decision_reasons = $4, revision_inspection_id = $5::bigint,"
+	                         " closed_at = now(), updated_at = now() WHERE id = $1::bigint",
+	                         5, false },
+	/* Did staff member $2 inspect any revision of the inspection chain of $1? */
+	[STMT_APPEAL_INVOLVED] = { "appeal_involved",
+	                           "SELECT EXISTS (SELECT 1 FROM inspection i"
+	                           " WHERE i.id IN (SELECT c.id FROM inspection_chain($1::bigint) c)"
+	                           " AND i.inspector_id = $2::bigint)",
+	                           2, true },
+	/* The hearing officers' queue: open appeals, most urgent first; $1 true: only those
+	 * past their decision deadline. */
+	[STMT_APPEAL_QUEUE_JSON] = { "appeal_queue_json",
+	                             "SELECT json_build_object('appeals', coalesce(json_agg("
+	                             " appeal_public_json(a.id)::jsonb || jsonb_build_object("
+	                             "  'establishment', json_build_object('id', e.id, 'name', "
+	                             "e.name,"
+	                             "  'licence_number', e.licence_number), 'scheme', "
+	                             "i.scheme_code)"
+	                             " ORDER BY a.decision_due, a.id), '[]'))::text"
+	                             " FROM appeal a JOIN establishment e ON e.id = "
+	                             "a.establishment_id"
+	                             " JOIN inspection i ON i.id = a.inspection_id"
+	                             " WHERE a.state IN ('filed', 'under_review', "
+	                             "'hearing_scheduled')"
+	                             " AND (NOT $1::boolean OR a.decision_due < now())",
+	                             1, true },
+	[STMT_APPEAL_PUBLIC_JSON] = { "appeal_public_json",
+	                              "SELECT appeal_public_json(a.id)::text FROM appeal a WHERE "
+	                              "a.id = $1::bigint",
+	                              1, true },
+	/* An appeal as hearing officers see it: with the grounds and the current revision of
+	 * the inspection (violation ids to dismiss). */
+	[STMT_APPEAL_STAFF_JSON] = { "appeal_staff_json",
+	                             "SELECT (appeal_public_json(a.id)::jsonb || "
+	                             "jsonb_build_object("
+	                             " 'grounds', a.grounds, 'contested_violations', "
+	                             "a.contested_violations,"
+	                             " 'scheme', r.scheme_code,"
+	                             " 'establishment', json_build_object('id', e.id, 'name', "
+	                             "e.name,"
+	                             "  'licence_number', e.licence_number),"
+	                             " 'inspection', (SELECT " INSPECTION_JSON " FROM inspection i"
+	                             "  WHERE i.id = inspection_head(a.inspection_id))))::text"
+	                             " FROM appeal a JOIN establishment e ON e.id = "
+	                             "a.establishment_id"
+	                             " JOIN inspection r ON r.id = a.inspection_id WHERE a.id = "
+	                             "$1::bigint",
+	                             1, true },
+	/* The inspection chain ($2 root) the posted grade of establishment $1 rests on. */
+	[STMT_POSTED_GRADE_LOCK] = { "posted_grade_lock",
+	                             "SELECT inspection_id, inspection_root(inspection_id) = "
+	                             "$2::bigint"
+	                             " FROM posted_grade WHERE establishment_id = $1::bigint FOR "
+	                             "UPDATE",
+	                             2, false },
+	[STMT_GRADE_FALLBACK] = { "grade_fallback",
+	                          "SELECT state, grade_code, grade_label, score, inspection_id"
+	                          " FROM grade_fallback($1::bigint, $2::bigint)",
+	                          2, false },
+	/* A new draft revision of submitted inspection $1 made by staff member $2 with the
+	 * reason $3: the same visit, to be given its violations and submitted. */
+	[STMT_INSPECTION_REVISE] = { "inspection_revise",
+	                             "INSERT INTO inspection (establishment_id, scheme_code, "
+	                             "inspection_type,"
+	                             " inspector_id, started_at, ended_at, closed_establishment, "
+	                             "hygiene_score,"
+	                             " structural_score, management_score, notes, "
+	                             "operator_signature,"
+	                             " operator_signed_name, amends_inspection_id, "
+	                             "amendment_reason, revision)"
+	                             " SELECT establishment_id, scheme_code, inspection_type, "
+	                             "$2::bigint, started_at,"
+	                             " ended_at, closed_establishment, hygiene_score, "
+	                             "structural_score,"
+	                             " management_score, notes, operator_signature, "
+	                             "operator_signed_name, id, $3,"
+	                             " revision + 1 FROM inspection WHERE id = $1::bigint AND "
+	                             "status = 'submitted'"
+	                             " RETURNING id, scheme_code",
+	                             3, false },
+	[STMT_VIOLATIONS_OF] = { "violations_of",
+	                         "SELECT id, code, points, observed, corrected_on_site, repeat, "
+	                         "status,"
+	                         " dismissed_reason FROM violation WHERE inspection_id = $1::bigint"
+	                         " ORDER BY position",
+	                         1, false },
+	[STMT_REPLY_SUPERSEDE] = { "reply_supersede",
+	                           "UPDATE operator_reply SET superseded_at = now()"
+	                           " WHERE establishment_id = $1::bigint AND superseded_at IS NULL",
+	                           1, false },
+	/* $1 establishment, $2 inspection, $3 text. */
+	[STMT_REPLY_CREATE] = { "reply_create",
+	                        "INSERT INTO operator_reply (establishment_id, inspection_id, "
+	                        "original_text,"
+	                        " published_text) VALUES ($1::bigint, $2::bigint, $3, $3)"
+	                        " RETURNING id",
+	                        3, false },
+	/* $1 reply, $2 the text to publish instead (NULL: withdraw it), $3 clerk, $4 reason. */
+	[STMT_REPLY_MODERATE] = { "reply_moderate",
+	                          "UPDATE operator_reply SET published_text = $2, moderated_at = "
+	                          "now(),"
+	                          " moderated_by = $3::bigint, moderation_reason = $4"
+	                          " WHERE id = $1::bigint AND superseded_at IS NULL"
+	                          " RETURNING establishment_id",
+	                          4, false },
+	/* $1 establishment, $2 rated inspection, $3 improvements, $4 days until the visit may
+	 * happen. */
+	[STMT_RERATING_CREATE] = { "rerating_create",
+	                           "INSERT INTO rerating_request (establishment_id, inspection_id, "
+	                           "improvements,"
+	                           " earliest_visit_on) VALUES ($1::bigint, $2::bigint, $3,"
+	                           " current_date + $4::int)"
+	                           " RETURNING id, earliest_visit_on",
+	                           4, false },
+	[STMT_RERATING_LOCK] = { "rerating_lock",
+	                         "SELECT id, state, establishment_id, earliest_visit_on"
+	                         " FROM rerating_request WHERE id = $1::bigint FOR UPDATE",
+	                         1, false },
+	/* $1 request, $2 state, $3 visit date or NULL, $4 staff, $5 visit inspection or NULL
+	 * (must be a submitted inspection of the same establishment: else no row). */
+	[STMT_RERATING_SET] = { "rerating_set",
+	                        "UPDATE rerating_request q SET state = $2, visit_on = "
+	                        "coalesce($3::date, visit_on),"
+	                        " scheduled_by = CASE WHEN $3::date IS NULL THEN scheduled_by ELSE "
+	                        "$4::bigint END,"
+	                        " visit_inspection_id = $5::bigint,"
+	                        " inspected_at = CASE WHEN $5::bigint IS NULL THEN NULL ELSE now() "
+	                        "END"
+	                        " WHERE q.id = $1::bigint AND ($5::bigint IS NULL OR EXISTS ("
+	                        "  SELECT 1 FROM inspection i WHERE i.id = $5::bigint"
+	                        "  AND i.establishment_id = q.establishment_id AND i.status = "
+	                        "'submitted'))"
+	                        " RETURNING json_build_object('id', q.id, 'establishment_id', "
+	                        "q.establishment_id,"
+	                        " 'state', q.state, 'requested_at', q.requested_at,"
+	                        " 'earliest_visit_on', q.earliest_visit_on, 'visit_on', q.visit_on,"
+	                        " 'visit_inspection_id', q.visit_inspection_id)::text",
+	                        5, false },
+	/* Open re-rating requests for the inspectors' due list: due now, and still in the
+	 * stand-still. The operator's text is shown to inspectors: it says what to look at. */
+	[STMT_RERATING_DUE_JSON] = { "rerating_due_json",
+	                             "SELECT json_build_object("
+	                             " 'due', coalesce(json_agg(x.o ORDER BY x.d, x.id) FILTER ("
+	                             "  WHERE x.d <= current_date), '[]'),"
+	                             " 'upcoming', coalesce(json_agg(x.o ORDER BY x.d, x.id) FILTER "
+	                             "("
+	                             "  WHERE x.d > current_date), '[]'))::text"
+	                             " FROM (SELECT q.id, coalesce(q.visit_on, "
+	                             "q.earliest_visit_on) AS d,"
+	                             "  json_build_object('id', q.id, 'state', q.state,"
+	                             "  'establishment', json_build_object('id', e.id, 'name', "
+	                             "e.name,"
+	                             "   'address', e.address_line, 'city', e.city, 'postcode', "
+	                             "e.postcode),"
+	                             "  'inspection_id', q.inspection_id, 'improvements', "
+	                             "q.improvements,"
+	                             "  'requested_at', q.requested_at, 'earliest_visit_on', "
+	                             "q.earliest_visit_on,"
+	                             "  'visit_on', q.visit_on) AS o"
+	                             "  FROM rerating_request q JOIN establishment e ON e.id = "
+	                             "q.establishment_id"
+	                             "  WHERE q.state <> 'inspected') x",
+	                             0, true },
+	/* Days since the rated inspection $1 started. */
+	[STMT_RERATING_DAYS_SINCE] = { "rerating_days_since",
+	                               "SELECT greatest(0, current_date - started_at::date) FROM "
+	                               "inspection"
+	                               " WHERE id = $1::bigint",
+	                               1, true },
 };

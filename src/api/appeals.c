@@ -1,0 +1,631 @@
+/*
+ * appeals.c - due process for an inspection result: the operator files (and may withdraw)
+ * an appeal with the licence number and the appeal code printed on the inspection report;
+ * hearing officers take it under review, schedule and adjourn a hearing, and decide it with
+ * written, public reasons; anyone may read an appeal's public record.
+ *
+ * The lifecycle is the domain's (src/domain/appeal.c): every move is checked there first.
+ * A modified decision is a new revision of the inspection with the named violations
+ * dismissed (api_inspection_dismiss, in inspections.c); an overturned one leaves the
+ * inspection on the record but makes the posted grade fall back to the latest other
+ * inspection that set one. Each step is one transaction with its event in the public log.
+ *
+ * API layer: HTTP to the domain rules and the store.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/api.h"
+#include "core/crypto.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "domain/appeal.h"
+#include "domain/grade.h"
+
+#define LICENCE_MAX     64
+#define CODE_INPUT_MAX  40
+#define CODE_LEN        10
+#define NOTE_MAX_CHARS  2000
+#define TIMESTAMP_BYTES 40
+
+static const char *num(struct arena *a, long long v)
+{
+	return arena_printf(a, "%lld", v);
+}
+
+/* A problem naming @field when @s is longer than @max characters (code points). */
+static int too_long(struct http_response *res, const char *field, const char *s, long max)
+{
+	if (s && appeal_text_length(s) > max)
+		return http_problem(res, 422, field, "At most %ld characters, please.", max);
+	return 0;
+}
+
+/* An RFC 3339 timestamp: 2026-05-01T09:30:00Z, with optional fraction and offset. */
+static bool valid_timestamp(const char *s)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd";
+	size_t n = strlen(s);
+	if (n < sizeof(shape) - 1 || n > TIMESTAMP_BYTES)
+		return false;
+	for (size_t i = 0; i < sizeof(shape) - 1; i++)
+		if (shape[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != shape[i])
+			return false;
+	for (size_t i = sizeof(shape) - 1; i < n; i++)
+		if (!strchr("0123456789:.+-Z", s[i]))
+			return false;
+	int month = (s[5] - '0') * 10 + (s[6] - '0'), day = (s[8] - '0') * 10 + (s[9] - '0');
+	int hour = (s[11] - '0') * 10 + (s[12] - '0'), min = (s[14] - '0') * 10 + (s[15] - '0');
+	return month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour < 24 && min < 60;
+}
+
+/* Decode @req's body as an object with only @keys. 0 with *@ret, or the problem status. */
+static int read_body(struct http_request *req, struct http_response *res, const char *const keys[],
+                     json_t **ret)
+{
+	struct json_error err;
+	if (json_decode(req->arena, req->body, req->body_len, ret, &err) < 0 ||
+	    json_expect_object(*ret, "", &err) < 0 || json_only_keys(*ret, "", keys, &err) < 0)
+		return api_json_error(res, &err);
+	return 0;
+}
+
+int api_operator_auth(struct http_request *req, struct http_response *res, json_t *body,
+                      struct api_operator *ret)
+{
+	struct arena *a = req->arena;
+	struct json_error err;
+	const char *licence, *code;
+	http_header_add(res, "Cache-Control", "no-store");
+	if (json_field_string(body, "", "licence_number", true, LICENCE_MAX, &licence, &err) < 0 ||
+	    json_field_string(body, "", "appeal_code", true, CODE_INPUT_MAX, &code, &err) < 0)
+		return api_json_error(res, &err);
+
+	/* People type codes with spaces, dashes and in lower case; the report prints them in
+	 * capitals without look-alike characters. */
+	char norm[CODE_INPUT_MAX + 1];
+	size_t n = 0;
+	for (const char *p = code; *p && n < CODE_INPUT_MAX; p++) {
+		if (*p == ' ' || *p == '-')
+			continue;
+		norm[n++] = (*p >= 'a' && *p <= 'z') ? (char)(*p - 'a' + 'A') : *p;
+	}
+	norm[n] = '\0';
+	while (*licence == ' ')
+		licence++;
+	char *lic = arena_strdup(a, licence);
+	for (size_t i = strlen(lic); i > 0 && lic[i - 1] == ' '; i--)
+		lic[i - 1] = '\0';
+	char *key = arena_strdup(a, lic);
+	for (char *p = key; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+
+	const char *ip = http_client_ip(req);
+	struct store *st = store_thread(STORE_WRITE);
+	struct store_result *r;
+	const char *pc[] = { key, ip, num(a, APPEAL_CODE_WINDOW) };
+	int rc = store_exec(st, a, STMT_APPEAL_CODE_FAILURE_COUNTS, pc, &r);
+	if (rc < 0)
+		return api_store_error(res, st, rc);
+	long wait;
+	if (appeal_code_rate_check(store_value_int(r, 0, 0), store_value_int(r, 0, 1),
+	                           store_value_int(r, 0, 2), store_value_int(r, 0, 3), &wait) < 0) {
+		log_warn("operator: appeal code tries from %s refused: too many wrong codes", ip);
+		http_header_add(res, "Retry-After", num(a, wait));
+		return http_problem(res, 429, NULL,
+		                    "Too many wrong appeal codes; try again in %ld minute%s.",
+		                    (wait + 59) / 60, (wait + 59) / 60 == 1 ? "" : "s");
+	}
+
+	char hash[SHA256_HEX_LEN + 1];
+	sha256_hex(norm, n, hash);
+	const char *pr[] = { lic, hash };
+	if ((rc = store_exec(st, a, STMT_OPERATOR_REPORT, pr, &r)) < 0)
+		return api_store_error(res, st, rc);
+	if (n != CODE_LEN || store_nrows(r) == 0) {
+		/* The same answer whether or not the licence exists. */
+		const char *pf[] = { key, ip, num(a, APPEAL_CODE_WINDOW * 4) };
+		if ((rc = store_exec(st, a, STMT_APPEAL_CODE_FAILURE_ADD, pf, NULL)) < 0)
+			return api_store_error(res, st, rc);
+		log_warn("operator: wrong appeal code from %s", ip);
+		return http_problem(res, 403, "/appeal_code",
+		                    "The licence number and appeal code do not match an inspection "
+		                    "report. Check both against the report you were given.");
+	}
+	const struct grade_scheme *s = grade_scheme_builtin(store_value(r, 0, 2));
+	if (!s)
+		return http_problem(res, 500, NULL, "The inspection's scheme is unknown.");
+	ret->inspection_id = store_value(r, 0, 0);
+	ret->establishment_id = store_value(r, 0, 1);
+	ret->scheme = s;
+	ret->head_id = store_value(r, 0, 3);
+	ret->seconds_since_notice = (long)store_value_int(r, 0, 4);
+	return 0;
+}
+
+/* What the operator sees of their inspection, its appeal, reply and re-rating request. */
+static int operator_reply_status(struct http_request *req, struct http_response *res,
+                                 const struct api_operator *op, int status)
+{
+	int days;
+	const char *window =
+	        appeal_filing_window(op->scheme, &days) == 0 ? num(req->arena, days) : NULL;
+	struct store *st = store_thread(STORE_WRITE);
+	struct store_result *r;
+	const char *p[] = { op->inspection_id, window };
+	int rc = store_exec(st, req->arena, STMT_OPERATOR_STATUS_JSON, p, &r);
+	if (rc < 0)
+		return api_store_error(res, st, rc);
+	return api_json_text(res, status, store_value(r, 0, 0));
+}
+
+int api_operator_status(struct http_request *req, struct http_response *res)
+{
+	static const char *const keys[] = { "licence_number", "appeal_code", NULL };
+	json_t *body;
+	struct api_operator op;
+	int rc;
+	if ((rc = read_body(req, res, keys, &body)) ||
+	    (rc = api_operator_auth(req, res, body, &op)))
+		return rc;
+	return operator_reply_status(req, res, &op, 200);
+}
+
+int api_operator_appeal_file(struct http_request *req, struct http_response *res)
+{
+	static const char *const keys[] = { "licence_number", "appeal_code", "grounds",
+		                            "contested_violations", NULL };
+	struct arena *a = req->arena;
+	struct json_error err;
+	json_t *body, *list = NULL;
+	const char *grounds;
+	struct api_operator op;
+	int rc;
+	if ((rc = read_body(req, res, keys, &body)))
+		return rc;
+	if (json_field_string(body, "", "grounds", true, APPEAL_GROUNDS_MAX * 4, &grounds, &err) <
+	            0 ||
+	    json_field_array(body, "", "contested_violations", false, GRADE_MAX_VIOLATIONS, &list,
+	                     &err) < 0)
+		return api_json_error(res, &err);
+	if (!*grounds)
+		return http_problem(res, 422, "/grounds", "Say why you contest the result.");
+	if ((rc = too_long(res, "/grounds", grounds, APPEAL_GROUNDS_MAX)))
+		return rc;
+	struct buf ids = BUF_INIT;
+	buf_addch(&ids, '{');
+	if (list) {
+		size_t i;
+		json_t *v;
+		json_array_foreach(list, i, v)
+		{
+			if (!json_is_integer(v) || json_integer_value(v) < 1) {
+				buf_release(&ids);
+				return http_problem(res, 422,
+				                    arena_printf(a, "/contested_violations/%zu", i),
+				                    "Name violations by their id.");
+			}
+			buf_addf(&ids, "%s%lld", i ? "," : "", (long long)json_integer_value(v));
+		}
+	}
+	buf_addch(&ids, '}');
+	const char *contested = arena_strdup(a, ids.data);
+	buf_release(&ids);
+	if ((rc = api_operator_auth(req, res, body, &op)))
+		return rc;
+
+	int days;
+	if (appeal_filing_window(op.scheme, &days) < 0)
+		return http_problem(res, 422, NULL, "Results under %s cannot be appealed.",
+		                    op.scheme->name);
+	if (appeal_filing_check(op.scheme, op.seconds_since_notice) == -ETIMEDOUT) {
+		time_t deadline = time(NULL) - op.seconds_since_notice + (time_t)days * 86400;
+		struct tm tm;
+		char when[64];
+		gmtime_r(&deadline, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
+		return http_problem(res, 422, NULL,
+		                    "The appeal window closed on %s: under %s an appeal must be "
+		                    "lodged within %d days of the inspection.",
+		                    when, op.scheme->name, days);
+	}
+
+	struct store *st = store_thread(STORE_WRITE);
+	struct store_result *r;
+	const char *pc[] = { op.inspection_id,
+		             op.establishment_id,
+		             grounds,
+		             contested,
+		             days > 0 ? num(a, days) : NULL,
+		             num(a, APPEAL_DECISION_DAYS) };
+	if ((rc = store_begin(st)) < 0)
+		return api_store_error(res, st, rc);
+	if ((rc = store_exec(st, a, STMT_APPEAL_CREATE, pc, &r)) < 0)
+		goto fail;
+	if (store_nrows(r) == 0) {
+		store_rollback(st);
+		return http_problem(res, 422, "/contested_violations",
+		                    "Name only violations cited on this inspection.");
+	}
+	const char *id = store_value(r, 0, 0);
+	if ((rc = api_event(st, a, "appeal.filed", arena_printf(a, "appeal/%s", id),
+	                    json_pack("{s:s, s:s, s:s?, s:s, s:i}", "inspection", op.inspection_id,
+	                              "establishment", op.establishment_id, "filing_deadline",
+	                              store_value(r, 0, 1), "decision_due", store_value(r, 0, 2),
+	                              "contested_violations",
+	                              (int)(list ? json_array_size(list) : 0)))) < 0 ||
+	    (rc = store_commit(st)) < 0)
+		goto fail;
+	http_header_add(res, "Location", arena_printf(a, "/api/v1/appeals/%s", id));
+	return operator_reply_status(req, res, &op, 201);
+fail:
+	store_rollback(st);
+	if (rc == -EEXIST)
+		return http_problem(res, 409, NULL,
+		                    "An appeal against this inspection was already filed; an "
+		                    "inspection can be appealed once.");
+	return api_store_error(res, st, rc);
+}
+
+/*
+ * Lock appeal @id (or, when @id is NULL, the appeal of root inspection @root) and check that
+ * @ev may happen to it. 0 with the lock's row in *@ret and the new state in *@ret_to, or the
+ * status of a problem written to @res (the caller rolls back).
+ */
+static int lock_for(struct http_request *req, struct http_response *res, struct store *st,
+                    const char *id, const char *root, enum appeal_event ev,
+                    struct store_result **ret, enum appeal_state *ret_to)
+{
+	const char *p[] = { id, root };
+	int rc = store_exec(st, req->arena, STMT_APPEAL_LOCK, p, ret);
+	if (rc < 0)
+		return api_store_error(res, st, rc);
+	if (store_nrows(*ret) == 0)
+		return id ? http_problem(res, 404, NULL, "There is no appeal %s.", id)
+		          : http_problem(res, 404, NULL,
+		                         "There is no appeal against this inspection.");
+	enum appeal_state from;
+	if (appeal_state_parse(store_value(*ret, 0, 1), &from) < 0)
+		return http_problem(res, 500, NULL, "The appeal's state is unknown.");
+	if (appeal_next(from, ev, ret_to) < 0)
+		return http_problem(res, 409, NULL, "Appeal %s is %s: it cannot %s now.",
+		                    store_value(*ret, 0, 0), appeal_state_name(from),
+		                    appeal_event_name(ev));
+	return 0;
+}
+
+/* Move the locked appeal to @to with its log event; commits. 0 or the problem status. */
+static int move(struct http_request *req, struct http_response *res, struct store *st,
+                const struct store_result *l, enum appeal_state to, const char *hearing_at,
+                bool adjourn, const char *note, const char *kind)
+{
+	struct arena *a = req->arena;
+	struct store_result *r;
+	const char *id = store_value(l, 0, 0);
+	const char *p[] = { id, appeal_state_name(to), hearing_at, adjourn ? "t" : "f", note };
+	int rc = store_exec(st, a, STMT_APPEAL_SET_STATE, p, &r);
+	if (rc == 0) {
+		json_t *ev = json_pack("{s:s, s:s, s:s}", "inspection", store_value(l, 0, 2),
+		                       "establishment", store_value(l, 0, 3), "state",
+		                       appeal_state_name(to));
+		if (store_value(r, 0, 0))
+			json_object_set_new(ev, "hearing_at", json_string(store_value(r, 0, 0)));
+		if (adjourn)
+			json_object_set_new(ev, "adjournments",
+			                    json_integer(store_value_int(r, 0, 1)));
+		if (note)
+			json_object_set_new(ev, "note", json_string(note));
+		rc = api_event(st, a, kind, arena_printf(a, "appeal/%s", id), ev);
+	}
+	if (rc == 0)
+		rc = store_commit(st);
+	if (rc < 0) {
+		store_rollback(st);
+		return api_store_error(res, st, rc);
+	}
+	return 0;
+}
+
+int api_operator_appeal_withdraw(struct http_request *req, struct http_response *res)
+{
+	static const char *const keys[] = { "licence_number", "appeal_code", NULL };
+	json_t *body;
+	struct api_operator op;
+	int rc;
+	if ((rc = read_body(req, res, keys, &body)) ||
+	    (rc = api_operator_auth(req, res, body, &op)))
+		return rc;
+	struct store *st = store_thread(STORE_WRITE);
+	struct store_result *l;
+	enum appeal_state to;
+	if ((rc = store_begin(st)) < 0)
+		return api_store_error(res, st, rc);
+	if ((rc = lock_for(req, res, st, NULL, op.inspection_id, APPEAL_EV_WITHDRAW, &l, &to))) {
+		store_rollback(st);
+		return rc;
+	}
+	if ((rc = move(req, res, st, l, to, NULL, false, NULL, "appeal.withdrawn")))
+		return rc;
+	return operator_reply_status(req, res, &op, 200);
+}
+
+/* ---- the public record and the hearing officers' side */
+
+static int reply_stmt(struct http_request *req, struct http_response *res, enum store_stmt stmt,
+                      const char *param, const char *missing)
+{
+	struct store *st = store_thread(stmt == STMT_APPEAL_PUBLIC_JSON ? STORE_READ : STORE_WRITE);
+	struct store_result *r;
+	const char *p[] = { param };
+	int rc = store_exec(st, req->arena, stmt, p, &r);
+	if (rc < 0)
+		return api_store_error(res, st, rc);
+	if (store_nrows(r) == 0)
+		return http_problem(res, 404, NULL, "%s", missing);
+	if (stmt != STMT_APPEAL_PUBLIC_JSON)
+		http_header_add(res, "Cache-Control", "no-store");
+	return api_json_text(res, 200, store_value(r, 0, 0));
+}
+
+int api_appeal_get(struct http_request *req, struct http_response *res)
+{
+	const char *id = http_param(req, "id")->value;
+	return reply_stmt(req, res, STMT_APPEAL_PUBLIC_JSON, id,
+	                  arena_printf(req->arena, "There is no appeal %s.", id));
+}
+
+int api_appeal_get_staff(struct http_request *req, struct http_response *res)
+{
+	const char *id = http_param(req, "id")->value;
+	return reply_stmt(req, res, STMT_APPEAL_STAFF_JSON, id,
+	                  arena_printf(req->arena, "There is no appeal %s.", id));
+}
+
+int api_appeal_queue(struct http_request *req, struct http_response *res)
+{
+	return reply_stmt(req, res, STMT_APPEAL_QUEUE_JSON, "f", "");
+}
+
+int api_appeal_overdue(struct http_request *req, struct http_response *res)
+{
+	return reply_stmt(req, res, STMT_APPEAL_QUEUE_JSON, "t", "");
+}
+
+/* The appeal as staff see it after a change. */
+static int reply_staff(struct http_request *req, struct http_response *res, const char *id)
+{
+	return reply_stmt(req, res, STMT_APPEAL_STAFF_JSON, id, "The appeal disappeared.");
+}
+
+int api_appeal_review(struct http_request *req, struct http_response *res)
+{
+	static const char *const keys[] = { "action", "note", NULL };
+	const char *id = http_param(req, "id")->value;
+	struct json_error err;
+	json_t *body;
+	const char *action, *note = NULL;
+	int rc;
+	if ((rc = read_body(req, res, keys, &body)))
+		return rc;
+	if (json_field_string(body, "", "action", true, 16, &action, &err) < 0 ||
+	    json_field_string(body, "", "note", false, NOTE_MAX_CHARS * 4, &note, &err) < 0)
+		return api_json_error(res, &err);
+	if ((rc = too_long(res, "/note", note, NOTE_MAX_CHARS)))
+		return rc;
+	enum appeal_event ev;
+	if (streq(action, "accept"))
+		ev = APPEAL_EV_ACCEPT;
+	else if (streq(action, "reject_late"))
+		ev = APPEAL_EV_REJECT_LATE;
+	else
+		return http_problem(res, 422, "/action",
+		                    "\"action\" must be accept or reject_late.");
+	if (ev == APPEAL_EV_REJECT_LATE && (!note || !*note))
+		return http_problem(res, 422, "/note", "Say why the appeal is late.");
+	struct store *st = store_thread(STORE_WRITE);
+	struct store_result *l;
+	enum appeal_state to;
+	if ((rc = store_begin(st)) < 0)
+		return api_store_error(res, st, rc);
+	if ((rc = lock_for(req, res, st, id, NULL, ev, &l, &to))) {
+		store_rollback(st);
+		return rc;
+	}
+	if ((rc = move(req, res, st, l, to, NULL, false, note,
+	               ev == APPEAL_EV_ACCEPT ? "appeal.under_review" : "appeal.rejected_late")))
+		return rc;
+	return reply_staff(req, res, id);
+}
+
+/* Schedule (@adjourn false) or adjourn a hearing. */
+static int hearing(struct http_request *req, struct http_response *res, bool adjourn)
+{
+	static const char *const keys[] = { "hearing_at", "reason", NULL };
+	const char *id = http_param(req, "id")->value;
+	struct json_error err;
+	json_t *body;
+	const char *at, *reason = NULL;
+	int rc;
+	if ((rc = read_body(req, res, keys, &body)))
+		return rc;
+	if (json_field_string(body, "", "hearing_at", true, TIMESTAMP_BYTES, &at, &err) < 0 ||
+	    json_field_string(body, "", "reason", adjourn, NOTE_MAX_CHARS * 4, &reason, &err) < 0)
+		return api_json_error(res, &err);
+	if (!valid_timestamp(at))
+		return http_problem(res, 422, "/hearing_at",
+		                    "Use a timestamp like 2026-05-01T09:30:00Z.");
+	if (!adjourn && reason)
+		return http_problem(res, 422, "/reason", "Only an adjournment has a reason.");
+	if (adjourn && !*reason)
+		return http_problem(res, 422, "/reason", "Say why the hearing is adjourned.");
+	if ((rc = too_long(res, "/reason", reason, NOTE_MAX_CHARS)))
+		return rc;
+	enum appeal_event ev = adjourn ? APPEAL_EV_ADJOURN : APPEAL_EV_SCHEDULE;
+	struct store *st = store_thread(STORE_WRITE);
+	struct store_result *l;
+	enum appeal_state to;
+	if ((rc = store_begin(st)) < 0)
+		return api_store_error(res, st, rc);
+	if ((rc = lock_for(req, res, st, id, NULL, ev, &l, &to))) {
+		store_rollback(st);
+		return rc;
+	}
+	if ((rc = move(req, res, st, l, to, at, adjourn, reason,
+	               adjourn ? "appeal.adjourned" : "appeal.hearing_scheduled")))
+		return rc;
+	return reply_staff(req, res, id);
+}
+
+int api_appeal_hearing(struct http_request *req, struct http_response *res)
+{
+	return hearing(req, res, false);
+}
+
+int api_appeal_adjourn(struct http_request *req, struct http_response *res)
+{
+	return hearing(req, res, true);
+}
+
+/* Overturned: when the posted grade rests on the inspection chain rooted at @root, it falls
+ * back to the latest other inspection that set one. 0 or a store error. */
+static int fall_back(struct store *st, struct arena *a, const struct grade_scheme *s,
+                     const char *est, const char *root, const char *appeal)
+{
+	struct store_result *g, *f;
+	const char *p[] = { est, root };
+	int rc = store_exec(st, a, STMT_POSTED_GRADE_LOCK, p, &g);
+	if (rc < 0 || store_nrows(g) == 0 || !streq(store_value(g, 0, 1), "t"))
+		return rc;
+	if ((rc = store_exec(st, a, STMT_GRADE_FALLBACK, p, &f)) < 0)
+		return rc;
+	const char *pg[6] = { est,
+		              "not_yet_graded",
+		              s->rules.not_yet_graded_code ? s->rules.not_yet_graded_code : "",
+		              s->rules.not_yet_graded_label ? s->rules.not_yet_graded_label
+		                                            : "Not yet graded",
+		              NULL,
+		              NULL };
+	if (store_nrows(f) == 1)
+		for (int i = 0; i < 5; i++)
+			pg[i + 1] = store_value(f, 0, i);
+	if ((rc = store_exec(st, a, STMT_POSTED_GRADE_SET, pg, NULL)) < 0)
+		return rc;
+	json_t *ev = json_pack("{s:s, s:s, s:s, s:s, s:s}", "state", pg[1], "code", pg[2], "label",
+	                       pg[3], "reason", "appeal overturned", "appeal", appeal);
+	json_object_set_new(ev, "score", pg[4] ? json_integer(atoll(pg[4])) : json_null());
+	json_object_set_new(ev, "inspection", pg[5] ? json_string(pg[5]) : json_null());
+	return api_event(st, a, "grade.issued", arena_printf(a, "establishment/%s", est), ev);
+}
+
+int api_appeal_decide(struct http_request *req, struct http_response *res)
+{
+	static const char *const keys[] = { "outcome", "reasons", "dismissed", NULL };
+	static const char *const dkeys[] = { "violation_id", "reason", NULL };
+	struct arena *a = req->arena;
+	const char *id = http_param(req, "id")->value;
+	struct json_error err;
+	json_t *body, *list = NULL;
+	const char *outcome, *reasons;
+	int rc;
+	if ((rc = read_body(req, res, keys, &body)))
+		return rc;
+	if (json_field_string(body, "", "outcome", true, 16, &outcome, &err) < 0 ||
+	    json_field_string(body, "", "reasons", true, APPEAL_REASONS_MAX * 4, &reasons, &err) <
+	            0 ||
+	    json_field_array(body, "", "dismissed", false, GRADE_MAX_VIOLATIONS, &list, &err) < 0)
+		return api_json_error(res, &err);
+	enum appeal_event ev;
+	if (appeal_outcome_parse(outcome, &ev) < 0)
+		return http_problem(res, 422, "/outcome",
+		                    "\"outcome\" must be upheld, modified or overturned.");
+	if (!*reasons)
+		return http_problem(res, 422, "/reasons",
+		                    "A decision needs written reasons; they are published.");
+	if ((rc = too_long(res, "/reasons", reasons, APPEAL_REASONS_MAX)))
+		return rc;
+	size_t n = list ? json_array_size(list) : 0;
+	if (ev == APPEAL_EV_MODIFY && n == 0)
+		return http_problem(res, 422, "/dismissed",
+		                    "A modified decision names the violations it dismisses.");
+	if (ev != APPEAL_EV_MODIFY && n > 0)
+		return http_problem(res, 422, "/dismissed",
+		                    "Only a modified decision dismisses violations.");
+	struct api_dismissal *dis = arena_calloc(a, n + 1, sizeof(*dis));
+	for (size_t i = 0; i < n; i++) {
+		json_t *v = json_array_get(list, i);
+		char *base = arena_printf(a, "/dismissed/%zu", i);
+		if (json_expect_object(v, base, &err) < 0 ||
+		    json_only_keys(v, base, dkeys, &err) < 0 ||
+		    json_field_int(v, base, "violation_id", true, 1, INT64_MAX,
+		                   &dis[i].violation_id, &err) < 0 ||
+		    json_field_string(v, base, "reason", true, 2000 * 4, &dis[i].reason, &err) < 0)
+			return api_json_error(res, &err);
+		dis[i].field = arena_printf(a, "%s/violation_id", base);
+		if (!*dis[i].reason)
+			return http_problem(res, 422, arena_printf(a, "%s/reason", base),
+			                    "Say why the violation is dismissed.");
+		if ((rc = too_long(res, arena_printf(a, "%s/reason", base), dis[i].reason, 2000)))
+			return rc;
+	}
+
+	const struct api_user *u = api_user(req);
+	struct store *st = store_thread(STORE_WRITE);
+	struct store_result *l, *inv;
+	enum appeal_state to;
+	if ((rc = store_begin(st)) < 0)
+		return api_store_error(res, st, rc);
+	if ((rc = lock_for(req, res, st, id, NULL, ev, &l, &to)))
+		goto problem;
+	const char *root = store_value(l, 0, 2), *est = store_value(l, 0, 3);
+	const char *head = store_value(l, 0, 5);
+	const struct grade_scheme *s = grade_scheme_builtin(store_value(l, 0, 6));
+	const char *pi[] = { root, num(a, u->id) };
+	if ((rc = store_exec(st, a, STMT_APPEAL_INVOLVED, pi, &inv)) < 0)
+		goto fail;
+	if (streq(store_value(inv, 0, 0), "t")) {
+		log_warn("appeals: %s may not decide appeal %s: they inspected it", u->username,
+		         id);
+		http_problem(res, 403, NULL,
+		             "You took part in this inspection; an officer who had no part in it "
+		             "must decide the appeal.");
+		goto problem;
+	}
+	const char *revision = NULL;
+	if (ev == APPEAL_EV_MODIFY &&
+	    (rc = api_inspection_dismiss(req, res, st, head,
+	                                 arena_printf(a,
+	                                              "Modified on appeal %s: %zu violation%s "
+	                                              "dismissed",
+	                                              id, n, n == 1 ? "" : "s"),
+	                                 n, dis, &revision)))
+		goto problem;
+	if (ev == APPEAL_EV_OVERTURN &&
+	    ((rc = fall_back(st, a, s, est, root, id)) < 0 ||
+	     (rc = api_event(st, a, "inspection.overturned", arena_printf(a, "inspection/%s", root),
+	                     json_pack("{s:s, s:s}", "appeal", id, "establishment", est))) < 0))
+		goto fail;
+	const char *pd[] = { id, appeal_state_name(to), num(a, u->id), reasons, revision };
+	if ((rc = store_exec(st, a, STMT_APPEAL_DECIDE, pd, NULL)) < 0)
+		goto fail;
+	json_t *dismissed = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(dismissed, json_integer(dis[i].violation_id));
+	json_t *evp = json_pack("{s:s, s:s, s:s, s:s, s:o}", "inspection", root, "establishment",
+	                        est, "outcome", appeal_state_name(to), "reasons", reasons,
+	                        "dismissed_violations", dismissed);
+	json_object_set_new(evp, "revision", revision ? json_string(revision) : json_null());
+	if ((rc = api_event(st, a, "appeal.decided", arena_printf(a, "appeal/%s", id), evp)) < 0 ||
+	    (rc = store_commit(st)) < 0)
+		goto fail;
+	return reply_staff(req, res, id);
+fail:
+	store_rollback(st);
+	return api_store_error(res, st, rc);
+problem:
+	store_rollback(st);
+	return http_response_status(res);
+}

@@ -1,0 +1,135 @@
+/*
+ * replies.c - the operator's right to reply: a statement published beside the grade, posted
+ * with the licence number and appeal code from the inspection report; a newer statement
+ * replaces the older. A clerk may remove offensive wording (publishing an edited text) or
+ * withdraw the statement, always saying why; the text as posted stays in the database and
+ * is never published again. The statement's text is not copied into the public log, so a
+ * removal really removes it from public view.
+ *
+ * API layer: HTTP to the store.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "core/util.h"
+#include "domain/appeal.h"
+
+#define MODERATION_REASON_MAX 2000
+
+static int read_body(struct http_request *req, struct http_response *res, const char *const keys[],
+                     json_t **ret)
+{
+	struct json_error err;
+	if (json_decode(req->arena, req->body, req->body_len, ret, &err) < 0 ||
+	    json_expect_object(*ret, "", &err) < 0 || json_only_keys(*ret, "", keys, &err) < 0)
+		return api_json_error(res, &err);
+	return 0;
+}
+
+/* True when @s has something besides white space. */
+static bool has_text(const char *s)
+{
+	for (; s && *s; s++)
+		if (!strchr(" \t\r\n", *s))
+			return true;
+	return false;
+}
+
+int api_operator_reply(struct http_request *req, struct http_response *res)
+{
+	static const char *const keys[] = { "licence_number", "appeal_code", "text", NULL };
+	struct arena *a = req->arena;
+	struct json_error err;
+	json_t *body;
+	const char *text;
+	struct api_operator op;
+	int rc;
+	if ((rc = read_body(req, res, keys, &body)))
+		return rc;
+	if (json_field_string(body, "", "text", true, APPEAL_REPLY_MAX * 4, &text, &err) < 0)
+		return api_json_error(res, &err);
+	if (!has_text(text))
+		return http_problem(res, 422, "/text", "Write the statement to publish.");
+	if (appeal_text_length(text) > APPEAL_REPLY_MAX)
+		return http_problem(res, 422, "/text", "A reply has at most %d characters.",
+		                    APPEAL_REPLY_MAX);
+	if ((rc = api_operator_auth(req, res, body, &op)))
+		return rc;
+
+	struct store *st = store_thread(STORE_WRITE);
+	struct store_result *r;
+	const char *ps[] = { op.establishment_id };
+	const char *pc[] = { op.establishment_id, op.inspection_id, text };
+	if ((rc = store_begin(st)) < 0)
+		return api_store_error(res, st, rc);
+	if ((rc = store_exec(st, a, STMT_REPLY_SUPERSEDE, ps, NULL)) < 0 ||
+	    (rc = store_exec(st, a, STMT_REPLY_CREATE, pc, &r)) < 0 ||
+	    (rc = api_event(st, a, "reply.published",
+	                    arena_printf(a, "establishment/%s", op.establishment_id),
+	                    json_pack("{s:s, s:s, s:i}", "reply", store_value(r, 0, 0),
+	                              "inspection", op.inspection_id, "characters",
+	                              (int)appeal_text_length(text)))) < 0 ||
+	    (rc = store_commit(st)) < 0) {
+		store_rollback(st);
+		return api_store_error(res, st, rc);
+	}
+	return api_json(
+	        res, 201,
+	        json_arena(a, json_pack("{s:s, s:s, s:s}", "id", store_value(r, 0, 0),
+	                                "establishment_id", op.establishment_id, "text", text)));
+}
+
+int api_reply_moderate(struct http_request *req, struct http_response *res)
+{
+	static const char *const keys[] = { "text", "reason", NULL };
+	struct arena *a = req->arena;
+	const char *id = http_param(req, "id")->value;
+	struct json_error err;
+	json_t *body;
+	const char *text = NULL, *reason;
+	int rc;
+	if ((rc = read_body(req, res, keys, &body)))
+		return rc;
+	if (json_field_string(body, "", "text", false, APPEAL_REPLY_MAX * 4, &text, &err) < 0 ||
+	    json_field_string(body, "", "reason", true, MODERATION_REASON_MAX * 4, &reason, &err) <
+	            0)
+		return api_json_error(res, &err);
+	if (!has_text(reason))
+		return http_problem(res, 422, "/reason", "Say why the statement is changed.");
+	if (appeal_text_length(reason) > MODERATION_REASON_MAX)
+		return http_problem(res, 422, "/reason", "At most %d characters, please.",
+		                    MODERATION_REASON_MAX);
+	if (text && appeal_text_length(text) > APPEAL_REPLY_MAX)
+		return http_problem(res, 422, "/text", "A reply has at most %d characters.",
+		                    APPEAL_REPLY_MAX);
+	/* No text (or only blanks): the statement is withdrawn from public view. */
+	bool removed = !has_text(text);
+	struct store *st = store_thread(STORE_WRITE);
+	struct store_result *r;
+	char user[24];
+	snprintf(user, sizeof(user), "%lld", (long long)api_user(req)->id);
+	const char *p[] = { id, removed ? NULL : text, user, reason };
+	if ((rc = store_begin(st)) < 0)
+		return api_store_error(res, st, rc);
+	if ((rc = store_exec(st, a, STMT_REPLY_MODERATE, p, &r)) < 0)
+		goto fail;
+	if (store_nrows(r) == 0) {
+		store_rollback(st);
+		return http_problem(res, 404, NULL, "There is no current reply %s.", id);
+	}
+	if ((rc = api_event(st, a, removed ? "reply.removed" : "reply.moderated",
+	                    arena_printf(a, "establishment/%s", store_value(r, 0, 0)),
+	                    json_pack("{s:s, s:s}", "reply", id, "reason", reason))) < 0 ||
+	    (rc = store_commit(st)) < 0)
+		goto fail;
+	json_t *out =
+	        json_pack("{s:s, s:s, s:b, s:s}", "id", id, "establishment_id",
+	                  store_value(r, 0, 0), "removed", removed, "moderation_reason", reason);
+	json_object_set_new(out, "published_text", removed ? json_null() : json_string(text));
+	return api_json(res, 200, json_arena(a, out));
+fail:
+	store_rollback(st);
+	return api_store_error(res, st, rc);
+}

@@ -1,0 +1,846 @@
+/*
+ * Appeals and due process end to end through the API, against the real server and a real
+ * PostgreSQL: each path of an appeal (upheld, modified, overturned, withdrawn, late), the
+ * hearing officer's independence, one appeal per inspection, wrong appeal codes slowed
+ * down, what the public record shows while an appeal is open (NYC Grade Pending, FHRS the
+ * previous rating), the operator's reply and its moderation, re-rating requests, the
+ * overdue list, and the public log verified after it all.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "staff.h"
+
+static struct itest_server server;
+static char db_url[256];
+static struct staff_session admin, clerk, inspector, inspector2, supervisor, hearing;
+static const char pw[] = "correct horse battery staple";
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!itest_have_db())
+		return 0;
+	itest_db_create("appeals", db_url, sizeof(db_url));
+	const char *who[][2] = { { "ada", "admin" },      { "clem", "clerk" },
+		                 { "ines", "inspector" }, { "ivan", "inspector" },
+		                 { "sue", "supervisor" }, { "hal", "hearing_officer" },
+		                 { "hazel", "inspector" } };
+	for (size_t i = 0; i < sizeof(who) / sizeof(who[0]); i++)
+		if (staff_add(db_url, who[i][0], who[i][1], pw, "", NULL) != 0)
+			fail_msg("cannot add %s", who[i][0]);
+	itest_server_start(&server, db_url, NULL);
+	struct staff_session *s[] = {
+		&admin, &clerk, &inspector, &inspector2, &supervisor, &hearing
+	};
+	for (size_t i = 0; i < 6; i++)
+		assert_int_equal(staff_login(&server, who[i][0], pw, s[i], NULL), 201);
+	const char *j[] = { "{\"code\":\"nyc\",\"name\":\"New York City\",\"scheme\":\"nyc\"}",
+		            "{\"code\":\"uk\",\"name\":\"Demo Council\",\"scheme\":\"fhrs\"}",
+		            "{\"code\":\"sf\",\"name\":\"Demo County\",\"scheme\":\"sf100\"}" };
+	for (size_t i = 0; i < 3; i++) {
+		struct itest_response r;
+		staff_request(&server, &admin, "POST", "/api/v1/jurisdictions", j[i], NULL, &r);
+		assert_int_equal(r.status, 201);
+		itest_response_free(&r);
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (server.pid)
+		assert_int_equal(itest_server_stop(&server), 0);
+	return 0;
+}
+
+#define NEED_DB()                                                                                  \
+	do {                                                                                       \
+		if (!server.pid)                                                                   \
+			skip();                                                                    \
+	} while (0)
+
+/* Send and parse; the body as JSON (caller decrefs), the status in *status. */
+static json_t *call(const struct staff_session *as, const char *method, const char *path,
+                    const char *body, const char *extra, long *status)
+{
+	struct itest_response r;
+	staff_request(&server, as, method, path, body, extra, &r);
+	*status = r.status;
+	json_t *v = json_loads(r.body.data, 0, NULL);
+	if (!v)
+		v = json_object();
+	itest_response_free(&r);
+	return v;
+}
+
+static json_t *walk(json_t *v, const char *path)
+{
+	json_t *cur = v;
+	char buf[256];
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *tok = strtok(buf, "."); tok && cur; tok = strtok(NULL, "."))
+		cur = json_is_array(cur) ? json_array_get(cur, (size_t)atoi(tok))
+		                         : json_object_get(cur, tok);
+	return cur;
+}
+
+static long long get_int(json_t *v, const char *path)
+{
+	return json_integer_value(walk(v, path));
+}
+
+static const char *get_str(json_t *v, const char *path)
+{
+	return json_string_value(walk(v, path));
+}
+
+static long long count(const char *sql)
+{
+	struct buf out = BUF_INIT;
+	assert_int_equal(itest_shell(&out, "psql -XAtc \"%s\" '%s'", sql, db_url), 0);
+	long long n = atoll(out.data);
+	buf_release(&out);
+	return n;
+}
+
+/* A timestamp @days_ago days before now, at @hour o'clock UTC. */
+static const char *ago(int days_ago, int hour, char out[32])
+{
+	time_t t = time(NULL) - (time_t)days_ago * 86400;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	tm.tm_hour = hour;
+	tm.tm_min = 0;
+	tm.tm_sec = 0;
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return out;
+}
+
+static long long new_establishment(const char *jurisdiction, const char *licence)
+{
+	char body[300];
+	snprintf(body, sizeof(body),
+	         "{\"jurisdiction\":\"%s\",\"licence_number\":\"%s\",\"name\":\"Cafe %s\"}",
+	         jurisdiction, licence, licence);
+	long st;
+	json_t *v = call(&clerk, "POST", "/api/v1/establishments", body, NULL, &st);
+	assert_int_equal(st, 201);
+	long long id = get_int(v, "id");
+	json_decref(v);
+	return id;
+}
+
+struct report {
+	long long id;
+	char code[16];
+	long long violation_ids[8];
+};
+
+/* Submit an inspection @days_ago days ago (two hours long) by @as; its id and appeal code. */
+static struct report inspect(const struct staff_session *as, long long est, const char *type,
+                             int days_ago, const char *violations)
+{
+	static int key;
+	char started[32], ended[32], body[1200], hdr[64];
+	snprintf(body, sizeof(body),
+	         "{\"establishment_id\":%lld,\"type\":\"%s\",\"started_at\":\"%s\","
+	         "\"ended_at\":\"%s\",\"violations\":[%s],\"submit\":true}",
+	         est, type, ago(days_ago, 9, started), ago(days_ago, 11, ended), violations);
+	snprintf(hdr, sizeof(hdr), "Idempotency-Key: appeals-%d-%d", (int)getpid(), ++key);
+	long st;
+	json_t *v = call(as, "POST", "/api/v1/inspections", body, hdr, &st);
+	if (st != 201)
+		fail_msg("inspection: %ld %s", st, json_dumps(v, 0));
+	struct report r = { .id = get_int(v, "id") };
+	snprintf(r.code, sizeof(r.code), "%s", get_str(v, "appeal_code"));
+	json_t *vs = json_object_get(v, "violations");
+	for (size_t i = 0; i < json_array_size(vs) && i < 8; i++)
+		r.violation_ids[i] =
+		        json_integer_value(json_object_get(json_array_get(vs, i), "id"));
+	json_decref(v);
+	return r;
+}
+
+/* An operator's request: licence number and code, then @more members (or ""). */
+static json_t *operator(const char *path, const char *licence, const char *code, const char *more,
+                        long *status)
+{
+	char body[6000];
+	snprintf(body, sizeof(body), "{\"licence_number\":\"%s\",\"appeal_code\":\"%s\"%s%s}",
+	         licence, code, *more ? "," : "", more);
+	return call(NULL, "POST", path, body, NULL, status);
+}
+
+static json_t *establishment(long long id)
+{
+	char path[64];
+	long st;
+	snprintf(path, sizeof(path), "/api/v1/establishments/%lld", id);
+	json_t *v = call(NULL, "GET", path, NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	return v;
+}
+
+/* POST @body to /api/v1/appeals/@id/@what as @as; the status. */
+static long appeal_step(const struct staff_session *as, long long id, const char *what,
+                        const char *body)
+{
+	char path[96];
+	long st;
+	snprintf(path, sizeof(path), "/api/v1/appeals/%lld/%s", id, what);
+	json_t *v = call(as, "POST", path, body, NULL, &st);
+	json_decref(v);
+	return st;
+}
+
+static long long nyc_appeal_id;
+
+static void test_nyc_pending_then_upheld(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long long est = new_establishment("nyc", "N-1");
+	inspect(&inspector, est, "initial", 20,
+	        "{\"code\":\"04L\",\"points\":10},{\"code\":\"02B\",\"points\":10}");
+	struct report re =
+	        inspect(&inspector, est, "reinspection", 10,
+	                "{\"code\":\"04L\",\"points\":12},{\"code\":\"08A\",\"points\":4}");
+	json_t *v = establishment(est);
+	assert_string_equal(get_str(v, "grade.code"), "B");
+	assert_false(json_is_true(walk(v, "grade.under_appeal")));
+	assert_true(json_is_null(walk(v, "appeal")));
+	json_decref(v);
+
+	long st;
+	v = operator("/api/v1/operator/report", "N-1", re.code, "", &st);
+	assert_int_equal(st, 200);
+	assert_true(json_is_true(walk(v, "appeal_window.until_hearing")));
+	assert_int_equal(get_int(v, "inspection.id"), re.id);
+	assert_true(json_is_null(walk(v, "appeal")));
+	json_decref(v);
+
+	/* Filed: the public record shows Grade Pending (Z) and the appeal's deadlines. */
+	char more[200];
+	snprintf(more, sizeof(more),
+	         "\"grounds\":\"The droppings were old and cleaned before the visit.\","
+	         "\"contested_violations\":[%lld]",
+	         re.violation_ids[0]);
+	v = operator("/api/v1/operator/appeals", "n-1 ", re.code, more, &st);
+	assert_int_equal(st, 201);
+	assert_string_equal(get_str(v, "appeal.state"), "filed");
+	nyc_appeal_id = get_int(v, "appeal.id");
+	assert_true(nyc_appeal_id > 0);
+	assert_non_null(get_str(v, "appeal.decision_due"));
+	json_decref(v);
+	v = establishment(est);
+	assert_string_equal(get_str(v, "grade.code"), "Z");
+	assert_string_equal(get_str(v, "grade.label"), "Grade Pending");
+	assert_true(json_is_true(walk(v, "grade.pending")));
+	assert_string_equal(get_str(v, "grade.contested.code"), "B");
+	assert_string_equal(get_str(v, "appeal.state"), "filed");
+	assert_true(json_is_true(walk(v, "appeal.open")));
+	assert_null(walk(v, "appeal.grounds"));
+	json_decref(v);
+
+	/* A second appeal on the same inspection is refused, and so is contesting a stranger. */
+	v = operator("/api/v1/operator/appeals", "N-1", re.code, "\"grounds\":\"Again\"", &st);
+	assert_int_equal(st, 409);
+	json_decref(v);
+	assert_int_equal(count("SELECT count(*) FROM appeal"), 1);
+
+	/* Under review, a hearing, adjourned: Grade Pending lasts two adjournments. */
+	assert_int_equal(appeal_step(&hearing, nyc_appeal_id, "decision",
+	                             "{\"outcome\":\"upheld\",\"reasons\":\"Too early\"}"),
+	                 409);
+	assert_int_equal(appeal_step(&hearing, nyc_appeal_id, "review", "{\"action\":\"accept\"}"),
+	                 200);
+	assert_int_equal(appeal_step(&hearing, nyc_appeal_id, "review", "{\"action\":\"accept\"}"),
+	                 409);
+	char at[32], body[200];
+	snprintf(body, sizeof(body), "{\"hearing_at\":\"%s\"}", ago(-3, 10, at));
+	assert_int_equal(appeal_step(&hearing, nyc_appeal_id, "hearing", body), 200);
+	assert_int_equal(appeal_step(&hearing, nyc_appeal_id, "hearing", body), 409);
+	assert_int_equal(
+	        appeal_step(&hearing, nyc_appeal_id, "hearing", "{\"hearing_at\":\"soon\"}"), 422);
+	for (int i = 1; i <= 3; i++) {
+		snprintf(body, sizeof(body),
+		         "{\"hearing_at\":\"%s\",\"reason\":\"The establishment asked for more "
+		         "time\"}",
+		         ago(-3 - 7 * i, 10, at));
+		assert_int_equal(appeal_step(&hearing, nyc_appeal_id, "adjournments", body), 200);
+		v = establishment(est);
+		assert_string_equal(get_str(v, "grade.code"), i <= 2 ? "Z" : "B");
+		assert_true(json_is_true(walk(v, "grade.under_appeal")));
+		assert_int_equal(get_int(v, "appeal.adjournments"), i);
+		json_decref(v);
+	}
+
+	/* Only hearing officers decide; reasons are required. */
+	assert_int_equal(appeal_step(&inspector, nyc_appeal_id, "decision",
+	                             "{\"outcome\":\"upheld\",\"reasons\":\"Fine\"}"),
+	                 403);
+	assert_int_equal(appeal_step(&supervisor, nyc_appeal_id, "decision",
+	                             "{\"outcome\":\"upheld\",\"reasons\":\"Fine\"}"),
+	                 403);
+	assert_int_equal(appeal_step(&hearing, nyc_appeal_id, "decision",
+	                             "{\"outcome\":\"upheld\",\"reasons\":\"\"}"),
+	                 422);
+	assert_int_equal(appeal_step(&hearing, nyc_appeal_id, "decision",
+	                             "{\"outcome\":\"upheld\",\"reasons\":\"x\",\"dismissed\":[]}"),
+	                 200);
+	v = establishment(est);
+	assert_string_equal(get_str(v, "grade.code"), "B");
+	assert_false(json_is_true(walk(v, "grade.under_appeal")));
+	assert_string_equal(get_str(v, "appeal.outcome"), "upheld");
+	json_decref(v);
+	char path[64];
+	snprintf(path, sizeof(path), "/api/v1/appeals/%lld", nyc_appeal_id);
+	v = call(NULL, "GET", path, NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_string_equal(get_str(v, "state"), "upheld");
+	assert_string_equal(get_str(v, "reasons"), "x");
+	assert_string_equal(get_str(v, "after.grade_code"), "B");
+	assert_null(walk(v, "grounds"));
+	json_decref(v);
+	assert_int_equal(
+	        appeal_step(&hearing, nyc_appeal_id, "decision",
+	                    "{\"outcome\":\"overturned\",\"reasons\":\"Changed my mind\"}"),
+	        409);
+}
+
+static long long uk_est;
+static struct report uk_new;
+
+static void test_fhrs_previous_rating_then_modified(void **state)
+{
+	(void)state;
+	NEED_DB();
+	uk_est = new_establishment("uk", "U-1");
+	struct report old = inspect(&inspector, uk_est, "initial", 200, "");
+	json_t *v = establishment(uk_est);
+	assert_string_equal(get_str(v, "grade.code"), "5");
+	assert_false(json_is_true(walk(v, "grade.new_rating_pending")));
+	json_decref(v);
+	uk_new =
+	        inspect(&inspector, uk_est, "initial", 3,
+	                "{\"code\":\"H03\",\"points\":10,\"observed\":\"No hand wash after bins\"},"
+	                "{\"code\":\"S02\",\"points\":15}");
+	/* Within the 21-day window the previous rating stays public, flagged. */
+	v = establishment(uk_est);
+	assert_string_equal(get_str(v, "grade.code"), "5");
+	assert_int_equal(get_int(v, "grade.inspection_id"), old.id);
+	assert_true(json_is_true(walk(v, "grade.new_rating_pending")));
+	assert_int_equal(get_int(v, "grade.pending_inspection_id"), uk_new.id);
+	assert_non_null(get_str(v, "grade.publication_due"));
+	json_decref(v);
+
+	long st;
+	v = operator("/api/v1/operator/report", "U-1", uk_new.code, "", &st);
+	assert_int_equal(st, 200);
+	assert_int_equal(get_int(v, "appeal_window.days"), 21);
+	assert_non_null(get_str(v, "appeal_window.deadline"));
+	json_decref(v);
+	/* The code as people type it: lower case, with a dash. */
+	char typed[96];
+	snprintf(typed, sizeof(typed), "%.5s-%s", uk_new.code, uk_new.code + 5);
+	for (char *p = typed; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	v = operator("/api/v1/operator/appeals", "U-1", typed,
+	             "\"grounds\":\"The pest control report shows no activity.\"", &st);
+	assert_int_equal(st, 201);
+	long long appeal = get_int(v, "appeal.id");
+	assert_non_null(get_str(v, "appeal.filing_deadline"));
+	json_decref(v);
+	v = establishment(uk_est);
+	assert_string_equal(get_str(v, "grade.code"), "5");
+	assert_true(json_is_true(walk(v, "grade.under_appeal")));
+	assert_true(json_is_true(walk(v, "grade.new_rating_pending")));
+	assert_true(json_is_null(walk(v, "grade.publication_due")));
+	json_decref(v);
+
+	/* Modified: S02 dismissed; the score is recomputed and the rating re-issued. */
+	assert_int_equal(appeal_step(&hearing, appeal, "review", "{\"action\":\"accept\"}"), 200);
+	char body[400];
+	snprintf(body, sizeof(body),
+	         "{\"outcome\":\"modified\",\"reasons\":\"Pest control records show no "
+	         "activity.\",\"dismissed\":[{\"violation_id\":%lld,\"reason\":\"Contractor "
+	         "report\"}]}",
+	         uk_new.violation_ids[1]);
+	assert_int_equal(appeal_step(&hearing, appeal, "decision",
+	                             "{\"outcome\":\"modified\",\"reasons\":\"x\"}"),
+	                 422);
+	assert_int_equal(appeal_step(&hearing, appeal, "decision",
+	                             "{\"outcome\":\"modified\",\"reasons\":\"x\",\"dismissed\":[{"
+	                             "\"violation_id\":999999,\"reason\":\"r\"}]}"),
+	                 422);
+	assert_int_equal(count("SELECT count(*) FROM inspection WHERE amends_inspection_id IS NOT "
+	                       "NULL"),
+	                 0);
+	char path[64];
+	snprintf(path, sizeof(path), "/api/v1/appeals/%lld/decision", appeal);
+	v = call(&hearing, "POST", path, body, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_string_equal(get_str(v, "state"), "modified");
+	assert_string_equal(get_str(v, "before.grade_code"), "2");
+	assert_int_equal(get_int(v, "before.score"), 25);
+	assert_string_equal(get_str(v, "after.grade_code"), "4");
+	assert_int_equal(get_int(v, "after.score"), 10);
+	assert_string_equal(get_str(v, "dismissed_violations.0.code"), "S02");
+	assert_string_equal(get_str(v, "dismissed_violations.0.reason"), "Contractor report");
+	long long revision = get_int(v, "after.inspection_id");
+	json_decref(v);
+
+	/* Before and after stay on the record; the new rating is public now. */
+	v = establishment(uk_est);
+	assert_string_equal(get_str(v, "grade.code"), "4");
+	assert_int_equal(get_int(v, "grade.inspection_id"), revision);
+	assert_false(json_is_true(walk(v, "grade.new_rating_pending")));
+	assert_string_equal(get_str(v, "appeal.outcome"), "modified");
+	assert_non_null(get_str(v, "appeal.reasons"));
+	json_decref(v);
+	snprintf(path, sizeof(path), "/api/v1/inspections/%lld", uk_new.id);
+	v = call(NULL, "GET", path, NULL, NULL, &st);
+	assert_int_equal(get_int(v, "score"), 25);
+	assert_int_equal(get_int(v, "amended_by_inspection_id"), revision);
+	assert_string_equal(get_str(v, "violations.1.status"), "cited");
+	json_decref(v);
+	snprintf(path, sizeof(path), "/api/v1/inspections/%lld", revision);
+	v = call(NULL, "GET", path, NULL, NULL, &st);
+	assert_int_equal(get_int(v, "revision"), 2);
+	assert_int_equal(get_int(v, "amends_inspection_id"), uk_new.id);
+	assert_string_equal(get_str(v, "violations.0.status"), "cited");
+	assert_string_equal(get_str(v, "violations.0.observed"), "No hand wash after bins");
+	assert_string_equal(get_str(v, "violations.1.status"), "dismissed");
+	assert_string_equal(get_str(v, "violations.1.dismissed_reason"), "Contractor report");
+	assert_int_equal(json_array_size(walk(v, "explanation.dismissed")), 1);
+	json_decref(v);
+}
+
+static void test_overturned_and_independence(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long long est = new_establishment("nyc", "N-3");
+	struct report a =
+	        inspect(&inspector, est, "initial", 40, "{\"code\":\"10F\",\"points\":2}");
+	struct staff_session hazel;
+	assert_int_equal(staff_login(&server, "hazel", pw, &hazel, NULL), 201);
+	inspect(&hazel, est, "initial", 15,
+	        "{\"code\":\"04L\",\"points\":10},{\"code\":\"02B\",\"points\":10}");
+	struct report b =
+	        inspect(&hazel, est, "reinspection", 5,
+	                "{\"code\":\"04L\",\"points\":12},{\"code\":\"08A\",\"points\":4}");
+	long st;
+	json_t *v = operator("/api/v1/operator/appeals", "N-3", b.code,
+	                     "\"grounds\":\"The inspector counted a closed bin as open.\"", &st);
+	assert_int_equal(st, 201);
+	long long appeal = get_int(v, "appeal.id");
+	json_decref(v);
+	assert_int_equal(appeal_step(&hearing, appeal, "review", "{\"action\":\"accept\"}"), 200);
+
+	/* Hazel inspected it, then became a hearing officer: she may not decide it. */
+	itest_sql(db_url,
+	          "UPDATE staff_user SET role = 'hearing_officer' WHERE username = 'hazel'");
+	assert_int_equal(appeal_step(&hazel, appeal, "decision",
+	                             "{\"outcome\":\"overturned\",\"reasons\":\"Mine was wrong\"}"),
+	                 403);
+	assert_int_equal(appeal_step(&inspector, appeal, "decision",
+	                             "{\"outcome\":\"overturned\",\"reasons\":\"No\"}"),
+	                 403);
+	char path[64];
+	snprintf(path, sizeof(path), "/api/v1/appeals/%lld", appeal);
+	v = call(NULL, "GET", path, NULL, NULL, &st);
+	assert_string_equal(get_str(v, "state"), "under_review");
+	json_decref(v);
+
+	/* Overturned: nothing deleted; the grade falls back to the earlier A. */
+	assert_int_equal(appeal_step(&hearing, appeal, "decision",
+	                             "{\"outcome\":\"overturned\",\"reasons\":\"The photographs "
+	                             "show the bins were closed.\"}"),
+	                 200);
+	v = establishment(est);
+	assert_string_equal(get_str(v, "grade.code"), "A");
+	assert_int_equal(get_int(v, "grade.inspection_id"), a.id);
+	assert_string_equal(get_str(v, "appeal.outcome"), "overturned");
+	assert_false(json_is_true(walk(v, "appeal.after.counts")));
+	json_decref(v);
+	snprintf(path, sizeof(path), "/api/v1/inspections/%lld", b.id);
+	v = call(NULL, "GET", path, NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_int_equal(get_int(v, "score"), 16);
+	json_decref(v);
+	char sql[160];
+	snprintf(sql, sizeof(sql),
+	         "SELECT count(*) FROM appeal WHERE inspection_id = %lld AND "
+	         "state = 'overturned'",
+	         b.id);
+	assert_int_equal(count(sql), 1);
+	assert_int_equal(count("SELECT count(*) FROM event_pending p WHERE kind = "
+	                       "'inspection.overturned' UNION ALL SELECT 0 LIMIT 1") +
+	                         count("SELECT count(*) FROM event_log WHERE kind = "
+	                               "'inspection.overturned'"),
+	                 1);
+}
+
+static void test_withdrawn(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long long est = new_establishment("uk", "U-4");
+	inspect(&inspector, est, "initial", 100, "");
+	struct report r =
+	        inspect(&inspector, est, "initial", 2, "{\"code\":\"H01\",\"points\":15}");
+	long st;
+	json_t *v = operator("/api/v1/operator/appeals/withdraw", "U-4", r.code, "", &st);
+	assert_int_equal(st, 404);
+	json_decref(v);
+	v = operator("/api/v1/operator/appeals", "U-4", r.code, "\"grounds\":\"Wrong fridge\"",
+	             &st);
+	assert_int_equal(st, 201);
+	json_decref(v);
+	v = operator("/api/v1/operator/appeals/withdraw", "U-4", r.code, "", &st);
+	assert_int_equal(st, 200);
+	assert_string_equal(get_str(v, "appeal.state"), "withdrawn");
+	assert_non_null(get_str(v, "appeal.closed_at"));
+	json_decref(v);
+	v = operator("/api/v1/operator/appeals/withdraw", "U-4", r.code, "", &st);
+	assert_int_equal(st, 409);
+	json_decref(v);
+	v = operator("/api/v1/operator/appeals", "U-4", r.code, "\"grounds\":\"Again\"", &st);
+	assert_int_equal(st, 409);
+	json_decref(v);
+	/* The appeal ended: the new rating is published. */
+	v = establishment(est);
+	assert_int_equal(get_int(v, "grade.inspection_id"), r.id);
+	assert_false(json_is_true(walk(v, "grade.new_rating_pending")));
+	assert_string_equal(get_str(v, "appeal.state"), "withdrawn");
+	json_decref(v);
+}
+
+static void test_late_refused(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long long est = new_establishment("uk", "U-5");
+	struct report r =
+	        inspect(&inspector, est, "initial", 30, "{\"code\":\"H01\",\"points\":15}");
+	/* The window has passed: the rating is public. */
+	json_t *v = establishment(est);
+	assert_int_equal(get_int(v, "grade.inspection_id"), r.id);
+	assert_false(json_is_true(walk(v, "grade.new_rating_pending")));
+	json_decref(v);
+	long long before = count("SELECT count(*) FROM appeal");
+	long st;
+	v = operator("/api/v1/operator/appeals", "U-5", r.code, "\"grounds\":\"Too late\"", &st);
+	assert_int_equal(st, 422);
+	char day[32];
+	ago(9, 11, day);
+	day[10] = '\0';
+	assert_non_null(strstr(get_str(v, "detail"), "closed on"));
+	assert_non_null(strstr(get_str(v, "detail"), day));
+	assert_non_null(strstr(get_str(v, "detail"), "21 days"));
+	json_decref(v);
+	assert_int_equal(count("SELECT count(*) FROM appeal"), before);
+	/* A scheme without appeals refuses too. */
+	long long sf = new_establishment("sf", "S-1");
+	r = inspect(&inspector, sf, "initial", 1, "");
+	v = operator("/api/v1/operator/appeals", "S-1", r.code, "\"grounds\":\"No\"", &st);
+	assert_int_equal(st, 422);
+	json_decref(v);
+	/* Bad input names its field and writes nothing. */
+	v = operator("/api/v1/operator/appeals", "S-1", r.code, "\"grounds\":\"\"", &st);
+	assert_int_equal(st, 422);
+	assert_string_equal(get_str(v, "field"), "/grounds");
+	json_decref(v);
+	v = operator("/api/v1/operator/appeals", "S-1", r.code, "\"grounds\":\"x\",\"extra\":1",
+	             &st);
+	assert_int_equal(st, 422);
+	assert_string_equal(get_str(v, "field"), "/extra");
+	json_decref(v);
+	assert_int_equal(count("SELECT count(*) FROM appeal"), before);
+}
+
+static void test_reply_and_moderation(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long long est = new_establishment("nyc", "N-7");
+	struct report r = inspect(&inspector, est, "initial", 3, "{\"code\":\"10F\",\"points\":2}");
+	long st;
+	char more[2600];
+	snprintf(more, sizeof(more), "\"text\":\"%02001d\"", 0);
+	json_t *v = operator("/api/v1/operator/replies", "N-7", r.code, more, &st);
+	assert_int_equal(st, 422);
+	assert_string_equal(get_str(v, "field"), "/text");
+	json_decref(v);
+	v = operator(
+	        "/api/v1/operator/replies", "N-7", r.code,
+	        "\"text\":\"We fixed the floor drain the same day. The inspector is a clown.\"",
+	        &st);
+	assert_int_equal(st, 201);
+	long long reply = atoll(get_str(v, "id"));
+	json_decref(v);
+	v = establishment(est);
+	assert_non_null(strstr(get_str(v, "reply.text"), "clown"));
+	assert_false(json_is_true(walk(v, "reply.moderated")));
+	json_decref(v);
+
+	char path[96];
+	snprintf(path, sizeof(path), "/api/v1/replies/%lld/moderation", reply);
+	v = call(&inspector, "POST", path, "{\"reason\":\"x\"}", NULL, &st);
+	assert_int_equal(st, 403);
+	json_decref(v);
+	v = call(&clerk, "POST", path, "{\"text\":\"We fixed the floor drain the same day.\"}",
+	         NULL, &st);
+	assert_int_equal(st, 422);
+	assert_string_equal(get_str(v, "field"), "/reason");
+	json_decref(v);
+	v = call(&clerk, "POST", path,
+	         "{\"text\":\"We fixed the floor drain the same day. [removed]\","
+	         "\"reason\":\"Insult to a named officer removed\"}",
+	         NULL, &st);
+	assert_int_equal(st, 200);
+	json_decref(v);
+	v = establishment(est);
+	assert_null(strstr(get_str(v, "reply.text"), "clown"));
+	assert_true(json_is_true(walk(v, "reply.moderated")));
+	assert_string_equal(get_str(v, "reply.moderation_reason"),
+	                    "Insult to a named officer removed");
+	json_decref(v);
+	/* The original is kept in the database, never in the public log. */
+	assert_int_equal(count("SELECT count(*) FROM operator_reply WHERE original_text LIKE "
+	                       "'%clown%'"),
+	                 1);
+	assert_int_equal(count("SELECT count(*) FROM (SELECT payload::text p FROM event_log UNION "
+	                       "ALL SELECT payload::text FROM event_pending) x WHERE p LIKE "
+	                       "'%clown%'"),
+	                 0);
+	v = call(&clerk, "POST", path, "{\"reason\":\"Withdrawn at the owner's request\"}", NULL,
+	         &st);
+	assert_int_equal(st, 200);
+	assert_true(json_is_true(walk(v, "removed")));
+	json_decref(v);
+	v = establishment(est);
+	assert_true(json_is_null(walk(v, "reply")));
+	json_decref(v);
+	v = call(&clerk, "POST", "/api/v1/replies/999999/moderation", "{\"reason\":\"x\"}", NULL,
+	         &st);
+	assert_int_equal(st, 404);
+	json_decref(v);
+}
+
+static void test_rerating(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long st;
+	json_t *v = operator("/api/v1/operator/rerating-requests", "U-1", uk_new.code,
+	                     "\"improvements\":\"New hand basin fitted by the bins.\"", &st);
+	assert_int_equal(st, 201);
+	long long id = atoll(get_str(v, "id"));
+	char earliest[32];
+	ago(3 - 90, 0, earliest);
+	earliest[10] = '\0';
+	assert_string_equal(get_str(v, "earliest_visit_on"), earliest);
+	json_decref(v);
+	v = operator("/api/v1/operator/rerating-requests", "U-1", uk_new.code,
+	             "\"improvements\":\"Again\"", &st);
+	assert_int_equal(st, 409);
+	json_decref(v);
+	/* On the inspectors' due list, still in the stand-still. */
+	v = call(&inspector, "GET", "/api/v1/rerating-requests/due", NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_int_equal(get_int(v, "upcoming.0.id"), id);
+	assert_int_equal(json_array_size(json_object_get(v, "due")), 0);
+	json_decref(v);
+	v = call(&hearing, "GET", "/api/v1/rerating-requests/due", NULL, NULL, &st);
+	assert_int_equal(st, 403);
+	json_decref(v);
+	char path[96], body[96], early[32];
+	snprintf(path, sizeof(path), "/api/v1/rerating-requests/%lld/schedule", id);
+	ago(-10, 0, early);
+	early[10] = '\0';
+	snprintf(body, sizeof(body), "{\"visit_on\":\"%s\"}", early);
+	v = call(&inspector, "POST", path, body, NULL, &st);
+	assert_int_equal(st, 422);
+	assert_string_equal(get_str(v, "field"), "/visit_on");
+	json_decref(v);
+	snprintf(body, sizeof(body), "{\"visit_on\":\"%s\"}", earliest);
+	v = call(&inspector, "POST", path, body, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_string_equal(get_str(v, "state"), "scheduled");
+	json_decref(v);
+	/* Move the stand-still into the past: now it is due. */
+	itest_sql(db_url, "UPDATE rerating_request SET earliest_visit_on = current_date - 1, "
+	                  "visit_on = current_date");
+	v = call(&inspector, "GET", "/api/v1/rerating-requests/due", NULL, NULL, &st);
+	assert_int_equal(get_int(v, "due.0.id"), id);
+	json_decref(v);
+	snprintf(path, sizeof(path), "/api/v1/rerating-requests/%lld/inspected", id);
+	v = call(&inspector, "POST", path, "{\"inspection_id\":1}", NULL, &st);
+	assert_int_equal(st, 422);
+	assert_string_equal(get_str(v, "field"), "/inspection_id");
+	json_decref(v);
+	struct report visit = inspect(&inspector, uk_est, "complaint", 0, "");
+	snprintf(body, sizeof(body), "{\"inspection_id\":%lld}", visit.id);
+	v = call(&inspector, "POST", path, body, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_string_equal(get_str(v, "state"), "inspected");
+	json_decref(v);
+	v = call(&inspector, "POST", path, body, NULL, &st);
+	assert_int_equal(st, 409);
+	json_decref(v);
+	/* NYC has no re-rating on request. */
+	long long est = new_establishment("nyc", "N-8");
+	struct report r = inspect(&inspector, est, "initial", 1, "");
+	v = operator("/api/v1/operator/rerating-requests", "N-8", r.code,
+	             "\"improvements\":\"All fixed\"", &st);
+	assert_int_equal(st, 422);
+	json_decref(v);
+}
+
+static void test_overdue_list(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long long est = new_establishment("nyc", "N-9");
+	struct report r = inspect(&inspector, est, "initial", 2, "{\"code\":\"04L\",\"points\":5}");
+	long st;
+	json_t *v = operator("/api/v1/operator/appeals", "N-9", r.code, "\"grounds\":\"Wrong\"",
+	                     &st);
+	assert_int_equal(st, 201);
+	long long id = get_int(v, "appeal.id");
+	json_decref(v);
+	v = call(&supervisor, "GET", "/api/v1/appeals/overdue", NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_int_equal(json_array_size(json_object_get(v, "appeals")), 0);
+	json_decref(v);
+	char sql[160];
+	snprintf(sql, sizeof(sql),
+	         "UPDATE appeal SET decision_due = now() - interval '1 day' WHERE id = %lld", id);
+	itest_sql(db_url, sql);
+	v = call(&supervisor, "GET", "/api/v1/appeals/overdue", NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_int_equal(json_array_size(json_object_get(v, "appeals")), 1);
+	assert_int_equal(get_int(v, "appeals.0.id"), id);
+	assert_true(json_is_true(walk(v, "appeals.0.overdue")));
+	assert_string_equal(get_str(v, "appeals.0.establishment.name"), "Cafe N-9");
+	json_decref(v);
+	v = call(&hearing, "GET", "/api/v1/appeals", NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_int_equal(get_int(v, "appeals.0.id"), id);
+	json_decref(v);
+	v = call(&inspector, "GET", "/api/v1/appeals/overdue", NULL, NULL, &st);
+	assert_int_equal(st, 403);
+	json_decref(v);
+	char path[64];
+	snprintf(path, sizeof(path), "/api/v1/staff/appeals/%lld", id);
+	v = call(&hearing, "GET", path, NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_string_equal(get_str(v, "grounds"), "Wrong");
+	assert_string_equal(get_str(v, "inspection.violations.0.code"), "04L");
+	json_decref(v);
+}
+
+static void test_wrong_codes_slowed_down(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long long est = new_establishment("nyc", "N-6");
+	struct report r = inspect(&inspector, est, "initial", 1, "");
+	long st;
+	/* An unknown licence and a wrong code get the same answer. */
+	json_t *v = operator("/api/v1/operator/report", "NO-SUCH", r.code, "", &st);
+	assert_int_equal(st, 403);
+	char *unknown = strdup(get_str(v, "detail"));
+	json_decref(v);
+	for (int i = 0; i < 5; i++) {
+		v = operator("/api/v1/operator/report", "N-6", "ZZZZZZZZZZ", "", &st);
+		assert_int_equal(st, 403);
+		assert_string_equal(get_str(v, "field"), "/appeal_code");
+		assert_string_equal(get_str(v, "detail"), unknown);
+		json_decref(v);
+	}
+	free(unknown);
+	struct itest_response resp;
+	char body[200];
+	snprintf(body, sizeof(body), "{\"licence_number\":\"N-6\",\"appeal_code\":\"%s\"}", r.code);
+	staff_request(&server, NULL, "POST", "/api/v1/operator/report", body, NULL, &resp);
+	assert_int_equal(resp.status, 429);
+	const char *retry = itest_header(&resp, "Retry-After");
+	assert_non_null(retry);
+	assert_true(atoi(retry) > 0);
+	/* Operator changes are public POSTs: no CORS for them. */
+	assert_null(itest_header(&resp, "Access-Control-Allow-Origin"));
+	itest_response_free(&resp);
+	/* JSON only. */
+	const char *h[] = { "Content-Type: text/plain", NULL };
+	itest_request(&server, "POST", "/api/v1/operator/report", h, body, strlen(body), &resp);
+	assert_int_equal(resp.status, 415);
+	itest_response_free(&resp);
+}
+
+static void test_log_shows_every_step(void **state)
+{
+	(void)state;
+	NEED_DB();
+	struct buf out = BUF_INIT;
+	int rc = itest_shell(&out, "PLACARD_DATABASE_URL='%s' '%s' verify-log 2>&1", db_url,
+	                     itest_bin());
+	assert_int_equal(rc, 0);
+	buf_release(&out);
+	const char *kinds[] = {
+		"appeal.filed",          "appeal.under_review", "appeal.hearing_scheduled",
+		"appeal.adjourned",      "appeal.decided",      "appeal.withdrawn",
+		"inspection.overturned", "inspection.amended",  "grade.issued",
+		"reply.published",       "reply.moderated",     "reply.removed",
+		"rerating.requested",    "rerating.scheduled",  "rerating.inspected"
+	};
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		char sql[160];
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM event_log WHERE kind = '%s'",
+		         kinds[i]);
+		if (count(sql) < 1)
+			fail_msg("no %s in the log", kinds[i]);
+	}
+	/* Grounds stay out of the public log. */
+	assert_int_equal(count("SELECT count(*) FROM event_log WHERE payload::text LIKE "
+	                       "'%droppings were old%'"),
+	                 0);
+	/* Three outcomes of nyc_appeal_id's appeal: filed, reviewed, scheduled, 3 adjourned,
+	 * decided. */
+	char sql[160];
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM event_log WHERE subject = 'appeal/%lld'",
+	         nyc_appeal_id);
+	assert_int_equal(count(sql), 7);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_nyc_pending_then_upheld),
+		cmocka_unit_test(test_fhrs_previous_rating_then_modified),
+		cmocka_unit_test(test_overturned_and_independence),
+		cmocka_unit_test(test_withdrawn),
+		cmocka_unit_test(test_late_refused),
+		cmocka_unit_test(test_reply_and_moderation),
+		cmocka_unit_test(test_rerating),
+		cmocka_unit_test(test_overdue_list),
+		cmocka_unit_test(test_wrong_codes_slowed_down),
+		cmocka_unit_test(test_log_shows_every_step),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

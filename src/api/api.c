@@ -71,6 +71,11 @@ const struct http_route api_routes[] = {
 	  API_INSPECTOR | API_SUPERVISOR },
 	{ HTTP_POST, "/api/v1/rerating-requests/{id:int}/inspected", api_rerating_inspected,
 	  API_INSPECTOR | API_SUPERVISOR },
+	/* the public portal */
+	{ HTTP_GET, "/api/v1/establishments", api_establishments_search, API_PUBLIC },
+	{ HTTP_GET, "/api/v1/establishments/{id:int}/qr.svg", api_establishment_qr, API_PUBLIC },
+	{ HTTP_GET, "/api/v1/cards/{code}", api_card_get, API_PUBLIC },
+	{ HTTP_GET, "/api/v1/openapi.json", api_openapi, API_PUBLIC },
 };
 const size_t api_nroutes = ARRAY_SIZE(api_routes);
 
@@ -78,8 +83,12 @@ int api_hook(struct http_request *req, struct http_response *res)
 {
 	if (req->route->flags & API_PUBLIC) {
 		/* Others may build on the public data: cross-origin reads, never writes. */
-		if (req->method & (HTTP_GET | HTTP_HEAD))
+		if (req->method & (HTTP_GET | HTTP_HEAD)) {
 			http_header_add(res, "Access-Control-Allow-Origin", "*");
+			/* Public reads may be kept a minute; a handler's own Cache-Control wins
+			 * and errors are not kept (src/http/encode.c). */
+			http_header_add(res, "Cache-Control", "public, max-age=60");
+		}
 		return 0;
 	}
 	/* Staff routes: a live session, the CSRF token for changes, a role the route allows. */

@@ -192,4 +192,10 @@ int api_rerating_due(struct http_request *req, struct http_response *res);
 int api_rerating_schedule(struct http_request *req, struct http_response *res);
 int api_rerating_inspected(struct http_request *req, struct http_response *res);
 
+/* portal.c: the public portal: search, grade cards and their QR codes, the OpenAPI document. */
+int api_establishments_search(struct http_request *req, struct http_response *res);
+int api_card_get(struct http_request *req, struct http_response *res);
+int api_establishment_qr(struct http_request *req, struct http_response *res);
+int api_openapi(struct http_request *req, struct http_response *res);
+
 #endif

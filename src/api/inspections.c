@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/tablet.h"
 #include "core/crypto.h"
 #include "core/util.h"
 #include "domain/grade.h"
@@ -44,6 +45,7 @@ struct inspection_doc {
 		int64_t points;
 		bool corrected_on_site, repeat;
 	} viol[GRADE_MAX_VIOLATIONS];
+	struct tablet_doc tablet; /* checklist and temperature readings */
 };
 
 static int set_error(struct json_error *err, const char *field, const char *fmt, ...)
@@ -78,11 +80,20 @@ static bool valid_timestamp(const char *s)
 static int read_doc(json_t *body, bool with_establishment, bool amendment, struct inspection_doc *d,
                     struct json_error *err)
 {
-	static const char *const keys[] = {
-		"establishment_id",     "type",     "started_at", "ended_at",
-		"closed_establishment", "elements", "notes",      "operator_signature",
-		"violations",           "submit",   "reason",     NULL
-	};
+	static const char *const keys[] = { "establishment_id",
+		                            "type",
+		                            "started_at",
+		                            "ended_at",
+		                            "closed_establishment",
+		                            "elements",
+		                            "notes",
+		                            "operator_signature",
+		                            "violations",
+		                            "submit",
+		                            "reason",
+		                            "checklist",
+		                            "readings",
+		                            NULL };
 	static const char *const element_names[] = { "hygiene", "structural", "management" };
 	static const char *const viol_keys[] = { "code",     "points",
 		                                 "observed", "corrected_on_site",
@@ -174,7 +185,7 @@ static int read_doc(json_t *body, bool with_establishment, bool amendment, struc
 		}
 		d->nviol = json_array_size(list);
 	}
-	return 0;
+	return tablet_read_doc(body, &d->tablet, err);
 }
 
 /* Check @d against the scheme: codes, points, element scores. Fills in default points. */
@@ -216,7 +227,10 @@ static int check_doc(const struct grade_scheme *s, struct inspection_doc *d, str
 			}
 		}
 	}
-	return 0;
+	const char *codes[GRADE_MAX_VIOLATIONS];
+	for (size_t i = 0; i < d->nviol; i++)
+		codes[i] = d->viol[i].code;
+	return tablet_check_doc(s, &d->tablet, codes, d->nviol, err);
 }
 
 static const char *num(struct arena *a, long long v)
@@ -248,7 +262,7 @@ static int store_violations(struct store *st, struct arena *a, const char *id, c
 			            NULL };
 		rc = store_exec(st, a, STMT_VIOLATION_INSERT, p, NULL);
 	}
-	return rc;
+	return rc < 0 ? rc : tablet_store_doc(st, a, id, &d->tablet);
 }
 
 json_t *api_grade_explanation(const struct grade_scheme *s, const struct grade_result *r)
@@ -359,6 +373,8 @@ static int submit_draft(struct http_request *req, struct http_response *res, str
 		                    "Inspection %s is already submitted; correct it with an "
 		                    "amendment.",
 		                    id);
+	if ((rc = tablet_submit_check(req, res, st, id)))
+		return rc;
 	const char *est = store_value(ins, 0, 1);
 	const struct grade_scheme *s = grade_scheme_builtin(store_value(ins, 0, 2));
 	if (!s)
@@ -637,6 +653,12 @@ int api_inspection_update(struct http_request *req, struct http_response *res)
 		return api_store_error(res, st, rc);
 	if (lock_draft(req, res, st, id, &ins))
 		goto problem;
+	bool keep_conflict;
+	if (tablet_if_match(req, res, st, id, &keep_conflict)) {
+		if (keep_conflict && store_commit(st) == 0)
+			return http_response_status(res);
+		goto problem;
+	}
 	const char *scheme_code = store_value(ins, 0, 2);
 	if (check_doc(grade_scheme_builtin(scheme_code), d, &err) < 0) {
 		api_json_error(res, &err);
@@ -662,7 +684,7 @@ int api_inspection_update(struct http_request *req, struct http_response *res)
 	char *text;
 	if (staff_json(req, res, st, id, &sub, &text))
 		goto problem;
-	if ((rc = store_commit(st)) < 0)
+	if ((rc = tablet_etag(st, a, id, res)) < 0 || (rc = store_commit(st)) < 0)
 		goto fail;
 	return api_json_text(res, 200, text);
 fail:
@@ -799,9 +821,13 @@ int api_inspection_get(struct http_request *req, struct http_response *res)
 int api_inspection_get_staff(struct http_request *req, struct http_response *res)
 {
 	char *text;
-	if (staff_json(req, res, store_thread(STORE_WRITE), http_param(req, "id")->value, NULL,
-	               &text))
+	struct store *st = store_thread(STORE_WRITE);
+	const char *id = http_param(req, "id")->value;
+	if (staff_json(req, res, st, id, NULL, &text))
 		return http_response_status(res);
+	int rc = tablet_etag(st, req->arena, id, res);
+	if (rc < 0)
+		return api_store_error(res, st, rc);
 	return api_json_text(res, 200, text);
 }
 

@@ -107,4 +107,11 @@ int http_response_status(const struct http_response *res);
 /* Standard reason phrase for @status ("Not Found"), or "Error". */
 const char *http_status_title(int status);
 
+/*
+ * Answer with the static file at @path (a URL path such as "/openapi.json") under the
+ * server's folder of static files, with its validators and cache headers, as if it had
+ * been asked for: 200, 304, or 404 when there is no such file. Returns the status.
+ */
+int http_send_file(struct http_request *req, struct http_response *res, const char *path);
+
 #endif

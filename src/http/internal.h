@@ -69,4 +69,18 @@ void http_add_json_text(struct buf *b, const char *s);
 /* Serve a file under @root for @req; fills @res (200, 304, 404) and returns the status. */
 int http_static_serve(const char *root, struct http_request *req, struct http_response *res);
 
+/*
+ * encode.c: called once on every response just before it is queued. For a 200 answer to
+ * GET or HEAD: a weak ETag over an in-memory body (unless one is set) and 304 when
+ * If-None-Match names it; gzip for text-like bodies when the client accepts it, with
+ * Vary: Accept-Encoding.
+ */
+void http_encode_response(struct http_conn *hc);
+
+/* Whether an Accept-Encoding value accepts gzip (by name or "*", with a q above zero). */
+bool http_accepts_gzip(const char *accept_encoding);
+
+/* The folder of static files of @req's server (a real path), or NULL when none. */
+const char *http_static_root(const struct http_request *req);
+
 #endif

@@ -143,6 +143,7 @@ static enum MHD_Result queue(struct http_conn *hc)
 {
 	struct http_response *res = &hc->res;
 	struct MHD_Response *r;
+	http_encode_response(hc);
 	if (res->fd >= 0) {
 		r = MHD_create_response_from_fd((uint64_t)res->fd_size, res->fd);
 		res->fd = -1; /* now owned by the response */
@@ -418,4 +419,9 @@ void http_server_stop(struct http_server *s, unsigned grace_seconds)
 	router_free(s->router);
 	free(s->static_dir);
 	free(s);
+}
+
+const char *http_static_root(const struct http_request *req)
+{
+	return req->conn->server->static_dir;
 }

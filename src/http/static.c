@@ -60,9 +60,10 @@ static bool etag_matches(const char *header, const char *etag)
 	return false;
 }
 
-int http_static_serve(const char *root, struct http_request *req, struct http_response *res)
+/* Serve the file at @path (as in a URL) under @root. */
+static int serve_path(const char *root, const char *path, struct http_request *req,
+                      struct http_response *res)
 {
-	const char *path = req->path;
 	if (strstr(path, "/../") || str_has_suffix(path, "/..") || strchr(path, '\\'))
 		return http_problem(res, 404, NULL, "There is nothing at %s.", path);
 
@@ -115,4 +116,17 @@ int http_static_serve(const char *root, struct http_request *req, struct http_re
 	res->status = 200;
 	res->content_type = type;
 	return 200;
+}
+
+int http_static_serve(const char *root, struct http_request *req, struct http_response *res)
+{
+	return serve_path(root, req->path, req, res);
+}
+
+int http_send_file(struct http_request *req, struct http_response *res, const char *path)
+{
+	const char *root = http_static_root(req);
+	if (!root)
+		return http_problem(res, 404, NULL, "There is nothing at %s.", req->path);
+	return serve_path(root, path, req, res);
 }

@@ -37,6 +37,29 @@
 	"  FROM violation v JOIN scheme_violation sv ON sv.scheme_code = v.scheme_code"            \
 	"  AND sv.code = v.code WHERE v.inspection_id = i.id), '[]'))"
 
+/*
+ * Public search (alias e, posted grade g). Parameters: $1 the name query (a tsquery from
+ * name_query()), $2 an address fragment (ILIKE-escaped), $3 a postcode prefix (upper case,
+ * no spaces), $4 a cuisine, $5 grade codes (comma-separated), $6 $7 latitude and longitude,
+ * $8 a radius in metres, $9..$12 its bounding box (min longitude, min latitude, max
+ * longitude, max latitude). NULL means no such filter. Statements are planned with their
+ * values (custom plans), so an absent filter costs nothing and a present one uses its index.
+ */
+#define SEARCH_DISTANCE                                                                            \
+	"(12742017.6 * asin(least(1, sqrt(power(sin(radians(e.latitude - $6::float8) / 2), 2)"     \
+	" + cos(radians($6::float8)) * cos(radians(e.latitude))"                                   \
+	" * power(sin(radians(e.longitude - $7::float8) / 2), 2)))))"
+#define SEARCH_FROM_WHERE                                                                          \
+	" FROM establishment e LEFT JOIN posted_grade g ON g.establishment_id = e.id"              \
+	" WHERE ($1::tsquery IS NULL OR to_tsvector('simple'::regconfig, e.name) @@ $1::tsquery)"  \
+	" AND ($2::text IS NULL OR e.address_line ILIKE '%' || $2::text || '%')"                   \
+	" AND ($3::text IS NULL OR upper(replace(e.postcode, ' ', '')) LIKE $3::text || '%')"      \
+	" AND ($4::text IS NULL OR lower(e.cuisine) = lower($4::text))"                            \
+	" AND ($5::text IS NULL OR g.grade_code = ANY (string_to_array($5::text, ',')))"           \
+	" AND ($6::float8 IS NULL OR (e.latitude IS NOT NULL"                                      \
+	"  AND point(e.longitude, e.latitude) <@ box(point($9::float8, $10::float8),"              \
+	"  point($11::float8, $12::float8)) AND " SEARCH_DISTANCE " <= $8::float8))"
+
 const struct store_statement store_statements[STMT__COUNT] = {
 	[STMT_PING] = { "ping", "SELECT 1", 0, true },
 	[STMT_SCHEMA_VERSION] = { "schema_version",
@@ -757,4 +780,75 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                               "inspection"
 	                               " WHERE id = $1::bigint",
 	                               1, true },
+	/* ---- public portal: search, grade cards, the name dictionary (sql/0006_search.sql) */
+	[STMT_SEARCH_NAME_QUERY] = { "search_name_query", "SELECT name_query($1::text)::text", 1,
+	                             true },
+	[STMT_SEARCH_COUNT] = { "search_count", "SELECT count(*)" SEARCH_FROM_WHERE, 12, true },
+	/* Then $13 the sort (name, relevance, distance), $14 the name as typed (relevance is
+	 * its trigram similarity), the last row of the previous page ($15 name, $16 relevance
+	 * or distance, $17 id; NULL for the first page) and $18 the number of rows. One row per
+	 * establishment: its JSON, its sort key as text, its id. */
+	[STMT_SEARCH_PAGE] = {
+	        "search_page",
+	        "SELECT json_build_object('id', e.id, 'name', e.name,"
+	        " 'address', json_build_object('line', e.address_line, 'city', e.city,"
+	        "  'postcode', e.postcode),"
+	        " 'location', CASE WHEN e.latitude IS NULL THEN NULL ELSE json_build_object("
+	        "  'latitude', e.latitude, 'longitude', e.longitude) END,"
+	        " 'establishment_type', e.establishment_type, 'cuisine', e.cuisine,"
+	        " 'status', e.status, 'jurisdiction', j.code, 'scheme', j.scheme_code,"
+	        " 'grade', CASE WHEN g.establishment_id IS NULL THEN NULL ELSE json_build_object("
+	        "  'state', g.state, 'code', g.grade_code, 'label', g.grade_label, 'score', g.score,"
+	        "  'inspection_id', g.inspection_id, 'issued_at', g.issued_at) END,"
+	        " 'last_inspected_at', (SELECT max(i.started_at) FROM inspection i"
+	        "  WHERE i.establishment_id = e.id AND i.status = 'submitted'),"
+	        " 'distance_m', CASE WHEN $6::float8 IS NULL THEN NULL ELSE round(" SEARCH_DISTANCE
+	        ") END)::text,"
+	        " CASE WHEN $13::text = 'name' THEN h.name ELSE h.k::text END, h.id"
+	        " FROM (SELECT e.id, e.name, CASE $13::text"
+	        "  WHEN 'relevance' THEN similarity(e.name, $14::text)::float8"
+	        "  WHEN 'distance' THEN " SEARCH_DISTANCE " END AS k" SEARCH_FROM_WHERE
+	        " AND ($17::bigint IS NULL OR CASE $13::text"
+	        "  WHEN 'name' THEN (e.name, e.id) > ($15::text, $17::bigint)"
+	        "  WHEN 'relevance' THEN similarity(e.name, $14::text)::float8 < $16::float8"
+	        "   OR (similarity(e.name, $14::text)::float8 = $16::float8 AND e.id > $17::bigint)"
+	        "  ELSE (" SEARCH_DISTANCE ", e.id) > ($16::float8, $17::bigint) END)"
+	        " ORDER BY CASE WHEN $13::text = 'name' THEN e.name END,"
+	        "  CASE WHEN $13::text = 'relevance' THEN similarity(e.name, $14::text) END DESC,"
+	        "  CASE WHEN $13::text = 'distance' THEN " SEARCH_DISTANCE " END, e.id"
+	        " LIMIT $18::int) h"
+	        " JOIN establishment e ON e.id = h.id JOIN jurisdiction j ON j.id = e.jurisdiction_id"
+	        " LEFT JOIN posted_grade g ON g.establishment_id = e.id"
+	        " ORDER BY CASE WHEN $13::text = 'name' THEN h.name END,"
+	        "  CASE WHEN $13::text = 'relevance' THEN h.k END DESC,"
+	        "  CASE WHEN $13::text = 'distance' THEN h.k END, h.id",
+	        18, true },
+	/* A grade card by the public code printed on it ($1): the grade it shows, and whether
+	 * the establishment still posts that grade or a later inspection has superseded it. */
+	[STMT_CARD_JSON] = { "card_json",
+	                     "SELECT json_build_object('public_code', i.public_code,"
+	                     " 'inspection_id', i.id, 'establishment_id', e.id,"
+	                     " 'establishment_name', e.name, 'inspected_at', i.started_at,"
+	                     " 'grade', json_build_object('code', i.grade_code,"
+	                     "  'label', i.grade_label, 'outcome', i.outcome, 'score', i.score),"
+	                     " 'current', coalesce(g.inspection_id = i.id, false),"
+	                     " 'posted', CASE WHEN g.establishment_id IS NULL THEN NULL ELSE"
+	                     "  json_build_object('state', g.state, 'code', g.grade_code,"
+	                     "  'label', g.grade_label, 'inspection_id', g.inspection_id,"
+	                     "  'public_code', p.public_code, 'issued_at', g.issued_at) END)::text"
+	                     " FROM inspection i JOIN establishment e ON e.id = i.establishment_id"
+	                     " LEFT JOIN posted_grade g ON g.establishment_id = e.id"
+	                     " LEFT JOIN inspection p ON p.id = g.inspection_id"
+	                     " WHERE i.public_code = upper($1) AND i.status = 'submitted'",
+	                     1, true },
+	/* The public code of the inspection establishment $1's posted grade rests on (NULL when
+	 * none); no row when there is no such establishment. */
+	[STMT_CARD_CURRENT_CODE] = { "card_current_code",
+	                             "SELECT p.public_code FROM establishment e"
+	                             " LEFT JOIN posted_grade g ON g.establishment_id = e.id"
+	                             " LEFT JOIN inspection p ON p.id = g.inspection_id"
+	                             " WHERE e.id = $1::bigint",
+	                             1, true },
+	[STMT_NAME_WORDS_REFRESH] = { "name_words_refresh", "SELECT name_words_refresh()", 0,
+	                              false },
 };

@@ -30,7 +30,7 @@
 /* ---------------------------------------------------------------------------------------- */
 /* Vectors: grade_compute.                                                                   */
 
-#define VECTOR_MAX_VIOLATIONS 8
+#define VECTOR_MAX_VIOLATIONS 16
 
 struct expect {
 	int err; /* 0 or a negative errno */
@@ -909,6 +909,33 @@ static const struct compute_vector compute_vectors[] = {
 	            .sets_posted_grade = true,
 	            .rule = "Initial inspection scored 70 (100 minus 30 points), band 70 or less: "
 	                    "Poor, many or serious violations." } },
+	{ .id = "sf-100-good",
+	  .scheme = "sf100",
+	  .type = INITIAL,
+	  .want = { .score = 100,
+	            .deductions = 0,
+	            .band = "good",
+	            .code = "good",
+	            .label = "Good",
+	            .outcome = GRADE_OUTCOME_GRADED,
+	            .sets_posted_grade = true,
+	            .rule = "Initial inspection scored 100 (100 minus 0 points), band 90-100: "
+	                    "Good, few or no violations." } },
+	{ .id = "sf-0-poor-never-below-0",
+	  .scheme = "sf100",
+	  .type = INITIAL,
+	  VIOL(V("103103", 7), V("103105", 7), V("103109", 7), V("103114", 7), V("103120", 7),
+	       V("103103", 7), V("103105", 7), V("103109", 7), V("103114", 7), V("103120", 7),
+	       V("103103", 7), V("103105", 7), V("103109", 7), V("103114", 7), V("103120", 7)),
+	  .want = { .score = 0,
+	            .deductions = 105,
+	            .band = "poor",
+	            .code = "poor",
+	            .label = "Poor",
+	            .outcome = GRADE_OUTCOME_GRADED,
+	            .sets_posted_grade = true,
+	            .rule = "Initial inspection scored 0 (100 minus 105 points, never below 0), "
+	                    "band 70 or less: Poor, many or serious violations." } },
 	{ .id = "sf-reopening-graded-normally",
 	  .scheme = "sf100",
 	  .type = REOPENING,

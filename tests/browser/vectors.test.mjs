@@ -1,0 +1,97 @@
+// The tablet's grade preview (web/inspect/grade.js) against the grading engine's shared test
+// vectors (tests/vectors/grading.json, written by `test_grade --dump-vectors` from the same
+// tables the C engine is tested on). The schemes come from a real server's
+// GET /api/v1/schemes/{code}, as the tablet gets them. Any disagreement fails.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { root, createDatabase, startServer } from './lib.mjs';
+import { compute, reinspectionWaitDays, appealPosting } from '../../web/inspect/grade.js';
+
+const vectors = JSON.parse(readFileSync(join(root, 'tests', 'vectors', 'grading.json'), 'utf8'));
+const schemes = {};
+let server;
+
+before(async () => {
+  const db = createDatabase('vectors', { demo: 0 });
+  server = await startServer(db);
+  for (const code of new Set(vectors.map((v) => v.scheme))) {
+    const res = await fetch(`${server.url}/api/v1/schemes/${code}`);
+    assert.equal(res.status, 200, `GET /api/v1/schemes/${code}`);
+    schemes[code] = await res.json();
+  }
+});
+after(async () => {
+  await server?.stop();
+});
+
+function input(scheme, v) {
+  const els = v.elements ? (scheme.elements || []).map((e) => v.elements[e.name]) : null;
+  // A scheme without elements still receives the explicit scores, to be refused.
+  const elements = v.elements && els.length === 0 ? [] : els;
+  return {
+    type: v.inspection_type,
+    closed: v.closed,
+    daysSincePrevious: v.days_since_previous,
+    elements,
+    violations: v.violations,
+  };
+}
+
+function check(v) {
+  const scheme = schemes[v.scheme];
+  assert.equal(scheme.version, v.scheme_version, 'scheme version');
+  const e = v.expect;
+  if (v.op === 'compute') {
+    const r = compute(scheme, input(scheme, v.input));
+    if (e.error) {
+      assert.deepEqual({ error: r.error, field: r.field, index: r.index },
+        { error: e.error, field: e.error_field, index: e.error_index });
+      return;
+    }
+    assert.equal(r.error, undefined, `unexpected ${r.error} ${r.field}`);
+    assert.deepEqual({
+      score: r.score, deductions: r.deductions, band: r.band.code, rated_band: r.ratedBand.code,
+      outcome: r.outcome, grade_code: r.code, grade_label: r.label,
+      sets_posted_grade: r.setsPostedGrade, reinspection_required: r.reinspectionRequired,
+      reinspection_min_days: r.reinspectionMinDays, counted: r.counted.length,
+      dismissed: r.dismissed.length, rule: r.rule,
+    }, {
+      score: e.score, deductions: e.deductions, band: e.band, rated_band: e.rated_band,
+      outcome: e.outcome, grade_code: e.grade_code, grade_label: e.grade_label,
+      sets_posted_grade: e.sets_posted_grade, reinspection_required: e.reinspection_required,
+      reinspection_min_days: e.reinspection_min_days, counted: e.counted, dismissed: e.dismissed,
+      rule: e.rule,
+    });
+  } else if (v.op === 'reinspection_wait') {
+    const r = reinspectionWaitDays(scheme, v.input.days_since_previous);
+    if (e.error) assert.equal(r.error, e.error);
+    else assert.equal(r.days, e.days);
+  } else if (v.op === 'appeal_posting') {
+    const r = appealPosting(scheme, v.input.posted_grade, v.input.adjournments);
+    if (e.error) { assert.equal(r.error, e.error); return; }
+    assert.deepEqual(
+      { withheld: r.withheld, pending: r.pending, code: r.code, label: r.label, rule: r.rule },
+      { withheld: e.withheld, pending: e.pending, code: e.grade_code, label: e.grade_label, rule: e.rule });
+  } else {
+    assert.fail(`unknown vector op ${v.op}`);
+  }
+}
+
+test('the vectors cover every band edge of every scheme', () => {
+  // Each band's min and (when closed) max appear as a computed score in some vector.
+  for (const [code, scheme] of Object.entries(schemes)) {
+    const scores = new Set(vectors.filter((v) => v.scheme === code && v.op === 'compute' && !v.expect.error)
+      .map((v) => v.expect.score));
+    for (const b of scheme.bands) {
+      if (scheme.kind === 'element-scores') continue; // totals come in steps of 5
+      assert.ok(scores.has(b.min), `${code}: no vector scores ${b.min}`);
+      if (b.max !== null) assert.ok(scores.has(b.max), `${code}: no vector scores ${b.max}`);
+    }
+  }
+});
+
+for (const v of vectors) {
+  test(`vector ${v.id}`, () => check(v));
+}

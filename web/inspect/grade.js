@@ -1,0 +1,227 @@
+// grade.js - the grading engine of src/domain/grade.c, ported to the browser so the tablet
+// can show the score and grade live while the inspector marks items, with no signal.
+//
+// It knows only the three scheme kinds; every jurisdiction's numbers come from the scheme as
+// GET /api/v1/schemes/{code} publishes it (generated from the same C tables that grade on
+// the server). tests/browser/vectors.test.mjs runs it on tests/vectors/grading.json, the
+// vectors the C engine is tested on, and fails on any disagreement.
+//
+// Errors are returned, not thrown: { error: 'EINVAL' | 'ENOENT' | 'ERANGE' | 'E2BIG',
+// field, index }, as grade_compute() names them.
+
+export const MAX_VIOLATIONS = 64;
+const RULE_MAX = 320; // the C engine's buffer, NUL included
+const NO_GRADE_LABEL = 'No grade issued';
+const TYPES = ['initial', 'reinspection', 'complaint', 'pre-permit', 'reopening'];
+const TYPE_PHRASES = {
+  initial: 'Initial inspection',
+  reinspection: 'Re-inspection',
+  complaint: 'Complaint inspection',
+  'pre-permit': 'Pre-permit inspection',
+  reopening: 'Re-opening inspection',
+};
+
+function fail(error, field, index = -1) {
+  return { error, field, index };
+}
+
+function requiredWaitDays(scheme) {
+  const r = scheme.rules;
+  return Math.max(r.min_days_before_reinspection || 0, r.rerating_standstill_days || 0);
+}
+
+function bandMax(b) {
+  return b.max === null || b.max === undefined ? Infinity : b.max;
+}
+
+function bandMaxElement(b) {
+  return b.max_element === undefined || b.max_element === null ? Infinity : b.max_element;
+}
+
+function bandForScore(scheme, score) {
+  return scheme.bands.find((b) => score >= b.min && score <= bandMax(b)) || null;
+}
+
+// "0-13", "28 or more", "59 or less": the band as the public reads it.
+function rangeText(scheme, b) {
+  if (bandMax(b) === Infinity) return `${b.min} or more`;
+  if (b.min === 0 && b !== scheme.bands[0]) return `${b.max} or less`;
+  return `${b.min}-${b.max}`;
+}
+
+function elementIndex(scheme, def) {
+  if (!def.element) return -1;
+  return (scheme.elements || []).findIndex((e) => e.name === def.element);
+}
+
+export function lookup(scheme, code) {
+  return scheme.violations.find((v) => v.code === code) || null;
+}
+
+function validate(scheme, input) {
+  if (!TYPES.includes(input.type)) return fail('EINVAL', 'type');
+  const viol = input.violations || [];
+  if (viol.length > MAX_VIOLATIONS) return fail('E2BIG', 'violations');
+  const elements = scheme.elements || [];
+  for (let i = 0; i < viol.length; i++) {
+    const v = viol[i];
+    if (typeof v.code !== 'string') return fail('EINVAL', 'violations[].code', i);
+    const def = lookup(scheme, v.code);
+    if (!def) return fail('ENOENT', 'violations[].code', i);
+    if (!Number.isInteger(v.points) || v.points < 0) return fail('EINVAL', 'violations[].points', i);
+    if (v.points < def.min_points || v.points > def.max_points)
+      return fail('ERANGE', 'violations[].points', i);
+    const el = elementIndex(scheme, def);
+    if (el >= 0 && !elements[el].allowed_scores.includes(v.points))
+      return fail('EINVAL', 'violations[].points', i);
+  }
+  if (input.elements) {
+    if (elements.length === 0) return fail('EINVAL', 'elements');
+    for (let i = 0; i < elements.length; i++)
+      if (!elements[i].allowed_scores.includes(input.elements[i])) return fail('EINVAL', 'elements[]', i);
+  }
+  const days = input.daysSincePrevious;
+  if (days !== null && days !== undefined && days < 0) return fail('EINVAL', 'days_since_previous');
+  if (input.type === 'reinspection' && requiredWaitDays(scheme) > 0) {
+    if (days === null || days === undefined) return fail('EINVAL', 'days_since_previous');
+    if (days < requiredWaitDays(scheme)) return fail('ERANGE', 'days_since_previous');
+  }
+  return null;
+}
+
+/*
+ * Grade one inspection. @input: { type, closed, daysSincePrevious (null when unknown),
+ * elements (array in the scheme's element order, or null), violations: [{ code, points,
+ * dismissed }] }. Returns { score, deductions, elements, band, ratedBand, cappingElement,
+ * outcome, label, code, setsPostedGrade, reinspectionRequired, reinspectionMinDays,
+ * counted, dismissed, rule } or an error object (see the top of the file).
+ */
+export function compute(scheme, input) {
+  const err = validate(scheme, input);
+  if (err) return err;
+  const nEl = (scheme.elements || []).length;
+  const r = {
+    score: 0, deductions: 0, elements: new Array(nEl).fill(0), band: null, ratedBand: null,
+    cappingElement: -1, outcome: null, label: null, code: null, setsPostedGrade: false,
+    reinspectionRequired: false, reinspectionMinDays: 0, counted: [], dismissed: [], rule: '',
+  };
+  // Tally.
+  for (const v of input.violations || []) {
+    const def = lookup(scheme, v.code);
+    const el = elementIndex(scheme, def);
+    const line = { code: def.code, description: def.description, category: def.category, points: v.points, element: el };
+    if (v.dismissed) { r.dismissed.push(line); continue; }
+    r.counted.push(line);
+    r.deductions += v.points;
+    if (!input.elements && el >= 0 && v.points > r.elements[el]) r.elements[el] = v.points;
+  }
+  if (input.elements) for (let i = 0; i < nEl; i++) r.elements[i] = input.elements[i];
+  // Rate.
+  switch (scheme.kind) {
+    case 'points-lower-is-better': r.score = r.deductions; break;
+    case 'deduct-from-100': r.score = r.deductions >= 100 ? 0 : 100 - r.deductions; break;
+    case 'element-scores': r.score = r.elements.reduce((a, b) => a + b, 0); break;
+    default: return fail('EINVAL', 'scheme.kind');
+  }
+  r.band = bandForScore(scheme, r.score);
+  if (!r.band) return fail('EINVAL', 'scheme.bands');
+  let worst = 0;
+  for (let i = 0; i < nEl; i++) if (r.elements[i] > worst) { worst = r.elements[i]; r.cappingElement = i; }
+  let bi = scheme.bands.indexOf(r.band);
+  while (worst > bandMaxElement(scheme.bands[bi]) && bi + 1 < scheme.bands.length) bi++;
+  r.ratedBand = scheme.bands[bi];
+  if (r.ratedBand === r.band) r.cappingElement = -1;
+
+  // Issue.
+  const rules = scheme.rules;
+  const what = TYPE_PHRASES[input.type];
+  const graded = rules.graded_inspection_types.includes(input.type);
+  let t = '';
+  const issue = (outcome, label, code, sets) => {
+    r.outcome = outcome; r.label = label; r.code = code; r.setsPostedGrade = sets;
+  };
+  const explainScore = () => {
+    switch (scheme.kind) {
+      case 'points-lower-is-better':
+        return `${what} scored ${rangeText(scheme, r.band)}`;
+      case 'deduct-from-100':
+        return `${what} scored ${r.score} (100 minus ${r.deductions} points${r.deductions > 100 ? ', never below 0' : ''}), band ${rangeText(scheme, r.band)}`;
+      default:
+        return `${what} total ${r.score} (${scheme.elements.map((e, i) => `${e.name} ${r.elements[i]}`).join(', ')})`;
+    }
+  };
+  if (input.type === 'pre-permit') {
+    issue('not-yet-graded', rules.not_yet_graded_label, rules.not_yet_graded_code, true);
+    t = `Pre-permit inspection: not graded; the establishment posts ${r.label} (${r.code}).`;
+  } else if (input.closed && rules.closure_issues_no_grade) {
+    issue('no-grade', NO_GRADE_LABEL, '', false);
+    t = `${what} closed the establishment: no grade issued; a re-opening inspection follows once the conditions are corrected.`;
+  } else if (input.type === 'reopening' && rules.reopening_label) {
+    issue('pending', rules.reopening_label, rules.reopening_code, true);
+    t = `Re-opening inspection: the establishment posts ${r.label} (${r.code}) until its next graded inspection.`;
+  } else if (!graded) {
+    issue('unchanged', NO_GRADE_LABEL, '', false);
+    t = `${explainScore()}: recorded; this type of inspection does not change the posted grade.`;
+  } else if (input.type === 'initial' && rules.initial_graded_only_in_top_band && r.ratedBand !== scheme.bands[0]) {
+    issue('no-grade', NO_GRADE_LABEL, '', false);
+    r.reinspectionRequired = true;
+    r.reinspectionMinDays = rules.min_days_before_reinspection;
+    t = `${explainScore()}: no grade issued; a re-inspection at least ${rules.min_days_before_reinspection} days later sets the grade.`;
+  } else {
+    const b = r.ratedBand;
+    issue('graded', b.label, b.code, true);
+    t = explainScore();
+    switch (scheme.kind) {
+      case 'points-lower-is-better':
+        t += `: grade ${b.label} issued${input.type === 'initial' ? ' at once' : ''}.`;
+        break;
+      case 'deduct-from-100':
+        t += `: ${b.label}, ${b.meaning}.`;
+        break;
+      default:
+        t += ` gives ${r.band.label} (${r.band.meaning}).`;
+        if (r.cappingElement >= 0)
+          t += ` The worst element, ${scheme.elements[r.cappingElement].name} ${r.elements[r.cappingElement]}, caps it at ${b.label} (${b.meaning}).`;
+    }
+    if (rules.pending_label_during_appeal && b !== scheme.bands[0] && rules.appeal_window === 'until_hearing')
+      t += ` It may be contested at a hearing; until then the establishment may post ${rules.pending_label_during_appeal} (${rules.pending_code_during_appeal}).`;
+    if (rules.withhold_until_appeal_decided && rules.appeal_window === 'within_days')
+      t += ` Published once the ${rules.appeal_window_days}-day appeal window closes or an appeal is decided.`;
+  }
+  r.rule = t.slice(0, RULE_MAX - 1);
+  return r;
+}
+
+// Days still to wait before a grading re-inspection or a re-rating visit may happen.
+export function reinspectionWaitDays(scheme, daysSincePrevious) {
+  if (!Number.isInteger(daysSincePrevious) || daysSincePrevious < 0) return fail('EINVAL', 'days_since_previous');
+  return { days: Math.max(requiredWaitDays(scheme) - daysSincePrevious, 0) };
+}
+
+// What may be posted while the grade with band code @issuedCode is under appeal.
+export function appealPosting(scheme, issuedCode, adjournments) {
+  if (typeof issuedCode !== 'string' || !Number.isInteger(adjournments) || adjournments < 0)
+    return fail('EINVAL', 'input');
+  let b = null;
+  for (const band of scheme.bands) if (band.code === issuedCode) b = band;
+  if (!b) return fail('ENOENT', 'posted_grade');
+  const rules = scheme.rules;
+  const p = { withheld: false, pending: false, label: b.label, code: b.code, rule: '' };
+  if (rules.appeal_window === 'none') {
+    p.rule = `This scheme has no appeal of the grade: ${b.label} is posted.`;
+  } else if (rules.withhold_until_appeal_decided) {
+    Object.assign(p, { withheld: true, label: '', code: '' });
+    p.rule = `The new rating ${b.label} is not published until the appeal is decided; the previously published rating stands.`;
+  } else if (!rules.pending_label_during_appeal) {
+    p.rule = `Grade ${b.label} is posted while the appeal is heard.`;
+  } else if (b === scheme.bands[0]) {
+    p.rule = `Grade ${b.label} is posted; ${rules.pending_label_during_appeal} replaces only lower grades.`;
+  } else if (adjournments > rules.max_adjournments_with_pending) {
+    p.rule = `After more than ${rules.max_adjournments_with_pending} adjournments asked for by the establishment, grade ${b.label} must be posted until the hearing.`;
+  } else {
+    Object.assign(p, { pending: true, label: rules.pending_label_during_appeal, code: rules.pending_code_during_appeal });
+    p.rule = `Grade ${b.label} is contested: the establishment may post ${p.label} (${p.code}) until the hearing.`;
+  }
+  p.rule = p.rule.slice(0, RULE_MAX - 1);
+  return p;
+}

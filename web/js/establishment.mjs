@@ -1,0 +1,145 @@
+// establishment.mjs - one establishment's public record: the grade it posts and why, any
+// appeal and the operator's reply, when it was last inspected (with a warning when that was
+// long ago), the history with every violation in plain language (dismissed ones marked),
+// and, when opened from a grade card's QR code (?card=CODE), whether that card is current.
+import { api, el, gradeBadge, formatDate, monthsSince, STALE_MONTHS, param, showError } from './portal.mjs';
+
+const page = document.getElementById('page');
+
+function violationItem(v) {
+  const dismissed = v.status === 'dismissed';
+  return el('li', { class: dismissed ? 'violation dismissed' : 'violation' },
+    el('span', { class: `tag tag-${v.category}` }, v.category.replace('-', ' ')),
+    ' ',
+    dismissed ? el('del', {}, v.description) : el('span', {}, v.description),
+    v.points ? el('span', { class: 'muted' }, ` (${v.points} ${v.points === 1 ? 'point' : 'points'})`) : '',
+    v.observed ? el('p', { class: 'observed' }, `Inspector's note: ${v.observed}`) : '',
+    v.corrected_on_site ? el('p', { class: 'muted' }, 'Corrected during the inspection.') : '',
+    v.repeat ? el('p', { class: 'muted' }, 'Also found at the previous inspection.') : '',
+    dismissed ? el('p', { class: 'dismissed-note' },
+      el('strong', {}, 'Dismissed'), v.dismissed_reason ? `: ${v.dismissed_reason}` : '',
+      ' It no longer counts toward the score.') : '');
+}
+
+function explanation(insp) {
+  const x = insp.explanation;
+  if (!x) return null;
+  const band = x.band ? `${x.band.min}${x.band.max === null ? ' or more' : `–${x.band.max}`}` : '';
+  return el('section', { id: 'explanation', 'aria-labelledby': 'why' },
+    el('h2', { id: 'why' }, 'Why this grade'),
+    el('p', {}, x.rule),
+    el('p', {}, `Score: ${x.score}`, band ? ` (the band for ${x.band.label} is ${band})` : '', '.'),
+    x.capped_to ? el('p', {}, `Capped to ${x.capped_to.label} by the ${x.capped_to.by_element} score.`) : '',
+    insp.violations.length
+      ? el('ul', { class: 'violations' }, insp.violations.map(violationItem))
+      : el('p', {}, 'No violations were found.'));
+}
+
+function appealAndReply(e) {
+  const parts = [];
+  if (e.appeal) {
+    const a = e.appeal;
+    parts.push(el('section', { class: 'notice', id: 'appeal', 'aria-labelledby': 'appeal-h' },
+      el('h2', { id: 'appeal-h' }, 'Appeal'),
+      el('p', {}, a.summary || a.label || `Status: ${String(a.status || a.state || 'lodged').replace(/_/g, ' ')}`),
+      a.decided_at ? el('p', {}, `Decided ${formatDate(a.decided_at)}`, a.reason ? `: ${a.reason}` : '') : '',
+      a.deadline || a.decision_due ? el('p', {}, `Decision due by ${formatDate(a.deadline || a.decision_due)}.`) : ''));
+  }
+  if (e.reply && (e.reply.text || e.reply.body)) {
+    parts.push(el('section', { class: 'reply', id: 'reply', 'aria-labelledby': 'reply-h' },
+      el('h2', { id: 'reply-h' }, 'The business replies'),
+      el('blockquote', {}, e.reply.text || e.reply.body),
+      e.reply.published_at || e.reply.posted_at ? el('p', { class: 'muted' }, `Posted ${formatDate(e.reply.published_at || e.reply.posted_at)}`) : ''));
+  }
+  return parts;
+}
+
+function lastInspected(e) {
+  const last = e.inspections[0];
+  if (!last) return el('p', { class: 'notice', id: 'last-inspected' }, 'Not inspected yet.');
+  const months = monthsSince(last.started_at);
+  if (months > STALE_MONTHS) {
+    return el('p', { class: 'notice notice-warn', id: 'last-inspected', role: 'note' },
+      el('strong', {}, `Last inspected ${formatDate(last.started_at)}: over ${STALE_MONTHS} months ago.`),
+      ' Conditions may have changed since.');
+  }
+  return el('p', { id: 'last-inspected' }, `Last inspected ${formatDate(last.started_at)}.`);
+}
+
+async function cardCheck(e, code) {
+  try {
+    const card = await api(`/api/v1/cards/${encodeURIComponent(code)}`);
+    if (card.establishment_id !== e.id) throw new Error('That card belongs to another establishment.');
+    if (card.current) {
+      return el('p', { class: 'notice notice-good', id: 'card-check', role: 'status' },
+        el('strong', {}, 'This grade card is current. '),
+        `It shows grade ${card.grade.label} from the inspection on ${formatDate(card.inspected_at)}.`);
+    }
+    return el('p', { class: 'notice notice-bad', id: 'card-check', role: 'alert' },
+      el('strong', {}, 'This grade card has been superseded. '),
+      `It shows ${card.grade.label} from ${formatDate(card.inspected_at)}; the establishment now posts ` +
+      `${card.posted ? card.posted.label : 'no grade'}.`);
+  } catch (err) {
+    return el('p', { class: 'notice notice-bad', id: 'card-check', role: 'alert' },
+      el('strong', {}, 'This grade card could not be checked. '), err.message);
+  }
+}
+
+async function history(e, current) {
+  const section = el('section', { 'aria-labelledby': 'history-h' }, el('h2', { id: 'history-h' }, 'Inspection history'));
+  if (!e.inspections.length) return section;
+  const details = await Promise.all(e.inspections.map((i) => (current && i.id === current.id ? current : api(`/api/v1/inspections/${i.id}`))));
+  const ol = el('ol', { class: 'history' });
+  for (const d of details) {
+    const dismissed = d.violations.filter((v) => v.status === 'dismissed').length;
+    ol.append(el('li', { class: 'inspection' },
+      el('details', {},
+        el('summary', {},
+          gradeBadge(d.grade), ' ',
+          el('span', {}, `${formatDate(d.started_at)}: ${d.type.replace('-', ' ')} inspection, score ${d.score}`),
+          el('span', { class: 'muted' }, ` · ${d.violations.length} ${d.violations.length === 1 ? 'violation' : 'violations'}${dismissed ? `, ${dismissed} dismissed` : ''}`)),
+        d.explanation ? el('p', {}, d.explanation.rule) : '',
+        d.amended_by_inspection_id ? el('p', { class: 'muted' }, 'Corrected by a later revision.') : '',
+        d.violations.length ? el('ul', { class: 'violations' }, d.violations.map(violationItem)) : el('p', {}, 'No violations.'))));
+  }
+  section.append(ol);
+  return section;
+}
+
+async function main() {
+  const id = param('id');
+  if (!/^[1-9][0-9]{0,18}$/.test(id || '')) {
+    showError(page, new Error('No establishment was given. Search for one instead.'));
+    return;
+  }
+  try {
+    const e = await api(`/api/v1/establishments/${id}`);
+    document.title = `${e.name} · Placard`;
+    const g = e.grade;
+    const current = g && g.inspection_id ? await api(`/api/v1/inspections/${g.inspection_id}`) : null;
+    const code = param('card');
+    const parts = [
+      code ? await cardCheck(e, code) : null,
+      el('h1', {}, e.name),
+      el('p', { class: 'muted' }, [e.address.line, e.address.city, e.address.postcode].filter(Boolean).join(', '),
+        e.cuisine ? ` · ${e.cuisine}` : '', e.status !== 'active' ? ` · ${e.status}` : ''),
+      el('section', { class: 'grade-now', 'aria-labelledby': 'grade-h' },
+        gradeBadge(g, true),
+        el('div', {},
+          el('h2', { id: 'grade-h' }, g ? g.label : 'No grade'),
+          current ? el('p', {}, `From the ${current.type} inspection on ${formatDate(current.started_at)}.`) : '',
+          el('p', {}, el('a', { href: `/methodology.html?scheme=${encodeURIComponent(e.scheme)}` }, 'How this grade is worked out')))),
+      ...appealAndReply(e),
+      lastInspected(e),
+      current ? explanation(current) : null,
+      await history(e, current),
+      el('p', { class: 'actions' }, el('a', { href: `/card.html?id=${e.id}`, class: 'button secondary', id: 'card-link' }, 'Printable grade card')),
+    ];
+    page.replaceChildren(...parts.filter(Boolean));
+  } catch (err) {
+    showError(page, err);
+  }
+  page.setAttribute('aria-busy', 'false');
+}
+
+main();

@@ -1,0 +1,63 @@
+// portal.mjs - what the public pages share: fetching the API, building elements, grade
+// badges, dates. Plain ES module; no build step.
+
+// GET an API path; the parsed JSON, or throws an Error with the problem's detail.
+export async function api(path) {
+  const res = await fetch(path, { headers: { Accept: 'application/json' } });
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(body.detail || `The server answered ${res.status}.`);
+  return body;
+}
+
+// el('p', {class: 'x'}, 'text', child...) - an element with attributes and children.
+export function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
+
+const badgeClasses = { A: 'grade-a', B: 'grade-b', C: 'grade-c', 5: 'grade-a', 4: 'grade-a',
+  3: 'grade-b', 2: 'grade-c', 1: 'grade-c', 0: 'grade-c' };
+
+// A grade badge: the code large, the label for screen readers and as a tooltip.
+export function gradeBadge(grade, big = false) {
+  const code = grade && grade.code ? grade.code : '–';
+  const label = grade ? grade.label : 'No grade';
+  const short = code.length > 3 ? code.slice(0, 1) : code;
+  return el('span', {
+    class: `badge ${badgeClasses[code] || 'grade-other'}${big ? ' badge-big' : ''}`,
+    title: label, role: 'img', 'aria-label': `Grade: ${label}`,
+  }, short);
+}
+
+export function formatDate(iso) {
+  if (!iso) return 'never';
+  return new Date(iso).toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric' });
+}
+
+// Whole months between @iso and now.
+export function monthsSince(iso, now = new Date()) {
+  const d = new Date(iso);
+  return (now.getFullYear() - d.getFullYear()) * 12 + (now.getMonth() - d.getMonth()) -
+    (now.getDate() < d.getDate() ? 1 : 0);
+}
+
+// The months after which the last inspection is called long ago.
+export const STALE_MONTHS = 18;
+
+export function param(name) {
+  return new URLSearchParams(location.search).get(name);
+}
+
+export function showError(container, err) {
+  container.replaceChildren(el('p', { class: 'notice notice-bad', role: 'alert' }, err.message || String(err)));
+}

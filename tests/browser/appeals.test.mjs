@@ -1,0 +1,145 @@
+// Appeals through the pages, in Chromium at phone and tablet sizes: an operator opens the
+// report with the licence number and appeal code, files an appeal and sees the deadlines
+// count down, publishes a reply and asks for a re-rating visit; a hearing officer signs in,
+// works the queue and records a modified decision; the operator then sees the decision.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { request } from 'playwright-core';
+import {
+  createDatabase, startServer, launchBrowser, newPage, screenshot, DEMO_PASSWORD,
+} from './lib.mjs';
+
+let server, browser, report;
+
+// Staff work through the API: a clerk registers a place, an inspector inspects it.
+async function staffContext(username) {
+  const ctx = await request.newContext({ baseURL: server.url });
+  const res = await ctx.post('/api/v1/session', { data: { username, password: DEMO_PASSWORD } });
+  assert.equal(res.status(), 201);
+  const csrf = (await res.json()).csrf_token;
+  return { ctx, headers: { 'X-CSRF-Token': csrf } };
+}
+
+before(async () => {
+  const db = createDatabase('appeals', { demo: 5 });
+  server = await startServer(db);
+  browser = await launchBrowser();
+  const clerk = await staffContext('clerk');
+  let res = await clerk.ctx.post('/api/v1/establishments', {
+    headers: clerk.headers,
+    data: { jurisdiction: 'uk-demo', licence_number: 'BR-APPEAL-1', name: 'The Appeal Cafe' },
+  });
+  assert.equal(res.status(), 201);
+  const est = (await res.json()).id;
+  const inspector = await staffContext('inspector');
+  const started = new Date(Date.now() - 2 * 86400000).toISOString().replace(/\.\d+Z$/, 'Z');
+  res = await inspector.ctx.post('/api/v1/inspections', {
+    headers: { ...inspector.headers, 'Idempotency-Key': `browser-appeals-${process.pid}` },
+    data: {
+      establishment_id: est, type: 'initial', started_at: started, submit: true,
+      violations: [{ code: 'H03', points: 10 }, { code: 'S02', points: 15 }],
+    },
+  });
+  assert.equal(res.status(), 201);
+  const body = await res.json();
+  report = { est, code: body.appeal_code, violations: body.violations.map((v) => v.id) };
+  await clerk.ctx.dispose();
+  await inspector.ctx.dispose();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+// Errors other than the answers the pages expect and show (not signed in, refused input).
+function scriptErrors(page) {
+  return page.placardErrors.filter((e) => !/status of (401|403|422)\b/.test(e));
+}
+
+async function openReport(page, code = report.code) {
+  await page.goto(server.url + '/operator/');
+  await page.getByLabel('Licence number').fill('BR-APPEAL-1');
+  await page.getByLabel('Appeal code').fill(code);
+  await page.getByRole('button', { name: 'Open my report' }).click();
+}
+
+test('a wrong code is refused on the page', async () => {
+  const page = await newPage(browser, 'phone');
+  await openReport(page, 'WRONGCODE9');
+  await page.locator('#lookup-status', { hasText: 'do not match' }).waitFor();
+  assert.ok(await page.locator('#report').isHidden());
+  await page.context().close();
+});
+
+test('the operator files an appeal, replies and asks for a re-rating (phone)', async () => {
+  const page = await newPage(browser, 'phone');
+  await openReport(page);
+  await page.getByRole('heading', { name: 'The Appeal Cafe' }).waitFor();
+  // FHRS: the new rating is pending publication while the window is open.
+  assert.match(await page.locator('#public-grade').textContent(), /new rating pending/);
+  const countdown = page.locator('#appeal-deadline');
+  await countdown.waitFor();
+  assert.match(await countdown.textContent(), /days? \d+ h left/);
+  await page.getByLabel(/^S02:/).check();
+  await page.getByLabel('Why do you contest the result?').fill('Our pest contractor found no activity.');
+  await page.getByRole('button', { name: 'File the appeal' }).click();
+  await page.locator('#appeal-state', { hasText: 'Filed' }).waitFor();
+  assert.match(await page.locator('#decision-deadline').textContent(), /left/);
+  assert.match(await page.locator('#public-grade').textContent(), /under appeal/);
+  await screenshot(page, 'appeals-operator-filed-phone');
+
+  await page.getByLabel('Reply to the public').fill('We have fitted a new hand basin and retrained staff.');
+  await page.getByRole('button', { name: 'Publish the reply' }).click();
+  await page.locator('#current-reply', { hasText: 'new hand basin' }).waitFor();
+
+  await page.getByLabel('What have you improved?').fill('New hand basin by the bins.');
+  await page.getByRole('button', { name: 'Ask for a re-rating visit' }).click();
+  await page.locator('#rerating-state', { hasText: 'requested' }).waitFor();
+  await screenshot(page, 'appeals-operator-reply-phone');
+  assert.deepEqual(scriptErrors(page), []);
+  await page.context().close();
+});
+
+test('a hearing officer decides the appeal through the queue (tablet)', async () => {
+  const page = await newPage(browser, 'tablet');
+  await page.goto(server.url + '/hearings/');
+  await page.getByLabel('Username').fill('hearing');
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: /Open appeals \(1\)/ }).waitFor();
+  await screenshot(page, 'appeals-queue-tablet');
+  await page.getByRole('button', { name: /Open appeal/ }).click();
+  await page.locator('#appeal-state', { hasText: 'filed' }).waitFor();
+  await page.getByRole('button', { name: 'Take under review' }).click();
+  await page.locator('#appeal-state', { hasText: 'under review' }).waitFor();
+
+  // Reasons are required: the page says so and nothing is decided.
+  await page.getByLabel('Upheld: the result stands').check();
+  await page.getByRole('button', { name: 'Record the decision' }).click();
+  await page.getByText('A decision needs written reasons').waitFor();
+
+  await page.getByLabel('Modified: dismiss violations and re-grade').check();
+  await page.getByLabel(/^S02:/).check();
+  await page.getByLabel('Why S02 is dismissed').fill('Contractor report shows no activity');
+  await page.getByLabel('Reasons (published)').fill('The pest finding is not supported by the evidence.');
+  await page.getByRole('button', { name: 'Record the decision' }).click();
+  await page.locator('#decision-outcome', { hasText: 'modified' }).waitFor();
+  await screenshot(page, 'appeals-decided-tablet');
+  assert.deepEqual(scriptErrors(page), []);
+  await page.context().close();
+});
+
+test('the operator sees the decision, before and after (phone)', async () => {
+  const page = await newPage(browser, 'phone');
+  await openReport(page);
+  await page.locator('#appeal-state', { hasText: 'modified' }).waitFor();
+  assert.match(await page.locator('#decision-reasons').textContent(), /not supported/);
+  const table = await page.locator('table.before-after').textContent();
+  assert.match(table, /Before.*score 25/);
+  assert.match(table, /After.*score 10/);
+  assert.doesNotMatch(await page.locator('#public-grade').textContent(), /pending/);
+  await screenshot(page, 'appeals-operator-decided-phone');
+  assert.deepEqual(scriptErrors(page), []);
+  await page.context().close();
+});

@@ -1,0 +1,211 @@
+// operator.mjs - the operator's page: open the inspection report with the licence number and
+// appeal code, file or withdraw an appeal and follow it with its deadlines counting down,
+// publish a reply beside the grade, and ask for a re-rating visit. The licence number and
+// code are kept in this page's memory only, and sent with each request.
+import { formatWhen, startCountdowns } from '/js/deadline.mjs';
+
+const STATES = {
+  filed: 'Filed: waiting to be taken under review',
+  under_review: 'Under review by a hearing officer',
+  hearing_scheduled: 'Hearing scheduled',
+  withdrawn: 'Withdrawn by you',
+  rejected_late: 'Rejected: filed after the deadline',
+  upheld: 'Decided: the result stands (upheld)',
+  modified: 'Decided: violations dismissed, grade re-issued (modified)',
+  overturned: 'Decided: the inspection no longer counts (overturned)',
+};
+
+let creds = null;
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === false || v === null || v === undefined) continue;
+    e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children) if (c !== null && c !== undefined) e.append(c);
+  return e;
+}
+
+async function post(path, extra = {}) {
+  const res = await fetch(path, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ licence_number: creds.licence, appeal_code: creds.code, ...extra }),
+  });
+  let data = null;
+  try { data = await res.json(); } catch { data = null; }
+  return { status: res.status, data };
+}
+
+function problemText(r) {
+  if (r.status === 429) return r.data?.detail || 'Too many tries; wait a little.';
+  return r.data?.detail || `The request failed (${r.status}).`;
+}
+
+function deadlineLine(label, iso, id) {
+  if (!iso) return null;
+  return el('p', { class: 'deadline' }, `${label}: `, el('strong', {}, formatWhen(iso)), ' ',
+    el('span', { class: 'countdown', 'data-deadline': iso, id }));
+}
+
+// A form with one textarea and a submit button; @onSubmit(value) returns a problem or null.
+function textForm(id, label, help, max, button, onSubmit, extra = null) {
+  const status = el('p', { class: 'status', role: 'status', id: `${id}-status` });
+  const count = el('span', { class: 'muted', id: `${id}-count` }, `0 / ${max}`);
+  const area = el('textarea', { id, name: id, maxlength: max, rows: 5, required: true,
+    'aria-describedby': `${id}-help ${id}-count` });
+  area.addEventListener('input', () => { count.textContent = `${area.value.length} / ${max}`; });
+  const form = el('form', { class: 'fields', novalidate: true },
+    el('div', {}, el('label', { for: id }, label), area,
+      el('p', { class: 'muted', id: `${id}-help` }, help), count),
+    extra, el('div', {}, el('button', { type: 'submit', class: 'primary' }, button)), status);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    status.textContent = 'Sending…';
+    const problem = await onSubmit(area.value.trim(), form);
+    status.textContent = problem || '';
+  });
+  return form;
+}
+
+function appealSection(r) {
+  const sec = el('section', { 'aria-labelledby': 'appeal-h' }, el('h2', { id: 'appeal-h' }, 'Appeal'));
+  const a = r.appeal;
+  const w = r.appeal_window;
+  if (!a) {
+    if (!w.appealable) {
+      sec.append(el('p', {}, 'Results under this scoring scheme cannot be appealed.'));
+      return sec;
+    }
+    if (w.until_hearing) sec.append(el('p', {}, 'You may appeal until the hearing.'));
+    else sec.append(deadlineLine('Appeal by', w.deadline, 'appeal-deadline'));
+    const boxes = el('fieldset', { class: 'contested' }, el('legend', {}, 'Which findings do you contest? (optional)'));
+    for (const v of r.inspection.violations) {
+      const id = `contest-${v.id}`;
+      boxes.append(el('div', { class: 'check' },
+        el('input', { type: 'checkbox', id, value: v.id, name: 'contested' }),
+        el('label', { for: id }, `${v.code}: ${v.description} (${v.points} points)`)));
+    }
+    sec.append(textForm('grounds', 'Why do you contest the result?',
+      'Say what was wrong and what shows it. This is seen by the hearing officer, not published.',
+      4000, 'File the appeal', async (grounds, form) => {
+        const contested = [...form.querySelectorAll('input[name=contested]:checked')].map((c) => Number(c.value));
+        const res = await post('/api/v1/operator/appeals', { grounds, contested_violations: contested });
+        if (res.status !== 201) return problemText(res);
+        render(res.data);
+        announce('Your appeal was filed.');
+        return null;
+      }, r.inspection.violations.length ? boxes : null));
+    return sec;
+  }
+  sec.append(el('p', { class: `appeal-state state-${a.state}`, id: 'appeal-state' }, STATES[a.state] || a.state));
+  sec.append(el('p', { class: 'muted' }, `Filed ${formatWhen(a.filed_at)}`));
+  if (a.open) {
+    sec.append(deadlineLine('Decision due', a.decision_due, 'decision-deadline'));
+    if (a.hearing_at) sec.append(deadlineLine('Hearing', a.hearing_at, 'hearing-deadline'));
+    if (a.adjournments) sec.append(el('p', {}, `Adjourned ${a.adjournments} time${a.adjournments === 1 ? '' : 's'}.`));
+    const status = el('p', { class: 'status', role: 'status' });
+    const btn = el('button', { type: 'button', class: 'secondary', id: 'withdraw' }, 'Withdraw the appeal');
+    btn.addEventListener('click', async () => {
+      if (!window.confirm('Withdraw the appeal? An inspection can be appealed only once.')) return;
+      const res = await post('/api/v1/operator/appeals/withdraw');
+      if (res.status !== 200) { status.textContent = problemText(res); return; }
+      render(res.data);
+      announce('Your appeal was withdrawn.');
+    });
+    sec.append(el('div', {}, btn), status);
+  }
+  if (a.outcome) {
+    sec.append(el('h3', {}, 'Decision'), el('p', { id: 'decision-reasons' }, a.reasons));
+    const before = a.before, after = a.after;
+    const rows = el('tbody', {},
+      el('tr', {}, el('th', { scope: 'row' }, 'Before'), el('td', {}, `${before.grade_label ?? ''} (score ${before.score ?? '—'})`)),
+      el('tr', {}, el('th', { scope: 'row' }, 'After'),
+        el('td', {}, after?.counts ? `${after.grade_label ?? ''} (score ${after.score ?? '—'})` : 'The inspection no longer counts')));
+    sec.append(el('table', { class: 'before-after' }, rows));
+    if (a.dismissed_violations.length) {
+      const ul = el('ul', {});
+      for (const d of a.dismissed_violations) ul.append(el('li', {}, `${d.code} dismissed: ${d.reason}`));
+      sec.append(el('p', {}, 'Dismissed:'), ul);
+    }
+  }
+  return sec;
+}
+
+function replySection(r) {
+  const sec = el('section', { 'aria-labelledby': 'reply-h' }, el('h2', { id: 'reply-h' }, 'Your reply'));
+  if (r.reply) {
+    sec.append(el('p', { class: 'muted' }, `Published ${formatWhen(r.reply.posted_at)}:`),
+      el('blockquote', { id: 'current-reply' }, r.reply.published_text ?? '(withdrawn from the public record)'));
+    if (r.reply.moderated) sec.append(el('p', { class: 'muted' }, `Changed by the council: ${r.reply.moderation_reason}`));
+  }
+  sec.append(textForm('reply', r.reply ? 'Replace your reply' : 'Reply to the public',
+    'Shown beside your grade on the public record. Offensive wording may be removed.', 2000,
+    'Publish the reply', async (text) => {
+      const res = await post('/api/v1/operator/replies', { text });
+      if (res.status !== 201) return problemText(res);
+      await refresh();
+      announce('Your reply was published.');
+      return null;
+    }));
+  return sec;
+}
+
+function reratingSection(r) {
+  const sec = el('section', { 'aria-labelledby': 'rerating-h' }, el('h2', { id: 'rerating-h' }, 'Re-rating visit'));
+  const q = r.rerating;
+  if (q && q.state !== 'inspected') {
+    sec.append(el('p', { id: 'rerating-state' }, `Requested ${formatWhen(q.requested_at)}: ${q.state}.`),
+      el('p', {}, `The visit may happen from ${q.earliest_visit_on}${q.visit_on ? `; it is planned for ${q.visit_on}` : ''}.`));
+    return sec;
+  }
+  sec.append(textForm('improvements', 'What have you improved?',
+    'An inspector visits, unannounced, after the scheme\'s stand-still period.', 4000,
+    'Ask for a re-rating visit', async (improvements) => {
+      const res = await post('/api/v1/operator/rerating-requests', { improvements });
+      if (res.status !== 201) return problemText(res);
+      await refresh();
+      announce('Your re-rating request was sent.');
+      return null;
+    }));
+  return sec;
+}
+
+function announce(text) {
+  const s = document.getElementById('report-status');
+  if (s) s.textContent = text;
+}
+
+function render(r) {
+  const box = document.getElementById('report');
+  const g = r.establishment.grade;
+  const head = el('section', { 'aria-labelledby': 'est-h' },
+    el('h2', { id: 'est-h' }, r.establishment.name),
+    el('p', {}, `Inspected ${formatWhen(r.inspection.started_at)}: score ${r.inspection.score}, grade ${r.inspection.grade_label || 'not issued'}.`),
+    el('p', { id: 'public-grade' }, 'The public record shows: ', el('strong', {}, g ? g.label : '—'),
+      g?.new_rating_pending ? ' (new rating pending)' : '', g?.under_appeal ? ' (under appeal)' : ''),
+    el('p', { class: 'status', role: 'status', id: 'report-status' }));
+  box.replaceChildren(head, appealSection(r), replySection(r), reratingSection(r));
+  box.hidden = false;
+  startCountdowns();
+}
+
+async function refresh() {
+  const res = await post('/api/v1/operator/report');
+  if (res.status === 200) render(res.data);
+  return res;
+}
+
+const form = document.getElementById('lookup');
+form.addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const status = document.getElementById('lookup-status');
+  creds = { licence: form.licence.value.trim(), code: form.code.value.trim() };
+  if (!creds.licence || !creds.code) {
+    status.textContent = 'Enter the licence number and the appeal code.';
+    return;
+  }
+  status.textContent = 'Opening…';
+  const res = await refresh();
+  status.textContent = res.status === 200 ? '' : problemText(res);
+});

@@ -329,12 +329,21 @@ static int grade_problem(struct arena *a, struct http_response *res, const struc
                          int rc, const struct grade_error *ge)
 {
 	if (ge->field && streq(ge->field, "days_since_previous")) {
-		if (rc == -ERANGE)
+		if (rc == -ERANGE) {
+			/* The wait is the longer of the cycle rule (NYC: 7 days after the initial
+			 * inspection) and the re-rating stand-still (FHRS: 90 days). */
+			int wait = 0;
+			grade_reinspection_wait_days(s, 0, &wait);
+			bool standstill = s->rules.rerating_standstill_days >
+			                  s->rules.min_days_before_reinspection;
 			return http_problem(
 			        res, 422, "/started_at",
 			        "A re-inspection under %s must be at least %d days after "
-			        "the initial inspection.",
-			        s->name, s->rules.min_days_before_reinspection);
+			        "%s.",
+			        s->name, wait,
+			        standstill ? "the inspection it re-rates"
+			                   : "the initial inspection");
+		}
 		return http_problem(res, 422, "/type",
 		                    "A re-inspection needs an earlier initial inspection of this "
 		                    "establishment.");
@@ -820,7 +829,7 @@ int api_inspection_get(struct http_request *req, struct http_response *res)
 
 int api_inspection_get_staff(struct http_request *req, struct http_response *res)
 {
-	char *text;
+	char *text = NULL;
 	struct store *st = store_thread(STORE_WRITE);
 	const char *id = http_param(req, "id")->value;
 	if (staff_json(req, res, st, id, NULL, &text))

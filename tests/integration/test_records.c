@@ -542,6 +542,17 @@ static void test_fhrs_rating(void **state)
 	assert_int_equal(st, 422);
 	assert_string_equal(get_str(v, "field"), "/elements/hygiene");
 	json_decref(v);
+	/* A re-rating visit inside the 90-day stand-still is refused, and says so. */
+	snprintf(body, sizeof(body),
+	         "{\"establishment_id\":%lld,\"type\":\"reinspection\",\"started_at\":"
+	         "\"2026-03-01T09:00:00Z\",\"elements\":{\"hygiene\":0,\"structural\":0,"
+	         "\"management\":0},\"submit\":true}",
+	         est);
+	v = call(&inspector, "POST", "/api/v1/inspections", body, "Idempotency-Key: uk-3", &st);
+	assert_int_equal(st, 422);
+	assert_string_equal(get_str(v, "field"), "/started_at");
+	assert_non_null(strstr(get_str(v, "detail"), "at least 90 days"));
+	json_decref(v);
 }
 
 static void test_log_chain_and_tampering(void **state)

@@ -445,7 +445,7 @@ static int submit_draft(struct http_request *req, struct http_response *res, str
 	/* Only the latest inspection decides what the establishment posts: one synced late
 	 * from a tablet, or an amendment of an older one, leaves a newer grade standing. */
 	const char *ids = arena_printf(a, "{%s%s%s}", id, amends ? "," : "", amends ? amends : "");
-	const char *plat[] = { est, started, ids };
+	const char *plat[] = { est, started, ids, amends };
 	if ((rc = store_exec(st, a, STMT_INSPECTION_IS_LATEST, plat, &latest)) < 0)
 		return api_store_error(res, st, rc);
 	bool is_latest = streq(store_value(latest, 0, 0), "t");

@@ -286,7 +286,8 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                               " AND started_at <= $2::timestamptz AND "
 	                               "amends_inspection_id IS NULL"
 	                               " AND CASE WHEN $3::boolean THEN inspection_type = "
-	                               "'initial' ELSE sets_grade END",
+	                               "'initial' ELSE sets_grade END"
+	                               " AND NOT inspection_overturned(id)",
 	                               3, false },
 	[STMT_INSPECTION_SUBMIT] = { "inspection_submit",
 	                             "UPDATE inspection SET status = 'submitted', score = $2::int, "
@@ -297,14 +298,19 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                             "appeal_code_hash = $9"
 	                             " WHERE id = $1::bigint AND status = 'draft' RETURNING id",
 	                             9, false },
-	/* True when no submitted inspection of the establishment started after $2, other than
-	 * the ones named: then a grade from the inspection is the current one. */
+	/* True when the posted grade rests on $4 (the inspection being amended), or when no
+	 * submitted inspection of the establishment started after $2, other than the ones named
+	 * and those overturned on appeal: then a grade from the inspection is the current one. */
 	[STMT_INSPECTION_IS_LATEST] = { "inspection_is_latest",
-	                                "SELECT NOT EXISTS (SELECT 1 FROM inspection WHERE "
+	                                "SELECT EXISTS (SELECT 1 FROM posted_grade WHERE "
+	                                "establishment_id = $1::bigint"
+	                                " AND inspection_id = $4::bigint)"
+	                                " OR NOT EXISTS (SELECT 1 FROM inspection WHERE "
 	                                "establishment_id = $1::bigint"
 	                                " AND status = 'submitted' AND started_at > $2::timestamptz"
-	                                " AND id <> ALL ($3::bigint[]))",
-	                                3, false },
+	                                " AND id <> ALL ($3::bigint[])"
+	                                " AND NOT inspection_overturned(id))",
+	                                4, false },
 	[STMT_INSPECTION_JSON_PUBLIC] = { "inspection_json_public",
 	                                  "SELECT " INSPECTION_JSON "::text"
 	                                  " FROM inspection i WHERE i.id = $1::bigint AND i.status "

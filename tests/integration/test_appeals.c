@@ -488,6 +488,21 @@ static void test_overturned_and_independence(void **state)
 	         "state = 'overturned'",
 	         b.id);
 	assert_int_equal(count(sql), 1);
+
+	/* The grade rests on the earlier inspection again, so correcting that one moves the
+	 * grade with it, although newer inspections (one overturned) exist. */
+	snprintf(path, sizeof(path), "/api/v1/inspections/%lld/amendments", a.id);
+	v = call(&supervisor, "POST", path,
+	         "{\"type\":\"initial\",\"violations\":[{\"code\":\"10F\",\"points\":3}],"
+	         "\"reason\":\"Points recorded wrongly\"}",
+	         NULL, &st);
+	assert_int_equal(st, 201);
+	long long corrected = get_int(v, "id");
+	json_decref(v);
+	v = establishment(est);
+	assert_int_equal(get_int(v, "grade.inspection_id"), corrected);
+	assert_int_equal(get_int(v, "grade.score"), 3);
+	json_decref(v);
 	assert_int_equal(count("SELECT count(*) FROM event_pending p WHERE kind = "
 	                       "'inspection.overturned' UNION ALL SELECT 0 LIMIT 1") +
 	                         count("SELECT count(*) FROM event_log WHERE kind = "

@@ -124,6 +124,15 @@ int api_session_create(struct http_request *req, struct http_response *res);
 int api_session_get(struct http_request *req, struct http_response *res);
 int api_session_delete(struct http_request *req, struct http_response *res);
 
+/* tablet.c: photos, edit conflicts, assignments, the due list and the offline form. */
+int api_tablet_photo_create(struct http_request *req, struct http_response *res);
+int api_tablet_photo_get(struct http_request *req, struct http_response *res);
+int api_tablet_photo_delete(struct http_request *req, struct http_response *res);
+int api_tablet_conflict_resolve(struct http_request *req, struct http_response *res);
+int api_tablet_assign(struct http_request *req, struct http_response *res);
+int api_tablet_due(struct http_request *req, struct http_response *res);
+int api_tablet_form(struct http_request *req, struct http_response *res);
+
 /* staff.c: staff accounts (admin). */
 int api_staff_list(struct http_request *req, struct http_response *res);
 int api_staff_create(struct http_request *req, struct http_response *res);

@@ -35,7 +35,16 @@
 	"  'corrected_on_site', v.corrected_on_site, 'repeat', v.repeat,"                          \
 	"  'status', v.status, 'dismissed_reason', v.dismissed_reason) ORDER BY v.position)"       \
 	"  FROM violation v JOIN scheme_violation sv ON sv.scheme_code = v.scheme_code"            \
-	"  AND sv.code = v.code WHERE v.inspection_id = i.id), '[]'))"
+	"  AND sv.code = v.code WHERE v.inspection_id = i.id), '[]'),"                             \
+	" 'readings', coalesce((SELECT json_agg(json_build_object('item', r.item,"                 \
+	"  'location', r.location, 'value', r.value, 'unit', r.unit, 'taken_at', r.taken_at,"      \
+	"  'code', r.code) ORDER BY r.position)"                                                   \
+	"  FROM inspection_reading r WHERE r.inspection_id = i.id), '[]'),"                        \
+	" 'photos', coalesce((SELECT json_agg(json_build_object('id', p.id,"                       \
+	"  'client_id', p.client_id, 'content_type', p.content_type, 'bytes', p.size_bytes,"       \
+	"  'sha256', p.sha256, 'width', p.width, 'height', p.height, 'code', p.code,"              \
+	"  'taken_at', p.taken_at, 'url', '/api/v1/staff/inspections/' || i.id || '/photos/'"      \
+	"  || p.id) ORDER BY p.id) FROM inspection_photo p WHERE p.inspection_id = i.id), '[]'))"
 
 /*
  * Public search (alias e, posted grade g). Parameters: $1 the name query (a tsquery from
@@ -320,7 +329,18 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                                 "SELECT (" INSPECTION_JSON "::jsonb || jsonb_build_object("
 	                                 " 'inspector_id', i.inspector_id, 'notes', i.notes,"
 	                                 " 'operator_signed_name', i.operator_signed_name,"
-	                                 " 'operator_signature', i.operator_signature))::text"
+	                                 " 'operator_signature', i.operator_signature,"
+	                                 " 'version', i.version, 'checklist', i.checklist,"
+	                                 " 'conflicts', coalesce((SELECT "
+	                                 "json_agg(json_build_object("
+	                                 "  'id', c.id, 'user_id', c.user_id, 'by', u.username,"
+	                                 "  'base_version', c.base_version,"
+	                                 "  'current_version', c.current_version,"
+	                                 "  'flagged_at', c.flagged_at,"
+	                                 "  'refused_document', c.refused_document) ORDER BY c.id)"
+	                                 "  FROM inspection_conflict c JOIN staff_user u"
+	                                 "  ON u.id = c.user_id WHERE c.inspection_id = i.id"
+	                                 "  AND c.resolved_at IS NULL), '[]')))::text"
 	                                 " FROM inspection i WHERE i.id = $1::bigint",
 	                                 1, true },
 
@@ -857,4 +877,242 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                             1, true },
 	[STMT_NAME_WORDS_REFRESH] = { "name_words_refresh", "SELECT name_words_refresh()", 0,
 	                              false },
+
+	/* ---- tablet app: versions and conflicts, checklist, readings, photos, due list */
+	[STMT_TABLET_INSPECTION_VERSION] = { "tablet_inspection_version",
+	                                     "SELECT version FROM inspection WHERE id = $1::bigint",
+	                                     1, false },
+	[STMT_TABLET_CHECKLIST_SET] = { "tablet_checklist_set",
+	                                "UPDATE inspection SET checklist = $2::jsonb"
+	                                " WHERE id = $1::bigint AND checklist <> $2::jsonb",
+	                                2, false },
+	[STMT_TABLET_READINGS_DELETE] = { "tablet_readings_delete",
+	                                  "DELETE FROM inspection_reading WHERE inspection_id = "
+	                                  "$1::bigint",
+	                                  1, false },
+	/* $1 inspection, $2 position, $3 item, $4 location, $5 value, $6 unit, $7 taken_at,
+	 * $8 catalogue code or NULL. */
+	[STMT_TABLET_READING_INSERT] = { "tablet_reading_insert",
+	                                 "INSERT INTO inspection_reading (inspection_id, position, "
+	                                 "item, location,"
+	                                 " value, unit, taken_at, code) VALUES ($1::bigint, "
+	                                 "$2::int, $3, coalesce($4, ''),"
+	                                 " $5::numeric, $6, coalesce($7::timestamptz, now()), $8)",
+	                                 8, false },
+	/* A photo already stored under the device's id: its id, hash and metadata. */
+	[STMT_TABLET_PHOTO_FIND] = { "tablet_photo_find",
+	                             "SELECT id, sha256, json_build_object('id', id, 'client_id', "
+	                             "client_id,"
+	                             " 'content_type', content_type, 'bytes', size_bytes, "
+	                             "'sha256', "
+	                             "sha256,"
+	                             " 'width', width, 'height', height, 'code', code, 'taken_at', "
+	                             "taken_at,"
+	                             " 'url', '/api/v1/staff/inspections/' || inspection_id || "
+	                             "'/photos/' || id)::text"
+	                             " FROM inspection_photo WHERE inspection_id = $1::bigint AND "
+	                             "client_id = $2",
+	                             2, false },
+	[STMT_TABLET_PHOTO_COUNT] = { "tablet_photo_count",
+	                              "SELECT count(*) FROM inspection_photo WHERE inspection_id = "
+	                              "$1::bigint",
+	                              1, false },
+	/* $1 inspection, $2 client id, $3 content type, $4 data (hex), $5 sha256 (hex), $6 width,
+	 * $7 height, $8 code, $9 taken_at, $10 uploader. The database checks the hash again. */
+	[STMT_TABLET_PHOTO_INSERT] = { "tablet_photo_insert",
+	                               "INSERT INTO inspection_photo (inspection_id, client_id, "
+	                               "content_type, data,"
+	                               " size_bytes, sha256, width, height, code, taken_at, "
+	                               "uploaded_by)"
+	                               " VALUES ($1::bigint, $2, $3, decode($4, 'hex'), length($4) "
+	                               "/ "
+	                               "2, $5, $6::int,"
+	                               " $7::int, $8, coalesce($9::timestamptz, now()), "
+	                               "$10::bigint)"
+	                               " RETURNING id, json_build_object('id', id, 'client_id', "
+	                               "client_id,"
+	                               " 'content_type', content_type, 'bytes', size_bytes, "
+	                               "'sha256', sha256,"
+	                               " 'width', width, 'height', height, 'code', code, "
+	                               "'taken_at', taken_at,"
+	                               " 'url', '/api/v1/staff/inspections/' || inspection_id || "
+	                               "'/photos/' || id)::text",
+	                               10, false },
+	[STMT_TABLET_PHOTO_GET] = { "tablet_photo_get",
+	                            "SELECT content_type, encode(data, 'hex'), sha256 FROM "
+	                            "inspection_photo"
+	                            " WHERE inspection_id = $1::bigint AND id = $2::bigint",
+	                            2, true },
+	[STMT_TABLET_PHOTO_DELETE] = { "tablet_photo_delete",
+	                               "DELETE FROM inspection_photo WHERE inspection_id = "
+	                               "$1::bigint AND id = $2::bigint"
+	                               " RETURNING sha256",
+	                               2, false },
+	/* $1 inspection, $2 user, $3 the version the device had, $4 the current version,
+	 * $5 the refused document. */
+	[STMT_TABLET_CONFLICT_ADD] = { "tablet_conflict_add",
+	                               "INSERT INTO inspection_conflict (inspection_id, user_id, "
+	                               "base_version,"
+	                               " current_version, refused_document) VALUES ($1::bigint, "
+	                               "$2::bigint, $3::int,"
+	                               " $4::int, $5::jsonb) RETURNING id",
+	                               5, false },
+	/* $1 inspection, $2 conflict, $3 user, $4 resolution. */
+	[STMT_TABLET_CONFLICT_RESOLVE] = { "tablet_conflict_resolve",
+	                                   "UPDATE inspection_conflict SET resolved_at = now(), "
+	                                   "resolved_by = $3::bigint,"
+	                                   " resolution = $4 WHERE inspection_id = $1::bigint AND "
+	                                   "id = $2::bigint"
+	                                   " AND resolved_at IS NULL RETURNING id",
+	                                   4, false },
+	[STMT_TABLET_CONFLICT_OPEN_COUNT] = { "tablet_conflict_open_count",
+	                                      "SELECT count(*) FROM inspection_conflict WHERE "
+	                                      "inspection_id = $1::bigint"
+	                                      " AND resolved_at IS NULL",
+	                                      1, false },
+	/* $1 establishment, $2 inspector (must be an active inspector), $3 who assigns. */
+	[STMT_TABLET_ASSIGN] = { "tablet_assign",
+	                         "INSERT INTO inspector_assignment (establishment_id, "
+	                         "inspector_id, "
+	                         "assigned_by)"
+	                         " SELECT e.id, u.id, $3::bigint FROM establishment e, staff_user u"
+	                         " WHERE e.id = $1::bigint AND u.id = $2::bigint AND u.role = "
+	                         "'inspector' AND u.active"
+	                         " ON CONFLICT (establishment_id) DO UPDATE SET inspector_id = "
+	                         "EXCLUDED.inspector_id,"
+	                         " assigned_by = EXCLUDED.assigned_by, assigned_at = now()"
+	                         " RETURNING establishment_id",
+	                         3, false },
+	/*
+	 * The due list of inspector $1: visits due within $2 days or overdue, for the active
+	 * establishments assigned to them. A cycle visit is due a risk category's interval after
+	 * the last inspection (A 6 months, B 12, C 18, D 24; E is left to other means), or at
+	 * once for an establishment never inspected; a re-inspection is due when the latest
+	 * cycle inspection required one, no sooner than the days it names. Overdue first, by
+	 * risk category and then the longest time since the last inspection; the rest by date.
+	 */
+	[STMT_TABLET_DUE_LIST] = { "tablet_due_list",
+	                           "SELECT json_build_object('inspector_id', $1::bigint, 'as_of', "
+	                           "current_date,"
+	                           " 'horizon_days', $2::int, 'items', coalesce(json_agg("
+	                           "json_build_object("
+	                           "  'establishment', json_build_object('id', x.id, 'name', "
+	                           "x.name,"
+	                           "   'licence_number', x.licence_number, 'address', "
+	                           "json_build_object("
+	                           "   'line', x.address_line, 'city', x.city, 'postcode', "
+	                           "x.postcode),"
+	                           "   'risk_category', x.risk_category, 'scheme', x.scheme_code),"
+	                           "  'reason', x.reason, 'due_on', x.due_on, 'overdue', "
+	                           "x.overdue,"
+	                           "  'days_overdue', greatest(current_date - x.due_on, 0),"
+	                           "  'not_before', CASE WHEN x.reason = 'reinspection' THEN "
+	                           "x.due_on END,"
+	                           "  'suggested_type', CASE WHEN x.reason = 'reinspection' THEN "
+	                           "'reinspection'"
+	                           "   ELSE 'initial' END,"
+	                           "  'days_since_last_inspection', x.days_since,"
+	                           "  'last_inspection', CASE WHEN x.last_id IS NULL THEN NULL ELSE"
+	                           "   json_build_object('id', x.last_id, 'type', x.last_type,"
+	                           "   'started_at', x.last_at, 'score', x.last_score,"
+	                           "   'grade_code', x.last_grade_code, 'grade_label', "
+	                           "x.last_grade_label) END,"
+	                           "  'draft_id', x.draft_id)"
+	                           " ORDER BY x.overdue DESC, CASE WHEN x.overdue THEN "
+	                           "x.risk_category END,"
+	                           "  CASE WHEN x.overdue THEN coalesce(x.days_since, 1000000) END "
+	                           "DESC,"
+	                           "  x.due_on, x.risk_category, x.id), '[]'))::text"
+	                           " FROM (SELECT e.id, e.name, e.licence_number, e.address_line, "
+	                           "e.city, e.postcode,"
+	                           "  e.risk_category, j.scheme_code, r.reason, d.due_on,"
+	                           "  d.due_on < current_date AS overdue,"
+	                           "  current_date - last.started_at::date AS days_since,"
+	                           "  last.id AS last_id, last.inspection_type AS last_type, "
+	                           "last.started_at AS last_at,"
+	                           "  last.score AS last_score, last.grade_code AS last_grade_code,"
+	                           "  last.grade_label AS last_grade_label,"
+	                           "  (SELECT max(dr.id) FROM inspection dr WHERE "
+	                           "dr.establishment_id = e.id"
+	                           "   AND dr.status = 'draft' AND dr.inspector_id = $1::bigint) "
+	                           "AS "
+	                           "draft_id"
+	                           "  FROM inspector_assignment ia"
+	                           "  JOIN establishment e ON e.id = ia.establishment_id"
+	                           "  JOIN jurisdiction j ON j.id = e.jurisdiction_id"
+	                           "  LEFT JOIN LATERAL (SELECT i.* FROM inspection i"
+	                           "   WHERE i.establishment_id = e.id AND i.status = 'submitted'"
+	                           "   ORDER BY i.started_at DESC, i.id DESC LIMIT 1) last ON true"
+	                           "  LEFT JOIN LATERAL (SELECT i.* FROM inspection i"
+	                           "   WHERE i.establishment_id = e.id AND i.status = 'submitted'"
+	                           "   AND i.inspection_type IN ('initial', 'reinspection')"
+	                           "   ORDER BY i.started_at DESC, i.id DESC LIMIT 1) cyc ON true"
+	                           "  CROSS JOIN LATERAL (SELECT CASE WHEN "
+	                           "(cyc.explanation->>'reinspection_required')::boolean"
+	                           "   THEN 'reinspection' ELSE 'cycle' END AS reason) r"
+	                           "  CROSS JOIN LATERAL (SELECT CASE WHEN r.reason = "
+	                           "'reinspection' THEN"
+	                           "   cyc.started_at::date + coalesce("
+	                           "(cyc.explanation->>'reinspection_min_days')::int, 0)"
+	                           "   WHEN last.id IS NULL THEN e.created_at::date"
+	                           "   ELSE (last.started_at + CASE e.risk_category"
+	                           "   WHEN 'A' THEN interval '6 months' WHEN 'B' THEN interval "
+	                           "'12 months'"
+	                           "   WHEN 'C' THEN interval '18 months' ELSE interval '24 "
+	                           "months' END)::date"
+	                           "   END AS due_on) d"
+	                           "  WHERE ia.inspector_id = $1::bigint AND e.status = 'active'"
+	                           "  AND (e.risk_category <> 'E' OR r.reason = 'reinspection')) x"
+	                           " WHERE x.due_on <= current_date + $2::int",
+	                           2, true },
+	/*
+	 * What the tablet needs to inspect establishment $1 offline: the establishment, its
+	 * scheme's code (the catalogue is GET /api/v1/schemes/{code}), the type of visit due,
+	 * and the violations cited at the last inspection (to suggest "repeat").
+	 */
+	[STMT_TABLET_FORM] = { "tablet_form",
+	                       "SELECT json_build_object('establishment', json_build_object('id', "
+	                       "e.id,"
+	                       "  'name', e.name, 'licence_number', e.licence_number, 'address',"
+	                       "  json_build_object('line', e.address_line, 'city', e.city, "
+	                       "'postcode', e.postcode),"
+	                       "  'establishment_type', e.establishment_type, 'risk_category', "
+	                       "e.risk_category,"
+	                       "  'status', e.status, 'jurisdiction', j.code),"
+	                       " 'scheme', json_build_object('code', s.code, 'version', s.version, "
+	                       "'name', s.name),"
+	                       " 'suggested_type', CASE WHEN "
+	                       "(cyc.explanation->>'reinspection_required')::boolean"
+	                       "  THEN 'reinspection' ELSE 'initial' END,"
+	                       " 'reinspection_not_before', CASE WHEN "
+	                       "(cyc.explanation->>'reinspection_required')::boolean"
+	                       "  THEN cyc.started_at::date + "
+	                       "coalesce((cyc.explanation->>'reinspection_min_days')::int, 0) END,"
+	                       " 'last_inspection', CASE WHEN last.id IS NULL THEN NULL ELSE "
+	                       "json_build_object("
+	                       "  'id', last.id, 'type', last.inspection_type, 'started_at', "
+	                       "last.started_at,"
+	                       "  'score', last.score, 'grade_code', last.grade_code, "
+	                       "'grade_label', last.grade_label,"
+	                       "  'violations', coalesce((SELECT "
+	                       "json_agg(json_build_object('code', "
+	                       "v.code,"
+	                       "  'points', v.points, 'observed', v.observed) ORDER BY v.position)"
+	                       "  FROM violation v WHERE v.inspection_id = last.id AND v.status = "
+	                       "'cited'), '[]'))"
+	                       "  END)::text"
+	                       " FROM establishment e JOIN jurisdiction j ON j.id = "
+	                       "e.jurisdiction_id"
+	                       " JOIN scheme s ON s.code = j.scheme_code"
+	                       " LEFT JOIN LATERAL (SELECT i.* FROM inspection i WHERE "
+	                       "i.establishment_id = e.id"
+	                       "  AND i.status = 'submitted' ORDER BY i.started_at DESC, i.id DESC "
+	                       "LIMIT 1) last ON true"
+	                       " LEFT JOIN LATERAL (SELECT i.* FROM inspection i WHERE "
+	                       "i.establishment_id = e.id"
+	                       "  AND i.status = 'submitted' AND i.inspection_type IN ('initial', "
+	                       "'reinspection')"
+	                       "  ORDER BY i.started_at DESC, i.id DESC LIMIT 1) cyc ON true"
+	                       " WHERE e.id = $1::bigint",
+	                       1, true },
 };

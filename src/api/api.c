@@ -58,6 +58,8 @@ const struct http_route api_routes[] = {
 	/* the tamper-evident log */
 	{ HTTP_GET, "/api/v1/log", api_log_page, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/log/head", api_log_head, API_PUBLIC },
+	/* open data */
+	{ HTTP_GET, "/open-data/lives.zip", api_open_data_lives, API_PUBLIC },
 	/* appeals and due process: the operator (licence number + appeal code, no account) */
 	{ HTTP_POST, "/api/v1/operator/report", api_operator_status, API_PUBLIC },
 	{ HTTP_POST, "/api/v1/operator/appeals", api_operator_appeal_file, API_PUBLIC },

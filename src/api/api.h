@@ -207,4 +207,15 @@ int api_card_get(struct http_request *req, struct http_response *res);
 int api_establishment_qr(struct http_request *req, struct http_response *res);
 int api_openapi(struct http_request *req, struct http_response *res);
 
+/* opendata.c: the LIVES feed. */
+int api_open_data_lives(struct http_request *req, struct http_response *res);
+
+/*
+ * Write the LIVES feed (a ZIP of the five CSV files, from one snapshot) to @path, replacing
+ * it atomically. *@ret_version is the data version it shows (the public log's event count).
+ * 0, a store error, or -EIO with a message in @err.
+ */
+int api_lives_export(struct store *st, const char *path, long long *ret_version, char *err,
+                     size_t errsize);
+
 #endif

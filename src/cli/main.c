@@ -20,6 +20,8 @@ static const char usage[] =
         "  verify-log recompute the public event log's hash chain\n"
         "  demo       load a demo city (staff, establishments, inspections)\n"
         "  user       add staff accounts (password on standard input) or list them\n"
+        "  import     load open data: NYC inspection results, LIVES feeds\n"
+        "  export     write the LIVES open-data feed (a ZIP)\n"
         "  version    print the version\n"
         "\n"
         "Run 'placard COMMAND --help' for a command's options. Settings come from the\n"
@@ -49,8 +51,9 @@ static const struct {
 	const char *name;
 	int (*run)(const struct config *cfg, int argc, char **argv);
 } commands[] = {
-	{ "serve", cli_serve }, { "migrate", cli_migrate }, { "verify-log", cli_verify_log },
-	{ "demo", cli_demo },   { "user", cli_user },       { "version", cli_version },
+	{ "serve", cli_serve },   { "migrate", cli_migrate }, { "verify-log", cli_verify_log },
+	{ "demo", cli_demo },     { "user", cli_user },       { "version", cli_version },
+	{ "import", cli_import }, { "export", cli_export },
 };
 
 int main(int argc, char **argv)

@@ -90,6 +90,11 @@ int http_respond(struct http_response *res, int status, const char *content_type
 int http_respond_buf(struct http_response *res, int status, const char *content_type,
                      struct buf *body);
 
+/* Send the file open on @fd, @size bytes from its start; the response takes over @fd (closed
+ * when sent, or with the response). Returns @status. */
+int http_respond_fd(struct http_response *res, int status, const char *content_type, int fd,
+                    uint64_t size);
+
 /* Add a response header; both strings are copied. */
 void http_header_add(struct http_response *res, const char *name, const char *value);
 

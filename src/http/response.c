@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/util.h"
 #include "http/internal.h"
@@ -114,6 +115,19 @@ int http_respond_buf(struct http_response *res, int status, const char *content_
 	buf_release(&res->body);
 	res->body = *body;
 	buf_init(body);
+	res->status = status;
+	res->content_type = content_type;
+	return status;
+}
+
+int http_respond_fd(struct http_response *res, int status, const char *content_type, int fd,
+                    uint64_t size)
+{
+	if (res->fd >= 0)
+		close(res->fd);
+	buf_truncate(&res->body, 0);
+	res->fd = fd;
+	res->fd_size = (off_t)size;
 	res->status = status;
 	res->content_type = content_type;
 	return status;

@@ -1115,4 +1115,216 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                       "  ORDER BY i.started_at DESC, i.id DESC LIMIT 1) cyc ON true"
 	                       " WHERE e.id = $1::bigint",
 	                       1, true },
+
+	/* ---- open data: imports into staging tables, applied by opendata_*_apply() (see
+	 * sql/0007_open_data.sql), and the LIVES export (COPY ... TO STDOUT, CSV, UTF-8). */
+	/* $1 code, $2 name, $3 timezone: the import's jurisdiction, created when missing with
+	 * the import scheme $4. Returns its id. */
+	[STMT_OPENDATA_JURISDICTION] = { "opendata_jurisdiction",
+	                                 "WITH ins AS (INSERT INTO jurisdiction (code, name, "
+	                                 "scheme_code, timezone)"
+	                                 " VALUES ($1, $2, $4, $3) ON CONFLICT (code) DO NOTHING "
+	                                 "RETURNING id)"
+	                                 " SELECT id FROM ins UNION ALL"
+	                                 " SELECT id FROM jurisdiction WHERE code = $1 LIMIT 1",
+	                                 4, false },
+	/* $1 format, $2 jurisdiction id, $3 source name. */
+	[STMT_OPENDATA_REPORT_CREATE] = { "opendata_report_create",
+	                                  "INSERT INTO import_report (format, jurisdiction_id, "
+	                                  "source_name)"
+	                                  " VALUES ($1, $2::bigint, $3) RETURNING id",
+	                                  3, false },
+	[STMT_OPENDATA_REPORT_FINISH] = { "opendata_report_finish",
+	                                  "UPDATE import_report SET counts = $2::jsonb WHERE id = "
+	                                  "$1::bigint",
+	                                  2, false },
+	[STMT_OPENDATA_STAGE_NYC] = { "opendata_stage_nyc",
+	                              "CREATE TEMPORARY TABLE nyc_stage (LIKE opendata_nyc_row)"
+	                              " ON COMMIT DROP",
+	                              0, false },
+	[STMT_OPENDATA_STAGE_LIVES_BUSINESSES] = { "opendata_stage_lives_businesses",
+	                                           "CREATE TEMPORARY TABLE lives_business_stage"
+	                                           " (LIKE opendata_lives_business_row) ON "
+	                                           "COMMIT DROP",
+	                                           0, false },
+	[STMT_OPENDATA_STAGE_LIVES_INSPECTIONS] = { "opendata_stage_lives_inspections",
+	                                            "CREATE TEMPORARY TABLE lives_inspection_stage"
+	                                            " (LIKE opendata_lives_inspection_row) ON "
+	                                            "COMMIT DROP",
+	                                            0, false },
+	[STMT_OPENDATA_STAGE_LIVES_VIOLATIONS] = { "opendata_stage_lives_violations",
+	                                           "CREATE TEMPORARY TABLE lives_violation_stage"
+	                                           " (LIKE opendata_lives_violation_row) ON "
+	                                           "COMMIT DROP",
+	                                           0, false },
+	[STMT_OPENDATA_COPY_NYC] = { "opendata_copy_nyc", "COPY nyc_stage FROM STDIN", -1, false },
+	[STMT_OPENDATA_COPY_LIVES_BUSINESSES] = { "opendata_copy_lives_businesses",
+	                                          "COPY lives_business_stage FROM STDIN", -1,
+	                                          false },
+	[STMT_OPENDATA_COPY_LIVES_INSPECTIONS] = { "opendata_copy_lives_inspections",
+	                                           "COPY lives_inspection_stage FROM STDIN", -1,
+	                                           false },
+	[STMT_OPENDATA_COPY_LIVES_VIOLATIONS] = { "opendata_copy_lives_violations",
+	                                          "COPY lives_violation_stage FROM STDIN", -1,
+	                                          false },
+	[STMT_OPENDATA_COPY_SKIPPED] = { "opendata_copy_skipped",
+	                                 "COPY import_skipped (import_id, file, row_no, reason) "
+	                                 "FROM STDIN",
+	                                 -1, false },
+	/* $1 import id, $2 jurisdiction id: the counts, as JSON text. */
+	[STMT_OPENDATA_NYC_APPLY] = { "opendata_nyc_apply",
+	                              "SELECT opendata_nyc_apply($1::bigint, $2::bigint)::text", 2,
+	                              false },
+	[STMT_OPENDATA_LIVES_APPLY] = { "opendata_lives_apply",
+	                                "SELECT opendata_lives_apply($1::bigint, $2::bigint)::text",
+	                                2, false },
+	[STMT_OPENDATA_SKIPPED_LIST] = { "opendata_skipped_list",
+	                                 "SELECT file, row_no, reason FROM import_skipped"
+	                                 " WHERE import_id = $1::bigint ORDER BY file, row_no",
+	                                 1, true },
+	[STMT_OPENDATA_FLAG_COUNTS] = { "opendata_flag_counts",
+	                                "SELECT flag, count(*) FROM import_flagged"
+	                                " WHERE import_id = $1::bigint GROUP BY flag ORDER BY flag",
+	                                1, true },
+	[STMT_OPENDATA_REFRESH_SEARCH] = { "opendata_refresh_search",
+	                                   "SELECT opendata_refresh_search()", 0, false },
+	/* The export reads one consistent snapshot (first statement of its transaction). */
+	[STMT_OPENDATA_SNAPSHOT] = { "opendata_snapshot",
+	                             "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+	                             0, false },
+	/* The data's version: every change appends to the event log in its transaction, and
+	 * sealing moves entries without changing their number. */
+	[STMT_OPENDATA_EXPORT_VERSION] = { "opendata_export_version",
+	                                   "SELECT (SELECT coalesce(max(seq), 0) FROM event_log)"
+	                                   " + (SELECT count(*) FROM event_pending)",
+	                                   0, true },
+	[STMT_OPENDATA_EXPORT_BUSINESSES] = { "opendata_export_businesses",
+	                                      "COPY (SELECT e.id AS business_id, e.name, "
+	                                      "e.address_line AS address, e.city,"
+	                                      " '' AS state, e.postcode AS postal_code, "
+	                                      "e.latitude, e.longitude,"
+	                                      " e.phone AS phone_number FROM establishment e ORDER "
+	                                      "BY e.id)"
+	                                      " TO STDOUT WITH (FORMAT csv, HEADER, ENCODING "
+	                                      "'UTF8')",
+	                                      -1, true },
+	/* Scores 0-100, higher is better: NYC points become 100 - points (0 at least), FHRS
+	 * ratings 0-5 become rating x 20, 100-point schemes are as they are. The letter or
+	 * rating is in the description. Only the latest revision of an amended inspection. */
+	[STMT_OPENDATA_EXPORT_INSPECTIONS] = { "opendata_export_inspections",
+	                                       "COPY (SELECT i.establishment_id AS business_id,"
+	                                       " CASE WHEN i.score IS NULL THEN NULL"
+	                                       "  WHEN i.scheme_code IN ('nyc', 'nyc-import')"
+	                                       "   THEN least(100, greatest(0, 100 - i.score))"
+	                                       "  WHEN i.scheme_code = 'fhrs'"
+	                                       "   THEN CASE WHEN i.grade_code ~ '^[0-5]$' THEN "
+	                                       "i.grade_code::int * 20 END"
+	                                       "  ELSE i.score END AS score,"
+	                                       " to_char(i.started_at AT TIME ZONE j.timezone, "
+	                                       "'YYYYMMDD') AS date,"
+	                                       " CASE WHEN i.source = 'lives' THEN "
+	                                       "coalesce(i.source_record->>'description', '')"
+	                                       "  WHEN i.scheme_code IN ('nyc', 'nyc-import') THEN "
+	                                       "concat_ws('; ',"
+	                                       "   'Grade ' || nullif(i.grade_code, ''),"
+	                                       "   i.score || ' points (NYC, lower is better)')"
+	                                       "  WHEN i.scheme_code = 'fhrs'"
+	                                       "   THEN coalesce('Food hygiene rating ' || "
+	                                       "nullif(i.grade_code, ''), '')"
+	                                       "  ELSE coalesce(i.grade_label, '') END AS "
+	                                       "description,"
+	                                       " CASE WHEN i.source = 'nyc' THEN "
+	                                       "i.source_record->>'inspection_type'"
+	                                       "  WHEN i.source = 'lives' THEN "
+	                                       "coalesce(i.source_record->>'type', '')"
+	                                       "  ELSE i.inspection_type END AS type,"
+	                                       " i.id AS inspection_id"
+	                                       " FROM inspection i JOIN establishment e ON e.id = "
+	                                       "i.establishment_id"
+	                                       " JOIN jurisdiction j ON j.id = e.jurisdiction_id"
+	                                       " WHERE i.status = 'submitted'"
+	                                       "  AND NOT EXISTS (SELECT 1 FROM inspection a WHERE "
+	                                       "a.amends_inspection_id = i.id)"
+	                                       " ORDER BY i.establishment_id, i.started_at, i.id)"
+	                                       " TO STDOUT WITH (FORMAT csv, HEADER, ENCODING "
+	                                       "'UTF8')",
+	                                       -1, true },
+	[STMT_OPENDATA_EXPORT_VIOLATIONS] = { "opendata_export_violations",
+	                                      "COPY (SELECT i.establishment_id AS business_id,"
+	                                      " to_char(i.started_at AT TIME ZONE j.timezone, "
+	                                      "'YYYYMMDD') AS date, v.code,"
+	                                      " CASE WHEN sv.imported THEN "
+	                                      "coalesce(nullif(v.observed, ''), sv.description)"
+	                                      "  ELSE sv.description END AS description,"
+	                                      " i.id AS inspection_id,"
+	                                      " CASE sv.category WHEN 'priority' THEN 'High Risk'"
+	                                      "  WHEN 'priority-foundation' THEN 'Moderate Risk' "
+	                                      "ELSE 'Low Risk' END"
+	                                      "  AS risk_category"
+	                                      " FROM violation v JOIN inspection i ON i.id = "
+	                                      "v.inspection_id"
+	                                      " JOIN scheme_violation sv ON sv.scheme_code = "
+	                                      "v.scheme_code AND sv.code = v.code"
+	                                      " JOIN establishment e ON e.id = i.establishment_id"
+	                                      " JOIN jurisdiction j ON j.id = e.jurisdiction_id"
+	                                      " WHERE v.status = 'cited' AND i.status = 'submitted'"
+	                                      "  AND NOT EXISTS (SELECT 1 FROM inspection a WHERE "
+	                                      "a.amends_inspection_id = i.id)"
+	                                      " ORDER BY i.establishment_id, i.started_at, i.id, "
+	                                      "v.position)"
+	                                      " TO STDOUT WITH (FORMAT csv, HEADER, ENCODING "
+	                                      "'UTF8')",
+	                                      -1, true },
+	[STMT_OPENDATA_EXPORT_FEED_INFO] = { "opendata_export_feed_info",
+	                                     "COPY (SELECT to_char(now() AT TIME ZONE 'UTC', "
+	                                     "'YYYYMMDD') AS feed_date,"
+	                                     " (SELECT coalesce(max(seq), 0) FROM event_log)"
+	                                     "  + (SELECT count(*) FROM event_pending) AS "
+	                                     "feed_version,"
+	                                     " coalesce((SELECT string_agg(j.name, '; ' ORDER BY "
+	                                     "j.code) FROM jurisdiction j"
+	                                     "  WHERE EXISTS (SELECT 1 FROM establishment e WHERE "
+	                                     "e.jurisdiction_id = j.id)),"
+	                                     "  '') AS municipality_name,"
+	                                     " '' AS municipality_url, '' AS contact_email,"
+	                                     " 'Scores are 0-100, higher is better; see legend.csv "
+	                                     "for the mapping of NYC"
+	                                     " points and FHRS ratings. inspection_id "
+	                                     "(inspections.csv, violations.csv) is"
+	                                     " Placard''s stable inspection id.' AS notes)"
+	                                     " TO STDOUT WITH (FORMAT csv, HEADER, ENCODING "
+	                                     "'UTF8')",
+	                                     -1, true },
+	[STMT_OPENDATA_EXPORT_LEGEND] = { "opendata_export_legend",
+	                                  "COPY (SELECT * FROM (VALUES"
+	                                  " (90, 100, '100-point schemes (San Francisco, Chinese "
+	                                  "faces, LIVES imports):"
+	                                  " 90-100 good'),"
+	                                  " (86, 89, '100-point schemes: adequate (San Francisco "
+	                                  "bands)'),"
+	                                  " (71, 85, '100-point schemes: needs improvement (San "
+	                                  "Francisco bands)'),"
+	                                  " (0, 70, '100-point schemes: poor (San Francisco "
+	                                  "bands)'),"
+	                                  " (87, 100, 'NYC letter grades: score = 100 - points; A "
+	                                  "is 0-13 points (87-100)'),"
+	                                  " (73, 86, 'NYC letter grades: B is 14-27 points "
+	                                  "(73-86)'),"
+	                                  " (0, 72, 'NYC letter grades: C is 28 or more points "
+	                                  "(0-72); the grade NYC issued"
+	                                  " is in the inspection description'),"
+	                                  " (100, 100, 'UK food hygiene rating: score = rating x "
+	                                  "20; 5 very good (100)'),"
+	                                  " (80, 80, 'UK food hygiene rating: 4 good (80)'),"
+	                                  " (60, 60, 'UK food hygiene rating: 3 generally "
+	                                  "satisfactory (60)'),"
+	                                  " (40, 40, 'UK food hygiene rating: 2 improvement "
+	                                  "necessary (40)'),"
+	                                  " (20, 20, 'UK food hygiene rating: 1 major improvement "
+	                                  "necessary (20)'),"
+	                                  " (0, 0, 'UK food hygiene rating: 0 urgent improvement "
+	                                  "necessary (0)'))"
+	                                  " AS legend (minimum_score, maximum_score, description))"
+	                                  " TO STDOUT WITH (FORMAT csv, HEADER, ENCODING 'UTF8')",
+	                                  -1, true },
 };

@@ -344,6 +344,38 @@ int store_copy_end(struct store *s)
 	return rc;
 }
 
+int store_copy_out(struct store *s, enum store_stmt id,
+                   int (*write)(void *ctx, const char *data, size_t len), void *ctx)
+{
+	if (store_connect(s) < 0)
+		return -ECONNREFUSED;
+	PGresult *res = PQexec(s->conn, store_statements[id].sql);
+	if (PQresultStatus(res) != PGRES_COPY_OUT) {
+		int rc = map_error(s, res, store_statements[id].name);
+		PQclear(res);
+		return rc;
+	}
+	PQclear(res);
+	int rc = 0, n;
+	char *chunk;
+	/* Drain to the end even after @write failed: the connection must leave COPY state. */
+	while ((n = PQgetCopyData(s->conn, &chunk, 0)) > 0) {
+		if (rc == 0)
+			rc = write(ctx, chunk, (size_t)n);
+		PQfreemem(chunk);
+	}
+	if (n == -2 && rc == 0) {
+		set_error(s, PQerrorMessage(s->conn), NULL);
+		rc = -EIO;
+	}
+	while ((res = PQgetResult(s->conn))) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0)
+			rc = map_error(s, res, store_statements[id].name);
+		PQclear(res);
+	}
+	return rc;
+}
+
 void store_copy_escape(struct buf *out, const char *text)
 {
 	for (const char *p = text; *p; p++) {

@@ -76,6 +76,14 @@ int store_copy_begin(struct store *s, enum store_stmt id);
 int store_copy_send(struct store *s, const char *data, size_t len);
 int store_copy_end(struct store *s);
 
+/*
+ * Bulk read: run statement @id (a COPY ... TO STDOUT) and hand its output to @write, chunk
+ * by chunk, in order (@ctx passed through). A negative return from @write is returned once
+ * the copy has been drained. 0 or a negative errno.
+ */
+int store_copy_out(struct store *s, enum store_stmt id,
+                   int (*write)(void *ctx, const char *data, size_t len), void *ctx);
+
 /* Append @text to @out escaped for COPY's text format (backslash, tab, newline, return). */
 struct buf;
 void store_copy_escape(struct buf *out, const char *text);

@@ -1,0 +1,257 @@
+/*
+ * opendata.c - the LIVES open-data feed: a ZIP of businesses.csv, inspections.csv,
+ * violations.csv, feed_info.csv and legend.csv, generated from the database
+ * (placard export lives, GET /open-data/lives.zip).
+ *
+ * PostgreSQL writes the CSV itself (COPY ... TO STDOUT WITH (FORMAT csv, HEADER,
+ * ENCODING 'UTF8'): RFC 4180 quoting, UTF-8), all five files from one snapshot; libzip packs
+ * them. Scores are mapped to LIVES's 0-100, higher-is-better scale as legend.csv says;
+ * inspections.csv and violations.csv carry an extra inspection_id column, Placard's stable
+ * id, so violations join their inspection without the business + date ambiguity.
+ *
+ * The HTTP feed is cached in a file per data version (the number of events in the public
+ * log: every change appends one in its transaction), rebuilt at most every REFRESH_USEC
+ * while the data keeps changing, and served with an ETag of that version.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zip.h>
+
+#include "api/api.h"
+#include "core/log.h"
+#include "core/util.h"
+
+/* A newer feed is built at most this often; clients may reuse one for as long. */
+#define REFRESH_USEC  (300LL * 1000000)
+#define CACHE_CONTROL "public, max-age=300"
+
+static const struct {
+	const char *name;
+	enum store_stmt stmt;
+} lives_files[] = {
+	{ "businesses.csv", STMT_OPENDATA_EXPORT_BUSINESSES },
+	{ "inspections.csv", STMT_OPENDATA_EXPORT_INSPECTIONS },
+	{ "violations.csv", STMT_OPENDATA_EXPORT_VIOLATIONS },
+	{ "feed_info.csv", STMT_OPENDATA_EXPORT_FEED_INFO },
+	{ "legend.csv", STMT_OPENDATA_EXPORT_LEGEND },
+};
+
+static int write_file(void *ctx, const char *data, size_t len)
+{
+	return fwrite(data, 1, len, ctx) == len ? 0 : -EIO;
+}
+
+int api_lives_export(struct store *st, const char *path, long long *ret_version, char *err,
+                     size_t errsize)
+{
+	char dir[PATH_MAX], part[ARRAY_SIZE(lives_files)][PATH_MAX];
+	size_t nparts = 0;
+	zip_t *z = NULL;
+	int rc;
+	if (snprintf(dir, sizeof(dir), "%s.parts-XXXXXX", path) >= (int)sizeof(dir) ||
+	    !mkdtemp(dir)) {
+		snprintf(err, errsize, "cannot create a folder beside %s: %s", path,
+		         strerror(errno));
+		return -EIO;
+	}
+	struct arena *a = arena_new();
+	struct store_result *r;
+	long long version = 0;
+	if ((rc = store_begin(st)) < 0 ||
+	    (rc = store_exec(st, a, STMT_OPENDATA_SNAPSHOT, NULL, NULL)) < 0 ||
+	    (rc = store_exec(st, a, STMT_OPENDATA_EXPORT_VERSION, NULL, &r)) < 0)
+		goto db_fail;
+	version = store_value_int(r, 0, 0);
+	for (size_t i = 0; i < ARRAY_SIZE(lives_files); i++) {
+		FILE *f = NULL;
+		if (snprintf(part[i], sizeof(part[i]), "%s/%s", dir, lives_files[i].name) <
+		    (int)sizeof(part[i]))
+			f = fopen(part[i], "we");
+		if (!f) {
+			snprintf(err, errsize, "cannot write %.200s: %s", part[i], strerror(errno));
+			rc = -EIO;
+			goto fail;
+		}
+		nparts++;
+		rc = store_copy_out(st, lives_files[i].stmt, write_file, f);
+		if (fclose(f) != 0 && rc == 0)
+			rc = -EIO;
+		if (rc == -EIO && !*store_error_message(st)) {
+			snprintf(err, errsize, "cannot write %.200s", part[i]);
+			goto fail;
+		}
+		if (rc < 0)
+			goto db_fail;
+	}
+	store_rollback(st); /* read only: nothing to keep */
+
+	int zerr = 0;
+	z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+	if (!z) {
+		zip_error_t ze;
+		zip_error_init_with_code(&ze, zerr);
+		snprintf(err, errsize, "cannot create %s: %s", path, zip_error_strerror(&ze));
+		zip_error_fini(&ze);
+		rc = -EIO;
+		goto fail;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(lives_files); i++) {
+		zip_source_t *src = zip_source_file(z, part[i], 0, -1);
+		zip_int64_t idx =
+		        src ? zip_file_add(z, lives_files[i].name, src, ZIP_FL_ENC_UTF_8) : -1;
+		if (idx < 0) {
+			if (src)
+				zip_source_free(src);
+			snprintf(err, errsize, "cannot add %s: %s", lives_files[i].name,
+			         zip_strerror(z));
+			rc = -EIO;
+			goto fail;
+		}
+		zip_set_file_compression(z, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 6);
+	}
+	/* libzip writes a temporary file beside @path and renames it: readers never see half. */
+	if (zip_close(z) < 0) {
+		snprintf(err, errsize, "cannot write %s: %s", path, zip_strerror(z));
+		rc = -EIO;
+		goto fail;
+	}
+	z = NULL;
+	*ret_version = version;
+	rc = 0;
+	goto out;
+db_fail:
+	snprintf(err, errsize, "%s", store_error_message(st));
+fail:
+	store_rollback(st);
+	if (z)
+		zip_discard(z);
+out:
+	for (size_t i = 0; i < nparts; i++)
+		unlink(part[i]);
+	rmdir(dir);
+	arena_destroy(a);
+	return rc;
+}
+
+/* ---- GET /open-data/lives.zip */
+
+static pthread_mutex_t feed_lock = PTHREAD_MUTEX_INITIALIZER;
+static char feed_dir[PATH_MAX];  /* PLACARD_CACHE_DIR, or a private folder in TMPDIR */
+static char feed_path[PATH_MAX]; /* the current feed, "" before the first */
+static long long feed_version = -1;
+static long long feed_built_usec;
+
+static int feed_dir_ready(void)
+{
+	if (*feed_dir)
+		return 0;
+	const char *dir = getenv("PLACARD_CACHE_DIR");
+	if (dir && *dir) {
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+			return -errno;
+		snprintf(feed_dir, sizeof(feed_dir), "%s", dir);
+		return 0;
+	}
+	const char *tmp = getenv("TMPDIR");
+	snprintf(feed_dir, sizeof(feed_dir), "%s/placard-feed-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(feed_dir)) {
+		int e = errno;
+		*feed_dir = '\0';
+		return -e;
+	}
+	return 0;
+}
+
+/* Make sure a feed no older than the rules allow exists; open it. Called with feed_lock. */
+static int feed_open(struct store *st, long long version, int *ret_fd, struct stat *ret_st,
+                     long long *ret_version, char *err, size_t errsize)
+{
+	long long now = now_usec();
+	bool stale = feed_version < version && now - feed_built_usec >= REFRESH_USEC;
+	if (feed_version < 0 || stale) {
+		int rc = feed_dir_ready();
+		if (rc < 0) {
+			snprintf(err, errsize, "no folder for the feed: %s", strerror(-rc));
+			return rc;
+		}
+		char tmp[PATH_MAX], path[PATH_MAX];
+		long long built;
+		snprintf(tmp, sizeof(tmp), "%s/lives-building-%d.zip", feed_dir, (int)getpid());
+		if ((rc = api_lives_export(st, tmp, &built, err, errsize)) < 0)
+			return rc;
+		snprintf(path, sizeof(path), "%s/lives-%lld-%d.zip", feed_dir, built,
+		         (int)getpid());
+		if (rename(tmp, path) < 0) {
+			snprintf(err, errsize, "cannot rename %.200s: %s", tmp, strerror(errno));
+			unlink(tmp);
+			return -EIO;
+		}
+		if (*feed_path && !streq(feed_path, path))
+			unlink(feed_path); /* requests still sending it keep their descriptor */
+		snprintf(feed_path, sizeof(feed_path), "%s", path);
+		feed_version = built;
+		feed_built_usec = now;
+	}
+	int fd = open(feed_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, ret_st) < 0) {
+		snprintf(err, errsize, "cannot open %.200s: %s", feed_path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		feed_version = -1;
+		return -EIO;
+	}
+	*ret_fd = fd;
+	*ret_version = feed_version;
+	return 0;
+}
+
+static bool etag_listed(const char *header, const char *etag)
+{
+	if (!header)
+		return false;
+	if (streq(header, "*"))
+		return true;
+	size_t n = strlen(etag);
+	for (const char *p = header; (p = strstr(p, etag)); p += n)
+		if (p[n] == '\0' || p[n] == ',' || p[n] == ' ')
+			return true;
+	return false;
+}
+
+int api_open_data_lives(struct http_request *req, struct http_response *res)
+{
+	struct store *st = store_thread(STORE_READ);
+	struct store_result *r;
+	int rc = store_exec(st, req->arena, STMT_OPENDATA_EXPORT_VERSION, NULL, &r);
+	if (rc < 0)
+		return api_store_error(res, st, rc);
+	long long version = store_value_int(r, 0, 0), served;
+	int fd = -1;
+	struct stat sb;
+	char err[512];
+	pthread_mutex_lock(&feed_lock);
+	rc = feed_open(st, version, &fd, &sb, &served, err, sizeof(err));
+	pthread_mutex_unlock(&feed_lock);
+	if (rc == -ECONNREFUSED || rc == -EAGAIN)
+		return api_store_error(res, st, rc);
+	if (rc < 0) {
+		log_error("open data: %s", err);
+		return http_problem(res, 500, NULL, "The open-data feed could not be built.");
+	}
+	char *etag = arena_printf(req->arena, "\"lives-%lld\"", served);
+	http_header_add(res, "ETag", etag);
+	http_header_add(res, "Cache-Control", CACHE_CONTROL);
+	if (etag_listed(http_header(req, "If-None-Match"), etag)) {
+		close(fd);
+		return http_respond(res, 304, NULL, "", 0);
+	}
+	http_header_add(res, "Content-Disposition", "attachment; filename=\"lives.zip\"");
+	return http_respond_fd(res, 200, "application/zip", fd, (uint64_t)sb.st_size);
+}

@@ -1,0 +1,592 @@
+/*
+ * Open data against a real database: placard import nyc / lives on the fixtures of
+ * tests/fixtures/opendata (both NYC header styles; a LIVES set in Windows-1252 with CRLF, a
+ * duplicate, an orphan), placard export lives and GET /open-data/lives.zip, and the same on
+ * the real files of ../shared/data when they are there (skipped with a message otherwise):
+ * SF LIVES imported, exported and imported again into a fresh database; both NYC files,
+ * every published grade and score kept as NYC published it. Every import twice: the second
+ * changes nothing.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static char fixtures[512];
+static char shared[512];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(fixtures, sizeof(fixtures), "%s/tests/fixtures/opendata", itest_source_root());
+	const char *s = getenv("PLACARD_SHARED_DATA");
+	snprintf(shared, sizeof(shared), "%s", s ? s : "");
+	return 0;
+}
+
+/* Run placard @args against @url; its output in @out (stdout and stderr). */
+static int placard(struct buf *out, const char *url, const char *args)
+{
+	buf_truncate(out, 0);
+	return itest_shell(out, "PLACARD_DATABASE_URL='%s' '%s' %s 2>&1", url, itest_bin(), args);
+}
+
+/* One value (or rows, '|'-separated, newline-terminated) from @sql on @url; caller frees. */
+static char *query(const char *url, const char *sql)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/tmp/placard-opendata-%d.sql", (int)getpid());
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(sql, f);
+	fclose(f);
+	struct buf out = BUF_INIT;
+	int rc = itest_shell(&out, "psql -X -At -v ON_ERROR_STOP=1 -d '%s' -f %s 2>&1", url, path);
+	if (rc != 0)
+		fail_msg("psql failed: %s\n%s", out.data ? out.data : "", sql);
+	unlink(path);
+	char *s = buf_detach(&out, NULL);
+	size_t n = strlen(s);
+	while (n && s[n - 1] == '\n')
+		s[--n] = '\0';
+	return s;
+}
+
+static long long query_int(const char *url, const char *sql)
+{
+	char *s = query(url, sql);
+	long long v = atoll(s);
+	free(s);
+	return v;
+}
+
+/* Everything an import writes to the records, as checksums: equal means nothing changed. */
+static char *records_snapshot(const char *url)
+{
+	return query(
+	        url,
+	        "SELECT (SELECT md5(coalesce(string_agg(e::text, ',' ORDER BY e.id), ''))"
+	        "  FROM establishment e),"
+	        " (SELECT md5(coalesce(string_agg(i::text, ',' ORDER BY i.id), ''))"
+	        "  FROM inspection i),"
+	        " (SELECT md5(coalesce(string_agg(v::text, ',' ORDER BY v.id), ''))"
+	        "  FROM violation v),"
+	        " (SELECT md5(coalesce(string_agg(p::text, ',' ORDER BY p.establishment_id),"
+	        "  '')) FROM posted_grade p),"
+	        " (SELECT md5(coalesce(string_agg(s::text, ',' ORDER BY s.scheme_code, s.code),"
+	        "  '')) FROM scheme_violation s)");
+}
+
+static void import_twice(const char *url, const char *args, struct buf *first)
+{
+	struct buf out = BUF_INIT;
+	int rc = placard(first, url, args);
+	if (rc != 0)
+		fail_msg("placard %s failed: %s", args, first->data);
+	char *before = records_snapshot(url);
+	rc = placard(&out, url, args);
+	if (rc != 0)
+		fail_msg("placard %s (again) failed: %s", args, out.data);
+	/* establishments, inspections and violations: "(0 new" each */
+	int zero = 0;
+	for (const char *p = out.data; (p = strstr(p, "(0 new")); p++)
+		zero++;
+	if (zero != 3)
+		fail_msg("the second import changed something:\n%s", out.data);
+	char *after = records_snapshot(url);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	buf_release(&out);
+}
+
+static void assert_contains(const struct buf *b, const char *s)
+{
+	if (!b->data || !strstr(b->data, s))
+		fail_msg("expected \"%s\" in:\n%s", s, b->data ? b->data : "");
+}
+
+/* The establishment record over HTTP of licence @licence in jurisdiction @jur. */
+static json_t *establishment_record(struct itest_server *srv, const char *url, const char *jur,
+                                    const char *licence)
+{
+	char sql[512];
+	snprintf(sql, sizeof(sql),
+	         "SELECT e.id FROM establishment e JOIN jurisdiction j ON j.id = e.jurisdiction_id"
+	         " WHERE j.code = '%s' AND e.licence_number = '%s'",
+	         jur, licence);
+	long long id = query_int(url, sql);
+	assert_true(id > 0);
+	char path[64];
+	snprintf(path, sizeof(path), "/api/v1/establishments/%lld", id);
+	struct itest_response r;
+	itest_get(srv, path, &r);
+	assert_int_equal(r.status, 200);
+	json_t *j = json_loads(r.body.data, 0, NULL);
+	assert_non_null(j);
+	itest_response_free(&r);
+	return j;
+}
+
+static void test_nyc_fixtures(void **state)
+{
+	(void)state;
+	if (!itest_have_db())
+		skip();
+	char url[256], args[1024];
+	itest_db_create("od_nyc", url, sizeof(url));
+	struct buf out = BUF_INIT;
+
+	snprintf(args, sizeof(args), "import nyc %s/nyc-portal.csv", fixtures);
+	import_twice(url, args, &out);
+	assert_contains(&out, "rows read 7;");
+	assert_contains(&out, "establishments 3 (3 new");
+	assert_contains(&out, "inspections 3 (3 new");
+	assert_contains(&out, "violations 4 (4 new");
+	assert_contains(&out, "rows skipped 2");
+	assert_contains(&out, "skipped nyc line 7: no establishment name (DBA) in any row of "
+	                      "CAMIS 10000004");
+	assert_contains(&out, "skipped nyc line 8: 4 fields where the header has 27");
+	assert_contains(&out, "flagged grade_does_not_match_score: 1 rows");
+	assert_contains(&out, "flagged never_inspected: 1 rows");
+
+	/* The B with score 38 is kept as published, and flagged on the record. */
+	char *s = query(url, "SELECT i.score || ' ' || i.grade_code || ' ' || i.scheme_code || ' '"
+	                     " || i.source || ' ' || (i.source_record->'flags')::text"
+	                     " FROM inspection i JOIN establishment e ON e.id = i.establishment_id"
+	                     " WHERE e.licence_number = '10000002' AND i.grade_code = 'B'");
+	assert_string_equal(
+	        s, "38 B nyc-import nyc [\"not_geocoded\", \"grade_does_not_match_score\"]");
+	free(s);
+	/* Quotes inside quoted fields; a never-inspected establishment has no inspection. */
+	s = query(url, "SELECT name FROM establishment WHERE licence_number = '10000001'");
+	assert_string_equal(s, "JOE'S \"FAMOUS\" PIZZA");
+	free(s);
+	assert_int_equal(query_int(url, "SELECT count(*) FROM inspection i JOIN establishment e"
+	                                " ON e.id = i.establishment_id"
+	                                " WHERE e.licence_number = '10000003'"),
+	                 0);
+	/* Imported codes live in the import scheme's catalogue, marked imported. */
+	s = query(url, "SELECT category || ' ' || imported FROM scheme_violation"
+	               " WHERE scheme_code = 'nyc-import' AND code = '04L'");
+	assert_string_equal(s, "priority true");
+	free(s);
+
+	/* The API header style, ISO dates; overlaps the portal file by one inspection. */
+	snprintf(args, sizeof(args), "import nyc %s/nyc-api.csv", fixtures);
+	import_twice(url, args, &out);
+	assert_contains(&out, "rows read 7;");
+	assert_contains(&out,
+	                "inspections 6 (4 new, 2 already imported, 1 amended as republished)");
+	assert_contains(&out, "skipped nyc line 7: inspection date \"2025-13-45T00:00:00.000\" is "
+	                      "not a date");
+	assert_contains(&out, "flagged borough_unknown: 1 rows");
+	assert_contains(&out, "flagged score_out_of_range: 2 rows");
+	s = query(url, "SELECT string_agg(e.licence_number || ':' || i.score, ',' ORDER BY"
+	               " e.licence_number) FROM inspection i JOIN establishment e"
+	               " ON e.id = i.establishment_id"
+	               " WHERE i.source_record->'flags' ? 'score_out_of_range'");
+	assert_string_equal(s, "10000006:214,10000007:-1");
+	free(s);
+	s = query(url, "SELECT city || '|' || coalesce(latitude::text, 'none') FROM establishment"
+	               " WHERE licence_number = '10000006'");
+	assert_string_equal(s, "|none");
+	free(s);
+	assert_int_equal(
+	        query_int(url, "SELECT count(*) FROM inspection WHERE closed_establishment"), 1);
+
+	/* The records as the public sees them: NYC's grades and scores as published. */
+	struct itest_server srv;
+	itest_server_start(&srv, url, NULL);
+	/* NYC republished the B with score 38 as a C: the record keeps both, the C amending
+	 * the B, and posts the C. */
+	json_t *j = establishment_record(&srv, url, "nyc-open-data", "10000002");
+	json_t *g = json_object_get(j, "grade");
+	assert_string_equal(json_string_value(json_object_get(g, "code")), "C");
+	assert_int_equal(json_integer_value(json_object_get(g, "score")), 38);
+	json_t *insp = json_object_get(j, "inspections");
+	assert_int_equal(json_array_size(insp), 3);
+	assert_string_equal(
+	        json_string_value(json_object_get(json_array_get(insp, 0), "grade_code")), "C");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(insp, 0), "revision")),
+	                 2);
+	assert_string_equal(
+	        json_string_value(json_object_get(json_array_get(insp, 1), "grade_code")), "B");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(insp, 2), "score")), 40);
+	json_decref(j);
+	char *reason = query(url, "SELECT amendment_reason FROM inspection WHERE revision = 2");
+	assert_string_equal(reason, "Republished by NYC (record date 2026-04-10): score 38 -> 38, "
+	                            "grade B -> C");
+	free(reason);
+	/* Joe's: the later grade, Z (pending), as published in the API file. */
+	j = establishment_record(&srv, url, "nyc-open-data", "10000001");
+	g = json_object_get(j, "grade");
+	assert_string_equal(json_string_value(json_object_get(g, "code")), "Z");
+	assert_string_equal(json_string_value(json_object_get(g, "state")), "pending");
+	assert_int_equal(json_integer_value(json_object_get(g, "score")), 20);
+	json_decref(j);
+	j = establishment_record(&srv, url, "nyc-open-data", "10000003");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "grade"), "code")),
+	                    "N");
+	json_decref(j);
+	assert_int_equal(itest_server_stop(&srv), 0);
+
+	/* One log event per import, with the counts. */
+	assert_int_equal(query_int(url, "SELECT (SELECT count(*) FROM event_pending WHERE kind ="
+	                                " 'opendata.imported') + (SELECT count(*) FROM event_log"
+	                                " WHERE kind = 'opendata.imported')"),
+	                 4);
+	buf_release(&out);
+}
+
+static void test_lives_fixtures(void **state)
+{
+	(void)state;
+	if (!itest_have_db())
+		skip();
+	char url[256], args[1024];
+	itest_db_create("od_lives", url, sizeof(url));
+	struct buf out = BUF_INIT;
+	snprintf(args, sizeof(args), "import lives %s/lives", fixtures);
+	import_twice(url, args, &out);
+	assert_contains(&out, "rows read 17;");
+	assert_contains(&out, "establishments 3 (3 new");
+	assert_contains(&out, "inspections 5 (5 new");
+	assert_contains(&out, "violations 4 (4 new");
+	assert_contains(&out, "rows skipped 5");
+	assert_contains(&out, "skipped businesses line 5: business 104 has no name");
+	assert_contains(&out, "skipped inspections line 3: duplicate of line 2");
+	assert_contains(&out, "skipped inspections line 8: no business 999 in businesses");
+	assert_contains(&out, "skipped inspections line 9: date \"2015-13-01\" is not a date");
+	assert_contains(&out,
+	                "skipped violations line 6: no inspection of business 102 on 20170101");
+	/* Windows-1252 decoded; ZIP+4 written with its dash; "NA" is no postcode. */
+	char *s =
+	        query(url, "SELECT string_agg(name || '|' || postcode, ',' ORDER BY licence_number)"
+	                   " FROM establishment");
+	assert_string_equal(s, "CAFÉ RENÉ|94110-2019,JOE’S “DINER”|,NO INSPECTIONS|CA");
+	free(s);
+	/* Violations of a day with two inspections go to the scored (routine) one. */
+	s = query(url, "SELECT string_agg(i.score::text || ':' || v.code, ',' ORDER BY v.id)"
+	               " FROM violation v JOIN inspection i ON i.id = v.inspection_id"
+	               " JOIN establishment e ON e.id = i.establishment_id"
+	               " WHERE e.licence_number = '101'");
+	assert_string_equal(s, "94:103144,94:103154,88:103144");
+	free(s);
+	s = query(url, "SELECT observed FROM violation WHERE code = '103154'");
+	assert_string_equal(s, "Unclean or degraded floors walls or ceilings – café");
+	free(s);
+	/* The posted score is the latest scored inspection's. */
+	s = query(url, "SELECT p.state || ' ' || p.score FROM posted_grade p JOIN establishment e"
+	               " ON e.id = p.establishment_id WHERE e.licence_number = '102'");
+	assert_string_equal(s, "graded 71");
+	free(s);
+	buf_release(&out);
+}
+
+/* Compare what two databases hold, licence numbers aside (an export renumbers them). */
+static void assert_same_records(const char *a, const char *b)
+{
+	static const char *const sql[] = {
+		"SELECT count(*) || ' ' || md5(string_agg(x, E'\\n' ORDER BY x)) FROM (SELECT"
+		" concat_ws('|', name, address_line, city, postcode, latitude, longitude, phone) x"
+		" FROM establishment) t",
+		"SELECT count(*) || ' ' || md5(string_agg(x, E'\\n' ORDER BY x)) FROM (SELECT"
+		" concat_ws('|', e.name, e.address_line, i.started_at, i.score, i.inspection_type,"
+		" i.grade_label, coalesce(i.source_record->>'type', i.source_record->>"
+		"'inspection_type')) x"
+		" FROM inspection i JOIN establishment e ON e.id = i.establishment_id) t",
+		"SELECT count(*) || ' ' || md5(string_agg(x, E'\\n' ORDER BY x)) FROM (SELECT"
+		" concat_ws('|', e.name, e.address_line, i.started_at, i.score, v.code, v.observed,"
+		" sv.category) x FROM violation v JOIN inspection i ON i.id = v.inspection_id"
+		" JOIN establishment e ON e.id = i.establishment_id"
+		" JOIN scheme_violation sv ON sv.scheme_code = v.scheme_code AND sv.code = v.code) "
+		"t",
+		"SELECT count(*) || ' ' || md5(string_agg(x, E'\\n' ORDER BY x)) FROM (SELECT"
+		" concat_ws('|', e.name, e.address_line, p.state, p.score) x FROM posted_grade p"
+		" JOIN establishment e ON e.id = p.establishment_id) t",
+	};
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		char *x = query(a, sql[i]), *y = query(b, sql[i]);
+		if (strcmp(x, y) != 0)
+			fail_msg("the databases differ: %s against %s for\n%s", x, y, sql[i]);
+		free(x);
+		free(y);
+	}
+}
+
+/* Export @url's feed over HTTP (checking its caching headers) and as a command; the two
+ * ZIPs' CSV files are the same; the feed's path in @ret_zip. */
+static void export_feed(const char *url, char *ret_zip, size_t size)
+{
+	struct buf out = BUF_INIT;
+	snprintf(ret_zip, size, "/tmp/placard-opendata-%d.zip", (int)getpid());
+	char args[512];
+	snprintf(args, sizeof(args), "export lives %s", ret_zip);
+	if (placard(&out, url, args) != 0)
+		fail_msg("export failed: %s", out.data);
+
+	struct itest_server srv;
+	itest_server_start(&srv, url, NULL);
+	struct itest_response r;
+	itest_get(&srv, "/open-data/lives.zip", &r);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(itest_header(&r, "Content-Type"), "application/zip");
+	assert_string_equal(itest_header(&r, "Cache-Control"), "public, max-age=300");
+	char etag[64];
+	snprintf(etag, sizeof(etag), "%s", itest_header(&r, "ETag"));
+	assert_true(strncmp(etag, "\"lives-", 7) == 0);
+	char http_zip[128];
+	snprintf(http_zip, sizeof(http_zip), "%s.http.zip", ret_zip);
+	FILE *f = fopen(http_zip, "w");
+	fwrite(r.body.data, 1, r.body.len, f);
+	fclose(f);
+	itest_response_free(&r);
+	char inm[96];
+	snprintf(inm, sizeof(inm), "If-None-Match: %s", etag);
+	const char *headers[] = { inm, NULL };
+	itest_request(&srv, "GET", "/open-data/lives.zip", headers, NULL, 0, &r);
+	assert_int_equal(r.status, 304);
+	itest_response_free(&r);
+	assert_int_equal(itest_server_stop(&srv), 0);
+
+	/* Same five files either way (feed_info's date aside, both written today). */
+	buf_truncate(&out, 0);
+	assert_int_equal(itest_shell(&out,
+	                             "for f in businesses inspections violations feed_info legend;"
+	                             " do unzip -p %s $f.csv > %s.1; unzip -p %s $f.csv > %s.2;"
+	                             " cmp -s %s.1 %s.2 || echo DIFF $f; done; rm -f %s.1 %s.2",
+	                             ret_zip, ret_zip, http_zip, ret_zip, ret_zip, ret_zip, ret_zip,
+	                             ret_zip),
+	                 0);
+	assert_null(strstr(out.data ? out.data : "", "DIFF"));
+	unlink(http_zip);
+	buf_truncate(&out, 0);
+	assert_int_equal(itest_shell(&out, "unzip -p %s inspections.csv | head -1", ret_zip), 0);
+	assert_string_equal(out.data, "business_id,score,date,description,type,inspection_id\n");
+	buf_release(&out);
+}
+
+static void test_lives_round_trip_fixtures(void **state)
+{
+	(void)state;
+	if (!itest_have_db())
+		skip();
+	char a[256], b[256], args[1024], zip[256];
+	struct buf out = BUF_INIT;
+	itest_db_create("od_rt_a", a, sizeof(a));
+	itest_db_create("od_rt_b", b, sizeof(b));
+	snprintf(args, sizeof(args), "import lives %s/lives", fixtures);
+	assert_int_equal(placard(&out, a, args), 0);
+	snprintf(args, sizeof(args), "import nyc %s/nyc-api.csv", fixtures);
+	assert_int_equal(placard(&out, a, args), 0);
+	export_feed(a, zip, sizeof(zip));
+	/* RFC 4180 quoting of quotes inside values, UTF-8 out. */
+	buf_truncate(&out, 0);
+	assert_int_equal(itest_shell(&out, "unzip -p %s businesses.csv", zip), 0);
+	assert_contains(&out, ",\"JOE'S \"\"FAMOUS\"\" PIZZA\",");
+	assert_contains(&out, ",CAFÉ RENÉ,");
+	/* NYC points become 100 - points; the letter is in the description. */
+	buf_truncate(&out, 0);
+	assert_int_equal(itest_shell(&out, "unzip -p %s inspections.csv", zip), 0);
+	assert_contains(&out, ",80,20250902,\"Grade Z; 20 points (NYC, lower is better)\","
+	                      "Cycle Inspection / Re-inspection,");
+	buf_truncate(&out, 0);
+	assert_int_equal(itest_shell(&out, "unzip -p %s legend.csv", zip), 0);
+	assert_contains(&out, "minimum_score,maximum_score,description");
+	snprintf(args, sizeof(args), "import lives %s --jurisdiction sf-lives", zip);
+	import_twice(b, args, &out);
+	assert_contains(&out, "rows skipped 0");
+	/* The NYC rows came back as LIVES rows (scores mapped), so compare the SF part only. */
+	char *x = query(a, "SELECT count(*) FROM inspection"),
+	     *y = query(b, "SELECT count(*) FROM inspection");
+	assert_string_equal(x, y);
+	free(x);
+	free(y);
+	x = query(a, "SELECT string_agg(concat_ws('|', e.name, i.started_at, i.score), ',' ORDER BY"
+	             " e.name, i.started_at, i.score) FROM inspection i JOIN establishment e"
+	             " ON e.id = i.establishment_id WHERE i.source = 'lives'");
+	y = query(b, "SELECT string_agg(concat_ws('|', e.name, i.started_at, i.score), ',' ORDER BY"
+	             " e.name, i.started_at, i.score) FROM inspection i JOIN establishment e"
+	             " ON e.id = i.establishment_id JOIN jurisdiction j ON j.id = e.jurisdiction_id"
+	             " WHERE e.city = 'San Francisco'");
+	assert_string_equal(x, y);
+	free(x);
+	free(y);
+	unlink(zip);
+	buf_release(&out);
+}
+
+static bool have_shared(const char *what)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/%s", shared, what);
+	if (*shared && access(path, R_OK) == 0)
+		return true;
+	printf("[  SKIPPED ] %s is absent: the real-data test needs ../shared/data\n", path);
+	return false;
+}
+
+static void test_sf_real_round_trip(void **state)
+{
+	(void)state;
+	if (!itest_have_db() || !have_shared("sf-lives/businesses.csv"))
+		skip();
+	char a[256], b[256], args[1024], zip[256];
+	struct buf out = BUF_INIT;
+	itest_db_create("od_sf_a", a, sizeof(a));
+	itest_db_create("od_sf_b", b, sizeof(b));
+	snprintf(args, sizeof(args), "import lives %s/sf-lives", shared);
+	import_twice(a, args, &out);
+	/* 188 duplicate inspection rows, 104 orphan violations: reported, not dropped. */
+	assert_contains(&out, "establishments 6359 (6359 new");
+	assert_int_equal(query_int(a, "SELECT count(*) FROM import_skipped WHERE import_id = 1"
+	                              " AND file = 'inspections' AND reason LIKE '%line%'"),
+	                 188);
+	assert_int_equal(query_int(a, "SELECT count(*) FROM import_skipped WHERE import_id = 1"
+	                              " AND file = 'violations' AND reason LIKE 'no inspection%'"),
+	                 104);
+	assert_int_equal(query_int(a, "SELECT 25863 - 188 - count(*) FROM inspection"), 0);
+	assert_int_equal(query_int(a, "SELECT 37965 - 104 - count(*) FROM violation"), 0);
+	export_feed(a, zip, sizeof(zip));
+	snprintf(args, sizeof(args), "import lives %s", zip);
+	import_twice(b, args, &out);
+	assert_contains(&out, "rows skipped 0");
+	assert_same_records(a, b);
+	unlink(zip);
+	buf_release(&out);
+}
+
+static void test_nyc_real(void **state)
+{
+	(void)state;
+	if (!itest_have_db() || !have_shared("nyc-portal/NYC_Restaurant_Inspection_Results.csv") ||
+	    !have_shared("nyc-api/nyc_restaurant_inspections.csv"))
+		skip();
+	char url[256], args[1024];
+	struct buf out = BUF_INIT;
+	itest_db_create("od_nyc_real", url, sizeof(url));
+	snprintf(args, sizeof(args),
+	         "import nyc %s/nyc-portal/NYC_Restaurant_Inspection_Results.csv", shared);
+	import_twice(url, args, &out);
+	snprintf(args, sizeof(args), "import nyc %s/nyc-api/nyc_restaurant_inspections.csv",
+	         shared);
+	import_twice(url, args, &out);
+	assert_contains(&out, "flagged grade_does_not_match_score: 1 rows");
+	assert_contains(&out, "flagged borough_unknown: 26 rows");
+	assert_contains(&out, "flagged never_inspected: 813 rows");
+
+	/* What NYC published, read by PostgreSQL's own CSV parser (not Placard's). */
+	char sql[4096];
+	snprintf(sql, sizeof(sql),
+	         "CREATE TABLE raw (c1 text, c2 text, c3 text, c4 text, c5 text, c6 text, c7 text,"
+	         " c8 text, c9 text, c10 text, c11 text, c12 text, c13 text, c14 text, c15 text,"
+	         " c16 text, c17 text, c18 text, c19 text, c20 text, c21 text, c22 text, c23 text,"
+	         " c24 text, c25 text, c26 text, c27 text);\n"
+	         "\\copy raw FROM '%s/nyc-portal/NYC_Restaurant_Inspection_Results.csv' WITH "
+	         "(FORMAT "
+	         "csv, HEADER)\n"
+	         "\\copy raw FROM '%s/nyc-api/nyc_restaurant_inspections.csv' WITH (FORMAT csv, "
+	         "HEADER)\n"
+	         "CREATE TABLE published AS SELECT c1 AS camis,"
+	         " CASE WHEN c9 ~ '^[0-9]{2}/' THEN to_date(c9, 'MM/DD/YYYY') ELSE c9::date END AS "
+	         "d,"
+	         " c18 AS type, nullif(c14, '')::int AS score, coalesce(c15, '') AS grade,"
+	         " CASE WHEN c16 ~ '^[0-9]{2}/' THEN to_date(c16, 'MM/DD/YYYY') ELSE c16::date END"
+	         " AS grade_date FROM raw WHERE coalesce(c2, '') <> '';\n"
+	         "DELETE FROM published WHERE d = '1900-01-01';\n"
+	         "SELECT 1;\n",
+	         shared, shared);
+	free(query(url, sql));
+	/* Every inspection NYC published is there with its score and grade as published. */
+	assert_int_equal(
+	        query_int(url,
+	                  "SELECT count(*) FROM (SELECT DISTINCT camis, d, type, score,"
+	                  " grade FROM published) p WHERE NOT EXISTS (SELECT 1 FROM"
+	                  " inspection i JOIN establishment e ON e.id ="
+	                  " i.establishment_id WHERE e.licence_number = p.camis"
+	                  " AND i.source = 'nyc' AND split_part(i.source_key, ' #',"
+	                  " 1) = p.d || '|' || p.type AND i.score IS NOT DISTINCT FROM p.score AND"
+	                  " i.grade_code = p.grade)"),
+	        0);
+	/* Every establishment's record shows the grade NYC published last, with its score. */
+	char *rows = query(
+	        url, "SELECT e.id || ' ' || coalesce(x.grade, 'N') || ' ' ||"
+	             " coalesce(x.score::text, 'null') FROM establishment e"
+	             " LEFT JOIN LATERAL (SELECT p.grade, p.score FROM published p"
+	             "  WHERE p.camis = e.licence_number AND p.grade <> ''"
+	             "  ORDER BY coalesce(p.grade_date, p.d) DESC, p.d DESC LIMIT 1) x"
+	             " ON true"
+	             " WHERE NOT EXISTS (SELECT 1 FROM published p, published q"
+	             "  WHERE p.camis = e.licence_number AND q.camis = p.camis"
+	             "  AND p.grade <> '' AND q.grade <> '' AND coalesce(p.grade_date,"
+	             "  p.d) = coalesce(q.grade_date, q.d) AND (p.grade, p.score) IS DISTINCT FROM"
+	             "  (q.grade, q.score))"
+	             " ORDER BY e.id");
+	struct itest_server srv;
+	itest_server_start(&srv, url, NULL);
+	int checked = 0;
+	for (char *line = strtok(rows, "\n"); line; line = strtok(NULL, "\n")) {
+		long long id;
+		char grade[8], score[16];
+		assert_int_equal(sscanf(line, "%lld %7s %15s", &id, grade, score), 3);
+		char path[64];
+		snprintf(path, sizeof(path), "/api/v1/establishments/%lld", id);
+		struct itest_response r;
+		itest_get(&srv, path, &r);
+		assert_int_equal(r.status, 200);
+		json_t *j = json_loads(r.body.data, 0, NULL);
+		json_t *g = json_object_get(j, "grade");
+		if (strcmp(json_string_value(json_object_get(g, "code")), grade) != 0)
+			fail_msg("establishment %lld: grade %s, NYC published %s", id,
+			         json_string_value(json_object_get(g, "code")), grade);
+		if (strcmp(grade, "N") != 0) {
+			json_t *sc = json_object_get(g, "score");
+			char got[16];
+			snprintf(got, sizeof(got), "%s", json_is_integer(sc) ? "" : "null");
+			if (json_is_integer(sc))
+				snprintf(got, sizeof(got), "%lld",
+				         (long long)json_integer_value(sc));
+			if (strcmp(got, score) != 0)
+				fail_msg("establishment %lld: score %s, NYC published %s", id, got,
+				         score);
+		}
+		json_decref(j);
+		itest_response_free(&r);
+		checked++;
+	}
+	free(rows);
+	assert_int_equal(itest_server_stop(&srv), 0);
+	assert_true(checked > 4000);
+	/* NYC published Z (contested) in 2024 and B (after the hearing) in 2026. */
+	char *s = query(url,
+	                "SELECT string_agg(i.revision || ':' || i.grade_code, ',' ORDER BY"
+	                " i.revision) || ' ' || (SELECT p.grade_code FROM posted_grade p"
+	                " WHERE p.establishment_id = e.id) FROM establishment e JOIN inspection i"
+	                " ON i.establishment_id = e.id WHERE e.licence_number = '50143599'"
+	                " AND i.source_key LIKE '2024-03-26|%' GROUP BY e.id");
+	assert_string_equal(s, "1:Z,2:B B");
+	free(s);
+	buf_release(&out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_nyc_fixtures),
+		cmocka_unit_test(test_lives_fixtures),
+		cmocka_unit_test(test_lives_round_trip_fixtures),
+		cmocka_unit_test(test_sf_real_round_trip),
+		cmocka_unit_test(test_nyc_real),
+	};
+	return cmocka_run_group_tests(tests, setup, NULL);
+}

@@ -823,9 +823,7 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	        "  'latitude', e.latitude, 'longitude', e.longitude) END,"
 	        " 'establishment_type', e.establishment_type, 'cuisine', e.cuisine,"
 	        " 'status', e.status, 'jurisdiction', j.code, 'scheme', j.scheme_code,"
-	        " 'grade', CASE WHEN g.establishment_id IS NULL THEN NULL ELSE json_build_object("
-	        "  'state', g.state, 'code', g.grade_code, 'label', g.grade_label, 'score', g.score,"
-	        "  'inspection_id', g.inspection_id, 'issued_at', g.issued_at) END,"
+	        " 'grade', public_grade(e.id),"
 	        " 'last_inspected_at', (SELECT max(i.started_at) FROM inspection i"
 	        "  WHERE i.establishment_id = e.id AND i.status = 'submitted'),"
 	        " 'distance_m', CASE WHEN $6::float8 IS NULL THEN NULL ELSE round(" SEARCH_DISTANCE

@@ -39,11 +39,25 @@ function appealAndReply(e) {
   const parts = [];
   if (e.appeal) {
     const a = e.appeal;
-    parts.push(el('section', { class: 'notice', id: 'appeal', 'aria-labelledby': 'appeal-h' },
-      el('h2', { id: 'appeal-h' }, 'Appeal'),
-      el('p', {}, a.summary || a.label || `Status: ${String(a.status || a.state || 'lodged').replace(/_/g, ' ')}`),
-      a.decided_at ? el('p', {}, `Decided ${formatDate(a.decided_at)}`, a.reason ? `: ${a.reason}` : '') : '',
-      a.deadline || a.decision_due ? el('p', {}, `Decision due by ${formatDate(a.deadline || a.decision_due)}.`) : ''));
+    const states = {
+      filed: 'An appeal has been lodged and awaits review.',
+      under_review: 'An appeal is under review.',
+      hearing_scheduled: 'An appeal hearing is scheduled.',
+      upheld: 'The appeal was decided: the grade stands.',
+      modified: 'The appeal was decided: the grade was changed.',
+      overturned: 'The appeal was decided: the inspection no longer counts.',
+      withdrawn: 'The appeal was withdrawn.',
+    };
+    const grade = (x) => (x && x.grade_label ? `${x.grade_label}${x.score !== null && x.score !== undefined ? ` (score ${x.score})` : ''}` : 'no grade');
+    parts.push(el('section', { class: a.open ? 'notice notice-warn' : 'notice', id: 'appeal', 'aria-labelledby': 'appeal-h' },
+      el('h2', { id: 'appeal-h' }, a.open ? 'Under appeal' : 'Appeal'),
+      el('p', {}, states[a.state] || `Appeal: ${String(a.state || '').replace(/_/g, ' ')}.`),
+      a.filed_at ? el('p', {}, `Lodged ${formatDate(a.filed_at)}.`) : '',
+      a.open && a.hearing_at ? el('p', {}, `Hearing on ${formatDate(a.hearing_at)}.`) : '',
+      a.open && a.decision_due ? el('p', {}, `Decision due by ${formatDate(a.decision_due)}${a.overdue ? ' (overdue)' : ''}.`) : '',
+      a.decided_at ? el('p', {}, `Decided ${formatDate(a.decided_at)}.`) : '',
+      a.after && a.before ? el('p', {}, `Before the appeal: ${grade(a.before)}. After: ${a.after.counts ? grade(a.after) : 'the inspection does not count'}.`) : '',
+      a.reasons ? el('p', {}, `Reasons: ${a.reasons}`) : ''));
   }
   if (e.reply && (e.reply.text || e.reply.body)) {
     parts.push(el('section', { class: 'reply', id: 'reply', 'aria-labelledby': 'reply-h' },
@@ -127,6 +141,8 @@ async function main() {
         gradeBadge(g, true),
         el('div', {},
           el('h2', { id: 'grade-h' }, g ? g.label : 'No grade'),
+          g && g.under_appeal ? el('p', {}, 'This grade is under appeal.') : '',
+          g && g.new_rating_pending ? el('p', {}, 'A new rating is pending: it is published once the appeal period is over.') : '',
           current ? el('p', {}, `From the ${current.type} inspection on ${formatDate(current.started_at)}.`) : '',
           el('p', {}, el('a', { href: `/methodology.html?scheme=${encodeURIComponent(e.scheme)}` }, 'How this grade is worked out')))),
       ...appealAndReply(e),

@@ -209,6 +209,21 @@ static int check_doc(const struct grade_scheme *s, struct inspection_doc *d, str
 			                 def->code, def->min_points, def->max_points,
 			                 (long long)d->viol[i].points);
 		}
+		if (def->element >= 0) {
+			/* An element contribution is one of the element's own scores. */
+			const struct grade_element *e = &s->elements[def->element];
+			bool ok = false;
+			for (size_t j = 0; j < e->n_allowed; j++)
+				ok |= e->allowed[j] == d->viol[i].points;
+			if (!ok) {
+				snprintf(field, sizeof(field), "/violations/%zu/points", i);
+				return set_error(
+				        err, field,
+				        "%s adds to the %s score, which takes only its allowed "
+				        "values (see /api/v1/schemes/%s); %lld is not one.",
+				        def->code, e->name, s->code, (long long)d->viol[i].points);
+			}
+		}
 	}
 	if (d->has_elements) {
 		if (s->n_elements == 0)

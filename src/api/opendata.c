@@ -143,8 +143,8 @@ out:
 /* ---- GET /open-data/lives.zip */
 
 static pthread_mutex_t feed_lock = PTHREAD_MUTEX_INITIALIZER;
-static char feed_dir[PATH_MAX];  /* PLACARD_CACHE_DIR, or a private folder in TMPDIR */
-static char feed_path[PATH_MAX]; /* the current feed, "" before the first */
+static char feed_dir[PATH_MAX];       /* PLACARD_CACHE_DIR, or a private folder in TMPDIR */
+static char feed_path[PATH_MAX + 64]; /* the current feed, "" before the first */
 static long long feed_version = -1;
 static long long feed_built_usec;
 
@@ -181,7 +181,8 @@ static int feed_open(struct store *st, long long version, int *ret_fd, struct st
 			snprintf(err, errsize, "no folder for the feed: %s", strerror(-rc));
 			return rc;
 		}
-		char tmp[PATH_MAX], path[PATH_MAX];
+		/* The folder name leaves room for the file names below (see feed_dir's users). */
+		char tmp[PATH_MAX + 64], path[PATH_MAX + 64];
 		long long built;
 		snprintf(tmp, sizeof(tmp), "%s/lives-building-%d.zip", feed_dir, (int)getpid());
 		if ((rc = api_lives_export(st, tmp, &built, err, errsize)) < 0)

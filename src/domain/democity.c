@@ -76,12 +76,45 @@ static const char *const cuisines[] = {
 static const char *const types[] = { "restaurant", "restaurant", "restaurant", "takeaway",
 	                             "cafe",       "bakery",     "market",     "mobile" };
 
+static const char *const syllables[] = {
+	"ka",   "ri", "mo",  "lan", "te",  "sa",  "bel", "do", "ni",  "ro",
+	"chen", "li", "wa",  "mar", "to",  "vi",  "ga",  "su", "per", "an",
+	"zo",   "hu", "ner", "fa",  "qui", "del", "ya",  "bo", "gan", "mi",
+	"tor",  "el", "shi", "ra",  "ko",  "len", "di",  "pa", "von", "es",
+};
+
+/* Two or three syllables, capitalised: "Kamori", "Belsu". */
+static void proper_name(struct demo_rng *r, char *out, size_t size)
+{
+	int n = 2 + (int)demo_rng_below(r, 2);
+	size_t off = 0;
+	out[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		int w = snprintf(out + off, size - off, "%s", PICK(r, syllables));
+		if (w < 0 || (size_t)w >= size - off)
+			break;
+		off += (size_t)w;
+	}
+	if (out[0] >= 'a' && out[0] <= 'z')
+		out[0] = (char)(out[0] - 'a' + 'A');
+}
+
 void demo_establishment(struct demo_rng *r, const struct demo_city *city, long long n,
                         struct demo_establishment *ret)
 {
 	memset(ret, 0, sizeof(*ret));
 	snprintf(ret->licence, sizeof(ret->licence), "%s-%07lld", city->jurisdiction, n);
-	snprintf(ret->name, sizeof(ret->name), "%s %s", PICK(r, name_first), PICK(r, name_second));
+	if (demo_rng_below(r, 2) == 0) {
+		snprintf(ret->name, sizeof(ret->name), "%s %s", PICK(r, name_first),
+		         PICK(r, name_second));
+	} else {
+		/* A family or place name made of syllables: tens of thousands of distinct words,
+		 * as real name lists have, so that search is measured on a realistic dictionary. */
+		char proper[32];
+		proper_name(r, proper, sizeof(proper));
+		snprintf(ret->name, sizeof(ret->name), "%s%s %s", proper,
+		         demo_rng_below(r, 3) == 0 ? "'s" : "", PICK(r, name_second));
+	}
 	snprintf(ret->address, sizeof(ret->address), "%u %s", 1 + demo_rng_below(r, 2400),
 	         PICK(r, streets));
 	snprintf(ret->postcode, sizeof(ret->postcode), "%s%0*d%s", city->postcode_prefix,
@@ -117,7 +150,8 @@ static void cite(struct demo_rng *r, const struct grade_scheme *s, int severity,
 			continue;
 		int span = d->max_points - d->min_points;
 		int pts = d->default_points;
-		if (span > 0 && demo_rng_below(r, 4) == 0)
+		/* Element contributions take only the element's allowed values: keep the default. */
+		if (span > 0 && d->element < 0 && demo_rng_below(r, 4) == 0)
 			pts = d->min_points + (int)demo_rng_below(r, (uint32_t)(span / 2 + 1));
 		in->violations[in->n_violations++] =
 		        (struct grade_violation_input){ .code = d->code, .points = pts };

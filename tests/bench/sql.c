@@ -30,7 +30,8 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "--list") == 0) {
 		for (int i = 0; i < STMT__COUNT; i++)
 			if (store_statements[i].name)
-				printf("%s %d\n", store_statements[i].name, store_statements[i].nparams);
+				printf("%s %d\n", store_statements[i].name,
+				       store_statements[i].nparams);
 		return 0;
 	}
 	const struct store_statement *s = NULL;
@@ -56,8 +57,10 @@ int main(int argc, char **argv)
 			quoted = !quoted; /* '' inside a literal toggles twice */
 		if (quoted && *p == ':' && (isalnum((unsigned char)p[1]) || p[1] == '_')) {
 			/* pgbench would take it for a variable, even inside a string literal. */
-			fprintf(stderr, "bench-sql: %s has \":%c\" in a string literal: pgbench cannot "
-			        "run it as it is\n", s->name, p[1]);
+			fprintf(stderr,
+			        "bench-sql: %s has \":%c\" in a string literal: pgbench cannot "
+			        "run it as it is\n",
+			        s->name, p[1]);
 			return 1;
 		}
 		if (!quoted && nargs > 0 && *p == '$' && p[1] >= '1' && p[1] <= '9') {

@@ -542,6 +542,15 @@ static void test_fhrs_rating(void **state)
 	assert_int_equal(st, 422);
 	assert_string_equal(get_str(v, "field"), "/elements/hygiene");
 	json_decref(v);
+	/* A violation's contribution to an element must be one of the element's scores. */
+	snprintf(body, sizeof(body),
+	         "{\"establishment_id\":%lld,\"type\":\"initial\",\"violations\":"
+	         "[{\"code\":\"H01\",\"points\":7}]}",
+	         est);
+	v = call(&inspector, "POST", "/api/v1/inspections", body, "Idempotency-Key: uk-4", &st);
+	assert_int_equal(st, 422);
+	assert_string_equal(get_str(v, "field"), "/violations/0/points");
+	json_decref(v);
 	/* A re-rating visit inside the 90-day stand-still is refused, and says so. */
 	snprintf(body, sizeof(body),
 	         "{\"establishment_id\":%lld,\"type\":\"reinspection\",\"started_at\":"

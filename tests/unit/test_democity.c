@@ -1,0 +1,97 @@
+/* Unit tests for domain/democity: deterministic, varied, and histories the engine accepts. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "domain/democity.h"
+
+static void test_same_seed_same_city(void **state)
+{
+	(void)state;
+	struct demo_rng a, b;
+	struct demo_establishment x, y;
+	for (long long n = 1; n < 200; n++) {
+		demo_rng_seed(&a, (uint64_t)n * 7919);
+		demo_rng_seed(&b, (uint64_t)n * 7919);
+		demo_establishment(&a, demo_city_at(0), n, &x);
+		demo_establishment(&b, demo_city_at(0), n, &y);
+		assert_memory_equal(&x, &y, sizeof(x));
+	}
+}
+
+/* Search is measured on this data: it needs a realistic number of distinct name words. */
+static void test_many_distinct_words(void **state)
+{
+	(void)state;
+	static char words[8192][32];
+	size_t nwords = 0;
+	struct demo_rng r;
+	demo_rng_seed(&r, 42);
+	for (long long n = 1; n <= 20000 && nwords < 8192; n++) {
+		struct demo_establishment e;
+		demo_establishment(&r, demo_city_at((size_t)n % demo_city_count()), n, &e);
+		assert_true(strlen(e.name) > 3);
+		assert_true(e.risk >= 'A' && e.risk <= 'E');
+		char *save = NULL;
+		for (char *w = strtok_r(e.name, " ", &save); w && nwords < 8192;
+		     w = strtok_r(NULL, " ", &save)) {
+			size_t i;
+			for (i = 0; i < nwords && strcmp(words[i], w) != 0; i++)
+				;
+			if (i == nwords)
+				snprintf(words[nwords++], sizeof(words[0]), "%s", w);
+		}
+	}
+	assert_true(nwords > 3000);
+}
+
+static void test_histories_follow_the_rules(void **state)
+{
+	(void)state;
+	struct demo_rng r;
+	demo_rng_seed(&r, 7);
+	struct demo_inspection h[DEMO_MAX_INSPECTIONS];
+	int reinspections = 0;
+	for (size_t c = 0; c < demo_city_count(); c++) {
+		const struct grade_scheme *s = grade_scheme_builtin(demo_city_at(c)->scheme);
+		assert_non_null(s);
+		for (int k = 0; k < 500; k++) {
+			size_t n = demo_history(&r, s, 4, h);
+			assert_true(n >= 1 && n <= DEMO_MAX_INSPECTIONS);
+			for (size_t i = 0; i < n; i++) {
+				if (i)
+					assert_true(h[i].days_ago < h[i - 1].days_ago);
+				if (h[i].type == GRADE_INSPECTION_REINSPECTION) {
+					reinspections++;
+					assert_true(h[i].days_since_previous >=
+					            s->rules.min_days_before_reinspection);
+				}
+				struct grade_input in = {
+					.type = h[i].type,
+					.days_since_previous = h[i].days_since_previous,
+					.has_elements = h[i].has_elements,
+					.violations = h[i].violations,
+					.n_violations = h[i].n_violations,
+				};
+				memcpy(in.elements, h[i].elements, sizeof(in.elements));
+				struct grade_result g;
+				assert_int_equal(grade_compute(s, &in, &g, NULL), 0);
+			}
+		}
+	}
+	assert_true(reinspections > 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_same_seed_same_city),
+		cmocka_unit_test(test_many_distinct_words),
+		cmocka_unit_test(test_histories_follow_the_rules),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,289 @@
+// The inspector's tablet app in Chromium at tablet size: signed in once, it works with no
+// signal; an inspection completed offline (checklist, a violation, a temperature reading, a
+// photo, the operator's signature) survives a reload and is stored exactly once when the
+// signal returns, with the photo's hash checked; replaying the queue stores nothing new. A
+// draft edited on two tablets is flagged as a conflict on both, and nothing is overwritten.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { deflateSync } from 'node:zlib';
+import {
+  createDatabase, startServer, launchBrowser, viewports, screenshot, DEMO_PASSWORD,
+} from './lib.mjs';
+
+let db, server, browser;
+let estOffline, estConflict;
+
+before(async () => {
+  db = createDatabase('tablet', { demo: 30 });
+  const add = (licence, name) => Number(db.sql(
+    `INSERT INTO establishment (jurisdiction_id, licence_number, name, address_line, city, risk_category)
+     SELECT id, '${licence}', '${name}', '1 Test Street', 'New York', 'A' FROM jurisdiction
+     WHERE scheme_code = 'nyc' ORDER BY id LIMIT 1 RETURNING id`).split('\n')[0]);
+  estOffline = add('TAB-1', 'Tablet Test Diner');
+  estConflict = add('TAB-2', 'Two Tablets Cafe');
+  for (const e of [estOffline, estConflict])
+    db.sql(`INSERT INTO inspector_assignment (establishment_id, inspector_id, assigned_by)
+            SELECT ${e}, u.id, s.id FROM staff_user u, staff_user s
+            WHERE u.username = 'inspector' AND s.username = 'supervisor'`);
+  server = await startServer(db);
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+// A real PNG (a colour gradient), as a tablet camera might hand over.
+function png(width, height) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type), data]);
+    const c = Buffer.alloc(4); c.writeUInt32BE(crc(td));
+    return Buffer.concat([len, td, c]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0); ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; ihdr[9] = 2; // 8-bit RGB
+  const raw = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const o = y * (width * 3 + 1) + 1 + x * 3;
+      raw[o] = (x * 255) / width; raw[o + 1] = (y * 255) / height; raw[o + 2] = 128;
+    }
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+async function tablet() {
+  const context = await browser.newContext({ ...viewports.tablet });
+  const page = await context.newPage();
+  page.placardErrors = [];
+  page.on('pageerror', (e) => page.placardErrors.push(String(e)));
+  return { context, page };
+}
+
+async function signIn(page) {
+  await page.goto(`${server.url}/inspect/`);
+  await page.getByLabel('Username').fill('inspector');
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Due visits' }).waitFor();
+}
+
+function dueItem(page, name) {
+  return page.locator('li.due', { hasText: name });
+}
+
+function localItem(page, name) {
+  return page.locator('li.local', { hasText: name });
+}
+
+async function mark(page, code, value) {
+  await page.locator(`fieldset[data-code="${code}"] label.mark`, { hasText: new RegExp(`^${value}$`) }).click();
+}
+
+async function waitFor(fn, what, ms = 30000) {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const count = (sql) => Number(db.sql(sql));
+
+test('an inspection done with no signal is stored once, photo hash checked, and a replay adds nothing', async () => {
+  const { context, page } = await tablet();
+  await signIn(page);
+  await dueItem(page, 'Tablet Test Diner').waitFor();
+  // The app shell is cached by the service worker before the signal goes.
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload();
+  await page.getByRole('heading', { name: 'Due visits' }).waitFor();
+  assert.ok(await page.evaluate(() => !!navigator.serviceWorker.controller), 'the service worker controls the page');
+
+  await context.setOffline(true);
+  await page.reload();
+  await page.getByRole('heading', { name: 'Due visits' }).waitFor();
+  await assert.doesNotReject(page.getByText('Offline: work is saved on this tablet').waitFor());
+  await dueItem(page, 'Tablet Test Diner').getByRole('button', { name: 'Start inspection' }).click();
+  await page.getByRole('heading', { name: 'Tablet Test Diner' }).waitFor();
+
+  // The checklist: everything in, but cold holding (7 points) and a floor in poor repair.
+  const codes = await page.locator('fieldset.item').evaluateAll((els) => els.map((e) => e.dataset.code));
+  assert.ok(codes.length >= 10);
+  for (const code of codes) if (code !== '02G' && code !== '10F') await mark(page, code, 'In');
+  await mark(page, '02G', 'Out');
+  await page.locator('#note-02G').fill('Milk in the walk-in at 48 F.');
+  await page.locator('fieldset[data-code="02G"] label.check', { hasText: 'Corrected on site' }).click();
+  await mark(page, '10F', 'Out');
+  // The live preview agrees with the grading rules: 9 points, grade A.
+  await waitFor(async () => (await page.locator('.preview').getAttribute('data-score')) === '9', 'preview 9');
+  assert.equal(await page.locator('.preview').getAttribute('data-grade'), 'A');
+  assert.match(await page.locator('.preview').textContent(), /Grade A/);
+  // A third citation takes it past the A band: no grade on an initial inspection.
+  await mark(page, '04L', 'Out');
+  await waitFor(async () => (await page.locator('.preview').getAttribute('data-score')) === '14', 'preview 14');
+  assert.match(await page.locator('.preview').textContent(), /No grade issued/);
+  await mark(page, '04L', 'In');
+
+  // A temperature reading.
+  await page.getByLabel('Food or equipment').fill('Milk');
+  await page.getByLabel('Where').fill('Walk-in cooler');
+  await page.getByLabel('Temperature').fill('48');
+  await page.getByLabel('Unit').selectOption('F');
+  await page.getByLabel('Supports item').selectOption('02G');
+  await page.getByRole('button', { name: 'Add reading' }).click();
+  await page.getByText('Milk (Walk-in cooler): 48 °F').waitFor();
+
+  // A photo from the camera, downscaled and hashed on the tablet.
+  await page.getByLabel('Photo shows item').selectOption('02G');
+  await page.locator('#photo-input').setInputFiles({ name: 'cooler.png', mimeType: 'image/png', buffer: png(2400, 1800) });
+  await page.getByText(/Photo saved/).waitFor();
+
+  // The operator signs on the screen.
+  await page.getByLabel('Name of the person signing').fill('Olga Operator');
+  await page.getByLabel('Name of the person signing').blur();
+  await page.locator('canvas.signature').scrollIntoViewIfNeeded();
+  const box = await page.locator('canvas.signature').boundingBox();
+  await page.mouse.move(box.x + 20, box.y + box.height / 2);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + 20 + i * 30, box.y + box.height / 2 + (i % 2 ? 20 : -20));
+  await page.mouse.up();
+  await screenshot(page, 'tablet-form-offline');
+  await page.getByRole('button', { name: 'Finish and send' }).click();
+  await page.getByRole('heading', { name: 'Due visits' }).waitFor({ timeout: 5000 }).catch(async () => {
+    assert.fail(`not finished: ${await page.locator('.finish .status').textContent()}`);
+  });
+  await localItem(page, 'Tablet Test Diner').getByText('Saved on tablet').waitFor();
+
+  // Reload with no signal: the work is intact.
+  await page.reload();
+  await page.getByRole('heading', { name: 'Due visits' }).waitFor();
+  await localItem(page, 'Tablet Test Diner').getByText('Saved on tablet').waitFor();
+  await localItem(page, 'Tablet Test Diner').getByRole('button', { name: 'Open' }).click();
+  await page.getByText('Milk (Walk-in cooler): 48 °F').waitFor();
+  assert.equal(await page.locator('ul.photos img').count(), 1);
+  assert.equal(await page.locator('#note-02G').inputValue(), 'Milk in the walk-in at 48 F.');
+  assert.ok(await page.locator('fieldset[data-code="10F"] input[value="out"]').isChecked());
+  assert.equal(count(`SELECT count(*) FROM inspection WHERE establishment_id = ${estOffline}`), 0);
+  const local = await page.evaluate(() => new Promise((resolve) => {
+    const req = indexedDB.open('placard-inspect');
+    req.onsuccess = () => {
+      const tx = req.result.transaction(['inspections', 'photos']);
+      const out = {};
+      tx.objectStore('inspections').getAll().onsuccess = (e) => { out.inspections = e.target.result.map((r) => ({ id: r.id })); };
+      tx.objectStore('photos').getAll().onsuccess = (e) => { out.photos = e.target.result.map((p) => ({ sha256: p.sha256, size: p.blob.size })); };
+      tx.oncomplete = () => resolve(out);
+    };
+  }));
+  assert.equal(local.photos.length, 1);
+  assert.ok(local.photos[0].size < 750 * 1024, 'the photo was downscaled on the tablet');
+
+  // The signal returns: it goes, once.
+  await page.getByRole('button', { name: '← Due visits' }).click();
+  await context.setOffline(false);
+  await localItem(page, 'Tablet Test Diner').getByText('Submitted').waitFor({ timeout: 30000 });
+  const where = `establishment_id = ${estOffline}`;
+  assert.equal(count(`SELECT count(*) FROM inspection WHERE ${where}`), 1);
+  assert.equal(db.sql(`SELECT status || ' ' || grade_code || ' ' || score FROM inspection WHERE ${where}`), 'submitted A 9');
+  assert.equal(db.sql(`SELECT string_agg(code || ':' || corrected_on_site, ',' ORDER BY code) FROM violation v
+                       JOIN inspection i ON i.id = v.inspection_id WHERE i.${where}`), '02G:true,10F:false');
+  assert.equal(db.sql(`SELECT item || ' ' || value || ' ' || unit || ' ' || code FROM inspection_reading r
+                       JOIN inspection i ON i.id = r.inspection_id WHERE i.${where}`), 'Milk 48.0 F 02G');
+  assert.equal(db.sql(`SELECT operator_signed_name || ' ' || (operator_signature LIKE 'data:image/png;base64,%')
+                       FROM inspection WHERE ${where}`), 'Olga Operator true');
+  assert.equal(db.sql(`SELECT p.sha256 || ' ' || (p.sha256 = encode(sha256(p.data), 'hex')) || ' ' || p.content_type
+                       FROM inspection_photo p JOIN inspection i ON i.id = p.inspection_id WHERE i.${where}`),
+  `${local.photos[0].sha256} true image/jpeg`);
+  assert.equal(db.sql(`SELECT count(*) FROM idempotency_key WHERE key = '${local.inspections[0].id}'`), '1');
+
+  // Replay the whole queue, as a tablet that never heard the answers would: nothing new.
+  await page.evaluate(() => new Promise((resolve) => {
+    const req = indexedDB.open('placard-inspect');
+    req.onsuccess = () => {
+      const tx = req.result.transaction(['inspections', 'photos'], 'readwrite', { durability: 'strict' });
+      tx.objectStore('inspections').getAll().onsuccess = (e) => {
+        for (const r of e.target.result)
+          tx.objectStore('inspections').put({ ...r, serverId: null, version: null, syncedRev: null, submitted: false, syncState: 'saved' });
+      };
+      tx.objectStore('photos').getAll().onsuccess = (e) => {
+        for (const p of e.target.result) tx.objectStore('photos').put({ ...p, uploaded: false, serverPhotoId: null });
+      };
+      tx.oncomplete = () => resolve();
+    };
+  }));
+  const before = count('SELECT count(*) FROM inspection') + ' ' + count('SELECT count(*) FROM inspection_photo');
+  await page.reload();
+  await localItem(page, 'Tablet Test Diner').getByText('Submitted').waitFor({ timeout: 30000 });
+  assert.equal(count('SELECT count(*) FROM inspection') + ' ' + count('SELECT count(*) FROM inspection_photo'), before);
+  assert.equal(count(`SELECT count(*) FROM inspection WHERE ${where}`), 1);
+  await screenshot(page, 'tablet-home-synced');
+  assert.deepEqual(page.placardErrors, []);
+  await context.close();
+});
+
+test('a draft edited on two tablets is flagged as a conflict on both', async () => {
+  const a = await tablet();
+  const b = await tablet();
+  await signIn(a.page);
+  await dueItem(a.page, 'Two Tablets Cafe').getByRole('button', { name: 'Start inspection' }).click();
+  await mark(a.page, '10F', 'Out');
+  const where = `establishment_id = ${estConflict}`;
+  await waitFor(() => count(`SELECT count(*) FROM inspection WHERE ${where}`) === 1, 'the draft on the server');
+  const id = count(`SELECT id FROM inspection WHERE ${where}`);
+
+  // Tablet B opens the same draft.
+  await signIn(b.page);
+  await dueItem(b.page, 'Two Tablets Cafe').getByRole('button', { name: `Open draft ${id} from another device` }).click();
+  await b.page.getByRole('heading', { name: 'Two Tablets Cafe' }).waitFor();
+  assert.ok(await b.page.locator('fieldset[data-code="10F"] input[value="out"]').isChecked());
+
+  // A changes it first; then B, from the version it had.
+  await mark(a.page, '04L', 'Out');
+  await waitFor(() => count(`SELECT count(*) FROM violation WHERE inspection_id = ${id}`) === 2, "A's edit on the server");
+  await mark(b.page, '08A', 'Out');
+  await b.page.getByText(/changed on another device/).first().waitFor({ timeout: 30000 });
+  assert.equal(count(`SELECT count(*) FROM inspection_conflict WHERE inspection_id = ${id} AND resolved_at IS NULL`), 1);
+  // Nothing was overwritten: A's version stands, B's is kept with the conflict.
+  assert.equal(db.sql(`SELECT string_agg(code, ',' ORDER BY code) FROM violation WHERE inspection_id = ${id}`), '04L,10F');
+  assert.match(db.sql(`SELECT refused_document::text FROM inspection_conflict WHERE inspection_id = ${id}`), /08A/);
+
+  // Tablet A shows it too.
+  await a.page.reload();
+  await localItem(a.page, 'Two Tablets Cafe').getByText(/changed on another device/).waitFor({ timeout: 30000 });
+  await screenshot(a.page, 'tablet-conflict-a');
+  await screenshot(b.page, 'tablet-conflict-b');
+
+  // B keeps its version; the conflict is resolved and logged.
+  await b.page.getByRole('button', { name: "Keep this tablet's version" }).first().click();
+  await waitFor(() => count(`SELECT count(*) FROM inspection_conflict WHERE inspection_id = ${id} AND resolved_at IS NULL`) === 0, 'resolution');
+  assert.equal(db.sql(`SELECT string_agg(code, ',' ORDER BY code) FROM violation WHERE inspection_id = ${id}`), '08A,10F');
+  assert.deepEqual(a.page.placardErrors, []);
+  assert.deepEqual(b.page.placardErrors, []);
+  await a.context.close();
+  await b.context.close();
+});
+
+test('the app is usable in landscape with large targets', async () => {
+  const context = await browser.newContext({ ...viewports.tabletLandscape });
+  const page = await context.newPage();
+  await signIn(page);
+  const small = await page.locator('button:visible, .mark span:visible, .button:visible').evaluateAll((els) =>
+    els.filter((e) => e.getBoundingClientRect().height < 48).map((e) => e.textContent));
+  assert.deepEqual(small, []);
+  await screenshot(page, 'tablet-home-landscape');
+  await context.close();
+});

@@ -25,11 +25,10 @@
 #include "domain/appeal.h"
 #include "domain/grade.h"
 
-#define LICENCE_MAX     64
-#define CODE_INPUT_MAX  40
-#define CODE_LEN        10
-#define NOTE_MAX_CHARS  2000
-#define TIMESTAMP_BYTES 40
+#define LICENCE_MAX    64
+#define CODE_INPUT_MAX 40
+#define CODE_LEN       10
+#define NOTE_MAX_CHARS 2000
 
 static const char *num(struct arena *a, long long v)
 {
@@ -42,24 +41,6 @@ static int too_long(struct http_response *res, const char *field, const char *s,
 	if (s && appeal_text_length(s) > max)
 		return http_problem(res, 422, field, "At most %ld characters, please.", max);
 	return 0;
-}
-
-/* An RFC 3339 timestamp: 2026-05-01T09:30:00Z, with optional fraction and offset. */
-static bool valid_timestamp(const char *s)
-{
-	static const char shape[] = "dddd-dd-ddTdd:dd";
-	size_t n = strlen(s);
-	if (n < sizeof(shape) - 1 || n > TIMESTAMP_BYTES)
-		return false;
-	for (size_t i = 0; i < sizeof(shape) - 1; i++)
-		if (shape[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != shape[i])
-			return false;
-	for (size_t i = sizeof(shape) - 1; i < n; i++)
-		if (!strchr("0123456789:.+-Z", s[i]))
-			return false;
-	int month = (s[5] - '0') * 10 + (s[6] - '0'), day = (s[8] - '0') * 10 + (s[9] - '0');
-	int hour = (s[11] - '0') * 10 + (s[12] - '0'), min = (s[14] - '0') * 10 + (s[15] - '0');
-	return month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour < 24 && min < 60;
 }
 
 /* Decode @req's body as an object with only @keys. 0 with *@ret, or the problem status. */
@@ -452,10 +433,10 @@ static int hearing(struct http_request *req, struct http_response *res, bool adj
 	int rc;
 	if ((rc = read_body(req, res, keys, &body)))
 		return rc;
-	if (json_field_string(body, "", "hearing_at", true, TIMESTAMP_BYTES, &at, &err) < 0 ||
+	if (json_field_string(body, "", "hearing_at", true, JSON_TIMESTAMP_MAX, &at, &err) < 0 ||
 	    json_field_string(body, "", "reason", adjourn, NOTE_MAX_CHARS * 4, &reason, &err) < 0)
 		return api_json_error(res, &err);
-	if (!valid_timestamp(at))
+	if (!json_timestamp_valid(at))
 		return http_problem(res, 422, "/hearing_at",
 		                    "Use a timestamp like 2026-05-01T09:30:00Z.");
 	if (!adjourn && reason)

@@ -48,35 +48,6 @@ struct inspection_doc {
 	struct tablet_doc tablet; /* checklist and temperature readings */
 };
 
-static int set_error(struct json_error *err, const char *field, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
-
-static int set_error(struct json_error *err, const char *field, const char *fmt, ...)
-{
-	va_list ap;
-	snprintf(err->field, sizeof(err->field), "%s", field);
-	va_start(ap, fmt);
-	vsnprintf(err->detail, sizeof(err->detail), fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
-/* An RFC 3339 timestamp: 2026-05-01T09:30:00Z, with optional seconds fraction and offset. */
-static bool valid_timestamp(const char *s)
-{
-	static const char shape[] = "dddd-dd-ddTdd:dd";
-	size_t n = strlen(s);
-	if (n < sizeof(shape) - 1 || n > 40)
-		return false;
-	for (size_t i = 0; i < sizeof(shape) - 1; i++)
-		if (shape[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != shape[i])
-			return false;
-	for (size_t i = sizeof(shape) - 1; i < n; i++)
-		if (!strchr("0123456789:.+-Z", s[i]))
-			return false;
-	return true;
-}
-
 static int read_doc(json_t *body, bool with_establishment, bool amendment, struct inspection_doc *d,
                     struct json_error *err)
 {
@@ -105,11 +76,13 @@ static int read_doc(json_t *body, bool with_establishment, bool amendment, struc
 	                                         &d->establishment_id, err) < 0)
 		return -EINVAL;
 	if (!with_establishment && json_object_get(body, "establishment_id"))
-		return set_error(err, "/establishment_id",
-		                 "An inspection cannot move to another establishment.");
+		return json_error_set(err, "/establishment_id",
+		                      "An inspection cannot move to another establishment.");
 	if (json_field_string(body, "", "type", true, 32, &d->type, err) < 0 ||
-	    json_field_string(body, "", "started_at", false, 40, &d->started_at, err) < 0 ||
-	    json_field_string(body, "", "ended_at", false, 40, &d->ended_at, err) < 0 ||
+	    json_field_string(body, "", "started_at", false, JSON_TIMESTAMP_MAX, &d->started_at,
+	                      err) < 0 ||
+	    json_field_string(body, "", "ended_at", false, JSON_TIMESTAMP_MAX, &d->ended_at, err) <
+	            0 ||
 	    json_field_bool(body, "", "closed_establishment", false, &d->closed, err) < 0 ||
 	    json_field_string(body, "", "notes", false, NOTES_MAX, &d->notes, err) < 0 ||
 	    json_field_bool(body, "", "submit", false, &d->submit, err) < 0 ||
@@ -117,17 +90,20 @@ static int read_doc(json_t *body, bool with_establishment, bool amendment, struc
 		return -EINVAL;
 	enum grade_inspection_type type;
 	if (grade_inspection_type_parse(d->type, &type) < 0)
-		return set_error(err, "/type",
-		                 "\"type\" must be initial, reinspection, complaint, pre-permit or "
-		                 "reopening.");
+		return json_error_set(
+		        err, "/type",
+		        "\"type\" must be initial, reinspection, complaint, pre-permit or "
+		        "reopening.");
 	if (!amendment && d->reason)
-		return set_error(err, "/reason", "Only an amendment has a reason.");
+		return json_error_set(err, "/reason", "Only an amendment has a reason.");
 	if (amendment && !*d->reason)
-		return set_error(err, "/reason", "An amendment needs a reason.");
-	if (d->started_at && !valid_timestamp(d->started_at))
-		return set_error(err, "/started_at", "Use a timestamp like 2026-05-01T09:30:00Z.");
-	if (d->ended_at && !valid_timestamp(d->ended_at))
-		return set_error(err, "/ended_at", "Use a timestamp like 2026-05-01T11:00:00Z.");
+		return json_error_set(err, "/reason", "An amendment needs a reason.");
+	if (d->started_at && !json_timestamp_valid(d->started_at))
+		return json_error_set(err, "/started_at",
+		                      "Use a timestamp like 2026-05-01T09:30:00Z.");
+	if (d->ended_at && !json_timestamp_valid(d->ended_at))
+		return json_error_set(err, "/ended_at",
+		                      "Use a timestamp like 2026-05-01T11:00:00Z.");
 
 	json_t *els = json_object_get(body, "elements");
 	if (els && !json_is_null(els)) {
@@ -154,8 +130,8 @@ static int read_doc(json_t *body, bool with_establishment, bool amendment, struc
 		                      &d->signature, err) < 0)
 			return -EINVAL;
 		if (strncmp(d->signature, "data:image/", 11) != 0)
-			return set_error(err, "/operator_signature/image",
-			                 "The signature must be a data:image/... URL.");
+			return json_error_set(err, "/operator_signature/image",
+			                      "The signature must be a data:image/... URL.");
 	}
 
 	json_t *list = NULL;
@@ -196,18 +172,18 @@ static int check_doc(const struct grade_scheme *s, struct inspection_doc *d, str
 		const struct grade_violation_def *def = grade_violation_lookup(s, d->viol[i].code);
 		if (!def) {
 			snprintf(field, sizeof(field), "/violations/%zu/code", i);
-			return set_error(err, field,
-			                 "\"%s\" is not in the %s violation catalogue (see "
-			                 "/api/v1/schemes/%s).",
-			                 d->viol[i].code, s->name, s->code);
+			return json_error_set(err, field,
+			                      "\"%s\" is not in the %s violation catalogue (see "
+			                      "/api/v1/schemes/%s).",
+			                      d->viol[i].code, s->name, s->code);
 		}
 		if (d->viol[i].points < 0)
 			d->viol[i].points = def->default_points;
 		if (d->viol[i].points < def->min_points || d->viol[i].points > def->max_points) {
 			snprintf(field, sizeof(field), "/violations/%zu/points", i);
-			return set_error(err, field, "%s carries %d to %d points, not %lld.",
-			                 def->code, def->min_points, def->max_points,
-			                 (long long)d->viol[i].points);
+			return json_error_set(err, field, "%s carries %d to %d points, not %lld.",
+			                      def->code, def->min_points, def->max_points,
+			                      (long long)d->viol[i].points);
 		}
 		if (def->element >= 0) {
 			/* An element contribution is one of the element's own scores. */
@@ -217,7 +193,7 @@ static int check_doc(const struct grade_scheme *s, struct inspection_doc *d, str
 				ok |= e->allowed[j] == d->viol[i].points;
 			if (!ok) {
 				snprintf(field, sizeof(field), "/violations/%zu/points", i);
-				return set_error(
+				return json_error_set(
 				        err, field,
 				        "%s adds to the %s score, which takes only its allowed "
 				        "values (see /api/v1/schemes/%s); %lld is not one.",
@@ -227,8 +203,8 @@ static int check_doc(const struct grade_scheme *s, struct inspection_doc *d, str
 	}
 	if (d->has_elements) {
 		if (s->n_elements == 0)
-			return set_error(err, "/elements", "The %s scheme has no element scores.",
-			                 s->name);
+			return json_error_set(err, "/elements",
+			                      "The %s scheme has no element scores.", s->name);
 		for (size_t i = 0; i < s->n_elements; i++) {
 			const struct grade_element *e = &s->elements[i];
 			bool ok = false;
@@ -237,8 +213,9 @@ static int check_doc(const struct grade_scheme *s, struct inspection_doc *d, str
 			if (!ok) {
 				char field[64];
 				snprintf(field, sizeof(field), "/elements/%s", e->name);
-				return set_error(err, field, "%lld is not an allowed %s score.",
-				                 (long long)d->elements[i], e->name);
+				return json_error_set(err, field,
+				                      "%lld is not an allowed %s score.",
+				                      (long long)d->elements[i], e->name);
 			}
 		}
 	}

@@ -39,35 +39,6 @@
 #define DUE_DAYS_DEFAULT 14
 #define DUE_DAYS_MAX     366
 
-static int set_error(struct json_error *err, const char *field, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
-
-static int set_error(struct json_error *err, const char *field, const char *fmt, ...)
-{
-	va_list ap;
-	snprintf(err->field, sizeof(err->field), "%s", field);
-	va_start(ap, fmt);
-	vsnprintf(err->detail, sizeof(err->detail), fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
-/* An RFC 3339 timestamp: 2026-05-01T09:30:00Z, with optional seconds fraction and offset. */
-static bool valid_timestamp(const char *s)
-{
-	static const char shape[] = "dddd-dd-ddTdd:dd";
-	size_t n = strlen(s);
-	if (n < sizeof(shape) - 1 || n > 40)
-		return false;
-	for (size_t i = 0; i < sizeof(shape) - 1; i++)
-		if (shape[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != shape[i])
-			return false;
-	for (size_t i = sizeof(shape) - 1; i < n; i++)
-		if (!strchr("0123456789:.+-Z", s[i]))
-			return false;
-	return true;
-}
-
 static const char *const marks[] = { "in", "out", "not_observed", "not_applicable", NULL };
 
 int tablet_read_doc(json_t *body, struct tablet_doc *ret, struct json_error *err)
@@ -89,7 +60,7 @@ int tablet_read_doc(json_t *body, struct tablet_doc *ret, struct json_error *err
 			for (size_t i = 0; marks[i] && json_is_string(mark); i++)
 				ok |= streq(json_string_value(mark), marks[i]);
 			if (!ok)
-				return set_error(
+				return json_error_set(
 				        err, field,
 				        "Mark each item \"in\", \"out\", \"not_observed\" or "
 				        "\"not_applicable\".");
@@ -121,23 +92,25 @@ int tablet_read_doc(json_t *body, struct tablet_doc *ret, struct json_error *err
 		char field[48];
 		if (!*r->item) {
 			snprintf(field, sizeof(field), "%s/item", base);
-			return set_error(err, field, "Say what was measured.");
+			return json_error_set(err, field, "Say what was measured.");
 		}
 		bool celsius = streq(r->unit, "C");
 		if (!celsius && !streq(r->unit, "F")) {
 			snprintf(field, sizeof(field), "%s/unit", base);
-			return set_error(err, field, "\"unit\" must be \"C\" or \"F\".");
+			return json_error_set(err, field, "\"unit\" must be \"C\" or \"F\".");
 		}
 		double lo = celsius ? -50 : -58, hi = celsius ? 300 : 572;
 		if (r->value < lo || r->value > hi) {
 			snprintf(field, sizeof(field), "%s/value", base);
-			return set_error(err, field,
-			                 "A food temperature in degrees %s lies between %g and %g.",
-			                 r->unit, lo, hi);
+			return json_error_set(
+			        err, field,
+			        "A food temperature in degrees %s lies between %g and %g.", r->unit,
+			        lo, hi);
 		}
-		if (r->taken_at && !valid_timestamp(r->taken_at)) {
+		if (r->taken_at && !json_timestamp_valid(r->taken_at)) {
 			snprintf(field, sizeof(field), "%s/taken_at", base);
-			return set_error(err, field, "Use a timestamp like 2026-05-01T09:30:00Z.");
+			return json_error_set(err, field,
+			                      "Use a timestamp like 2026-05-01T09:30:00Z.");
 		}
 	}
 	ret->nreadings = json_array_size(list);
@@ -151,8 +124,8 @@ int tablet_check_doc(const struct grade_scheme *s, const struct tablet_doc *t,
 	for (size_t i = 0; i < t->nreadings; i++) {
 		if (t->readings[i].code && !grade_violation_lookup(s, t->readings[i].code)) {
 			snprintf(field, sizeof(field), "/readings/%zu/code", i);
-			return set_error(err, field, "\"%s\" is not in the %s catalogue.",
-			                 t->readings[i].code, s->name);
+			return json_error_set(err, field, "\"%s\" is not in the %s catalogue.",
+			                      t->readings[i].code, s->name);
 		}
 	}
 	if (!t->checklist || json_object_size(t->checklist) == 0)
@@ -163,14 +136,14 @@ int tablet_check_doc(const struct grade_scheme *s, const struct tablet_doc *t,
 	{
 		snprintf(field, sizeof(field), "/checklist/%.40s", code);
 		if (!grade_violation_lookup(s, code))
-			return set_error(err, field, "\"%.40s\" is not in the %s catalogue.", code,
-			                 s->name);
+			return json_error_set(err, field, "\"%.40s\" is not in the %s catalogue.",
+			                      code, s->name);
 		bool cited = false;
 		for (size_t i = 0; i < ncodes; i++)
 			cited |= streq(codes[i], code);
 		bool out = streq(json_string_value(mark), "out");
 		if (out && !cited)
-			return set_error(
+			return json_error_set(
 			        err, field,
 			        "%.40s is marked out, but no violation cites it: cite it or "
 			        "change the mark.",
@@ -180,10 +153,10 @@ int tablet_check_doc(const struct grade_scheme *s, const struct tablet_doc *t,
 		json_t *m = json_object_get(t->checklist, codes[i]);
 		if (m && !streq(json_string_value(m), "out")) {
 			snprintf(field, sizeof(field), "/violations/%zu/code", i);
-			return set_error(err, field,
-			                 "%s is cited, but the checklist marks it \"%s\", not "
-			                 "\"out\".",
-			                 codes[i], json_string_value(m));
+			return json_error_set(err, field,
+			                      "%s is cited, but the checklist marks it \"%s\", not "
+			                      "\"out\".",
+			                      codes[i], json_string_value(m));
 		}
 	}
 	return 0;
@@ -408,7 +381,7 @@ static int read_photo(struct http_request *req, struct http_response *res, const
 		return http_problem(res, 422, "/sha256",
 		                    "Photo %s: sha256 must be 64 lowercase hexadecimal digits.",
 		                    client_id);
-	if (p->taken_at && !valid_timestamp(p->taken_at))
+	if (p->taken_at && !json_timestamp_valid(p->taken_at))
 		return http_problem(res, 422, "/taken_at",
 		                    "Photo %s: use a timestamp like 2026-05-01T09:30:00Z.",
 		                    client_id);

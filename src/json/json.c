@@ -33,10 +33,7 @@ json_t *json_arena(struct arena *a, json_t *v)
 	return v;
 }
 
-static int fail(struct json_error *err, const char *field, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
-
-static int fail(struct json_error *err, const char *field, const char *fmt, ...)
+int json_error_set(struct json_error *err, const char *field, const char *fmt, ...)
 {
 	va_list ap;
 	snprintf(err->field, sizeof(err->field), "%s", field);
@@ -69,15 +66,18 @@ static int check_limits(json_t *v, const char *at, int depth, struct json_error 
 {
 	char child[sizeof(err->field)];
 	if (depth > JSON_MAX_DEPTH)
-		return fail(err, at[0] ? at : "/", "Nested deeper than %d levels.", JSON_MAX_DEPTH);
+		return json_error_set(err, at[0] ? at : "/", "Nested deeper than %d levels.",
+		                      JSON_MAX_DEPTH);
 	switch (json_typeof(v)) {
 	case JSON_STRING:
 		if (json_string_length(v) > JSON_MAX_STRING)
-			return fail(err, at, "A string is longer than %d bytes.", JSON_MAX_STRING);
+			return json_error_set(err, at, "A string is longer than %d bytes.",
+			                      JSON_MAX_STRING);
 		return 0;
 	case JSON_ARRAY: {
 		if (json_array_size(v) > JSON_MAX_ARRAY)
-			return fail(err, at, "An array has more than %d items.", JSON_MAX_ARRAY);
+			return json_error_set(err, at, "An array has more than %d items.",
+			                      JSON_MAX_ARRAY);
 		size_t i;
 		json_t *item;
 		json_array_foreach(v, i, item)
@@ -94,13 +94,15 @@ static int check_limits(json_t *v, const char *at, int depth, struct json_error 
 		const char *key;
 		json_t *item;
 		if (json_object_size(v) > JSON_MAX_MEMBERS)
-			return fail(err, at[0] ? at : "/", "An object has more than %d members.",
-			            JSON_MAX_MEMBERS);
+			return json_error_set(err, at[0] ? at : "/",
+			                      "An object has more than %d members.",
+			                      JSON_MAX_MEMBERS);
 		json_object_foreach(v, key, item)
 		{
 			pointer_join(child, sizeof(child), at, key);
 			if (strlen(key) > 256)
-				return fail(err, child, "A key is longer than 256 bytes.");
+				return json_error_set(err, child,
+				                      "A key is longer than 256 bytes.");
 			if (check_limits(item, child, depth + 1, err) < 0)
 				return -EINVAL;
 		}
@@ -130,9 +132,9 @@ static int check_depth(const char *body, size_t len, struct json_error *err)
 			in_string = true;
 		} else if (c == '[' || c == '{') {
 			if (++depth > JSON_MAX_DEPTH)
-				return fail(err, "body",
-				            "Nested deeper than %d levels at byte %zu.",
-				            JSON_MAX_DEPTH, i);
+				return json_error_set(err, "body",
+				                      "Nested deeper than %d levels at byte %zu.",
+				                      JSON_MAX_DEPTH, i);
 		} else if (c == ']' || c == '}') {
 			depth--;
 		}
@@ -143,14 +145,16 @@ static int check_depth(const char *body, size_t len, struct json_error *err)
 int json_decode(struct arena *a, const char *body, size_t len, json_t **ret, struct json_error *err)
 {
 	if (len == 0)
-		return fail(err, "body", "The request body is empty; a JSON object was expected.");
+		return json_error_set(err, "body",
+		                      "The request body is empty; a JSON object was expected.");
 	if (check_depth(body, len, err) < 0)
 		return -EINVAL;
 	json_error_t je;
 	json_t *v = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
 	if (!v)
-		return fail(err, "body", "Malformed JSON at line %d, column %d (byte %d): %s.",
-		            je.line, je.column, je.position, je.text);
+		return json_error_set(err, "body",
+		                      "Malformed JSON at line %d, column %d (byte %d): %s.",
+		                      je.line, je.column, je.position, je.text);
 	if (check_limits(v, "", 1, err) < 0) {
 		json_decref(v);
 		return -EINVAL;
@@ -165,7 +169,7 @@ static json_t *field(json_t *obj, const char *base, const char *key, bool requir
 	pointer_join(ptr, ptrsize, base, key);
 	json_t *v = json_object_get(obj, key);
 	if (!v || json_is_null(v)) {
-		*rc = required ? fail(err, ptr, "\"%s\" is required.", key) : 1;
+		*rc = required ? json_error_set(err, ptr, "\"%s\" is required.", key) : 1;
 		return NULL;
 	}
 	*rc = 0;
@@ -181,9 +185,9 @@ int json_field_string(json_t *obj, const char *base, const char *key, bool requi
 	if (!v)
 		return rc;
 	if (!json_is_string(v))
-		return fail(err, ptr, "\"%s\" must be a string.", key);
+		return json_error_set(err, ptr, "\"%s\" must be a string.", key);
 	if (json_string_length(v) > max_len)
-		return fail(err, ptr, "\"%s\" is longer than %zu bytes.", key, max_len);
+		return json_error_set(err, ptr, "\"%s\" is longer than %zu bytes.", key, max_len);
 	*ret = json_string_value(v);
 	return 0;
 }
@@ -197,11 +201,11 @@ int json_field_int(json_t *obj, const char *base, const char *key, bool required
 	if (!v)
 		return rc;
 	if (!json_is_integer(v))
-		return fail(err, ptr, "\"%s\" must be a whole number.", key);
+		return json_error_set(err, ptr, "\"%s\" must be a whole number.", key);
 	json_int_t i = json_integer_value(v);
 	if (i < min || i > max)
-		return fail(err, ptr, "\"%s\" must be from %lld to %lld.", key, (long long)min,
-		            (long long)max);
+		return json_error_set(err, ptr, "\"%s\" must be from %lld to %lld.", key,
+		                      (long long)min, (long long)max);
 	*ret = i;
 	return 0;
 }
@@ -215,7 +219,7 @@ int json_field_bool(json_t *obj, const char *base, const char *key, bool require
 	if (!v)
 		return rc;
 	if (!json_is_boolean(v))
-		return fail(err, ptr, "\"%s\" must be true or false.", key);
+		return json_error_set(err, ptr, "\"%s\" must be true or false.", key);
 	*ret = json_is_true(v);
 	return 0;
 }
@@ -229,10 +233,10 @@ int json_field_number(json_t *obj, const char *base, const char *key, bool requi
 	if (!v)
 		return rc;
 	if (!json_is_number(v))
-		return fail(err, ptr, "\"%s\" must be a number.", key);
+		return json_error_set(err, ptr, "\"%s\" must be a number.", key);
 	double d = json_number_value(v);
 	if (!isfinite(d) || d < min || d > max)
-		return fail(err, ptr, "\"%s\" must be from %g to %g.", key, min, max);
+		return json_error_set(err, ptr, "\"%s\" must be from %g to %g.", key, min, max);
 	*ret = d;
 	return 0;
 }
@@ -246,9 +250,9 @@ int json_field_array(json_t *obj, const char *base, const char *key, bool requir
 	if (!v)
 		return rc;
 	if (!json_is_array(v))
-		return fail(err, ptr, "\"%s\" must be an array.", key);
+		return json_error_set(err, ptr, "\"%s\" must be an array.", key);
 	if (json_array_size(v) > max_items)
-		return fail(err, ptr, "\"%s\" has more than %zu items.", key, max_items);
+		return json_error_set(err, ptr, "\"%s\" has more than %zu items.", key, max_items);
 	*ret = v;
 	return 0;
 }
@@ -266,7 +270,7 @@ int json_only_keys(json_t *obj, const char *base, const char *const allowed[],
 		if (!ok) {
 			char ptr[sizeof(err->field)];
 			pointer_join(ptr, sizeof(ptr), base, key);
-			return fail(err, ptr, "Unknown field \"%s\".", key);
+			return json_error_set(err, ptr, "Unknown field \"%s\".", key);
 		}
 	}
 	return 0;
@@ -275,7 +279,8 @@ int json_only_keys(json_t *obj, const char *base, const char *const allowed[],
 int json_expect_object(json_t *v, const char *pointer, struct json_error *err)
 {
 	if (!json_is_object(v))
-		return fail(err, pointer[0] ? pointer : "body", "A JSON object was expected.");
+		return json_error_set(err, pointer[0] ? pointer : "body",
+		                      "A JSON object was expected.");
 	return 0;
 }
 
@@ -287,4 +292,21 @@ char *json_dump_compact(const json_t *v, size_t *ret_len)
 	if (ret_len)
 		*ret_len = strlen(s);
 	return s;
+}
+
+bool json_timestamp_valid(const char *s)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd";
+	size_t n = strlen(s);
+	if (n < sizeof(shape) - 1 || n > JSON_TIMESTAMP_MAX)
+		return false;
+	for (size_t i = 0; i < sizeof(shape) - 1; i++)
+		if (shape[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != shape[i])
+			return false;
+	for (size_t i = sizeof(shape) - 1; i < n; i++)
+		if (!strchr("0123456789:.+-Z", s[i]))
+			return false;
+	int month = (s[5] - '0') * 10 + (s[6] - '0'), day = (s[8] - '0') * 10 + (s[9] - '0');
+	int hour = (s[11] - '0') * 10 + (s[12] - '0'), min = (s[14] - '0') * 10 + (s[15] - '0');
+	return month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour < 24 && min < 60;
 }

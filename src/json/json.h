@@ -65,6 +65,18 @@ int json_only_keys(json_t *obj, const char *base, const char *const allowed[],
 /* Require @v to be an object, naming @pointer otherwise. */
 int json_expect_object(json_t *v, const char *pointer, struct json_error *err);
 
+/* Fill @err with @field and a formatted detail; returns -EINVAL for `return json_error_set(...)`. */
+int json_error_set(struct json_error *err, const char *field, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+/*
+ * True if @s is an RFC 3339 timestamp as the API takes them: 2026-05-01T09:30:00Z, with
+ * optional seconds, fraction and offset, at most JSON_TIMESTAMP_MAX bytes, and a month, day,
+ * hour and minute in range. PostgreSQL checks the rest (30 February) when it parses it.
+ */
+#define JSON_TIMESTAMP_MAX 40
+bool json_timestamp_valid(const char *s);
+
 /* Serialise compactly into malloc'd memory (caller frees). Never NULL. */
 char *json_dump_compact(const json_t *v, size_t *ret_len);
 

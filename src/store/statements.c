@@ -353,7 +353,8 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                    "coalesce(json_agg(json_build_object("
 	                    "'seq', seq, 'occurred_at', " UTC_TIMESTAMP(
 	                            "occurred_at") ", 'kind', kind,"
-	                                           " 'subject', subject, 'payload', payload, 'payload_text', payload::text, "
+	                                           " 'subject', subject, 'payload', payload, "
+	                                           "'payload_text', payload::text, "
 	                                           "'prev_hash', prev_hash, 'hash', hash)"
 	                                           " ORDER BY seq), '[]'), 'next_after', "
 	                                           "max(seq))::text"
@@ -556,42 +557,65 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                                   3, false },
 	/* What the operator sees: $1 root inspection, $2 filing window in days (0: until the
 	 * hearing, NULL: no appeal). Their own grounds and reply text as posted are included. */
-	[STMT_OPERATOR_STATUS_JSON] = {
-	        "operator_status_json",
-	        "SELECT json_build_object("
-	        "'establishment', json_build_object('id', e.id, 'name', e.name,"
-	        "  'licence_number', e.licence_number, 'scheme', r.scheme_code,"
-	        "  'grade', public_grade(e.id)),"
-	        "'inspection', json_build_object('id', r.id, 'current_revision_id', h.id,"
-	        "  'type', r.inspection_type, 'started_at', r.started_at,"
-	        "  'notified_at', coalesce(r.ended_at, r.submitted_at), 'score', h.score,"
-	        "  'grade_code', h.grade_code, 'grade_label', h.grade_label,"
-	        "  'overturned', inspection_overturned(r.id),"
-	        "  'violations', coalesce((SELECT json_agg(json_build_object('id', v.id,"
-	        "   'code', v.code, 'description', sv.description, 'points', v.points,"
-	        "   'status', v.status, 'dismissed_reason', v.dismissed_reason) ORDER BY v.position)"
-	        "   FROM violation v JOIN scheme_violation sv ON sv.scheme_code = v.scheme_code"
-	        "   AND sv.code = v.code WHERE v.inspection_id = h.id), '[]')),"
-	        "'appeal_window', json_build_object('appealable', $2::int IS NOT NULL,"
-	        "  'days', $2::int, 'until_hearing', $2::int = 0,"
-	        "  'deadline', CASE WHEN $2::int > 0 THEN coalesce(r.ended_at, r.submitted_at)"
-	        "   + $2::int * interval '1 day' END),"
-	        "'appeal', (SELECT appeal_public_json(a.id)::jsonb || jsonb_build_object("
-	        "  'grounds', a.grounds, 'contested_violations', a.contested_violations)"
-	        "  FROM appeal a WHERE a.inspection_id = r.id),"
-	        "'reply', (SELECT json_build_object('id', p.id, 'text', p.original_text,"
-	        "  'published_text', p.published_text, 'posted_at', p.posted_at,"
-	        "  'moderated', p.moderated_at IS NOT NULL, 'moderation_reason', p.moderation_reason)"
-	        "  FROM operator_reply p WHERE p.establishment_id = e.id AND p.superseded_at IS NULL"
-	        "  ORDER BY p.id DESC LIMIT 1),"
-	        "'rerating', (SELECT json_build_object('id', q.id, 'state', q.state,"
-	        "  'requested_at', q.requested_at, 'earliest_visit_on', q.earliest_visit_on,"
-	        "  'visit_on', q.visit_on, 'visit_inspection_id', q.visit_inspection_id)"
-	        "  FROM rerating_request q WHERE q.establishment_id = e.id ORDER BY q.id DESC LIMIT 1),"
-	        "'now', now())::text"
-	        " FROM inspection r JOIN inspection h ON h.id = inspection_head(r.id)"
-	        " JOIN establishment e ON e.id = r.establishment_id WHERE r.id = $1::bigint",
-	        2, true },
+	[STMT_OPERATOR_STATUS_JSON] = { "operator_status_json",
+	                                "SELECT json_build_object("
+	                                "'establishment', json_build_object('id', e.id, 'name', "
+	                                "e.name,"
+	                                "  'licence_number', e.licence_number, 'scheme', "
+	                                "r.scheme_code,"
+	                                "  'grade', public_grade(e.id)),"
+	                                "'inspection', json_build_object('id', r.id, "
+	                                "'current_revision_id', h.id,"
+	                                "  'type', r.inspection_type, 'started_at', r.started_at,"
+	                                "  'notified_at', coalesce(r.ended_at, r.submitted_at), "
+	                                "'score', h.score,"
+	                                "  'grade_code', h.grade_code, 'grade_label', "
+	                                "h.grade_label,"
+	                                "  'overturned', inspection_overturned(r.id),"
+	                                "  'violations', coalesce((SELECT "
+	                                "json_agg(json_build_object('id', v.id,"
+	                                "   'code', v.code, 'description', sv.description, "
+	                                "'points', v.points,"
+	                                "   'status', v.status, 'dismissed_reason', "
+	                                "v.dismissed_reason) ORDER BY v.position)"
+	                                "   FROM violation v JOIN scheme_violation sv ON "
+	                                "sv.scheme_code = v.scheme_code"
+	                                "   AND sv.code = v.code WHERE v.inspection_id = h.id), "
+	                                "'[]')),"
+	                                "'appeal_window', json_build_object('appealable', $2::int "
+	                                "IS NOT NULL,"
+	                                "  'days', $2::int, 'until_hearing', $2::int = 0,"
+	                                "  'deadline', CASE WHEN $2::int > 0 THEN "
+	                                "coalesce(r.ended_at, r.submitted_at)"
+	                                "   + $2::int * interval '1 day' END),"
+	                                "'appeal', (SELECT appeal_public_json(a.id)::jsonb || "
+	                                "jsonb_build_object("
+	                                "  'grounds', a.grounds, 'contested_violations', "
+	                                "a.contested_violations)"
+	                                "  FROM appeal a WHERE a.inspection_id = r.id),"
+	                                "'reply', (SELECT json_build_object('id', p.id, 'text', "
+	                                "p.original_text,"
+	                                "  'published_text', p.published_text, 'posted_at', "
+	                                "p.posted_at,"
+	                                "  'moderated', p.moderated_at IS NOT NULL, "
+	                                "'moderation_reason', p.moderation_reason)"
+	                                "  FROM operator_reply p WHERE p.establishment_id = e.id "
+	                                "AND p.superseded_at IS NULL"
+	                                "  ORDER BY p.id DESC LIMIT 1),"
+	                                "'rerating', (SELECT json_build_object('id', q.id, "
+	                                "'state', q.state,"
+	                                "  'requested_at', q.requested_at, 'earliest_visit_on', "
+	                                "q.earliest_visit_on,"
+	                                "  'visit_on', q.visit_on, 'visit_inspection_id', "
+	                                "q.visit_inspection_id)"
+	                                "  FROM rerating_request q WHERE q.establishment_id = e.id "
+	                                "ORDER BY q.id DESC LIMIT 1),"
+	                                "'now', now())::text"
+	                                " FROM inspection r JOIN inspection h ON h.id = "
+	                                "inspection_head(r.id)"
+	                                " JOIN establishment e ON e.id = r.establishment_id WHERE "
+	                                "r.id = $1::bigint",
+	                                2, true },
 	/* $1 root inspection, $2 establishment, $3 grounds, $4 contested violation ids of the
 	 * current revision, $5 filing window days (NULL: until the hearing), $6 decision days.
 	 * No row when a contested id is not a violation of the current revision. */
@@ -643,7 +667,8 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	/* Did staff member $2 inspect any revision of the inspection chain of $1? */
 	[STMT_APPEAL_INVOLVED] = { "appeal_involved",
 	                           "SELECT EXISTS (SELECT 1 FROM inspection i"
-	                           " WHERE i.id IN (SELECT c.id FROM inspection_chain($1::bigint) c)"
+	                           " WHERE i.id IN (SELECT c.id FROM inspection_chain($1::bigint) "
+	                           "c)"
 	                           " AND i.inspector_id = $2::bigint)",
 	                           2, true },
 	/* The hearing officers' queue: open appeals, most urgent first; $1 true: only those
@@ -781,7 +806,8 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                             "SELECT json_build_object("
 	                             " 'due', coalesce(json_agg(x.o ORDER BY x.d, x.id) FILTER ("
 	                             "  WHERE x.d <= current_date), '[]'),"
-	                             " 'upcoming', coalesce(json_agg(x.o ORDER BY x.d, x.id) FILTER "
+	                             " 'upcoming', coalesce(json_agg(x.o ORDER BY x.d, x.id) "
+	                             "FILTER "
 	                             "("
 	                             "  WHERE x.d > current_date), '[]'))::text"
 	                             " FROM (SELECT q.id, coalesce(q.visit_on, "
@@ -814,39 +840,48 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	 * its trigram similarity), the last row of the previous page ($15 name, $16 relevance
 	 * or distance, $17 id; NULL for the first page) and $18 the number of rows. One row per
 	 * establishment: its JSON, its sort key as text, its id. */
-	[STMT_SEARCH_PAGE] = {
-	        "search_page",
-	        "SELECT json_build_object('id', e.id, 'name', e.name,"
-	        " 'address', json_build_object('line', e.address_line, 'city', e.city,"
-	        "  'postcode', e.postcode),"
-	        " 'location', CASE WHEN e.latitude IS NULL THEN NULL ELSE json_build_object("
-	        "  'latitude', e.latitude, 'longitude', e.longitude) END,"
-	        " 'establishment_type', e.establishment_type, 'cuisine', e.cuisine,"
-	        " 'status', e.status, 'jurisdiction', j.code, 'scheme', j.scheme_code,"
-	        " 'grade', public_grade(e.id),"
-	        " 'last_inspected_at', (SELECT max(i.started_at) FROM inspection i"
-	        "  WHERE i.establishment_id = e.id AND i.status = 'submitted'),"
-	        " 'distance_m', CASE WHEN $6::float8 IS NULL THEN NULL ELSE round(" SEARCH_DISTANCE
-	        ") END)::text,"
-	        " CASE WHEN $13::text = 'name' THEN h.name ELSE h.k::text END, h.id"
-	        " FROM (SELECT e.id, e.name, CASE $13::text"
-	        "  WHEN 'relevance' THEN similarity(e.name, $14::text)::float8"
-	        "  WHEN 'distance' THEN " SEARCH_DISTANCE " END AS k" SEARCH_FROM_WHERE
-	        " AND ($17::bigint IS NULL OR CASE $13::text"
-	        "  WHEN 'name' THEN (e.name, e.id) > ($15::text, $17::bigint)"
-	        "  WHEN 'relevance' THEN similarity(e.name, $14::text)::float8 < $16::float8"
-	        "   OR (similarity(e.name, $14::text)::float8 = $16::float8 AND e.id > $17::bigint)"
-	        "  ELSE (" SEARCH_DISTANCE ", e.id) > ($16::float8, $17::bigint) END)"
-	        " ORDER BY CASE WHEN $13::text = 'name' THEN e.name END,"
-	        "  CASE WHEN $13::text = 'relevance' THEN similarity(e.name, $14::text) END DESC,"
-	        "  CASE WHEN $13::text = 'distance' THEN " SEARCH_DISTANCE " END, e.id"
-	        " LIMIT $18::int) h"
-	        " JOIN establishment e ON e.id = h.id JOIN jurisdiction j ON j.id = e.jurisdiction_id"
-	        " LEFT JOIN posted_grade g ON g.establishment_id = e.id"
-	        " ORDER BY CASE WHEN $13::text = 'name' THEN h.name END,"
-	        "  CASE WHEN $13::text = 'relevance' THEN h.k END DESC,"
-	        "  CASE WHEN $13::text = 'distance' THEN h.k END, h.id",
-	        18, true },
+	[STMT_SEARCH_PAGE] = { "search_page",
+	                       "SELECT json_build_object('id', e.id, 'name', e.name,"
+	                       " 'address', json_build_object('line', e.address_line, 'city', "
+	                       "e.city,"
+	                       "  'postcode', e.postcode),"
+	                       " 'location', CASE WHEN e.latitude IS NULL THEN NULL ELSE "
+	                       "json_build_object("
+	                       "  'latitude', e.latitude, 'longitude', e.longitude) END,"
+	                       " 'establishment_type', e.establishment_type, 'cuisine', e.cuisine,"
+	                       " 'status', e.status, 'jurisdiction', j.code, 'scheme', "
+	                       "j.scheme_code,"
+	                       " 'grade', public_grade(e.id),"
+	                       " 'last_inspected_at', (SELECT max(i.started_at) FROM inspection i"
+	                       "  WHERE i.establishment_id = e.id AND i.status = 'submitted'),"
+	                       " 'distance_m', CASE WHEN $6::float8 IS NULL THEN NULL ELSE "
+	                       "round(" SEARCH_DISTANCE ") END)::text,"
+	                       " CASE WHEN $13::text = 'name' THEN h.name ELSE h.k::text END, h.id"
+	                       " FROM (SELECT e.id, e.name, CASE $13::text"
+	                       "  WHEN 'relevance' THEN similarity(e.name, $14::text)::float8"
+	                       "  WHEN 'distance' THEN " SEARCH_DISTANCE
+	                       " END AS k" SEARCH_FROM_WHERE
+	                       " AND ($17::bigint IS NULL OR CASE $13::text"
+	                       "  WHEN 'name' THEN (e.name, e.id) > ($15::text, $17::bigint)"
+	                       "  WHEN 'relevance' THEN similarity(e.name, $14::text)::float8 < "
+	                       "$16::float8"
+	                       "   OR (similarity(e.name, $14::text)::float8 = $16::float8 AND "
+	                       "e.id > $17::bigint)"
+	                       "  ELSE (" SEARCH_DISTANCE
+	                       ", e.id) > ($16::float8, $17::bigint) END)"
+	                       " ORDER BY CASE WHEN $13::text = 'name' THEN e.name END,"
+	                       "  CASE WHEN $13::text = 'relevance' THEN similarity(e.name, "
+	                       "$14::text) END DESC,"
+	                       "  CASE WHEN $13::text = 'distance' THEN " SEARCH_DISTANCE
+	                       " END, e.id"
+	                       " LIMIT $18::int) h"
+	                       " JOIN establishment e ON e.id = h.id JOIN jurisdiction j ON j.id = "
+	                       "e.jurisdiction_id"
+	                       " LEFT JOIN posted_grade g ON g.establishment_id = e.id"
+	                       " ORDER BY CASE WHEN $13::text = 'name' THEN h.name END,"
+	                       "  CASE WHEN $13::text = 'relevance' THEN h.k END DESC,"
+	                       "  CASE WHEN $13::text = 'distance' THEN h.k END, h.id",
+	                       18, true },
 	/* A grade card by the public code printed on it ($1): the grade it shows, and whether
 	 * the establishment still posts that grade or a later inspection has superseded it. */
 	[STMT_CARD_JSON] = { "card_json",

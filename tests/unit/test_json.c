@@ -218,6 +218,38 @@ static void test_strict_text_and_numbers(void **state)
 	arena_destroy(a);
 }
 
+static void test_timestamps(void **state)
+{
+	(void)state;
+	const char *good[] = { "2026-05-01T09:30:00Z", "2026-05-01T09:30Z",
+		               "2026-12-31T23:59:59.999999Z", "2026-05-01T09:30:00+01:00",
+		               "2026-05-01T09:30:00-05:00" };
+	const char *bad[] = { "",
+		              "2026-05-01",
+		              "2026-05-01 09:30:00Z",
+		              "2026-13-01T09:30:00Z",
+		              "2026-00-10T09:30:00Z",
+		              "2026-05-32T09:30:00Z",
+		              "2026-05-01T24:00:00Z",
+		              "2026-05-01T09:60:00Z",
+		              "2026-05-01T09:30:00Z; DROP TABLE",
+		              "2026-05-01T09:30:00.0000000000000000000000000Z",
+		              "26-05-01T09:30:00Z" };
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_true(json_timestamp_valid(good[i]));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_false(json_timestamp_valid(bad[i]));
+}
+
+static void test_error_set(void **state)
+{
+	(void)state;
+	struct json_error err;
+	assert_int_equal(json_error_set(&err, "/started_at", "Use %s.", "RFC 3339"), -EINVAL);
+	assert_string_equal(err.field, "/started_at");
+	assert_string_equal(err.detail, "Use RFC 3339.");
+}
+
 int main(void)
 {
 	json_init();
@@ -229,6 +261,8 @@ int main(void)
 		cmocka_unit_test(test_string_and_array_limits),
 		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_closed_schema),
+		cmocka_unit_test(test_timestamps),
+		cmocka_unit_test(test_error_set),
 		cmocka_unit_test(test_strict_text_and_numbers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -474,6 +474,22 @@ static int submit_draft(struct http_request *req, struct http_response *res, str
 	                    arena_printf(a, "inspection/%s", id), ev)) < 0)
 		return api_store_error(res, st, rc);
 
+	/* A re-inspection is the re-rating visit the operator asked for: it closes the open
+	 * request (an amendment corrects a visit, it is not one). */
+	if (in.type == GRADE_INSPECTION_REINSPECTION && !amends) {
+		struct store_result *rr;
+		const char *prr[] = { est, id, started };
+		if ((rc = store_exec(st, a, STMT_RERATING_CLOSE_BY_VISIT, prr, &rr)) < 0)
+			return api_store_error(res, st, rc);
+		if (store_nrows(rr) > 0 &&
+		    (rc = api_event(st, a, "rerating.inspected",
+		                    arena_printf(a, "establishment/%s", est),
+		                    json_pack("{s:s, s:s, s:s, s:s}", "request",
+		                              store_value(rr, 0, 0), "state", "inspected",
+		                              "inspection", id, "by", "submission"))) < 0)
+			return api_store_error(res, st, rc);
+	}
+
 	if (is_latest && state) {
 		const char *label = streq(state, "closed") ? "Closed" : g->label;
 		const char *code = streq(state, "closed") ? "" : g->code;

@@ -49,7 +49,9 @@
 /*
  * Public search (alias e, posted grade g). Parameters: $1 the name query (a tsquery from
  * name_query()), $2 an address fragment (ILIKE-escaped), $3 a postcode prefix (upper case,
- * no spaces), $4 a cuisine, $5 grade codes (comma-separated), $6 $7 latitude and longitude,
+ * no spaces), $4 a cuisine, $5 grade codes (comma-separated) matched against the grade the
+ * public sees (public_grade(), called only for the few public_grade_differs() lists: see
+ * sql/0010_rerating_visits.sql), $6 $7 latitude and longitude,
  * $8 a radius in metres, $9..$12 its bounding box (min longitude, min latitude, max
  * longitude, max latitude). NULL means no such filter. Statements are planned with their
  * values (custom plans), so an absent filter costs nothing and a present one uses its index.
@@ -64,7 +66,9 @@
 	" AND ($2::text IS NULL OR e.address_line ILIKE '%' || $2::text || '%')"                   \
 	" AND ($3::text IS NULL OR upper(replace(e.postcode, ' ', '')) LIKE $3::text || '%')"      \
 	" AND ($4::text IS NULL OR lower(e.cuisine) = lower($4::text))"                            \
-	" AND ($5::text IS NULL OR g.grade_code = ANY (string_to_array($5::text, ',')))"           \
+	" AND ($5::text IS NULL OR CASE WHEN e.id IN (SELECT public_grade_differs())"              \
+	"  THEN public_grade(e.id) ->> 'code' ELSE g.grade_code END"                               \
+	"  = ANY (string_to_array($5::text, ',')))"                                                \
 	" AND ($6::float8 IS NULL OR (e.latitude IS NOT NULL"                                      \
 	"  AND point(e.longitude, e.latitude) <@ box(point($9::float8, $10::float8),"              \
 	"  point($11::float8, $12::float8)) AND " SEARCH_DISTANCE " <= $8::float8))"
@@ -832,6 +836,16 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                               "inspection"
 	                               " WHERE id = $1::bigint",
 	                               1, true },
+	/* The re-inspection $2 of establishment $1, started at $3, makes the re-rating visit
+	 * of its open request, if one was made by that day: the request becomes inspected. */
+	[STMT_RERATING_CLOSE_BY_VISIT] = { "rerating_close_by_visit",
+	                                   "UPDATE rerating_request q SET state = 'inspected',"
+	                                   " visit_inspection_id = $2::bigint, inspected_at = now()"
+	                                   " WHERE q.establishment_id = $1::bigint"
+	                                   " AND q.state IN ('requested', 'scheduled')"
+	                                   " AND $3::timestamptz::date >= q.requested_at::date"
+	                                   " RETURNING q.id",
+	                                   3, false },
 	/* ---- public portal: search, grade cards, the name dictionary (sql/0006_search.sql) */
 	[STMT_SEARCH_NAME_QUERY] = { "search_name_query", "SELECT name_query($1::text)::text", 1,
 	                             true },
@@ -1021,8 +1035,11 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	 * establishments assigned to them. A cycle visit is due a risk category's interval after
 	 * the last inspection (A 6 months, B 12, C 18, D 24; E is left to other means), or at
 	 * once for an establishment never inspected; a re-inspection is due when the latest
-	 * cycle inspection required one, no sooner than the days it names. Overdue first, by
-	 * risk category and then the longest time since the last inspection; the rest by date.
+	 * cycle inspection required one, no sooner than the days it names; a re-rating visit
+	 * the operator asked for (requested or scheduled) is one more item, due on the day it
+	 * was scheduled for or else when the stand-still ends (its not_before). Overdue first,
+	 * by risk category and then the longest time since the last inspection; the rest by
+	 * date.
 	 */
 	[STMT_TABLET_DUE_LIST] = { "tablet_due_list",
 	                           "SELECT json_build_object('inspector_id', $1::bigint, 'as_of', "
@@ -1039,11 +1056,10 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                           "  'reason', x.reason, 'due_on', x.due_on, 'overdue', "
 	                           "x.overdue,"
 	                           "  'days_overdue', greatest(current_date - x.due_on, 0),"
-	                           "  'not_before', CASE WHEN x.reason = 'reinspection' THEN "
-	                           "x.due_on END,"
-	                           "  'suggested_type', CASE WHEN x.reason = 'reinspection' THEN "
-	                           "'reinspection'"
-	                           "   ELSE 'initial' END,"
+	                           "  'not_before', x.not_before, 'rerating', x.rerating,"
+	                           "  'suggested_type', CASE WHEN x.reason IN ('reinspection', "
+	                           "'rerating')"
+	                           "   THEN 'reinspection' ELSE 'initial' END,"
 	                           "  'days_since_last_inspection', x.days_since,"
 	                           "  'last_inspection', CASE WHEN x.last_id IS NULL THEN NULL ELSE"
 	                           "   json_build_object('id', x.last_id, 'type', x.last_type,"
@@ -1055,11 +1071,12 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                           "x.risk_category END,"
 	                           "  CASE WHEN x.overdue THEN coalesce(x.days_since, 1000000) END "
 	                           "DESC,"
-	                           "  x.due_on, x.risk_category, x.id), '[]'))::text"
+	                           "  x.due_on, x.risk_category, x.id, x.reason), '[]'))::text"
 	                           " FROM (SELECT e.id, e.name, e.licence_number, e.address_line, "
 	                           "e.city, e.postcode,"
-	                           "  e.risk_category, j.scheme_code, r.reason, d.due_on,"
-	                           "  d.due_on < current_date AS overdue,"
+	                           "  e.risk_category, j.scheme_code, v.reason, v.due_on, "
+	                           "v.not_before,"
+	                           "  v.rerating, v.due_on < current_date AS overdue,"
 	                           "  current_date - last.started_at::date AS days_since,"
 	                           "  last.id AS last_id, last.inspection_type AS last_type, "
 	                           "last.started_at AS last_at,"
@@ -1094,8 +1111,22 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                           "   WHEN 'C' THEN interval '18 months' ELSE interval '24 "
 	                           "months' END)::date"
 	                           "   END AS due_on) d"
-	                           "  WHERE ia.inspector_id = $1::bigint AND e.status = 'active'"
-	                           "  AND (e.risk_category <> 'E' OR r.reason = 'reinspection')) x"
+	                           "  CROSS JOIN LATERAL (SELECT r.reason, d.due_on,"
+	                           "   CASE WHEN r.reason = 'reinspection' THEN d.due_on END AS "
+	                           "not_before,"
+	                           "   NULL::json AS rerating"
+	                           "   WHERE e.risk_category <> 'E' OR r.reason = 'reinspection'"
+	                           "   UNION ALL SELECT 'rerating', coalesce(q.visit_on, "
+	                           "q.earliest_visit_on),"
+	                           "   q.earliest_visit_on, json_build_object('id', q.id, 'state', "
+	                           "q.state,"
+	                           "   'requested_at', q.requested_at, 'earliest_visit_on', "
+	                           "q.earliest_visit_on,"
+	                           "   'visit_on', q.visit_on, 'inspection_id', q.inspection_id,"
+	                           "   'improvements', q.improvements)"
+	                           "   FROM rerating_request q WHERE q.establishment_id = e.id"
+	                           "   AND q.state IN ('requested', 'scheduled')) v"
+	                           "  WHERE ia.inspector_id = $1::bigint AND e.status = 'active') x"
 	                           " WHERE x.due_on <= current_date + $2::int",
 	                           2, true },
 	/*

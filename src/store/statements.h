@@ -90,6 +90,7 @@ enum store_stmt {
 	STMT_RERATING_SET,
 	STMT_RERATING_DUE_JSON,
 	STMT_RERATING_DAYS_SINCE,
+	STMT_RERATING_CLOSE_BY_VISIT,
 	/* public portal: search, grade cards, the name dictionary */
 	STMT_SEARCH_NAME_QUERY,
 	STMT_SEARCH_COUNT,

@@ -3,6 +3,7 @@
 // photo, the operator's signature) survives a reload and is stored exactly once when the
 // signal returns, with the photo's hash checked; replaying the queue stores nothing new. A
 // draft edited on two tablets is flagged as a conflict on both, and nothing is overwritten.
+// A re-rating visit the operator asked for is on the due list, labelled, in its place.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
@@ -11,7 +12,7 @@ import {
 } from './lib.mjs';
 
 let db, server, browser;
-let estOffline, estConflict;
+let estOffline, estConflict, estRerating;
 
 before(async () => {
   db = createDatabase('tablet', { demo: 30 });
@@ -21,7 +22,18 @@ before(async () => {
      WHERE scheme_code = 'nyc' ORDER BY id LIMIT 1 RETURNING id`).split('\n')[0]);
   estOffline = add('TAB-1', 'Tablet Test Diner');
   estConflict = add('TAB-2', 'Two Tablets Cafe');
-  for (const e of [estOffline, estConflict])
+  // An FHRS establishment of the demo, inspected, whose operator asked for a re-rating
+  // visit: the stand-still ended 4 days ago.
+  estRerating = Number(db.sql(
+    `UPDATE establishment SET name = 'Rerating Tearoom', risk_category = 'E' WHERE id = (
+       SELECT e.id FROM establishment e JOIN jurisdiction j ON j.id = e.jurisdiction_id
+       WHERE j.scheme_code = 'fhrs' AND e.status = 'active' AND EXISTS (SELECT 1 FROM inspection i
+         WHERE i.establishment_id = e.id AND i.status = 'submitted')
+       ORDER BY e.id LIMIT 1) RETURNING id`).split('\n')[0]);
+  db.sql(`INSERT INTO rerating_request (establishment_id, inspection_id, improvements, earliest_visit_on)
+          SELECT ${estRerating}, max(id), 'New wash-hand basin in the kitchen', current_date - 4
+          FROM inspection WHERE establishment_id = ${estRerating} AND status = 'submitted'`);
+  for (const e of [estOffline, estConflict, estRerating])
     db.sql(`INSERT INTO inspector_assignment (establishment_id, inspector_id, assigned_by)
             SELECT ${e}, u.id, s.id FROM staff_user u, staff_user s
             WHERE u.username = 'inspector' AND s.username = 'supervisor'`);
@@ -231,6 +243,36 @@ test('an inspection done with no signal is stored once, photo hash checked, and 
   assert.equal(count('SELECT count(*) FROM inspection') + ' ' + count('SELECT count(*) FROM inspection_photo'), before);
   assert.equal(count(`SELECT count(*) FROM inspection WHERE ${where}`), 1);
   await screenshot(page, 'tablet-home-synced');
+  assert.deepEqual(page.placardErrors, []);
+  await context.close();
+});
+
+test('a re-rating visit is on the due list, labelled, overdue first', async () => {
+  const { context, page } = await tablet();
+  await signIn(page);
+  const item = page.locator('li.due.due-rerating', { hasText: 'Rerating Tearoom' });
+  await item.waitFor();
+  await item.locator('.tag', { hasText: 'Re-rating visit' }).waitFor();
+  await item.getByText('Improvements: New wash-hand basin in the kitchen').waitFor();
+  await item.getByText(/Asked for by the operator, not before/).waitFor();
+  await item.getByText('Overdue 4 days').waitFor();
+  // Overdue, so before the never-inspected cafe due today; only one item is labelled.
+  const names = await page.locator('li.due .due-name').allTextContents();
+  const at = names.findIndex((n) => n.includes('Rerating Tearoom'));
+  assert.ok(at >= 0 && at < names.findIndex((n) => n.includes('Two Tablets Cafe')), names.join(' | '));
+  assert.equal(await page.locator('li.due-rerating').count(), 1);
+  // Started from the list, it is a re-inspection.
+  await item.getByRole('button', { name: 'Start inspection' }).click();
+  await page.getByRole('heading', { name: 'Rerating Tearoom' }).waitFor();
+  const type = await page.evaluate(() => new Promise((resolve) => {
+    const open = indexedDB.open('placard-inspect');
+    open.onsuccess = () => {
+      const all = open.result.transaction('inspections').objectStore('inspections').getAll();
+      all.onsuccess = () => resolve(all.result.find((r) => r.establishmentName === 'Rerating Tearoom')?.type);
+    };
+  }));
+  assert.equal(type, 'reinspection');
+  await screenshot(page, 'tablet-due-rerating');
   assert.deepEqual(page.placardErrors, []);
   await context.close();
 });

@@ -727,6 +727,51 @@ static void test_rerating(void **state)
 	json_decref(v);
 }
 
+/* Submitting the re-inspection that makes the visit closes the request, and logs it. */
+static void test_rerating_closed_by_visit(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long long est = new_establishment("uk", "U-7");
+	struct report rated = inspect(&inspector, est, "initial", 100, "");
+	long st;
+	json_t *v = operator("/api/v1/operator/rerating-requests", "U-7", rated.code,
+	                     "\"improvements\":\"Walk-in cooler repaired.\"", &st);
+	assert_int_equal(st, 201);
+	long long id = atoll(get_str(v, "id"));
+	json_decref(v);
+	char sql[300];
+	struct report visit = inspect(&inspector, est, "reinspection", 0, "");
+	snprintf(sql, sizeof(sql),
+	         "SELECT count(*) FROM rerating_request WHERE id = %lld AND state = 'inspected'"
+	         " AND visit_inspection_id = %lld AND inspected_at IS NOT NULL",
+	         id, visit.id);
+	assert_int_equal(count(sql), 1);
+	snprintf(sql, sizeof(sql),
+	         "SELECT count(*) FROM (SELECT kind, subject, payload FROM event_log UNION ALL "
+	         "SELECT kind, subject, payload FROM event_pending) x WHERE kind = "
+	         "'rerating.inspected' AND subject = 'establishment/%lld' AND payload->>'request' "
+	         "= '%lld' AND payload->>'inspection' = '%lld'",
+	         est, id, visit.id);
+	assert_int_equal(count(sql), 1);
+	/* The operator sees it; the manual step finds it done. */
+	v = operator("/api/v1/operator/report", "U-7", visit.code, "", &st);
+	assert_int_equal(st, 200);
+	assert_string_equal(get_str(v, "rerating.state"), "inspected");
+	json_decref(v);
+	char path[96], body[64];
+	snprintf(path, sizeof(path), "/api/v1/rerating-requests/%lld/inspected", id);
+	snprintf(body, sizeof(body), "{\"inspection_id\":%lld}", visit.id);
+	v = call(&inspector, "POST", path, body, NULL, &st);
+	assert_int_equal(st, 409);
+	json_decref(v);
+	/* A new request after the visit is a new one, and stays open until its own visit. */
+	v = operator("/api/v1/operator/rerating-requests", "U-7", visit.code,
+	             "\"improvements\":\"New flooring.\"", &st);
+	assert_int_equal(st, 201);
+	json_decref(v);
+}
+
 static void test_overdue_list(void **state)
 {
 	(void)state;
@@ -853,6 +898,7 @@ int main(void)
 		cmocka_unit_test(test_late_refused),
 		cmocka_unit_test(test_reply_and_moderation),
 		cmocka_unit_test(test_rerating),
+		cmocka_unit_test(test_rerating_closed_by_visit),
 		cmocka_unit_test(test_overdue_list),
 		cmocka_unit_test(test_wrong_codes_slowed_down),
 		cmocka_unit_test(test_log_shows_every_step),

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "harness.h"
 #include "staff.h"
@@ -80,14 +81,15 @@ static long long create_establishment(const char *licence, const char *name, con
 	return id;
 }
 
-/* Submit an initial NYC inspection citing @violation (JSON); its id. */
-static long long inspect(long long est, const char *started, const char *violation, const char *key)
+/* Submit an inspection of @type citing @violation (JSON); its id. */
+static long long inspect_type(long long est, const char *type, const char *started,
+                              const char *violation, const char *key)
 {
 	char body[400], extra[80];
 	snprintf(body, sizeof(body),
-	         "{\"establishment_id\":%lld,\"type\":\"initial\",\"started_at\":\"%s\","
+	         "{\"establishment_id\":%lld,\"type\":\"%s\",\"started_at\":\"%s\","
 	         "\"violations\":[%s],\"submit\":true}",
-	         est, started, violation);
+	         est, type, started, violation);
 	snprintf(extra, sizeof(extra), "Idempotency-Key: %s", key);
 	long st;
 	json_t *v = call(&inspector, "POST", "/api/v1/inspections", body, extra, &st);
@@ -95,6 +97,12 @@ static long long inspect(long long est, const char *started, const char *violati
 	long long id = json_integer_value(json_object_get(v, "id"));
 	json_decref(v);
 	return id;
+}
+
+/* Submit an initial NYC inspection citing @violation (JSON); its id. */
+static long long inspect(long long est, const char *started, const char *violation, const char *key)
+{
+	return inspect_type(est, "initial", started, violation, key);
 }
 
 static int setup(void **state)
@@ -655,6 +663,107 @@ static void test_cards(void **state)
 	json_decref(v);
 }
 
+/* A timestamp @days days ago. */
+static const char *days_ago(int days, char out[32])
+{
+	time_t t = time(NULL) - (time_t)days * 86400;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return out;
+}
+
+/* The code of the grade item 0 of search @query shows, or NULL with no item. */
+static const char *first_grade(json_t *v)
+{
+	json_t *item = json_array_get(json_object_get(v, "items"), 0);
+	return json_string_value(json_object_get(json_object_get(item, "grade"), "code"));
+}
+
+/* The grade filter matches the grade the public sees (public_grade()), not the posted one:
+ * "Grade Pending" during an NYC appeal, the previous rating while FHRS withholds a new one. */
+static void test_grade_filter_public(void **state)
+{
+	(void)state;
+	NEED_DB();
+	char t[32], one[32], sql[400], path[160];
+	long st;
+	json_t *v =
+	        call(&admin, "POST", "/api/v1/jurisdictions",
+	             "{\"code\":\"uk\",\"name\":\"Demo Council\",\"scheme\":\"fhrs\"}", NULL, &st);
+	assert_int_equal(st, 201);
+	json_decref(v);
+
+	/* NYC: graded B on re-inspection, then appealed. */
+	long long noodle = create_establishment("P-20", "Pendleton Noodle Bar", "7 Mott St",
+	                                        "10013", "Chinese", BASE_LAT, BASE_LON);
+	inspect_type(noodle, "initial", days_ago(20, t),
+	             "{\"code\":\"04L\",\"points\":10},{\"code\":\"02B\",\"points\":10}",
+	             "grade-filter-1");
+	long long re = inspect_type(noodle, "reinspection", days_ago(10, t),
+	                            "{\"code\":\"04L\",\"points\":12},{\"code\":\"08A\","
+	                            "\"points\":4}",
+	                            "grade-filter-2");
+	snprintf(one, sizeof(one), "%lld", noodle);
+	expect_ids("q=pendleton&grade=B", one);
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO appeal (inspection_id, establishment_id, grounds, decision_due)"
+	         " VALUES (%lld, %lld, 'Cleaned before the visit', now() + interval '21 days')",
+	         re, noodle);
+	itest_sql(db_url, sql);
+	snprintf(path, sizeof(path), "/api/v1/establishments/%lld", noodle);
+	v = get_ok(path);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(v, "grade"), "code")),
+	                    "Z");
+	json_decref(v);
+	expect_ids("q=pendleton&grade=B", "");
+	expect_ids("q=pendleton&grade=A,B,C", "");
+	expect_ids("q=pendleton&grade=Z", one);
+	v = get_ok("/api/v1/establishments?q=pendleton&grade=Z");
+	assert_string_equal(first_grade(v), "Z");
+	json_decref(v);
+	/* Every B found shows B. */
+	v = get_ok("/api/v1/establishments?grade=B&limit=100");
+	size_t i;
+	json_t *item;
+	json_array_foreach(json_object_get(v, "items"), i, item)
+	{
+		assert_int_not_equal(json_integer_value(json_object_get(item, "id")), noodle);
+		assert_string_equal(
+		        json_string_value(json_object_get(json_object_get(item, "grade"), "code")),
+		        "B");
+	}
+	json_decref(v);
+
+	/* FHRS: rated 5, then a lower rating three days ago, withheld for the appeal window. */
+	v = call(&clerk, "POST", "/api/v1/establishments",
+	         "{\"jurisdiction\":\"uk\",\"licence_number\":\"P-21\","
+	         "\"name\":\"Thistle Tearoom\"}",
+	         NULL, &st);
+	assert_int_equal(st, 201);
+	long long tea = json_integer_value(json_object_get(v, "id"));
+	json_decref(v);
+	inspect_type(tea, "initial", days_ago(200, t), "", "grade-filter-3");
+	inspect_type(tea, "initial", days_ago(3, t),
+	             "{\"code\":\"H03\",\"points\":10},{\"code\":\"S02\",\"points\":15}",
+	             "grade-filter-4");
+	snprintf(sql, sizeof(sql),
+	         "SELECT grade_code FROM posted_grade WHERE establishment_id = %lld", tea);
+	struct buf out = BUF_INIT;
+	assert_int_equal(itest_shell(&out, "psql -XAtc \"%s\" '%s'", sql, db_url), 0);
+	char posted[8];
+	snprintf(posted, sizeof(posted), "%.1s", out.data);
+	buf_release(&out);
+	assert_string_not_equal(posted, "5");
+	snprintf(one, sizeof(one), "%lld", tea);
+	expect_ids("q=thistle&grade=5", one);
+	snprintf(path, sizeof(path), "q=thistle&grade=%s", posted);
+	expect_ids(path, "");
+	v = get_ok("/api/v1/establishments?q=thistle");
+	assert_string_equal(first_grade(v), "5");
+	json_decref(v);
+}
+
 static void test_openapi(void **state)
 {
 	(void)state;
@@ -678,6 +787,7 @@ int main(void)
 		cmocka_unit_test(test_cards),
 		cmocka_unit_test(test_dictionary_current),
 		cmocka_unit_test(test_openapi),
+		cmocka_unit_test(test_grade_filter_public),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

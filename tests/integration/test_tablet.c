@@ -117,19 +117,25 @@ static int teardown(void **state)
 	return 0;
 }
 
-static long long new_establishment(const char *licence, const char *risk)
+static long long new_establishment_in(const char *jurisdiction, const char *licence,
+                                      const char *risk)
 {
 	char body[400];
 	snprintf(body, sizeof(body),
-	         "{\"jurisdiction\":\"nyc\",\"licence_number\":\"%s\",\"name\":\"Diner %s\","
+	         "{\"jurisdiction\":\"%s\",\"licence_number\":\"%s\",\"name\":\"Diner %s\","
 	         "\"risk_category\":\"%s\"}",
-	         licence, licence, risk);
+	         jurisdiction, licence, licence, risk);
 	long st;
 	json_t *v = call(&clerk, "POST", "/api/v1/establishments", body, NULL, &st);
 	assert_int_equal(st, 201);
 	long long id = get_int(v, "id");
 	json_decref(v);
 	return id;
+}
+
+static long long new_establishment(const char *licence, const char *risk)
+{
+	return new_establishment_in("nyc", licence, risk);
 }
 
 /* A timestamp @days days ago. */
@@ -605,29 +611,54 @@ static void test_due_list(void **state)
 	inspect(&inspector, e6, "initial", days_ago(30, t), NULL, true);
 	/* Overdue, but assigned to someone else. */
 	long long e7 = new_establishment("D-7", "A");
-	long long list[] = { e1, e2, e3, e4, e5, e6 };
-	for (size_t i = 0; i < 6; i++)
+	/* Re-rating visits the operators asked for (FHRS, C, inspected 100 days ago: no cycle
+	 * visit for a long time): one whose stand-still ended 5 days ago, one scheduled in 12
+	 * days. */
+	long st;
+	json_t *v =
+	        call(&admin, "POST", "/api/v1/jurisdictions",
+	             "{\"code\":\"uk\",\"name\":\"Demo Council\",\"scheme\":\"fhrs\"}", NULL, &st);
+	assert_int_equal(st, 201);
+	json_decref(v);
+	long long e8 = new_establishment_in("uk", "D-8", "C");
+	long long i8 = inspect(&inspector, e8, "initial", days_ago(100, t), NULL, true);
+	long long e9 = new_establishment_in("uk", "D-9", "C");
+	long long i9 = inspect(&inspector, e9, "initial", days_ago(100, t), NULL, true);
+	char sql[400];
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO rerating_request (establishment_id, inspection_id, improvements, "
+	         "requested_at, earliest_visit_on) VALUES (%lld, %lld, 'New wash basin', "
+	         "now() - interval '10 days', current_date - 5) RETURNING id",
+	         e8, i8);
+	long long q8 = count(sql);
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO rerating_request (establishment_id, inspection_id, improvements, "
+	         "state, earliest_visit_on, visit_on) VALUES (%lld, %lld, 'Pest control', "
+	         "'scheduled', current_date + 3, current_date + 12) RETURNING id",
+	         e9, i9);
+	long long q9 = count(sql);
+	long long list[] = { e1, e2, e3, e4, e5, e6, e8, e9 };
+	for (size_t i = 0; i < 8; i++)
 		assign(list[i], inspector_id, 200);
 	assign(e7, inspector2_id, 200);
 	/* Only inspectors are assigned; only supervisors and admins assign. */
 	assign(e7, count("SELECT id FROM staff_user WHERE username = 'clem'"), 422);
-	long st;
 	char path[96], body[64];
 	snprintf(path, sizeof(path), "/api/v1/establishments/%lld/inspector", e7);
 	snprintf(body, sizeof(body), "{\"inspector_id\":%lld}", inspector_id);
-	json_t *v = call(&inspector, "PUT", path, body, NULL, &st);
+	v = call(&inspector, "PUT", path, body, NULL, &st);
 	assert_int_equal(st, 403);
 	json_decref(v);
 
 	/* Overdue first, by risk category then the longest since the last inspection; then
-	 * by due date. */
+	 * by due date. The re-rating visits are among them. */
 	v = call(&inspector, "GET", "/api/v1/inspector/due", NULL, NULL, &st);
 	assert_int_equal(st, 200);
 	json_t *items = json_object_get(v, "items");
-	long long want[] = { e1, e4, e3, e2, e5 };
-	if (json_array_size(items) != 5)
+	long long want[] = { e1, e4, e8, e3, e2, e5, e9 };
+	if (json_array_size(items) != 7)
 		fail_msg("due list: %s", json_dumps(v, 0));
-	for (size_t i = 0; i < 5; i++) {
+	for (size_t i = 0; i < 7; i++) {
 		char p[48];
 		snprintf(p, sizeof(p), "items.%zu.establishment.id", i);
 		if (get_int(v, p) != want[i])
@@ -638,14 +669,39 @@ static void test_due_list(void **state)
 	assert_string_equal(get_str(v, "items.1.suggested_type"), "reinspection");
 	assert_int_equal(get_int(v, "items.1.days_overdue"), 3);
 	assert_string_equal(get_str(v, "items.0.reason"), "cycle");
-	assert_true(json_is_false(at(v, "items.3.overdue")));
-	assert_null(get_str(v, "items.3.last_inspection.type"));
+	assert_true(json_is_null(at(v, "items.0.rerating")));
 	assert_true(json_is_false(at(v, "items.4.overdue")));
+	assert_null(get_str(v, "items.4.last_inspection.type"));
+	assert_true(json_is_false(at(v, "items.5.overdue")));
+	/* A re-rating visit: overdue since the stand-still ended, marked, with the request. */
+	assert_string_equal(get_str(v, "items.2.reason"), "rerating");
+	assert_true(json_is_true(at(v, "items.2.overdue")));
+	assert_int_equal(get_int(v, "items.2.days_overdue"), 5);
+	assert_string_equal(get_str(v, "items.2.suggested_type"), "reinspection");
+	assert_int_equal(get_int(v, "items.2.rerating.id"), q8);
+	assert_string_equal(get_str(v, "items.2.rerating.state"), "requested");
+	assert_string_equal(get_str(v, "items.2.rerating.improvements"), "New wash basin");
+	assert_int_equal(get_int(v, "items.2.rerating.inspection_id"), i8);
+	assert_string_equal(get_str(v, "items.2.not_before"),
+	                    get_str(v, "items.2.rerating.earliest_visit_on"));
+	/* A scheduled one is due on its day, not before the stand-still's end. */
+	assert_string_equal(get_str(v, "items.6.reason"), "rerating");
+	assert_true(json_is_false(at(v, "items.6.overdue")));
+	assert_int_equal(get_int(v, "items.6.rerating.id"), q9);
+	assert_string_equal(get_str(v, "items.6.rerating.state"), "scheduled");
+	assert_string_equal(get_str(v, "items.6.due_on"), get_str(v, "items.6.rerating.visit_on"));
+	assert_string_equal(get_str(v, "items.6.not_before"),
+	                    get_str(v, "items.6.rerating.earliest_visit_on"));
 	json_decref(v);
-	/* A year's horizon still leaves out the C establishment, due in 17 months. */
+	/* A shorter horizon leaves the scheduled visit out. */
+	v = call(&inspector, "GET", "/api/v1/inspector/due?days=10", NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_int_equal(json_array_size(json_object_get(v, "items")), 6);
+	json_decref(v);
+	/* A year's horizon still leaves out the C establishments, due in 14 to 17 months. */
 	v = call(&inspector, "GET", "/api/v1/inspector/due?days=366", NULL, NULL, &st);
 	assert_int_equal(st, 200);
-	assert_int_equal(json_array_size(json_object_get(v, "items")), 5);
+	assert_int_equal(json_array_size(json_object_get(v, "items")), 7);
 	json_decref(v);
 	v = call(&inspector, "GET", "/api/v1/inspector/due?days=600", NULL, NULL, &st);
 	assert_int_equal(st, 422);
@@ -664,7 +720,17 @@ static void test_due_list(void **state)
 	json_decref(v);
 	v = call(&supervisor, "GET", q, NULL, NULL, &st);
 	assert_int_equal(st, 200);
-	assert_int_equal(json_array_size(json_object_get(v, "items")), 5);
+	assert_int_equal(json_array_size(json_object_get(v, "items")), 7);
+	json_decref(v);
+	/* A request once inspected is off the list. */
+	snprintf(sql, sizeof(sql),
+	         "UPDATE rerating_request SET state = 'inspected', visit_inspection_id = %lld, "
+	         "inspected_at = now() WHERE id = %lld",
+	         i8, q8);
+	itest_sql(db_url, sql);
+	v = call(&inspector, "GET", "/api/v1/inspector/due", NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_int_equal(json_array_size(json_object_get(v, "items")), 6);
 	json_decref(v);
 	v = call(&clerk, "GET", "/api/v1/inspector/due", NULL, NULL, &st);
 	assert_int_equal(st, 403);

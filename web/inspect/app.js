@@ -115,6 +115,10 @@ async function refreshDue() {
 
 function dueReason(item) {
   if (item.reason === 'reinspection') return `Re-inspection, not before ${fmtDate(item.not_before)}`;
+  if (item.reason === 'rerating') {
+    const when = item.rerating?.state === 'scheduled' ? `, scheduled for ${fmtDate(item.rerating.visit_on)}` : '';
+    return `Asked for by the operator${when}, not before ${fmtDate(item.not_before)}`;
+  }
   return item.last_inspection ? `Routine, risk ${item.establishment.risk_category}` : `First inspection, risk ${item.establishment.risk_category}`;
 }
 
@@ -128,10 +132,14 @@ async function home() {
   for (const item of due?.items || []) {
     const e = item.establishment;
     const mine = local.find((r) => r.establishmentId === e.id && !r.submitted);
-    dueList.append(el('li', { class: `due ${item.overdue ? 'due-overdue' : ''}` },
+    const rerating = item.reason === 'rerating';
+    dueList.append(el('li', { class: `due ${item.overdue ? 'due-overdue' : ''} ${rerating ? 'due-rerating' : ''}` },
       el('div', { class: 'due-body' },
-        el('p', { class: 'due-name' }, e.name),
+        el('p', { class: 'due-name' }, e.name, rerating ? ' ' : null,
+          rerating ? el('span', { class: 'tag tag-rerating' }, 'Re-rating visit') : null),
         el('p', { class: 'muted' }, [e.address?.line, e.address?.city].filter(Boolean).join(', ') || `Licence ${e.licence_number}`),
+        rerating && item.rerating?.improvements
+          ? el('p', { class: 'rerating-improvements' }, `Improvements: ${item.rerating.improvements}`) : null,
         el('p', {}, dueReason(item), ' · ',
           item.overdue ? el('strong', { class: 'overdue' }, `Overdue ${item.days_overdue} day${item.days_overdue === 1 ? '' : 's'}`)
             : `Due ${fmtDate(item.due_on)}`)),

@@ -301,3 +301,12 @@ void itest_raw(struct itest_server *s, const char *raw, size_t len, struct buf *
 	}
 	close(fd);
 }
+
+long long itest_sql_count(const char *url, const char *sql)
+{
+	struct buf out = BUF_INIT;
+	assert_int_equal(itest_shell(&out, "psql -XAtc \"%s\" '%s'", sql, url), 0);
+	long long n = atoll(out.data);
+	buf_release(&out);
+	return n;
+}

@@ -33,6 +33,9 @@ bool itest_have_db(void);
 /* Create a fresh, migrated database named placard_<name>_<pid>; its URL in @ret_url. */
 void itest_db_create(const char *name, char *ret_url, size_t size);
 
+/* The number the query @sql prints on @url (a count), via psql; asserts psql succeeded. */
+long long itest_sql_count(const char *url, const char *sql);
+
 /* Run SQL on @url (assert success). */
 void itest_sql(const char *url, const char *sql);
 

@@ -9,6 +9,7 @@
 #define PLACARD_TESTS_STAFF_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -94,6 +95,47 @@ static inline void staff_request(struct itest_server *s, const struct staff_sess
 		h[n++] = extra;
 	h[n] = NULL;
 	itest_request(s, method, path, h, body, body ? strlen(body) : 0, ret);
+}
+
+/*
+ * Send @method @path as @as and parse the answer as JSON (an empty object when the body is
+ * not JSON); the status in *@status. The caller decrefs the result.
+ */
+static inline json_t *staff_call(struct itest_server *s, const struct staff_session *as,
+                                 const char *method, const char *path, const char *body,
+                                 const char *extra, long *status)
+{
+	struct itest_response r;
+	staff_request(s, as, method, path, body, extra, &r);
+	*status = r.status;
+	json_t *v = json_loads(r.body.data, 0, NULL);
+	if (!v)
+		v = json_object();
+	itest_response_free(&r);
+	return v;
+}
+
+/* The value at a dotted path ("grade.code", "violations.0.id"), or NULL. */
+static inline json_t *json_walk(json_t *v, const char *path)
+{
+	json_t *cur = v;
+	char buf[256];
+	snprintf(buf, sizeof(buf), "%s", path);
+	char *save = NULL;
+	for (char *tok = strtok_r(buf, ".", &save); tok && cur; tok = strtok_r(NULL, ".", &save))
+		cur = json_is_array(cur) ? json_array_get(cur, (size_t)atoi(tok))
+		                         : json_object_get(cur, tok);
+	return cur;
+}
+
+static inline long long json_walk_int(json_t *v, const char *path)
+{
+	return json_integer_value(json_walk(v, path));
+}
+
+static inline const char *json_walk_str(json_t *v, const char *path)
+{
+	return json_string_value(json_walk(v, path));
 }
 
 #endif

@@ -72,49 +72,6 @@ static int teardown(void **state)
 	} while (0)
 
 /* Send and parse; the body as JSON (caller decrefs), the status in *status. */
-static json_t *call(const struct staff_session *as, const char *method, const char *path,
-                    const char *body, const char *extra, long *status)
-{
-	struct itest_response r;
-	staff_request(&server, as, method, path, body, extra, &r);
-	*status = r.status;
-	json_t *v = json_loads(r.body.data, 0, NULL);
-	if (!v)
-		v = json_object();
-	itest_response_free(&r);
-	return v;
-}
-
-static json_t *walk(json_t *v, const char *path)
-{
-	json_t *cur = v;
-	char buf[256];
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *tok = strtok(buf, "."); tok && cur; tok = strtok(NULL, "."))
-		cur = json_is_array(cur) ? json_array_get(cur, (size_t)atoi(tok))
-		                         : json_object_get(cur, tok);
-	return cur;
-}
-
-static long long get_int(json_t *v, const char *path)
-{
-	return json_integer_value(walk(v, path));
-}
-
-static const char *get_str(json_t *v, const char *path)
-{
-	return json_string_value(walk(v, path));
-}
-
-static long long count(const char *sql)
-{
-	struct buf out = BUF_INIT;
-	assert_int_equal(itest_shell(&out, "psql -XAtc \"%s\" '%s'", sql, db_url), 0);
-	long long n = atoll(out.data);
-	buf_release(&out);
-	return n;
-}
-
 /* A timestamp @days_ago days before now, at @hour o'clock UTC. */
 static const char *ago(int days_ago, int hour, char out[32])
 {
@@ -135,9 +92,9 @@ static long long new_establishment(const char *jurisdiction, const char *licence
 	         "{\"jurisdiction\":\"%s\",\"licence_number\":\"%s\",\"name\":\"Cafe %s\"}",
 	         jurisdiction, licence, licence);
 	long st;
-	json_t *v = call(&clerk, "POST", "/api/v1/establishments", body, NULL, &st);
+	json_t *v = staff_call(&server, &clerk, "POST", "/api/v1/establishments", body, NULL, &st);
 	assert_int_equal(st, 201);
-	long long id = get_int(v, "id");
+	long long id = json_walk_int(v, "id");
 	json_decref(v);
 	return id;
 }
@@ -160,11 +117,11 @@ static struct report inspect(const struct staff_session *as, long long est, cons
 	         est, type, ago(days_ago, 9, started), ago(days_ago, 11, ended), violations);
 	snprintf(hdr, sizeof(hdr), "Idempotency-Key: appeals-%d-%d", (int)getpid(), ++key);
 	long st;
-	json_t *v = call(as, "POST", "/api/v1/inspections", body, hdr, &st);
+	json_t *v = staff_call(&server, as, "POST", "/api/v1/inspections", body, hdr, &st);
 	if (st != 201)
 		fail_msg("inspection: %ld %s", st, json_dumps(v, 0));
-	struct report r = { .id = get_int(v, "id") };
-	snprintf(r.code, sizeof(r.code), "%s", get_str(v, "appeal_code"));
+	struct report r = { .id = json_walk_int(v, "id") };
+	snprintf(r.code, sizeof(r.code), "%s", json_walk_str(v, "appeal_code"));
 	json_t *vs = json_object_get(v, "violations");
 	for (size_t i = 0; i < json_array_size(vs) && i < 8; i++)
 		r.violation_ids[i] =
@@ -180,7 +137,7 @@ static json_t *operator(const char *path, const char *licence, const char *code,
 	char body[6000];
 	snprintf(body, sizeof(body), "{\"licence_number\":\"%s\",\"appeal_code\":\"%s\"%s%s}",
 	         licence, code, *more ? "," : "", more);
-	return call(NULL, "POST", path, body, NULL, status);
+	return staff_call(&server, NULL, "POST", path, body, NULL, status);
 }
 
 static json_t *establishment(long long id)
@@ -188,7 +145,7 @@ static json_t *establishment(long long id)
 	char path[64];
 	long st;
 	snprintf(path, sizeof(path), "/api/v1/establishments/%lld", id);
-	json_t *v = call(NULL, "GET", path, NULL, NULL, &st);
+	json_t *v = staff_call(&server, NULL, "GET", path, NULL, NULL, &st);
 	assert_int_equal(st, 200);
 	return v;
 }
@@ -200,7 +157,7 @@ static long appeal_step(const struct staff_session *as, long long id, const char
 	char path[96];
 	long st;
 	snprintf(path, sizeof(path), "/api/v1/appeals/%lld/%s", id, what);
-	json_t *v = call(as, "POST", path, body, NULL, &st);
+	json_t *v = staff_call(&server, as, "POST", path, body, NULL, &st);
 	json_decref(v);
 	return st;
 }
@@ -218,17 +175,17 @@ static void test_nyc_pending_then_upheld(void **state)
 	        inspect(&inspector, est, "reinspection", 10,
 	                "{\"code\":\"04L\",\"points\":12},{\"code\":\"08A\",\"points\":4}");
 	json_t *v = establishment(est);
-	assert_string_equal(get_str(v, "grade.code"), "B");
-	assert_false(json_is_true(walk(v, "grade.under_appeal")));
-	assert_true(json_is_null(walk(v, "appeal")));
+	assert_string_equal(json_walk_str(v, "grade.code"), "B");
+	assert_false(json_is_true(json_walk(v, "grade.under_appeal")));
+	assert_true(json_is_null(json_walk(v, "appeal")));
 	json_decref(v);
 
 	long st;
 	v = operator("/api/v1/operator/report", "N-1", re.code, "", &st);
 	assert_int_equal(st, 200);
-	assert_true(json_is_true(walk(v, "appeal_window.until_hearing")));
-	assert_int_equal(get_int(v, "inspection.id"), re.id);
-	assert_true(json_is_null(walk(v, "appeal")));
+	assert_true(json_is_true(json_walk(v, "appeal_window.until_hearing")));
+	assert_int_equal(json_walk_int(v, "inspection.id"), re.id);
+	assert_true(json_is_null(json_walk(v, "appeal")));
 	json_decref(v);
 
 	/* Filed: the public record shows Grade Pending (Z) and the appeal's deadlines. */
@@ -239,26 +196,26 @@ static void test_nyc_pending_then_upheld(void **state)
 	         re.violation_ids[0]);
 	v = operator("/api/v1/operator/appeals", "n-1 ", re.code, more, &st);
 	assert_int_equal(st, 201);
-	assert_string_equal(get_str(v, "appeal.state"), "filed");
-	nyc_appeal_id = get_int(v, "appeal.id");
+	assert_string_equal(json_walk_str(v, "appeal.state"), "filed");
+	nyc_appeal_id = json_walk_int(v, "appeal.id");
 	assert_true(nyc_appeal_id > 0);
-	assert_non_null(get_str(v, "appeal.decision_due"));
+	assert_non_null(json_walk_str(v, "appeal.decision_due"));
 	json_decref(v);
 	v = establishment(est);
-	assert_string_equal(get_str(v, "grade.code"), "Z");
-	assert_string_equal(get_str(v, "grade.label"), "Grade Pending");
-	assert_true(json_is_true(walk(v, "grade.pending")));
-	assert_string_equal(get_str(v, "grade.contested.code"), "B");
-	assert_string_equal(get_str(v, "appeal.state"), "filed");
-	assert_true(json_is_true(walk(v, "appeal.open")));
-	assert_null(walk(v, "appeal.grounds"));
+	assert_string_equal(json_walk_str(v, "grade.code"), "Z");
+	assert_string_equal(json_walk_str(v, "grade.label"), "Grade Pending");
+	assert_true(json_is_true(json_walk(v, "grade.pending")));
+	assert_string_equal(json_walk_str(v, "grade.contested.code"), "B");
+	assert_string_equal(json_walk_str(v, "appeal.state"), "filed");
+	assert_true(json_is_true(json_walk(v, "appeal.open")));
+	assert_null(json_walk(v, "appeal.grounds"));
 	json_decref(v);
 
 	/* A second appeal on the same inspection is refused, and so is contesting a stranger. */
 	v = operator("/api/v1/operator/appeals", "N-1", re.code, "\"grounds\":\"Again\"", &st);
 	assert_int_equal(st, 409);
 	json_decref(v);
-	assert_int_equal(count("SELECT count(*) FROM appeal"), 1);
+	assert_int_equal(itest_sql_count(db_url, "SELECT count(*) FROM appeal"), 1);
 
 	/* Under review, a hearing, adjourned: Grade Pending lasts two adjournments. */
 	assert_int_equal(appeal_step(&hearing, nyc_appeal_id, "decision",
@@ -281,9 +238,9 @@ static void test_nyc_pending_then_upheld(void **state)
 		         ago(-3 - 7 * i, 10, at));
 		assert_int_equal(appeal_step(&hearing, nyc_appeal_id, "adjournments", body), 200);
 		v = establishment(est);
-		assert_string_equal(get_str(v, "grade.code"), i <= 2 ? "Z" : "B");
-		assert_true(json_is_true(walk(v, "grade.under_appeal")));
-		assert_int_equal(get_int(v, "appeal.adjournments"), i);
+		assert_string_equal(json_walk_str(v, "grade.code"), i <= 2 ? "Z" : "B");
+		assert_true(json_is_true(json_walk(v, "grade.under_appeal")));
+		assert_int_equal(json_walk_int(v, "appeal.adjournments"), i);
 		json_decref(v);
 	}
 
@@ -301,18 +258,18 @@ static void test_nyc_pending_then_upheld(void **state)
 	                             "{\"outcome\":\"upheld\",\"reasons\":\"x\",\"dismissed\":[]}"),
 	                 200);
 	v = establishment(est);
-	assert_string_equal(get_str(v, "grade.code"), "B");
-	assert_false(json_is_true(walk(v, "grade.under_appeal")));
-	assert_string_equal(get_str(v, "appeal.outcome"), "upheld");
+	assert_string_equal(json_walk_str(v, "grade.code"), "B");
+	assert_false(json_is_true(json_walk(v, "grade.under_appeal")));
+	assert_string_equal(json_walk_str(v, "appeal.outcome"), "upheld");
 	json_decref(v);
 	char path[64];
 	snprintf(path, sizeof(path), "/api/v1/appeals/%lld", nyc_appeal_id);
-	v = call(NULL, "GET", path, NULL, NULL, &st);
+	v = staff_call(&server, NULL, "GET", path, NULL, NULL, &st);
 	assert_int_equal(st, 200);
-	assert_string_equal(get_str(v, "state"), "upheld");
-	assert_string_equal(get_str(v, "reasons"), "x");
-	assert_string_equal(get_str(v, "after.grade_code"), "B");
-	assert_null(walk(v, "grounds"));
+	assert_string_equal(json_walk_str(v, "state"), "upheld");
+	assert_string_equal(json_walk_str(v, "reasons"), "x");
+	assert_string_equal(json_walk_str(v, "after.grade_code"), "B");
+	assert_null(json_walk(v, "grounds"));
 	json_decref(v);
 	assert_int_equal(
 	        appeal_step(&hearing, nyc_appeal_id, "decision",
@@ -330,8 +287,8 @@ static void test_fhrs_previous_rating_then_modified(void **state)
 	uk_est = new_establishment("uk", "U-1");
 	struct report old = inspect(&inspector, uk_est, "initial", 200, "");
 	json_t *v = establishment(uk_est);
-	assert_string_equal(get_str(v, "grade.code"), "5");
-	assert_false(json_is_true(walk(v, "grade.new_rating_pending")));
+	assert_string_equal(json_walk_str(v, "grade.code"), "5");
+	assert_false(json_is_true(json_walk(v, "grade.new_rating_pending")));
 	json_decref(v);
 	uk_new =
 	        inspect(&inspector, uk_est, "initial", 3,
@@ -339,18 +296,18 @@ static void test_fhrs_previous_rating_then_modified(void **state)
 	                "{\"code\":\"S02\",\"points\":15}");
 	/* Within the 21-day window the previous rating stays public, flagged. */
 	v = establishment(uk_est);
-	assert_string_equal(get_str(v, "grade.code"), "5");
-	assert_int_equal(get_int(v, "grade.inspection_id"), old.id);
-	assert_true(json_is_true(walk(v, "grade.new_rating_pending")));
-	assert_int_equal(get_int(v, "grade.pending_inspection_id"), uk_new.id);
-	assert_non_null(get_str(v, "grade.publication_due"));
+	assert_string_equal(json_walk_str(v, "grade.code"), "5");
+	assert_int_equal(json_walk_int(v, "grade.inspection_id"), old.id);
+	assert_true(json_is_true(json_walk(v, "grade.new_rating_pending")));
+	assert_int_equal(json_walk_int(v, "grade.pending_inspection_id"), uk_new.id);
+	assert_non_null(json_walk_str(v, "grade.publication_due"));
 	json_decref(v);
 
 	long st;
 	v = operator("/api/v1/operator/report", "U-1", uk_new.code, "", &st);
 	assert_int_equal(st, 200);
-	assert_int_equal(get_int(v, "appeal_window.days"), 21);
-	assert_non_null(get_str(v, "appeal_window.deadline"));
+	assert_int_equal(json_walk_int(v, "appeal_window.days"), 21);
+	assert_non_null(json_walk_str(v, "appeal_window.deadline"));
 	json_decref(v);
 	/* The code as people type it: lower case, with a dash. */
 	char typed[96];
@@ -361,14 +318,14 @@ static void test_fhrs_previous_rating_then_modified(void **state)
 	v = operator("/api/v1/operator/appeals", "U-1", typed,
 	             "\"grounds\":\"The pest control report shows no activity.\"", &st);
 	assert_int_equal(st, 201);
-	long long appeal = get_int(v, "appeal.id");
-	assert_non_null(get_str(v, "appeal.filing_deadline"));
+	long long appeal = json_walk_int(v, "appeal.id");
+	assert_non_null(json_walk_str(v, "appeal.filing_deadline"));
 	json_decref(v);
 	v = establishment(uk_est);
-	assert_string_equal(get_str(v, "grade.code"), "5");
-	assert_true(json_is_true(walk(v, "grade.under_appeal")));
-	assert_true(json_is_true(walk(v, "grade.new_rating_pending")));
-	assert_true(json_is_null(walk(v, "grade.publication_due")));
+	assert_string_equal(json_walk_str(v, "grade.code"), "5");
+	assert_true(json_is_true(json_walk(v, "grade.under_appeal")));
+	assert_true(json_is_true(json_walk(v, "grade.new_rating_pending")));
+	assert_true(json_is_null(json_walk(v, "grade.publication_due")));
 	json_decref(v);
 
 	/* Modified: S02 dismissed; the score is recomputed and the rating re-issued. */
@@ -386,46 +343,47 @@ static void test_fhrs_previous_rating_then_modified(void **state)
 	                             "{\"outcome\":\"modified\",\"reasons\":\"x\",\"dismissed\":[{"
 	                             "\"violation_id\":999999,\"reason\":\"r\"}]}"),
 	                 422);
-	assert_int_equal(count("SELECT count(*) FROM inspection WHERE amends_inspection_id IS NOT "
-	                       "NULL"),
+	assert_int_equal(itest_sql_count(db_url, "SELECT count(*) FROM "
+	                                         "inspection WHERE amends_inspection_id IS NOT "
+	                                         "NULL"),
 	                 0);
 	char path[64];
 	snprintf(path, sizeof(path), "/api/v1/appeals/%lld/decision", appeal);
-	v = call(&hearing, "POST", path, body, NULL, &st);
+	v = staff_call(&server, &hearing, "POST", path, body, NULL, &st);
 	assert_int_equal(st, 200);
-	assert_string_equal(get_str(v, "state"), "modified");
-	assert_string_equal(get_str(v, "before.grade_code"), "2");
-	assert_int_equal(get_int(v, "before.score"), 25);
-	assert_string_equal(get_str(v, "after.grade_code"), "4");
-	assert_int_equal(get_int(v, "after.score"), 10);
-	assert_string_equal(get_str(v, "dismissed_violations.0.code"), "S02");
-	assert_string_equal(get_str(v, "dismissed_violations.0.reason"), "Contractor report");
-	long long revision = get_int(v, "after.inspection_id");
+	assert_string_equal(json_walk_str(v, "state"), "modified");
+	assert_string_equal(json_walk_str(v, "before.grade_code"), "2");
+	assert_int_equal(json_walk_int(v, "before.score"), 25);
+	assert_string_equal(json_walk_str(v, "after.grade_code"), "4");
+	assert_int_equal(json_walk_int(v, "after.score"), 10);
+	assert_string_equal(json_walk_str(v, "dismissed_violations.0.code"), "S02");
+	assert_string_equal(json_walk_str(v, "dismissed_violations.0.reason"), "Contractor report");
+	long long revision = json_walk_int(v, "after.inspection_id");
 	json_decref(v);
 
 	/* Before and after stay on the record; the new rating is public now. */
 	v = establishment(uk_est);
-	assert_string_equal(get_str(v, "grade.code"), "4");
-	assert_int_equal(get_int(v, "grade.inspection_id"), revision);
-	assert_false(json_is_true(walk(v, "grade.new_rating_pending")));
-	assert_string_equal(get_str(v, "appeal.outcome"), "modified");
-	assert_non_null(get_str(v, "appeal.reasons"));
+	assert_string_equal(json_walk_str(v, "grade.code"), "4");
+	assert_int_equal(json_walk_int(v, "grade.inspection_id"), revision);
+	assert_false(json_is_true(json_walk(v, "grade.new_rating_pending")));
+	assert_string_equal(json_walk_str(v, "appeal.outcome"), "modified");
+	assert_non_null(json_walk_str(v, "appeal.reasons"));
 	json_decref(v);
 	snprintf(path, sizeof(path), "/api/v1/inspections/%lld", uk_new.id);
-	v = call(NULL, "GET", path, NULL, NULL, &st);
-	assert_int_equal(get_int(v, "score"), 25);
-	assert_int_equal(get_int(v, "amended_by_inspection_id"), revision);
-	assert_string_equal(get_str(v, "violations.1.status"), "cited");
+	v = staff_call(&server, NULL, "GET", path, NULL, NULL, &st);
+	assert_int_equal(json_walk_int(v, "score"), 25);
+	assert_int_equal(json_walk_int(v, "amended_by_inspection_id"), revision);
+	assert_string_equal(json_walk_str(v, "violations.1.status"), "cited");
 	json_decref(v);
 	snprintf(path, sizeof(path), "/api/v1/inspections/%lld", revision);
-	v = call(NULL, "GET", path, NULL, NULL, &st);
-	assert_int_equal(get_int(v, "revision"), 2);
-	assert_int_equal(get_int(v, "amends_inspection_id"), uk_new.id);
-	assert_string_equal(get_str(v, "violations.0.status"), "cited");
-	assert_string_equal(get_str(v, "violations.0.observed"), "No hand wash after bins");
-	assert_string_equal(get_str(v, "violations.1.status"), "dismissed");
-	assert_string_equal(get_str(v, "violations.1.dismissed_reason"), "Contractor report");
-	assert_int_equal(json_array_size(walk(v, "explanation.dismissed")), 1);
+	v = staff_call(&server, NULL, "GET", path, NULL, NULL, &st);
+	assert_int_equal(json_walk_int(v, "revision"), 2);
+	assert_int_equal(json_walk_int(v, "amends_inspection_id"), uk_new.id);
+	assert_string_equal(json_walk_str(v, "violations.0.status"), "cited");
+	assert_string_equal(json_walk_str(v, "violations.0.observed"), "No hand wash after bins");
+	assert_string_equal(json_walk_str(v, "violations.1.status"), "dismissed");
+	assert_string_equal(json_walk_str(v, "violations.1.dismissed_reason"), "Contractor report");
+	assert_int_equal(json_array_size(json_walk(v, "explanation.dismissed")), 1);
 	json_decref(v);
 }
 
@@ -447,7 +405,7 @@ static void test_overturned_and_independence(void **state)
 	json_t *v = operator("/api/v1/operator/appeals", "N-3", b.code,
 	                     "\"grounds\":\"The inspector counted a closed bin as open.\"", &st);
 	assert_int_equal(st, 201);
-	long long appeal = get_int(v, "appeal.id");
+	long long appeal = json_walk_int(v, "appeal.id");
 	json_decref(v);
 	assert_int_equal(appeal_step(&hearing, appeal, "review", "{\"action\":\"accept\"}"), 200);
 
@@ -462,8 +420,8 @@ static void test_overturned_and_independence(void **state)
 	                 403);
 	char path[64];
 	snprintf(path, sizeof(path), "/api/v1/appeals/%lld", appeal);
-	v = call(NULL, "GET", path, NULL, NULL, &st);
-	assert_string_equal(get_str(v, "state"), "under_review");
+	v = staff_call(&server, NULL, "GET", path, NULL, NULL, &st);
+	assert_string_equal(json_walk_str(v, "state"), "under_review");
 	json_decref(v);
 
 	/* Overturned: nothing deleted; the grade falls back to the earlier A. */
@@ -472,42 +430,43 @@ static void test_overturned_and_independence(void **state)
 	                             "show the bins were closed.\"}"),
 	                 200);
 	v = establishment(est);
-	assert_string_equal(get_str(v, "grade.code"), "A");
-	assert_int_equal(get_int(v, "grade.inspection_id"), a.id);
-	assert_string_equal(get_str(v, "appeal.outcome"), "overturned");
-	assert_false(json_is_true(walk(v, "appeal.after.counts")));
+	assert_string_equal(json_walk_str(v, "grade.code"), "A");
+	assert_int_equal(json_walk_int(v, "grade.inspection_id"), a.id);
+	assert_string_equal(json_walk_str(v, "appeal.outcome"), "overturned");
+	assert_false(json_is_true(json_walk(v, "appeal.after.counts")));
 	json_decref(v);
 	snprintf(path, sizeof(path), "/api/v1/inspections/%lld", b.id);
-	v = call(NULL, "GET", path, NULL, NULL, &st);
+	v = staff_call(&server, NULL, "GET", path, NULL, NULL, &st);
 	assert_int_equal(st, 200);
-	assert_int_equal(get_int(v, "score"), 16);
+	assert_int_equal(json_walk_int(v, "score"), 16);
 	json_decref(v);
 	char sql[160];
 	snprintf(sql, sizeof(sql),
 	         "SELECT count(*) FROM appeal WHERE inspection_id = %lld AND "
 	         "state = 'overturned'",
 	         b.id);
-	assert_int_equal(count(sql), 1);
+	assert_int_equal(itest_sql_count(db_url, sql), 1);
 
 	/* The grade rests on the earlier inspection again, so correcting that one moves the
 	 * grade with it, although newer inspections (one overturned) exist. */
 	snprintf(path, sizeof(path), "/api/v1/inspections/%lld/amendments", a.id);
-	v = call(&supervisor, "POST", path,
-	         "{\"type\":\"initial\",\"violations\":[{\"code\":\"10F\",\"points\":3}],"
-	         "\"reason\":\"Points recorded wrongly\"}",
-	         NULL, &st);
+	v = staff_call(&server, &supervisor, "POST", path,
+	               "{\"type\":\"initial\",\"violations\":[{\"code\":\"10F\",\"points\":3}],"
+	               "\"reason\":\"Points recorded wrongly\"}",
+	               NULL, &st);
 	assert_int_equal(st, 201);
-	long long corrected = get_int(v, "id");
+	long long corrected = json_walk_int(v, "id");
 	json_decref(v);
 	v = establishment(est);
-	assert_int_equal(get_int(v, "grade.inspection_id"), corrected);
-	assert_int_equal(get_int(v, "grade.score"), 3);
+	assert_int_equal(json_walk_int(v, "grade.inspection_id"), corrected);
+	assert_int_equal(json_walk_int(v, "grade.score"), 3);
 	json_decref(v);
-	assert_int_equal(count("SELECT count(*) FROM event_pending p WHERE kind = "
-	                       "'inspection.overturned' UNION ALL SELECT 0 LIMIT 1") +
-	                         count("SELECT count(*) FROM event_log WHERE kind = "
-	                               "'inspection.overturned'"),
-	                 1);
+	assert_int_equal(
+	        itest_sql_count(db_url, "SELECT count(*) FROM event_pending p WHERE kind = "
+	                                "'inspection.overturned' UNION ALL SELECT 0 LIMIT 1") +
+	                itest_sql_count(db_url, "SELECT count(*) FROM event_log WHERE kind = "
+	                                        "'inspection.overturned'"),
+	        1);
 }
 
 static void test_withdrawn(void **state)
@@ -528,8 +487,8 @@ static void test_withdrawn(void **state)
 	json_decref(v);
 	v = operator("/api/v1/operator/appeals/withdraw", "U-4", r.code, "", &st);
 	assert_int_equal(st, 200);
-	assert_string_equal(get_str(v, "appeal.state"), "withdrawn");
-	assert_non_null(get_str(v, "appeal.closed_at"));
+	assert_string_equal(json_walk_str(v, "appeal.state"), "withdrawn");
+	assert_non_null(json_walk_str(v, "appeal.closed_at"));
 	json_decref(v);
 	v = operator("/api/v1/operator/appeals/withdraw", "U-4", r.code, "", &st);
 	assert_int_equal(st, 409);
@@ -539,9 +498,9 @@ static void test_withdrawn(void **state)
 	json_decref(v);
 	/* The appeal ended: the new rating is published. */
 	v = establishment(est);
-	assert_int_equal(get_int(v, "grade.inspection_id"), r.id);
-	assert_false(json_is_true(walk(v, "grade.new_rating_pending")));
-	assert_string_equal(get_str(v, "appeal.state"), "withdrawn");
+	assert_int_equal(json_walk_int(v, "grade.inspection_id"), r.id);
+	assert_false(json_is_true(json_walk(v, "grade.new_rating_pending")));
+	assert_string_equal(json_walk_str(v, "appeal.state"), "withdrawn");
 	json_decref(v);
 }
 
@@ -554,21 +513,21 @@ static void test_late_refused(void **state)
 	        inspect(&inspector, est, "initial", 30, "{\"code\":\"H01\",\"points\":15}");
 	/* The window has passed: the rating is public. */
 	json_t *v = establishment(est);
-	assert_int_equal(get_int(v, "grade.inspection_id"), r.id);
-	assert_false(json_is_true(walk(v, "grade.new_rating_pending")));
+	assert_int_equal(json_walk_int(v, "grade.inspection_id"), r.id);
+	assert_false(json_is_true(json_walk(v, "grade.new_rating_pending")));
 	json_decref(v);
-	long long before = count("SELECT count(*) FROM appeal");
+	long long before = itest_sql_count(db_url, "SELECT count(*) FROM appeal");
 	long st;
 	v = operator("/api/v1/operator/appeals", "U-5", r.code, "\"grounds\":\"Too late\"", &st);
 	assert_int_equal(st, 422);
 	char day[32];
 	ago(9, 11, day);
 	day[10] = '\0';
-	assert_non_null(strstr(get_str(v, "detail"), "closed on"));
-	assert_non_null(strstr(get_str(v, "detail"), day));
-	assert_non_null(strstr(get_str(v, "detail"), "21 days"));
+	assert_non_null(strstr(json_walk_str(v, "detail"), "closed on"));
+	assert_non_null(strstr(json_walk_str(v, "detail"), day));
+	assert_non_null(strstr(json_walk_str(v, "detail"), "21 days"));
 	json_decref(v);
-	assert_int_equal(count("SELECT count(*) FROM appeal"), before);
+	assert_int_equal(itest_sql_count(db_url, "SELECT count(*) FROM appeal"), before);
 	/* A scheme without appeals refuses too. */
 	long long sf = new_establishment("sf", "S-1");
 	r = inspect(&inspector, sf, "initial", 1, "");
@@ -578,14 +537,14 @@ static void test_late_refused(void **state)
 	/* Bad input names its field and writes nothing. */
 	v = operator("/api/v1/operator/appeals", "S-1", r.code, "\"grounds\":\"\"", &st);
 	assert_int_equal(st, 422);
-	assert_string_equal(get_str(v, "field"), "/grounds");
+	assert_string_equal(json_walk_str(v, "field"), "/grounds");
 	json_decref(v);
 	v = operator("/api/v1/operator/appeals", "S-1", r.code, "\"grounds\":\"x\",\"extra\":1",
 	             &st);
 	assert_int_equal(st, 422);
-	assert_string_equal(get_str(v, "field"), "/extra");
+	assert_string_equal(json_walk_str(v, "field"), "/extra");
 	json_decref(v);
-	assert_int_equal(count("SELECT count(*) FROM appeal"), before);
+	assert_int_equal(itest_sql_count(db_url, "SELECT count(*) FROM appeal"), before);
 }
 
 static void test_reply_and_moderation(void **state)
@@ -599,60 +558,64 @@ static void test_reply_and_moderation(void **state)
 	snprintf(more, sizeof(more), "\"text\":\"%02001d\"", 0);
 	json_t *v = operator("/api/v1/operator/replies", "N-7", r.code, more, &st);
 	assert_int_equal(st, 422);
-	assert_string_equal(get_str(v, "field"), "/text");
+	assert_string_equal(json_walk_str(v, "field"), "/text");
 	json_decref(v);
 	v = operator(
 	        "/api/v1/operator/replies", "N-7", r.code,
 	        "\"text\":\"We fixed the floor drain the same day. The inspector is a clown.\"",
 	        &st);
 	assert_int_equal(st, 201);
-	long long reply = atoll(get_str(v, "id"));
+	long long reply = atoll(json_walk_str(v, "id"));
 	json_decref(v);
 	v = establishment(est);
-	assert_non_null(strstr(get_str(v, "reply.text"), "clown"));
-	assert_false(json_is_true(walk(v, "reply.moderated")));
+	assert_non_null(strstr(json_walk_str(v, "reply.text"), "clown"));
+	assert_false(json_is_true(json_walk(v, "reply.moderated")));
 	json_decref(v);
 
 	char path[96];
 	snprintf(path, sizeof(path), "/api/v1/replies/%lld/moderation", reply);
-	v = call(&inspector, "POST", path, "{\"reason\":\"x\"}", NULL, &st);
+	v = staff_call(&server, &inspector, "POST", path, "{\"reason\":\"x\"}", NULL, &st);
 	assert_int_equal(st, 403);
 	json_decref(v);
-	v = call(&clerk, "POST", path, "{\"text\":\"We fixed the floor drain the same day.\"}",
-	         NULL, &st);
+	v = staff_call(&server, &clerk, "POST", path,
+	               "{\"text\":\"We fixed the floor drain the same day.\"}", NULL, &st);
 	assert_int_equal(st, 422);
-	assert_string_equal(get_str(v, "field"), "/reason");
+	assert_string_equal(json_walk_str(v, "field"), "/reason");
 	json_decref(v);
-	v = call(&clerk, "POST", path,
-	         "{\"text\":\"We fixed the floor drain the same day. [removed]\","
-	         "\"reason\":\"Insult to a named officer removed\"}",
-	         NULL, &st);
+	v = staff_call(&server, &clerk, "POST", path,
+	               "{\"text\":\"We fixed the floor drain the same day. [removed]\","
+	               "\"reason\":\"Insult to a named officer removed\"}",
+	               NULL, &st);
 	assert_int_equal(st, 200);
 	json_decref(v);
 	v = establishment(est);
-	assert_null(strstr(get_str(v, "reply.text"), "clown"));
-	assert_true(json_is_true(walk(v, "reply.moderated")));
-	assert_string_equal(get_str(v, "reply.moderation_reason"),
+	assert_null(strstr(json_walk_str(v, "reply.text"), "clown"));
+	assert_true(json_is_true(json_walk(v, "reply.moderated")));
+	assert_string_equal(json_walk_str(v, "reply.moderation_reason"),
 	                    "Insult to a named officer removed");
 	json_decref(v);
 	/* The original is kept in the database, never in the public log. */
-	assert_int_equal(count("SELECT count(*) FROM operator_reply WHERE original_text LIKE "
-	                       "'%clown%'"),
+	assert_int_equal(itest_sql_count(db_url, "SELECT count(*) FROM "
+	                                         "operator_reply WHERE original_text LIKE "
+	                                         "'%clown%'"),
 	                 1);
-	assert_int_equal(count("SELECT count(*) FROM (SELECT payload::text p FROM event_log UNION "
-	                       "ALL SELECT payload::text FROM event_pending) x WHERE p LIKE "
-	                       "'%clown%'"),
-	                 0);
-	v = call(&clerk, "POST", path, "{\"reason\":\"Withdrawn at the owner's request\"}", NULL,
-	         &st);
+	assert_int_equal(
+	        itest_sql_count(db_url,
+	                        "SELECT count(*) FROM (SELECT payload::text p "
+	                        "FROM event_log UNION "
+	                        "ALL SELECT payload::text FROM event_pending) x WHERE p LIKE "
+	                        "'%clown%'"),
+	        0);
+	v = staff_call(&server, &clerk, "POST", path,
+	               "{\"reason\":\"Withdrawn at the owner's request\"}", NULL, &st);
 	assert_int_equal(st, 200);
-	assert_true(json_is_true(walk(v, "removed")));
+	assert_true(json_is_true(json_walk(v, "removed")));
 	json_decref(v);
 	v = establishment(est);
-	assert_true(json_is_null(walk(v, "reply")));
+	assert_true(json_is_null(json_walk(v, "reply")));
 	json_decref(v);
-	v = call(&clerk, "POST", "/api/v1/replies/999999/moderation", "{\"reason\":\"x\"}", NULL,
-	         &st);
+	v = staff_call(&server, &clerk, "POST", "/api/v1/replies/999999/moderation",
+	               "{\"reason\":\"x\"}", NULL, &st);
 	assert_int_equal(st, 404);
 	json_decref(v);
 }
@@ -665,23 +628,24 @@ static void test_rerating(void **state)
 	json_t *v = operator("/api/v1/operator/rerating-requests", "U-1", uk_new.code,
 	                     "\"improvements\":\"New hand basin fitted by the bins.\"", &st);
 	assert_int_equal(st, 201);
-	long long id = atoll(get_str(v, "id"));
+	long long id = atoll(json_walk_str(v, "id"));
 	char earliest[32];
 	ago(3 - 90, 0, earliest);
 	earliest[10] = '\0';
-	assert_string_equal(get_str(v, "earliest_visit_on"), earliest);
+	assert_string_equal(json_walk_str(v, "earliest_visit_on"), earliest);
 	json_decref(v);
 	v = operator("/api/v1/operator/rerating-requests", "U-1", uk_new.code,
 	             "\"improvements\":\"Again\"", &st);
 	assert_int_equal(st, 409);
 	json_decref(v);
 	/* On the inspectors' due list, still in the stand-still. */
-	v = call(&inspector, "GET", "/api/v1/rerating-requests/due", NULL, NULL, &st);
+	v = staff_call(&server, &inspector, "GET", "/api/v1/rerating-requests/due", NULL, NULL,
+	               &st);
 	assert_int_equal(st, 200);
-	assert_int_equal(get_int(v, "upcoming.0.id"), id);
+	assert_int_equal(json_walk_int(v, "upcoming.0.id"), id);
 	assert_int_equal(json_array_size(json_object_get(v, "due")), 0);
 	json_decref(v);
-	v = call(&hearing, "GET", "/api/v1/rerating-requests/due", NULL, NULL, &st);
+	v = staff_call(&server, &hearing, "GET", "/api/v1/rerating-requests/due", NULL, NULL, &st);
 	assert_int_equal(st, 403);
 	json_decref(v);
 	char path[96], body[96], early[32];
@@ -689,33 +653,34 @@ static void test_rerating(void **state)
 	ago(-10, 0, early);
 	early[10] = '\0';
 	snprintf(body, sizeof(body), "{\"visit_on\":\"%s\"}", early);
-	v = call(&inspector, "POST", path, body, NULL, &st);
+	v = staff_call(&server, &inspector, "POST", path, body, NULL, &st);
 	assert_int_equal(st, 422);
-	assert_string_equal(get_str(v, "field"), "/visit_on");
+	assert_string_equal(json_walk_str(v, "field"), "/visit_on");
 	json_decref(v);
 	snprintf(body, sizeof(body), "{\"visit_on\":\"%s\"}", earliest);
-	v = call(&inspector, "POST", path, body, NULL, &st);
+	v = staff_call(&server, &inspector, "POST", path, body, NULL, &st);
 	assert_int_equal(st, 200);
-	assert_string_equal(get_str(v, "state"), "scheduled");
+	assert_string_equal(json_walk_str(v, "state"), "scheduled");
 	json_decref(v);
 	/* Move the stand-still into the past: now it is due. */
 	itest_sql(db_url, "UPDATE rerating_request SET earliest_visit_on = current_date - 1, "
 	                  "visit_on = current_date");
-	v = call(&inspector, "GET", "/api/v1/rerating-requests/due", NULL, NULL, &st);
-	assert_int_equal(get_int(v, "due.0.id"), id);
+	v = staff_call(&server, &inspector, "GET", "/api/v1/rerating-requests/due", NULL, NULL,
+	               &st);
+	assert_int_equal(json_walk_int(v, "due.0.id"), id);
 	json_decref(v);
 	snprintf(path, sizeof(path), "/api/v1/rerating-requests/%lld/inspected", id);
-	v = call(&inspector, "POST", path, "{\"inspection_id\":1}", NULL, &st);
+	v = staff_call(&server, &inspector, "POST", path, "{\"inspection_id\":1}", NULL, &st);
 	assert_int_equal(st, 422);
-	assert_string_equal(get_str(v, "field"), "/inspection_id");
+	assert_string_equal(json_walk_str(v, "field"), "/inspection_id");
 	json_decref(v);
 	struct report visit = inspect(&inspector, uk_est, "complaint", 0, "");
 	snprintf(body, sizeof(body), "{\"inspection_id\":%lld}", visit.id);
-	v = call(&inspector, "POST", path, body, NULL, &st);
+	v = staff_call(&server, &inspector, "POST", path, body, NULL, &st);
 	assert_int_equal(st, 200);
-	assert_string_equal(get_str(v, "state"), "inspected");
+	assert_string_equal(json_walk_str(v, "state"), "inspected");
 	json_decref(v);
-	v = call(&inspector, "POST", path, body, NULL, &st);
+	v = staff_call(&server, &inspector, "POST", path, body, NULL, &st);
 	assert_int_equal(st, 409);
 	json_decref(v);
 	/* NYC has no re-rating on request. */
@@ -738,31 +703,33 @@ static void test_rerating_closed_by_visit(void **state)
 	json_t *v = operator("/api/v1/operator/rerating-requests", "U-7", rated.code,
 	                     "\"improvements\":\"Walk-in cooler repaired.\"", &st);
 	assert_int_equal(st, 201);
-	long long id = atoll(get_str(v, "id"));
+	long long id = atoll(json_walk_str(v, "id"));
 	json_decref(v);
 	char sql[300];
 	struct report visit = inspect(&inspector, est, "reinspection", 0, "");
 	snprintf(sql, sizeof(sql),
-	         "SELECT count(*) FROM rerating_request WHERE id = %lld AND state = 'inspected'"
+	         "SELECT count(*) FROM rerating_request WHERE id = %lld AND "
+	         "state = 'inspected'"
 	         " AND visit_inspection_id = %lld AND inspected_at IS NOT NULL",
 	         id, visit.id);
-	assert_int_equal(count(sql), 1);
+	assert_int_equal(itest_sql_count(db_url, sql), 1);
 	snprintf(sql, sizeof(sql),
-	         "SELECT count(*) FROM (SELECT kind, subject, payload FROM event_log UNION ALL "
+	         "SELECT count(*) FROM (SELECT kind, subject, payload FROM "
+	         "event_log UNION ALL "
 	         "SELECT kind, subject, payload FROM event_pending) x WHERE kind = "
 	         "'rerating.inspected' AND subject = 'establishment/%lld' AND payload->>'request' "
 	         "= '%lld' AND payload->>'inspection' = '%lld'",
 	         est, id, visit.id);
-	assert_int_equal(count(sql), 1);
+	assert_int_equal(itest_sql_count(db_url, sql), 1);
 	/* The operator sees it; the manual step finds it done. */
 	v = operator("/api/v1/operator/report", "U-7", visit.code, "", &st);
 	assert_int_equal(st, 200);
-	assert_string_equal(get_str(v, "rerating.state"), "inspected");
+	assert_string_equal(json_walk_str(v, "rerating.state"), "inspected");
 	json_decref(v);
 	char path[96], body[64];
 	snprintf(path, sizeof(path), "/api/v1/rerating-requests/%lld/inspected", id);
 	snprintf(body, sizeof(body), "{\"inspection_id\":%lld}", visit.id);
-	v = call(&inspector, "POST", path, body, NULL, &st);
+	v = staff_call(&server, &inspector, "POST", path, body, NULL, &st);
 	assert_int_equal(st, 409);
 	json_decref(v);
 	/* A new request after the visit is a new one, and stays open until its own visit. */
@@ -782,9 +749,9 @@ static void test_overdue_list(void **state)
 	json_t *v = operator("/api/v1/operator/appeals", "N-9", r.code, "\"grounds\":\"Wrong\"",
 	                     &st);
 	assert_int_equal(st, 201);
-	long long id = get_int(v, "appeal.id");
+	long long id = json_walk_int(v, "appeal.id");
 	json_decref(v);
-	v = call(&supervisor, "GET", "/api/v1/appeals/overdue", NULL, NULL, &st);
+	v = staff_call(&server, &supervisor, "GET", "/api/v1/appeals/overdue", NULL, NULL, &st);
 	assert_int_equal(st, 200);
 	assert_int_equal(json_array_size(json_object_get(v, "appeals")), 0);
 	json_decref(v);
@@ -792,26 +759,26 @@ static void test_overdue_list(void **state)
 	snprintf(sql, sizeof(sql),
 	         "UPDATE appeal SET decision_due = now() - interval '1 day' WHERE id = %lld", id);
 	itest_sql(db_url, sql);
-	v = call(&supervisor, "GET", "/api/v1/appeals/overdue", NULL, NULL, &st);
+	v = staff_call(&server, &supervisor, "GET", "/api/v1/appeals/overdue", NULL, NULL, &st);
 	assert_int_equal(st, 200);
 	assert_int_equal(json_array_size(json_object_get(v, "appeals")), 1);
-	assert_int_equal(get_int(v, "appeals.0.id"), id);
-	assert_true(json_is_true(walk(v, "appeals.0.overdue")));
-	assert_string_equal(get_str(v, "appeals.0.establishment.name"), "Cafe N-9");
+	assert_int_equal(json_walk_int(v, "appeals.0.id"), id);
+	assert_true(json_is_true(json_walk(v, "appeals.0.overdue")));
+	assert_string_equal(json_walk_str(v, "appeals.0.establishment.name"), "Cafe N-9");
 	json_decref(v);
-	v = call(&hearing, "GET", "/api/v1/appeals", NULL, NULL, &st);
+	v = staff_call(&server, &hearing, "GET", "/api/v1/appeals", NULL, NULL, &st);
 	assert_int_equal(st, 200);
-	assert_int_equal(get_int(v, "appeals.0.id"), id);
+	assert_int_equal(json_walk_int(v, "appeals.0.id"), id);
 	json_decref(v);
-	v = call(&inspector, "GET", "/api/v1/appeals/overdue", NULL, NULL, &st);
+	v = staff_call(&server, &inspector, "GET", "/api/v1/appeals/overdue", NULL, NULL, &st);
 	assert_int_equal(st, 403);
 	json_decref(v);
 	char path[64];
 	snprintf(path, sizeof(path), "/api/v1/staff/appeals/%lld", id);
-	v = call(&hearing, "GET", path, NULL, NULL, &st);
+	v = staff_call(&server, &hearing, "GET", path, NULL, NULL, &st);
 	assert_int_equal(st, 200);
-	assert_string_equal(get_str(v, "grounds"), "Wrong");
-	assert_string_equal(get_str(v, "inspection.violations.0.code"), "04L");
+	assert_string_equal(json_walk_str(v, "grounds"), "Wrong");
+	assert_string_equal(json_walk_str(v, "inspection.violations.0.code"), "04L");
 	json_decref(v);
 }
 
@@ -825,13 +792,13 @@ static void test_wrong_codes_slowed_down(void **state)
 	/* An unknown licence and a wrong code get the same answer. */
 	json_t *v = operator("/api/v1/operator/report", "NO-SUCH", r.code, "", &st);
 	assert_int_equal(st, 403);
-	char *unknown = strdup(get_str(v, "detail"));
+	char *unknown = strdup(json_walk_str(v, "detail"));
 	json_decref(v);
 	for (int i = 0; i < 5; i++) {
 		v = operator("/api/v1/operator/report", "N-6", "ZZZZZZZZZZ", "", &st);
 		assert_int_equal(st, 403);
-		assert_string_equal(get_str(v, "field"), "/appeal_code");
-		assert_string_equal(get_str(v, "detail"), unknown);
+		assert_string_equal(json_walk_str(v, "field"), "/appeal_code");
+		assert_string_equal(json_walk_str(v, "detail"), unknown);
 		json_decref(v);
 	}
 	free(unknown);
@@ -873,19 +840,20 @@ static void test_log_shows_every_step(void **state)
 		char sql[160];
 		snprintf(sql, sizeof(sql), "SELECT count(*) FROM event_log WHERE kind = '%s'",
 		         kinds[i]);
-		if (count(sql) < 1)
+		if (itest_sql_count(db_url, sql) < 1)
 			fail_msg("no %s in the log", kinds[i]);
 	}
 	/* Grounds stay out of the public log. */
-	assert_int_equal(count("SELECT count(*) FROM event_log WHERE payload::text LIKE "
-	                       "'%droppings were old%'"),
+	assert_int_equal(itest_sql_count(db_url,
+	                                 "SELECT count(*) FROM event_log WHERE payload::text LIKE "
+	                                 "'%droppings were old%'"),
 	                 0);
 	/* Three outcomes of nyc_appeal_id's appeal: filed, reviewed, scheduled, 3 adjourned,
 	 * decided. */
 	char sql[160];
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM event_log WHERE subject = 'appeal/%lld'",
 	         nyc_appeal_id);
-	assert_int_equal(count(sql), 7);
+	assert_int_equal(itest_sql_count(db_url, sql), 7);
 }
 
 int main(void)

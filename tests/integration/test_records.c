@@ -62,52 +62,6 @@ static int teardown(void **state)
 	} while (0)
 
 /* Send and parse; the response body as JSON (caller decrefs), status in *status. */
-static json_t *call(const struct staff_session *as, const char *method, const char *path,
-                    const char *body, const char *extra, long *status)
-{
-	struct itest_response r;
-	staff_request(&server, as, method, path, body, extra, &r);
-	*status = r.status;
-	json_t *v = json_loads(r.body.data, 0, NULL);
-	if (!v)
-		v = json_object();
-	itest_response_free(&r);
-	return v;
-}
-
-static long long get_int(json_t *v, const char *path)
-{
-	json_t *cur = v;
-	char buf[256];
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *tok = strtok(buf, "."); tok && cur; tok = strtok(NULL, "."))
-		cur = json_is_array(cur) ? json_array_get(cur, (size_t)atoi(tok))
-		                         : json_object_get(cur, tok);
-	return json_integer_value(cur);
-}
-
-static const char *get_str(json_t *v, const char *path)
-{
-	json_t *cur = v;
-	char buf[256];
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *tok = strtok(buf, "."); tok && cur; tok = strtok(NULL, "."))
-		cur = json_is_array(cur) ? json_array_get(cur, (size_t)atoi(tok))
-		                         : json_object_get(cur, tok);
-	return json_string_value(cur);
-}
-
-static long long count(const char *sql)
-{
-	struct buf out = BUF_INIT;
-	char cmd[600];
-	snprintf(cmd, sizeof(cmd), "psql -XAtc \"%s\" '%s'", sql, db_url);
-	assert_int_equal(itest_shell(&out, "%s", cmd), 0);
-	long long n = atoll(out.data);
-	buf_release(&out);
-	return n;
-}
-
 static long long new_establishment(const char *jurisdiction, const char *licence)
 {
 	char body[400];
@@ -118,9 +72,9 @@ static long long new_establishment(const char *jurisdiction, const char *licence
 	         "\"A\"}",
 	         jurisdiction, licence, licence);
 	long st;
-	json_t *v = call(&clerk, "POST", "/api/v1/establishments", body, NULL, &st);
+	json_t *v = staff_call(&server, &clerk, "POST", "/api/v1/establishments", body, NULL, &st);
 	assert_int_equal(st, 201);
-	long long id = get_int(v, "id");
+	long long id = json_walk_int(v, "id");
 	json_decref(v);
 	return id;
 }
@@ -130,26 +84,27 @@ static void test_jurisdictions(void **state)
 	(void)state;
 	NEED_DB();
 	long st;
-	json_t *v =
-	        call(&admin, "POST", "/api/v1/jurisdictions",
-	             "{\"code\":\"nyc\",\"name\":\"New York City\",\"scheme\":\"nyc\"}", NULL, &st);
+	json_t *v = staff_call(&server, &admin, "POST", "/api/v1/jurisdictions",
+	                       "{\"code\":\"nyc\",\"name\":\"New York City\",\"scheme\":\"nyc\"}",
+	                       NULL, &st);
 	assert_int_equal(st, 201);
 	json_decref(v);
-	v = call(&admin, "POST", "/api/v1/jurisdictions",
-	         "{\"code\":\"uk-demo\",\"name\":\"Demo Council\",\"scheme\":\"fhrs\"}", NULL, &st);
+	v = staff_call(&server, &admin, "POST", "/api/v1/jurisdictions",
+	               "{\"code\":\"uk-demo\",\"name\":\"Demo Council\",\"scheme\":\"fhrs\"}", NULL,
+	               &st);
 	assert_int_equal(st, 201);
 	json_decref(v);
-	v = call(&admin, "POST", "/api/v1/jurisdictions",
-	         "{\"code\":\"x\",\"name\":\"X\",\"scheme\":\"secret\"}", NULL, &st);
+	v = staff_call(&server, &admin, "POST", "/api/v1/jurisdictions",
+	               "{\"code\":\"x\",\"name\":\"X\",\"scheme\":\"secret\"}", NULL, &st);
 	assert_int_equal(st, 422);
-	assert_string_equal(get_str(v, "field"), "/scheme");
+	assert_string_equal(json_walk_str(v, "field"), "/scheme");
 	json_decref(v);
 	/* A clerk may not create jurisdictions. */
-	v = call(&clerk, "POST", "/api/v1/jurisdictions",
-	         "{\"code\":\"sf\",\"name\":\"SF\",\"scheme\":\"sf100\"}", NULL, &st);
+	v = staff_call(&server, &clerk, "POST", "/api/v1/jurisdictions",
+	               "{\"code\":\"sf\",\"name\":\"SF\",\"scheme\":\"sf100\"}", NULL, &st);
 	assert_int_equal(st, 403);
 	json_decref(v);
-	v = call(NULL, "GET", "/api/v1/jurisdictions", NULL, NULL, &st);
+	v = staff_call(&server, NULL, "GET", "/api/v1/jurisdictions", NULL, NULL, &st);
 	assert_int_equal(st, 200);
 	assert_int_equal(json_array_size(json_object_get(v, "jurisdictions")), 2);
 	json_decref(v);
@@ -160,26 +115,28 @@ static void test_schemes_published(void **state)
 	(void)state;
 	NEED_DB();
 	long st;
-	json_t *v = call(NULL, "GET", "/api/v1/schemes", NULL, NULL, &st);
+	json_t *v = staff_call(&server, NULL, "GET", "/api/v1/schemes", NULL, NULL, &st);
 	assert_int_equal(st, 200);
 	assert_int_equal(json_array_size(json_object_get(v, "schemes")), 4);
 	json_decref(v);
-	v = call(NULL, "GET", "/api/v1/schemes/nyc", NULL, NULL, &st);
+	v = staff_call(&server, NULL, "GET", "/api/v1/schemes/nyc", NULL, NULL, &st);
 	assert_int_equal(st, 200);
-	assert_string_equal(get_str(v, "bands.0.label"), "A");
-	assert_int_equal(get_int(v, "bands.0.max"), 13);
-	assert_int_equal(get_int(v, "bands.1.min"), 14);
-	assert_int_equal(get_int(v, "rules.min_days_before_reinspection"), 7);
+	assert_string_equal(json_walk_str(v, "bands.0.label"), "A");
+	assert_int_equal(json_walk_int(v, "bands.0.max"), 13);
+	assert_int_equal(json_walk_int(v, "bands.1.min"), 14);
+	assert_int_equal(json_walk_int(v, "rules.min_days_before_reinspection"), 7);
 	assert_true(json_array_size(json_object_get(v, "violations")) >= 8);
 	json_decref(v);
-	v = call(NULL, "GET", "/api/v1/schemes/nope", NULL, NULL, &st);
+	v = staff_call(&server, NULL, "GET", "/api/v1/schemes/nope", NULL, NULL, &st);
 	assert_int_equal(st, 404);
 	json_decref(v);
 	/* The database's copy of the catalogue matches the engine's. */
-	assert_int_equal(count("SELECT count(*) FROM scheme WHERE code IN ('nyc', 'fhrs', "
-	                       "'cn-faces', 'sf100')"),
+	assert_int_equal(itest_sql_count(db_url, "SELECT count(*) FROM scheme "
+	                                         "WHERE code IN ('nyc', 'fhrs', "
+	                                         "'cn-faces', 'sf100')"),
 	                 4);
-	assert_true(count("SELECT count(*) FROM scheme_violation WHERE scheme_code = 'nyc'") >= 8);
+	assert_true(itest_sql_count(db_url, "SELECT count(*) FROM "
+	                                    "scheme_violation WHERE scheme_code = 'nyc'") >= 8);
 }
 
 static void test_register_establishment(void **state)
@@ -190,71 +147,73 @@ static void test_register_establishment(void **state)
 	char path[64];
 	snprintf(path, sizeof(path), "/api/v1/establishments/%lld", id);
 	long st;
-	json_t *v = call(NULL, "GET", path, NULL, NULL, &st);
+	json_t *v = staff_call(&server, NULL, "GET", path, NULL, NULL, &st);
 	assert_int_equal(st, 200);
-	assert_string_equal(get_str(v, "name"), "Cafe L-100");
-	assert_string_equal(get_str(v, "grade.state"), "not_yet_graded");
-	assert_string_equal(get_str(v, "scheme"), "nyc");
+	assert_string_equal(json_walk_str(v, "name"), "Cafe L-100");
+	assert_string_equal(json_walk_str(v, "grade.state"), "not_yet_graded");
+	assert_string_equal(json_walk_str(v, "scheme"), "nyc");
 	json_decref(v);
 
 	/* The same licence twice: 409 naming the field; nothing written. */
-	long long before = count("SELECT count(*) FROM establishment");
-	v = call(&clerk, "POST", "/api/v1/establishments",
-	         "{\"jurisdiction\":\"nyc\",\"licence_number\":\"L-100\",\"name\":\"Again\"}", NULL,
-	         &st);
+	long long before = itest_sql_count(db_url, "SELECT count(*) FROM establishment");
+	v = staff_call(&server, &clerk, "POST", "/api/v1/establishments",
+	               "{\"jurisdiction\":\"nyc\",\"licence_number\":\"L-100\",\"name\":\"Again\"}",
+	               NULL, &st);
 	assert_int_equal(st, 409);
-	assert_string_equal(get_str(v, "field"), "/licence_number");
+	assert_string_equal(json_walk_str(v, "field"), "/licence_number");
 	json_decref(v);
-	v = call(&clerk, "POST", "/api/v1/establishments",
-	         "{\"jurisdiction\":\"atlantis\",\"licence_number\":\"L-1\",\"name\":\"X\"}", NULL,
-	         &st);
+	v = staff_call(&server, &clerk, "POST", "/api/v1/establishments",
+	               "{\"jurisdiction\":\"atlantis\",\"licence_number\":\"L-1\",\"name\":\"X\"}",
+	               NULL, &st);
 	assert_int_equal(st, 422);
-	assert_string_equal(get_str(v, "field"), "/jurisdiction");
+	assert_string_equal(json_walk_str(v, "field"), "/jurisdiction");
 	json_decref(v);
-	v = call(&clerk, "POST", "/api/v1/establishments",
-	         "{\"jurisdiction\":\"nyc\",\"licence_number\":\"L-2\",\"name\":\"X\","
-	         "\"latitude\":95,\"longitude\":1}",
-	         NULL, &st);
+	v = staff_call(&server, &clerk, "POST", "/api/v1/establishments",
+	               "{\"jurisdiction\":\"nyc\",\"licence_number\":\"L-2\",\"name\":\"X\","
+	               "\"latitude\":95,\"longitude\":1}",
+	               NULL, &st);
 	assert_int_equal(st, 422);
-	assert_string_equal(get_str(v, "field"), "/latitude");
+	assert_string_equal(json_walk_str(v, "field"), "/latitude");
 	json_decref(v);
-	v = call(&clerk, "POST", "/api/v1/establishments",
-	         "{\"jurisdiction\":\"nyc\",\"licence_number\":\"L-3\",\"name\":\"X\",\"owner\":"
-	         "\"Bob\"}",
-	         NULL, &st);
+	v = staff_call(
+	        &server, &clerk, "POST", "/api/v1/establishments",
+	        "{\"jurisdiction\":\"nyc\",\"licence_number\":\"L-3\",\"name\":\"X\",\"owner\":"
+	        "\"Bob\"}",
+	        NULL, &st);
 	assert_int_equal(st, 422);
-	assert_string_equal(get_str(v, "field"), "/owner");
+	assert_string_equal(json_walk_str(v, "field"), "/owner");
 	json_decref(v);
-	v = call(&inspector, "POST", "/api/v1/establishments",
-	         "{\"jurisdiction\":\"nyc\",\"licence_number\":\"L-4\",\"name\":\"X\"}", NULL, &st);
+	v = staff_call(&server, &inspector, "POST", "/api/v1/establishments",
+	               "{\"jurisdiction\":\"nyc\",\"licence_number\":\"L-4\",\"name\":\"X\"}", NULL,
+	               &st);
 	assert_int_equal(st, 403);
 	json_decref(v);
-	assert_int_equal(count("SELECT count(*) FROM establishment"), before);
+	assert_int_equal(itest_sql_count(db_url, "SELECT count(*) FROM establishment"), before);
 
 	/* Edit and licence actions. */
-	v = call(&clerk, "PATCH", path, "{\"name\":\"Cafe Renamed\"}", NULL, &st);
+	v = staff_call(&server, &clerk, "PATCH", path, "{\"name\":\"Cafe Renamed\"}", NULL, &st);
 	assert_int_equal(st, 200);
-	assert_string_equal(get_str(v, "name"), "Cafe Renamed");
+	assert_string_equal(json_walk_str(v, "name"), "Cafe Renamed");
 	json_decref(v);
 	char lpath[96];
 	snprintf(lpath, sizeof(lpath), "%s/licence-actions", path);
-	v = call(&clerk, "POST", lpath, "{\"action\":\"suspended\"}", NULL, &st);
+	v = staff_call(&server, &clerk, "POST", lpath, "{\"action\":\"suspended\"}", NULL, &st);
 	assert_int_equal(st, 422);
-	assert_string_equal(get_str(v, "field"), "/reason");
+	assert_string_equal(json_walk_str(v, "field"), "/reason");
 	json_decref(v);
-	v = call(&clerk, "POST", lpath, "{\"action\":\"suspended\",\"reason\":\"No hot water\"}",
-	         NULL, &st);
+	v = staff_call(&server, &clerk, "POST", lpath,
+	               "{\"action\":\"suspended\",\"reason\":\"No hot water\"}", NULL, &st);
 	assert_int_equal(st, 201);
 	json_decref(v);
-	v = call(NULL, "GET", path, NULL, NULL, &st);
-	assert_string_equal(get_str(v, "status"), "suspended");
+	v = staff_call(&server, NULL, "GET", path, NULL, NULL, &st);
+	assert_string_equal(json_walk_str(v, "status"), "suspended");
 	json_decref(v);
-	v = call(&clerk, "POST", lpath, "{\"action\":\"reinstated\",\"reason\":\"Fixed\"}", NULL,
-	         &st);
+	v = staff_call(&server, &clerk, "POST", lpath,
+	               "{\"action\":\"reinstated\",\"reason\":\"Fixed\"}", NULL, &st);
 	assert_int_equal(st, 201);
 	json_decref(v);
-	v = call(&clerk, "POST", "/api/v1/establishments/999999/licence-actions",
-	         "{\"action\":\"renewed\"}", NULL, &st);
+	v = staff_call(&server, &clerk, "POST", "/api/v1/establishments/999999/licence-actions",
+	               "{\"action\":\"renewed\"}", NULL, &st);
 	assert_int_equal(st, 404);
 	json_decref(v);
 }
@@ -282,26 +241,26 @@ static void test_inspect_grade_and_replay(void **state)
 	                        "flour bins\"},{\"code\":\"10F\",\"points\":2}",
 	                        true);
 	long st;
-	json_t *v = call(&inspector, "POST", "/api/v1/inspections", body,
-	                 "Idempotency-Key: tablet-1-0001", &st);
+	json_t *v = staff_call(&server, &inspector, "POST", "/api/v1/inspections", body,
+	                       "Idempotency-Key: tablet-1-0001", &st);
 	assert_int_equal(st, 201);
-	long long id = get_int(v, "id");
+	long long id = json_walk_int(v, "id");
 	assert_true(id > 0);
-	assert_string_equal(get_str(v, "status"), "submitted");
-	assert_int_equal(get_int(v, "score"), 7);
-	assert_string_equal(get_str(v, "grade.code"), "A");
-	assert_string_equal(get_str(v, "explanation.band.code"), "A");
+	assert_string_equal(json_walk_str(v, "status"), "submitted");
+	assert_int_equal(json_walk_int(v, "score"), 7);
+	assert_string_equal(json_walk_str(v, "grade.code"), "A");
+	assert_string_equal(json_walk_str(v, "explanation.band.code"), "A");
 	assert_int_equal(
 	        json_array_size(json_object_get(json_object_get(v, "explanation"), "counted")), 2);
-	assert_non_null(get_str(v, "explanation.rule"));
-	const char *appeal = get_str(v, "appeal_code");
+	assert_non_null(json_walk_str(v, "explanation.rule"));
+	const char *appeal = json_walk_str(v, "appeal_code");
 	assert_non_null(appeal);
 	assert_int_equal(strlen(appeal), 10);
 	char *first = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(v);
 
 	/* The same key and body: the first answer again, and still one inspection. */
-	long long n = count("SELECT count(*) FROM inspection");
+	long long n = itest_sql_count(db_url, "SELECT count(*) FROM inspection");
 	struct itest_response r;
 	staff_request(&server, &inspector, "POST", "/api/v1/inspections", body,
 	              "Idempotency-Key: tablet-1-0001", &r);
@@ -314,16 +273,16 @@ static void test_inspect_grade_and_replay(void **state)
 	itest_response_free(&r);
 	free(first);
 	free(again);
-	assert_int_equal(count("SELECT count(*) FROM inspection"), n);
+	assert_int_equal(itest_sql_count(db_url, "SELECT count(*) FROM inspection"), n);
 
 	/* The same key with another body is refused. */
 	char *other = inspection_body(est, "initial", "2026-03-02T10:00:00Z", "", true);
-	v = call(&inspector, "POST", "/api/v1/inspections", other, "Idempotency-Key: tablet-1-0001",
-	         &st);
+	v = staff_call(&server, &inspector, "POST", "/api/v1/inspections", other,
+	               "Idempotency-Key: tablet-1-0001", &st);
 	assert_int_equal(st, 422);
-	assert_string_equal(get_str(v, "field"), "Idempotency-Key");
+	assert_string_equal(json_walk_str(v, "field"), "Idempotency-Key");
 	json_decref(v);
-	v = call(&inspector, "POST", "/api/v1/inspections", other, NULL, &st);
+	v = staff_call(&server, &inspector, "POST", "/api/v1/inspections", other, NULL, &st);
 	assert_int_equal(st, 428);
 	json_decref(v);
 	free(other);
@@ -332,29 +291,30 @@ static void test_inspect_grade_and_replay(void **state)
 	/* The public record: grade A resting on this inspection, violations in plain words. */
 	char path[64];
 	snprintf(path, sizeof(path), "/api/v1/establishments/%lld", est);
-	v = call(NULL, "GET", path, NULL, NULL, &st);
-	assert_string_equal(get_str(v, "grade.state"), "graded");
-	assert_string_equal(get_str(v, "grade.code"), "A");
-	assert_int_equal(get_int(v, "grade.inspection_id"), id);
+	v = staff_call(&server, NULL, "GET", path, NULL, NULL, &st);
+	assert_string_equal(json_walk_str(v, "grade.state"), "graded");
+	assert_string_equal(json_walk_str(v, "grade.code"), "A");
+	assert_int_equal(json_walk_int(v, "grade.inspection_id"), id);
 	json_decref(v);
 	snprintf(path, sizeof(path), "/api/v1/inspections/%lld", id);
-	v = call(NULL, "GET", path, NULL, NULL, &st);
+	v = staff_call(&server, NULL, "GET", path, NULL, NULL, &st);
 	assert_int_equal(st, 200);
-	assert_string_equal(get_str(v, "violations.0.code"), "04L");
-	assert_non_null(strstr(get_str(v, "violations.0.description"), "mice"));
+	assert_string_equal(json_walk_str(v, "violations.0.code"), "04L");
+	assert_non_null(strstr(json_walk_str(v, "violations.0.description"), "mice"));
 	assert_null(json_object_get(v, "inspector_id"));
 	assert_null(json_object_get(v, "appeal_code"));
 	json_decref(v);
 
 	/* A submitted inspection cannot be edited, by the API or by SQL. */
-	v = call(&inspector, "PATCH", path, "{\"type\":\"initial\",\"violations\":[]}", NULL, &st);
+	v = staff_call(&server, &inspector, "PATCH", path,
+	               "{\"type\":\"initial\",\"violations\":[]}", NULL, &st);
 	assert_int_equal(st, 409);
 	json_decref(v);
 	char sql[160];
 	snprintf(sql, sizeof(sql), "UPDATE inspection SET score = 0 WHERE id = %lld", id);
 	assert_int_not_equal(itest_shell(NULL, "psql -Xqc '%s' '%s' 2>/dev/null", sql, db_url), 0);
 	snprintf(sql, sizeof(sql), "SELECT score FROM inspection WHERE id = %lld", id);
-	assert_int_equal(count(sql), 7);
+	assert_int_equal(itest_sql_count(db_url, sql), 7);
 }
 
 static void test_bad_inspections_change_nothing(void **state)
@@ -362,7 +322,7 @@ static void test_bad_inspections_change_nothing(void **state)
 	(void)state;
 	NEED_DB();
 	long long est = new_establishment("nyc", "L-300");
-	long long before = count("SELECT count(*) FROM inspection");
+	long long before = itest_sql_count(db_url, "SELECT count(*) FROM inspection");
 	const struct {
 		const char *violations;
 		const char *field;
@@ -380,24 +340,25 @@ static void test_bad_inspections_change_nothing(void **state)
 		char key[64];
 		snprintf(key, sizeof(key), "Idempotency-Key: bad-%zu", i);
 		long st;
-		json_t *v = call(&inspector, "POST", "/api/v1/inspections", body, key, &st);
+		json_t *v = staff_call(&server, &inspector, "POST", "/api/v1/inspections", body,
+		                       key, &st);
 		assert_int_equal(st, 422);
-		assert_string_equal(get_str(v, "field"), cases[i].field);
+		assert_string_equal(json_walk_str(v, "field"), cases[i].field);
 		json_decref(v);
 		free(body);
 	}
 	long st;
-	json_t *v =
-	        call(&inspector, "POST", "/api/v1/inspections",
-	             "{\"establishment_id\":1,\"type\":\"audit\"}", "Idempotency-Key: bad-t", &st);
+	json_t *v = staff_call(&server, &inspector, "POST", "/api/v1/inspections",
+	                       "{\"establishment_id\":1,\"type\":\"audit\"}",
+	                       "Idempotency-Key: bad-t", &st);
 	assert_int_equal(st, 422);
-	assert_string_equal(get_str(v, "field"), "/type");
+	assert_string_equal(json_walk_str(v, "field"), "/type");
 	json_decref(v);
-	v = call(&inspector, "POST", "/api/v1/inspections",
-	         "{\"establishment_id\":999999,\"type\":\"initial\"}", "Idempotency-Key: bad-e",
-	         &st);
+	v = staff_call(&server, &inspector, "POST", "/api/v1/inspections",
+	               "{\"establishment_id\":999999,\"type\":\"initial\"}",
+	               "Idempotency-Key: bad-e", &st);
 	assert_int_equal(st, 422);
-	assert_string_equal(get_str(v, "field"), "/establishment_id");
+	assert_string_equal(json_walk_str(v, "field"), "/establishment_id");
 	json_decref(v);
 	/* FHRS element scores on a NYC establishment. */
 	char body[200];
@@ -405,12 +366,15 @@ static void test_bad_inspections_change_nothing(void **state)
 	         "{\"establishment_id\":%lld,\"type\":\"initial\",\"elements\":{\"hygiene\":5,"
 	         "\"structural\":5,\"management\":5}}",
 	         est);
-	v = call(&inspector, "POST", "/api/v1/inspections", body, "Idempotency-Key: bad-el", &st);
+	v = staff_call(&server, &inspector, "POST", "/api/v1/inspections", body,
+	               "Idempotency-Key: bad-el", &st);
 	assert_int_equal(st, 422);
-	assert_string_equal(get_str(v, "field"), "/elements");
+	assert_string_equal(json_walk_str(v, "field"), "/elements");
 	json_decref(v);
-	assert_int_equal(count("SELECT count(*) FROM inspection"), before);
-	assert_int_equal(count("SELECT count(*) FROM idempotency_key WHERE key LIKE 'bad-%'"), 0);
+	assert_int_equal(itest_sql_count(db_url, "SELECT count(*) FROM inspection"), before);
+	assert_int_equal(itest_sql_count(db_url, "SELECT count(*) FROM "
+	                                         "idempotency_key WHERE key LIKE 'bad-%'"),
+	                 0);
 }
 
 static void test_nyc_cycle(void **state)
@@ -423,32 +387,34 @@ static void test_nyc_cycle(void **state)
 	        est, "initial", "2026-04-01T10:00:00Z",
 	        "{\"code\":\"02B\",\"points\":10},{\"code\":\"04L\",\"points\":10}", true);
 	long st;
-	json_t *v =
-	        call(&inspector, "POST", "/api/v1/inspections", body, "Idempotency-Key: c-1", &st);
+	json_t *v = staff_call(&server, &inspector, "POST", "/api/v1/inspections", body,
+	                       "Idempotency-Key: c-1", &st);
 	assert_int_equal(st, 201);
-	assert_string_equal(get_str(v, "grade.outcome"), "no-grade");
+	assert_string_equal(json_walk_str(v, "grade.outcome"), "no-grade");
 	json_decref(v);
 	free(body);
 	char path[64];
 	snprintf(path, sizeof(path), "/api/v1/establishments/%lld", est);
-	v = call(NULL, "GET", path, NULL, NULL, &st);
-	assert_string_equal(get_str(v, "grade.state"), "not_yet_graded");
+	v = staff_call(&server, NULL, "GET", path, NULL, NULL, &st);
+	assert_string_equal(json_walk_str(v, "grade.state"), "not_yet_graded");
 	json_decref(v);
 	/* Re-inspection too soon: refused. */
 	body = inspection_body(est, "reinspection", "2026-04-05T10:00:00Z",
 	                       "{\"code\":\"04L\",\"points\":20}", true);
-	v = call(&inspector, "POST", "/api/v1/inspections", body, "Idempotency-Key: c-2", &st);
+	v = staff_call(&server, &inspector, "POST", "/api/v1/inspections", body,
+	               "Idempotency-Key: c-2", &st);
 	assert_int_equal(st, 422);
-	assert_string_equal(get_str(v, "field"), "/started_at");
+	assert_string_equal(json_walk_str(v, "field"), "/started_at");
 	json_decref(v);
 	free(body);
 	/* Draft first, edited, then submitted by its inspector; another inspector may not. */
 	body = inspection_body(est, "reinspection", "2026-04-09T10:00:00Z",
 	                       "{\"code\":\"04L\",\"points\":5}", false);
-	v = call(&inspector, "POST", "/api/v1/inspections", body, "Idempotency-Key: c-3", &st);
+	v = staff_call(&server, &inspector, "POST", "/api/v1/inspections", body,
+	               "Idempotency-Key: c-3", &st);
 	assert_int_equal(st, 201);
-	assert_string_equal(get_str(v, "status"), "draft");
-	long long id = get_int(v, "id");
+	assert_string_equal(json_walk_str(v, "status"), "draft");
+	long long id = json_walk_int(v, "id");
 	json_decref(v);
 	free(body);
 	char ipath[96];
@@ -456,62 +422,64 @@ static void test_nyc_cycle(void **state)
 	const char *edit = "{\"type\":\"reinspection\",\"started_at\":\"2026-04-09T10:00:00Z\","
 	                   "\"violations\":[{\"code\":\"04L\",\"points\":12},"
 	                   "{\"code\":\"08A\",\"points\":4}]}";
-	v = call(&inspector2, "PATCH", ipath, edit, NULL, &st);
+	v = staff_call(&server, &inspector2, "PATCH", ipath, edit, NULL, &st);
 	assert_int_equal(st, 403);
 	json_decref(v);
-	v = call(&inspector, "PATCH", ipath, edit, "If-Match: \"1\"", &st);
+	v = staff_call(&server, &inspector, "PATCH", ipath, edit, "If-Match: \"1\"", &st);
 	assert_int_equal(st, 200);
 	assert_int_equal(json_array_size(json_object_get(v, "violations")), 2);
 	json_decref(v);
 	/* Not public while a draft. */
-	v = call(NULL, "GET", ipath, NULL, NULL, &st);
+	v = staff_call(&server, NULL, "GET", ipath, NULL, NULL, &st);
 	assert_int_equal(st, 404);
 	json_decref(v);
 	char spath[128];
 	snprintf(spath, sizeof(spath), "%s/submit", ipath);
-	v = call(&inspector, "POST", spath, NULL, NULL, &st);
+	v = staff_call(&server, &inspector, "POST", spath, NULL, NULL, &st);
 	assert_int_equal(st, 200);
-	assert_int_equal(get_int(v, "score"), 16);
-	assert_string_equal(get_str(v, "grade.code"), "B");
+	assert_int_equal(json_walk_int(v, "score"), 16);
+	assert_string_equal(json_walk_str(v, "grade.code"), "B");
 	json_decref(v);
-	v = call(&inspector, "POST", spath, NULL, NULL, &st);
+	v = staff_call(&server, &inspector, "POST", spath, NULL, NULL, &st);
 	assert_int_equal(st, 409);
 	json_decref(v);
-	v = call(NULL, "GET", path, NULL, NULL, &st);
-	assert_string_equal(get_str(v, "grade.code"), "B");
-	assert_int_equal(get_int(v, "grade.inspection_id"), id);
+	v = staff_call(&server, NULL, "GET", path, NULL, NULL, &st);
+	assert_string_equal(json_walk_str(v, "grade.code"), "B");
+	assert_int_equal(json_walk_int(v, "grade.inspection_id"), id);
 	json_decref(v);
 
 	/* An amendment with a reason: the original stays, the grade follows the correction. */
 	char apath[128];
 	snprintf(apath, sizeof(apath), "%s/amendments", ipath);
-	v = call(&supervisor, "POST", apath,
-	         "{\"type\":\"reinspection\",\"violations\":[{\"code\":\"04L\",\"points\":12}],"
-	         "\"reason\":\"08A was recorded against the wrong establishment\"}",
-	         NULL, &st);
+	v = staff_call(
+	        &server, &supervisor, "POST", apath,
+	        "{\"type\":\"reinspection\",\"violations\":[{\"code\":\"04L\",\"points\":12}],"
+	        "\"reason\":\"08A was recorded against the wrong establishment\"}",
+	        NULL, &st);
 	assert_int_equal(st, 201);
-	long long amended = get_int(v, "id");
-	assert_int_equal(get_int(v, "revision"), 2);
-	assert_int_equal(get_int(v, "amends_inspection_id"), id);
-	assert_string_equal(get_str(v, "grade.code"), "A");
+	long long amended = json_walk_int(v, "id");
+	assert_int_equal(json_walk_int(v, "revision"), 2);
+	assert_int_equal(json_walk_int(v, "amends_inspection_id"), id);
+	assert_string_equal(json_walk_str(v, "grade.code"), "A");
 	json_decref(v);
-	v = call(NULL, "GET", ipath, NULL, NULL, &st);
+	v = staff_call(&server, NULL, "GET", ipath, NULL, NULL, &st);
 	assert_int_equal(st, 200);
-	assert_int_equal(get_int(v, "score"), 16);
-	assert_int_equal(get_int(v, "amended_by_inspection_id"), amended);
+	assert_int_equal(json_walk_int(v, "score"), 16);
+	assert_int_equal(json_walk_int(v, "amended_by_inspection_id"), amended);
 	json_decref(v);
-	v = call(NULL, "GET", path, NULL, NULL, &st);
-	assert_string_equal(get_str(v, "grade.code"), "A");
-	assert_int_equal(get_int(v, "grade.inspection_id"), amended);
+	v = staff_call(&server, NULL, "GET", path, NULL, NULL, &st);
+	assert_string_equal(json_walk_str(v, "grade.code"), "A");
+	assert_int_equal(json_walk_int(v, "grade.inspection_id"), amended);
 	json_decref(v);
-	v = call(&supervisor, "POST", apath,
-	         "{\"type\":\"reinspection\",\"violations\":[],\"reason\":\"again\"}", NULL, &st);
+	v = staff_call(&server, &supervisor, "POST", apath,
+	               "{\"type\":\"reinspection\",\"violations\":[],\"reason\":\"again\"}", NULL,
+	               &st);
 	assert_int_equal(st, 409);
 	json_decref(v);
-	v = call(&supervisor, "POST", apath, "{\"type\":\"reinspection\",\"violations\":[]}", NULL,
-	         &st);
+	v = staff_call(&server, &supervisor, "POST", apath,
+	               "{\"type\":\"reinspection\",\"violations\":[]}", NULL, &st);
 	assert_int_equal(st, 422);
-	assert_string_equal(get_str(v, "field"), "/reason");
+	assert_string_equal(json_walk_str(v, "field"), "/reason");
 	json_decref(v);
 }
 
@@ -527,29 +495,31 @@ static void test_fhrs_rating(void **state)
 	         "\"management\":10},\"submit\":true}",
 	         est);
 	long st;
-	json_t *v =
-	        call(&inspector, "POST", "/api/v1/inspections", body, "Idempotency-Key: uk-1", &st);
+	json_t *v = staff_call(&server, &inspector, "POST", "/api/v1/inspections", body,
+	                       "Idempotency-Key: uk-1", &st);
 	assert_int_equal(st, 201);
-	assert_int_equal(get_int(v, "score"), 25);
-	assert_string_equal(get_str(v, "grade.code"), "3");
-	assert_int_equal(get_int(v, "explanation.elements.hygiene"), 10);
+	assert_int_equal(json_walk_int(v, "score"), 25);
+	assert_string_equal(json_walk_str(v, "grade.code"), "3");
+	assert_int_equal(json_walk_int(v, "explanation.elements.hygiene"), 10);
 	json_decref(v);
 	snprintf(body, sizeof(body),
 	         "{\"establishment_id\":%lld,\"type\":\"initial\",\"elements\":{\"hygiene\":7,"
 	         "\"structural\":5,\"management\":10}}",
 	         est);
-	v = call(&inspector, "POST", "/api/v1/inspections", body, "Idempotency-Key: uk-2", &st);
+	v = staff_call(&server, &inspector, "POST", "/api/v1/inspections", body,
+	               "Idempotency-Key: uk-2", &st);
 	assert_int_equal(st, 422);
-	assert_string_equal(get_str(v, "field"), "/elements/hygiene");
+	assert_string_equal(json_walk_str(v, "field"), "/elements/hygiene");
 	json_decref(v);
 	/* A violation's contribution to an element must be one of the element's scores. */
 	snprintf(body, sizeof(body),
 	         "{\"establishment_id\":%lld,\"type\":\"initial\",\"violations\":"
 	         "[{\"code\":\"H01\",\"points\":7}]}",
 	         est);
-	v = call(&inspector, "POST", "/api/v1/inspections", body, "Idempotency-Key: uk-4", &st);
+	v = staff_call(&server, &inspector, "POST", "/api/v1/inspections", body,
+	               "Idempotency-Key: uk-4", &st);
 	assert_int_equal(st, 422);
-	assert_string_equal(get_str(v, "field"), "/violations/0/points");
+	assert_string_equal(json_walk_str(v, "field"), "/violations/0/points");
 	json_decref(v);
 	/* A re-rating visit inside the 90-day stand-still is refused, and says so. */
 	snprintf(body, sizeof(body),
@@ -557,10 +527,11 @@ static void test_fhrs_rating(void **state)
 	         "\"2026-03-01T09:00:00Z\",\"elements\":{\"hygiene\":0,\"structural\":0,"
 	         "\"management\":0},\"submit\":true}",
 	         est);
-	v = call(&inspector, "POST", "/api/v1/inspections", body, "Idempotency-Key: uk-3", &st);
+	v = staff_call(&server, &inspector, "POST", "/api/v1/inspections", body,
+	               "Idempotency-Key: uk-3", &st);
 	assert_int_equal(st, 422);
-	assert_string_equal(get_str(v, "field"), "/started_at");
-	assert_non_null(strstr(get_str(v, "detail"), "at least 90 days"));
+	assert_string_equal(json_walk_str(v, "field"), "/started_at");
+	assert_non_null(strstr(json_walk_str(v, "detail"), "at least 90 days"));
 	json_decref(v);
 }
 
@@ -576,7 +547,8 @@ static void test_log_chain_and_tampering(void **state)
 	buf_truncate(&out, 0);
 
 	long st;
-	json_t *v = call(NULL, "GET", "/api/v1/log?after=0&limit=1000", NULL, NULL, &st);
+	json_t *v =
+	        staff_call(&server, NULL, "GET", "/api/v1/log?after=0&limit=1000", NULL, NULL, &st);
 	assert_int_equal(st, 200);
 	json_t *entries = json_object_get(v, "entries");
 	assert_true(json_array_size(entries) > 10);
@@ -614,11 +586,11 @@ static void test_log_chain_and_tampering(void **state)
 		snprintf(prev, sizeof(prev), "%s", le.hash);
 	}
 	json_decref(v);
-	v = call(NULL, "GET", "/api/v1/log/head", NULL, NULL, &st);
+	v = staff_call(&server, NULL, "GET", "/api/v1/log/head", NULL, NULL, &st);
 	assert_int_equal(st, 200);
-	assert_int_equal(strlen(get_str(v, "hash")), 64);
+	assert_int_equal(strlen(json_walk_str(v, "hash")), 64);
 	json_decref(v);
-	v = call(NULL, "GET", "/api/v1/log?after=-1", NULL, NULL, &st);
+	v = staff_call(&server, NULL, "GET", "/api/v1/log?after=-1", NULL, NULL, &st);
 	assert_int_equal(st, 400);
 	json_decref(v);
 
@@ -641,7 +613,8 @@ static void test_log_chain_and_tampering(void **state)
 	                    "-c 'ALTER TABLE event_log ENABLE TRIGGER USER' '%s'",
 	                    db_url),
 	        0);
-	long long bad = count("SELECT min(seq) FROM event_log WHERE kind = 'inspection.submitted'");
+	long long bad = itest_sql_count(
+	        db_url, "SELECT min(seq) FROM event_log WHERE kind = 'inspection.submitted'");
 	rc = itest_shell(&out, "PLACARD_DATABASE_URL='%s' '%s' verify-log 2>&1", db_url,
 	                 itest_bin());
 	assert_int_equal(rc, 1);

@@ -37,49 +37,6 @@ static const char pw[] = "correct horse battery staple";
 	} while (0)
 
 /* Send and parse; the response body as JSON (caller decrefs), status in *status. */
-static json_t *call(const struct staff_session *as, const char *method, const char *path,
-                    const char *body, const char *extra, long *status)
-{
-	struct itest_response r;
-	staff_request(&server, as, method, path, body, extra, &r);
-	*status = r.status;
-	json_t *v = json_loads(r.body.data, 0, NULL);
-	if (!v)
-		v = json_object();
-	itest_response_free(&r);
-	return v;
-}
-
-static json_t *at(json_t *v, const char *path)
-{
-	json_t *cur = v;
-	char buf[256];
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *tok = strtok(buf, "."); tok && cur; tok = strtok(NULL, "."))
-		cur = json_is_array(cur) ? json_array_get(cur, (size_t)atoi(tok))
-		                         : json_object_get(cur, tok);
-	return cur;
-}
-
-static long long get_int(json_t *v, const char *path)
-{
-	return json_integer_value(at(v, path));
-}
-
-static const char *get_str(json_t *v, const char *path)
-{
-	return json_string_value(at(v, path));
-}
-
-static long long count(const char *sql)
-{
-	struct buf out = BUF_INIT;
-	assert_int_equal(itest_shell(&out, "psql -XAtc \"%s\" '%s'", sql, db_url), 0);
-	long long n = atoll(out.data);
-	buf_release(&out);
-	return n;
-}
-
 static int setup(void **state)
 {
 	(void)state;
@@ -99,13 +56,14 @@ static int setup(void **state)
 	for (size_t i = 0; i < 5; i++)
 		assert_int_equal(staff_login(&server, who[i][0], pw, s[i], NULL), 201);
 	long st;
-	json_t *v =
-	        call(&admin, "POST", "/api/v1/jurisdictions",
-	             "{\"code\":\"nyc\",\"name\":\"New York City\",\"scheme\":\"nyc\"}", NULL, &st);
+	json_t *v = staff_call(&server, &admin, "POST", "/api/v1/jurisdictions",
+	                       "{\"code\":\"nyc\",\"name\":\"New York City\",\"scheme\":\"nyc\"}",
+	                       NULL, &st);
 	assert_int_equal(st, 201);
 	json_decref(v);
-	inspector_id = count("SELECT id FROM staff_user WHERE username = 'ines'");
-	inspector2_id = count("SELECT id FROM staff_user WHERE username = 'ivan'");
+	inspector_id = itest_sql_count(db_url, "SELECT id FROM staff_user WHERE username = 'ines'");
+	inspector2_id =
+	        itest_sql_count(db_url, "SELECT id FROM staff_user WHERE username = 'ivan'");
 	return 0;
 }
 
@@ -126,9 +84,9 @@ static long long new_establishment_in(const char *jurisdiction, const char *lice
 	         "\"risk_category\":\"%s\"}",
 	         jurisdiction, licence, licence, risk);
 	long st;
-	json_t *v = call(&clerk, "POST", "/api/v1/establishments", body, NULL, &st);
+	json_t *v = staff_call(&server, &clerk, "POST", "/api/v1/establishments", body, NULL, &st);
 	assert_int_equal(st, 201);
-	long long id = get_int(v, "id");
+	long long id = json_walk_int(v, "id");
 	json_decref(v);
 	return id;
 }
@@ -161,10 +119,10 @@ static long long inspect(const struct staff_session *as, long long est, const ch
 	         submit ? "true" : "false");
 	snprintf(key, sizeof(key), "Idempotency-Key: tablet-%d-%lld", ++n, (long long)time(NULL));
 	long st;
-	json_t *v = call(as, "POST", "/api/v1/inspections", body, key, &st);
+	json_t *v = staff_call(&server, as, "POST", "/api/v1/inspections", body, key, &st);
 	if (st != 201)
 		fail_msg("create inspection: %ld %s", st, json_dumps(v, 0));
-	long long id = get_int(v, "id");
+	long long id = json_walk_int(v, "id");
 	json_decref(v);
 	return id;
 }
@@ -176,7 +134,7 @@ static void test_readings_and_checklist(void **state)
 	(void)state;
 	NEED_DB();
 	long long est = new_establishment("T-100", "B");
-	long long before = count("SELECT count(*) FROM inspection");
+	long long before = itest_sql_count(db_url, "SELECT count(*) FROM inspection");
 	const struct {
 		const char *fields;
 		const char *field;
@@ -212,13 +170,15 @@ static void test_readings_and_checklist(void **state)
 		         bad[i].fields);
 		snprintf(key, sizeof(key), "Idempotency-Key: bad-reading-%zu", i);
 		long st;
-		json_t *v = call(&inspector, "POST", "/api/v1/inspections", body, key, &st);
-		if (st != 422 || !get_str(v, "field") || strcmp(get_str(v, "field"), bad[i].field))
+		json_t *v = staff_call(&server, &inspector, "POST", "/api/v1/inspections", body,
+		                       key, &st);
+		if (st != 422 || !json_walk_str(v, "field") ||
+		    strcmp(json_walk_str(v, "field"), bad[i].field))
 			fail_msg("case %zu: %ld %s", i, st, json_dumps(v, 0));
 		json_decref(v);
 	}
-	assert_int_equal(count("SELECT count(*) FROM inspection"), before);
-	assert_int_equal(count("SELECT count(*) FROM inspection_reading"), 0);
+	assert_int_equal(itest_sql_count(db_url, "SELECT count(*) FROM inspection"), before);
+	assert_int_equal(itest_sql_count(db_url, "SELECT count(*) FROM inspection_reading"), 0);
 
 	/* A good one: readings in both units, the checklist agreeing with the citations. */
 	char started[32];
@@ -234,25 +194,25 @@ static void test_readings_and_checklist(void **state)
 	char path[96];
 	snprintf(path, sizeof(path), "/api/v1/staff/inspections/%lld", id);
 	long st;
-	json_t *v = call(&inspector, "GET", path, NULL, NULL, &st);
+	json_t *v = staff_call(&server, &inspector, "GET", path, NULL, NULL, &st);
 	assert_int_equal(st, 200);
 	assert_int_equal(json_array_size(json_object_get(v, "readings")), 2);
-	assert_true(json_real_value(at(v, "readings.0.value")) == 48.5);
-	assert_string_equal(get_str(v, "readings.0.unit"), "F");
-	assert_string_equal(get_str(v, "readings.0.code"), "02G");
-	assert_string_equal(get_str(v, "checklist.04L"), "not_observed");
-	assert_true(get_int(v, "version") >= 1);
+	assert_true(json_real_value(json_walk(v, "readings.0.value")) == 48.5);
+	assert_string_equal(json_walk_str(v, "readings.0.unit"), "F");
+	assert_string_equal(json_walk_str(v, "readings.0.code"), "02G");
+	assert_string_equal(json_walk_str(v, "checklist.04L"), "not_observed");
+	assert_true(json_walk_int(v, "version") >= 1);
 	json_decref(v);
 	/* Submitted, the readings are on the public record and can no longer change. */
 	char spath[128];
 	snprintf(spath, sizeof(spath), "/api/v1/inspections/%lld/submit", id);
-	v = call(&inspector, "POST", spath, NULL, NULL, &st);
+	v = staff_call(&server, &inspector, "POST", spath, NULL, NULL, &st);
 	assert_int_equal(st, 200);
 	json_decref(v);
 	snprintf(path, sizeof(path), "/api/v1/inspections/%lld", id);
-	v = call(NULL, "GET", path, NULL, NULL, &st);
+	v = staff_call(&server, NULL, "GET", path, NULL, NULL, &st);
 	assert_int_equal(st, 200);
-	assert_string_equal(get_str(v, "readings.1.item"), "soup");
+	assert_string_equal(json_walk_str(v, "readings.1.item"), "soup");
 	assert_null(json_object_get(v, "checklist"));
 	json_decref(v);
 	char sql[160];
@@ -311,68 +271,72 @@ static void test_photos(void **state)
 	long st;
 
 	/* Without an Idempotency-Key: refused. */
-	json_t *v = call(&inspector, "POST", path, body, NULL, &st);
+	json_t *v = staff_call(&server, &inspector, "POST", path, body, NULL, &st);
 	assert_int_equal(st, 428);
 	json_decref(v);
 	/* Another inspector's draft: refused. */
-	v = call(&inspector2, "POST", path, body, key, &st);
+	v = staff_call(&server, &inspector2, "POST", path, body, key, &st);
 	assert_int_equal(st, 403);
 	json_decref(v);
-	v = call(&inspector, "POST", path, body, key, &st);
+	v = staff_call(&server, &inspector, "POST", path, body, key, &st);
 	assert_int_equal(st, 201);
-	long long photo = get_int(v, "id");
+	long long photo = json_walk_int(v, "id");
 	char real[SHA256_HEX_LEN + 1];
 	sha256_hex(png, 5000, real);
-	assert_string_equal(get_str(v, "sha256"), real);
-	assert_int_equal(get_int(v, "bytes"), 5000);
+	assert_string_equal(json_walk_str(v, "sha256"), real);
+	assert_int_equal(json_walk_int(v, "bytes"), 5000);
 	json_decref(v);
 	/* A retry stores nothing new and answers the same photo. */
-	v = call(&inspector, "POST", path, body, key, &st);
+	v = staff_call(&server, &inspector, "POST", path, body, key, &st);
 	assert_int_equal(st, 200);
-	assert_int_equal(get_int(v, "id"), photo);
+	assert_int_equal(json_walk_int(v, "id"), photo);
 	json_decref(v);
 	char sql[200];
 	snprintf(sql, sizeof(sql),
-	         "SELECT count(*) FROM inspection_photo WHERE inspection_id = %lld", id);
-	assert_int_equal(count(sql), 1);
+	         "SELECT count(*) FROM inspection_photo WHERE inspection_id = "
+	         "%lld",
+	         id);
+	assert_int_equal(itest_sql_count(db_url, sql), 1);
 	free(body);
 
 	/* The same photo id for other bytes: refused. */
 	unsigned char *other = fake_png(4000);
 	body = photo_body(other, 4000, "image/png", NULL);
-	v = call(&inspector, "POST", path, body, key, &st);
+	v = staff_call(&server, &inspector, "POST", path, body, key, &st);
 	assert_int_equal(st, 409);
 	json_decref(v);
 	free(body);
 
 	/* A hash that does not match: 422 naming the field and the photo; nothing stored. */
 	body = photo_body(other, 4000, "image/png", real);
-	v = call(&inspector, "POST", path, body, "Idempotency-Key: 0b7e3f52-photo-0002", &st);
+	v = staff_call(&server, &inspector, "POST", path, body,
+	               "Idempotency-Key: 0b7e3f52-photo-0002", &st);
 	assert_int_equal(st, 422);
-	assert_string_equal(get_str(v, "field"), "/sha256");
-	assert_non_null(strstr(get_str(v, "detail"), "0b7e3f52-photo-0002"));
+	assert_string_equal(json_walk_str(v, "field"), "/sha256");
+	assert_non_null(strstr(json_walk_str(v, "detail"), "0b7e3f52-photo-0002"));
 	json_decref(v);
 	free(body);
 	/* Bytes that are not the type claimed, and data that is not base64. */
 	body = photo_body(other, 4000, "image/jpeg", NULL);
-	v = call(&inspector, "POST", path, body, "Idempotency-Key: 0b7e3f52-photo-0003", &st);
+	v = staff_call(&server, &inspector, "POST", path, body,
+	               "Idempotency-Key: 0b7e3f52-photo-0003", &st);
 	assert_int_equal(st, 422);
-	assert_string_equal(get_str(v, "field"), "/data");
+	assert_string_equal(json_walk_str(v, "field"), "/data");
 	json_decref(v);
 	free(body);
-	v = call(&inspector, "POST", path,
-	         "{\"content_type\":\"image/png\",\"sha256\":\"" SHA256_ZEROS
-	         "\",\"data\":[\"!!!\"]}",
-	         "Idempotency-Key: 0b7e3f52-photo-0004", &st);
+	v = staff_call(&server, &inspector, "POST", path,
+	               "{\"content_type\":\"image/png\",\"sha256\":\"" SHA256_ZEROS
+	               "\",\"data\":[\"!!!\"]}",
+	               "Idempotency-Key: 0b7e3f52-photo-0004", &st);
 	assert_int_equal(st, 422);
-	assert_string_equal(get_str(v, "field"), "/data");
+	assert_string_equal(json_walk_str(v, "field"), "/data");
 	json_decref(v);
-	v = call(&inspector, "POST", path,
-	         "{\"content_type\":\"image/gif\",\"sha256\":\"" SHA256_ZEROS
-	         "\",\"data\":[\"AA==\"]}",
-	         "Idempotency-Key: 0b7e3f52-photo-0005", &st);
+	v = staff_call(&server, &inspector, "POST", path,
+	               "{\"content_type\":\"image/gif\",\"sha256\":\"" SHA256_ZEROS
+	               "\",\"data\":[\"AA==\"]}",
+	               "Idempotency-Key: 0b7e3f52-photo-0005", &st);
 	assert_int_equal(st, 422);
-	assert_string_equal(get_str(v, "field"), "/content_type");
+	assert_string_equal(json_walk_str(v, "field"), "/content_type");
 	json_decref(v);
 	free(other);
 
@@ -381,20 +345,22 @@ static void test_photos(void **state)
 	unsigned char *big = fake_png(760 * 1024);
 	body = photo_body(big, 760 * 1024, "image/png", NULL);
 	assert_true(strlen(body) < 1024 * 1024);
-	v = call(&inspector, "POST", path, body, "Idempotency-Key: 0b7e3f52-photo-big1", &st);
+	v = staff_call(&server, &inspector, "POST", path, body,
+	               "Idempotency-Key: 0b7e3f52-photo-big1", &st);
 	assert_int_equal(st, 413);
-	assert_string_equal(get_str(v, "field"), "/data");
+	assert_string_equal(json_walk_str(v, "field"), "/data");
 	json_decref(v);
 	free(body);
 	free(big);
 	big = fake_png(900 * 1024);
 	body = photo_body(big, 900 * 1024, "image/png", NULL);
-	v = call(&inspector, "POST", path, body, "Idempotency-Key: 0b7e3f52-photo-big2", &st);
+	v = staff_call(&server, &inspector, "POST", path, body,
+	               "Idempotency-Key: 0b7e3f52-photo-big2", &st);
 	assert_int_equal(st, 413);
 	json_decref(v);
 	free(body);
 	free(big);
-	assert_int_equal(count(sql), 1);
+	assert_int_equal(itest_sql_count(db_url, sql), 1);
 
 	/* The bytes are for staff only, exactly as sent. */
 	char ppath[128];
@@ -419,44 +385,47 @@ static void test_photos(void **state)
 		char k[64];
 		snprintf(k, sizeof(k), "Idempotency-Key: 0b7e3f52-many-%04d", i);
 		body = photo_body(small, 100, "image/png", NULL);
-		v = call(&inspector, "POST", path, body, k, &st);
+		v = staff_call(&server, &inspector, "POST", path, body, k, &st);
 		assert_int_equal(st, i <= 20 ? 201 : 409);
 		json_decref(v);
 		free(body);
 		free(small);
 	}
-	assert_int_equal(count(sql), 20);
+	assert_int_equal(itest_sql_count(db_url, sql), 20);
 	/* Removed from a draft (and logged), then one more fits. */
 	char dpath[128];
 	snprintf(dpath, sizeof(dpath), "/api/v1/inspections/%lld/photos/%lld", id, photo);
-	v = call(&inspector, "DELETE", dpath, NULL, NULL, &st);
+	v = staff_call(&server, &inspector, "DELETE", dpath, NULL, NULL, &st);
 	assert_int_equal(st, 204);
 	json_decref(v);
-	assert_int_equal(count("SELECT count(*) FROM event_log WHERE kind = "
-	                       "'inspection.photo_removed'"),
+	assert_int_equal(itest_sql_count(db_url, "SELECT count(*) FROM event_log WHERE kind = "
+	                                         "'inspection.photo_removed'"),
 	                 1);
 	body = photo_body(png, 5000, "image/png", NULL);
-	v = call(&inspector, "POST", path, body, "Idempotency-Key: 0b7e3f52-photo-0006", &st);
+	v = staff_call(&server, &inspector, "POST", path, body,
+	               "Idempotency-Key: 0b7e3f52-photo-0006", &st);
 	assert_int_equal(st, 201);
-	photo = get_int(v, "id");
+	photo = json_walk_int(v, "id");
 	json_decref(v);
 
 	/* Submitted: the photos are evidence. No more, none removed, none changed. */
 	char spath[128];
 	snprintf(spath, sizeof(spath), "/api/v1/inspections/%lld/submit", id);
-	v = call(&inspector, "POST", spath, NULL, NULL, &st);
+	v = staff_call(&server, &inspector, "POST", spath, NULL, NULL, &st);
 	assert_int_equal(st, 200);
 	json_decref(v);
-	v = call(&inspector, "POST", path, body, "Idempotency-Key: 0b7e3f52-photo-0007", &st);
+	v = staff_call(&server, &inspector, "POST", path, body,
+	               "Idempotency-Key: 0b7e3f52-photo-0007", &st);
 	assert_int_equal(st, 409);
 	json_decref(v);
 	/* ... but a retry of one already stored still gets its answer. */
-	v = call(&inspector, "POST", path, body, "Idempotency-Key: 0b7e3f52-photo-0006", &st);
+	v = staff_call(&server, &inspector, "POST", path, body,
+	               "Idempotency-Key: 0b7e3f52-photo-0006", &st);
 	assert_int_equal(st, 200);
 	json_decref(v);
 	free(body);
 	snprintf(dpath, sizeof(dpath), "/api/v1/inspections/%lld/photos/%lld", id, photo);
-	v = call(&inspector, "DELETE", dpath, NULL, NULL, &st);
+	v = staff_call(&server, &inspector, "DELETE", dpath, NULL, NULL, &st);
 	assert_int_equal(st, 409);
 	json_decref(v);
 	snprintf(sql, sizeof(sql), "UPDATE inspection_photo SET code = '02B' WHERE id = %lld",
@@ -466,18 +435,19 @@ static void test_photos(void **state)
 	/* The public record lists the photos' metadata, pointing at the staff-only bytes. */
 	char ipath[96];
 	snprintf(ipath, sizeof(ipath), "/api/v1/inspections/%lld", id);
-	v = call(NULL, "GET", ipath, NULL, NULL, &st);
+	v = staff_call(&server, NULL, "GET", ipath, NULL, NULL, &st);
 	assert_int_equal(st, 200);
 	assert_int_equal(json_array_size(json_object_get(v, "photos")), 20);
-	assert_string_equal(get_str(v, "photos.19.sha256"), real);
-	assert_non_null(strstr(get_str(v, "photos.19.url"), "/api/v1/staff/inspections/"));
+	assert_string_equal(json_walk_str(v, "photos.19.sha256"), real);
+	assert_non_null(strstr(json_walk_str(v, "photos.19.url"), "/api/v1/staff/inspections/"));
 	json_decref(v);
 	/* The hash of each photo is in the public log. */
 	snprintf(sql, sizeof(sql),
-	         "SELECT count(*) FROM event_log WHERE kind = 'inspection.photo_added' AND "
+	         "SELECT count(*) FROM event_log WHERE kind = "
+	         "'inspection.photo_added' AND "
 	         "payload->>'sha256' = '%s'",
 	         real);
-	assert_int_equal(count(sql), 2);
+	assert_int_equal(itest_sql_count(db_url, sql), 2);
 	free(png);
 }
 
@@ -500,7 +470,7 @@ static void test_if_match_conflict(void **state)
 	snprintf(etag, sizeof(etag), "%s", itest_header(&r, "ETag"));
 	json_t *doc = json_loads(r.body.data, 0, NULL);
 	char want[32];
-	snprintf(want, sizeof(want), "\"%lld\"", get_int(doc, "version"));
+	snprintf(want, sizeof(want), "\"%lld\"", json_walk_int(doc, "version"));
 	assert_string_equal(etag, want);
 	json_decref(doc);
 	itest_response_free(&r);
@@ -509,11 +479,11 @@ static void test_if_match_conflict(void **state)
 	const char *edit_b = "{\"type\":\"initial\",\"violations\":[{\"code\":\"04L\"}]}";
 	long st;
 	/* No If-Match: refused, so no device can overwrite blindly. */
-	json_t *v = call(&inspector, "PATCH", path, edit_a, NULL, &st);
+	json_t *v = staff_call(&server, &inspector, "PATCH", path, edit_a, NULL, &st);
 	assert_int_equal(st, 428);
-	assert_string_equal(get_str(v, "field"), "If-Match");
+	assert_string_equal(json_walk_str(v, "field"), "If-Match");
 	json_decref(v);
-	v = call(&inspector, "PATCH", path, edit_a, "If-Match: 7", &st);
+	v = staff_call(&server, &inspector, "PATCH", path, edit_a, "If-Match: 7", &st);
 	assert_int_equal(st, 400);
 	json_decref(v);
 	/* Device A saves with the version it has. */
@@ -526,48 +496,53 @@ static void test_if_match_conflict(void **state)
 	snprintf(etag2, sizeof(etag2), "%s", itest_header(&r, "ETag"));
 	itest_response_free(&r);
 	/* Device B, still on the old version: 412, nothing overwritten, the conflict kept. */
-	v = call(&inspector, "PATCH", path, edit_b, ifm, &st);
+	v = staff_call(&server, &inspector, "PATCH", path, edit_b, ifm, &st);
 	assert_int_equal(st, 412);
 	json_decref(v);
-	v = call(&inspector, "GET", spath, NULL, NULL, &st);
-	assert_string_equal(get_str(v, "violations.0.code"), "10F");
+	v = staff_call(&server, &inspector, "GET", spath, NULL, NULL, &st);
+	assert_string_equal(json_walk_str(v, "violations.0.code"), "10F");
 	assert_int_equal(json_array_size(json_object_get(v, "conflicts")), 1);
-	assert_string_equal(get_str(v, "conflicts.0.refused_document.violations.0.code"), "04L");
-	assert_string_equal(get_str(v, "conflicts.0.by"), "ines");
-	long long conflict = get_int(v, "conflicts.0.id");
+	assert_string_equal(json_walk_str(v, "conflicts.0.refused_document.violations.0.code"),
+	                    "04L");
+	assert_string_equal(json_walk_str(v, "conflicts.0.by"), "ines");
+	long long conflict = json_walk_int(v, "conflicts.0.id");
 	json_decref(v);
-	assert_int_equal(count("SELECT count(*) FROM event_log WHERE kind = "
-	                       "'inspection.conflict_flagged'"),
+	assert_int_equal(itest_sql_count(db_url, "SELECT count(*) FROM event_log WHERE kind = "
+	                                         "'inspection.conflict_flagged'"),
 	                 1);
 	/* No submission while the conflict is open. */
 	char subpath[128];
 	snprintf(subpath, sizeof(subpath), "/api/v1/inspections/%lld/submit", id);
-	v = call(&inspector, "POST", subpath, NULL, NULL, &st);
+	v = staff_call(&server, &inspector, "POST", subpath, NULL, NULL, &st);
 	assert_int_equal(st, 409);
 	json_decref(v);
 	/* Resolved (B sends its version again with the current ETag). */
 	char rpath[160];
 	snprintf(rpath, sizeof(rpath), "/api/v1/inspections/%lld/conflicts/%lld/resolve", id,
 	         conflict);
-	v = call(&inspector, "POST", rpath, "{\"resolution\":\"whatever\"}", NULL, &st);
+	v = staff_call(&server, &inspector, "POST", rpath, "{\"resolution\":\"whatever\"}", NULL,
+	               &st);
 	assert_int_equal(st, 422);
 	json_decref(v);
-	v = call(&inspector2, "POST", rpath, "{\"resolution\":\"kept_device\"}", NULL, &st);
+	v = staff_call(&server, &inspector2, "POST", rpath, "{\"resolution\":\"kept_device\"}",
+	               NULL, &st);
 	assert_int_equal(st, 403);
 	json_decref(v);
 	snprintf(ifm, sizeof(ifm), "If-Match: %s", etag2);
-	v = call(&inspector, "PATCH", path, edit_b, ifm, &st);
+	v = staff_call(&server, &inspector, "PATCH", path, edit_b, ifm, &st);
 	assert_int_equal(st, 200);
 	json_decref(v);
-	v = call(&inspector, "POST", rpath, "{\"resolution\":\"kept_device\"}", NULL, &st);
+	v = staff_call(&server, &inspector, "POST", rpath, "{\"resolution\":\"kept_device\"}", NULL,
+	               &st);
 	assert_int_equal(st, 200);
 	json_decref(v);
-	v = call(&inspector, "POST", rpath, "{\"resolution\":\"kept_device\"}", NULL, &st);
+	v = staff_call(&server, &inspector, "POST", rpath, "{\"resolution\":\"kept_device\"}", NULL,
+	               &st);
 	assert_int_equal(st, 404);
 	json_decref(v);
-	v = call(&inspector, "POST", subpath, NULL, NULL, &st);
+	v = staff_call(&server, &inspector, "POST", subpath, NULL, NULL, &st);
 	assert_int_equal(st, 200);
-	assert_string_equal(get_str(v, "violations.0.code"), "04L");
+	assert_string_equal(json_walk_str(v, "violations.0.code"), "04L");
 	json_decref(v);
 }
 
@@ -579,7 +554,7 @@ static void assign(long long est, long long who, long expect)
 	snprintf(path, sizeof(path), "/api/v1/establishments/%lld/inspector", est);
 	snprintf(body, sizeof(body), "{\"inspector_id\":%lld}", who);
 	long st;
-	json_t *v = call(&supervisor, "PUT", path, body, NULL, &st);
+	json_t *v = staff_call(&server, &supervisor, "PUT", path, body, NULL, &st);
 	assert_int_equal(st, expect);
 	json_decref(v);
 }
@@ -615,9 +590,9 @@ static void test_due_list(void **state)
 	 * visit for a long time): one whose stand-still ended 5 days ago, one scheduled in 12
 	 * days. */
 	long st;
-	json_t *v =
-	        call(&admin, "POST", "/api/v1/jurisdictions",
-	             "{\"code\":\"uk\",\"name\":\"Demo Council\",\"scheme\":\"fhrs\"}", NULL, &st);
+	json_t *v = staff_call(&server, &admin, "POST", "/api/v1/jurisdictions",
+	                       "{\"code\":\"uk\",\"name\":\"Demo Council\",\"scheme\":\"fhrs\"}",
+	                       NULL, &st);
 	assert_int_equal(st, 201);
 	json_decref(v);
 	long long e8 = new_establishment_in("uk", "D-8", "C");
@@ -630,29 +605,30 @@ static void test_due_list(void **state)
 	         "requested_at, earliest_visit_on) VALUES (%lld, %lld, 'New wash basin', "
 	         "now() - interval '10 days', current_date - 5) RETURNING id",
 	         e8, i8);
-	long long q8 = count(sql);
+	long long q8 = itest_sql_count(db_url, sql);
 	snprintf(sql, sizeof(sql),
 	         "INSERT INTO rerating_request (establishment_id, inspection_id, improvements, "
 	         "state, earliest_visit_on, visit_on) VALUES (%lld, %lld, 'Pest control', "
 	         "'scheduled', current_date + 3, current_date + 12) RETURNING id",
 	         e9, i9);
-	long long q9 = count(sql);
+	long long q9 = itest_sql_count(db_url, sql);
 	long long list[] = { e1, e2, e3, e4, e5, e6, e8, e9 };
 	for (size_t i = 0; i < 8; i++)
 		assign(list[i], inspector_id, 200);
 	assign(e7, inspector2_id, 200);
 	/* Only inspectors are assigned; only supervisors and admins assign. */
-	assign(e7, count("SELECT id FROM staff_user WHERE username = 'clem'"), 422);
+	assign(e7, itest_sql_count(db_url, "SELECT id FROM staff_user WHERE username = 'clem'"),
+	       422);
 	char path[96], body[64];
 	snprintf(path, sizeof(path), "/api/v1/establishments/%lld/inspector", e7);
 	snprintf(body, sizeof(body), "{\"inspector_id\":%lld}", inspector_id);
-	v = call(&inspector, "PUT", path, body, NULL, &st);
+	v = staff_call(&server, &inspector, "PUT", path, body, NULL, &st);
 	assert_int_equal(st, 403);
 	json_decref(v);
 
 	/* Overdue first, by risk category then the longest since the last inspection; then
 	 * by due date. The re-rating visits are among them. */
-	v = call(&inspector, "GET", "/api/v1/inspector/due", NULL, NULL, &st);
+	v = staff_call(&server, &inspector, "GET", "/api/v1/inspector/due", NULL, NULL, &st);
 	assert_int_equal(st, 200);
 	json_t *items = json_object_get(v, "items");
 	long long want[] = { e1, e4, e8, e3, e2, e5, e9 };
@@ -661,64 +637,68 @@ static void test_due_list(void **state)
 	for (size_t i = 0; i < 7; i++) {
 		char p[48];
 		snprintf(p, sizeof(p), "items.%zu.establishment.id", i);
-		if (get_int(v, p) != want[i])
+		if (json_walk_int(v, p) != want[i])
 			fail_msg("item %zu: %s", i, json_dumps(v, JSON_INDENT(1)));
 	}
-	assert_true(json_is_true(at(v, "items.0.overdue")));
-	assert_string_equal(get_str(v, "items.1.reason"), "reinspection");
-	assert_string_equal(get_str(v, "items.1.suggested_type"), "reinspection");
-	assert_int_equal(get_int(v, "items.1.days_overdue"), 3);
-	assert_string_equal(get_str(v, "items.0.reason"), "cycle");
-	assert_true(json_is_null(at(v, "items.0.rerating")));
-	assert_true(json_is_false(at(v, "items.4.overdue")));
-	assert_null(get_str(v, "items.4.last_inspection.type"));
-	assert_true(json_is_false(at(v, "items.5.overdue")));
+	assert_true(json_is_true(json_walk(v, "items.0.overdue")));
+	assert_string_equal(json_walk_str(v, "items.1.reason"), "reinspection");
+	assert_string_equal(json_walk_str(v, "items.1.suggested_type"), "reinspection");
+	assert_int_equal(json_walk_int(v, "items.1.days_overdue"), 3);
+	assert_string_equal(json_walk_str(v, "items.0.reason"), "cycle");
+	assert_true(json_is_null(json_walk(v, "items.0.rerating")));
+	assert_true(json_is_false(json_walk(v, "items.4.overdue")));
+	assert_null(json_walk_str(v, "items.4.last_inspection.type"));
+	assert_true(json_is_false(json_walk(v, "items.5.overdue")));
 	/* A re-rating visit: overdue since the stand-still ended, marked, with the request. */
-	assert_string_equal(get_str(v, "items.2.reason"), "rerating");
-	assert_true(json_is_true(at(v, "items.2.overdue")));
-	assert_int_equal(get_int(v, "items.2.days_overdue"), 5);
-	assert_string_equal(get_str(v, "items.2.suggested_type"), "reinspection");
-	assert_int_equal(get_int(v, "items.2.rerating.id"), q8);
-	assert_string_equal(get_str(v, "items.2.rerating.state"), "requested");
-	assert_string_equal(get_str(v, "items.2.rerating.improvements"), "New wash basin");
-	assert_int_equal(get_int(v, "items.2.rerating.inspection_id"), i8);
-	assert_string_equal(get_str(v, "items.2.not_before"),
-	                    get_str(v, "items.2.rerating.earliest_visit_on"));
+	assert_string_equal(json_walk_str(v, "items.2.reason"), "rerating");
+	assert_true(json_is_true(json_walk(v, "items.2.overdue")));
+	assert_int_equal(json_walk_int(v, "items.2.days_overdue"), 5);
+	assert_string_equal(json_walk_str(v, "items.2.suggested_type"), "reinspection");
+	assert_int_equal(json_walk_int(v, "items.2.rerating.id"), q8);
+	assert_string_equal(json_walk_str(v, "items.2.rerating.state"), "requested");
+	assert_string_equal(json_walk_str(v, "items.2.rerating.improvements"), "New wash basin");
+	assert_int_equal(json_walk_int(v, "items.2.rerating.inspection_id"), i8);
+	assert_string_equal(json_walk_str(v, "items.2.not_before"),
+	                    json_walk_str(v, "items.2.rerating.earliest_visit_on"));
 	/* A scheduled one is due on its day, not before the stand-still's end. */
-	assert_string_equal(get_str(v, "items.6.reason"), "rerating");
-	assert_true(json_is_false(at(v, "items.6.overdue")));
-	assert_int_equal(get_int(v, "items.6.rerating.id"), q9);
-	assert_string_equal(get_str(v, "items.6.rerating.state"), "scheduled");
-	assert_string_equal(get_str(v, "items.6.due_on"), get_str(v, "items.6.rerating.visit_on"));
-	assert_string_equal(get_str(v, "items.6.not_before"),
-	                    get_str(v, "items.6.rerating.earliest_visit_on"));
+	assert_string_equal(json_walk_str(v, "items.6.reason"), "rerating");
+	assert_true(json_is_false(json_walk(v, "items.6.overdue")));
+	assert_int_equal(json_walk_int(v, "items.6.rerating.id"), q9);
+	assert_string_equal(json_walk_str(v, "items.6.rerating.state"), "scheduled");
+	assert_string_equal(json_walk_str(v, "items.6.due_on"),
+	                    json_walk_str(v, "items.6.rerating.visit_on"));
+	assert_string_equal(json_walk_str(v, "items.6.not_before"),
+	                    json_walk_str(v, "items.6.rerating.earliest_visit_on"));
 	json_decref(v);
 	/* A shorter horizon leaves the scheduled visit out. */
-	v = call(&inspector, "GET", "/api/v1/inspector/due?days=10", NULL, NULL, &st);
+	v = staff_call(&server, &inspector, "GET", "/api/v1/inspector/due?days=10", NULL, NULL,
+	               &st);
 	assert_int_equal(st, 200);
 	assert_int_equal(json_array_size(json_object_get(v, "items")), 6);
 	json_decref(v);
 	/* A year's horizon still leaves out the C establishments, due in 14 to 17 months. */
-	v = call(&inspector, "GET", "/api/v1/inspector/due?days=366", NULL, NULL, &st);
+	v = staff_call(&server, &inspector, "GET", "/api/v1/inspector/due?days=366", NULL, NULL,
+	               &st);
 	assert_int_equal(st, 200);
 	assert_int_equal(json_array_size(json_object_get(v, "items")), 7);
 	json_decref(v);
-	v = call(&inspector, "GET", "/api/v1/inspector/due?days=600", NULL, NULL, &st);
+	v = staff_call(&server, &inspector, "GET", "/api/v1/inspector/due?days=600", NULL, NULL,
+	               &st);
 	assert_int_equal(st, 422);
 	json_decref(v);
 
 	/* Who may see which list. */
-	v = call(&inspector2, "GET", "/api/v1/inspector/due", NULL, NULL, &st);
+	v = staff_call(&server, &inspector2, "GET", "/api/v1/inspector/due", NULL, NULL, &st);
 	assert_int_equal(st, 200);
 	assert_int_equal(json_array_size(json_object_get(v, "items")), 1);
-	assert_int_equal(get_int(v, "items.0.establishment.id"), e7);
+	assert_int_equal(json_walk_int(v, "items.0.establishment.id"), e7);
 	json_decref(v);
 	char q[96];
 	snprintf(q, sizeof(q), "/api/v1/inspector/due?inspector=%lld", inspector_id);
-	v = call(&inspector2, "GET", q, NULL, NULL, &st);
+	v = staff_call(&server, &inspector2, "GET", q, NULL, NULL, &st);
 	assert_int_equal(st, 403);
 	json_decref(v);
-	v = call(&supervisor, "GET", q, NULL, NULL, &st);
+	v = staff_call(&server, &supervisor, "GET", q, NULL, NULL, &st);
 	assert_int_equal(st, 200);
 	assert_int_equal(json_array_size(json_object_get(v, "items")), 7);
 	json_decref(v);
@@ -728,37 +708,39 @@ static void test_due_list(void **state)
 	         "inspected_at = now() WHERE id = %lld",
 	         i8, q8);
 	itest_sql(db_url, sql);
-	v = call(&inspector, "GET", "/api/v1/inspector/due", NULL, NULL, &st);
+	v = staff_call(&server, &inspector, "GET", "/api/v1/inspector/due", NULL, NULL, &st);
 	assert_int_equal(st, 200);
 	assert_int_equal(json_array_size(json_object_get(v, "items")), 6);
 	json_decref(v);
-	v = call(&clerk, "GET", "/api/v1/inspector/due", NULL, NULL, &st);
+	v = staff_call(&server, &clerk, "GET", "/api/v1/inspector/due", NULL, NULL, &st);
 	assert_int_equal(st, 403);
 	json_decref(v);
-	v = call(NULL, "GET", "/api/v1/inspector/due", NULL, NULL, &st);
+	v = staff_call(&server, NULL, "GET", "/api/v1/inspector/due", NULL, NULL, &st);
 	assert_int_equal(st, 401);
 	json_decref(v);
 
 	/* The offline form of the re-inspection: what was cited last time, for "repeat". */
 	snprintf(path, sizeof(path), "/api/v1/inspector/establishments/%lld", e4);
-	v = call(&inspector, "GET", path, NULL, NULL, &st);
+	v = staff_call(&server, &inspector, "GET", path, NULL, NULL, &st);
 	assert_int_equal(st, 200);
-	assert_string_equal(get_str(v, "scheme.code"), "nyc");
-	assert_string_equal(get_str(v, "suggested_type"), "reinspection");
-	assert_string_equal(get_str(v, "last_inspection.violations.0.code"), "02B");
-	assert_string_equal(get_str(v, "last_inspection.violations.1.code"), "04L");
-	assert_string_equal(get_str(v, "establishment.name"), "Diner D-4");
+	assert_string_equal(json_walk_str(v, "scheme.code"), "nyc");
+	assert_string_equal(json_walk_str(v, "suggested_type"), "reinspection");
+	assert_string_equal(json_walk_str(v, "last_inspection.violations.0.code"), "02B");
+	assert_string_equal(json_walk_str(v, "last_inspection.violations.1.code"), "04L");
+	assert_string_equal(json_walk_str(v, "establishment.name"), "Diner D-4");
 	json_decref(v);
-	v = call(&clerk, "GET", path, NULL, NULL, &st);
+	v = staff_call(&server, &clerk, "GET", path, NULL, NULL, &st);
 	assert_int_equal(st, 403);
 	json_decref(v);
-	v = call(&inspector, "GET", "/api/v1/inspector/establishments/999999", NULL, NULL, &st);
+	v = staff_call(&server, &inspector, "GET", "/api/v1/inspector/establishments/999999", NULL,
+	               NULL, &st);
 	assert_int_equal(st, 404);
 	json_decref(v);
 	/* The log says an establishment was assigned, never to whom. */
-	assert_int_equal(count("SELECT count(*) FROM event_log WHERE kind = "
-	                       "'establishment.assigned' AND payload::text LIKE '%ines%'"),
-	                 0);
+	assert_int_equal(
+	        itest_sql_count(db_url, "SELECT count(*) FROM event_log WHERE kind = "
+	                                "'establishment.assigned' AND payload::text LIKE '%ines%'"),
+	        0);
 }
 
 int main(void)

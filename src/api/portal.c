@@ -31,6 +31,7 @@
 #define SEARCH_RADIUS_DEFAULT 1000
 #define SEARCH_RADIUS_MAX     50000
 #define SEARCH_CURSOR_MAX     600
+#define SEARCH_TOTAL_MAX      1000 /* matches counted; beyond, "at least" this many */
 #define CARD_CODE_MAX         32
 #define PUBLIC_URL_MAX        100
 #define METRES_PER_DEGREE     111195.08 /* on a sphere of the mean Earth radius */
@@ -326,13 +327,29 @@ int api_establishments_search(struct http_request *req, struct http_response *re
 			return http_problem(res, 400, "q",
 			                    "\"q\" has no letters or digits to search for.");
 	}
-	if ((rc = store_exec(st, req->arena, STMT_SEARCH_COUNT, s.p, &r)) < 0)
-		return api_store_error(res, st, rc);
-	long long total = store_value_int(r, 0, 0);
 	if ((rc = store_exec(st, req->arena, STMT_SEARCH_PAGE, s.p, &r)) < 0)
 		return api_store_error(res, st, rc);
-
 	int rows = store_nrows(r), shown = rows > s.limit ? (int)s.limit : rows;
+
+	/* A first page that holds every match is its own count. Otherwise count, but stop one
+	 * row past SEARCH_TOTAL_MAX: an exact count of a broad search costs a scan of all its
+	 * matches, and nobody pages through thousands of them. */
+	long long total = shown;
+	bool lower_bound = false;
+	if (s.cursor || rows > s.limit) {
+		const char *pc[13];
+		struct store_result *counted;
+		memcpy(pc, s.p, 12 * sizeof(*pc));
+		pc[12] = arena_printf(req->arena, "%d", SEARCH_TOTAL_MAX + 1);
+		if ((rc = store_exec(st, req->arena, STMT_SEARCH_COUNT, pc, &counted)) < 0)
+			return api_store_error(res, st, rc);
+		total = store_value_int(counted, 0, 0);
+		if (total > SEARCH_TOTAL_MAX) {
+			total = SEARCH_TOTAL_MAX;
+			lower_bound = true;
+		}
+	}
+
 	struct buf b = BUF_INIT;
 	buf_addstr(&b, "{\"items\":[");
 	for (int i = 0; i < shown; i++) {
@@ -340,8 +357,10 @@ int api_establishments_search(struct http_request *req, struct http_response *re
 			buf_addch(&b, ',');
 		buf_addstr(&b, store_value(r, i, 0));
 	}
-	buf_addf(&b, "],\"total\":%lld,\"limit\":%lld,\"sort\":\"%s\",\"next_cursor\":", total,
-	         s.limit, sort_names[s.sort]);
+	buf_addf(&b,
+	         "],\"total\":%lld,\"total_is_lower_bound\":%s,\"limit\":%lld,\"sort\":\"%s\","
+	         "\"next_cursor\":",
+	         total, lower_bound ? "true" : "false", s.limit, sort_names[s.sort]);
 	if (rows > s.limit) {
 		buf_addch(&b, '"');
 		buf_addstr(&b, cursor_encode(req->arena, s.sort, store_value(r, shown - 1, 1),

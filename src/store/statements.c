@@ -54,7 +54,9 @@
  * sql/0010_rerating_visits.sql), $6 $7 latitude and longitude,
  * $8 a radius in metres, $9..$12 its bounding box (min longitude, min latitude, max
  * longitude, max latitude). NULL means no such filter. Statements are planned with their
- * values (custom plans), so an absent filter costs nothing and a present one uses its index.
+ * values on every execution (custom_plan: a generic plan would scan every row for the
+ * "$n IS NULL OR" conditions), so an absent filter costs nothing and a present one uses
+ * its index.
  */
 #define SEARCH_DISTANCE                                                                            \
 	"(12742017.6 * asin(least(1, sqrt(power(sin(radians(e.latitude - $6::float8) / 2), 2)"     \
@@ -849,7 +851,11 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	/* ---- public portal: search, grade cards, the name dictionary (sql/0006_search.sql) */
 	[STMT_SEARCH_NAME_QUERY] = { "search_name_query", "SELECT name_query($1::text)::text", 1,
 	                             true },
-	[STMT_SEARCH_COUNT] = { "search_count", "SELECT count(*)" SEARCH_FROM_WHERE, 12, true },
+	/* The matches, counted up to $13 rows (the cap plus one: more means "at least"). */
+	[STMT_SEARCH_COUNT] = { "search_count",
+	                        "SELECT count(*) FROM (SELECT 1" SEARCH_FROM_WHERE
+	                        " LIMIT $13::bigint) m",
+	                        13, true, true },
 	/* Then $13 the sort (name, relevance, distance), $14 the name as typed (relevance is
 	 * its trigram similarity), the last row of the previous page ($15 name, $16 relevance
 	 * or distance, $17 id; NULL for the first page) and $18 the number of rows. One row per
@@ -895,7 +901,7 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                       " ORDER BY CASE WHEN $13::text = 'name' THEN h.name END,"
 	                       "  CASE WHEN $13::text = 'relevance' THEN h.k END DESC,"
 	                       "  CASE WHEN $13::text = 'distance' THEN h.k END, h.id",
-	                       18, true },
+	                       18, true, true },
 	/* A grade card by the public code printed on it ($1): the grade it shows, and whether
 	 * the establishment still posts that grade or a later inspection has superseded it. */
 	[STMT_CARD_JSON] = { "card_json",

@@ -147,6 +147,9 @@ struct store_statement {
 	const char *sql;
 	int nparams;
 	bool readonly; /* safe to retry once on a fresh connection */
+	/* Planned with its values on every execution (an unnamed statement), never with a
+	 * generic plan: for statements whose best plan depends on which parameters are NULL. */
+	bool custom_plan;
 };
 
 extern const struct store_statement store_statements[STMT__COUNT];

@@ -168,21 +168,10 @@ static int map_error(struct store *s, PGresult *res, const char *what)
 	return -EIO;
 }
 
-static int exec_once(struct store *s, struct arena *a, enum store_stmt id,
-                     const char *const params[], struct store_result **ret)
+/* The outcome of @res, an execution of @st: 0 and the rows in *@ret, or a negative errno. */
+static int exec_result(struct store *s, struct arena *a, const struct store_statement *st,
+                       PGresult *res, struct store_result **ret)
 {
-	const struct store_statement *st = &store_statements[id];
-	if (!s->prepared[id]) {
-		PGresult *pr = PQprepare(s->conn, st->name, st->sql, st->nparams, NULL);
-		if (PQresultStatus(pr) != PGRES_COMMAND_OK) {
-			int rc = map_error(s, pr, st->name);
-			PQclear(pr);
-			return rc;
-		}
-		PQclear(pr);
-		s->prepared[id] = true;
-	}
-	PGresult *res = PQexecPrepared(s->conn, st->name, st->nparams, params, NULL, NULL, 0);
 	ExecStatusType status = PQresultStatus(res);
 	if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
 		int rc = map_error(s, res, st->name);
@@ -198,6 +187,29 @@ static int exec_once(struct store *s, struct arena *a, enum store_stmt id,
 		PQclear(res);
 	}
 	return 0;
+}
+
+static int exec_once(struct store *s, struct arena *a, enum store_stmt id,
+                     const char *const params[], struct store_result **ret)
+{
+	const struct store_statement *st = &store_statements[id];
+	if (st->custom_plan) {
+		PGresult *res =
+		        PQexecParams(s->conn, st->sql, st->nparams, NULL, params, NULL, NULL, 0);
+		return exec_result(s, a, st, res, ret);
+	}
+	if (!s->prepared[id]) {
+		PGresult *pr = PQprepare(s->conn, st->name, st->sql, st->nparams, NULL);
+		if (PQresultStatus(pr) != PGRES_COMMAND_OK) {
+			int rc = map_error(s, pr, st->name);
+			PQclear(pr);
+			return rc;
+		}
+		PQclear(pr);
+		s->prepared[id] = true;
+	}
+	PGresult *res = PQexecPrepared(s->conn, st->name, st->nparams, params, NULL, NULL, 0);
+	return exec_result(s, a, st, res, ret);
 }
 
 int store_exec(struct store *s, struct arena *a, enum store_stmt id, const char *const params[],

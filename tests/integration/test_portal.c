@@ -1,6 +1,7 @@
 /*
  * The public portal's API against the real server and PostgreSQL: search filters, a
- * typo-tolerant name, distance, cursor paging (no row skipped or repeated) and the total,
+ * typo-tolerant name, distance, cursor paging (no row skipped or repeated) and the total
+ * (exact up to 1000 matches, a flagged lower bound beyond),
  * the name dictionary kept current, validators (ETag, 304), gzip, bad parameters and limits
  * answered 400 naming the parameter, grade cards (current or superseded) with their QR code,
  * and the OpenAPI document.
@@ -359,6 +360,57 @@ static void test_paging(void **state)
 	walk("q=paging&grade=B&sort=name", 4, PAGING_ROWS / 3);
 }
 
+static long long total_of(const char *query, bool *lower_bound, bool *more)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "/api/v1/establishments?%s", query);
+	json_t *v = get_ok(path);
+	json_t *flag = json_object_get(v, "total_is_lower_bound");
+	assert_true(json_is_boolean(flag));
+	*lower_bound = json_is_true(flag);
+	*more = json_is_string(json_object_get(v, "next_cursor"));
+	long long total = json_integer_value(json_object_get(v, "total"));
+	json_decref(v);
+	return total;
+}
+
+/* The total is exact up to 1000 matches, whether or not the first page holds them all; beyond,
+ * it is 1000 and flagged as a lower bound. */
+static void test_total_capped(void **state)
+{
+	(void)state;
+	NEED_DB();
+	bool lower, more;
+	char q[64];
+	snprintf(q, sizeof(q), "q=paging%%20diner&limit=%d", PAGING_ROWS);
+	assert_int_equal(total_of(q, &lower, &more), PAGING_ROWS);
+	assert_false(lower);
+	assert_false(more);
+	snprintf(q, sizeof(q), "q=paging%%20diner&limit=%d", PAGING_ROWS - 1);
+	assert_int_equal(total_of(q, &lower, &more), PAGING_ROWS);
+	assert_false(lower);
+	assert_true(more);
+
+	itest_sql(db_url, "INSERT INTO establishment (jurisdiction_id, licence_number, name,"
+	                  " address_line, postcode, cuisine)"
+	                  " SELECT (SELECT id FROM jurisdiction WHERE code = 'nyc'), 'CAP-' || i,"
+	                  " 'Capstan Tavern ' || i, i || ' Cap St', 'CP' || i, 'Capstan'"
+	                  " FROM generate_series(1, 1001) i");
+	assert_int_equal(total_of("q=capstan%20tavrn", &lower, &more), 1000);
+	assert_true(lower);
+	assert_true(more);
+	assert_int_equal(total_of("cuisine=capstan&sort=name", &lower, &more), 1000);
+	assert_true(lower);
+	/* Narrowed down again: exact. */
+	assert_int_equal(total_of("q=capstan&postcode=CP100", &lower, &more), 3);
+	assert_false(lower);
+	itest_sql(db_url, "DELETE FROM establishment WHERE licence_number = 'CAP-1001'");
+	assert_int_equal(total_of("q=capstan&limit=5", &lower, &more), 1000);
+	assert_false(lower);
+	assert_true(more);
+	itest_sql(db_url, "DELETE FROM establishment WHERE licence_number LIKE 'CAP-%'");
+}
+
 static void test_dictionary_current(void **state)
 {
 	(void)state;
@@ -375,6 +427,9 @@ static void test_dictionary_current(void **state)
 	assert_int_equal(st, 200);
 	json_decref(v);
 	expect_ids("q=wombatt", want);
+	/* Two letters changed: no trigram in common but "  w", so only the edit distance finds
+	 * it, through the new word's deletions (sql/0009_search_speed.sql). */
+	expect_ids("q=wambot", want);
 	expect_ids("q=quokka", "");
 	/* The refresh drops the words no name uses any more. */
 	struct buf out = BUF_INIT;
@@ -384,6 +439,14 @@ static void test_dictionary_current(void **state)
 	                             db_url),
 	                 0);
 	assert_non_null(strstr(out.data, "\n0"));
+	buf_release(&out);
+	/* And its deletions went with it. */
+	assert_int_equal(itest_shell(&out,
+	                             "psql -XAtc \"SELECT count(*) FROM name_word_deletion"
+	                             " WHERE word = 'quokka'\" '%s'",
+	                             db_url),
+	                 0);
+	assert_string_equal(out.data, "0\n");
 	buf_release(&out);
 }
 
@@ -788,6 +851,7 @@ int main(void)
 		cmocka_unit_test(test_dictionary_current),
 		cmocka_unit_test(test_openapi),
 		cmocka_unit_test(test_grade_filter_public),
+		cmocka_unit_test(test_total_capped),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -45,8 +45,10 @@ async function load(params, append) {
     next = page.next_cursor;
     more.hidden = !next;
     const n = page.total;
+    const count = page.total_is_lower_bound ? `More than ${n.toLocaleString('en')} places`
+      : `${n} ${n === 1 ? 'place' : 'places'}`;
     status.textContent = n === 0 ? 'No places found. Check the spelling or try fewer filters.'
-      : `${n} ${n === 1 ? 'place' : 'places'} found${params.get('lat') ? ', nearest first' : ''}.`;
+      : `${count} found${params.get('lat') ? ', nearest first' : ''}.`;
   } catch (err) {
     showError(list, err);
     status.textContent = '';

@@ -13,6 +13,7 @@
  * the cryptography.
  */
 #include "api/api.h"
+#include "core/crypto.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -56,14 +57,6 @@ int api_init(bool tls)
 	unsigned char pw[32];
 	randombytes_buf(pw, sizeof(pw));
 	return api_password_hash((const char *)pw, sizeof(pw), dummy_hash);
-}
-
-/* The hex SHA-256 of a token's text, as staff_session.token_hash holds it (decoded). */
-static void token_hash_hex(const char *token, char out[2 * crypto_hash_sha256_BYTES + 1])
-{
-	unsigned char h[crypto_hash_sha256_BYTES];
-	crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
-	sodium_bin2hex(out, 2 * crypto_hash_sha256_BYTES + 1, h, sizeof(h));
 }
 
 /* 256 random bits as 64 hex digits, in req->arena. */
@@ -112,8 +105,8 @@ int api_session_check(struct http_request *req, struct http_response *res)
 	if (!auth_token_valid(token))
 		return refuse_session(res, "Your session has ended; sign in again.");
 
-	char hash[2 * crypto_hash_sha256_BYTES + 1];
-	token_hash_hex(token, hash);
+	char hash[SHA256_HEX_LEN + 1]; /* as staff_session.token_hash holds it */
+	sha256_hex(token, strlen(token), hash);
 	char idle[16], touch[16];
 	snprintf(idle, sizeof(idle), "%d", AUTH_SESSION_IDLE);
 	snprintf(touch, sizeof(touch), "%d", AUTH_SESSION_TOUCH);
@@ -267,16 +260,16 @@ int api_session_create(struct http_request *req, struct http_response *res)
 	/* A sign-in always starts a new session; one the browser still held ends here. */
 	const char *old = http_cookie(req, AUTH_COOKIE_NAME);
 	if (auth_token_valid(old)) {
-		char old_hash[2 * crypto_hash_sha256_BYTES + 1];
-		token_hash_hex(old, old_hash);
+		char old_hash[SHA256_HEX_LEN + 1];
+		sha256_hex(old, strlen(old), old_hash);
 		const char *const revoke[] = { old_hash };
 		if ((rc = store_exec(s, req->arena, STMT_SESSION_REVOKE, revoke, NULL)) < 0)
 			return api_store_error(res, s, rc);
 	}
 	char *token = random_hex(req->arena);
 	char *csrf = random_hex(req->arena);
-	char token_hash[2 * crypto_hash_sha256_BYTES + 1];
-	token_hash_hex(token, token_hash);
+	char token_hash[SHA256_HEX_LEN + 1];
+	sha256_hex(token, strlen(token), token_hash);
 	char lifetime[16];
 	snprintf(lifetime, sizeof(lifetime), "%d", AUTH_SESSION_MAX_AGE);
 	const char *const create[] = { token_hash, store_value(r, 0, 0), csrf, lifetime };
@@ -304,8 +297,8 @@ int api_session_delete(struct http_request *req, struct http_response *res)
 	const struct api_user *u = api_user(req);
 	/* api_session_check() found a live session for this cookie. */
 	const char *token = http_cookie(req, AUTH_COOKIE_NAME);
-	char hash[2 * crypto_hash_sha256_BYTES + 1];
-	token_hash_hex(token, hash);
+	char hash[SHA256_HEX_LEN + 1]; /* as staff_session.token_hash holds it */
+	sha256_hex(token, strlen(token), hash);
 	const char *const params[] = { hash };
 	struct store *s = store_thread(STORE_WRITE);
 	int rc = store_exec(s, req->arena, STMT_SESSION_REVOKE, params, NULL);

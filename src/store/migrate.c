@@ -6,12 +6,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <libpq-fe.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/crypto.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -20,7 +20,7 @@
 struct migration {
 	int version;
 	char name[256];
-	char checksum[crypto_hash_sha256_BYTES * 2 + 1];
+	char checksum[SHA256_HEX_LEN + 1];
 	char *sql;
 };
 
@@ -91,9 +91,7 @@ static int load_dir(const char *dir, struct migration **ret, size_t *ret_n, char
 			buf_release(&content);
 			break;
 		}
-		unsigned char hash[crypto_hash_sha256_BYTES];
-		crypto_hash_sha256(hash, (const unsigned char *)content.data, content.len);
-		sodium_bin2hex(m[n].checksum, sizeof(m[n].checksum), hash, sizeof(hash));
+		sha256_hex(content.data, content.len, m[n].checksum);
 		m[n].version = version;
 		snprintf(m[n].name, sizeof(m[n].name), "%s", de->d_name);
 		m[n].sql = buf_detach(&content, NULL);

@@ -310,3 +310,15 @@ long long itest_sql_count(const char *url, const char *sql)
 	buf_release(&out);
 	return n;
 }
+
+long long itest_event_count(const char *url, const char *where)
+{
+	struct buf sql = BUF_INIT;
+	buf_addf(&sql,
+	         "SELECT count(*) FROM (SELECT kind, subject, payload FROM event_log UNION ALL "
+	         "SELECT kind, subject, payload FROM event_pending) e WHERE %s",
+	         where);
+	long long n = itest_sql_count(url, sql.data);
+	buf_release(&sql);
+	return n;
+}

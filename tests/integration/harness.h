@@ -36,6 +36,13 @@ void itest_db_create(const char *name, char *ret_url, size_t size);
 /* The number the query @sql prints on @url (a count), via psql; asserts psql succeeded. */
 long long itest_sql_count(const char *url, const char *sql);
 
+/*
+ * The number of log events matching @where (over kind, subject, payload), sealed or still
+ * pending: the sealer moves events from event_pending to event_log every 50 ms, so a test
+ * that counts only event_log races it.
+ */
+long long itest_event_count(const char *url, const char *where);
+
 /* Run SQL on @url (assert success). */
 void itest_sql(const char *url, const char *sql);
 

@@ -3,19 +3,23 @@
  * database, what is it.
  */
 #include "api/api.h"
+#include "api/searchindex.h"
 
 #include "core/version.h"
 
 int api_healthz(struct http_request *req, struct http_response *res)
 {
-	(void)req;
 	http_header_add(res, "Cache-Control", "no-store");
 	if (store_ping(store_thread(STORE_WRITE)) < 0) {
 		http_header_add(res, "Retry-After", "5");
 		return api_json_text(res, 503,
 		                     "{\"status\":\"unavailable\",\"database\":\"unavailable\"}");
 	}
-	return api_json_text(res, 200, "{\"status\":\"ok\",\"database\":\"ok\"}");
+	return api_json_text(res, 200,
+	                     arena_printf(req->arena,
+	                                  "{\"status\":\"ok\",\"database\":\"ok\","
+	                                  "\"search_index\":\"%s\"}",
+	                                  search_index_state()));
 }
 
 int api_version(struct http_request *req, struct http_response *res)

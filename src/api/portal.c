@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/searchindex.h"
 #include "core/qr.h"
 #include "core/util.h"
 
@@ -309,6 +310,75 @@ static int search_parse(struct http_request *req, struct http_response *res, str
 	return 0;
 }
 
+/* The end of a search's JSON: the total, the page and the cursor to the next one. */
+static void search_tail(struct buf *b, const struct search *s, long long total, bool lower_bound,
+                        const char *next_cursor)
+{
+	buf_addf(b,
+	         "],\"total\":%lld,\"total_is_lower_bound\":%s,\"limit\":%lld,\"sort\":\"%s\","
+	         "\"next_cursor\":",
+	         total, lower_bound ? "true" : "false", s->limit, sort_names[s->sort]);
+	if (next_cursor) {
+		buf_addch(b, '"');
+		buf_addstr(b, next_cursor);
+		buf_addch(b, '"');
+	} else {
+		buf_addstr(b, "null");
+	}
+	buf_addch(b, '}');
+}
+
+/*
+ * A search by name alone, ranked by relevance: the index has every match in order, so the
+ * page is a slice of it after the cursor, and the database only turns its ids into JSON.
+ */
+static int search_page_from_index(struct http_request *req, struct http_response *res,
+                                  struct store *st, const struct search *s,
+                                  const struct name_search *ns)
+{
+	size_t from = 0;
+	if (s->cursor) {
+		struct cursor c;
+		cursor_decode(req->arena, s->cursor, SORT_RELEVANCE, &c); /* checked in parsing */
+		double key = strtod(c.key, NULL);
+		while (from < ns->nmatches && ((double)ns->matches[from].similarity > key ||
+		                               ((double)ns->matches[from].similarity == key &&
+		                                ns->matches[from].id <= c.id)))
+			from++;
+	}
+	size_t shown = ns->nmatches - from;
+	if (shown > (size_t)s->limit)
+		shown = (size_t)s->limit;
+	struct buf ids = BUF_INIT;
+	buf_addch(&ids, '{');
+	for (size_t i = 0; i < shown; i++)
+		buf_addf(&ids, "%s%lld", i ? "," : "", ns->matches[from + i].id);
+	buf_addch(&ids, '}');
+	const char *p[] = { arena_strndup(req->arena, ids.data, ids.len) };
+	buf_release(&ids);
+	struct store_result *r;
+	int rc = store_exec(st, req->arena, STMT_SEARCH_PAGE_IDS, p, &r);
+	if (rc < 0)
+		return api_store_error(res, st, rc);
+
+	struct buf b = BUF_INIT;
+	buf_addstr(&b, "{\"items\":[");
+	for (int i = 0; i < store_nrows(r); i++) {
+		if (i)
+			buf_addch(&b, ',');
+		buf_addstr(&b, store_value(r, i, 0));
+	}
+	const char *next = NULL;
+	if (from + shown < ns->nmatches) {
+		const struct name_match *last = &ns->matches[from + shown - 1];
+		next = cursor_encode(req->arena, SORT_RELEVANCE,
+		                     arena_printf(req->arena, "%.17g", (double)last->similarity),
+		                     arena_printf(req->arena, "%lld", last->id));
+	}
+	search_tail(&b, s, (long long)ns->nmatches, false, next);
+	return http_respond_buf(res, 200, "application/json", &b);
+}
+
 int api_establishments_search(struct http_request *req, struct http_response *res)
 {
 	struct search s = { 0 };
@@ -319,13 +389,26 @@ int api_establishments_search(struct http_request *req, struct http_response *re
 	struct store_result *r;
 	int rc;
 	if (s.q) {
-		const char *pq[] = { s.q };
-		if ((rc = store_exec(st, req->arena, STMT_SEARCH_NAME_QUERY, pq, &r)) < 0)
+		/* The index in memory finds the names; by name alone, it also ranks them. */
+		bool by_name_alone = s.sort == SORT_RELEVANCE;
+		for (int i = 1; i <= 11; i++)
+			by_name_alone = by_name_alone && !s.p[i];
+		struct name_search ns;
+		if ((rc = search_index_find(st, req->arena, s.q, by_name_alone, &ns)) < 0)
 			return api_store_error(res, st, rc);
-		s.p[0] = store_value(r, 0, 0);
+		if (ns.used) {
+			s.p[0] = ns.tsquery;
+		} else {
+			const char *pq[] = { s.q };
+			if ((rc = store_exec(st, req->arena, STMT_SEARCH_NAME_QUERY, pq, &r)) < 0)
+				return api_store_error(res, st, rc);
+			s.p[0] = store_value(r, 0, 0);
+		}
 		if (!s.p[0])
 			return http_problem(res, 400, "q",
 			                    "\"q\" has no letters or digits to search for.");
+		if (ns.used && by_name_alone)
+			return search_page_from_index(req, res, st, &s, &ns);
 	}
 	if ((rc = store_exec(st, req->arena, STMT_SEARCH_PAGE, s.p, &r)) < 0)
 		return api_store_error(res, st, rc);
@@ -357,19 +440,10 @@ int api_establishments_search(struct http_request *req, struct http_response *re
 			buf_addch(&b, ',');
 		buf_addstr(&b, store_value(r, i, 0));
 	}
-	buf_addf(&b,
-	         "],\"total\":%lld,\"total_is_lower_bound\":%s,\"limit\":%lld,\"sort\":\"%s\","
-	         "\"next_cursor\":",
-	         total, lower_bound ? "true" : "false", s.limit, sort_names[s.sort]);
-	if (rows > s.limit) {
-		buf_addch(&b, '"');
-		buf_addstr(&b, cursor_encode(req->arena, s.sort, store_value(r, shown - 1, 1),
-		                             store_value(r, shown - 1, 2)));
-		buf_addch(&b, '"');
-	} else {
-		buf_addstr(&b, "null");
-	}
-	buf_addch(&b, '}');
+	search_tail(&b, &s, total, lower_bound,
+	            rows > s.limit ? cursor_encode(req->arena, s.sort, store_value(r, shown - 1, 1),
+	                                           store_value(r, shown - 1, 2))
+	                           : NULL);
 	return http_respond_buf(res, 200, "application/json", &b);
 }
 

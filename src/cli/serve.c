@@ -14,6 +14,7 @@
 #include "http/server.h"
 #include "json/json.h"
 #include "store/sealer.h"
+#include "api/searchindex.h"
 #include "store/store.h"
 
 static const char serve_usage[] =
@@ -75,6 +76,10 @@ int cli_serve(const struct config *cfg, int argc, char **argv)
 		return 1;
 	}
 	struct store_sealer *sealer = store_sealer_start(cfg->database_url, 50);
+	if (cfg->search_index)
+		search_index_start(cfg->read_database_url ? cfg->read_database_url
+		                                          : cfg->database_url,
+		                   cfg->database_url);
 	printf("placard: listening on http://%s:%u\n", cfg->listen_host, http_server_port(server));
 	fflush(stdout);
 	log_info("serving on %s:%u with %u threads", cfg->listen_host, http_server_port(server),
@@ -85,6 +90,7 @@ int cli_serve(const struct config *cfg, int argc, char **argv)
 	log_info("received signal %d; finishing requests in flight", sig);
 	http_server_stop(server, cfg->shutdown_grace);
 	store_sealer_stop(sealer);
+	search_index_stop();
 	log_info("stopped");
 	return 0;
 }

@@ -86,6 +86,7 @@ int config_from_env(struct config *ret, char *err, size_t errsize)
 		{ "PLACARD_PER_IP_CONNECTIONS", 1, 100000, 64 },
 		{ "PLACARD_SHUTDOWN_GRACE", 0, 600, 10 },
 		{ "PLACARD_TLS", 0, 1, 0 },
+		{ "PLACARD_SEARCH_INDEX", 0, 1, 1 },
 	};
 	long long vals[ARRAY_SIZE(nums)];
 	for (size_t i = 0; i < ARRAY_SIZE(nums); i++) {
@@ -103,6 +104,7 @@ int config_from_env(struct config *ret, char *err, size_t errsize)
 	c.per_ip_connections = (unsigned)vals[6];
 	c.shutdown_grace = (unsigned)vals[7];
 	c.tls = (int)vals[8];
+	c.search_index = (int)vals[9];
 	*ret = c;
 	return 0;
 }

@@ -27,6 +27,7 @@ struct config {
 	unsigned per_ip_connections; /* PLACARD_PER_IP_CONNECTIONS, default 64 */
 	unsigned shutdown_grace;     /* PLACARD_SHUTDOWN_GRACE s to finish in-flight requests, 10 */
 	int tls;                     /* 1 when served behind TLS (PLACARD_TLS=1): Secure, HSTS */
+	int search_index; /* PLACARD_SEARCH_INDEX: 1 (default) keeps names in memory, 0 not */
 };
 
 /*

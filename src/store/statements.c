@@ -75,6 +75,20 @@
 	"  AND point(e.longitude, e.latitude) <@ box(point($9::float8, $10::float8),"              \
 	"  point($11::float8, $12::float8)) AND " SEARCH_DISTANCE " <= $8::float8))"
 
+/* One search result (aliases e, j) as JSON text, its distance in metres given by @distance. */
+#define SEARCH_ITEM(distance)                                                                      \
+	"json_build_object('id', e.id, 'name', e.name,"                                            \
+	" 'address', json_build_object('line', e.address_line, 'city', e.city,"                    \
+	"  'postcode', e.postcode),"                                                               \
+	" 'location', CASE WHEN e.latitude IS NULL THEN NULL ELSE json_build_object("              \
+	"  'latitude', e.latitude, 'longitude', e.longitude) END,"                                 \
+	" 'establishment_type', e.establishment_type, 'cuisine', e.cuisine,"                       \
+	" 'status', e.status, 'jurisdiction', j.code, 'scheme', j.scheme_code,"                    \
+	" 'grade', public_grade(e.id),"                                                            \
+	" 'last_inspected_at', (SELECT max(i.started_at) FROM inspection i"                        \
+	"  WHERE i.establishment_id = e.id AND i.status = 'submitted'),"                           \
+	" 'distance_m', " distance ")::text"
+
 const struct store_statement store_statements[STMT__COUNT] = {
 	[STMT_PING] = { "ping", "SELECT 1", 0, true },
 	[STMT_SCHEMA_VERSION] = { "schema_version",
@@ -861,47 +875,99 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	 * or distance, $17 id; NULL for the first page) and $18 the number of rows. One row per
 	 * establishment: its JSON, its sort key as text, its id. */
 	[STMT_SEARCH_PAGE] = { "search_page",
-	                       "SELECT json_build_object('id', e.id, 'name', e.name,"
-	                       " 'address', json_build_object('line', e.address_line, 'city', "
-	                       "e.city,"
-	                       "  'postcode', e.postcode),"
-	                       " 'location', CASE WHEN e.latitude IS NULL THEN NULL ELSE "
-	                       "json_build_object("
-	                       "  'latitude', e.latitude, 'longitude', e.longitude) END,"
-	                       " 'establishment_type', e.establishment_type, 'cuisine', e.cuisine,"
-	                       " 'status', e.status, 'jurisdiction', j.code, 'scheme', "
-	                       "j.scheme_code,"
-	                       " 'grade', public_grade(e.id),"
-	                       " 'last_inspected_at', (SELECT max(i.started_at) FROM inspection i"
-	                       "  WHERE i.establishment_id = e.id AND i.status = 'submitted'),"
-	                       " 'distance_m', CASE WHEN $6::float8 IS NULL THEN NULL ELSE "
-	                       "round(" SEARCH_DISTANCE ") END)::text,"
-	                       " CASE WHEN $13::text = 'name' THEN h.name ELSE h.k::text END, h.id"
-	                       " FROM (SELECT e.id, e.name, CASE $13::text"
-	                       "  WHEN 'relevance' THEN similarity(e.name, $14::text)::float8"
-	                       "  WHEN 'distance' THEN " SEARCH_DISTANCE
-	                       " END AS k" SEARCH_FROM_WHERE
-	                       " AND ($17::bigint IS NULL OR CASE $13::text"
-	                       "  WHEN 'name' THEN (e.name, e.id) > ($15::text, $17::bigint)"
-	                       "  WHEN 'relevance' THEN similarity(e.name, $14::text)::float8 < "
-	                       "$16::float8"
-	                       "   OR (similarity(e.name, $14::text)::float8 = $16::float8 AND "
-	                       "e.id > $17::bigint)"
-	                       "  ELSE (" SEARCH_DISTANCE
-	                       ", e.id) > ($16::float8, $17::bigint) END)"
-	                       " ORDER BY CASE WHEN $13::text = 'name' THEN e.name END,"
-	                       "  CASE WHEN $13::text = 'relevance' THEN similarity(e.name, "
-	                       "$14::text) END DESC,"
-	                       "  CASE WHEN $13::text = 'distance' THEN " SEARCH_DISTANCE
-	                       " END, e.id"
-	                       " LIMIT $18::int) h"
-	                       " JOIN establishment e ON e.id = h.id JOIN jurisdiction j ON j.id = "
-	                       "e.jurisdiction_id"
-	                       " LEFT JOIN posted_grade g ON g.establishment_id = e.id"
-	                       " ORDER BY CASE WHEN $13::text = 'name' THEN h.name END,"
-	                       "  CASE WHEN $13::text = 'relevance' THEN h.k END DESC,"
-	                       "  CASE WHEN $13::text = 'distance' THEN h.k END, h.id",
+	                       "SELECT " SEARCH_ITEM(
+	                               "CASE WHEN $6::float8 IS NULL THEN NULL ELSE "
+	                               "round(" SEARCH_DISTANCE
+	                               ") END") ","
+	                                        " CASE WHEN $13::text = 'name' THEN h.name ELSE "
+	                                        "h.k::text END, h.id"
+	                                        " FROM (SELECT e.id, e.name, CASE $13::text"
+	                                        "  WHEN 'relevance' THEN similarity(e.name, "
+	                                        "$14::text)::float8"
+	                                        "  WHEN 'distance' THEN " SEARCH_DISTANCE
+	                                        " END AS k" SEARCH_FROM_WHERE
+	                                        " AND ($17::bigint IS NULL OR CASE $13::text"
+	                                        "  WHEN 'name' THEN (e.name, e.id) > ($15::text, "
+	                                        "$17::bigint)"
+	                                        "  WHEN 'relevance' THEN similarity(e.name, "
+	                                        "$14::text)::float8 < "
+	                                        "$16::float8"
+	                                        "   OR (similarity(e.name, $14::text)::float8 = "
+	                                        "$16::float8 AND "
+	                                        "e.id > $17::bigint)"
+	                                        "  ELSE (" SEARCH_DISTANCE
+	                                        ", e.id) > ($16::float8, $17::bigint) END)"
+	                                        " ORDER BY CASE WHEN $13::text = 'name' THEN "
+	                                        "e.name END,"
+	                                        "  CASE WHEN $13::text = 'relevance' THEN "
+	                                        "similarity(e.name, "
+	                                        "$14::text) END DESC,"
+	                                        "  CASE WHEN $13::text = 'distance' "
+	                                        "THEN " SEARCH_DISTANCE " END, e.id"
+	                                        " LIMIT $18::int) h"
+	                                        " JOIN establishment e ON e.id = h.id JOIN "
+	                                        "jurisdiction j ON j.id = "
+	                                        "e.jurisdiction_id"
+	                                        " LEFT JOIN posted_grade g ON g.establishment_id = "
+	                                        "e.id"
+	                                        " ORDER BY CASE WHEN $13::text = 'name' THEN "
+	                                        "h.name END,"
+	                                        "  CASE WHEN $13::text = 'relevance' THEN h.k END "
+	                                        "DESC,"
+	                                        "  CASE WHEN $13::text = 'distance' THEN h.k END, "
+	                                        "h.id",
 	                       18, true, true },
+	/* The name index in memory (src/api/searchindex.c, sql/0014_search_index.sql). What
+	 * was typed ($1) as the words of to_tsvector('simple'), separated by spaces (the parser
+	 * never puts a space inside a word), and whether a change was recorded by a transaction
+	 * that the snapshot $2 (the one the index was last brought up to) did not see. */
+	[STMT_SEARCH_INDEX_SYNC] = { "search_index_sync",
+	                             "SELECT array_to_string(tsvector_to_array(to_tsvector("
+	                             "'simple'::regconfig, left($1::text, 200))), ' '),"
+	                             " EXISTS (SELECT 1 FROM search_change"
+	                             "  WHERE xid >= pg_snapshot_xmin($2::pg_snapshot)"
+	                             "  AND NOT pg_visible_in_snapshot(xid, $2::pg_snapshot))",
+	                             2, true },
+	/* Those changes, read in a new snapshot, returned with them: one row per change (its
+	 * id; the establishment, NULL for "reload everything"; its name now, NULL when it is
+	 * gone; its words), or a single row with only the snapshot when there are none. */
+	[STMT_SEARCH_INDEX_CHANGES] = { "search_index_changes",
+	                                "SELECT s.x::text, c.id, c.establishment_id, e.name,"
+	                                " array_to_string(tsvector_to_array(to_tsvector("
+	                                "'simple'::regconfig, e.name)), ' ')"
+	                                " FROM (SELECT pg_current_snapshot() AS x) s"
+	                                " LEFT JOIN (search_change c LEFT JOIN establishment e"
+	                                "  ON e.id = c.establishment_id)"
+	                                "  ON c.xid >= pg_snapshot_xmin($1::pg_snapshot)"
+	                                "  AND NOT pg_visible_in_snapshot(c.xid, $1::pg_snapshot)"
+	                                " ORDER BY c.id",
+	                                1, true },
+	/* The snapshot a load starts from (changes after it are applied after the load). */
+	[STMT_SEARCH_INDEX_SNAPSHOT] = { "search_index_snapshot",
+	                                 "SELECT pg_current_snapshot()::text", 0, true },
+	/* Every name and its words. */
+	[STMT_SEARCH_INDEX_LOAD] = { "search_index_load",
+	                             "COPY (SELECT"
+	                             " id, name, array_to_string(tsvector_to_array(to_tsvector("
+	                             "'simple'::regconfig, name)), ' ') FROM establishment)"
+	                             " TO STDOUT",
+	                             0, false },
+	/* Changes a day old: every server has long applied them (they sync every second, and
+	 * reload everything after a longer gap). */
+	[STMT_SEARCH_INDEX_PRUNE] = { "search_index_prune",
+	                              "DELETE FROM search_change"
+	                              " WHERE changed_at < now() - interval '1 day'",
+	                              0, false },
+	/* A page of results by id ($1, a bigint[] in the order wanted), as search_page's. */
+	[STMT_SEARCH_PAGE_IDS] = { "search_page_ids",
+	                           "SELECT " SEARCH_ITEM(
+	                                   "NULL::float8") " FROM unnest($1::bigint[]) WITH "
+	                                                   "ORDINALITY u(id, n)"
+	                                                   " JOIN establishment e ON e.id = u.id"
+	                                                   " JOIN jurisdiction j ON j.id = "
+	                                                   "e.jurisdiction_id"
+	                                                   " ORDER BY u.n",
+	                           1, true },
 	/* A grade card by the public code printed on it ($1): the grade it shows, and whether
 	 * the establishment still posts that grade or a later inspection has superseded it. */
 	[STMT_CARD_JSON] = { "card_json",

@@ -237,6 +237,18 @@ static char *fit(char *s, size_t max, unsigned *flags)
 	return s;
 }
 
+/* The row_no column: the line a record starts on (every row has one; no printf). */
+static void col_line(struct buf *b, size_t line)
+{
+	char digits[24];
+	size_t n = sizeof(digits);
+	digits[--n] = '\t';
+	do
+		digits[--n] = (char)('0' + line % 10);
+	while ((line /= 10) != 0);
+	buf_add(b, digits + n, sizeof(digits) - n);
+}
+
 static void col_text(struct buf *b, const char *s)
 {
 	store_copy_escape(b, s);
@@ -384,7 +396,7 @@ static int nyc_row(struct importer *im, const char *file, const struct opendata_
 	opendata_nyc_grade(grade, &label, &outcome);
 
 	struct buf *b = &im->row;
-	buf_addf(b, "%zu\t", r->line);
+	col_line(b, r->line);
 	col_text(b, camis);
 	col_text(b, fit(field(im, r, idx, NYC_DBA), 200, &flags));
 	col_text(b, fit(boro, 100, &flags));
@@ -452,7 +464,7 @@ static int lives_business_row(struct importer *im, const char *file,
 	int crc = opendata_coordinates(field(im, r, idx, LB_LAT), field(im, r, idx, LB_LON), &lat,
 	                               &lon, &flags);
 	struct buf *b = &im->row;
-	buf_addf(b, "%zu\t", r->line);
+	col_line(b, r->line);
 	col_text(b, id);
 	col_text(b, fit(name, 200, &flags));
 	col_text(b, fit(field(im, r, idx, LB_ADDRESS), 200, &flags));
@@ -502,7 +514,7 @@ static int lives_inspection_row(struct importer *im, const char *file,
 		return 1;
 	}
 	struct buf *b = &im->row;
-	buf_addf(b, "%zu\t", r->line);
+	col_line(b, r->line);
 	col_text(b, id);
 	col_text(b, date);
 	if (src == 0)
@@ -568,7 +580,7 @@ static int lives_violation_row(struct importer *im, const char *file,
 	                       : strcasestr(risk, "moderate") ? "priority-foundation"
 	                                                      : "core";
 	struct buf *b = &im->row;
-	buf_addf(b, "%zu\t", r->line);
+	col_line(b, r->line);
 	col_text(b, id);
 	col_text(b, date);
 	col_text(b, code);
@@ -874,9 +886,14 @@ static int import_run(const struct config *cfg, const struct format *fmt, const 
 	json_object_set_new(payload, "format", json_string(fmt->name));
 	json_object_set_new(payload, "jurisdiction", json_string(jurisdiction));
 	json_object_set_new(payload, "import_id", json_integer(atoll(im.import_id)));
+	/* The dictionary's triggers added the new names' words. A renamed establishment may
+	 * have left words no name uses: only then is the dictionary rebuilt (a scan of every
+	 * name in the database). */
+	bool renamed = json_integer_value(json_object_get(counts, "establishments_updated")) > 0;
 	if ((rc = api_event(im.st, keep, "opendata.imported",
 	                    arena_printf(keep, "jurisdiction/%s", jurisdiction), payload)) < 0 ||
-	    (rc = store_exec(im.st, keep, STMT_OPENDATA_REFRESH_SEARCH, NULL, NULL)) < 0 ||
+	    (renamed &&
+	     (rc = store_exec(im.st, keep, STMT_OPENDATA_REFRESH_SEARCH, NULL, NULL)) < 0) ||
 	    (rc = store_commit(im.st)) < 0)
 		goto fail;
 	print_report(&im, counts);

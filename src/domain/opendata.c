@@ -435,11 +435,7 @@ void opendata_nyc_grade(const char *grade, const char **ret_label, const char **
 /* Case-insensitive substring search. */
 static bool contains(const char *s, const char *word)
 {
-	size_t n = strlen(word);
-	for (; *s; s++)
-		if (strncasecmp(s, word, n) == 0)
-			return true;
-	return false;
+	return strcasestr(s, word) != NULL;
 }
 
 const char *opendata_inspection_type(const char *t)

@@ -390,13 +390,18 @@ int store_copy_out(struct store *s, enum store_stmt id,
 
 void store_copy_escape(struct buf *out, const char *text)
 {
-	for (const char *p = text; *p; p++) {
+	/* Runs of ordinary characters are copied whole: imports escape every value this way. */
+	for (const char *p = text;;) {
+		size_t n = strcspn(p, "\\\t\n\r");
+		buf_add(out, p, n);
+		p += n;
 		switch (*p) {
+		case '\0': return;
 		case '\\': buf_add(out, "\\\\", 2); break;
 		case '\t': buf_add(out, "\\t", 2); break;
 		case '\n': buf_add(out, "\\n", 2); break;
-		case '\r': buf_add(out, "\\r", 2); break;
-		default: buf_addch(out, *p);
+		default: buf_add(out, "\\r", 2); break;
 		}
+		p++;
 	}
 }

@@ -238,6 +238,13 @@ static void test_nyc_fixtures(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "grade"), "code")),
 	                    "N");
 	json_decref(j);
+	/* Imported names are found misspelt: the import kept the search dictionary current. */
+	struct itest_response r;
+	itest_get(&srv, "/api/v1/establishments?q=famuos%20piza", &r);
+	assert_int_equal(r.status, 200);
+	if (!strstr(r.body.data, "JOE'S"))
+		fail_msg("a misspelt imported name was not found: %s", r.body.data);
+	itest_response_free(&r);
 	assert_int_equal(itest_server_stop(&srv), 0);
 
 	/* One log event per import, with the counts. */
@@ -245,6 +252,33 @@ static void test_nyc_fixtures(void **state)
 	                                " 'opendata.imported') + (SELECT count(*) FROM event_log"
 	                                " WHERE kind = 'opendata.imported')"),
 	                 4);
+
+	/* A newer file renames an establishment: its new words are found misspelt, and the
+	 * word no name uses any more leaves the dictionary with its deletions. */
+	char path[128];
+	snprintf(path, sizeof(path), "/tmp/placard-opendata-rename-%d.csv", (int)getpid());
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("CAMIS,DBA,BORO,BUILDING,STREET,ZIPCODE,PHONE,CUISINE DESCRIPTION,INSPECTION DATE,"
+	      "ACTION,VIOLATION CODE,VIOLATION DESCRIPTION,CRITICAL FLAG,SCORE,GRADE,GRADE DATE,"
+	      "RECORD DATE,INSPECTION TYPE,Latitude,Longitude\n"
+	      "10000003,NEVER SEEN BISTRO,Queens,1,MAIN STREET,11354,7180000001,,01/01/1900,,,,"
+	      "Not Applicable,,,,10/10/2026,,40.75,-73.83\n",
+	      f);
+	fclose(f);
+	snprintf(args, sizeof(args), "import nyc %s", path);
+	import_twice(url, args, &out);
+	unlink(path);
+	assert_contains(&out, "establishments 1 (0 new, 1 updated)");
+	assert_int_equal(query_int(url,
+	                           "SELECT count(*) FROM establishment"
+	                           " WHERE to_tsvector('simple', name) @@ name_query('bistor')"),
+	                 1);
+	assert_int_equal(query_int(url,
+	                           "SELECT (SELECT count(*) FROM name_word WHERE word = 'cafe')"
+	                           " + (SELECT count(*) FROM name_word_deletion"
+	                           " WHERE word = 'cafe')"),
+	                 0);
 	buf_release(&out);
 }
 

@@ -315,6 +315,33 @@ static void test_inspect_grade_and_replay(void **state)
 	assert_int_not_equal(itest_shell(NULL, "psql -Xqc '%s' '%s' 2>/dev/null", sql, db_url), 0);
 	snprintf(sql, sizeof(sql), "SELECT score FROM inspection WHERE id = %lld", id);
 	assert_int_equal(itest_sql_count(db_url, sql), 7);
+
+	/* Nor its violations: none added (checked once per statement, over every row it
+	 * inserts), changed or removed. */
+	char vsql[320];
+	snprintf(vsql, sizeof(vsql), "SELECT count(*) FROM violation WHERE inspection_id = %lld",
+	         id);
+	long long nviol = itest_sql_count(db_url, vsql);
+	assert_true(nviol > 0);
+	const char *changes[] = {
+		"INSERT INTO violation (inspection_id, scheme_code, code, points, position)"
+		" SELECT inspection_id, scheme_code, code, points, position + 100"
+		" FROM violation WHERE inspection_id = ",
+		"UPDATE violation SET observed = 'changed' WHERE inspection_id = ",
+		"DELETE FROM violation WHERE inspection_id = ",
+	};
+	for (size_t i = 0; i < sizeof(changes) / sizeof(changes[0]); i++) {
+		char change[320];
+		snprintf(change, sizeof(change), "%s%lld", changes[i], id);
+		assert_int_not_equal(
+		        itest_shell(NULL, "psql -Xqc \"%s\" '%s' 2>/dev/null", change, db_url), 0);
+	}
+	assert_int_equal(itest_sql_count(db_url, vsql), nviol);
+	snprintf(vsql, sizeof(vsql),
+	         "SELECT count(*) FROM violation WHERE inspection_id = %lld"
+	         " AND (observed = 'changed' OR position > 100)",
+	         id);
+	assert_int_equal(itest_sql_count(db_url, vsql), 0);
 }
 
 static void test_bad_inspections_change_nothing(void **state)

@@ -28,7 +28,10 @@
 #include "domain/opendata.h"
 #include "store/store.h"
 
-#define FLUSH_BYTES    (1 << 20)
+/* Stage rows are sent in chunks this size, so that PostgreSQL parses one while the next is
+ * read: with 1 MiB chunks a 1 MB file was read whole before PostgreSQL started, and the
+ * three COPYs of the San Francisco feed took 175 ms instead of 95. */
+#define FLUSH_BYTES    (1 << 16)
 #define MAX_FILE_BYTES (4LL << 30) /* per file: the whole NYC dataset is well under 1 GiB */
 
 static const char import_usage[] =

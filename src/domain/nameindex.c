@@ -42,8 +42,15 @@ struct entry {
 struct word {
 	char *text;
 	struct u32vec postings; /* entry numbers, ascending */
-	uint16_t chars;         /* length in characters */
+};
+
+/* What correcting a word reads of every dictionary word it shares a trigram with, kept
+ * apart from struct word so that those reads stay within a few hundred kilobytes. */
+struct word_stat {
+	uint32_t letters; /* char_mask() */
+	uint16_t chars;   /* length in characters */
 	uint16_t ntrigrams;
+	uint8_t in_use; /* some name has it */
 };
 
 struct trigram_list {
@@ -59,6 +66,7 @@ struct name_index {
 	size_t live;
 
 	struct word *words;
+	struct word_stat *stats;
 	uint32_t nwords, words_cap;
 	uint32_t *word_table; /* word number + 1, by text */
 	uint32_t word_mask;
@@ -225,6 +233,26 @@ static uint32_t lower_char(uint32_t c)
 	return c;
 }
 
+/*
+ * One bit per letter a-z, the other characters sharing 6 more bits. A character of one word
+ * whose bit the other word lacks is not in it, so must be edited: two words within an edit
+ * distance k differ in at most k of these bits either way. A cheap test before the real one.
+ */
+static uint32_t char_mask(const char *s)
+{
+	uint32_t m = 0;
+	while (*s) {
+		uint32_t c = next_char(&s);
+		m |= c >= 'a' && c <= 'z' ? 1u << (c - 'a') : 1u << (26 + c % 6);
+	}
+	return m;
+}
+
+static bool masks_within(uint32_t a, uint32_t b, int dist)
+{
+	return __builtin_popcount(a & ~b) <= dist && __builtin_popcount(b & ~a) <= dist;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -271,7 +299,18 @@ static void trigrams_of(const char *s, struct trigram_set *set)
 		}
 	}
 	if (set->n > 1) {
-		qsort(set->v, set->n, sizeof(*set->v), cmp_u64);
+		if (set->n <= 48) {
+			/* A name's few dozen trigrams: insertion sort beats qsort's calls. */
+			for (size_t i = 1; i < set->n; i++) {
+				uint64_t x = set->v[i];
+				size_t j = i;
+				for (; j > 0 && set->v[j - 1] > x; j--)
+					set->v[j] = set->v[j - 1];
+				set->v[j] = x;
+			}
+		} else {
+			qsort(set->v, set->n, sizeof(*set->v), cmp_u64);
+		}
 		size_t k = 1;
 		for (size_t i = 1; i < set->n; i++)
 			if (set->v[i] != set->v[k - 1])
@@ -324,33 +363,52 @@ static size_t decode(const char *s, uint32_t *out, size_t max)
 	return n;
 }
 
-int name_levenshtein(const char *a, const char *b, int max)
+/*
+ * The distance between @x[0..@n) and @y[0..@m), or @max + 1 beyond @max. Only the cells
+ * within @max of the diagonal can hold a distance of @max or less, so only they are
+ * computed; the rest count as over.
+ */
+static int bounded_distance(const uint32_t *x, size_t n, const uint32_t *y, size_t m, int max)
 {
-	uint32_t x[LEVENSHTEIN_CHARS], y[LEVENSHTEIN_CHARS];
-	size_t n = decode(a, x, LEVENSHTEIN_CHARS), m = decode(b, y, LEVENSHTEIN_CHARS);
 	if ((n > m ? n - m : m - n) > (size_t)max)
 		return max + 1;
-	int row[LEVENSHTEIN_CHARS + 1], prev[LEVENSHTEIN_CHARS + 1];
+	const int over = max + 1;
+	int prev[LEVENSHTEIN_CHARS + 1], row[LEVENSHTEIN_CHARS + 1];
 	for (size_t j = 0; j <= m; j++)
-		prev[j] = (int)j;
+		prev[j] = j <= (size_t)max ? (int)j : over;
 	for (size_t i = 1; i <= n; i++) {
-		row[0] = (int)i;
+		size_t lo = i > (size_t)max ? i - (size_t)max : 1;
+		size_t hi = i + (size_t)max < m ? i + (size_t)max : m;
+		row[0] = i <= (size_t)max ? (int)i : over;
+		if (lo > 1)
+			row[lo - 1] = over;
 		int best = row[0];
-		for (size_t j = 1; j <= m; j++) {
+		for (size_t j = lo; j <= hi; j++) {
 			int v = prev[j - 1] + (x[i - 1] != y[j - 1]);
 			if (prev[j] + 1 < v)
 				v = prev[j] + 1;
 			if (row[j - 1] + 1 < v)
 				v = row[j - 1] + 1;
+			if (v > over)
+				v = over;
 			row[j] = v;
 			if (v < best)
 				best = v;
 		}
+		if (hi < m)
+			row[hi + 1] = over;
 		if (best > max)
-			return max + 1;
+			return over;
 		memcpy(prev, row, (m + 1) * sizeof(*row));
 	}
-	return prev[m] > max ? max + 1 : prev[m];
+	return prev[m] > max ? over : prev[m];
+}
+
+int name_levenshtein(const char *a, const char *b, int max)
+{
+	uint32_t x[LEVENSHTEIN_CHARS], y[LEVENSHTEIN_CHARS];
+	size_t n = decode(a, x, LEVENSHTEIN_CHARS), m = decode(b, y, LEVENSHTEIN_CHARS);
+	return bounded_distance(x, n, y, m, max);
 }
 
 /* ---- the dictionary */
@@ -406,15 +464,19 @@ static uint32_t word_add(struct name_index *ix, const char *text, size_t len)
 	if (ix->nwords == ix->words_cap) {
 		ix->words_cap = ix->words_cap ? ix->words_cap * 2 : 1024;
 		ix->words = xrealloc(ix->words, ix->words_cap * sizeof(*ix->words));
+		ix->stats = xrealloc(ix->stats, ix->words_cap * sizeof(*ix->stats));
 	}
 	uint32_t n = ix->nwords++;
 	struct word *w = &ix->words[n];
+	struct word_stat *ws = &ix->stats[n];
 	*w = (struct word){ 0 };
+	*ws = (struct word_stat){ 0 };
 	w->text = xmalloc(len + 1);
 	memcpy(w->text, text, len);
 	w->text[len] = '\0';
 	size_t chars = char_count(w->text);
-	w->chars = (uint16_t)(chars > UINT16_MAX ? UINT16_MAX : chars);
+	ws->chars = (uint16_t)(chars > UINT16_MAX ? UINT16_MAX : chars);
+	ws->letters = char_mask(w->text);
 	table_grow(&ix->word_table, &ix->word_mask, ix->nwords, word_hash, ix);
 	uint32_t at = (uint32_t)hash_bytes(text, len) & ix->word_mask;
 	while (ix->word_table[at] && ix->word_table[at] != n + 1)
@@ -423,7 +485,7 @@ static uint32_t word_add(struct name_index *ix, const char *text, size_t len)
 
 	struct trigram_set set = { 0 };
 	trigrams_of(w->text, &set);
-	w->ntrigrams = (uint16_t)(set.n > UINT16_MAX ? UINT16_MAX : set.n);
+	ws->ntrigrams = (uint16_t)(set.n > UINT16_MAX ? UINT16_MAX : set.n);
 	for (size_t i = 0; i < set.n; i++)
 		vec_push(&trigram_add(ix, set.v[i])->words, n);
 	free(set.v);
@@ -451,8 +513,10 @@ static void entry_clear(struct name_index *ix, uint32_t n)
 	for (uint32_t i = 0; i < e->nwords; i++) {
 		struct word *w = &ix->words[e->words[i]];
 		vec_remove_sorted(&w->postings, n);
-		if (w->postings.n == 0)
+		if (w->postings.n == 0) {
 			ix->words_in_use--;
+			ix->stats[e->words[i]].in_use = 0;
+		}
 	}
 	free(e->words);
 	free(e->name);
@@ -484,6 +548,7 @@ void name_index_free(struct name_index *ix)
 	free(ix->entries);
 	free(ix->entry_table);
 	free(ix->words);
+	free(ix->stats);
 	free(ix->word_table);
 	free(ix->trigrams);
 	free(ix->trigram_table);
@@ -534,8 +599,10 @@ void name_index_put(struct name_index *ix, long long id, const char *name, const
 		memcpy(e->words, list, count * sizeof(*list));
 	for (uint32_t i = 0; i < count; i++) {
 		struct word *w = &ix->words[list[i]];
-		if (w->postings.n == 0)
+		if (w->postings.n == 0) {
 			ix->words_in_use++;
+			ix->stats[list[i]].in_use = 1;
+		}
 		if (w->postings.n && w->postings.v[w->postings.n - 1] >= n)
 			vec_insert_sorted(&w->postings, n);
 		else
@@ -599,6 +666,9 @@ static void correct_word(const struct name_index *ix, const char *typed, uint16_
 {
 	size_t len = char_count(typed);
 	int dist = len <= 2 ? 0 : len <= 5 ? 1 : 2;
+	uint32_t chars[LEVENSHTEIN_CHARS];
+	size_t nchars = decode(typed, chars, LEVENSHTEIN_CHARS);
+	uint32_t letters = char_mask(typed);
 	int64_t self = word_lookup(ix, typed, strlen(typed));
 	*alts_n = 0;
 	if (self >= 0)
@@ -620,13 +690,12 @@ static void correct_word(const struct name_index *ix, const char *typed, uint16_
 
 	struct ranked by_trigram[ALTS_BY_TRIGRAM], by_edit[ALTS_BY_EDIT];
 	size_t ntrigram = 0, nedit = 0;
-	long long need = (long long)set.n - 3LL * dist; /* shared trigrams within the distance */
 	for (size_t i = 0; i < ntouched; i++) {
 		uint32_t w = touched[i];
-		const struct word *d = &ix->words[w];
+		const struct word_stat *d = &ix->stats[w];
 		size_t common = acc[w];
 		acc[w] = 0;
-		if (d->postings.n == 0)
+		if (!d->in_use)
 			continue;
 		if (len >= 3) {
 			float sim = similarity_of(common, set.n, d->ntrigrams);
@@ -634,9 +703,15 @@ static void correct_word(const struct name_index *ix, const char *typed, uint16_
 				keep_best(ix, by_trigram, &ntrigram, ALTS_BY_TRIGRAM,
 				          (struct ranked){ w, 1.0f - sim });
 		}
-		if (dist > 0 && (long long)common >= need &&
-		    (size_t)d->chars + (size_t)dist >= len && d->chars <= len + (size_t)dist) {
-			int lev = name_levenshtein(d->text, typed, dist);
+		/* Each edit changes at most 3 trigrams of either word: two words within the
+		 * distance share all but 3 * dist of the trigrams of each. */
+		size_t most = set.n > d->ntrigrams ? set.n : d->ntrigrams;
+		if (dist > 0 && common + 3 * (size_t)dist >= most &&
+		    (size_t)d->chars + (size_t)dist >= len && d->chars <= len + (size_t)dist &&
+		    masks_within(d->letters, letters, dist)) {
+			uint32_t other[LEVENSHTEIN_CHARS];
+			size_t nother = decode(ix->words[w].text, other, LEVENSHTEIN_CHARS);
+			int lev = bounded_distance(other, nother, chars, nchars, dist);
 			if (lev <= dist)
 				keep_best(ix, by_edit, &nedit, ALTS_BY_EDIT,
 				          (struct ranked){ w, (float)lev });
@@ -684,13 +759,35 @@ static int cmp_match(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-static bool has_any(const struct entry *e, const uint32_t *alts, size_t n)
+/*
+ * Mark in @hit each element of sorted @a that is also in sorted @b. Galloping through @b:
+ * as fast as a merge when both are alike in size, a binary search per element of @a when
+ * @b is much longer.
+ */
+static void mark_common(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, bool *hit)
 {
-	for (uint32_t i = 0; i < e->nwords; i++)
-		for (size_t k = 0; k < n; k++)
-			if (e->words[i] == alts[k])
-				return true;
-	return false;
+	size_t j = 0;
+	for (size_t i = 0; i < na && j < nb; i++) {
+		if (b[j] < a[i]) {
+			size_t lo = j, step = 1;
+			while (lo + step < nb && b[lo + step] < a[i]) {
+				lo += step;
+				step *= 2;
+			}
+			size_t hi = lo + step < nb ? lo + step : nb;
+			lo++;
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (b[mid] < a[i])
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			j = lo;
+		}
+		if (j < nb && b[j] == a[i])
+			hit[i] = true;
+	}
 }
 
 size_t name_index_match(const struct name_index *ix, const struct name_query *q, const char *text,
@@ -720,7 +817,18 @@ size_t name_index_match(const struct name_index *ix, const struct name_query *q,
 		memcpy(cand + ncand, p->v, p->n * sizeof(*cand));
 		ncand += p->n;
 	}
-	if (q->w[driver].nalts > 1) {
+	if (q->w[driver].nalts > 1 && ncand > 4096) {
+		/* Many: a bitmap over the entries sorts and deduplicates them in two passes. */
+		size_t nbits = ix->nentries, nwords64 = (nbits + 63) / 64;
+		uint64_t *bits = xcalloc(nwords64, sizeof(*bits));
+		for (size_t i = 0; i < ncand; i++)
+			bits[cand[i] / 64] |= 1ULL << (cand[i] % 64);
+		ncand = 0;
+		for (size_t i = 0; i < nwords64; i++)
+			for (uint64_t b = bits[i]; b; b &= b - 1)
+				cand[ncand++] = (uint32_t)(i * 64 + (size_t)__builtin_ctzll(b));
+		free(bits);
+	} else if (q->w[driver].nalts > 1) {
 		qsort(cand, ncand, sizeof(*cand), cmp_u32);
 		size_t u = ncand ? 1 : 0;
 		for (size_t i = 1; i < ncand; i++)
@@ -729,17 +837,30 @@ size_t name_index_match(const struct name_index *ix, const struct name_query *q,
 		ncand = u;
 	}
 
+	/* Keep the candidates that also have an alternative of every other word. */
+	bool *hit = xmalloc((ncand ? ncand : 1) * sizeof(*hit));
+	for (size_t w = 0; w < q->nwords && ncand; w++) {
+		if (w == driver)
+			continue;
+		memset(hit, 0, ncand * sizeof(*hit));
+		for (size_t k = 0; k < q->w[w].nalts; k++) {
+			const struct u32vec *p = &ix->words[q->w[w].alts[k]].postings;
+			mark_common(cand, ncand, p->v, p->n, hit);
+		}
+		size_t kept = 0;
+		for (size_t i = 0; i < ncand; i++)
+			if (hit[i])
+				cand[kept++] = cand[i];
+		ncand = kept;
+	}
+	free(hit);
+
 	struct name_match *out = xmalloc((ncand ? ncand : 1) * sizeof(*out));
 	size_t nout = 0;
 	struct trigram_set typed = { 0 }, name = { 0 };
 	trigrams_of(text, &typed);
 	for (size_t i = 0; i < ncand; i++) {
 		const struct entry *e = &ix->entries[cand[i]];
-		bool all = true;
-		for (size_t w = 0; w < q->nwords && all; w++)
-			all = w == driver || has_any(e, q->w[w].alts, q->w[w].nalts);
-		if (!all)
-			continue;
 		trigrams_of(e->name, &name);
 		out[nout].id = e->id;
 		out[nout].similarity =

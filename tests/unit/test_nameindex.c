@@ -53,6 +53,55 @@ static void test_levenshtein(void **state)
 	assert_int_equal(name_levenshtein("pizza", "piazza", 1), 1);
 }
 
+/* The textbook full table, to check the banded one against. */
+static int full_levenshtein(const char *a, const char *b)
+{
+	size_t n = strlen(a), m = strlen(b);
+	int d[16][16];
+	for (size_t i = 0; i <= n; i++)
+		d[i][0] = (int)i;
+	for (size_t j = 0; j <= m; j++)
+		d[0][j] = (int)j;
+	for (size_t i = 1; i <= n; i++)
+		for (size_t j = 1; j <= m; j++) {
+			int v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < v)
+				v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			d[i][j] = v;
+		}
+	return d[n][m];
+}
+
+static void test_levenshtein_band(void **state)
+{
+	(void)state;
+	/* Every pair of strings over {a, b, c} up to 5 letters would be 364^2 pairs; a fixed
+	 * pseudo-random sample of 20,000 pairs up to 9 letters covers the band's edges. */
+	unsigned seed = 12345;
+	for (int t = 0; t < 20000; t++) {
+		char a[10], b[10];
+		size_t n = (seed = seed * 1103515245 + 12345) >> 16 & 7;
+		size_t m = n + ((seed = seed * 1103515245 + 12345) >> 16) % 5 - 2;
+		if (m > 9)
+			m = 0;
+		for (size_t i = 0; i < n; i++)
+			a[i] = (char)('a' + ((seed = seed * 1103515245 + 12345) >> 16) % 3);
+		for (size_t i = 0; i < m; i++)
+			b[i] = (char)('a' + ((seed = seed * 1103515245 + 12345) >> 16) % 3);
+		a[n] = b[m] = '\0';
+		int exact = full_levenshtein(a, b);
+		for (int max = 0; max <= 3; max++) {
+			int got = name_levenshtein(a, b, max);
+			int want = exact <= max ? exact : max + 1;
+			if (got != want)
+				fail_msg("levenshtein(%s, %s, %d) = %d, want %d", a, b, max, got,
+				         want);
+		}
+	}
+}
+
 static struct name_index *sample(void)
 {
 	struct name_index *ix = name_index_new();
@@ -227,6 +276,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_similarity_matches_pg_trgm),
 		cmocka_unit_test(test_levenshtein),
+		cmocka_unit_test(test_levenshtein_band),
 		cmocka_unit_test(test_match_all_words_with_typos),
 		cmocka_unit_test(test_alternatives_as_name_query),
 		cmocka_unit_test(test_rename_and_remove),

@@ -184,7 +184,7 @@ static void test_paging(void **state)
 	                      "GROUP BY w HAVING count(*) BETWEEN 30 AND 90 ORDER BY w LIMIT 1");
 	word[strcspn(word, "\n")] = '\0';
 	assert_true(strlen(word) > 4);
-	char path[300];
+	char path[1024];
 	snprintf(path, sizeof(path), "/api/v1/establishments?q=%s&limit=100", word);
 	char *whole = answer(&indexed, path), *plain_whole = answer(&plain, path);
 	assert_string_equal(whole, plain_whole);

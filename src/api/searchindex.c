@@ -43,32 +43,6 @@ static struct {
 
 /* ---- loading every name */
 
-/* Undo COPY's text-format escapes in place; NULL for \N. */
-static char *copy_unescape(char *s)
-{
-	if (strcmp(s, "\\N") == 0)
-		return NULL;
-	char *o = s;
-	for (char *p = s; *p; p++) {
-		if (*p != '\\' || !p[1]) {
-			*o++ = *p;
-			continue;
-		}
-		p++;
-		switch (*p) {
-		case 'b': *o++ = '\b'; break;
-		case 'f': *o++ = '\f'; break;
-		case 'n': *o++ = '\n'; break;
-		case 'r': *o++ = '\r'; break;
-		case 't': *o++ = '\t'; break;
-		case 'v': *o++ = '\v'; break;
-		default: *o++ = *p; break;
-		}
-	}
-	*o = '\0';
-	return s;
-}
-
 struct load {
 	struct name_index *ix;
 	struct buf row;
@@ -92,8 +66,8 @@ static int load_row(void *ctx, const char *data, size_t len)
 			*p++ = '\0';
 	}
 	long long id = atoll(fields[0]);
-	const char *name = copy_unescape(fields[1]);
-	const char *words = copy_unescape(fields[2]);
+	const char *name = store_copy_unescape(fields[1]);
+	const char *words = store_copy_unescape(fields[2]);
 	name_index_put(l->ix, id, name ? name : "", words ? words : "");
 	return 0;
 }

@@ -388,6 +388,31 @@ int store_copy_out(struct store *s, enum store_stmt id,
 	return rc;
 }
 
+char *store_copy_unescape(char *field)
+{
+	if (strcmp(field, "\\N") == 0)
+		return NULL;
+	char *o = field;
+	for (char *p = field; *p; p++) {
+		if (*p != '\\' || !p[1]) {
+			*o++ = *p;
+			continue;
+		}
+		p++;
+		switch (*p) {
+		case 'b': *o++ = '\b'; break;
+		case 'f': *o++ = '\f'; break;
+		case 'n': *o++ = '\n'; break;
+		case 'r': *o++ = '\r'; break;
+		case 't': *o++ = '\t'; break;
+		case 'v': *o++ = '\v'; break;
+		default: *o++ = *p; break;
+		}
+	}
+	*o = '\0';
+	return field;
+}
+
 void store_copy_escape(struct buf *out, const char *text)
 {
 	/* Runs of ordinary characters are copied whole: imports escape every value this way. */

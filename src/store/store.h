@@ -88,6 +88,10 @@ int store_copy_out(struct store *s, enum store_stmt id,
 struct buf;
 void store_copy_escape(struct buf *out, const char *text);
 
+/* Undo COPY's text-format escapes of one field in place; NULL for \N (SQL NULL). Octal and
+ * hex escapes are not undone: PostgreSQL never writes them. */
+char *store_copy_unescape(char *field);
+
 /* Run a script of SQL statements with no parameters (migrations only). */
 int store_exec_script(struct store *s, const char *sql, char *err, size_t errsize);
 

@@ -151,14 +151,16 @@ static int apply_changes(struct store *st, struct arena *a)
 }
 
 /*
- * Bring the index up to date if the database says a change happened since @seen (the
- * snapshot the caller checked against); another thread may have done it meanwhile.
+ * Bring the index up to date after the database said a change happened. Another thread may
+ * have applied some changes meanwhile, but perhaps from a snapshot older than the change
+ * this search was told of, so the changes are read again under the lock: when there are
+ * none left, that costs one small query.
  */
-static int catch_up(struct store *st, struct arena *a, const char *seen)
+static int catch_up(struct store *st, struct arena *a)
 {
 	int rc = 0;
 	pthread_mutex_lock(&names.sync);
-	if (atomic_load(&names.ready) && names.snapshot && strcmp(names.snapshot, seen) == 0)
+	if (atomic_load(&names.ready) && names.snapshot)
 		rc = apply_changes(st, a);
 	pthread_mutex_unlock(&names.sync);
 	return rc;
@@ -296,7 +298,7 @@ int search_index_find(struct store *st, struct arena *a, const char *q, bool wan
 	if (rc < 0)
 		return rc;
 	const char *changed = store_value(r, 0, 1);
-	if (changed && changed[0] == 't' && (rc = catch_up(st, a, seen)) < 0)
+	if (changed && changed[0] == 't' && (rc = catch_up(st, a)) < 0)
 		return rc;
 	if (!atomic_load(&names.ready))
 		return 0;

@@ -20,7 +20,9 @@
 --     once per row; updates and deletes are still refused row by row.
 --   * opendata_nyc_apply(), opendata_lives_apply(): the establishments of a NYC file are
 --     found by one index lookup each (the join's plan could be quadratic, see there); the
---     catalogue of imported codes is filled without sorting every violation row.
+--     catalogue of imported codes is filled without sorting every violation row; the
+--     staging tables are analysed for their row counts only; LIVES duplicates are sorted
+--     only where a key repeats, and the ids of new inspections come from the insert.
 --   * placard import rebuilds the dictionary (name_words_refresh(), a pass over every name
 --     in the database) only when it updated an establishment: the triggers above already
 --     added the words of the names it inserted.

@@ -62,7 +62,8 @@ ALTER TABLE name_word_deletion DROP CONSTRAINT name_word_deletion_word_fkey;
 DROP INDEX name_word_deletion_word;
 
 -- Words added, removed or changed by a statement bring or take their deletions. A word's
--- rows are found from its deletions, through the primary key.
+-- rows are found from its deletions, through the primary key: a change to word_deletions()
+-- or name_word_depth() must rebuild name_word_deletion (as search needs anyway).
 CREATE OR REPLACE FUNCTION name_word_deletions_add() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP IN ('DELETE', 'UPDATE') THEN

@@ -346,6 +346,15 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 	log_warn("http: %s", msg);
 }
 
+/* libmicrohttpd's fatal errors: into our log, as one line, before the process ends. */
+static void on_mhd_panic(void *cls, const char *file, unsigned int line, const char *reason)
+{
+	(void)cls;
+	log_error("http: libmicrohttpd fatal error at %s:%u: %s", file ? file : "?", line,
+	          reason ? reason : "(no reason)");
+	abort();
+}
+
 int http_server_start(const struct http_server_options *o, struct http_server **ret, char *err,
                       size_t errsize)
 {
@@ -383,6 +392,7 @@ int http_server_start(const struct http_server_options *o, struct http_server **
 		snprintf(err, errsize, "cannot start the request deadline thread");
 		goto fail;
 	}
+	MHD_set_panic_func(on_mhd_panic, NULL);
 	s->daemon = MHD_start_daemon(
 	        flags, (uint16_t)o->port, on_accept, s, on_request, s,
 	        /* First, so that libmicrohttpd's own messages come through it too. */

@@ -113,6 +113,7 @@ int api_licence_action_create(struct http_request *req, struct http_response *re
 int api_inspection_create(struct http_request *req, struct http_response *res);
 int api_inspection_update(struct http_request *req, struct http_response *res);
 int api_inspection_submit(struct http_request *req, struct http_response *res);
+int api_inspection_appeal_code(struct http_request *req, struct http_response *res);
 int api_inspection_amend(struct http_request *req, struct http_response *res);
 int api_inspection_get(struct http_request *req, struct http_response *res);
 int api_inspection_get_staff(struct http_request *req, struct http_response *res);

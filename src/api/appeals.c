@@ -27,7 +27,6 @@
 
 #define LICENCE_MAX    64
 #define CODE_INPUT_MAX 40
-#define CODE_LEN       10
 #define NOTE_MAX_CHARS 2000
 
 static const char *num(struct arena *a, long long v)
@@ -68,13 +67,7 @@ int api_operator_auth(struct http_request *req, struct http_response *res, json_
 	/* People type codes with spaces, dashes and in lower case; the report prints them in
 	 * capitals without look-alike characters. */
 	char norm[CODE_INPUT_MAX + 1];
-	size_t n = 0;
-	for (const char *p = code; *p && n < CODE_INPUT_MAX; p++) {
-		if (*p == ' ' || *p == '-')
-			continue;
-		norm[n++] = (*p >= 'a' && *p <= 'z') ? (char)(*p - 'a' + 'A') : *p;
-	}
-	norm[n] = '\0';
+	size_t n = appeal_code_normalise(code, norm, sizeof(norm));
 	while (*licence == ' ')
 		licence++;
 	char *lic = arena_strdup(a, licence);
@@ -107,7 +100,7 @@ int api_operator_auth(struct http_request *req, struct http_response *res, json_
 	const char *pr[] = { lic, hash };
 	if ((rc = store_exec(st, a, STMT_OPERATOR_REPORT, pr, &r)) < 0)
 		return api_store_error(res, st, rc);
-	if (n != CODE_LEN || store_nrows(r) == 0) {
+	if (n != APPEAL_CODE_LEN || store_nrows(r) == 0) {
 		/* The same answer whether or not the licence exists. */
 		const char *pf[] = { key, ip, num(a, APPEAL_CODE_WINDOW * 4) };
 		if ((rc = store_exec(st, a, STMT_APPEAL_CODE_FAILURE_ADD, pf, NULL)) < 0)

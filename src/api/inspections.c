@@ -18,6 +18,7 @@
 #include "api/tablet.h"
 #include "core/crypto.h"
 #include "core/util.h"
+#include "domain/appeal.h"
 #include "domain/grade.h"
 
 #define IDEMPOTENCY_KEY_MAX 200
@@ -25,7 +26,6 @@
 #define OBSERVED_MAX        4000
 #define SIGNATURE_MAX       200000
 #define PUBLIC_CODE_LEN     8
-#define APPEAL_CODE_LEN     10
 
 /* An inspection as an inspector sends it (create, update, amend). */
 struct inspection_doc {
@@ -38,7 +38,9 @@ struct inspection_doc {
 	const char *notes;
 	const char *signed_name, *signature;
 	bool submit;
-	const char *reason; /* amendments */
+	bool has_appeal_code;
+	char appeal_code[APPEAL_CODE_LEN + 1]; /* made on the device, normalised */
+	const char *reason;                    /* amendments */
 	size_t nviol;
 	struct {
 		const char *code, *observed;
@@ -47,6 +49,33 @@ struct inspection_doc {
 	} viol[GRADE_MAX_VIOLATIONS];
 	struct tablet_doc tablet; /* checklist and temperature readings */
 };
+
+/*
+ * The optional "appeal_code" of @body: the code the device printed on the operator's report
+ * when the inspection was finished, perhaps offline. Normalised into @out as the operator's
+ * side reads it; *@has false when absent.
+ */
+static int read_appeal_code(json_t *body, char out[APPEAL_CODE_LEN + 1], bool *has,
+                            struct json_error *err)
+{
+	const char *code = NULL;
+	*has = false;
+	if (json_field_string(body, "", "appeal_code", false, 40, &code, err) < 0)
+		return -EINVAL;
+	if (!code)
+		return 0;
+	char norm[41];
+	appeal_code_normalise(code, norm, sizeof(norm));
+	if (!appeal_code_well_formed(norm, RANDOM_CODE_ALPHABET))
+		return json_error_set(
+		        err, "/appeal_code",
+		        "An appeal code is %d characters of %s (spaces and dashes are "
+		        "ignored).",
+		        APPEAL_CODE_LEN, RANDOM_CODE_ALPHABET);
+	memcpy(out, norm, APPEAL_CODE_LEN + 1);
+	*has = true;
+	return 0;
+}
 
 static int read_doc(json_t *body, bool with_establishment, bool amendment, struct inspection_doc *d,
                     struct json_error *err)
@@ -61,6 +90,7 @@ static int read_doc(json_t *body, bool with_establishment, bool amendment, struc
 		                            "operator_signature",
 		                            "violations",
 		                            "submit",
+		                            "appeal_code",
 		                            "reason",
 		                            "checklist",
 		                            "readings",
@@ -96,6 +126,12 @@ static int read_doc(json_t *body, bool with_establishment, bool amendment, struc
 		        "reopening.");
 	if (!amendment && d->reason)
 		return json_error_set(err, "/reason", "Only an amendment has a reason.");
+	if (read_appeal_code(body, d->appeal_code, &d->has_appeal_code, err) < 0)
+		return -EINVAL;
+	if (d->has_appeal_code && !amendment && !d->submit)
+		return json_error_set(
+		        err, "/appeal_code",
+		        "An appeal code goes with the submission (\"submit\": true).");
 	if (amendment && !*d->reason)
 		return json_error_set(err, "/reason", "An amendment needs a reason.");
 	if (d->started_at && !json_timestamp_valid(d->started_at))
@@ -351,7 +387,8 @@ static int grade_problem(struct arena *a, struct http_response *res, const struc
 }
 
 struct submitted {
-	const char *appeal_code; /* plain text, shown once */
+	const char *requested_code; /* in: the device's appeal code, or NULL to make one */
+	const char *appeal_code;    /* out: plain text, shown once */
 };
 
 /*
@@ -417,8 +454,22 @@ static int submit_draft(struct http_request *req, struct http_response *res, str
 	char public_code[PUBLIC_CODE_LEN + 1], appeal_code[APPEAL_CODE_LEN + 1];
 	char appeal_hash[SHA256_HEX_LEN + 1];
 	random_code(public_code, PUBLIC_CODE_LEN);
-	random_code(appeal_code, APPEAL_CODE_LEN);
-	sha256_hex(appeal_code, APPEAL_CODE_LEN, appeal_hash);
+	if (ret->requested_code) {
+		/* Made on the device: it must not open another report of the establishment. */
+		struct store_result *used;
+		memcpy(appeal_code, ret->requested_code, APPEAL_CODE_LEN + 1);
+		sha256_hex(appeal_code, APPEAL_CODE_LEN, appeal_hash);
+		const char *pu[] = { est, appeal_hash };
+		if ((rc = store_exec(st, a, STMT_APPEAL_CODE_IN_USE, pu, &used)) < 0)
+			return api_store_error(res, st, rc);
+		if (store_nrows(used) > 0)
+			return http_problem(res, 409, "/appeal_code",
+			                    "This appeal code is already on another report of this "
+			                    "establishment; make a new one.");
+	} else {
+		random_code(appeal_code, APPEAL_CODE_LEN);
+		sha256_hex(appeal_code, APPEAL_CODE_LEN, appeal_hash);
+	}
 	json_t *expl = json_arena(a, api_grade_explanation(s, g));
 	char *expl_text = json_dump_compact(expl, NULL);
 	arena_defer(a, free, expl_text);
@@ -614,7 +665,7 @@ int api_inspection_create(struct http_request *req, struct http_response *res)
 	}
 	if ((rc = store_violations(st, a, id, scheme_code, d)) < 0)
 		goto fail;
-	struct submitted sub = { 0 };
+	struct submitted sub = { .requested_code = d->has_appeal_code ? d->appeal_code : NULL };
 	if (d->submit && submit_draft(req, res, st, id, &sub)) {
 		store_rollback(st);
 		return http_response_status(res);
@@ -695,7 +746,7 @@ int api_inspection_update(struct http_request *req, struct http_response *res)
 	if ((rc = store_exec(st, a, STMT_INSPECTION_UPDATE_DRAFT, pu, NULL)) < 0 ||
 	    (rc = store_violations(st, a, id, scheme_code, d)) < 0)
 		goto fail;
-	struct submitted sub = { 0 };
+	struct submitted sub = { .requested_code = d->has_appeal_code ? d->appeal_code : NULL };
 	if (d->submit && submit_draft(req, res, st, id, &sub))
 		goto problem;
 	char *text;
@@ -715,13 +766,16 @@ problem:
 int api_inspection_submit(struct http_request *req, struct http_response *res)
 {
 	const char *id = http_param(req, "id")->value;
+	char code[APPEAL_CODE_LEN + 1];
+	bool has_code = false;
 	if (req->body_len) {
 		struct json_error err;
 		json_t *body;
-		static const char *const none[] = { NULL };
+		static const char *const keys[] = { "appeal_code", NULL };
 		if (json_decode(req->arena, req->body, req->body_len, &body, &err) < 0 ||
 		    json_expect_object(body, "", &err) < 0 ||
-		    json_only_keys(body, "", none, &err) < 0)
+		    json_only_keys(body, "", keys, &err) < 0 ||
+		    read_appeal_code(body, code, &has_code, &err) < 0)
 			return api_json_error(res, &err);
 	}
 	struct store *st = store_thread(STORE_WRITE);
@@ -729,7 +783,7 @@ int api_inspection_submit(struct http_request *req, struct http_response *res)
 	int rc = store_begin(st);
 	if (rc < 0)
 		return api_store_error(res, st, rc);
-	struct submitted sub = { 0 };
+	struct submitted sub = { .requested_code = has_code ? code : NULL };
 	char *text;
 	if (lock_draft(req, res, st, id, &ins) || submit_draft(req, res, st, id, &sub) ||
 	    staff_json(req, res, st, id, &sub, &text)) {
@@ -741,6 +795,78 @@ int api_inspection_submit(struct http_request *req, struct http_response *res)
 		return api_store_error(res, st, rc);
 	}
 	return api_json_text(res, 200, text);
+}
+
+/*
+ * A new appeal code for submitted inspection @id, when the operator lost the report: the old
+ * code stops working. The inspector who made the inspection, a supervisor or a clerk.
+ */
+int api_inspection_appeal_code(struct http_request *req, struct http_response *res)
+{
+	struct arena *a = req->arena;
+	const char *id = http_param(req, "id")->value;
+	if (req->body_len) {
+		struct json_error err;
+		json_t *body;
+		static const char *const none[] = { NULL };
+		if (json_decode(a, req->body, req->body_len, &body, &err) < 0 ||
+		    json_expect_object(body, "", &err) < 0 ||
+		    json_only_keys(body, "", none, &err) < 0)
+			return api_json_error(res, &err);
+	}
+	const struct api_user *u = api_user(req);
+	struct store *st = store_thread(STORE_WRITE);
+	struct store_result *r;
+	const char *p[] = { id };
+	int rc = store_begin(st);
+	if (rc < 0)
+		return api_store_error(res, st, rc);
+	if ((rc = store_exec(st, a, STMT_APPEAL_CODE_TARGET, p, &r)) < 0)
+		goto fail;
+	int status = 0;
+	if (store_nrows(r) == 0)
+		status = http_problem(res, 404, NULL, "There is no inspection %s.", id);
+	else if (!streq(store_value(r, 0, 0), "submitted"))
+		status =
+		        http_problem(res, 409, NULL,
+		                     "Inspection %s is a draft: its appeal code is made when it is "
+		                     "submitted.",
+		                     id);
+	else if (store_value(r, 0, 2))
+		status =
+		        http_problem(res, 409, NULL,
+		                     "Inspection %s was imported from %s open data: it is appealed "
+		                     "where it was published.",
+		                     id, store_value(r, 0, 2));
+	else if (u->role == API_INSPECTOR && store_value_int(r, 0, 1) != u->id)
+		status = http_problem(
+		        res, 403, NULL,
+		        "Only the inspector who made this inspection, a supervisor or a "
+		        "clerk may issue a new appeal code for it.");
+	if (status) {
+		store_rollback(st);
+		return status;
+	}
+	char code[APPEAL_CODE_LEN + 1], hash[SHA256_HEX_LEN + 1];
+	random_code(code, APPEAL_CODE_LEN);
+	sha256_hex(code, APPEAL_CODE_LEN, hash);
+	const char *pr[] = { id, hash };
+	if ((rc = store_exec(st, a, STMT_APPEAL_CODE_REPLACE, pr, NULL)) < 0 ||
+	    (rc = api_event(st, a, "inspection.appeal_code_reissued",
+	                    arena_printf(a, "inspection/%s", id),
+	                    json_pack("{s:s, s:s}", "establishment", store_value(r, 0, 3), "by",
+	                              u->role == API_CLERK        ? "clerk"
+	                              : u->role == API_SUPERVISOR ? "supervisor"
+	                                                          : "inspector"))) < 0 ||
+	    (rc = store_commit(st)) < 0)
+		goto fail;
+	http_header_add(res, "Cache-Control", "no-store");
+	return api_json_text(
+	        res, 201,
+	        arena_printf(a, "{\"inspection_id\":%s,\"appeal_code\":\"%s\"}", id, code));
+fail:
+	store_rollback(st);
+	return api_store_error(res, st, rc);
 }
 
 int api_inspection_amend(struct http_request *req, struct http_response *res)
@@ -802,7 +928,7 @@ int api_inspection_amend(struct http_request *req, struct http_response *res)
 	if ((rc = store_exec(st, a, STMT_INSPECTION_CREATE, pc, &r)) < 0)
 		goto fail;
 	const char *id = store_value(r, 0, 0);
-	struct submitted sub = { 0 };
+	struct submitted sub = { .requested_code = d->has_appeal_code ? d->appeal_code : NULL };
 	char *text;
 	if ((rc = store_violations(st, a, id, scheme_code, d)) < 0)
 		goto fail;

@@ -8,7 +8,7 @@
 #include "core/util.h"
 
 /* 31 symbols: digits and capitals without 0, 1, I, L, O. */
-static const char code_alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+static const char code_alphabet[] = RANDOM_CODE_ALPHABET;
 
 void crypto_init(void)
 {

@@ -11,6 +11,9 @@
 
 #define SHA256_HEX_LEN 64
 
+/* The characters of random_code(): digits and capitals without look-alikes (0/O, 1/I/L). */
+#define RANDOM_CODE_ALPHABET "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
 /* Initialise libsodium; aborts if it cannot. Safe to call more than once. */
 void crypto_init(void);
 

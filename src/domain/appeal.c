@@ -241,3 +241,26 @@ long appeal_text_length(const char *s)
 			n++;
 	return n;
 }
+
+size_t appeal_code_normalise(const char *in, char *out, size_t size)
+{
+	size_t n = 0;
+	for (const char *p = in; p && *p && n + 1 < size; p++) {
+		if (*p == ' ' || *p == '-')
+			continue;
+		out[n++] = (*p >= 'a' && *p <= 'z') ? (char)(*p - 'a' + 'A') : *p;
+	}
+	if (size)
+		out[n] = '\0';
+	return n;
+}
+
+bool appeal_code_well_formed(const char *code, const char *alphabet)
+{
+	if (!code || !alphabet || strlen(code) != APPEAL_CODE_LEN)
+		return false;
+	for (const char *p = code; *p; p++)
+		if (!strchr(alphabet, *p))
+			return false;
+	return true;
+}

@@ -20,6 +20,7 @@
 #define PLACARD_DOMAIN_APPEAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct grade_scheme;
 
@@ -121,6 +122,22 @@ int appeal_filing_check(const struct grade_scheme *s, long seconds_since_notice)
  */
 int appeal_code_rate_check(long licence_failures, long licence_oldest, long ip_failures,
                            long ip_oldest, long *ret_retry_after);
+
+/* Characters in the appeal code printed on an inspection report. */
+#define APPEAL_CODE_LEN 10
+
+/*
+ * Write the appeal code @in as people type it, normalised, into @out (room for @size
+ * bytes, at least 1): spaces and dashes dropped, lower-case letters raised; cut at @size - 1
+ * characters. Returns the length written.
+ */
+size_t appeal_code_normalise(const char *in, char *out, size_t size);
+
+/*
+ * True when @code (normalised) is an appeal code as reports print them: APPEAL_CODE_LEN
+ * characters of @alphabet (RANDOM_CODE_ALPHABET).
+ */
+bool appeal_code_well_formed(const char *code, const char *alphabet);
 
 /* An operator's request for a re-rating visit. */
 enum rerating_state {

@@ -579,6 +579,20 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                           "i.appeal_code_hash = $2"
 	                           " AND i.status = 'submitted' LIMIT 1",
 	                           2, true },
+	/* Is appeal code hash $2 already on a report of establishment $1? */
+	[STMT_APPEAL_CODE_IN_USE] = { "appeal_code_in_use",
+	                              "SELECT 1 FROM inspection WHERE establishment_id = $1::bigint"
+	                              " AND appeal_code_hash = $2 LIMIT 1",
+	                              2, false },
+	/* Inspection $1, locked, for a new appeal code: status, inspector, source, establishment. */
+	[STMT_APPEAL_CODE_TARGET] = { "appeal_code_target",
+	                              "SELECT status, inspector_id, source, establishment_id"
+	                              " FROM inspection WHERE id = $1::bigint FOR UPDATE",
+	                              1, false },
+	[STMT_APPEAL_CODE_REPLACE] = { "appeal_code_replace",
+	                               "UPDATE inspection SET appeal_code_hash = $2"
+	                               " WHERE id = $1::bigint AND status = 'submitted'",
+	                               2, false },
 	/* $1 licence (lower case), $2 client address, $3 window s: count and age in seconds of
 	 * the oldest wrong code, for the licence and for the address. */
 	[STMT_APPEAL_CODE_FAILURE_COUNTS] = { "appeal_code_failure_counts",

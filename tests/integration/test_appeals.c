@@ -2,7 +2,8 @@
  * Appeals and due process end to end through the API, against the real server and a real
  * PostgreSQL: each path of an appeal (upheld, modified, overturned, withdrawn, late), the
  * hearing officer's independence, one appeal per inspection, wrong appeal codes slowed
- * down, what the public record shows while an appeal is open (NYC Grade Pending, FHRS the
+ * down, appeal codes made on the device and issued anew, what the public record shows
+ * while an appeal is open (NYC Grade Pending, FHRS the
  * previous rating), the operator's reply and its moderation, re-rating requests, the
  * overdue list, and the public log verified after it all.
  */
@@ -806,6 +807,128 @@ static void test_wrong_codes_slowed_down(void **state)
 	itest_response_free(&resp);
 }
 
+/* POST a draft of @est by @as (no submit); its id. */
+static long long draft(const struct staff_session *as, long long est)
+{
+	static int key;
+	char started[32], body[400], hdr[64];
+	snprintf(body, sizeof(body),
+	         "{\"establishment_id\":%lld,\"type\":\"initial\",\"started_at\":\"%s\","
+	         "\"violations\":[]}",
+	         est, ago(1, 9, started));
+	snprintf(hdr, sizeof(hdr), "Idempotency-Key: drafts-%d-%d", (int)getpid(), ++key);
+	long st;
+	json_t *v = staff_call(&server, as, "POST", "/api/v1/inspections", body, hdr, &st);
+	assert_int_equal(st, 201);
+	long long id = json_walk_int(v, "id");
+	json_decref(v);
+	return id;
+}
+
+/*
+ * The appeal code printed on the report can be made on the tablet, offline, and sent with
+ * the submission; a lost report gets a new code, and the old one stops working.
+ */
+static void test_device_code_and_reissue(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long long est = new_establishment("nyc", "N-10");
+	char path[96];
+	long st;
+	json_t *v;
+
+	/* Not a code: the wrong length, a look-alike, not a string. */
+	long long id = draft(&inspector, est);
+	snprintf(path, sizeof(path), "/api/v1/inspections/%lld/submit", id);
+	const char *bad[] = { "{\"appeal_code\":\"ABCDE\"}", "{\"appeal_code\":\"ABCDE-FGHJ0\"}",
+		              "{\"appeal_code\":42}", "{\"appeal_code\":\"ABCDEFGHJK\",\"x\":1}" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		v = staff_call(&server, &inspector, "POST", path, bad[i], NULL, &st);
+		if (st != 422 && st != 400)
+			fail_msg("%s: %ld", bad[i], st);
+		assert_non_null(json_walk_str(v, "field"));
+		json_decref(v);
+	}
+	/* As the report printed it (dashes, lower case): accepted, answered normalised. */
+	v = staff_call(&server, &inspector, "POST", path, "{\"appeal_code\":\"abcde-fghjk\"}", NULL,
+	               &st);
+	assert_int_equal(st, 200);
+	assert_string_equal(json_walk_str(v, "appeal_code"), "ABCDEFGHJK");
+	json_decref(v);
+	v = operator("/api/v1/operator/report", "N-10", "ABCDE FGHJK", "", &st);
+	assert_int_equal(st, 200);
+	assert_int_equal(json_walk_int(v, "inspection.id"), id);
+	json_decref(v);
+
+	/* The same code on another report of the establishment: refused, nothing submitted. */
+	long long second = draft(&inspector, est);
+	snprintf(path, sizeof(path), "/api/v1/inspections/%lld/submit", second);
+	v = staff_call(&server, &inspector, "POST", path, "{\"appeal_code\":\"ABCDEFGHJK\"}", NULL,
+	               &st);
+	assert_int_equal(st, 409);
+	assert_string_equal(json_walk_str(v, "field"), "/appeal_code");
+	json_decref(v);
+	snprintf(path, sizeof(path), "/api/v1/staff/inspections/%lld", second);
+	v = staff_call(&server, &inspector, "GET", path, NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_string_equal(json_walk_str(v, "status"), "draft");
+	json_decref(v);
+	/* With "submit" in one request; a code without "submit" is refused. */
+	char body[300], hdr[64], started[32];
+	snprintf(body, sizeof(body),
+	         "{\"establishment_id\":%lld,\"type\":\"complaint\",\"started_at\":\"%s\","
+	         "\"violations\":[],\"appeal_code\":\"KMNPQ-RSTUV\"}",
+	         est, ago(1, 8, started));
+	snprintf(hdr, sizeof(hdr), "Idempotency-Key: device-code-%d", (int)getpid());
+	v = staff_call(&server, &inspector, "POST", "/api/v1/inspections", body, hdr, &st);
+	assert_int_equal(st, 422);
+	assert_string_equal(json_walk_str(v, "field"), "/appeal_code");
+	json_decref(v);
+
+	/* A new code: not for a draft, nor by another inspector; the old code stops working. */
+	snprintf(path, sizeof(path), "/api/v1/inspections/%lld/appeal-code", second);
+	v = staff_call(&server, &inspector, "POST", path, "{}", NULL, &st);
+	assert_int_equal(st, 409);
+	json_decref(v);
+	snprintf(path, sizeof(path), "/api/v1/inspections/%lld/appeal-code", id);
+	v = staff_call(&server, &inspector2, "POST", path, "{}", NULL, &st);
+	assert_int_equal(st, 403);
+	json_decref(v);
+	v = staff_call(&server, &hearing, "POST", path, "{}", NULL, &st);
+	assert_int_equal(st, 403);
+	json_decref(v);
+	v = staff_call(&server, &inspector, "POST", path, "{\"why\":\"lost\"}", NULL, &st);
+	assert_int_equal(st, 422);
+	json_decref(v);
+	char fresh[16];
+	const struct staff_session *may[] = { &inspector, &supervisor, &clerk };
+	for (size_t i = 0; i < 3; i++) {
+		v = staff_call(&server, may[i], "POST", path, "{}", NULL, &st);
+		assert_int_equal(st, 201);
+		assert_int_equal(json_walk_int(v, "inspection_id"), id);
+		snprintf(fresh, sizeof(fresh), "%s", json_walk_str(v, "appeal_code"));
+		assert_int_equal(strlen(fresh), 10);
+		json_decref(v);
+	}
+	v = operator("/api/v1/operator/report", "N-10", "ABCDEFGHJK", "", &st);
+	assert_int_equal(st, 403);
+	json_decref(v);
+	v = operator("/api/v1/operator/report", "N-10", fresh, "", &st);
+	assert_int_equal(st, 200);
+	json_decref(v);
+	/* The record itself did not change: the public inspection is as it was. */
+	char sql_buf[200];
+	snprintf(sql_buf, sizeof(sql_buf),
+	         "kind = 'inspection.appeal_code_reissued' AND subject = "
+	         "'inspection/%lld'",
+	         id);
+	assert_int_equal(itest_event_count(db_url, sql_buf), 3);
+	assert_int_equal(itest_event_count(db_url, "kind = 'inspection.appeal_code_reissued' AND "
+	                                           "payload::text LIKE '%appeal_code%'"),
+	                 0);
+}
+
 static void test_log_shows_every_step(void **state)
 {
 	(void)state;
@@ -850,6 +973,7 @@ int main(void)
 		cmocka_unit_test(test_rerating_closed_by_visit),
 		cmocka_unit_test(test_overdue_list),
 		cmocka_unit_test(test_wrong_codes_slowed_down),
+		cmocka_unit_test(test_device_code_and_reissue),
 		cmocka_unit_test(test_log_shows_every_step),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

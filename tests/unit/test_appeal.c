@@ -244,6 +244,47 @@ static void test_text_length(void **state)
 	assert_int_equal(appeal_text_length(NULL), 0);
 }
 
+static void test_code_normalise(void **state)
+{
+	(void)state;
+	char out[41];
+	assert_int_equal(appeal_code_normalise("abcde-fghjk", out, sizeof(out)), 10);
+	assert_string_equal(out, "ABCDEFGHJK");
+	assert_int_equal(appeal_code_normalise(" 23 45-67 89ab ", out, sizeof(out)), 10);
+	assert_string_equal(out, "23456789AB");
+	assert_int_equal(appeal_code_normalise("", out, sizeof(out)), 0);
+	assert_string_equal(out, "");
+	assert_int_equal(appeal_code_normalise("- -", out, sizeof(out)), 0);
+	/* Cut at the room given, never past it. */
+	char small[4] = "zzz";
+	assert_int_equal(appeal_code_normalise("abcdef", small, sizeof(small)), 3);
+	assert_string_equal(small, "ABC");
+	assert_int_equal(appeal_code_normalise("abc", small, 1), 0);
+	assert_string_equal(small, "");
+	/* Anything else is kept as typed, for the well-formed check to refuse. */
+	assert_int_equal(appeal_code_normalise("ab_c\xc3\xa9", out, sizeof(out)), 6);
+	assert_string_equal(out, "AB_C\xc3\xa9");
+}
+
+static void test_code_well_formed(void **state)
+{
+	(void)state;
+	const char *alpha = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+	assert_true(appeal_code_well_formed("ABCDEFGHJK", alpha));
+	assert_true(appeal_code_well_formed("2345678923", alpha));
+	assert_false(appeal_code_well_formed("ABCDEFGHJ", alpha));   /* 9 */
+	assert_false(appeal_code_well_formed("ABCDEFGHJKM", alpha)); /* 11 */
+	assert_false(appeal_code_well_formed("ABCDEFGHJ0", alpha));  /* look-alikes are */
+	assert_false(appeal_code_well_formed("ABCDEFGHJO", alpha));  /* never printed */
+	assert_false(appeal_code_well_formed("ABCDEFGHJ1", alpha));
+	assert_false(appeal_code_well_formed("ABCDEFGHJI", alpha));
+	assert_false(appeal_code_well_formed("ABCDEFGHJL", alpha));
+	assert_false(appeal_code_well_formed("abcdefghjk", alpha)); /* not normalised */
+	assert_false(appeal_code_well_formed("", alpha));
+	assert_false(appeal_code_well_formed(NULL, alpha));
+	assert_false(appeal_code_well_formed("ABCDEFGHJK", NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -252,6 +293,7 @@ int main(void)
 		cmocka_unit_test(test_open_and_decided), cmocka_unit_test(test_names_round_trip),
 		cmocka_unit_test(test_filing_window),    cmocka_unit_test(test_code_rate),
 		cmocka_unit_test(test_rerating_moves),   cmocka_unit_test(test_text_length),
+		cmocka_unit_test(test_code_normalise),   cmocka_unit_test(test_code_well_formed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

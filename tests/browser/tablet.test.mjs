@@ -1,7 +1,8 @@
 // The inspector's tablet app in Chromium at tablet size: signed in once, it works with no
 // signal; an inspection completed offline (checklist, a violation, a temperature reading, a
-// photo, the operator's signature) survives a reload and is stored exactly once when the
-// signal returns, with the photo's hash checked; replaying the queue stores nothing new. A
+// photo, the operator's signature) gives the operator a report with an appeal code made on
+// the tablet, survives a reload and is stored exactly once when the signal returns, with the
+// photo's hash checked and the report's code working; replaying the queue stores nothing new. A
 // draft edited on two tablets is flagged as a conflict on both, and nothing is overwritten.
 // A re-rating visit the operator asked for is on the due list, labelled, in its place.
 import { test, before, after } from 'node:test';
@@ -176,9 +177,19 @@ test('an inspection done with no signal is stored once, photo hash checked, and 
   await page.mouse.up();
   await screenshot(page, 'tablet-form-offline');
   await page.getByRole('button', { name: 'Finish and send' }).click();
-  await page.getByRole('heading', { name: 'Due visits' }).waitFor({ timeout: 5000 }).catch(async () => {
+  // The report for the operator, with no signal: the grade and the appeal code, made here.
+  await page.getByRole('heading', { name: 'Inspection report' }).waitFor({ timeout: 5000 }).catch(async () => {
     assert.fail(`not finished: ${await page.locator('.finish .status').textContent()}`);
   });
+  const report = page.locator('article.report');
+  assert.match(await report.textContent(), /Licence TAB-1/);
+  assert.match(await report.locator('.report-grade').textContent(), /Score 9 · Grade A/);
+  assert.match(await report.textContent(), /02G/);
+  const printed = (await page.locator('#appeal-code').textContent()).trim();
+  assert.match(printed, /^[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}$/);
+  await screenshot(page, 'tablet-report-offline');
+  await page.getByRole('button', { name: 'Done' }).click();
+  await page.getByRole('heading', { name: 'Due visits' }).waitFor();
   await localItem(page, 'Tablet Test Diner').getByText('Saved on tablet').waitFor();
 
   // Reload with no signal: the work is intact.
@@ -221,6 +232,22 @@ test('an inspection done with no signal is stored once, photo hash checked, and 
                        FROM inspection_photo p JOIN inspection i ON i.id = p.inspection_id WHERE i.${where}`),
   `${local.photos[0].sha256} true image/jpeg`);
   assert.equal(db.sql(`SELECT count(*) FROM idempotency_key WHERE key = '${local.inspections[0].id}'`), '1');
+  // The code on the report is the inspection's: the operator can use it.
+  const operatorReport = async (code) => fetch(`${server.url}/api/v1/operator/report`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ licence_number: 'TAB-1', appeal_code: code }),
+  });
+  const opened = await operatorReport(printed.toLowerCase());
+  assert.equal(opened.status, 200);
+  assert.equal((await opened.json()).inspection.id,
+    Number(db.sql(`SELECT id FROM inspection WHERE ${where}`)));
+  // Reopened from the inspection, the report shows the same code.
+  await localItem(page, 'Tablet Test Diner').getByRole('button', { name: 'View' }).click();
+  await page.getByRole('button', { name: "Operator's report" }).click();
+  assert.equal((await page.locator('#appeal-code').textContent()).trim(), printed);
+  await page.getByText('Sent to the record.').waitFor();
+  await page.getByRole('button', { name: 'Done' }).click();
+  await page.getByRole('heading', { name: 'Due visits' }).waitFor();
 
   // Replay the whole queue, as a tablet that never heard the answers would: nothing new.
   await page.evaluate(() => new Promise((resolve) => {

@@ -235,6 +235,78 @@ async function openServerDraft(item) {
   }
 }
 
+// ---- the operator's report -------------------------------------------------------------
+
+// The appeal code printed on the report: made here, so that the report handed over in the
+// kitchen carries it even without signal; the submission sends it and the server keeps its
+// hash. The alphabet has no look-alikes (0/O, 1/I/L), as the server's codes.
+const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+const CODE_LEN = 10;
+
+function makeAppealCode() {
+  let out = '';
+  const buf = new Uint8Array(32);
+  while (out.length < CODE_LEN) {
+    crypto.getRandomValues(buf);
+    // 248 = 8 * 31: bytes below it map evenly onto the alphabet; the rest are dropped.
+    for (const b of buf) if (b < 248 && out.length < CODE_LEN) out += CODE_ALPHABET[b % 31];
+  }
+  return out;
+}
+
+function printedCode(code) {
+  return `${code.slice(0, 5)}-${code.slice(5)}`;
+}
+
+function appealWindowText(scheme) {
+  const r = scheme.rules || {};
+  if (r.appeal_window === 'within_days') return `within ${r.appeal_window_days} days of this inspection`;
+  if (r.appeal_window === 'until_hearing') return 'until the hearing on this inspection';
+  return null;
+}
+
+async function reportView(id) {
+  const rec = await store.get('inspections', id);
+  if (!rec) return home();
+  current = null;
+  const [form, scheme] = await Promise.all([
+    store.cacheGet(`form:${rec.establishmentId}`), store.cacheGet(`scheme:${rec.scheme}`)]);
+  const r = scheme ? compute(scheme, previewInput(rec, form)) : { error: true };
+  const byCode = new Map((scheme?.violations || []).map((v) => [v.code, v]));
+  const cited = Object.entries(rec.marks || {}).filter(([, m]) => m.mark === 'out');
+  const windowText = scheme ? appealWindowText(scheme) : null;
+  const where = `${location.origin}/operator/`;
+  show(
+    el('div', { class: 'bar no-print' },
+      el('button', { class: 'secondary', type: 'button', onclick: () => home() }, '← Due visits'),
+      el('button', { class: 'secondary', type: 'button', onclick: () => openForm(rec.id) }, 'The inspection')),
+    el('article', { class: 'report', 'aria-labelledby': 'report-title' },
+      el('h1', { id: 'report-title' }, 'Inspection report'),
+      el('p', { class: 'report-est' }, rec.establishmentName),
+      form ? el('p', {}, `Licence ${form.establishment.licence_number}`) : null,
+      el('p', {}, `Inspected ${fmtDate(rec.startedAt)}${scheme ? ` under ${scheme.name}` : ''}`),
+      r.error ? null : el('p', { class: 'report-grade', 'data-grade': r.code || '' },
+        `Score ${r.score}`, r.code ? ` · Grade ${r.label}` : ` · ${r.label}`),
+      r.error ? null : el('p', { class: 'muted' }, `${r.rule} The published grade is computed by the same published rules.`),
+      el('h2', {}, cited.length ? 'What was found' : 'No violations were cited'),
+      cited.length ? el('ul', { class: 'report-items' }, cited.map(([code, m]) =>
+        el('li', {}, el('strong', {}, code), ` ${byCode.get(code)?.description || ''}`,
+          m.note ? el('span', { class: 'muted' }, ` (${m.note})`) : null))) : null,
+      rec.appealCode ? el('section', { class: 'report-code', 'aria-label': 'Appeal code' },
+        el('h2', {}, 'To appeal, reply or ask for a re-rating'),
+        el('p', {}, 'Appeal code'),
+        el('p', { id: 'appeal-code', class: 'appeal-code' }, printedCode(rec.appealCode)),
+        el('p', {}, `Go to ${where} and enter the licence number and this code`,
+          windowText ? `, ${windowText}.` : '.'),
+        el('p', { class: 'muted' }, 'Keep this code: it is shown only on this report.')) : null,
+      el('p', { class: 'muted no-print', id: 'report-state' },
+        rec.submitted ? 'Sent to the record.' : 'Saved on this tablet; it will be sent when there is signal.')),
+    el('div', { class: 'finish no-print' },
+      el('button', { class: 'primary big', type: 'button', onclick: () => print() }, 'Print report'),
+      el('button', { class: 'secondary big', type: 'button', onclick: () => home() }, 'Done')));
+  app.focus();
+}
+
 // ---- the inspection form ---------------------------------------------------------------
 
 async function save(changes = {}) {
@@ -430,6 +502,7 @@ async function openForm(id) {
     el('div', { id: 'attention', 'data-reason': rec.attention?.reason || '' }, attentionBanner(rec)),
     el('h1', {}, rec.establishmentName),
     form ? el('p', { class: 'muted' }, `Licence ${form.establishment.licence_number} · ${scheme.name}`) : null,
+    rec.finished ? el('button', { class: 'secondary big', type: 'button', onclick: () => reportView(rec.id) }, "Operator's report") : null,
     preview,
     el('div', { class: 'fields' }, el('label', { for: 'type' }, 'Inspection type'), typeSel),
     el('h2', {}, 'Checklist'),
@@ -464,9 +537,9 @@ async function openForm(id) {
         if (!current.signature?.image || !current.signature?.name) { finishMsg.textContent = "Get the operator's name and signature first."; return; }
         const unmarked = scheme.violations.filter((v) => !current.marks[v.code]).length;
         if (unmarked) { finishMsg.textContent = `${unmarked} checklist item${unmarked === 1 ? ' is' : 's are'} not marked yet.`; return; }
-        await save({ finished: true, finishedAt: new Date().toISOString() });
+        await save({ finished: true, finishedAt: new Date().toISOString(), appealCode: current.appealCode || makeAppealCode() });
         sync.syncAll();
-        home();
+        reportView(current.id);
       } }, 'Finish and send'),
       finishMsg));
   refresh();

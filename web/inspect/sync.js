@@ -163,7 +163,9 @@ async function syncOne(rec) {
 
   if (rec.finished && !rec.submitted) {
     try {
-      const r = await api('POST', `/api/v1/inspections/${rec.serverId}/submit`);
+      // The appeal code printed on the report goes with it; a retry sends the same one.
+      const r = await api('POST', `/api/v1/inspections/${rec.serverId}/submit`,
+        rec.appealCode ? { appeal_code: rec.appealCode } : undefined);
       rec = await setFields(rec.id, { submitted: true, server: r.data, version: r.data.version });
     } catch (e) {
       if (e.status !== 409) throw e;

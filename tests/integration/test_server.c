@@ -1,6 +1,7 @@
 /*
  * The server end to end: health, version, errors as problem+json, limits, static files,
- * the database going away and coming back, graceful shutdown.
+ * the database going away and coming back (health, public reads, staff writes), public reads
+ * from PLACARD_READ_DATABASE_URL, graceful shutdown.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "staff.h"
 
 static struct itest_server server;
 static char db_url[256];
@@ -248,6 +250,98 @@ static long healthz_status(void)
 	return st;
 }
 
+/* The password of the staff members these tests add. */
+#define STAFF_PASSWORD "correct horse battery staple"
+
+/* Add the jurisdiction "testville" to @url unless it is there; its scheme is nyc. */
+static void jurisdiction_add(const char *url)
+{
+	itest_sql(url, "INSERT INTO jurisdiction (code, name, scheme_code)"
+	               " VALUES ('testville', 'Testville', 'nyc') ON CONFLICT (code) DO NOTHING");
+}
+
+/* Time since @t0, in seconds. */
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/*
+ * Send @method @path as @as (NULL: anonymous; @body as JSON when not NULL) while the
+ * database is away: the answer
+ * must be 503 with Retry-After and a problem document, within the store's connection
+ * timeout (3 s) and some slack; the harness's own timeout (30 s) fails a hang.
+ */
+static void assert_unavailable(const struct staff_session *as, const char *method, const char *path,
+                               const char *body)
+{
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct itest_response r;
+	staff_request(&server, as, method, path, body, NULL, &r);
+	double took = seconds_since(&t0);
+	if (r.status != 503)
+		fail_msg("%s %s with the database away: %ld, not 503: %s", method, path, r.status,
+		         r.body.data ? r.body.data : "");
+	const char *retry = itest_header(&r, "Retry-After");
+	if (!retry || atoi(retry) <= 0)
+		fail_msg("%s %s: 503 without a Retry-After in seconds", method, path);
+	const char *type = itest_header(&r, "Content-Type");
+	if (!type || strcmp(type, "application/problem+json") != 0)
+		fail_msg("%s %s: 503 as %s, not application/problem+json", method, path,
+		         type ? type : "(no Content-Type)");
+	json_t *v = json_loads(r.body.data ? r.body.data : "", 0, NULL);
+	if (!v || json_integer_value(json_object_get(v, "status")) != 503 ||
+	    !json_is_string(json_object_get(v, "detail")))
+		fail_msg("%s %s: the 503's body is not a problem document: %s", method, path,
+		         r.body.data ? r.body.data : "");
+	json_decref(v);
+	if (took > 6.0)
+		fail_msg("%s %s: the 503 took %.1f s", method, path, took);
+	itest_response_free(&r);
+}
+
+/* GET @path from @s: 200, and the value at @field ("name", "items.0.name") is @want. */
+static void assert_name(struct itest_server *s, const char *path, const char *field,
+                        const char *want)
+{
+	long status = 0;
+	json_t *v = staff_call(s, NULL, "GET", path, NULL, NULL, &status);
+	if (status != 200)
+		fail_msg("GET %s: %ld", path, status);
+	const char *got = json_walk_str(v, field);
+	if (!got || strcmp(got, want) != 0)
+		fail_msg("GET %s: %s is %s, not %s", path, field, got ? got : "(none)", want);
+	json_decref(v);
+}
+
+/* The public record, a search and a sign-in, all answered from the database. */
+static void assert_served(const char *est_path, const char *search_path, const char *login)
+{
+	struct itest_response r;
+	assert_name(&server, est_path, "name", "Outage Test Noodle Bar");
+	assert_name(&server, search_path, "items.0.name", "Outage Test Noodle Bar");
+	itest_post_json(&server, "/api/v1/session", login, &r);
+	assert_int_equal(r.status, 201);
+	assert_non_null(itest_header(&r, "Set-Cookie"));
+	itest_response_free(&r);
+}
+
+/* After the outage test, pass or fail: the cluster is running, for the tests after it. */
+static int database_started(void **state)
+{
+	(void)state;
+	const char *version = getenv("PGVERSION");
+	if (version)
+		itest_shell(NULL,
+		            "pg_ctlcluster %s regress status >/dev/null 2>&1 ||"
+		            " pg_ctlcluster %s regress start 2>&1",
+		            version, version);
+	return 0;
+}
+
 static void test_database_down_and_back(void **state)
 {
 	(void)state;
@@ -257,12 +351,40 @@ static void test_database_down_and_back(void **state)
 		fprintf(stderr, "PGVERSION unset (not under pg_virtualenv): skipping\n");
 		skip();
 	}
+	struct buf out = BUF_INIT;
+	if (staff_add(db_url, "outage", "clerk", STAFF_PASSWORD, "", &out) != 0)
+		fail_msg("user add: %s", out.data);
+	buf_release(&out);
+	jurisdiction_add(db_url);
+	itest_sql(db_url, "INSERT INTO establishment (jurisdiction_id, licence_number, name)"
+	                  " SELECT id, 'OUTAGE-1', 'Outage Test Noodle Bar' FROM jurisdiction"
+	                  " WHERE code = 'testville'");
+	char est_path[64];
+	snprintf(est_path, sizeof(est_path), "/api/v1/establishments/%lld",
+	         itest_sql_count(db_url, "SELECT id FROM establishment"
+	                                 " WHERE licence_number = 'OUTAGE-1'"));
+	const char *search_path = "/api/v1/establishments?q=outage+noodle";
+	const char *login = "{\"username\":\"outage\",\"password\":\"" STAFF_PASSWORD "\"}";
+	const char *new_establishment = "{\"jurisdiction\":\"testville\","
+	                                "\"licence_number\":\"OUTAGE-2\",\"name\":\"Outage Cafe\"}";
+	struct staff_session clerk;
+
 	assert_int_equal(healthz_status(), 200);
+	assert_served(est_path, search_path, login);
+	assert_int_equal(staff_login(&server, "outage", STAFF_PASSWORD, &clerk, NULL), 201);
 	assert_int_equal(itest_shell(NULL, "pg_ctlcluster %s regress stop -m fast 2>&1", version),
 	                 0);
-	/* Every request while the database is away: 503, promptly, never a hang or a crash. */
-	for (int i = 0; i < 5; i++)
+	/* Every request while the database is away: 503, promptly, never a hang or a crash:
+	 * health, a public record, a search, a sign-in and a clerk's change. Several rounds, so
+	 * that both worker threads answer, after a failed connection and within the back-off
+	 * after one. */
+	for (int i = 0; i < 5; i++) {
 		assert_int_equal(healthz_status(), 503);
+		assert_unavailable(NULL, "GET", est_path, NULL);
+		assert_unavailable(NULL, "GET", search_path, NULL);
+		assert_unavailable(NULL, "POST", "/api/v1/session", login);
+		assert_unavailable(&clerk, "POST", "/api/v1/establishments", new_establishment);
+	}
 	assert_int_equal(itest_shell(NULL, "pg_ctlcluster %s regress start 2>&1", version), 0);
 	long st = 0;
 	for (int i = 0; i < 100 && st != 200; i++) {
@@ -273,6 +395,108 @@ static void test_database_down_and_back(void **state)
 		}
 	}
 	assert_int_equal(st, 200);
+	/* The same requests work again, on both threads, without a restart. */
+	for (int i = 0; i < 4; i++)
+		assert_served(est_path, search_path, login);
+	/* The session made before the outage still holds; nothing was written during it. */
+	assert_int_equal(itest_sql_count(db_url, "SELECT count(*) FROM establishment"
+	                                         " WHERE licence_number = 'OUTAGE-2'"),
+	                 0);
+	long status = 0;
+	json_decref(staff_call(&server, &clerk, "POST", "/api/v1/establishments", new_establishment,
+	                       NULL, &status));
+	assert_int_equal(status, 201);
+}
+
+/*
+ * Public reads come from PLACARD_READ_DATABASE_URL, everything staff do from
+ * PLACARD_DATABASE_URL. The "replica" here is a second database that replicates nothing, so
+ * each side's rows show which database answered.
+ */
+static void test_read_database_serves_public_reads(void **state)
+{
+	(void)state;
+	NEED_DB();
+	char read_url[256];
+	itest_db_create("server_read", read_url, sizeof(read_url));
+	jurisdiction_add(read_url);
+	jurisdiction_add(db_url);
+	/* An establishment only the read database has, at an id the write database does not
+	 * use; and one only the write database has. */
+	itest_sql(read_url,
+	          "INSERT INTO establishment (id, jurisdiction_id, licence_number, name)"
+	          " OVERRIDING SYSTEM VALUE SELECT 900001, id, 'READ-1', 'Replica Only Bistro'"
+	          " FROM jurisdiction WHERE code = 'testville'");
+	itest_sql(db_url, "INSERT INTO establishment (jurisdiction_id, licence_number, name)"
+	                  " SELECT id, 'WRITE-1', 'Primary Only Canteen' FROM jurisdiction"
+	                  " WHERE code = 'testville'");
+	long long primary_id = itest_sql_count(
+	        db_url, "SELECT id FROM establishment WHERE licence_number = 'WRITE-1'");
+	assert_int_equal(itest_sql_count(read_url, "SELECT count(*) FROM establishment WHERE id = "
+	                                           "900001"),
+	                 1);
+	struct buf out = BUF_INIT;
+	if (staff_add(db_url, "writer", "clerk", STAFF_PASSWORD, "", &out) != 0)
+		fail_msg("user add: %s", out.data);
+	buf_release(&out);
+
+	char env_read[300];
+	snprintf(env_read, sizeof(env_read), "PLACARD_READ_DATABASE_URL=%s", read_url);
+	const char *const env[] = { env_read, NULL };
+	struct itest_server split;
+	itest_server_start(&split, db_url, env);
+
+	/* Public reads: the read database's establishment, not the write database's. */
+	struct itest_response r;
+	assert_name(&split, "/api/v1/establishments/900001", "name", "Replica Only Bistro");
+	itest_get(&server, "/api/v1/establishments/900001", &r);
+	assert_int_equal(r.status, 404); /* the server without a read database */
+	itest_response_free(&r);
+	char path[96];
+	snprintf(path, sizeof(path), "/api/v1/establishments/%lld", primary_id);
+	itest_get(&split, path, &r);
+	assert_int_equal(r.status, 404);
+	itest_response_free(&r);
+	itest_get(&server, path, &r);
+	assert_int_equal(r.status, 200);
+	itest_response_free(&r);
+	assert_name(&split, "/api/v1/establishments?q=replica+bistro", "items.0.name",
+	            "Replica Only Bistro");
+	json_t *v = staff_call(&split, NULL, "GET", "/api/v1/establishments?q=primary+canteen",
+	                       NULL, NULL, &(long){ 0 });
+	assert_int_equal(json_walk_int(v, "total"), 0);
+	json_decref(v);
+
+	/* Staff: the sign-in finds the account only the write database has, and a new
+	 * establishment is written there, not to the read database. */
+	struct staff_session clerk;
+	assert_int_equal(staff_login(&split, "writer", STAFF_PASSWORD, &clerk, NULL), 201);
+	long status = 0;
+	v = staff_call(&split, &clerk, "POST", "/api/v1/establishments",
+	               "{\"jurisdiction\":\"testville\",\"licence_number\":\"WRITE-2\","
+	               "\"name\":\"Written Through Cafe\"}",
+	               NULL, &status);
+	assert_int_equal(status, 201);
+	long long written = json_walk_int(v, "id");
+	assert_true(written > 0);
+	json_decref(v);
+	assert_int_equal(itest_sql_count(db_url, "SELECT count(*) FROM establishment"
+	                                         " WHERE licence_number = 'WRITE-2'"),
+	                 1);
+	assert_int_equal(itest_sql_count(read_url, "SELECT count(*) FROM establishment"
+	                                           " WHERE licence_number = 'WRITE-2'"),
+	                 0);
+	assert_int_equal(itest_sql_count(read_url, "SELECT count(*) FROM staff_session"), 0);
+	/* Until the replica has it, the public does not see it. */
+	snprintf(path, sizeof(path), "/api/v1/establishments/%lld", written);
+	itest_get(&split, path, &r);
+	assert_int_equal(r.status, 404);
+	itest_response_free(&r);
+	itest_get(&server, path, &r);
+	assert_int_equal(r.status, 200);
+	itest_response_free(&r);
+
+	assert_int_equal(itest_server_stop(&split), 0);
 }
 
 int main(void)
@@ -289,7 +513,8 @@ int main(void)
 		cmocka_unit_test(test_static_files),
 		cmocka_unit_test(test_static_refuses_escape),
 		cmocka_unit_test(test_access_log_line),
-		cmocka_unit_test(test_database_down_and_back),
+		cmocka_unit_test_teardown(test_database_down_and_back, database_started),
+		cmocka_unit_test(test_read_database_serves_public_reads),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,7 +1,9 @@
 // Appeals through the pages, in Chromium at phone and tablet sizes: an operator opens the
 // report with the licence number and appeal code, files an appeal and sees the deadlines
 // count down, publishes a reply and asks for a re-rating visit; a hearing officer signs in,
-// works the queue and records a modified decision; the operator then sees the decision.
+// works the queue and records a modified decision; the operator then sees the decision. The
+// public record shows the open appeal and the reply, then the decision with the dismissed
+// violation and its reason; a place inspected long ago carries a warning.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'playwright-core';
@@ -9,7 +11,7 @@ import {
   createDatabase, startServer, launchBrowser, newPage, screenshot, DEMO_PASSWORD,
 } from './lib.mjs';
 
-let server, browser, report;
+let server, browser, report, staleEst;
 
 // Staff work through the API: a clerk registers a place, an inspector inspects it.
 async function staffContext(username) {
@@ -43,6 +45,19 @@ before(async () => {
   assert.equal(res.status(), 201);
   const body = await res.json();
   report = { est, code: body.appeal_code, violations: body.violations.map((v) => v.id) };
+  // A place last inspected three years ago, for the public record's warning.
+  res = await clerk.ctx.post('/api/v1/establishments', {
+    headers: clerk.headers,
+    data: { jurisdiction: 'uk-demo', licence_number: 'BR-OLD-1', name: 'The Old Mill Tearoom' },
+  });
+  assert.equal(res.status(), 201);
+  staleEst = (await res.json()).id;
+  const long = new Date(Date.now() - 3 * 365 * 86400000).toISOString().replace(/\.\d+Z$/, 'Z');
+  res = await inspector.ctx.post('/api/v1/inspections', {
+    headers: { ...inspector.headers, 'Idempotency-Key': `browser-appeals-old-${process.pid}` },
+    data: { establishment_id: staleEst, type: 'initial', started_at: long, submit: true, violations: [] },
+  });
+  assert.equal(res.status(), 201);
   await clerk.ctx.dispose();
   await inspector.ctx.dispose();
 });
@@ -101,6 +116,31 @@ test('the operator files an appeal, replies and asks for a re-rating (phone)', a
   await page.context().close();
 });
 
+// The public record of the place, as anyone sees it.
+async function publicRecord(size, id = report.est) {
+  const page = await newPage(browser, size);
+  await page.goto(`${server.url}/establishment.html?id=${id}`);
+  await page.locator('h1').waitFor();
+  await page.locator('#last-inspected').waitFor();
+  return page;
+}
+
+test('the public record shows the open appeal and the reply (phone and tablet)', async () => {
+  for (const size of ['phone', 'tablet']) {
+    const page = await publicRecord(size);
+    assert.match(await page.locator('h1').textContent(), /The Appeal Cafe/);
+    const appeal = page.locator('#appeal');
+    await appeal.waitFor();
+    assert.match(await appeal.textContent(), /Under appeal/);
+    assert.match(await page.locator('#reply blockquote').textContent(), /new hand basin/);
+    // Recent: no warning about the date.
+    assert.doesNotMatch(await page.locator('#last-inspected').textContent(), /months ago/);
+    await screenshot(page, `appeals-public-open-${size}`);
+    assert.deepEqual(page.placardErrors, []);
+    await page.context().close();
+  }
+});
+
 test('a hearing officer decides the appeal through the queue (tablet)', async () => {
   const page = await newPage(browser, 'tablet');
   await page.goto(server.url + '/hearings/');
@@ -141,5 +181,34 @@ test('the operator sees the decision, before and after (phone)', async () => {
   assert.doesNotMatch(await page.locator('#public-grade').textContent(), /pending/);
   await screenshot(page, 'appeals-operator-decided-phone');
   assert.deepEqual(scriptErrors(page), []);
+  await page.context().close();
+});
+
+test('the public record shows the decision and the dismissed violation with its reason (phone and tablet)', async () => {
+  for (const size of ['phone', 'tablet']) {
+    const page = await publicRecord(size);
+    const appeal = page.locator('#appeal');
+    await appeal.waitFor();
+    assert.match(await appeal.textContent(), /grade was changed/);
+    assert.match(await appeal.textContent(), /Before the appeal/);
+    await page.locator('.history .inspection summary', { hasText: '1 dismissed' }).first().click();
+    const dismissed = page.locator('.history li.violation.dismissed');
+    await dismissed.first().waitFor();
+    assert.equal(await dismissed.count(), 1);
+    assert.match(await dismissed.textContent(), /Signs of pests/);
+    assert.match(await dismissed.locator('.dismissed-note').textContent(), /Dismissed: Contractor report shows no activity\. It no longer counts/);
+    await screenshot(page, `appeals-public-decided-${size}`);
+    assert.deepEqual(page.placardErrors, []);
+    await page.context().close();
+  }
+});
+
+test('a place inspected long ago carries a warning on its public record', async () => {
+  const page = await publicRecord('phone', staleEst);
+  const last = page.locator('#last-inspected');
+  assert.match(await last.getAttribute('class'), /notice-warn/);
+  assert.match(await last.textContent(), /over 18 months ago/);
+  await screenshot(page, 'portal-stale-phone');
+  assert.deepEqual(page.placardErrors, []);
   await page.context().close();
 });

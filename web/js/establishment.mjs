@@ -6,6 +6,11 @@ import { api, el, gradeBadge, formatDate, monthsSince, STALE_MONTHS, param, show
 
 const page = document.getElementById('page');
 
+// Text ended as a sentence: a full stop added unless it already ends in one.
+function sentence(t) {
+  return /[.!?]$/.test(t.trim()) ? t.trim() : `${t.trim()}.`;
+}
+
 function violationItem(v) {
   const dismissed = v.status === 'dismissed';
   return el('li', { class: dismissed ? 'violation dismissed' : 'violation' },
@@ -17,7 +22,7 @@ function violationItem(v) {
     v.corrected_on_site ? el('p', { class: 'muted' }, 'Corrected during the inspection.') : '',
     v.repeat ? el('p', { class: 'muted' }, 'Also found at the previous inspection.') : '',
     dismissed ? el('p', { class: 'dismissed-note' },
-      el('strong', {}, 'Dismissed'), v.dismissed_reason ? `: ${v.dismissed_reason}` : '',
+      el('strong', {}, 'Dismissed'), v.dismissed_reason ? `: ${sentence(v.dismissed_reason)}` : '.',
       ' It no longer counts toward the score.') : '');
 }
 

@@ -651,6 +651,195 @@ static void test_log_chain_and_tampering(void **state)
 	buf_release(&out);
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* Tampering with each stored column of a log entry, one at a time.                         */
+
+/* placard verify-log's exit status, its output in @out (emptied first). */
+static int verify_log(struct buf *out)
+{
+	buf_truncate(out, 0);
+	return itest_shell(out, "PLACARD_DATABASE_URL='%s' '%s' verify-log 2>&1", db_url,
+	                   itest_bin());
+}
+
+/*
+ * Recompute the chain from GET /api/v1/log as anyone can, with nothing but SHA-256. Returns
+ * the entry verify-log would name as the first broken one and its fault in @ret_fault, or
+ * 0 when the chain holds.
+ */
+static long long published_break(enum eventlog_fault *ret_fault)
+{
+	long st;
+	json_t *v =
+	        staff_call(&server, NULL, "GET", "/api/v1/log?after=0&limit=1000", NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	json_t *entries = json_object_get(v, "entries");
+	assert_true(json_array_size(entries) < 1000);
+	char prev[SHA256_HEX_LEN + 1];
+	snprintf(prev, sizeof(prev), "%s", eventlog_genesis);
+	long long prev_seq = 0, broken = 0;
+	size_t i;
+	json_t *e;
+	*ret_fault = EVENTLOG_OK;
+	json_array_foreach(entries, i, e)
+	{
+		struct eventlog_entry le = {
+			.seq = json_integer_value(json_object_get(e, "seq")),
+			.prev_hash = json_string_value(json_object_get(e, "prev_hash")),
+			.occurred_at = json_string_value(json_object_get(e, "occurred_at")),
+			.kind = json_string_value(json_object_get(e, "kind")),
+			.subject = json_string_value(json_object_get(e, "subject")),
+			.payload = json_string_value(json_object_get(e, "payload_text")),
+			.hash = json_string_value(json_object_get(e, "hash")),
+		};
+		enum eventlog_fault f = eventlog_check(&le, prev_seq, prev);
+		if (f != EVENTLOG_OK) {
+			broken = prev_seq + 1;
+			*ret_fault = f;
+			break;
+		}
+		prev_seq = le.seq;
+		snprintf(prev, sizeof(prev), "%s", le.hash);
+	}
+	json_decref(v);
+	return broken;
+}
+
+/* The entry tampered with: (SELECT seq FROM log_target), one in the middle of the chain. */
+#define TARGET "(SELECT seq FROM log_target)"
+/* @col with its last hex digit changed. */
+#define FLIP(col) "left(" col ", 63) || CASE right(" col ", 1) WHEN '0' THEN '1' ELSE '0' END"
+
+static const struct log_tamper {
+	const char *what;
+	const char *sql;           /* run with event_log's append-only triggers disabled */
+	int at;                    /* the entry verify-log names: the target + @at */
+	enum eventlog_fault fault; /* and what it finds wrong there */
+} log_tampers[] = {
+	{ "kind", "UPDATE event_log SET kind = 'inspection.amended' WHERE seq = " TARGET, 0,
+	  EVENTLOG_BAD_HASH },
+	{ "subject",
+	  "UPDATE event_log e SET subject = (SELECT min(subject) FROM event_log o"
+	  " WHERE o.subject <> e.subject) WHERE seq = " TARGET,
+	  0, EVENTLOG_BAD_HASH },
+	{ "occurred_at",
+	  "UPDATE event_log SET occurred_at = occurred_at + interval '1 microsecond'"
+	  " WHERE seq = " TARGET,
+	  0, EVENTLOG_BAD_HASH },
+	{ "payload",
+	  "UPDATE event_log SET payload = jsonb_set(payload, '{score}',"
+	  " to_jsonb((payload->>'score')::int + 1)) WHERE seq = " TARGET,
+	  0, EVENTLOG_BAD_HASH },
+	{ "prev_hash", "UPDATE event_log SET prev_hash = " FLIP("prev_hash") " WHERE seq = " TARGET,
+	  0, EVENTLOG_BAD_LINK },
+	{ "hash", "UPDATE event_log SET hash = " FLIP("hash") " WHERE seq = " TARGET, 0,
+	  EVENTLOG_BAD_HASH },
+	/* A changed entry given a hash that matches its new content breaks the next link. */
+	{ "kind with the hash recomputed",
+	  "UPDATE event_log SET kind = 'inspection.amended' WHERE seq = " TARGET ";"
+	  "UPDATE event_log SET hash = encode(digest(event_canonical(seq, prev_hash,"
+	  " occurred_at, kind, subject, payload), 'sha256'), 'hex') WHERE seq = " TARGET,
+	  1, EVENTLOG_BAD_LINK },
+	{ "seq (moved to the end)",
+	  "UPDATE event_log SET seq = (SELECT max(seq) + 1 FROM event_log) WHERE seq = " TARGET, 0,
+	  EVENTLOG_BAD_SEQ },
+	{ "seq (swapped with the next entry's)",
+	  "UPDATE event_log SET seq = 1000000000 WHERE seq = " TARGET ";"
+	  "UPDATE event_log SET seq = seq - 1 WHERE seq = " TARGET " + 1;"
+	  "UPDATE event_log SET seq = " TARGET " + 1 WHERE seq = 1000000000",
+	  0, EVENTLOG_BAD_LINK },
+	{ "entry deleted", "DELETE FROM event_log WHERE seq = " TARGET, 0, EVENTLOG_BAD_SEQ },
+	{ "entry deleted and the later ones renumbered",
+	  "DELETE FROM event_log WHERE seq = " TARGET ";"
+	  "UPDATE event_log SET seq = seq + 1000000000 WHERE seq > " TARGET ";"
+	  "UPDATE event_log SET seq = seq - 1000000001 WHERE seq > 1000000000",
+	  0, EVENTLOG_BAD_LINK },
+};
+
+/* Run @sql on the test database with event_log's append-only triggers off, in one
+ * transaction: no other connection sees them off. */
+static void log_tamper_sql(const char *sql)
+{
+	struct buf q = BUF_INIT;
+	buf_addf(&q,
+	         "BEGIN; ALTER TABLE event_log DISABLE TRIGGER USER; %s;"
+	         " ALTER TABLE event_log ENABLE TRIGGER USER; COMMIT",
+	         sql);
+	itest_sql(db_url, q.data);
+	buf_release(&q);
+}
+
+static void test_log_tampering_each_field(void **state)
+{
+	(void)state;
+	NEED_DB();
+	struct buf out = BUF_INIT;
+	assert_int_equal(verify_log(&out), 0);
+	/* Keep a copy of the sealed log to undo each change from. */
+	itest_sql(db_url, "DROP TABLE IF EXISTS log_copy, log_target;"
+	                  " CREATE TABLE log_copy AS SELECT * FROM event_log;"
+	                  " CREATE TABLE log_target AS SELECT min(seq) AS seq FROM event_log"
+	                  " WHERE kind = 'inspection.submitted' AND payload ? 'score'");
+	long long n = itest_sql_count(db_url, "SELECT count(*) FROM log_copy");
+	long long target = itest_sql_count(db_url, "SELECT seq FROM log_target");
+	assert_true(target > 1 && target + 1 < n);
+	assert_int_equal(itest_sql_count(db_url, "SELECT max(seq) FROM log_copy"), n);
+	char intact[64];
+	snprintf(intact, sizeof(intact), "%lld entries verified", n);
+
+	/* Every case runs, undone before the next; each one not caught is printed, and the test
+	 * fails at the end. */
+	int missed = 0;
+	for (size_t i = 0; i < sizeof(log_tampers) / sizeof(log_tampers[0]); i++) {
+		const struct log_tamper *t = &log_tampers[i];
+		log_tamper_sql(t->sql);
+		/* The change happened... */
+		if (itest_sql_count(db_url,
+		                    "SELECT count(*) FROM ((SELECT * FROM event_log EXCEPT"
+		                    " SELECT * FROM log_copy) UNION ALL (SELECT * FROM log_copy"
+		                    " EXCEPT SELECT * FROM event_log)) d") == 0) {
+			print_error("%s: the tampering changed nothing\n", t->what);
+			missed++;
+		}
+		/* ...and verify-log names the entry where the chain stops holding, and why. */
+		long long at = target + t->at;
+		char expect[160];
+		snprintf(expect, sizeof(expect), "entry %lld is broken: %s", at,
+		         eventlog_fault_text(t->fault));
+		int rc = verify_log(&out);
+		if (rc != 1 || !strstr(out.data, expect)) {
+			print_error("%s changed at entry %lld: verify-log exited %d, wanted 1 and "
+			            "\"%s\"; it said: %s",
+			            t->what, target, rc, expect, out.data);
+			missed++;
+		}
+		/* So does anyone recomputing the published log. */
+		enum eventlog_fault f;
+		long long broken = published_break(&f);
+		if (broken != at || f != t->fault) {
+			print_error(
+			        "%s changed at entry %lld: the published log breaks at %lld (%s), "
+			        "wanted %lld (%s)\n",
+			        t->what, target, broken, eventlog_fault_text(f), at,
+			        eventlog_fault_text(t->fault));
+			missed++;
+		}
+
+		/* Undo, and the whole chain holds again. */
+		log_tamper_sql(
+		        "DELETE FROM event_log; INSERT INTO event_log SELECT * FROM log_copy");
+		rc = verify_log(&out);
+		if (rc != 0 || !strstr(out.data, intact))
+			fail_msg("after undoing the change to %s, verify-log exited %d: %s",
+			         t->what, rc, out.data);
+		assert_int_equal(published_break(&f), 0);
+	}
+	itest_sql(db_url, "DROP TABLE log_copy, log_target");
+	if (missed)
+		fail_msg("%d tampering check(s) failed, printed above", missed);
+	buf_release(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -661,6 +850,7 @@ int main(void)
 		cmocka_unit_test(test_bad_inspections_change_nothing),
 		cmocka_unit_test(test_nyc_cycle),
 		cmocka_unit_test(test_fhrs_rating),
+		cmocka_unit_test(test_log_tampering_each_field),
 		cmocka_unit_test(test_log_chain_and_tampering),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -346,6 +346,29 @@ test('a draft edited on two tablets is flagged as a conflict on both', async () 
   await b.context.close();
 });
 
+test('the app is installable: manifest, icons, service worker', async () => {
+  const { context, page } = await tablet();
+  await signIn(page);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  const manifest = await (await fetch(`${server.url}/inspect/manifest.webmanifest`)).json();
+  assert.equal(manifest.start_url, '/inspect/');
+  assert.equal(manifest.display, 'standalone');
+  for (const size of ['192x192', '512x512']) {
+    const icon = manifest.icons.find((i) => i.sizes === size && i.type === 'image/png');
+    assert.ok(icon, `a ${size} PNG icon`);
+    const res = await fetch(server.url + icon.src);
+    assert.equal(res.status, 200);
+    const png = Buffer.from(await res.arrayBuffer());
+    assert.equal(`${png.readUInt32BE(16)}x${png.readUInt32BE(20)}`, size, `${icon.src} is ${size}`);
+  }
+  // Chromium's own verdict on installing the app; a test browser's context is always
+  // incognito-like, which is not the app's doing.
+  const cdp = await context.newCDPSession(page);
+  const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+  assert.deepEqual(installabilityErrors.filter((e) => e.errorId !== 'in-incognito'), []);
+  await context.close();
+});
+
 test('the app is usable in landscape with large targets', async () => {
   const context = await browser.newContext({ ...viewports.tabletLandscape });
   const page = await context.newPage();

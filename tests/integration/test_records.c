@@ -769,6 +769,33 @@ static void log_tamper_sql(const char *sql)
 	buf_release(&q);
 }
 
+/* The hashed fields are joined by newlines: a kind or subject holding one is refused. */
+static void test_log_fields_hold_no_newline(void **state)
+{
+	(void)state;
+	NEED_DB();
+	struct buf out = BUF_INIT;
+	const char *bad[] = { "SELECT event_append('test.kind', E'inspection/1\\nx', '{}')",
+		              "SELECT event_append('test.kind', E'inspection/1\\r', '{}')",
+		              "SELECT event_append(E'test\\nkind', 'inspection/1', '{}')" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int rc = itest_shell(&out, "psql -X -q -v ON_ERROR_STOP=1 '%s' -c \"%s\" 2>&1",
+		                     db_url, bad[i]);
+		if (rc == 0)
+			fail_msg("accepted: %s", bad[i]);
+		assert_non_null(strstr(out.data, "violates check constraint"));
+	}
+	/* Straight into event_log (as someone bypassing event_append would): refused too. */
+	int rc = itest_shell(&out,
+	                     "psql -X -q -v ON_ERROR_STOP=1 '%s' -c \"INSERT INTO event_log "
+	                     "(seq, occurred_at, kind, subject, payload, prev_hash, hash) VALUES "
+	                     "(999999, now(), 'test.kind', E'a\\nb', '{}', 'x', 'y')\" 2>&1",
+	                     db_url);
+	assert_int_not_equal(rc, 0);
+	assert_non_null(strstr(out.data, "event_log_fields_one_line"));
+	buf_release(&out);
+}
+
 static void test_log_tampering_each_field(void **state)
 {
 	(void)state;
@@ -850,6 +877,7 @@ int main(void)
 		cmocka_unit_test(test_bad_inspections_change_nothing),
 		cmocka_unit_test(test_nyc_cycle),
 		cmocka_unit_test(test_fhrs_rating),
+		cmocka_unit_test(test_log_fields_hold_no_newline),
 		cmocka_unit_test(test_log_tampering_each_field),
 		cmocka_unit_test(test_log_chain_and_tampering),
 	};

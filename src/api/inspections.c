@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/inspection_doc.h"
 #include "api/tablet.h"
 #include "core/crypto.h"
 #include "core/util.h"
@@ -22,244 +23,7 @@
 #include "domain/grade.h"
 
 #define IDEMPOTENCY_KEY_MAX 200
-#define NOTES_MAX           20000
-#define OBSERVED_MAX        4000
-#define SIGNATURE_MAX       200000
 #define PUBLIC_CODE_LEN     8
-
-/* An inspection as an inspector sends it (create, update, amend). */
-struct inspection_doc {
-	int64_t establishment_id;
-	const char *type;
-	const char *started_at, *ended_at;
-	bool closed;
-	bool has_elements;
-	int64_t elements[GRADE_MAX_ELEMENTS];
-	const char *notes;
-	const char *signed_name, *signature;
-	bool submit;
-	bool has_appeal_code;
-	char appeal_code[APPEAL_CODE_LEN + 1]; /* made on the device, normalised */
-	const char *reason;                    /* amendments */
-	size_t nviol;
-	struct {
-		const char *code, *observed;
-		int64_t points;
-		bool corrected_on_site, repeat;
-	} viol[GRADE_MAX_VIOLATIONS];
-	struct tablet_doc tablet; /* checklist and temperature readings */
-};
-
-/*
- * The optional "appeal_code" of @body: the code the device printed on the operator's report
- * when the inspection was finished, perhaps offline. Normalised into @out as the operator's
- * side reads it; *@has false when absent.
- */
-static int read_appeal_code(json_t *body, char out[APPEAL_CODE_LEN + 1], bool *has,
-                            struct json_error *err)
-{
-	const char *code = NULL;
-	*has = false;
-	if (json_field_string(body, "", "appeal_code", false, 40, &code, err) < 0)
-		return -EINVAL;
-	if (!code)
-		return 0;
-	char norm[41];
-	appeal_code_normalise(code, norm, sizeof(norm));
-	if (!appeal_code_well_formed(norm, RANDOM_CODE_ALPHABET))
-		return json_error_set(
-		        err, "/appeal_code",
-		        "An appeal code is %d characters of %s (spaces and dashes are "
-		        "ignored).",
-		        APPEAL_CODE_LEN, RANDOM_CODE_ALPHABET);
-	memcpy(out, norm, APPEAL_CODE_LEN + 1);
-	*has = true;
-	return 0;
-}
-
-static int read_doc(json_t *body, bool with_establishment, bool amendment, struct inspection_doc *d,
-                    struct json_error *err)
-{
-	static const char *const keys[] = { "establishment_id",
-		                            "type",
-		                            "started_at",
-		                            "ended_at",
-		                            "closed_establishment",
-		                            "elements",
-		                            "notes",
-		                            "operator_signature",
-		                            "violations",
-		                            "submit",
-		                            "appeal_code",
-		                            "reason",
-		                            "checklist",
-		                            "readings",
-		                            NULL };
-	static const char *const element_names[] = { "hygiene", "structural", "management" };
-	static const char *const viol_keys[] = { "code",     "points",
-		                                 "observed", "corrected_on_site",
-		                                 "repeat",   NULL };
-	memset(d, 0, sizeof(*d));
-	if (json_expect_object(body, "", err) < 0 || json_only_keys(body, "", keys, err) < 0)
-		return -EINVAL;
-	if (with_establishment && json_field_int(body, "", "establishment_id", true, 1, INT64_MAX,
-	                                         &d->establishment_id, err) < 0)
-		return -EINVAL;
-	if (!with_establishment && json_object_get(body, "establishment_id"))
-		return json_error_set(err, "/establishment_id",
-		                      "An inspection cannot move to another establishment.");
-	if (json_field_string(body, "", "type", true, 32, &d->type, err) < 0 ||
-	    json_field_string(body, "", "started_at", false, JSON_TIMESTAMP_MAX, &d->started_at,
-	                      err) < 0 ||
-	    json_field_string(body, "", "ended_at", false, JSON_TIMESTAMP_MAX, &d->ended_at, err) <
-	            0 ||
-	    json_field_bool(body, "", "closed_establishment", false, &d->closed, err) < 0 ||
-	    json_field_string(body, "", "notes", false, NOTES_MAX, &d->notes, err) < 0 ||
-	    json_field_bool(body, "", "submit", false, &d->submit, err) < 0 ||
-	    json_field_string(body, "", "reason", amendment, 2000, &d->reason, err) < 0)
-		return -EINVAL;
-	enum grade_inspection_type type;
-	if (grade_inspection_type_parse(d->type, &type) < 0)
-		return json_error_set(
-		        err, "/type",
-		        "\"type\" must be initial, reinspection, complaint, pre-permit or "
-		        "reopening.");
-	if (!amendment && d->reason)
-		return json_error_set(err, "/reason", "Only an amendment has a reason.");
-	if (read_appeal_code(body, d->appeal_code, &d->has_appeal_code, err) < 0)
-		return -EINVAL;
-	if (d->has_appeal_code && !amendment && !d->submit)
-		return json_error_set(
-		        err, "/appeal_code",
-		        "An appeal code goes with the submission (\"submit\": true).");
-	if (amendment && !*d->reason)
-		return json_error_set(err, "/reason", "An amendment needs a reason.");
-	if (d->started_at && !json_timestamp_valid(d->started_at))
-		return json_error_set(err, "/started_at",
-		                      "Use a timestamp like 2026-05-01T09:30:00Z.");
-	if (d->ended_at && !json_timestamp_valid(d->ended_at))
-		return json_error_set(err, "/ended_at",
-		                      "Use a timestamp like 2026-05-01T11:00:00Z.");
-
-	json_t *els = json_object_get(body, "elements");
-	if (els && !json_is_null(els)) {
-		static const char *const allowed[] = { "hygiene", "structural", "management",
-			                               NULL };
-		if (json_expect_object(els, "/elements", err) < 0 ||
-		    json_only_keys(els, "/elements", allowed, err) < 0)
-			return -EINVAL;
-		for (size_t i = 0; i < GRADE_MAX_ELEMENTS; i++)
-			if (json_field_int(els, "/elements", element_names[i], true, 0, 100,
-			                   &d->elements[i], err) < 0)
-				return -EINVAL;
-		d->has_elements = true;
-	}
-
-	json_t *sig = json_object_get(body, "operator_signature");
-	if (sig && !json_is_null(sig)) {
-		static const char *const allowed[] = { "name", "image", NULL };
-		if (json_expect_object(sig, "/operator_signature", err) < 0 ||
-		    json_only_keys(sig, "/operator_signature", allowed, err) < 0 ||
-		    json_field_string(sig, "/operator_signature", "name", true, 200,
-		                      &d->signed_name, err) < 0 ||
-		    json_field_string(sig, "/operator_signature", "image", true, SIGNATURE_MAX,
-		                      &d->signature, err) < 0)
-			return -EINVAL;
-		if (strncmp(d->signature, "data:image/", 11) != 0)
-			return json_error_set(err, "/operator_signature/image",
-			                      "The signature must be a data:image/... URL.");
-	}
-
-	json_t *list = NULL;
-	int rc = json_field_array(body, "", "violations", false, GRADE_MAX_VIOLATIONS, &list, err);
-	if (rc < 0)
-		return -EINVAL;
-	if (rc == 0) {
-		size_t i;
-		json_t *v;
-		json_array_foreach(list, i, v)
-		{
-			char base[48];
-			snprintf(base, sizeof(base), "/violations/%zu", i);
-			d->viol[i].points = -1;
-			if (json_expect_object(v, base, err) < 0 ||
-			    json_only_keys(v, base, viol_keys, err) < 0 ||
-			    json_field_string(v, base, "code", true, 16, &d->viol[i].code, err) <
-			            0 ||
-			    json_field_int(v, base, "points", false, 0, 1000, &d->viol[i].points,
-			                   err) < 0 ||
-			    json_field_string(v, base, "observed", false, OBSERVED_MAX,
-			                      &d->viol[i].observed, err) < 0 ||
-			    json_field_bool(v, base, "corrected_on_site", false,
-			                    &d->viol[i].corrected_on_site, err) < 0 ||
-			    json_field_bool(v, base, "repeat", false, &d->viol[i].repeat, err) < 0)
-				return -EINVAL;
-		}
-		d->nviol = json_array_size(list);
-	}
-	return tablet_read_doc(body, &d->tablet, err);
-}
-
-/* Check @d against the scheme: codes, points, element scores. Fills in default points. */
-static int check_doc(const struct grade_scheme *s, struct inspection_doc *d, struct json_error *err)
-{
-	for (size_t i = 0; i < d->nviol; i++) {
-		char field[64];
-		const struct grade_violation_def *def = grade_violation_lookup(s, d->viol[i].code);
-		if (!def) {
-			snprintf(field, sizeof(field), "/violations/%zu/code", i);
-			return json_error_set(err, field,
-			                      "\"%s\" is not in the %s violation catalogue (see "
-			                      "/api/v1/schemes/%s).",
-			                      d->viol[i].code, s->name, s->code);
-		}
-		if (d->viol[i].points < 0)
-			d->viol[i].points = def->default_points;
-		if (d->viol[i].points < def->min_points || d->viol[i].points > def->max_points) {
-			snprintf(field, sizeof(field), "/violations/%zu/points", i);
-			return json_error_set(err, field, "%s carries %d to %d points, not %lld.",
-			                      def->code, def->min_points, def->max_points,
-			                      (long long)d->viol[i].points);
-		}
-		if (def->element >= 0) {
-			/* An element contribution is one of the element's own scores. */
-			const struct grade_element *e = &s->elements[def->element];
-			bool ok = false;
-			for (size_t j = 0; j < e->n_allowed; j++)
-				ok |= e->allowed[j] == d->viol[i].points;
-			if (!ok) {
-				snprintf(field, sizeof(field), "/violations/%zu/points", i);
-				return json_error_set(
-				        err, field,
-				        "%s adds to the %s score, which takes only its allowed "
-				        "values (see /api/v1/schemes/%s); %lld is not one.",
-				        def->code, e->name, s->code, (long long)d->viol[i].points);
-			}
-		}
-	}
-	if (d->has_elements) {
-		if (s->n_elements == 0)
-			return json_error_set(err, "/elements",
-			                      "The %s scheme has no element scores.", s->name);
-		for (size_t i = 0; i < s->n_elements; i++) {
-			const struct grade_element *e = &s->elements[i];
-			bool ok = false;
-			for (size_t j = 0; j < e->n_allowed; j++)
-				ok |= e->allowed[j] == d->elements[i];
-			if (!ok) {
-				char field[64];
-				snprintf(field, sizeof(field), "/elements/%s", e->name);
-				return json_error_set(err, field,
-				                      "%lld is not an allowed %s score.",
-				                      (long long)d->elements[i], e->name);
-			}
-		}
-	}
-	const char *codes[GRADE_MAX_VIOLATIONS];
-	for (size_t i = 0; i < d->nviol; i++)
-		codes[i] = d->viol[i].code;
-	return tablet_check_doc(s, &d->tablet, codes, d->nviol, err);
-}
 
 static const char *num(struct arena *a, long long v)
 {
@@ -606,7 +370,7 @@ int api_inspection_create(struct http_request *req, struct http_response *res)
 	json_t *body;
 	struct inspection_doc *d = arena_alloc(a, sizeof(*d));
 	if (json_decode(a, req->body, req->body_len, &body, &err) < 0 ||
-	    read_doc(body, true, false, d, &err) < 0)
+	    inspection_doc_read(body, true, false, d, &err) < 0)
 		return api_json_error(res, &err);
 
 	char hash[SHA256_HEX_LEN + 1];
@@ -659,7 +423,7 @@ int api_inspection_create(struct http_request *req, struct http_response *res)
 	const char *id = store_value(r, 0, 0);
 	const char *scheme_code = store_value(r, 0, 1);
 	const struct grade_scheme *s = grade_scheme_builtin(scheme_code);
-	if (check_doc(s, d, &err) < 0) {
+	if (inspection_doc_check(s, d, &err) < 0) {
 		store_rollback(st);
 		return api_json_error(res, &err);
 	}
@@ -712,7 +476,7 @@ int api_inspection_update(struct http_request *req, struct http_response *res)
 	json_t *body;
 	struct inspection_doc *d = arena_alloc(a, sizeof(*d));
 	if (json_decode(a, req->body, req->body_len, &body, &err) < 0 ||
-	    read_doc(body, false, false, d, &err) < 0)
+	    inspection_doc_read(body, false, false, d, &err) < 0)
 		return api_json_error(res, &err);
 	struct store *st = store_thread(STORE_WRITE);
 	struct store_result *ins;
@@ -728,7 +492,7 @@ int api_inspection_update(struct http_request *req, struct http_response *res)
 		goto problem;
 	}
 	const char *scheme_code = store_value(ins, 0, 2);
-	if (check_doc(grade_scheme_builtin(scheme_code), d, &err) < 0) {
+	if (inspection_doc_check(grade_scheme_builtin(scheme_code), d, &err) < 0) {
 		api_json_error(res, &err);
 		goto problem;
 	}
@@ -775,7 +539,7 @@ int api_inspection_submit(struct http_request *req, struct http_response *res)
 		if (json_decode(req->arena, req->body, req->body_len, &body, &err) < 0 ||
 		    json_expect_object(body, "", &err) < 0 ||
 		    json_only_keys(body, "", keys, &err) < 0 ||
-		    read_appeal_code(body, code, &has_code, &err) < 0)
+		    inspection_appeal_code_read(body, code, &has_code, &err) < 0)
 			return api_json_error(res, &err);
 	}
 	struct store *st = store_thread(STORE_WRITE);
@@ -877,7 +641,7 @@ int api_inspection_amend(struct http_request *req, struct http_response *res)
 	json_t *body;
 	struct inspection_doc *d = arena_alloc(a, sizeof(*d));
 	if (json_decode(a, req->body, req->body_len, &body, &err) < 0 ||
-	    read_doc(body, false, true, d, &err) < 0)
+	    inspection_doc_read(body, false, true, d, &err) < 0)
 		return api_json_error(res, &err);
 	struct store *st = store_thread(STORE_WRITE);
 	struct store_result *ins, *r;
@@ -906,7 +670,7 @@ int api_inspection_amend(struct http_request *req, struct http_response *res)
 		        orig, newer);
 	}
 	const char *scheme_code = store_value(ins, 0, 2);
-	if (check_doc(grade_scheme_builtin(scheme_code), d, &err) < 0) {
+	if (inspection_doc_check(grade_scheme_builtin(scheme_code), d, &err) < 0) {
 		store_rollback(st);
 		return api_json_error(res, &err);
 	}

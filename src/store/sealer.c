@@ -1,5 +1,6 @@
 /*
- * sealer.c - the background thread that seals the event log. See sealer.h.
+ * sealer.c - the background thread that seals the event log, and does the hourly
+ * housekeeping on the same connection. See sealer.h.
  */
 #include "store/sealer.h"
 
@@ -13,7 +14,8 @@
 #include "core/util.h"
 #include "store/store.h"
 
-#define SEAL_BATCH "1000"
+#define SEAL_BATCH              "1000"
+#define HOUSEKEEPING_INTERVAL_S 3600
 
 struct store_sealer {
 	pthread_t thread;
@@ -40,12 +42,26 @@ int store_seal_all(struct store *st)
 	return rc < 0 ? rc : total;
 }
 
+/* Hourly, on the same connection: idempotency keys past their 30 days. */
+static int housekeeping(struct store *st)
+{
+	struct arena *a = arena_new();
+	struct store_result *r;
+	int rc = store_exec(st, a, STMT_IDEMPOTENCY_PRUNE, NULL, &r);
+	if (rc >= 0 && store_value_int(r, 0, 0) > 0)
+		log_info("housekeeping: %lld idempotency keys older than 30 days removed",
+		         (long long)store_value_int(r, 0, 0));
+	arena_destroy(a);
+	return rc;
+}
+
 static void *sealer_main(void *arg)
 {
 	struct store_sealer *s = arg;
 	struct store *st = NULL;
 	char err[256];
 	bool reported = false;
+	time_t swept = 0;
 	while (!atomic_load(&s->stop)) {
 		struct timespec ts = { s->interval_ms / 1000,
 			               (long)(s->interval_ms % 1000) * 1000000 };
@@ -58,6 +74,11 @@ static void *sealer_main(void *arg)
 			continue;
 		}
 		int rc = store_seal_all(st);
+		if (rc >= 0 && time(NULL) - swept >= HOUSEKEEPING_INTERVAL_S) {
+			rc = housekeeping(st);
+			if (rc >= 0)
+				swept = time(NULL);
+		}
 		if (rc < 0 && !reported) {
 			log_warn("sealer: %s; retrying", store_error_message(st));
 			reported = true;

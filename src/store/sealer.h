@@ -1,7 +1,8 @@
 /*
  * sealer.h - the event log's sealer: one background thread that, every few milliseconds,
  * moves pending events into the hash-chained log (event_seal() in SQL). Writers never wait
- * for the chain; an event is sealed within about one interval of its commit.
+ * for the chain; an event is sealed within about one interval of its commit. The same thread
+ * removes idempotency keys older than 30 days, at start and then hourly.
  */
 #ifndef PLACARD_STORE_SEALER_H
 #define PLACARD_STORE_SEALER_H

@@ -268,6 +268,13 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                              "UPDATE idempotency_key SET status = $3::int, response = $4"
 	                              " WHERE user_id = $1::bigint AND key = $2",
 	                              4, false },
+	/* Keys are kept 30 days (docs/architecture.md, "Idempotency"): longer than a tablet
+	 * stays offline. Run by the sealer thread's hourly housekeeping. */
+	[STMT_IDEMPOTENCY_PRUNE] = { "idempotency_prune",
+	                             "WITH d AS (DELETE FROM idempotency_key"
+	                             " WHERE created_at < now() - interval '31 days' RETURNING 1)"
+	                             " SELECT count(*) FROM d",
+	                             0, false },
 	[STMT_INSPECTION_CREATE] = { "inspection_create",
 	                             "INSERT INTO inspection (establishment_id, scheme_code, "
 	                             "inspection_type, inspector_id,"

@@ -562,6 +562,35 @@ static void test_fhrs_rating(void **state)
 	json_decref(v);
 }
 
+/* Idempotency keys go after 30 days: the housekeeping removes them when a server starts. */
+static void test_idempotency_keys_expire(void **state)
+{
+	(void)state;
+	NEED_DB();
+	itest_sql(db_url,
+	          "INSERT INTO idempotency_key (user_id, key, request_hash, status, response,"
+	          " created_at) SELECT id, k, 'h', 201, '{}', now() - d * interval '1 day'"
+	          " FROM staff_user, (VALUES ('expiry-old', 40), ('expiry-edge', 29),"
+	          " ('expiry-new', 0)) v(k, d) ORDER BY id LIMIT 3");
+	struct itest_server s;
+	itest_server_start(&s, db_url, NULL);
+	long long left = -1;
+	for (int i = 0; i < 100; i++) {
+		left = itest_sql_count(db_url, "SELECT count(*) FROM idempotency_key WHERE key = "
+		                               "'expiry-old'");
+		if (left == 0)
+			break;
+		struct timespec ts = { 0, 50 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	assert_int_equal(left, 0);
+	assert_int_equal(itest_sql_count(db_url,
+	                                 "SELECT count(*) FROM idempotency_key WHERE key IN "
+	                                 "('expiry-edge', 'expiry-new')"),
+	                 2);
+	assert_int_equal(itest_server_stop(&s), 0);
+}
+
 static void test_log_chain_and_tampering(void **state)
 {
 	(void)state;
@@ -877,6 +906,7 @@ int main(void)
 		cmocka_unit_test(test_bad_inspections_change_nothing),
 		cmocka_unit_test(test_nyc_cycle),
 		cmocka_unit_test(test_fhrs_rating),
+		cmocka_unit_test(test_idempotency_keys_expire),
 		cmocka_unit_test(test_log_fields_hold_no_newline),
 		cmocka_unit_test(test_log_tampering_each_field),
 		cmocka_unit_test(test_log_chain_and_tampering),

@@ -212,3 +212,22 @@ test('a place inspected long ago carries a warning on its public record', async 
   assert.deepEqual(page.placardErrors, []);
   await page.context().close();
 });
+
+test('the operator page and the hearing queue fit phone and tablet widths', async () => {
+  for (const size of ['phone', 'tablet']) {
+    const page = await newPage(browser, size);
+    await openReport(page);
+    await page.locator('#appeal-state', { hasText: 'modified' }).waitFor();
+    const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= innerWidth);
+    assert.ok(await fits(), `/operator/ fits a ${size}`);
+    await page.goto(server.url + '/hearings/');
+    await page.getByLabel('Username').fill('hearing');
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: /Open appeals \(0\)/ }).waitFor();
+    assert.ok(await fits(), `/hearings/ fits a ${size}`);
+    await screenshot(page, `appeals-queue-${size}`);
+    assert.deepEqual(scriptErrors(page), []);
+    await page.context().close();
+  }
+});

@@ -309,9 +309,13 @@ async function reportView(id) {
 
 // ---- the inspection form ---------------------------------------------------------------
 
+// Save @changes (an object, or a function of the stored record giving one) in one
+// IndexedDB transaction. Changes that build on what is stored (a mark added to the marks)
+// must be functions: two taps in quick succession each start from the record as the
+// other left it, never from the page's older copy, so no tap is lost.
 async function save(changes = {}) {
   const rec = await store.update('inspections', current.id, (r) => {
-    Object.assign(r, changes, {
+    Object.assign(r, typeof changes === 'function' ? changes(r) : changes, {
       rev: (r.rev || 0) + 1, updatedAt: new Date().toISOString(),
       syncState: r.syncState === 'attention' && r.attention?.reason === 'conflict' ? 'attention' : 'saved',
     });
@@ -369,13 +373,15 @@ async function openForm(id) {
     const m = rec.marks[item.code] || {};
     const detail = el('div', { class: 'violation', hidden: m.mark !== 'out' });
     const setMark = async (mark) => {
-      const marks = { ...current.marks };
-      const prev = marks[item.code] || {};
-      marks[item.code] = mark === 'out'
-        ? { points: item.default_points, repeat: lastCodes.has(item.code), ...prev, mark }
-        : { mark };
       detail.hidden = mark !== 'out';
-      await save({ marks });
+      await save((r) => {
+        const marks = { ...r.marks };
+        const prev = marks[item.code] || {};
+        marks[item.code] = mark === 'out'
+          ? { points: item.default_points, repeat: lastCodes.has(item.code), ...prev, mark }
+          : { mark };
+        return { marks };
+      });
       refresh();
     };
     const radios = el('div', { class: 'marks', role: 'radiogroup', 'aria-label': `${item.code} mark` },
@@ -385,9 +391,8 @@ async function openForm(id) {
           onchange: () => setMark(value),
         }), el('span', {}, label))));
     const upd = (field, conv = (x) => x) => async (ev) => {
-      const marks = { ...current.marks };
-      marks[item.code] = { ...marks[item.code], [field]: conv(ev.target.type === 'checkbox' ? ev.target.checked : ev.target.value) };
-      await save({ marks });
+      const value = conv(ev.target.type === 'checkbox' ? ev.target.checked : ev.target.value);
+      await save((r) => ({ marks: { ...r.marks, [item.code]: { ...r.marks[item.code], [field]: value } } }));
       refresh();
     };
     const pid = `pts-${item.code}`, nid = `note-${item.code}`;
@@ -414,7 +419,7 @@ async function openForm(id) {
     readingList.replaceChildren(...current.readings.map((r, i) => el('li', {},
       `${r.item}${r.location ? ` (${r.location})` : ''}: ${r.value} °${r.unit}${r.code ? ` · ${r.code}` : ''}`,
       locked ? null : el('button', { class: 'secondary', type: 'button', 'aria-label': `Remove reading ${r.item}`, onclick: async () => {
-        await save({ readings: current.readings.filter((_, j) => j !== i) });
+        await save((rr) => ({ readings: rr.readings.filter((_, j) => j !== i) }));
         drawReadings();
       } }, 'Remove'))));
   };
@@ -432,7 +437,7 @@ async function openForm(id) {
     const lim = rUnit.value === 'C' ? [-50, 300] : [-58, 572];
     if (value < lim[0] || value > lim[1]) { rMsg.textContent = `A temperature in °${rUnit.value} lies between ${lim[0]} and ${lim[1]}.`; return; }
     const r = { item: rItem.value.trim(), location: rLoc.value.trim(), value, unit: rUnit.value, code: rCode.value || null, takenAt: new Date().toISOString() };
-    await save({ readings: [...current.readings, r] });
+    await save((rr) => ({ readings: [...rr.readings, r] }));
     rItem.value = ''; rLoc.value = ''; rVal.value = ''; rMsg.textContent = 'Reading saved.';
     drawReadings();
   };
@@ -484,9 +489,9 @@ async function openForm(id) {
   // The operator's signature.
   const canvas = el('canvas', { id: 'signature', width: 480, height: 160, class: 'signature', 'aria-label': "Operator's signature: draw with a finger" });
   const sigName = el('input', { id: 'sig-name', maxlength: 200, value: rec.signature?.name || '', disabled: locked,
-    onchange: async () => { await save({ signature: { ...(current.signature || {}), name: sigName.value } }); } });
+    onchange: async () => { await save((r) => ({ signature: { ...(r.signature || {}), name: sigName.value } })); } });
   setupSignature(canvas, rec.signature?.image, locked, async (image) => {
-    await save({ signature: { ...(current.signature || {}), name: sigName.value, image } });
+    await save((r) => ({ signature: { ...(r.signature || {}), name: sigName.value, image } }));
   });
 
   const typeSel = el('select', { id: 'type', disabled: locked, onchange: async (ev) => { await save({ type: ev.target.value }); refresh(); } },

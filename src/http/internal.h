@@ -60,6 +60,26 @@ void http_deadlines_arrived(struct http_deadlines *d, struct MHD_Connection *c);
 void http_deadlines_next(struct http_deadlines *d, struct MHD_Connection *c);
 
 /*
+ * The acceptor (acceptor.c): one thread accepting every connection on @listen_fd and handing
+ * them to @daemons round robin, with the total and per-address connection limits counted for
+ * all of them together.
+ */
+struct http_acceptor;
+
+/* Start accepting. 0, or a negative errno. @daemons must outlive the acceptor. */
+int http_acceptor_start(int listen_fd, struct MHD_Daemon **daemons, unsigned ndaemons,
+                        unsigned max_connections, unsigned per_ip, struct http_acceptor **ret);
+
+/* libmicrohttpd closed a connection from @addr (MHD_CONNECTION_NOTIFY_CLOSED). */
+void http_acceptor_closed(struct http_acceptor *a, const struct sockaddr *addr);
+
+/* Stop accepting and join the thread; the listening socket stays open (the caller's). */
+void http_acceptor_stop(struct http_acceptor *a);
+
+/* Free @a after http_acceptor_stop() and after the daemons stopped (NULL is fine). */
+void http_acceptor_free(struct http_acceptor *a);
+
+/*
  * Append @s to @b escaped for the inside of a JSON string, with each byte that is not part
  * of valid UTF-8 replaced by U+FFFD: paths and jansson's error text may hold any bytes, and
  * problem documents and log lines must stay valid JSON.

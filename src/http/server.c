@@ -7,13 +7,15 @@
  * route and run the handler). on_completed() writes the access-log line and destroys the
  * arena, which releases everything the handler allocated or deferred.
  *
- * Threading: MHD_USE_EPOLL_INTERNAL_THREAD with a pool of one thread per core, chosen by
- * measurement (docs/architecture.md): thread-per-connection served about a third as many
- * requests on this hardware, and more threads than cores only lengthened the tail.
+ * Threading: one epoll daemon (MHD_USE_EPOLL_INTERNAL_THREAD) per worker thread, one per
+ * core, chosen by measurement (docs/architecture.md): thread-per-connection served about a
+ * third as many requests on this hardware, and more threads than cores only lengthened the
+ * tail. acceptor.c accepts for all of them and deals the connections out in turn.
  *
- * Limits (docs/operations.md, "Limits"): libmicrohttpd enforces the inactivity timeout, the
- * connection limits and the header memory; check_framing() refuses what 0.9.75 lets through;
- * deadline.c caps the time a whole request may take to arrive.
+ * Limits (docs/operations.md, "Limits"): acceptor.c counts the connections per address and
+ * in all; libmicrohttpd enforces the inactivity timeout and the header memory;
+ * check_framing() refuses what 0.9.75 lets through; deadline.c caps the time a whole
+ * request may take to arrive.
  */
 #include "http/server.h"
 
@@ -33,7 +35,10 @@
 #include "http/router.h"
 
 struct http_server {
-	struct MHD_Daemon *daemon;
+	struct MHD_Daemon **daemons; /* one per worker thread, fed by the acceptor */
+	unsigned ndaemons;
+	int listen_fd;
+	struct http_acceptor *acceptor;
 	struct http_deadlines *deadlines;
 	struct router *router;
 	struct http_server_options opt;
@@ -322,13 +327,17 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	atomic_fetch_sub(&s->inflight, 1);
 }
 
-/* Whether to keep a connection just accepted: not once shutdown has begun. */
-static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+/* Connections opening and closing: the acceptor's count, then the request deadlines. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
 {
-	(void)addr;
-	(void)addrlen;
-	const struct http_server *s = cls;
-	return atomic_load(&s->stopping) ? MHD_NO : MHD_YES;
+	struct http_server *s = cls;
+	if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		const union MHD_ConnectionInfo *ci =
+		        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		http_acceptor_closed(s->acceptor, ci ? ci->client_addr : NULL);
+	}
+	http_deadlines_notify(s->deadlines, c, socket_context, code);
 }
 
 /* libmicrohttpd's messages, into our log. */
@@ -362,6 +371,7 @@ int http_server_start(const struct http_server_options *o, struct http_server **
 	s->opt = *o;
 	atomic_init(&s->inflight, 0);
 	atomic_init(&s->stopping, false);
+	s->listen_fd = -1;
 	if (router_new(o->routes, o->nroutes, &s->router, err, errsize) < 0) {
 		free(s);
 		return -EINVAL;
@@ -373,49 +383,81 @@ int http_server_start(const struct http_server_options *o, struct http_server **
 			         strerror(errno));
 	}
 
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)o->port) };
-	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6,
-		                     .sin6_port = htons((uint16_t)o->port) };
-	const struct sockaddr *sa;
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
-	if (inet_pton(AF_INET, o->host, &sin.sin_addr) == 1) {
-		sa = (const struct sockaddr *)&sin;
-	} else if (inet_pton(AF_INET6, o->host, &sin6.sin6_addr) == 1) {
-		sa = (const struct sockaddr *)&sin6;
-		flags |= MHD_USE_IPv6;
+	union {
+		struct sockaddr sa;
+		struct sockaddr_in in;
+		struct sockaddr_in6 in6;
+	} addr;
+	socklen_t addrlen;
+	memset(&addr, 0, sizeof(addr));
+	if (inet_pton(AF_INET, o->host, &addr.in.sin_addr) == 1) {
+		addr.in.sin_family = AF_INET;
+		addr.in.sin_port = htons((uint16_t)o->port);
+		addrlen = sizeof(addr.in);
+	} else if (inet_pton(AF_INET6, o->host, &addr.in6.sin6_addr) == 1) {
+		addr.in6.sin6_family = AF_INET6;
+		addr.in6.sin6_port = htons((uint16_t)o->port);
+		addrlen = sizeof(addr.in6);
 	} else {
 		snprintf(err, errsize, "listen address \"%s\" is not an IP address", o->host);
 		goto fail;
 	}
+	s->listen_fd = socket(addr.sa.sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int on = 1;
+	if (s->listen_fd < 0 ||
+	    setsockopt(s->listen_fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) < 0 ||
+	    bind(s->listen_fd, &addr.sa, addrlen) < 0 || listen(s->listen_fd, 511) < 0) {
+		snprintf(err, errsize, "cannot listen on %s:%u: %s", o->host, o->port,
+		         strerror(errno));
+		goto fail;
+	}
+	socklen_t len = sizeof(addr);
+	if (getsockname(s->listen_fd, &addr.sa, &len) == 0)
+		s->port =
+		        ntohs(addr.sa.sa_family == AF_INET ? addr.in.sin_port : addr.in6.sin6_port);
 
 	if (http_deadlines_start(o->request_timeout ? o->request_timeout : 30, &s->deadlines) < 0) {
 		snprintf(err, errsize, "cannot start the request deadline thread");
 		goto fail;
 	}
 	MHD_set_panic_func(on_mhd_panic, NULL);
-	s->daemon = MHD_start_daemon(
-	        flags, (uint16_t)o->port, on_accept, s, on_request, s,
-	        /* First, so that libmicrohttpd's own messages come through it too. */
-	        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR, sa,
-	        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads, MHD_OPTION_NOTIFY_COMPLETED,
-	        on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, http_deadlines_notify, s->deadlines,
-	        MHD_OPTION_THREAD_STACK_SIZE, (size_t)HTTP_WORKER_STACK_SIZE,
-	        MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_CONNECTION_TIMEOUT,
-	        (unsigned)o->connection_timeout, MHD_OPTION_CONNECTION_LIMIT,
-	        (unsigned)o->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-	        (unsigned)o->per_ip_connections, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	        (size_t)o->max_header_memory, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)511,
-	        MHD_OPTION_END);
-	if (!s->daemon) {
-		snprintf(err, errsize, "cannot listen on %s:%u (address in use?)", o->host,
-		         o->port);
+	/* One single-threaded daemon per worker, without a listening socket: the acceptor hands
+	 * each its share (acceptor.c says why). The limits are the acceptor's; libmicrohttpd's own
+	 * connection limit is only a backstop. */
+	s->ndaemons = o->threads ? o->threads : 1;
+	s->daemons = xcalloc(s->ndaemons, sizeof(*s->daemons));
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC |
+	                 MHD_USE_NO_LISTEN_SOCKET;
+	for (unsigned i = 0; i < s->ndaemons; i++) {
+		s->daemons[i] = MHD_start_daemon(
+		        flags, 0, NULL, NULL, on_request, s,
+		        /* First, so that libmicrohttpd's own messages come through it too. */
+		        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_NOTIFY_COMPLETED,
+		        on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+		        MHD_OPTION_THREAD_STACK_SIZE, (size_t)HTTP_WORKER_STACK_SIZE,
+		        MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_CONNECTION_TIMEOUT,
+		        (unsigned)o->connection_timeout, MHD_OPTION_CONNECTION_LIMIT,
+		        (unsigned)o->max_connections + 16, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		        (size_t)o->max_header_memory, MHD_OPTION_END);
+		if (!s->daemons[i]) {
+			snprintf(err, errsize, "cannot start the HTTP worker %u", i);
+			goto fail;
+		}
+	}
+	if (http_acceptor_start(s->listen_fd, s->daemons, s->ndaemons, o->max_connections,
+	                        o->per_ip_connections, &s->acceptor) < 0) {
+		snprintf(err, errsize, "cannot start the accepting thread");
 		goto fail;
 	}
-	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
-	s->port = di ? di->port : o->port;
 	*ret = s;
 	return 0;
 fail:
+	for (unsigned i = 0; s->daemons && i < s->ndaemons; i++)
+		if (s->daemons[i])
+			MHD_stop_daemon(s->daemons[i]);
+	free(s->daemons);
+	if (s->listen_fd >= 0)
+		close(s->listen_fd);
 	http_deadlines_stop(s->deadlines);
 	router_free(s->router);
 	free(s->static_dir);
@@ -429,18 +471,17 @@ unsigned http_server_port(const struct http_server *s)
 }
 
 /*
- * Graceful stop. MHD_quiesce_daemon() is not used: in 0.9.75 with a thread pool and epoll it
- * races a worker that takes the listening socket out of its epoll set at the connection
- * limit, and aborts the process ("Failed to remove listen FD from epoll set"), about once
- * in 150 stops after the limit was reached. Instead the listening socket stays open while
- * on_accept() closes every new connection and on_request() answers new requests 503, until
- * the requests in flight are done or the grace period is over.
+ * Graceful stop: no new connections (the listening socket is closed, so clients are refused
+ * and a proxy tries another server), new requests on open connections answered 503 by
+ * on_request(), and the requests in flight given up to @grace_seconds to finish.
  */
 void http_server_stop(struct http_server *s, unsigned grace_seconds)
 {
 	if (!s)
 		return;
 	atomic_store(&s->stopping, true);
+	http_acceptor_stop(s->acceptor);
+	close(s->listen_fd);
 	long long deadline = now_usec() + (long long)grace_seconds * 1000000;
 	while (atomic_load(&s->inflight) > 0 && now_usec() < deadline) {
 		struct timespec ts = { 0, 10 * 1000 * 1000 };
@@ -449,7 +490,10 @@ void http_server_stop(struct http_server *s, unsigned grace_seconds)
 	int left = atomic_load(&s->inflight);
 	if (left > 0)
 		log_warn("shutdown: %d requests still in flight after %u s", left, grace_seconds);
-	MHD_stop_daemon(s->daemon);
+	for (unsigned i = 0; i < s->ndaemons; i++)
+		MHD_stop_daemon(s->daemons[i]);
+	http_acceptor_free(s->acceptor);
+	free(s->daemons);
 	http_deadlines_stop(s->deadlines);
 	router_free(s->router);
 	free(s->static_dir);

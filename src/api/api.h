@@ -211,6 +211,9 @@ int api_openapi(struct http_request *req, struct http_response *res);
 /* opendata.c: the LIVES feed. */
 int api_open_data_lives(struct http_request *req, struct http_response *res);
 
+/* At shutdown: remove the private folder the served feed was built in, if one was made. */
+void api_open_data_cleanup(void);
+
 /*
  * Write the LIVES feed (a ZIP of the five CSV files, from one snapshot) to @path, replacing
  * it atomically. *@ret_version is the data version it shows (the public log's event count).

@@ -13,6 +13,7 @@
  * log: every change appends one in its transaction), rebuilt at most every REFRESH_USEC
  * while the data keeps changing, and served with an ETag of that version.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -144,6 +145,7 @@ out:
 
 static pthread_mutex_t feed_lock = PTHREAD_MUTEX_INITIALIZER;
 static char feed_dir[PATH_MAX];       /* PLACARD_CACHE_DIR, or a private folder in TMPDIR */
+static bool feed_dir_made;            /* the private folder: removed at shutdown */
 static char feed_path[PATH_MAX + 64]; /* the current feed, "" before the first */
 static long long feed_version = -1;
 static long long feed_built_usec;
@@ -166,7 +168,31 @@ static int feed_dir_ready(void)
 		*feed_dir = '\0';
 		return -e;
 	}
+	feed_dir_made = true;
 	return 0;
+}
+
+void api_open_data_cleanup(void)
+{
+	pthread_mutex_lock(&feed_lock);
+	if (feed_dir_made) {
+		DIR *d = opendir(feed_dir);
+		struct dirent *e;
+		while (d && (e = readdir(d))) {
+			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+				continue;
+			char path[PATH_MAX + 256];
+			snprintf(path, sizeof(path), "%s/%s", feed_dir, e->d_name);
+			unlink(path);
+		}
+		if (d)
+			closedir(d);
+		if (rmdir(feed_dir) < 0)
+			log_warn("open data: cannot remove %s: %s", feed_dir, strerror(errno));
+		feed_dir_made = false;
+		*feed_dir = '\0';
+	}
+	pthread_mutex_unlock(&feed_lock);
 }
 
 /* Make sure a feed no older than the rules allow exists; open it. Called with feed_lock. */

@@ -89,6 +89,7 @@ int cli_serve(const struct config *cfg, int argc, char **argv)
 	sigwait(&set, &sig);
 	log_info("received signal %d; finishing requests in flight", sig);
 	http_server_stop(server, cfg->shutdown_grace);
+	api_open_data_cleanup();
 	store_sealer_stop(sealer);
 	search_index_stop();
 	log_info("stopped");

@@ -370,8 +370,14 @@ static void export_feed(const char *url, char *ret_zip, size_t size)
 	if (placard(&out, url, args) != 0)
 		fail_msg("export failed: %s", out.data);
 
+	/* The server builds the feed in a private folder under TMPDIR, removed when it stops. */
+	char tmpdir[] = "/tmp/placard-opendata-tmp-XXXXXX";
+	assert_non_null(mkdtemp(tmpdir));
+	char tmpenv[64];
+	snprintf(tmpenv, sizeof(tmpenv), "TMPDIR=%s", tmpdir);
+	const char *const env[] = { tmpenv, NULL };
 	struct itest_server srv;
-	itest_server_start(&srv, url, NULL);
+	itest_server_start(&srv, url, env);
 	struct itest_response r;
 	itest_get(&srv, "/open-data/lives.zip", &r);
 	assert_int_equal(r.status, 200);
@@ -392,7 +398,14 @@ static void export_feed(const char *url, char *ret_zip, size_t size)
 	itest_request(&srv, "GET", "/open-data/lives.zip", headers, NULL, 0, &r);
 	assert_int_equal(r.status, 304);
 	itest_response_free(&r);
+	buf_truncate(&out, 0);
+	assert_int_equal(itest_shell(&out, "ls -A '%s' | wc -l", tmpdir), 0);
+	assert_int_equal(atoi(out.data), 1); /* the feed's folder */
 	assert_int_equal(itest_server_stop(&srv), 0);
+	buf_truncate(&out, 0);
+	assert_int_equal(itest_shell(&out, "ls -A '%s' | wc -l", tmpdir), 0);
+	assert_int_equal(atoi(out.data), 0); /* gone with the server */
+	rmdir(tmpdir);
 
 	/* Same five files either way (feed_info's date aside, both written today). */
 	buf_truncate(&out, 0);

@@ -51,9 +51,13 @@ build_dir() {
 # A port for a throw-away cluster. pg_virtualenv's own choice (5432, or the next port
 # its config knows of) collides with a concurrent run on the same machine.
 free_port() {
-	local port
+	# Below the kernel's range for outgoing connections' local ports: a port in that range
+	# can be taken by any client socket between this check and the server's bind.
+	local port low span=30000
+	read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || low=
+	[ -n "$low" ] && [ "$low" -gt 21000 ] && span=$((low - 20000))
 	for _ in $(seq 50); do
-		port=$((20000 + RANDOM % 30000))
+		port=$((20000 + RANDOM % span))
 		[ -e "/var/run/postgresql/.s.PGSQL.$port" ] && continue
 		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
 		echo "$port"

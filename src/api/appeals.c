@@ -26,7 +26,6 @@
 #include "domain/grade.h"
 
 #define LICENCE_MAX    64
-#define CODE_INPUT_MAX 40
 #define NOTE_MAX_CHARS 2000
 
 static const char *num(struct arena *a, long long v)
@@ -61,12 +60,13 @@ int api_operator_auth(struct http_request *req, struct http_response *res, json_
 	const char *licence, *code;
 	http_header_add(res, "Cache-Control", "no-store");
 	if (json_field_string(body, "", "licence_number", true, LICENCE_MAX, &licence, &err) < 0 ||
-	    json_field_string(body, "", "appeal_code", true, CODE_INPUT_MAX, &code, &err) < 0)
+	    json_field_string(body, "", "appeal_code", true, APPEAL_CODE_INPUT_MAX, &code, &err) <
+	            0)
 		return api_json_error(res, &err);
 
 	/* People type codes with spaces, dashes and in lower case; the report prints them in
 	 * capitals without look-alike characters. */
-	char norm[CODE_INPUT_MAX + 1];
+	char norm[APPEAL_CODE_INPUT_MAX + 1];
 	size_t n = appeal_code_normalise(code, norm, sizeof(norm));
 	while (*licence == ' ')
 		licence++;

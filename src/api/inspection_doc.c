@@ -19,11 +19,12 @@ int inspection_appeal_code_read(json_t *body, char out[APPEAL_CODE_LEN + 1], boo
 {
 	const char *code = NULL;
 	*has = false;
-	if (json_field_string(body, "", "appeal_code", false, 40, &code, err) < 0)
+	if (json_field_string(body, "", "appeal_code", false, APPEAL_CODE_INPUT_MAX, &code, err) <
+	    0)
 		return -EINVAL;
 	if (!code)
 		return 0;
-	char norm[41];
+	char norm[APPEAL_CODE_INPUT_MAX + 1];
 	appeal_code_normalise(code, norm, sizeof(norm));
 	if (!appeal_code_well_formed(norm, RANDOM_CODE_ALPHABET))
 		return json_error_set(

@@ -218,11 +218,14 @@ static int submit_draft(struct http_request *req, struct http_response *res, str
 	char public_code[PUBLIC_CODE_LEN + 1], appeal_code[APPEAL_CODE_LEN + 1];
 	char appeal_hash[SHA256_HEX_LEN + 1];
 	random_code(public_code, PUBLIC_CODE_LEN);
+	if (ret->requested_code)
+		memcpy(appeal_code, ret->requested_code, APPEAL_CODE_LEN + 1);
+	else
+		random_code(appeal_code, APPEAL_CODE_LEN);
+	sha256_hex(appeal_code, APPEAL_CODE_LEN, appeal_hash);
 	if (ret->requested_code) {
 		/* Made on the device: it must not open another report of the establishment. */
 		struct store_result *used;
-		memcpy(appeal_code, ret->requested_code, APPEAL_CODE_LEN + 1);
-		sha256_hex(appeal_code, APPEAL_CODE_LEN, appeal_hash);
 		const char *pu[] = { est, appeal_hash };
 		if ((rc = store_exec(st, a, STMT_APPEAL_CODE_IN_USE, pu, &used)) < 0)
 			return api_store_error(res, st, rc);
@@ -230,9 +233,6 @@ static int submit_draft(struct http_request *req, struct http_response *res, str
 			return http_problem(res, 409, "/appeal_code",
 			                    "This appeal code is already on another report of this "
 			                    "establishment; make a new one.");
-	} else {
-		random_code(appeal_code, APPEAL_CODE_LEN);
-		sha256_hex(appeal_code, APPEAL_CODE_LEN, appeal_hash);
 	}
 	json_t *expl = json_arena(a, api_grade_explanation(s, g));
 	char *expl_text = json_dump_compact(expl, NULL);

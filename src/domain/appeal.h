@@ -125,6 +125,8 @@ int appeal_code_rate_check(long licence_failures, long licence_oldest, long ip_f
 
 /* Characters in the appeal code printed on an inspection report. */
 #define APPEAL_CODE_LEN 10
+/* Bytes of an appeal code as typed (spaces, dashes) that anyone reads. */
+#define APPEAL_CODE_INPUT_MAX 40
 
 /*
  * Write the appeal code @in as people type it, normalised, into @out (room for @size

@@ -591,6 +591,20 @@ static void test_idempotency_keys_expire(void **state)
 	assert_int_equal(itest_server_stop(&s), 0);
 }
 
+/* An entry of GET /api/v1/log as eventlog_check() takes it (strings borrowed from @e). */
+static struct eventlog_entry published_entry(json_t *e)
+{
+	return (struct eventlog_entry){
+		.seq = json_integer_value(json_object_get(e, "seq")),
+		.prev_hash = json_string_value(json_object_get(e, "prev_hash")),
+		.occurred_at = json_string_value(json_object_get(e, "occurred_at")),
+		.kind = json_string_value(json_object_get(e, "kind")),
+		.subject = json_string_value(json_object_get(e, "subject")),
+		.payload = json_string_value(json_object_get(e, "payload_text")),
+		.hash = json_string_value(json_object_get(e, "hash")),
+	};
+}
+
 static void test_log_chain_and_tampering(void **state)
 {
 	(void)state;
@@ -629,15 +643,7 @@ static void test_log_chain_and_tampering(void **state)
 	snprintf(prev, sizeof(prev), "%s", eventlog_genesis);
 	json_array_foreach(entries, i, e)
 	{
-		struct eventlog_entry le = {
-			.seq = json_integer_value(json_object_get(e, "seq")),
-			.prev_hash = json_string_value(json_object_get(e, "prev_hash")),
-			.occurred_at = json_string_value(json_object_get(e, "occurred_at")),
-			.kind = json_string_value(json_object_get(e, "kind")),
-			.subject = json_string_value(json_object_get(e, "subject")),
-			.payload = json_string_value(json_object_get(e, "payload_text")),
-			.hash = json_string_value(json_object_get(e, "hash")),
-		};
+		struct eventlog_entry le = published_entry(e);
 		assert_int_equal(eventlog_check(&le, (long long)i, prev), EVENTLOG_OK);
 		snprintf(prev, sizeof(prev), "%s", le.hash);
 	}
@@ -712,15 +718,7 @@ static long long published_break(enum eventlog_fault *ret_fault)
 	*ret_fault = EVENTLOG_OK;
 	json_array_foreach(entries, i, e)
 	{
-		struct eventlog_entry le = {
-			.seq = json_integer_value(json_object_get(e, "seq")),
-			.prev_hash = json_string_value(json_object_get(e, "prev_hash")),
-			.occurred_at = json_string_value(json_object_get(e, "occurred_at")),
-			.kind = json_string_value(json_object_get(e, "kind")),
-			.subject = json_string_value(json_object_get(e, "subject")),
-			.payload = json_string_value(json_object_get(e, "payload_text")),
-			.hash = json_string_value(json_object_get(e, "hash")),
-		};
+		struct eventlog_entry le = published_entry(e);
 		enum eventlog_fault f = eventlog_check(&le, prev_seq, prev);
 		if (f != EVENTLOG_OK) {
 			broken = prev_seq + 1;

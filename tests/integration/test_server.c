@@ -303,6 +303,16 @@ static void assert_unavailable(const struct staff_session *as, const char *metho
 	itest_response_free(&r);
 }
 
+/* GET @path from @s answers @want. */
+static void assert_get_status(struct itest_server *s, const char *path, long want)
+{
+	struct itest_response r;
+	itest_get(s, path, &r);
+	if (r.status != want)
+		fail_msg("GET %s: %ld, not %ld", path, r.status, want);
+	itest_response_free(&r);
+}
+
 /* GET @path from @s: 200, and the value at @field ("name", "items.0.name") is @want. */
 static void assert_name(struct itest_server *s, const char *path, const char *field,
                         const char *want)
@@ -447,19 +457,13 @@ static void test_read_database_serves_public_reads(void **state)
 	itest_server_start(&split, db_url, env);
 
 	/* Public reads: the read database's establishment, not the write database's. */
-	struct itest_response r;
 	assert_name(&split, "/api/v1/establishments/900001", "name", "Replica Only Bistro");
-	itest_get(&server, "/api/v1/establishments/900001", &r);
-	assert_int_equal(r.status, 404); /* the server without a read database */
-	itest_response_free(&r);
+	/* The server without a read database does not have it. */
+	assert_get_status(&server, "/api/v1/establishments/900001", 404);
 	char path[96];
 	snprintf(path, sizeof(path), "/api/v1/establishments/%lld", primary_id);
-	itest_get(&split, path, &r);
-	assert_int_equal(r.status, 404);
-	itest_response_free(&r);
-	itest_get(&server, path, &r);
-	assert_int_equal(r.status, 200);
-	itest_response_free(&r);
+	assert_get_status(&split, path, 404);
+	assert_get_status(&server, path, 200);
 	assert_name(&split, "/api/v1/establishments?q=replica+bistro", "items.0.name",
 	            "Replica Only Bistro");
 	json_t *v = staff_call(&split, NULL, "GET", "/api/v1/establishments?q=primary+canteen",
@@ -489,12 +493,8 @@ static void test_read_database_serves_public_reads(void **state)
 	assert_int_equal(itest_sql_count(read_url, "SELECT count(*) FROM staff_session"), 0);
 	/* Until the replica has it, the public does not see it. */
 	snprintf(path, sizeof(path), "/api/v1/establishments/%lld", written);
-	itest_get(&split, path, &r);
-	assert_int_equal(r.status, 404);
-	itest_response_free(&r);
-	itest_get(&server, path, &r);
-	assert_int_equal(r.status, 200);
-	itest_response_free(&r);
+	assert_get_status(&split, path, 404);
+	assert_get_status(&server, path, 200);
 
 	assert_int_equal(itest_server_stop(&split), 0);
 }

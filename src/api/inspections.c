@@ -320,6 +320,20 @@ static int submit_draft(struct http_request *req, struct http_response *res, str
 	return 0;
 }
 
+/*
+ * @json (an object) with the appeal code just issued added, when there is one. The code is
+ * printed on the operator's report and sent in this one answer; the database keeps only its
+ * hash, and an answer stored for a replay never holds it.
+ */
+static char *with_appeal_code(struct arena *a, const char *json, const struct submitted *sub)
+{
+	if (!sub || !sub->appeal_code)
+		return arena_strdup(a, json);
+	size_t n = strlen(json);
+	return arena_printf(a, "%.*s,\"appeal_code\":\"%s\"}", (int)(n - 1), json,
+	                    sub->appeal_code);
+}
+
 /* The inspection as staff see it, with the appeal code when it was just issued. */
 static int staff_json(struct http_request *req, struct http_response *res, struct store *st,
                       const char *id, const struct submitted *sub, char **ret_text)
@@ -331,15 +345,7 @@ static int staff_json(struct http_request *req, struct http_response *res, struc
 		return api_store_error(res, st, rc);
 	if (store_nrows(r) == 0)
 		return http_problem(res, 404, NULL, "There is no inspection %s.", id);
-	const char *text = store_value(r, 0, 0);
-	if (sub && sub->appeal_code) {
-		/* The appeal code is printed on the operator's report; only its hash is kept. */
-		size_t n = strlen(text);
-		*ret_text = arena_printf(req->arena, "%.*s,\"appeal_code\":\"%s\"}", (int)(n - 1),
-		                         text, sub->appeal_code);
-	} else {
-		*ret_text = arena_strdup(req->arena, text);
-	}
+	*ret_text = with_appeal_code(req->arena, store_value(r, 0, 0), sub);
 	return 0;
 }
 
@@ -434,17 +440,20 @@ int api_inspection_create(struct http_request *req, struct http_response *res)
 		store_rollback(st);
 		return http_response_status(res);
 	}
-	char *text;
-	if (staff_json(req, res, st, id, &sub, &text)) {
+	/* The answer a retry with this key gets again: without the appeal code, which is not
+	 * kept in plain text anywhere (the device that made it has it; a lost one is replaced
+	 * through POST /api/v1/inspections/{id}/appeal-code). */
+	char *replay;
+	if (staff_json(req, res, st, id, NULL, &replay)) {
 		store_rollback(st);
 		return http_response_status(res);
 	}
-	const char *pf[] = { user, key, "201", text };
+	const char *pf[] = { user, key, "201", replay };
 	if ((rc = store_exec(st, a, STMT_IDEMPOTENCY_FINISH, pf, NULL)) < 0 ||
 	    (rc = store_commit(st)) < 0)
 		goto fail;
 	http_header_add(res, "Location", arena_printf(a, "/api/v1/inspections/%s", id));
-	return api_json_text(res, 201, text);
+	return api_json_text(res, 201, with_appeal_code(a, replay, &sub));
 fail:
 	store_rollback(st);
 	return api_store_error(res, st, rc);

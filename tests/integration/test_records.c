@@ -256,10 +256,24 @@ static void test_inspect_grade_and_replay(void **state)
 	const char *appeal = json_walk_str(v, "appeal_code");
 	assert_non_null(appeal);
 	assert_int_equal(strlen(appeal), 10);
+	char code[16];
+	snprintf(code, sizeof(code), "%s", appeal);
+	/* The answer kept for a retry does not hold the appeal code (only its hash is kept). */
+	char kept[256];
+	snprintf(kept, sizeof(kept),
+	         "SELECT count(*) FROM idempotency_key WHERE key = 'tablet-1-0001'"
+	         " AND response LIKE '%%%s%%'",
+	         code);
+	assert_int_equal(itest_sql_count(db_url, kept), 0);
+	assert_int_equal(itest_sql_count(db_url, "SELECT count(*) FROM idempotency_key"
+	                                         " WHERE key = 'tablet-1-0001'"),
+	                 1);
+	json_object_del(v, "appeal_code");
 	char *first = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(v);
 
-	/* The same key and body: the first answer again, and still one inspection. */
+	/* The same key and body: the first answer again, without the appeal code, and still
+	 * one inspection. */
 	long long n = itest_sql_count(db_url, "SELECT count(*) FROM inspection");
 	struct itest_response r;
 	staff_request(&server, &inspector, "POST", "/api/v1/inspections", body,
@@ -267,6 +281,7 @@ static void test_inspect_grade_and_replay(void **state)
 	assert_int_equal(r.status, 201);
 	assert_string_equal(itest_header(&r, "Idempotent-Replayed"), "true");
 	v = json_loads(r.body.data, 0, NULL);
+	assert_null(json_object_get(v, "appeal_code"));
 	char *again = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
 	assert_string_equal(first, again);
 	json_decref(v);

@@ -7,6 +7,7 @@
 #include "api/api.h"
 #include "cli/cli.h"
 #include "core/util.h"
+#include "store/sealer.h"
 #include "store/store.h"
 
 static const char export_usage[] =
@@ -29,6 +30,14 @@ int cli_export(const struct config *cfg, int argc, char **argv)
 	char err[1024];
 	if (store_open(cfg->database_url, &st, err, sizeof(err)) < 0) {
 		fprintf(stderr, "placard export: %s\n", err);
+		return 1;
+	}
+	/* Events still pending are chained first, so that the log head in feed_info.csv covers
+	 * every change in the feed. */
+	if (store_seal_all(st) < 0) {
+		fprintf(stderr, "placard export: cannot seal pending events: %s\n",
+		        store_error_message(st));
+		store_close(st);
 		return 1;
 	}
 	long long version;

@@ -15,20 +15,37 @@
 #define VERIFY_PAGE 5000
 
 static const char verify_usage[] =
-        "usage: placard verify-log [--no-seal]\n"
+        "usage: placard verify-log [--no-seal] [--head SEQ:HASH]\n"
         "\n"
         "Recompute the SHA-256 chain of the public event log in PLACARD_DATABASE_URL.\n"
         "Exits 0 when every entry holds, 1 naming the first broken entry otherwise.\n"
-        "  --no-seal   do not seal pending events first\n";
+        "  --no-seal         do not seal pending events first\n"
+        "  --head SEQ:HASH   a head kept earlier (GET /api/v1/log/head, or log_seq and\n"
+        "                    log_hash in an open-data feed's feed_info.csv): also check\n"
+        "                    that entry SEQ is still there with that hash, so that the\n"
+        "                    log has only been added to since\n";
 
 int cli_verify_log(const struct config *cfg, int argc, char **argv)
 {
 	if (cli_wants_help(argc, argv, verify_usage))
 		return 0;
 	bool seal = true;
+	long long kept_seq = 0;
+	char kept_hash[SHA256_HEX_LEN + 1] = "";
 	for (int i = 1; i < argc; i++) {
 		if (streq(argv[i], "--no-seal")) {
 			seal = false;
+		} else if (streq(argv[i], "--head")) {
+			if (i + 1 >= argc ||
+			    eventlog_parse_head(argv[i + 1], &kept_seq, kept_hash) < 0) {
+				fprintf(stderr, "placard verify-log: --head needs SEQ:HASH, a "
+				                "sequence number "
+				                "and the entry's 64 hex digits (as GET "
+				                "/api/v1/log/head gives "
+				                "them)\n");
+				return 2;
+			}
+			i++;
 		} else {
 			fprintf(stderr, "placard verify-log: unknown option %s\n\n%s", argv[i],
 			        verify_usage);
@@ -85,6 +102,14 @@ int cli_verify_log(const struct config *cfg, int argc, char **argv)
 				status = 1;
 				break;
 			}
+			if (e.seq == kept_seq && !streq(e.hash, kept_hash)) {
+				printf("placard verify-log: entry %lld has hash %s, not the %s "
+				       "kept: "
+				       "the log was rewritten since that head was kept\n",
+				       e.seq, e.hash, kept_hash);
+				status = 1;
+				break;
+			}
 			prev_seq = e.seq;
 			snprintf(prev_hash, sizeof(prev_hash), "%s", e.hash);
 			count++;
@@ -93,9 +118,20 @@ int cli_verify_log(const struct config *cfg, int argc, char **argv)
 		if (status || n < VERIFY_PAGE)
 			break;
 	}
-	if (status == 0)
-		printf("placard verify-log: %lld entries verified; head %lld %s\n", count, prev_seq,
+	if (status == 0 && kept_seq > prev_seq) {
+		printf("placard verify-log: the log ends at entry %lld, before the entry %lld "
+		       "kept: entries were removed since that head was kept\n",
+		       prev_seq, kept_seq);
+		status = 1;
+	}
+	if (status == 0) {
+		printf("placard verify-log: %lld entries verified; head %lld:%s\n", count, prev_seq,
 		       prev_hash);
+		if (kept_seq)
+			printf("placard verify-log: entry %lld still has the hash kept: the log "
+			       "has only been added to since\n",
+			       kept_seq);
+	}
 	store_close(st);
 	return status;
 }

@@ -3,6 +3,9 @@
  */
 #include "domain/eventlog.h"
 
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "core/util.h"
@@ -47,4 +50,28 @@ const char *eventlog_fault_text(enum eventlog_fault f)
 	case EVENTLOG_BAD_HASH: return "its content does not match its hash";
 	}
 	return "unknown fault";
+}
+
+int eventlog_parse_head(const char *s, long long *ret_seq, char ret_hash[SHA256_HEX_LEN + 1])
+{
+	const char *colon = strchr(s, ':');
+	if (!colon || colon == s || colon - s > 19)
+		return -EINVAL;
+	char digits[20];
+	memcpy(digits, s, (size_t)(colon - s));
+	digits[colon - s] = '\0';
+	long long seq;
+	if (parse_int64(digits, 1, INT64_MAX, &seq) < 0)
+		return -EINVAL;
+	const char *h = colon + 1;
+	if (strlen(h) != SHA256_HEX_LEN)
+		return -EINVAL;
+	for (size_t i = 0; i < SHA256_HEX_LEN; i++) {
+		if (!isxdigit((unsigned char)h[i]))
+			return -EINVAL;
+		ret_hash[i] = (char)tolower((unsigned char)h[i]);
+	}
+	ret_hash[SHA256_HEX_LEN] = '\0';
+	*ret_seq = seq;
+	return 0;
 }

@@ -53,4 +53,11 @@ enum eventlog_fault eventlog_check(const struct eventlog_entry *e, long long pre
 /* A sentence for @f ("its content does not match its hash"). */
 const char *eventlog_fault_text(enum eventlog_fault f);
 
+/*
+ * A head someone kept, "SEQ:HASH" (from GET /api/v1/log/head's seq and hash, or an open-data
+ * feed's log_seq and log_hash: a sequence number of 1 or more, a colon, 64 hex digits in
+ * either case), into @ret_seq and @ret_hash (lower case). 0, or -EINVAL when @s is not one.
+ */
+int eventlog_parse_head(const char *s, long long *ret_seq, char ret_hash[SHA256_HEX_LEN + 1]);
+
 #endif

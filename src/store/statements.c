@@ -1466,7 +1466,15 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                                     "for the mapping of NYC"
 	                                     " points and FHRS ratings. inspection_id "
 	                                     "(inspections.csv, violations.csv) is"
-	                                     " Placard''s stable inspection id.' AS notes)"
+	                                     " Placard''s stable inspection id. log_seq and "
+	                                     "log_hash are the newest entry of the public log"
+	                                     " in this snapshot: keep them to check later that "
+	                                     "the log was only added to.' AS notes,"
+	                                     " coalesce(h.seq, 0) AS log_seq, coalesce(h.hash, '') "
+	                                     "AS log_hash"
+	                                     " FROM (SELECT 1) one LEFT JOIN (SELECT seq, hash "
+	                                     "FROM "
+	                                     "event_log ORDER BY seq DESC LIMIT 1) h ON true)"
 	                                     " TO STDOUT WITH (FORMAT csv, HEADER, ENCODING "
 	                                     "'UTF8')",
 	                                     -1, true },

@@ -417,6 +417,36 @@ static void export_feed(const char *url, char *ret_zip, size_t size)
 	buf_truncate(&out, 0);
 	assert_int_equal(itest_shell(&out, "unzip -p %s inspections.csv | head -1", ret_zip), 0);
 	assert_string_equal(out.data, "business_id,score,date,description,type,inspection_id\n");
+
+	/* The feed carries the log's head (pending events chained first): the newest entry,
+	 * which verify-log accepts as a kept head. */
+	buf_truncate(&out, 0);
+	assert_int_equal(
+	        itest_shell(&out,
+	                    "unzip -p %s feed_info.csv | python3 -c 'import csv, sys;"
+	                    " r = list(csv.DictReader(sys.stdin));"
+	                    " print(len(r), r[0][\"log_seq\"] + \":\" + r[0][\"log_hash\"])'",
+	                    ret_zip),
+	        0);
+	char *head = strchr(out.data, ' ');
+	assert_non_null(head);
+	assert_int_equal(atoi(out.data), 1);
+	head++;
+	head[strcspn(head, "\n")] = '\0';
+	char want[128];
+	char *newest = query(url, "SELECT (SELECT count(*) FROM event_pending) || ' ' || seq"
+	                          " || ':' || hash FROM event_log ORDER BY seq DESC LIMIT 1");
+	newest[strcspn(newest, "\n")] = '\0';
+	snprintf(want, sizeof(want), "%s", newest);
+	free(newest);
+	assert_true(strncmp(want, "0 ", 2) == 0);
+	assert_string_equal(head, want + 2);
+	char args2[256];
+	snprintf(args2, sizeof(args2), "verify-log --head %s", head);
+	struct buf v = BUF_INIT;
+	if (placard(&v, url, args2) != 0)
+		fail_msg("verify-log --head %s: %s", head, v.data);
+	buf_release(&v);
 	buf_release(&out);
 }
 

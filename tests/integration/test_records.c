@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -747,6 +748,11 @@ static long long published_break(enum eventlog_fault *ret_fault)
 	return broken;
 }
 
+/* 64 hex digits, and 64 characters of which one is not a hex digit. */
+#define EVENTLOG_TEST_HASH "5f2a0000000000000000000000000000000000000000000000000000000000ab"
+#define EVENTLOG_TEST_HASH_NOT_HEX                                                                 \
+	"5f2a0000000000000000000000000000000000000000000000000000000000ag"
+
 /* The entry tampered with: (SELECT seq FROM log_target), one in the middle of the chain. */
 #define TARGET "(SELECT seq FROM log_target)"
 /* @col with its last hex digit changed. */
@@ -909,6 +915,112 @@ static void test_log_tampering_each_field(void **state)
 	buf_release(&out);
 }
 
+/* placard verify-log --head @head: its exit status, its output in @out (emptied first). */
+static int verify_log_head(struct buf *out, const char *head)
+{
+	buf_truncate(out, 0);
+	return itest_shell(out, "PLACARD_DATABASE_URL='%s' '%s' verify-log --head '%s' 2>&1",
+	                   db_url, itest_bin(), head);
+}
+
+/* "SEQ:HASH" of entry @seq, as someone keeping a head would write it down. */
+static void kept_head(long long seq, char out[SHA256_HEX_LEN + 24])
+{
+	struct buf b = BUF_INIT;
+	char sql[128];
+	snprintf(sql, sizeof(sql), "SELECT seq || ':' || hash FROM event_log WHERE seq = %lld",
+	         seq);
+	assert_int_equal(itest_shell(&b, "psql -XAtc \"%s\" '%s'", sql, db_url), 0);
+	assert_true(b.len > SHA256_HEX_LEN);
+	snprintf(out, SHA256_HEX_LEN + 24, "%.*s", (int)b.len - 1, b.data);
+	buf_release(&b);
+}
+
+/*
+ * What the chain alone cannot show (the newest entries removed; everything from an entry on
+ * rewritten with fresh hashes) a head kept outside the database does.
+ */
+static void test_log_kept_head(void **state)
+{
+	(void)state;
+	NEED_DB();
+	struct buf out = BUF_INIT;
+	assert_int_equal(verify_log(&out), 0);
+	itest_sql(db_url, "DROP TABLE IF EXISTS log_copy; CREATE TABLE log_copy AS"
+	                  " SELECT * FROM event_log");
+	long long n = itest_sql_count(db_url, "SELECT max(seq) FROM event_log");
+	assert_true(n >= 8);
+	char kept[SHA256_HEX_LEN + 24], before[SHA256_HEX_LEN + 24];
+	kept_head(n - 2, kept);
+	kept_head(n - 6, before);
+
+	assert_int_equal(verify_log_head(&out, kept), 0);
+	assert_non_null(strstr(out.data, "still has the hash kept"));
+	/* Written down in capitals, it is the same head. */
+	char upper[SHA256_HEX_LEN + 24];
+	for (size_t i = 0; i <= strlen(kept); i++)
+		upper[i] = (char)toupper((unsigned char)kept[i]);
+	assert_int_equal(verify_log_head(&out, upper), 0);
+	/* A hash that is not the entry's. */
+	char wrong[SHA256_HEX_LEN + 24];
+	snprintf(wrong, sizeof(wrong), "%s", kept);
+	size_t last = strlen(wrong) - 1;
+	wrong[last] = wrong[last] == '0' ? '1' : '0';
+	assert_int_equal(verify_log_head(&out, wrong), 1);
+	assert_non_null(strstr(out.data, "the log was rewritten"));
+	/* Not a head at all: a usage error, nothing checked. */
+	const char *malformed[] = { "12",
+		                    "0:" EVENTLOG_TEST_HASH,
+		                    "x:" EVENTLOG_TEST_HASH,
+		                    "12:abc",
+		                    "12:" EVENTLOG_TEST_HASH "0",
+		                    ":" EVENTLOG_TEST_HASH,
+		                    "12:" EVENTLOG_TEST_HASH_NOT_HEX };
+	for (size_t i = 0; i < sizeof(malformed) / sizeof(malformed[0]); i++)
+		if (verify_log_head(&out, malformed[i]) != 2)
+			fail_msg("--head %s was taken: %s", malformed[i], out.data);
+
+	/* The newest entries removed: the chain that is left holds, the kept head does not. */
+	log_tamper_sql("DELETE FROM event_log WHERE seq > (SELECT max(seq) - 3 FROM log_copy)");
+	assert_int_equal(verify_log(&out), 0);
+	char expect[160];
+	snprintf(expect, sizeof(expect), "the log ends at entry %lld, before the entry %lld kept",
+	         n - 3, n - 2);
+	assert_int_equal(verify_log_head(&out, kept), 1);
+	assert_non_null(strstr(out.data, expect));
+	log_tamper_sql("DELETE FROM event_log; INSERT INTO event_log SELECT * FROM log_copy");
+
+	/* An entry changed and every hash from there on computed afresh: the chain holds, the
+	 * kept head after the change does not; one kept before the change still does. */
+	char rewrite[1024];
+	snprintf(rewrite, sizeof(rewrite),
+	         "DO $$ DECLARE s bigint; prev text; BEGIN"
+	         " UPDATE event_log SET kind = 'inspection.amended' WHERE seq = %lld;"
+	         " SELECT hash INTO prev FROM event_log WHERE seq = %lld;"
+	         " FOR s IN SELECT seq FROM event_log WHERE seq >= %lld ORDER BY seq LOOP"
+	         "  UPDATE event_log SET prev_hash = prev WHERE seq = s;"
+	         "  UPDATE event_log SET hash = encode(digest(event_canonical(seq, prev_hash,"
+	         "   occurred_at, kind, subject, payload), 'sha256'), 'hex') WHERE seq = s"
+	         "   RETURNING hash INTO prev;"
+	         " END LOOP; END $$",
+	         n - 5, n - 6, n - 5);
+	log_tamper_sql(rewrite);
+	assert_int_equal(itest_sql_count(db_url, "SELECT count(*) FROM event_log e JOIN log_copy c"
+	                                         " USING (seq) WHERE e.hash <> c.hash"),
+	                 6);
+	assert_int_equal(verify_log(&out), 0);
+	assert_int_equal(verify_log_head(&out, kept), 1);
+	snprintf(expect, sizeof(expect), "entry %lld has hash", n - 2);
+	assert_non_null(strstr(out.data, expect));
+	assert_non_null(strstr(out.data, "the log was rewritten since that head was kept"));
+	assert_int_equal(verify_log_head(&out, before), 0);
+	log_tamper_sql("DELETE FROM event_log; INSERT INTO event_log SELECT * FROM log_copy");
+
+	assert_int_equal(verify_log_head(&out, kept), 0);
+	itest_sql(db_url, "DROP TABLE log_copy");
+	buf_release(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -922,6 +1034,7 @@ int main(void)
 		cmocka_unit_test(test_idempotency_keys_expire),
 		cmocka_unit_test(test_log_fields_hold_no_newline),
 		cmocka_unit_test(test_log_tampering_each_field),
+		cmocka_unit_test(test_log_kept_head),
 		cmocka_unit_test(test_log_chain_and_tampering),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -19,37 +19,16 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "api/request_docs.h"
 #include "core/crypto.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/appeal.h"
 #include "domain/grade.h"
 
-#define LICENCE_MAX    64
-#define NOTE_MAX_CHARS 2000
-
 static const char *num(struct arena *a, long long v)
 {
 	return arena_printf(a, "%lld", v);
-}
-
-/* A problem naming @field when @s is longer than @max characters (code points). */
-static int too_long(struct http_response *res, const char *field, const char *s, long max)
-{
-	if (s && appeal_text_length(s) > max)
-		return http_problem(res, 422, field, "At most %ld characters, please.", max);
-	return 0;
-}
-
-/* Decode @req's body as an object with only @keys. 0 with *@ret, or the problem status. */
-static int read_body(struct http_request *req, struct http_response *res, const char *const keys[],
-                     json_t **ret)
-{
-	struct json_error err;
-	if (json_decode(req->arena, req->body, req->body_len, ret, &err) < 0 ||
-	    json_expect_object(*ret, "", &err) < 0 || json_only_keys(*ret, "", keys, &err) < 0)
-		return api_json_error(res, &err);
-	return 0;
 }
 
 int api_operator_auth(struct http_request *req, struct http_response *res, json_t *body,
@@ -57,31 +36,15 @@ int api_operator_auth(struct http_request *req, struct http_response *res, json_
 {
 	struct arena *a = req->arena;
 	struct json_error err;
-	const char *licence, *code;
+	struct operator_proof proof;
 	http_header_add(res, "Cache-Control", "no-store");
-	if (json_field_string(body, "", "licence_number", true, LICENCE_MAX, &licence, &err) < 0 ||
-	    json_field_string(body, "", "appeal_code", true, APPEAL_CODE_INPUT_MAX, &code, &err) <
-	            0)
+	if (operator_proof_read(a, body, &proof, &err) < 0)
 		return api_json_error(res, &err);
-
-	/* People type codes with spaces, dashes and in lower case; the report prints them in
-	 * capitals without look-alike characters. */
-	char norm[APPEAL_CODE_INPUT_MAX + 1];
-	size_t n = appeal_code_normalise(code, norm, sizeof(norm));
-	while (*licence == ' ')
-		licence++;
-	char *lic = arena_strdup(a, licence);
-	for (size_t i = strlen(lic); i > 0 && lic[i - 1] == ' '; i--)
-		lic[i - 1] = '\0';
-	char *key = arena_strdup(a, lic);
-	for (char *p = key; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
 
 	const char *ip = http_client_ip(req);
 	struct store *st = store_thread(STORE_WRITE);
 	struct store_result *r;
-	const char *pc[] = { key, ip, num(a, APPEAL_CODE_WINDOW) };
+	const char *pc[] = { proof.licence_key, ip, num(a, APPEAL_CODE_WINDOW) };
 	int rc = store_exec(st, a, STMT_APPEAL_CODE_FAILURE_COUNTS, pc, &r);
 	if (rc < 0)
 		return api_store_error(res, st, rc);
@@ -96,13 +59,13 @@ int api_operator_auth(struct http_request *req, struct http_response *res, json_
 	}
 
 	char hash[SHA256_HEX_LEN + 1];
-	sha256_hex(norm, n, hash);
-	const char *pr[] = { lic, hash };
+	sha256_hex(proof.code, proof.code_len, hash);
+	const char *pr[] = { proof.licence, hash };
 	if ((rc = store_exec(st, a, STMT_OPERATOR_REPORT, pr, &r)) < 0)
 		return api_store_error(res, st, rc);
-	if (n != APPEAL_CODE_LEN || store_nrows(r) == 0) {
+	if (proof.code_len != APPEAL_CODE_LEN || store_nrows(r) == 0) {
 		/* The same answer whether or not the licence exists. */
-		const char *pf[] = { key, ip, num(a, APPEAL_CODE_WINDOW * 4) };
+		const char *pf[] = { proof.licence_key, ip, num(a, APPEAL_CODE_WINDOW * 4) };
 		if ((rc = store_exec(st, a, STMT_APPEAL_CODE_FAILURE_ADD, pf, NULL)) < 0)
 			return api_store_error(res, st, rc);
 		log_warn("operator: wrong appeal code from %s", ip);
@@ -139,57 +102,34 @@ static int operator_reply_status(struct http_request *req, struct http_response 
 
 int api_operator_status(struct http_request *req, struct http_response *res)
 {
-	static const char *const keys[] = { "licence_number", "appeal_code", NULL };
+	struct json_error err;
 	json_t *body;
 	struct api_operator op;
 	int rc;
-	if ((rc = read_body(req, res, keys, &body)) ||
-	    (rc = api_operator_auth(req, res, body, &op)))
+	if (operator_request_read(req->arena, req->body, req->body_len, &body, &err) < 0)
+		return api_json_error(res, &err);
+	if ((rc = api_operator_auth(req, res, body, &op)))
 		return rc;
 	return operator_reply_status(req, res, &op, 200);
 }
 
 int api_operator_appeal_file(struct http_request *req, struct http_response *res)
 {
-	static const char *const keys[] = { "licence_number", "appeal_code", "grounds",
-		                            "contested_violations", NULL };
 	struct arena *a = req->arena;
 	struct json_error err;
-	json_t *body, *list = NULL;
-	const char *grounds;
+	struct appeal_filing f;
 	struct api_operator op;
 	int rc;
-	if ((rc = read_body(req, res, keys, &body)))
-		return rc;
-	if (json_field_string(body, "", "grounds", true, APPEAL_GROUNDS_MAX * 4, &grounds, &err) <
-	            0 ||
-	    json_field_array(body, "", "contested_violations", false, GRADE_MAX_VIOLATIONS, &list,
-	                     &err) < 0)
+	if (appeal_filing_read(a, req->body, req->body_len, &f, &err) < 0)
 		return api_json_error(res, &err);
-	if (!*grounds)
-		return http_problem(res, 422, "/grounds", "Say why you contest the result.");
-	if ((rc = too_long(res, "/grounds", grounds, APPEAL_GROUNDS_MAX)))
-		return rc;
 	struct buf ids = BUF_INIT;
 	buf_addch(&ids, '{');
-	if (list) {
-		size_t i;
-		json_t *v;
-		json_array_foreach(list, i, v)
-		{
-			if (!json_is_integer(v) || json_integer_value(v) < 1) {
-				buf_release(&ids);
-				return http_problem(res, 422,
-				                    arena_printf(a, "/contested_violations/%zu", i),
-				                    "Name violations by their id.");
-			}
-			buf_addf(&ids, "%s%lld", i ? "," : "", (long long)json_integer_value(v));
-		}
-	}
+	for (size_t i = 0; i < f.ncontested; i++)
+		buf_addf(&ids, "%s%lld", i ? "," : "", (long long)f.contested[i]);
 	buf_addch(&ids, '}');
 	const char *contested = arena_strdup(a, ids.data);
 	buf_release(&ids);
-	if ((rc = api_operator_auth(req, res, body, &op)))
+	if ((rc = api_operator_auth(req, res, f.body, &op)))
 		return rc;
 
 	int days;
@@ -212,7 +152,7 @@ int api_operator_appeal_file(struct http_request *req, struct http_response *res
 	struct store_result *r;
 	const char *pc[] = { op.inspection_id,
 		             op.establishment_id,
-		             grounds,
+		             f.grounds,
 		             contested,
 		             days > 0 ? num(a, days) : NULL,
 		             num(a, APPEAL_DECISION_DAYS) };
@@ -230,8 +170,7 @@ int api_operator_appeal_file(struct http_request *req, struct http_response *res
 	                    json_pack("{s:s, s:s, s:s?, s:s, s:i}", "inspection", op.inspection_id,
 	                              "establishment", op.establishment_id, "filing_deadline",
 	                              store_value(r, 0, 1), "decision_due", store_value(r, 0, 2),
-	                              "contested_violations",
-	                              (int)(list ? json_array_size(list) : 0)))) < 0 ||
+	                              "contested_violations", (int)f.ncontested))) < 0 ||
 	    (rc = store_commit(st)) < 0)
 		goto fail;
 	http_header_add(res, "Location", arena_printf(a, "/api/v1/appeals/%s", id));
@@ -306,12 +245,13 @@ static int move(struct http_request *req, struct http_response *res, struct stor
 
 int api_operator_appeal_withdraw(struct http_request *req, struct http_response *res)
 {
-	static const char *const keys[] = { "licence_number", "appeal_code", NULL };
+	struct json_error err;
 	json_t *body;
 	struct api_operator op;
 	int rc;
-	if ((rc = read_body(req, res, keys, &body)) ||
-	    (rc = api_operator_auth(req, res, body, &op)))
+	if (operator_request_read(req->arena, req->body, req->body_len, &body, &err) < 0)
+		return api_json_error(res, &err);
+	if ((rc = api_operator_auth(req, res, body, &op)))
 		return rc;
 	struct store *st = store_thread(STORE_WRITE);
 	struct store_result *l;
@@ -377,29 +317,13 @@ static int reply_staff(struct http_request *req, struct http_response *res, cons
 
 int api_appeal_review(struct http_request *req, struct http_response *res)
 {
-	static const char *const keys[] = { "action", "note", NULL };
 	const char *id = http_param(req, "id")->value;
 	struct json_error err;
-	json_t *body;
-	const char *action, *note = NULL;
+	struct appeal_review rv;
 	int rc;
-	if ((rc = read_body(req, res, keys, &body)))
-		return rc;
-	if (json_field_string(body, "", "action", true, 16, &action, &err) < 0 ||
-	    json_field_string(body, "", "note", false, NOTE_MAX_CHARS * 4, &note, &err) < 0)
+	if (appeal_review_read(req->arena, req->body, req->body_len, &rv, &err) < 0)
 		return api_json_error(res, &err);
-	if ((rc = too_long(res, "/note", note, NOTE_MAX_CHARS)))
-		return rc;
-	enum appeal_event ev;
-	if (streq(action, "accept"))
-		ev = APPEAL_EV_ACCEPT;
-	else if (streq(action, "reject_late"))
-		ev = APPEAL_EV_REJECT_LATE;
-	else
-		return http_problem(res, 422, "/action",
-		                    "\"action\" must be accept or reject_late.");
-	if (ev == APPEAL_EV_REJECT_LATE && (!note || !*note))
-		return http_problem(res, 422, "/note", "Say why the appeal is late.");
+	enum appeal_event ev = rv.ev;
 	struct store *st = store_thread(STORE_WRITE);
 	struct store_result *l;
 	enum appeal_state to;
@@ -409,7 +333,7 @@ int api_appeal_review(struct http_request *req, struct http_response *res)
 		store_rollback(st);
 		return rc;
 	}
-	if ((rc = move(req, res, st, l, to, NULL, false, note,
+	if ((rc = move(req, res, st, l, to, NULL, false, rv.note,
 	               ev == APPEAL_EV_ACCEPT ? "appeal.under_review" : "appeal.rejected_late")))
 		return rc;
 	return reply_staff(req, res, id);
@@ -418,26 +342,12 @@ int api_appeal_review(struct http_request *req, struct http_response *res)
 /* Schedule (@adjourn false) or adjourn a hearing. */
 static int hearing(struct http_request *req, struct http_response *res, bool adjourn)
 {
-	static const char *const keys[] = { "hearing_at", "reason", NULL };
 	const char *id = http_param(req, "id")->value;
 	struct json_error err;
-	json_t *body;
-	const char *at, *reason = NULL;
+	struct appeal_hearing h;
 	int rc;
-	if ((rc = read_body(req, res, keys, &body)))
-		return rc;
-	if (json_field_string(body, "", "hearing_at", true, JSON_TIMESTAMP_MAX, &at, &err) < 0 ||
-	    json_field_string(body, "", "reason", adjourn, NOTE_MAX_CHARS * 4, &reason, &err) < 0)
+	if (appeal_hearing_read(req->arena, req->body, req->body_len, adjourn, &h, &err) < 0)
 		return api_json_error(res, &err);
-	if (!json_timestamp_valid(at))
-		return http_problem(res, 422, "/hearing_at",
-		                    "Use a timestamp like 2026-05-01T09:30:00Z.");
-	if (!adjourn && reason)
-		return http_problem(res, 422, "/reason", "Only an adjournment has a reason.");
-	if (adjourn && !*reason)
-		return http_problem(res, 422, "/reason", "Say why the hearing is adjourned.");
-	if ((rc = too_long(res, "/reason", reason, NOTE_MAX_CHARS)))
-		return rc;
 	enum appeal_event ev = adjourn ? APPEAL_EV_ADJOURN : APPEAL_EV_SCHEDULE;
 	struct store *st = store_thread(STORE_WRITE);
 	struct store_result *l;
@@ -448,7 +358,7 @@ static int hearing(struct http_request *req, struct http_response *res, bool adj
 		store_rollback(st);
 		return rc;
 	}
-	if ((rc = move(req, res, st, l, to, at, adjourn, reason,
+	if ((rc = move(req, res, st, l, to, h.hearing_at, adjourn, h.reason,
 	               adjourn ? "appeal.adjourned" : "appeal.hearing_scheduled")))
 		return rc;
 	return reply_staff(req, res, id);
@@ -497,54 +407,17 @@ static int fall_back(struct store *st, struct arena *a, const struct grade_schem
 
 int api_appeal_decide(struct http_request *req, struct http_response *res)
 {
-	static const char *const keys[] = { "outcome", "reasons", "dismissed", NULL };
-	static const char *const dkeys[] = { "violation_id", "reason", NULL };
 	struct arena *a = req->arena;
 	const char *id = http_param(req, "id")->value;
 	struct json_error err;
-	json_t *body, *list = NULL;
-	const char *outcome, *reasons;
+	struct appeal_decision d;
 	int rc;
-	if ((rc = read_body(req, res, keys, &body)))
-		return rc;
-	if (json_field_string(body, "", "outcome", true, 16, &outcome, &err) < 0 ||
-	    json_field_string(body, "", "reasons", true, APPEAL_REASONS_MAX * 4, &reasons, &err) <
-	            0 ||
-	    json_field_array(body, "", "dismissed", false, GRADE_MAX_VIOLATIONS, &list, &err) < 0)
+	if (appeal_decision_read(a, req->body, req->body_len, &d, &err) < 0)
 		return api_json_error(res, &err);
-	enum appeal_event ev;
-	if (appeal_outcome_parse(outcome, &ev) < 0)
-		return http_problem(res, 422, "/outcome",
-		                    "\"outcome\" must be upheld, modified or overturned.");
-	if (!*reasons)
-		return http_problem(res, 422, "/reasons",
-		                    "A decision needs written reasons; they are published.");
-	if ((rc = too_long(res, "/reasons", reasons, APPEAL_REASONS_MAX)))
-		return rc;
-	size_t n = list ? json_array_size(list) : 0;
-	if (ev == APPEAL_EV_MODIFY && n == 0)
-		return http_problem(res, 422, "/dismissed",
-		                    "A modified decision names the violations it dismisses.");
-	if (ev != APPEAL_EV_MODIFY && n > 0)
-		return http_problem(res, 422, "/dismissed",
-		                    "Only a modified decision dismisses violations.");
-	struct api_dismissal *dis = arena_calloc(a, n + 1, sizeof(*dis));
-	for (size_t i = 0; i < n; i++) {
-		json_t *v = json_array_get(list, i);
-		char *base = arena_printf(a, "/dismissed/%zu", i);
-		if (json_expect_object(v, base, &err) < 0 ||
-		    json_only_keys(v, base, dkeys, &err) < 0 ||
-		    json_field_int(v, base, "violation_id", true, 1, INT64_MAX,
-		                   &dis[i].violation_id, &err) < 0 ||
-		    json_field_string(v, base, "reason", true, 2000 * 4, &dis[i].reason, &err) < 0)
-			return api_json_error(res, &err);
-		dis[i].field = arena_printf(a, "%s/violation_id", base);
-		if (!*dis[i].reason)
-			return http_problem(res, 422, arena_printf(a, "%s/reason", base),
-			                    "Say why the violation is dismissed.");
-		if ((rc = too_long(res, arena_printf(a, "%s/reason", base), dis[i].reason, 2000)))
-			return rc;
-	}
+	enum appeal_event ev = d.ev;
+	const char *reasons = d.reasons;
+	size_t n = d.ndismissed;
+	const struct api_dismissal *dis = d.dismissed;
 
 	const struct api_user *u = api_user(req);
 	struct store *st = store_thread(STORE_WRITE);

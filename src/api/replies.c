@@ -13,50 +13,22 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/request_docs.h"
 #include "core/util.h"
 #include "domain/appeal.h"
 
-#define MODERATION_REASON_MAX 2000
-
-static int read_body(struct http_request *req, struct http_response *res, const char *const keys[],
-                     json_t **ret)
-{
-	struct json_error err;
-	if (json_decode(req->arena, req->body, req->body_len, ret, &err) < 0 ||
-	    json_expect_object(*ret, "", &err) < 0 || json_only_keys(*ret, "", keys, &err) < 0)
-		return api_json_error(res, &err);
-	return 0;
-}
-
-/* True when @s has something besides white space. */
-static bool has_text(const char *s)
-{
-	for (; s && *s; s++)
-		if (!strchr(" \t\r\n", *s))
-			return true;
-	return false;
-}
-
 int api_operator_reply(struct http_request *req, struct http_response *res)
 {
-	static const char *const keys[] = { "licence_number", "appeal_code", "text", NULL };
 	struct arena *a = req->arena;
 	struct json_error err;
-	json_t *body;
-	const char *text;
+	struct operator_reply rp;
 	struct api_operator op;
 	int rc;
-	if ((rc = read_body(req, res, keys, &body)))
-		return rc;
-	if (json_field_string(body, "", "text", true, APPEAL_REPLY_MAX * 4, &text, &err) < 0)
+	if (operator_reply_read(a, req->body, req->body_len, &rp, &err) < 0)
 		return api_json_error(res, &err);
-	if (!has_text(text))
-		return http_problem(res, 422, "/text", "Write the statement to publish.");
-	if (appeal_text_length(text) > APPEAL_REPLY_MAX)
-		return http_problem(res, 422, "/text", "A reply has at most %d characters.",
-		                    APPEAL_REPLY_MAX);
-	if ((rc = api_operator_auth(req, res, body, &op)))
+	if ((rc = api_operator_auth(req, res, rp.body, &op)))
 		return rc;
+	const char *text = rp.text;
 
 	struct store *st = store_thread(STORE_WRITE);
 	struct store_result *r;
@@ -83,29 +55,15 @@ int api_operator_reply(struct http_request *req, struct http_response *res)
 
 int api_reply_moderate(struct http_request *req, struct http_response *res)
 {
-	static const char *const keys[] = { "text", "reason", NULL };
 	struct arena *a = req->arena;
 	const char *id = http_param(req, "id")->value;
 	struct json_error err;
-	json_t *body;
-	const char *text = NULL, *reason;
+	struct reply_moderation m;
 	int rc;
-	if ((rc = read_body(req, res, keys, &body)))
-		return rc;
-	if (json_field_string(body, "", "text", false, APPEAL_REPLY_MAX * 4, &text, &err) < 0 ||
-	    json_field_string(body, "", "reason", true, MODERATION_REASON_MAX * 4, &reason, &err) <
-	            0)
+	if (reply_moderation_read(a, req->body, req->body_len, &m, &err) < 0)
 		return api_json_error(res, &err);
-	if (!has_text(reason))
-		return http_problem(res, 422, "/reason", "Say why the statement is changed.");
-	if (appeal_text_length(reason) > MODERATION_REASON_MAX)
-		return http_problem(res, 422, "/reason", "At most %d characters, please.",
-		                    MODERATION_REASON_MAX);
-	if (text && appeal_text_length(text) > APPEAL_REPLY_MAX)
-		return http_problem(res, 422, "/text", "A reply has at most %d characters.",
-		                    APPEAL_REPLY_MAX);
-	/* No text (or only blanks): the statement is withdrawn from public view. */
-	bool removed = !has_text(text);
+	const char *text = m.text, *reason = m.reason;
+	bool removed = m.removed; /* no text, or only blanks: withdrawn from public view */
 	struct store *st = store_thread(STORE_WRITE);
 	struct store_result *r;
 	char user[24];

@@ -12,19 +12,10 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/request_docs.h"
 #include "core/util.h"
 #include "domain/appeal.h"
 #include "domain/grade.h"
-
-static int read_body(struct http_request *req, struct http_response *res, const char *const keys[],
-                     json_t **ret)
-{
-	struct json_error err;
-	if (json_decode(req->arena, req->body, req->body_len, ret, &err) < 0 ||
-	    json_expect_object(*ret, "", &err) < 0 || json_only_keys(*ret, "", keys, &err) < 0)
-		return api_json_error(res, &err);
-	return 0;
-}
 
 static const char *num(struct arena *a, long long v)
 {
@@ -33,26 +24,16 @@ static const char *num(struct arena *a, long long v)
 
 int api_operator_rerating(struct http_request *req, struct http_response *res)
 {
-	static const char *const keys[] = { "licence_number", "appeal_code", "improvements", NULL };
 	struct arena *a = req->arena;
 	struct json_error err;
-	json_t *body;
-	const char *text;
+	struct rerating_request rq;
 	struct api_operator op;
 	int rc;
-	if ((rc = read_body(req, res, keys, &body)))
-		return rc;
-	if (json_field_string(body, "", "improvements", true, APPEAL_EVIDENCE_MAX * 4, &text,
-	                      &err) < 0)
+	if (rerating_request_read(a, req->body, req->body_len, &rq, &err) < 0)
 		return api_json_error(res, &err);
-	if (!*text)
-		return http_problem(res, 422, "/improvements",
-		                    "Say what was improved, so the inspector knows what to check.");
-	if (appeal_text_length(text) > APPEAL_EVIDENCE_MAX)
-		return http_problem(res, 422, "/improvements", "At most %d characters, please.",
-		                    APPEAL_EVIDENCE_MAX);
-	if ((rc = api_operator_auth(req, res, body, &op)))
+	if ((rc = api_operator_auth(req, res, rq.body, &op)))
 		return rc;
+	const char *text = rq.improvements;
 	if (op.scheme->rules.rerating_standstill_days <= 0)
 		return http_problem(res, 422, NULL,
 		                    "Under %s a re-rating visit is not requested: the inspection "
@@ -103,18 +84,6 @@ int api_rerating_due(struct http_request *req, struct http_response *res)
 		return api_store_error(res, st, rc);
 	http_header_add(res, "Cache-Control", "no-store");
 	return api_json_text(res, 200, store_value(r, 0, 0));
-}
-
-/* A calendar date: 2026-05-01. */
-static bool valid_date(const char *s)
-{
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return false;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !(s[i] >= '0' && s[i] <= '9'))
-			return false;
-	int month = (s[5] - '0') * 10 + (s[6] - '0'), day = (s[8] - '0') * 10 + (s[9] - '0');
-	return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
 /* Move request @id to @to (scheduled for @visit_on, or inspected by @inspection). */
@@ -180,30 +149,18 @@ fail:
 
 int api_rerating_schedule(struct http_request *req, struct http_response *res)
 {
-	static const char *const keys[] = { "visit_on", NULL };
 	struct json_error err;
-	json_t *body;
 	const char *visit_on;
-	int rc;
-	if ((rc = read_body(req, res, keys, &body)))
-		return rc;
-	if (json_field_string(body, "", "visit_on", true, 10, &visit_on, &err) < 0)
+	if (rerating_schedule_read(req->arena, req->body, req->body_len, &visit_on, &err) < 0)
 		return api_json_error(res, &err);
-	if (!valid_date(visit_on))
-		return http_problem(res, 422, "/visit_on", "Use a date like 2026-05-01.");
 	return step(req, res, RERATING_SCHEDULED, visit_on, NULL);
 }
 
 int api_rerating_inspected(struct http_request *req, struct http_response *res)
 {
-	static const char *const keys[] = { "inspection_id", NULL };
 	struct json_error err;
-	json_t *body;
 	int64_t inspection;
-	int rc;
-	if ((rc = read_body(req, res, keys, &body)))
-		return rc;
-	if (json_field_int(body, "", "inspection_id", true, 1, INT64_MAX, &inspection, &err) < 0)
+	if (rerating_inspected_read(req->arena, req->body, req->body_len, &inspection, &err) < 0)
 		return api_json_error(res, &err);
 	return step(req, res, RERATING_INSPECTED, NULL,
 	            arena_printf(req->arena, "%lld", (long long)inspection));

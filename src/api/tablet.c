@@ -21,19 +21,14 @@
 
 #include <sodium.h>
 
+#include "api/request_docs.h"
 #include "api/tablet.h"
 #include "core/crypto.h"
 #include "core/util.h"
 #include "domain/grade.h"
 
-/* Largest photo, decoded. Its base64 form and the JSON around it fit in the default 1 MiB
- * request body (PLACARD_MAX_BODY); the tablet downscales photos to well under it. */
-#define PHOTO_MAX_BYTES  (750 * 1024)
-#define PHOTO_MAX_BASE64 (((PHOTO_MAX_BYTES + 2) / 3) * 4)
-/* Most photos one inspection may hold. */
-#define PHOTO_MAX_COUNT 20
-/* Most base64 strings one photo may be split into. */
-#define PHOTO_MAX_CHUNKS 64
+/* Most photos one inspection may hold (the largest photo: request_docs.h). */
+#define PHOTO_MAX_COUNT  20
 #define CLIENT_ID_MIN    8
 #define CLIENT_ID_MAX    64
 #define DUE_DAYS_DEFAULT 14
@@ -321,124 +316,6 @@ static bool valid_client_id(const char *s)
 	return true;
 }
 
-static bool valid_sha256_hex(const char *s)
-{
-	if (strlen(s) != SHA256_HEX_LEN)
-		return false;
-	for (size_t i = 0; i < SHA256_HEX_LEN; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return false;
-	return true;
-}
-
-/* Do the first bytes of @data say it is @type? */
-static bool image_matches(const char *type, const unsigned char *d, size_t n)
-{
-	if (streq(type, "image/jpeg"))
-		return n >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF;
-	if (streq(type, "image/png"))
-		return n >= 8 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0;
-	if (streq(type, "image/webp"))
-		return n >= 12 && memcmp(d, "RIFF", 4) == 0 && memcmp(d + 8, "WEBP", 4) == 0;
-	return false;
-}
-
-struct photo_in {
-	const char *content_type, *sha256, *taken_at, *code;
-	int64_t width, height;
-	unsigned char *data;
-	size_t len;
-};
-
-/* Read and check a photo document; 0, or the status of the problem written to @res. */
-static int read_photo(struct http_request *req, struct http_response *res, const char *client_id,
-                      struct photo_in *p)
-{
-	static const char *const keys[] = { "content_type", "sha256", "data",   "taken_at",
-		                            "code",         "width",  "height", NULL };
-	struct arena *a = req->arena;
-	struct json_error err;
-	json_t *body, *chunks = NULL;
-	memset(p, 0, sizeof(*p));
-	p->width = p->height = -1;
-	if (json_decode(a, req->body, req->body_len, &body, &err) < 0 ||
-	    json_expect_object(body, "", &err) < 0 || json_only_keys(body, "", keys, &err) < 0 ||
-	    json_field_string(body, "", "content_type", true, 32, &p->content_type, &err) < 0 ||
-	    json_field_string(body, "", "sha256", true, 128, &p->sha256, &err) < 0 ||
-	    json_field_array(body, "", "data", true, PHOTO_MAX_CHUNKS, &chunks, &err) < 0 ||
-	    json_field_string(body, "", "taken_at", false, 40, &p->taken_at, &err) < 0 ||
-	    json_field_string(body, "", "code", false, 16, &p->code, &err) < 0 ||
-	    json_field_int(body, "", "width", false, 1, 10000, &p->width, &err) < 0 ||
-	    json_field_int(body, "", "height", false, 1, 10000, &p->height, &err) < 0)
-		return api_json_error(res, &err);
-	if (!streq(p->content_type, "image/jpeg") && !streq(p->content_type, "image/png") &&
-	    !streq(p->content_type, "image/webp"))
-		return http_problem(
-		        res, 422, "/content_type",
-		        "Photo %s: the type must be image/jpeg, image/png or image/webp.",
-		        client_id);
-	if (!valid_sha256_hex(p->sha256))
-		return http_problem(res, 422, "/sha256",
-		                    "Photo %s: sha256 must be 64 lowercase hexadecimal digits.",
-		                    client_id);
-	if (p->taken_at && !json_timestamp_valid(p->taken_at))
-		return http_problem(res, 422, "/taken_at",
-		                    "Photo %s: use a timestamp like 2026-05-01T09:30:00Z.",
-		                    client_id);
-
-	struct buf b64 = BUF_INIT;
-	size_t i;
-	json_t *c;
-	int status = 0;
-	json_array_foreach(chunks, i, c)
-	{
-		if (!json_is_string(c)) {
-			status = http_problem(res, 422, arena_printf(a, "/data/%zu", i),
-			                      "Photo %s: data is a list of base64 strings.",
-			                      client_id);
-			goto out;
-		}
-		if (b64.len + json_string_length(c) > PHOTO_MAX_BASE64) {
-			status = http_problem(res, 413, "/data",
-			                      "Photo %s is larger than %d bytes; the tablet should "
-			                      "downscale it.",
-			                      client_id, PHOTO_MAX_BYTES);
-			goto out;
-		}
-		buf_add(&b64, json_string_value(c), json_string_length(c));
-	}
-	p->data = arena_alloc(a, b64.len / 4 * 3 + 3);
-	if (b64.len == 0 || sodium_base642bin(p->data, b64.len / 4 * 3 + 3, b64.data, b64.len, NULL,
-	                                      &p->len, NULL, sodium_base64_VARIANT_ORIGINAL) != 0) {
-		status = http_problem(res, 422, "/data", "Photo %s: data is not valid base64.",
-		                      client_id);
-		goto out;
-	}
-	if (p->len > PHOTO_MAX_BYTES) {
-		status = http_problem(res, 413, "/data",
-		                      "Photo %s is larger than %d bytes; the tablet should "
-		                      "downscale it.",
-		                      client_id, PHOTO_MAX_BYTES);
-		goto out;
-	}
-	if (!image_matches(p->content_type, p->data, p->len)) {
-		status = http_problem(res, 422, "/data", "Photo %s: the data is not an %s image.",
-		                      client_id, p->content_type);
-		goto out;
-	}
-	char hash[SHA256_HEX_LEN + 1];
-	sha256_hex(p->data, p->len, hash);
-	if (!streq(hash, p->sha256))
-		status = http_problem(res, 422, "/sha256",
-		                      "Photo %s: its SHA-256 is %s, not %s as taken on the "
-		                      "tablet; it was changed or damaged on the way. Nothing was "
-		                      "stored.",
-		                      client_id, hash, p->sha256);
-out:
-	buf_release(&b64);
-	return status;
-}
-
 int api_tablet_photo_create(struct http_request *req, struct http_response *res)
 {
 	struct arena *a = req->arena;
@@ -453,10 +330,13 @@ int api_tablet_photo_create(struct http_request *req, struct http_response *res)
 		                    "A photo's Idempotency-Key is %d to %d letters, digits and "
 		                    "hyphens.",
 		                    CLIENT_ID_MIN, CLIENT_ID_MAX);
-	struct photo_in p;
-	int status = read_photo(req, res, client_id, &p);
-	if (status)
-		return status;
+	struct json_error err;
+	struct photo_doc p;
+	int status = photo_doc_read(a, req->body, req->body_len, client_id, &p, &err);
+	if (status == -E2BIG)
+		return http_problem(res, 413, err.field, "%s", err.detail);
+	if (status < 0)
+		return api_json_error(res, &err);
 
 	struct store *st = store_thread(STORE_WRITE);
 	struct store_result *ins, *r;
@@ -609,19 +489,10 @@ int api_tablet_conflict_resolve(struct http_request *req, struct http_response *
 	struct arena *a = req->arena;
 	const char *id = http_param(req, "id")->value;
 	const char *cid = http_param(req, "conflict")->value;
-	static const char *const keys[] = { "resolution", NULL };
 	struct json_error err;
-	json_t *body;
 	const char *resolution;
-	if (json_decode(a, req->body, req->body_len, &body, &err) < 0 ||
-	    json_expect_object(body, "", &err) < 0 || json_only_keys(body, "", keys, &err) < 0 ||
-	    json_field_string(body, "", "resolution", true, 32, &resolution, &err) < 0)
+	if (conflict_resolution_read(a, req->body, req->body_len, &resolution, &err) < 0)
 		return api_json_error(res, &err);
-	if (!streq(resolution, "kept_server") && !streq(resolution, "kept_device"))
-		return http_problem(res, 422, "/resolution",
-		                    "\"resolution\" is \"kept_server\" (the other device's version "
-		                    "stands) or \"kept_device\" (this device's version was sent "
-		                    "again).");
 	struct store *st = store_thread(STORE_WRITE);
 	struct store_result *ins, *r;
 	int rc = store_begin(st);
@@ -657,13 +528,9 @@ int api_tablet_assign(struct http_request *req, struct http_response *res)
 {
 	struct arena *a = req->arena;
 	const char *est = http_param(req, "id")->value;
-	static const char *const keys[] = { "inspector_id", NULL };
 	struct json_error err;
-	json_t *body;
 	int64_t inspector;
-	if (json_decode(a, req->body, req->body_len, &body, &err) < 0 ||
-	    json_expect_object(body, "", &err) < 0 || json_only_keys(body, "", keys, &err) < 0 ||
-	    json_field_int(body, "", "inspector_id", true, 1, INT64_MAX, &inspector, &err) < 0)
+	if (assignment_read(a, req->body, req->body_len, &inspector, &err) < 0)
 		return api_json_error(res, &err);
 	struct store *st = store_thread(STORE_WRITE);
 	struct store_result *r;

@@ -64,7 +64,7 @@
 	" * power(sin(radians(e.longitude - $7::float8) / 2), 2)))))"
 #define SEARCH_FROM_WHERE                                                                          \
 	" FROM establishment e LEFT JOIN posted_grade g ON g.establishment_id = e.id"              \
-	" WHERE ($1::tsquery IS NULL OR to_tsvector('simple'::regconfig, e.name) @@ $1::tsquery)"  \
+	" WHERE ($1::tsquery IS NULL OR name_tsvector(e.name) @@ $1::tsquery)"                     \
 	" AND ($2::text IS NULL OR e.address_line ILIKE '%' || $2::text || '%')"                   \
 	" AND ($3::text IS NULL OR upper(replace(e.postcode, ' ', '')) LIKE $3::text || '%')"      \
 	" AND ($4::text IS NULL OR lower(e.cuisine) = lower($4::text))"                            \
@@ -963,12 +963,12 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                                        "h.id",
 	                       18, true, true },
 	/* The name index in memory (src/api/searchindex.c, sql/0014_search_index.sql). What
-	 * was typed ($1) as the words of to_tsvector('simple'), separated by spaces (the parser
-	 * never puts a space inside a word), and whether a change was recorded by a transaction
-	 * that the snapshot $2 (the one the index was last brought up to) did not see. */
+	 * was typed ($1) as its words (sql/0019_cjk_name_words.sql), separated by spaces (the
+	 * parser never puts a space inside a word), and whether a change was recorded by a
+	 * transaction that the snapshot $2 (the one the index was last brought up to) did not
+	 * see. */
 	[STMT_SEARCH_INDEX_SYNC] = { "search_index_sync",
-	                             "SELECT array_to_string(tsvector_to_array(to_tsvector("
-	                             "'simple'::regconfig, left($1::text, 200))), ' '),"
+	                             "SELECT array_to_string(name_query_words($1::text), ' '),"
 	                             " EXISTS (SELECT 1 FROM search_change"
 	                             "  WHERE xid >= pg_snapshot_xmin($2::pg_snapshot)"
 	                             "  AND NOT pg_visible_in_snapshot(xid, $2::pg_snapshot))",
@@ -978,8 +978,8 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	 * gone; its words), or a single row with only the snapshot when there are none. */
 	[STMT_SEARCH_INDEX_CHANGES] = { "search_index_changes",
 	                                "SELECT s.x::text, c.id, c.establishment_id, e.name,"
-	                                " array_to_string(tsvector_to_array(to_tsvector("
-	                                "'simple'::regconfig, e.name)), ' ')"
+	                                " array_to_string(tsvector_to_array(name_tsvector("
+	                                "e.name)), ' ')"
 	                                " FROM (SELECT pg_current_snapshot() AS x) s"
 	                                " LEFT JOIN (search_change c LEFT JOIN establishment e"
 	                                "  ON e.id = c.establishment_id)"
@@ -993,8 +993,8 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	/* Every name and its words. */
 	[STMT_SEARCH_INDEX_LOAD] = { "search_index_load",
 	                             "COPY (SELECT"
-	                             " id, name, array_to_string(tsvector_to_array(to_tsvector("
-	                             "'simple'::regconfig, name)), ' ') FROM establishment)"
+	                             " id, name, array_to_string(tsvector_to_array("
+	                             "name_tsvector(name)), ' ') FROM establishment)"
 	                             " TO STDOUT",
 	                             0, false },
 	/* Changes a day old: every server has long applied them (they sync every second, and

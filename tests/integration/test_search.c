@@ -270,12 +270,76 @@ static void test_bulk_change_reloads(void **state)
 	json_decref(v);
 }
 
+/*
+ * Chinese, Japanese and Korean names have no spaces between their words: a part of a name
+ * is found (both servers alike), a part it does not contain is not.
+ */
+static void test_cjk_names(void **state)
+{
+	(void)state;
+	NEED_DB();
+	itest_sql(db_url,
+	          "INSERT INTO establishment (jurisdiction_id, licence_number, name)"
+	          " SELECT (SELECT min(id) FROM jurisdiction), 'CJK-' || n, name FROM (VALUES"
+	          " (1, '老北京炸酱面'), (2, '北京2号店'), (3, 'ラーメン一蘭'), (4, '김밥천국'),"
+	          " (5, '老北京pizza'), (6, '上海小笼包')) v(n, name)");
+	static const struct {
+		const char *q;
+		const char *want; /* licence numbers' digits, in order */
+	} cases[] = {
+		{ "炸酱面", "1" },      { "北京", "125" },       { "老北京", "15" },
+		{ "京炸", "1" },        { "ラーメン", "3" },     { "一蘭", "3" },
+		{ "김밥", "4" },        { "老北京 pizza", "5" }, { "小笼包", "6" },
+		{ "上海 小笼包", "6" }, { "东京", "" },          { "炸酱面 上海", "" },
+	};
+	CURL *curl = curl_easy_init();
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *esc = curl_easy_escape(curl, cases[i].q, 0);
+		char path[512];
+		snprintf(path, sizeof(path), "/api/v1/establishments?q=%s&limit=20", esc);
+		curl_free(esc);
+		char *a = answer(&indexed, path), *b = answer(&plain, path);
+		if (strcmp(a, b) != 0)
+			fail_msg("%s: the index answered %s, the database %s", cases[i].q, a, b);
+		free(a);
+		free(b);
+		/* Which of the six it found. */
+		json_t *v = get(&indexed, path);
+		char found[8] = "";
+		json_t *item;
+		size_t k;
+		json_array_foreach(json_object_get(v, "items"), k, item)
+		{
+			const char *name = json_string_value(json_object_get(item, "name"));
+			static const char *const names[] = { "老北京炸酱面", "北京2号店",
+				                             "ラーメン一蘭", "김밥천국",
+				                             "老北京pizza",  "上海小笼包" };
+			for (int n = 0; n < 6; n++)
+				if (strcmp(name, names[n]) == 0 &&
+				    strlen(found) < sizeof(found) - 1)
+					found[strlen(found)] = (char)('1' + n);
+		}
+		json_decref(v);
+		/* In licence order, whatever the ranking. */
+		for (size_t x = 0; found[x]; x++)
+			for (size_t y = x + 1; found[y]; y++)
+				if (found[y] < found[x]) {
+					char t = found[x];
+					found[x] = found[y];
+					found[y] = t;
+				}
+		if (strcmp(found, cases[i].want) != 0)
+			fail_msg("%s found %s, wanted %s", cases[i].q, found, cases[i].want);
+	}
+	curl_easy_cleanup(curl);
+	itest_sql(db_url, "DELETE FROM establishment WHERE licence_number LIKE 'CJK-%'");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_same_answers),
-		cmocka_unit_test(test_paging),
-		cmocka_unit_test(test_changes_seen_at_once),
+		cmocka_unit_test(test_same_answers),         cmocka_unit_test(test_paging),
+		cmocka_unit_test(test_changes_seen_at_once), cmocka_unit_test(test_cjk_names),
 		cmocka_unit_test(test_bulk_change_reloads),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,9 +1,10 @@
 // portal.mjs - what the public pages share: fetching the API, building elements, grade
 // badges, dates. Plain ES module; no build step.
 
-// GET an API path; the parsed JSON, or throws an Error with the problem's detail.
-export async function api(path) {
-  const res = await fetch(path, { headers: { Accept: 'application/json' } });
+// GET an API path; the parsed JSON, or throws an Error with the problem's detail. @cache is
+// fetch's cache mode: 'no-cache' asks the server again instead of reusing a kept answer.
+export async function api(path, cache = 'default') {
+  const res = await fetch(path, { headers: { Accept: 'application/json' }, cache });
   const body = await res.json().catch(() => ({}));
   if (!res.ok) throw new Error(body.detail || `The server answered ${res.status}.`);
   return body;

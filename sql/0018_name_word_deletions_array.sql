@@ -8,15 +8,24 @@
 -- its 115 ms in the database.
 --
 -- Now each word's deletions are a generated column of its name_word row, found through a
--- GIN index (whose pending list takes new entries in bulk): adding a word is one row, and a
--- removed word takes its deletions with it, so the triggers of sql/0013_import_speed.sql
--- go too. name_query() asks for the words whose deletions overlap the typed word's; the
--- words found, and so the searches' answers, are the same.
+-- GIN index: adding a word is one row, and a removed word takes its deletions with it, so
+-- the triggers of sql/0013_import_speed.sql go too. The index takes new entries into its
+-- pending list, and a vacuum merges them into the index later (0.23 s for those 5,430
+-- words), off the writer's path. name_query() asks for the words whose deletions overlap
+-- the typed word's; the words found, and so the searches' answers, are the same.
 
 ALTER TABLE name_word
     ADD COLUMN deletions text[] NOT NULL
     GENERATED ALWAYS AS (word_deletions(word, name_word_depth(word))) STORED;
 CREATE INDEX name_word_deletions ON name_word USING gin (deletions);
+
+-- A GIN index takes new entries into its pending list, which the next vacuum merges into the
+-- index proper; until then every lookup reads the whole list (after the 4,300 new words of
+-- an import into the million-name database: 16 ms a word typed instead of 2 ms). Autovacuum
+-- takes the dictionary once 200 words were added, within a minute of an import, instead of
+-- after a fifth of the dictionary.
+ALTER TABLE name_word SET (autovacuum_vacuum_insert_threshold = 200,
+                           autovacuum_vacuum_insert_scale_factor = 0);
 
 DROP TRIGGER name_word_deletions_insert ON name_word;
 DROP TRIGGER name_word_deletions_delete ON name_word;

@@ -35,7 +35,19 @@ DROP FUNCTION name_word_deletions_add();
 DROP FUNCTION name_word_deletions_truncate();
 DROP TABLE name_word_deletion;
 
--- As in sql/0014_search_index.sql, with the edit-distance candidates found by overlap.
+-- The words of what was typed (its first 200 characters), distinct, in byte order: what
+-- name_query() corrects, and what the server's index in memory is given
+-- (src/store/statements.c, search_index_sync).
+CREATE FUNCTION name_query_words(q text) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT ARRAY(
+        SELECT w COLLATE "C"
+        FROM unnest(tsvector_to_array(to_tsvector('simple'::regconfig, left(q, 200)))) AS w
+        ORDER BY 1)
+$$;
+
+-- As in sql/0014_search_index.sql, with the edit-distance candidates found by overlap and
+-- the typed words from name_query_words().
 CREATE OR REPLACE FUNCTION name_query(q text) RETURNS tsquery
 LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
 BEGIN
@@ -44,7 +56,7 @@ BEGIN
         SELECT w, len, dist, word_deletions(w, dist) AS deletions
         FROM (SELECT w, length(w) AS len,
                      CASE WHEN length(w) <= 2 THEN 0 WHEN length(w) <= 5 THEN 1 ELSE 2 END AS dist
-              FROM unnest(tsvector_to_array(to_tsvector('simple'::regconfig, left(q, 200)))) AS w
+              FROM unnest(name_query_words(q)) AS w
               ORDER BY w COLLATE "C"
               LIMIT 8) words
     ),

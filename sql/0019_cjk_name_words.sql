@@ -14,8 +14,8 @@
 -- name_tsvector() replaces to_tsvector('simple', name) wherever names are matched: the
 -- full-text index, the search statements (src/store/statements.c), the dictionary, and the
 -- words the server's index in memory is given (src/api/searchindex.c), so that the database
--- and the index still find the same names. name_query_words() gives the words of what was
--- typed, for both.
+-- and the index still find the same names. name_query_words() (sql/0018) gives the words
+-- of what was typed, for both: name_query() and the index in memory.
 
 -- Han (with extension A and compatibility ideographs), hiragana, katakana and hangul
 -- syllables, as a regular-expression bracket expression's contents.
@@ -65,9 +65,10 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
                 ELSE to_tsvector('simple'::regconfig, name) END
 $$;
 
--- The words of what was typed (its first 200 characters), distinct, in byte order: a word
--- holding Chinese, Japanese or Korean characters stands for its extra words instead.
-CREATE FUNCTION name_query_words(q text) RETURNS text[]
+-- As in sql/0018_name_word_deletions_array.sql: the words of what was typed (its first 200
+-- characters), distinct, in byte order; now a word holding Chinese, Japanese or Korean
+-- characters stands for its extra words instead.
+CREATE OR REPLACE FUNCTION name_query_words(q text) RETURNS text[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT ARRAY(
         SELECT DISTINCT w COLLATE "C"
@@ -102,44 +103,6 @@ BEGIN
         FROM changed e, unnest(tsvector_to_array(name_tsvector(e.name))) AS w
         ON CONFLICT DO NOTHING;
     RETURN NULL;
-END $$;
-
--- As in sql/0018_name_word_deletions_array.sql, with the typed words from
--- name_query_words().
-CREATE OR REPLACE FUNCTION name_query(q text) RETURNS tsquery
-LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
-BEGIN
-    RETURN (
-    WITH typed AS (
-        SELECT w, len, dist, word_deletions(w, dist) AS deletions
-        FROM (SELECT w, length(w) AS len,
-                     CASE WHEN length(w) <= 2 THEN 0 WHEN length(w) <= 5 THEN 1 ELSE 2 END AS dist
-              FROM unnest(name_query_words(q)) AS w
-              ORDER BY w COLLATE "C"
-              LIMIT 8) words
-    ),
-    alternatives AS (
-        SELECT t.w, c.word
-        FROM typed t,
-             LATERAL (
-                 SELECT t.w AS word
-                 UNION
-                 (SELECT d.word FROM name_word d
-                  WHERE t.len >= 3 AND d.word % t.w
-                  ORDER BY d.word <-> t.w, d.word COLLATE "C" LIMIT 5)
-                 UNION
-                 (SELECT n.word FROM name_word n
-                  WHERE t.dist > 0 AND n.deletions && t.deletions
-                    AND length(n.word) BETWEEN t.len - t.dist AND t.len + t.dist
-                    AND levenshtein_less_equal(n.word, t.w, t.dist) <= t.dist
-                  ORDER BY levenshtein(n.word, t.w), n.word COLLATE "C" LIMIT 5)
-             ) c
-    )
-    -- Each word quoted for tsquery's input: a quote doubled, a backslash escaped.
-    SELECT string_agg('(' || alts || ')', ' & ')::tsquery
-    FROM (SELECT w, string_agg('''' || replace(replace(word, '\', '\\'), '''', '''''') || '''',
-                               ' | ' ORDER BY word) AS alts
-          FROM alternatives GROUP BY w) a);
 END $$;
 
 -- The dictionary gains the extra words of the names already there.

@@ -196,4 +196,12 @@ static inline void fuzz_check_proof(struct arena *a, json_t *body, json_t *doc)
 			abort();
 }
 
+/* An accepted id (@rc 0) is member @field of @doc itself, an integer of 1 or more. */
+static inline void fuzz_check_id(json_t *doc, const char *field, int rc, int64_t id)
+{
+	json_t *v = doc ? json_object_get(doc, field) : NULL;
+	if (rc != 0 || id < 1 || !json_is_integer(v) || json_integer_value(v) != id)
+		abort();
+}
+
 #endif

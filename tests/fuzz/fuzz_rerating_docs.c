@@ -82,9 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_check_refusal(doc, &own, rc, &err, inspected_keys, false);
 			break;
 		}
-		json_t *v = doc ? json_object_get(doc, "inspection_id") : NULL;
-		if (rc != 0 || id < 1 || !json_is_integer(v) || json_integer_value(v) != id)
-			abort();
+		fuzz_check_id(doc, "inspection_id", rc, id);
 		break;
 	}
 	}

@@ -116,9 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_check_refusal(doc, &own, rc, &err, assignment_keys, false);
 			break;
 		}
-		json_t *v = doc ? json_object_get(doc, "inspector_id") : NULL;
-		if (rc != 0 || id < 1 || !json_is_integer(v) || json_integer_value(v) != id)
-			abort();
+		fuzz_check_id(doc, "inspector_id", rc, id);
 		break;
 	}
 	}

@@ -30,6 +30,8 @@ const struct http_route api_routes[] = {
 	  API_CLERK | API_ADMIN },
 	{ HTTP_POST, "/api/v1/establishments/{id:int}/licence-actions", api_licence_action_create,
 	  API_CLERK | API_ADMIN },
+	{ HTTP_GET, "/api/v1/establishments/{id:int}/licence-actions", api_licence_action_list,
+	  API_CLERK | API_ADMIN | API_SUPERVISOR },
 	/* inspections */
 	{ HTTP_POST, "/api/v1/inspections", api_inspection_create, API_INSPECTOR | API_SUPERVISOR },
 	{ HTTP_GET, "/api/v1/inspections/{id:int}", api_inspection_get, API_PUBLIC },

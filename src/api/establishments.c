@@ -1,11 +1,13 @@
 /*
  * establishments.c - the licence registry: jurisdictions, establishments and licence
- * actions. Clerks register and edit establishments and record licence actions; anyone may
- * read an establishment's public record. Every change is logged in the same transaction.
+ * actions. Clerks register and edit establishments and record licence actions (clerks,
+ * admins and supervisors read the licence history); anyone may read an establishment's
+ * public record. Every change is logged in the same transaction.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "api/api.h"
 #include "core/util.h"
@@ -237,6 +239,22 @@ int api_establishment_get(struct http_request *req, struct http_response *res)
 	                           200);
 }
 
+/* A real calendar date written YYYY-MM-DD (2026-02-29 is not one). */
+static bool calendar_date(const char *s)
+{
+	static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !(s[i] >= '0' && s[i] <= '9'))
+			return false;
+	int year = atoi(s), month = atoi(s + 5), day = atoi(s + 8);
+	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	if (year < 1 || month < 1 || month > 12 || day < 1 || day > days[month - 1])
+		return false;
+	return month != 2 || day < 29 || leap;
+}
+
 int api_licence_action_create(struct http_request *req, struct http_response *res)
 {
 	static const char *const keys[] = { "action", "effective_on", "expires_on", "reason",
@@ -271,6 +289,17 @@ int api_licence_action_create(struct http_request *req, struct http_response *re
 	status = actions[i].status;
 	if ((streq(action, "suspended") || streq(action, "revoked")) && (!reason || !*reason))
 		return http_problem(res, 422, "/reason", "A %s licence needs a reason.", action);
+	if (effective && !calendar_date(effective))
+		return http_problem(res, 422, "/effective_on",
+		                    "\"effective_on\" must be a date such as 2026-05-01.");
+	if (expires && !calendar_date(expires))
+		return http_problem(res, 422, "/expires_on",
+		                    "\"expires_on\" must be a date such as 2026-05-01.");
+	/* Dates of the same form compare as text. */
+	if (effective && expires && strcmp(expires, effective) < 0)
+		return http_problem(res, 422, "/expires_on",
+		                    "The licence cannot expire (%s) before it takes effect (%s).",
+		                    expires, effective);
 
 	struct store *st = store_thread(STORE_WRITE);
 	struct store_result *r, *s;
@@ -302,5 +331,27 @@ fail:
 	if (rc == -EINVAL && store_error_constraint(st) &&
 	    streq(store_error_constraint(st), "licence_action_establishment_id_fkey"))
 		return http_problem(res, 404, NULL, "There is no establishment %s.", id);
+	/* Without "effective_on" the licence takes effect today, known only to the database. */
+	if (rc == -EINVAL && store_error_constraint(st) &&
+	    streq(store_error_constraint(st), "licence_action_check"))
+		return http_problem(res, 422, "/expires_on",
+		                    "The licence cannot expire (%s) before it takes effect.",
+		                    expires);
 	return api_store_error(res, st, rc);
+}
+
+int api_licence_action_list(struct http_request *req, struct http_response *res)
+{
+	const char *id = http_param(req, "id")->value;
+	/* The primary: a clerk reads the history just written, never a replica's older copy. */
+	struct store *st = store_thread(STORE_WRITE);
+	struct store_result *r;
+	const char *p[] = { id };
+	int rc = store_exec(st, req->arena, STMT_LICENCE_ACTION_LIST, p, &r);
+	if (rc < 0)
+		return api_store_error(res, st, rc);
+	if (store_nrows(r) == 0)
+		return http_problem(res, 404, NULL, "There is no establishment %s.", id);
+	http_header_add(res, "Cache-Control", "no-store");
+	return api_json_text(res, 200, store_value(r, 0, 0));
 }

@@ -4,10 +4,10 @@
  * (GET /api/v1/establishments/{id}/qr.svg), and the OpenAPI description of the whole API.
  *
  * Search filters by name (typo-tolerant: each word is corrected against the dictionary of
- * name words, then matched exactly through a full-text index; sql/0006_search.sql), address,
- * postcode, cuisine, grade and distance, sorts by relevance, name or distance, and pages
- * with opaque cursors that carry the last row's sort key, so pages never skip or repeat a
- * row however deep they go. Every parameter has a limit; a bad one is a 400 naming it.
+ * name words, then matched exactly through a full-text index; sql/0006_search.sql), licence
+ * number, address, postcode, cuisine, grade and distance, sorts by relevance, name or
+ * distance, and pages with opaque cursors that carry the last row's sort key, so pages never
+ * skip or repeat a row however deep they go. Every parameter has a limit; a bad one is a 400 naming it.
  */
 #include <errno.h>
 #include <math.h>
@@ -25,6 +25,7 @@
 #define SEARCH_ADDRESS_MAX    100
 #define SEARCH_POSTCODE_MAX   16
 #define SEARCH_CUISINE_MAX    64
+#define SEARCH_LICENCE_MAX    64
 #define SEARCH_GRADE_MAX      100 /* bytes of the comma-separated list */
 #define SEARCH_GRADES_MAX     10
 #define SEARCH_LIMIT_DEFAULT  20
@@ -172,9 +173,10 @@ static int cursor_decode(struct arena *a, const char *text, enum search_sort sor
 	return 0;
 }
 
-/* The search's filters as statement parameters ($1..$12 of STMT_SEARCH_COUNT). */
+/* The search's filters as statement parameters ($1..$12 of STMT_SEARCH_COUNT, and the
+ * licence number, p[18]). */
 struct search {
-	const char *p[18];
+	const char *p[19];
 	const char *q;
 	enum search_sort sort;
 	long long limit;
@@ -188,6 +190,7 @@ static int search_parse(struct http_request *req, struct http_response *res, str
 	const char *address, *postcode, *cuisine, *grade, *sort, *limit;
 	int st;
 	if ((st = text_param(req, res, "q", SEARCH_Q_MAX, &s->q)) ||
+	    (st = text_param(req, res, "licence", SEARCH_LICENCE_MAX, &s->p[18])) ||
 	    (st = text_param(req, res, "address", SEARCH_ADDRESS_MAX, &address)) ||
 	    (st = text_param(req, res, "postcode", SEARCH_POSTCODE_MAX, &postcode)) ||
 	    (st = text_param(req, res, "cuisine", SEARCH_CUISINE_MAX, &cuisine)) ||
@@ -393,6 +396,7 @@ int api_establishments_search(struct http_request *req, struct http_response *re
 		bool by_name_alone = s.sort == SORT_RELEVANCE;
 		for (int i = 1; i <= 11; i++)
 			by_name_alone = by_name_alone && !s.p[i];
+		by_name_alone = by_name_alone && !s.p[18];
 		struct name_search ns;
 		if ((rc = search_index_find(st, req->arena, s.q, by_name_alone, &ns)) < 0)
 			return api_store_error(res, st, rc);
@@ -420,10 +424,11 @@ int api_establishments_search(struct http_request *req, struct http_response *re
 	long long total = shown;
 	bool lower_bound = false;
 	if (s.cursor || rows > s.limit) {
-		const char *pc[13];
+		const char *pc[14];
 		struct store_result *counted;
 		memcpy(pc, s.p, 12 * sizeof(*pc));
-		pc[12] = arena_printf(req->arena, "%d", SEARCH_TOTAL_MAX + 1);
+		pc[12] = s.p[18];
+		pc[13] = arena_printf(req->arena, "%d", SEARCH_TOTAL_MAX + 1);
 		if ((rc = store_exec(st, req->arena, STMT_SEARCH_COUNT, pc, &counted)) < 0)
 			return api_store_error(res, st, rc);
 		total = store_value_int(counted, 0, 0);

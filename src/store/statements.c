@@ -53,16 +53,18 @@
  * public sees (public_grade(), called only for the few public_grade_differs() lists: see
  * sql/0010_rerating_visits.sql), $6 $7 latitude and longitude,
  * $8 a radius in metres, $9..$12 its bounding box (min longitude, min latitude, max
- * longitude, max latitude). NULL means no such filter. Statements are planned with their
- * values on every execution (custom_plan: a generic plan would scan every row for the
- * "$n IS NULL OR" conditions), so an absent filter costs nothing and a present one uses
- * its index.
+ * longitude, max latitude), and a licence number (the parameter named by @licence: $13 in
+ * the count, $19 in the page), as typed, in capitals or in small letters, in any
+ * jurisdiction (so that the unique index on (jurisdiction_id, licence_number) finds it).
+ * NULL means no such filter. Statements are planned with their values on every execution
+ * (custom_plan: a generic plan would scan every row for the "$n IS NULL OR" conditions), so
+ * an absent filter costs nothing and a present one uses its index.
  */
 #define SEARCH_DISTANCE                                                                            \
 	"(12742017.6 * asin(least(1, sqrt(power(sin(radians(e.latitude - $6::float8) / 2), 2)"     \
 	" + cos(radians($6::float8)) * cos(radians(e.latitude))"                                   \
 	" * power(sin(radians(e.longitude - $7::float8) / 2), 2)))))"
-#define SEARCH_FROM_WHERE                                                                          \
+#define SEARCH_FROM_WHERE(licence)                                                                 \
 	" FROM establishment e LEFT JOIN posted_grade g ON g.establishment_id = e.id"              \
 	" WHERE ($1::tsquery IS NULL OR name_tsvector(e.name) @@ $1::tsquery)"                     \
 	" AND ($2::text IS NULL OR e.address_line ILIKE '%' || $2::text || '%')"                   \
@@ -73,7 +75,10 @@
 	"  = ANY (string_to_array($5::text, ',')))"                                                \
 	" AND ($6::float8 IS NULL OR (e.latitude IS NOT NULL"                                      \
 	"  AND point(e.longitude, e.latitude) <@ box(point($9::float8, $10::float8),"              \
-	"  point($11::float8, $12::float8)) AND " SEARCH_DISTANCE " <= $8::float8))"
+	"  point($11::float8, $12::float8)) AND " SEARCH_DISTANCE " <= $8::float8))"               \
+	" AND (" licence "::text IS NULL OR (e.jurisdiction_id = ANY (ARRAY(SELECT jl.id"          \
+	"  FROM jurisdiction jl)) AND e.licence_number = ANY (ARRAY[" licence "::text,"            \
+	"  upper(" licence "::text), lower(" licence "::text)])))"
 
 /*
  * The grade the public sees (alias e, posted grade g), as public_grade(e.id) gives it but
@@ -101,7 +106,7 @@
 
 /* One search result (aliases e, j, posted grade g) as JSON text, its distance in metres given by @distance. */
 #define SEARCH_ITEM(distance)                                                                      \
-	"json_build_object('id', e.id, 'name', e.name,"                                            \
+	"json_build_object('id', e.id, 'name', e.name, 'licence_number', e.licence_number,"        \
 	" 'address', json_build_object('line', e.address_line, 'city', e.city,"                    \
 	"  'postcode', e.postcode),"                                                               \
 	" 'location', CASE WHEN e.latitude IS NULL THEN NULL ELSE json_build_object("              \
@@ -239,6 +244,17 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                                 "'expires_on', expires_on,"
 	                                 " 'reason', reason, 'recorded_at', recorded_at)::text",
 	                                 6, false },
+	/* An establishment's licence history, newest first (the index on (establishment_id,
+	 * id)); no row when there is no such establishment. */
+	[STMT_LICENCE_ACTION_LIST] = { "licence_action_list",
+	                               "SELECT json_build_object('licence_actions', coalesce(("
+	                               "SELECT json_agg(json_build_object('id', a.id,"
+	                               " 'action', a.action, 'effective_on', a.effective_on,"
+	                               " 'expires_on', a.expires_on, 'reason', a.reason,"
+	                               " 'recorded_at', a.recorded_at) ORDER BY a.id DESC)"
+	                               " FROM licence_action a WHERE a.establishment_id = e.id),"
+	                               " '[]'))::text FROM establishment e WHERE e.id = $1::bigint",
+	                               1, true },
 	[STMT_POSTED_GRADE_SET] = { "posted_grade_set",
 	                            "INSERT INTO posted_grade (establishment_id, state, "
 	                            "grade_code, grade_label, score,"
@@ -910,15 +926,15 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	/* ---- public portal: search, grade cards, the name dictionary (sql/0006_search.sql) */
 	[STMT_SEARCH_NAME_QUERY] = { "search_name_query", "SELECT name_query($1::text)::text", 1,
 	                             true },
-	/* The matches, counted up to $13 rows (the cap plus one: more means "at least"). */
+	/* The matches, counted up to $14 rows (the cap plus one: more means "at least"). */
 	[STMT_SEARCH_COUNT] = { "search_count",
-	                        "SELECT count(*) FROM (SELECT 1" SEARCH_FROM_WHERE
-	                        " LIMIT $13::bigint) m",
-	                        13, true, true },
+	                        "SELECT count(*) FROM (SELECT 1" SEARCH_FROM_WHERE(
+	                                "$13") " LIMIT $14::bigint) m",
+	                        14, true, true },
 	/* Then $13 the sort (name, relevance, distance), $14 the name as typed (relevance is
 	 * its trigram similarity), the last row of the previous page ($15 name, $16 relevance
-	 * or distance, $17 id; NULL for the first page) and $18 the number of rows. One row per
-	 * establishment: its JSON, its sort key as text, its id. */
+	 * or distance, $17 id; NULL for the first page), $18 the number of rows and $19 the
+	 * licence number. One row per establishment: its JSON, its sort key as text, its id. */
 	[STMT_SEARCH_PAGE] = { "search_page",
 	                       "SELECT " SEARCH_ITEM(
 	                               "CASE WHEN $6::float8 IS NULL THEN NULL ELSE "
@@ -930,38 +946,50 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                                        "  WHEN 'relevance' THEN similarity(e.name, "
 	                                        "$14::text)::float8"
 	                                        "  WHEN 'distance' THEN " SEARCH_DISTANCE
-	                                        " END AS k" SEARCH_FROM_WHERE
-	                                        " AND ($17::bigint IS NULL OR CASE $13::text"
-	                                        "  WHEN 'name' THEN (e.name, e.id) > ($15::text, "
-	                                        "$17::bigint)"
-	                                        "  WHEN 'relevance' THEN similarity(e.name, "
-	                                        "$14::text)::float8 < "
-	                                        "$16::float8"
-	                                        "   OR (similarity(e.name, $14::text)::float8 = "
-	                                        "$16::float8 AND "
-	                                        "e.id > $17::bigint)"
-	                                        "  ELSE (" SEARCH_DISTANCE
-	                                        ", e.id) > ($16::float8, $17::bigint) END)"
-	                                        " ORDER BY CASE WHEN $13::text = 'name' THEN "
-	                                        "e.name END,"
-	                                        "  CASE WHEN $13::text = 'relevance' THEN "
-	                                        "similarity(e.name, "
-	                                        "$14::text) END DESC,"
-	                                        "  CASE WHEN $13::text = 'distance' "
-	                                        "THEN " SEARCH_DISTANCE " END, e.id"
-	                                        " LIMIT $18::int) h"
-	                                        " JOIN establishment e ON e.id = h.id JOIN "
-	                                        "jurisdiction j ON j.id = "
-	                                        "e.jurisdiction_id"
-	                                        " LEFT JOIN posted_grade g ON g.establishment_id = "
-	                                        "e.id"
-	                                        " ORDER BY CASE WHEN $13::text = 'name' THEN "
-	                                        "h.name END,"
-	                                        "  CASE WHEN $13::text = 'relevance' THEN h.k END "
-	                                        "DESC,"
-	                                        "  CASE WHEN $13::text = 'distance' THEN h.k END, "
-	                                        "h.id",
-	                       18, true, true },
+	                                        " END AS k" SEARCH_FROM_WHERE(
+	                                                "$19") " AND ($17::bigint IS NULL OR CASE "
+	                                                       "$13::text"
+	                                                       "  WHEN 'name' THEN (e.name, e.id) "
+	                                                       "> ($15::text, "
+	                                                       "$17::bigint)"
+	                                                       "  WHEN 'relevance' THEN "
+	                                                       "similarity(e.name, "
+	                                                       "$14::text)::float8 < "
+	                                                       "$16::float8"
+	                                                       "   OR (similarity(e.name, "
+	                                                       "$14::text)::float8 = "
+	                                                       "$16::float8 AND "
+	                                                       "e.id > $17::bigint)"
+	                                                       "  ELSE (" SEARCH_DISTANCE
+	                                                       ", e.id) > ($16::float8, "
+	                                                       "$17::bigint) END)"
+	                                                       " ORDER BY CASE WHEN $13::text = "
+	                                                       "'name' THEN "
+	                                                       "e.name END,"
+	                                                       "  CASE WHEN $13::text = "
+	                                                       "'relevance' THEN "
+	                                                       "similarity(e.name, "
+	                                                       "$14::text) END DESC,"
+	                                                       "  CASE WHEN $13::text = 'distance' "
+	                                                       "THEN " SEARCH_DISTANCE " END, e.id"
+	                                                       " LIMIT $18::int) h"
+	                                                       " JOIN establishment e ON e.id = "
+	                                                       "h.id JOIN "
+	                                                       "jurisdiction j ON j.id = "
+	                                                       "e.jurisdiction_id"
+	                                                       " LEFT JOIN posted_grade g ON "
+	                                                       "g.establishment_id = "
+	                                                       "e.id"
+	                                                       " ORDER BY CASE WHEN $13::text = "
+	                                                       "'name' THEN "
+	                                                       "h.name END,"
+	                                                       "  CASE WHEN $13::text = "
+	                                                       "'relevance' THEN h.k END "
+	                                                       "DESC,"
+	                                                       "  CASE WHEN $13::text = 'distance' "
+	                                                       "THEN h.k END, "
+	                                                       "h.id",
+	                       19, true, true },
 	/* The name index in memory (src/api/searchindex.c, sql/0014_search_index.sql). What
 	 * was typed ($1) as its words (sql/0019_cjk_name_words.sql), separated by spaces (the
 	 * parser never puts a space inside a word), and whether a change was recorded by a

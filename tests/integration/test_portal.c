@@ -1,7 +1,7 @@
 /*
- * The public portal's API against the real server and PostgreSQL: search filters, a
- * typo-tolerant name, distance, cursor paging (no row skipped or repeated) and the total
- * (exact up to 1000 matches, a flagged lower bound beyond),
+ * The public portal's API against the real server and PostgreSQL: search filters (a licence
+ * number among them), a typo-tolerant name, distance, cursor paging (no row skipped or
+ * repeated) and the total (exact up to 1000 matches, a flagged lower bound beyond),
  * the name dictionary kept current, validators (ETag, 304), gzip, bad parameters and limits
  * answered 400 naming the parameter, grade cards (current or superseded) with their QR code,
  * and the OpenAPI document.
@@ -215,6 +215,36 @@ static void test_filters(void **state)
 	expect_ids("q=harbour", one);
 	expect_ids("q=harbor&cuisine=American&postcode=112", one);
 	expect_ids("q=harbor&cuisine=Chinese", "");
+	/* A licence number, as typed, in capitals or in small letters, alone or with other
+	 * filters. */
+	snprintf(one, sizeof(one), "%lld", magnolia);
+	expect_ids("licence=P-1", one);
+	expect_ids("licence=p-1", one);
+	expect_ids("licence=P-1&q=magnolia", one);
+	expect_ids("licence=P-1&q=harbor", "");
+	expect_ids("licence=P-1&postcode=999", "");
+	expect_ids("licence=P-", "");
+	expect_ids("licence=P-99", "");
+	/* The count of a later page keeps the licence: one match, whatever the page shows. */
+	json_t *first = get_ok("/api/v1/establishments?sort=name&limit=1");
+	assert_string_equal(json_walk_str(first, "items.0.name"), "Harbor Grill");
+	char paged[300];
+	snprintf(paged, sizeof(paged), "/api/v1/establishments?licence=P-2&sort=name&cursor=%s",
+	         json_walk_str(first, "next_cursor"));
+	json_t *later = get_ok(paged);
+	assert_int_equal(json_array_size(json_object_get(later, "items")), 1);
+	assert_int_equal(json_walk_int(later, "items.0.id"), dumpling);
+	assert_string_equal(json_walk_str(later, "items.0.licence_number"), "P-2");
+	assert_int_equal(json_walk_int(later, "total"), 1);
+	json_decref(later);
+	snprintf(paged, sizeof(paged), "/api/v1/establishments?licence=P-3&sort=name&cursor=%s",
+	         json_walk_str(first, "next_cursor"));
+	later = get_ok(paged);
+	assert_int_equal(json_array_size(json_object_get(later, "items")), 0);
+	assert_int_equal(json_walk_int(later, "total"), 1);
+	json_decref(later);
+	json_decref(first);
+
 	/* LIKE's wildcards are taken literally. */
 	expect_ids("address=%25", "");
 	expect_ids("address=_", "");
@@ -243,6 +273,7 @@ static void test_filters(void **state)
 	v = get_ok(path);
 	item = json_array_get(json_object_get(v, "items"), 0);
 	assert_string_equal(json_string_value(json_object_get(item, "name")), "Magnolia Bakery");
+	assert_string_equal(json_string_value(json_object_get(item, "licence_number")), "P-1");
 	assert_string_equal(
 	        json_string_value(json_object_get(json_object_get(item, "address"), "postcode")),
 	        "10014");
@@ -613,6 +644,9 @@ static void test_bad_parameters(void **state)
 		{ "q=caf%FF", "q" },
 		{ "q=%21%21%21", "q" },
 		{ "address=x%0Ay", "address" },
+		{ "licence=L%0A1", "licence" },
+		{ "licence=LLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLL",
+		  "licence" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		snprintf(path, sizeof(path), "/api/v1/establishments?%s", cases[i].query);

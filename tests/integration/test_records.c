@@ -219,6 +219,134 @@ static void test_register_establishment(void **state)
 	json_decref(v);
 }
 
+/* The licence history: who may read it, what it holds, newest first, and bad dates. */
+static void test_licence_history(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long long id = new_establishment("nyc", "L-700"), other = new_establishment("nyc", "L-701");
+	char path[96], other_path[96];
+	snprintf(path, sizeof(path), "/api/v1/establishments/%lld/licence-actions", id);
+	snprintf(other_path, sizeof(other_path), "/api/v1/establishments/%lld/licence-actions",
+	         other);
+	long st;
+
+	/* Clerks, admins and supervisors read it; anonymous 401, other roles 403. */
+	json_t *v = staff_call(&server, NULL, "GET", path, NULL, NULL, &st);
+	assert_int_equal(st, 401);
+	json_decref(v);
+	v = staff_call(&server, &inspector, "GET", path, NULL, NULL, &st);
+	assert_int_equal(st, 403);
+	json_decref(v);
+	struct staff_session *readers[] = { &clerk, &admin, &supervisor };
+	for (size_t i = 0; i < 3; i++) {
+		struct itest_response r;
+		staff_request(&server, readers[i], "GET", path, NULL, NULL, &r);
+		assert_int_equal(r.status, 200);
+		assert_string_equal(itest_header(&r, "Cache-Control"), "no-store");
+		json_t *empty = json_loads(r.body.data, 0, NULL);
+		assert_true(json_is_array(json_object_get(empty, "licence_actions")));
+		assert_int_equal(json_array_size(json_object_get(empty, "licence_actions")), 0);
+		json_decref(empty);
+		itest_response_free(&r);
+	}
+	v = staff_call(&server, &clerk, "GET", "/api/v1/establishments/999999/licence-actions",
+	               NULL, NULL, &st);
+	assert_int_equal(st, 404);
+	json_decref(v);
+
+	/* Three actions here, one on another establishment. */
+	const char *actions[] = {
+		"{\"action\":\"issued\",\"effective_on\":\"2026-01-01\",\"expires_on\":"
+		"\"2027-01-01\"}",
+		"{\"action\":\"suspended\",\"effective_on\":\"2026-03-02\",\"reason\":\"No hot "
+		"water\"}",
+		"{\"action\":\"reinstated\",\"effective_on\":\"2026-03-09\",\"reason\":\"Boiler "
+		"replaced\"}",
+	};
+	long long ids[3];
+	for (size_t i = 0; i < 3; i++) {
+		v = staff_call(&server, &clerk, "POST", path, actions[i], NULL, &st);
+		assert_int_equal(st, 201);
+		ids[i] = json_walk_int(v, "id");
+		json_decref(v);
+	}
+	v = staff_call(&server, &admin, "POST", other_path,
+	               "{\"action\":\"revoked\",\"reason\":\"Closed for good\"}", NULL, &st);
+	assert_int_equal(st, 201);
+	json_decref(v);
+
+	v = staff_call(&server, &supervisor, "GET", path, NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	json_t *list = json_object_get(v, "licence_actions");
+	assert_int_equal(json_array_size(list), 3);
+	assert_int_equal(json_walk_int(v, "licence_actions.0.id"), ids[2]);
+	assert_int_equal(json_walk_int(v, "licence_actions.1.id"), ids[1]);
+	assert_int_equal(json_walk_int(v, "licence_actions.2.id"), ids[0]);
+	assert_string_equal(json_walk_str(v, "licence_actions.0.action"), "reinstated");
+	assert_string_equal(json_walk_str(v, "licence_actions.0.reason"), "Boiler replaced");
+	assert_string_equal(json_walk_str(v, "licence_actions.1.action"), "suspended");
+	assert_string_equal(json_walk_str(v, "licence_actions.1.effective_on"), "2026-03-02");
+	assert_true(json_is_null(json_walk(v, "licence_actions.1.expires_on")));
+	assert_string_equal(json_walk_str(v, "licence_actions.2.action"), "issued");
+	assert_string_equal(json_walk_str(v, "licence_actions.2.effective_on"), "2026-01-01");
+	assert_string_equal(json_walk_str(v, "licence_actions.2.expires_on"), "2027-01-01");
+	assert_string_equal(json_walk_str(v, "licence_actions.2.reason"), "");
+	assert_non_null(json_walk_str(v, "licence_actions.2.recorded_at"));
+	/* Exactly the members documented. */
+	const char *members[] = { "id",          "action", "effective_on", "expires_on", "reason",
+		                  "recorded_at", NULL };
+	json_t *item;
+	size_t i;
+	json_array_foreach(list, i, item)
+	{
+		assert_int_equal(json_object_size(item), 6);
+		for (size_t k = 0; members[k]; k++)
+			assert_non_null(json_object_get(item, members[k]));
+	}
+	json_decref(v);
+	v = staff_call(&server, &clerk, "GET", other_path, NULL, NULL, &st);
+	assert_int_equal(json_array_size(json_object_get(v, "licence_actions")), 1);
+	assert_string_equal(json_walk_str(v, "licence_actions.0.action"), "revoked");
+	json_decref(v);
+
+	/* Bad dates name their field and record nothing. */
+	const struct {
+		const char *body, *field;
+	} bad[] = {
+		{ "{\"action\":\"renewed\",\"effective_on\":\"2026-02-30\"}", "/effective_on" },
+		{ "{\"action\":\"renewed\",\"effective_on\":\"2025-02-29\"}", "/effective_on" },
+		{ "{\"action\":\"renewed\",\"effective_on\":\"1 May 2026\"}", "/effective_on" },
+		{ "{\"action\":\"renewed\",\"expires_on\":\"2026-13-01\"}", "/expires_on" },
+		{ "{\"action\":\"renewed\",\"effective_on\":\"2026-05-02\",\"expires_on\":"
+		  "\"2026-05-01\"}",
+		  "/expires_on" },
+		/* Today is the default start, which the database supplies. */
+		{ "{\"action\":\"renewed\",\"expires_on\":\"2001-01-01\"}", "/expires_on" },
+		{ "{\"action\":\"revoked\",\"reason\":\"\"}", "/reason" },
+		{ "{\"action\":\"closed\"}", "/action" },
+	};
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		v = staff_call(&server, &clerk, "POST", path, bad[k].body, NULL, &st);
+		if (st != 422 || !json_walk_str(v, "field") ||
+		    strcmp(json_walk_str(v, "field"), bad[k].field) != 0)
+			fail_msg("%s: %ld %s, want 422 naming %s", bad[k].body, st,
+			         json_walk_str(v, "field") ? json_walk_str(v, "field")
+			                                   : "(no field)",
+			         bad[k].field);
+		json_decref(v);
+	}
+	/* A leap day is a date. */
+	v = staff_call(&server, &clerk, "POST", path,
+	               "{\"action\":\"renewed\",\"effective_on\":\"2028-02-29\"}", NULL, &st);
+	assert_int_equal(st, 201);
+	json_decref(v);
+	v = staff_call(&server, &clerk, "GET", path, NULL, NULL, &st);
+	assert_int_equal(json_array_size(json_object_get(v, "licence_actions")), 4);
+	assert_string_equal(json_walk_str(v, "licence_actions.0.action"), "renewed");
+	json_decref(v);
+}
+
 static char *inspection_body(long long est, const char *type, const char *started,
                              const char *violations, bool submit)
 {
@@ -1027,6 +1155,7 @@ int main(void)
 		cmocka_unit_test(test_jurisdictions),
 		cmocka_unit_test(test_schemes_published),
 		cmocka_unit_test(test_register_establishment),
+		cmocka_unit_test(test_licence_history),
 		cmocka_unit_test(test_inspect_grade_and_replay),
 		cmocka_unit_test(test_bad_inspections_change_nothing),
 		cmocka_unit_test(test_nyc_cycle),

@@ -164,7 +164,9 @@ async function start(session) {
   out.addEventListener('click', async () => { await signOut(); who.replaceChildren(); mountSignIn(app, start); });
   who.replaceChildren(`${session.user.display_name} `, out);
   if (!['hearing_officer', 'supervisor'].includes(session.user.role)) {
-    app.replaceChildren(el('p', { role: 'alert' }, 'This page is for hearing officers and supervisors.'));
+    const registry = ['clerk', 'admin'].includes(session.user.role)
+      ? [' Clerks keep the ', el('a', { href: '/registry/' }, 'licence registry'), '.'] : [];
+    app.replaceChildren(el('p', { role: 'alert' }, 'This page is for hearing officers and supervisors.', ...registry));
     return;
   }
   await showQueue();

@@ -78,6 +78,11 @@ function signInView(message) {
     try {
       const r = await sync.api('POST', '/api/v1/session',
         { username: form.username.value, password: form.password.value });
+      if (['clerk', 'admin'].includes(r.data.user.role)) {
+        status.replaceChildren('This app is for inspectors and supervisors. Clerks keep the ',
+          el('a', { href: '/registry/' }, 'licence registry'), '.');
+        return;
+      }
       const s = { user: r.data.user, csrf: r.data.csrf_token };
       await store.cachePut('session', s);
       sync.setSession(s);

@@ -6,7 +6,8 @@
 // inspection (the old code stops working, the new one opens the operator's report, and
 // printing prints the code alone); moderates the operator's reply, then withdraws it. An
 // inspector is refused with a pointer to the tablet app, a clerk signing in to the appeals
-// queue or the tablet app is pointed to the registry; the page fits 360 px.
+// queue or the tablet app is pointed to the registry; a clerk whose session has ended signs
+// in again and is back on the record; the page fits 360 px.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -293,6 +294,23 @@ test('an inspector is refused, with the way to the tablet app; a clerk at the ap
   assert.equal(await tablet.getByRole('heading', { name: 'Sign in to inspect' }).count(), 1);
   assert.deepEqual(scriptErrors(tablet), []);
   await tablet.context().close();
+});
+
+test('a session that has ended asks to sign in again, then opens the record where it was', async () => {
+  const page = await newPage(browser, 'phone');
+  await signInOnPage(page, 'clerk');
+  await findByLicence(page, demo.narrow.licence, demo.narrow.name);
+  db.sql(`UPDATE staff_session SET revoked_at = now() WHERE revoked_at IS NULL`);
+  await page.locator('#edit-cuisine').fill('Noodles');
+  await page.getByRole('button', { name: 'Save the details' }).click();
+  await page.locator('#session-ended').waitFor();
+  assert.notEqual(db.sql(`SELECT cuisine FROM establishment WHERE id = ${demo.narrow.est}`), 'Noodles', 'nothing saved');
+  await page.getByLabel('Username').fill('clerk');
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('#est-title', { hasText: demo.narrow.name }).waitFor();
+  assert.deepEqual(scriptErrors(page), []);
+  await page.context().close();
 });
 
 test('the registry stays usable 360 px wide: no sideways scrolling, the code large', async () => {

@@ -94,8 +94,22 @@ function errorAt(form, pointer, message) {
   return true;
 }
 
+// The session has ended (12 hours, or 30 minutes idle): sign in again, then the page opens
+// where it was (the address keeps the establishment).
+function expired() {
+  me = null;
+  document.getElementById('who').replaceChildren();
+  mountSignIn(app, start);
+  app.prepend(el('p', { class: 'notice notice-warn', role: 'alert', id: 'session-ended' },
+    'Your session has ended: sign in again. What was not saved has to be entered again.'));
+}
+
 // A refused request: the detail at the field it names (focused), and in the form's alert.
 function showProblem(form, alertEl, res, fallback) {
+  if (res.status === 401) {
+    expired();
+    return;
+  }
   const text = problemText(res, fallback);
   alertEl.textContent = text;
   if (!errorAt(form, res.data?.field, text)) alertEl.focus();
@@ -158,6 +172,10 @@ function showHome() {
   const run = async (append) => {
     status.textContent = 'Searching…';
     const found = await search(terms.text, terms.address, terms.postcode, append ? cursor : null);
+    if (found.failed?.status === 401) {
+      expired();
+      return;
+    }
     if (found.failed) {
       status.textContent = problemText(found.failed, 'The search failed');
       if (!append) list.replaceChildren();
@@ -483,6 +501,10 @@ function inspectionItem(e, i) {
     const res = await api('POST', `/api/v1/inspections/${i.id}/appeal-code`, {});
     confirmBox.hidden = true;
     ask.hidden = false;
+    if (res.status === 401) {
+      expired();
+      return;
+    }
     if (res.status !== 201) {
       st.textContent = problemText(res, 'No new code was issued');
       st.focus();
@@ -579,6 +601,10 @@ async function showEstablishment(id, note = '') {
     routed = location.search;
     showHome();
   });
+  if (hist.status === 401) {
+    expired();
+    return;
+  }
   if (rec.status !== 200 || hist.status !== 200) {
     const failed = rec.status !== 200 ? rec : hist;
     app.replaceChildren(el('div', {}, back),

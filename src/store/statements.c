@@ -79,6 +79,8 @@
 	" AND (" licence "::text IS NULL OR (e.jurisdiction_id = ANY (ARRAY(SELECT jl.id"          \
 	"  FROM jurisdiction jl)) AND e.licence_number = ANY (ARRAY[" licence "::text,"            \
 	"  upper(" licence "::text), lower(" licence "::text)])))"
+#define SEARCH_COUNT_WHERE SEARCH_FROM_WHERE("$13")
+#define SEARCH_PAGE_WHERE  SEARCH_FROM_WHERE("$19")
 
 /*
  * The grade the public sees (alias e, posted grade g), as public_grade(e.id) gives it but
@@ -928,8 +930,8 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                             true },
 	/* The matches, counted up to $14 rows (the cap plus one: more means "at least"). */
 	[STMT_SEARCH_COUNT] = { "search_count",
-	                        "SELECT count(*) FROM (SELECT 1" SEARCH_FROM_WHERE(
-	                                "$13") " LIMIT $14::bigint) m",
+	                        "SELECT count(*) FROM (SELECT 1" SEARCH_COUNT_WHERE
+	                        " LIMIT $14::bigint) m",
 	                        14, true, true },
 	/* Then $13 the sort (name, relevance, distance), $14 the name as typed (relevance is
 	 * its trigram similarity), the last row of the previous page ($15 name, $16 relevance
@@ -946,49 +948,37 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                                        "  WHEN 'relevance' THEN similarity(e.name, "
 	                                        "$14::text)::float8"
 	                                        "  WHEN 'distance' THEN " SEARCH_DISTANCE
-	                                        " END AS k" SEARCH_FROM_WHERE(
-	                                                "$19") " AND ($17::bigint IS NULL OR CASE "
-	                                                       "$13::text"
-	                                                       "  WHEN 'name' THEN (e.name, e.id) "
-	                                                       "> ($15::text, "
-	                                                       "$17::bigint)"
-	                                                       "  WHEN 'relevance' THEN "
-	                                                       "similarity(e.name, "
-	                                                       "$14::text)::float8 < "
-	                                                       "$16::float8"
-	                                                       "   OR (similarity(e.name, "
-	                                                       "$14::text)::float8 = "
-	                                                       "$16::float8 AND "
-	                                                       "e.id > $17::bigint)"
-	                                                       "  ELSE (" SEARCH_DISTANCE
-	                                                       ", e.id) > ($16::float8, "
-	                                                       "$17::bigint) END)"
-	                                                       " ORDER BY CASE WHEN $13::text = "
-	                                                       "'name' THEN "
-	                                                       "e.name END,"
-	                                                       "  CASE WHEN $13::text = "
-	                                                       "'relevance' THEN "
-	                                                       "similarity(e.name, "
-	                                                       "$14::text) END DESC,"
-	                                                       "  CASE WHEN $13::text = 'distance' "
-	                                                       "THEN " SEARCH_DISTANCE " END, e.id"
-	                                                       " LIMIT $18::int) h"
-	                                                       " JOIN establishment e ON e.id = "
-	                                                       "h.id JOIN "
-	                                                       "jurisdiction j ON j.id = "
-	                                                       "e.jurisdiction_id"
-	                                                       " LEFT JOIN posted_grade g ON "
-	                                                       "g.establishment_id = "
-	                                                       "e.id"
-	                                                       " ORDER BY CASE WHEN $13::text = "
-	                                                       "'name' THEN "
-	                                                       "h.name END,"
-	                                                       "  CASE WHEN $13::text = "
-	                                                       "'relevance' THEN h.k END "
-	                                                       "DESC,"
-	                                                       "  CASE WHEN $13::text = 'distance' "
-	                                                       "THEN h.k END, "
-	                                                       "h.id",
+	                                        " END AS k" SEARCH_PAGE_WHERE
+	                                        " AND ($17::bigint IS NULL OR CASE $13::text"
+	                                        "  WHEN 'name' THEN (e.name, e.id) > ($15::text, "
+	                                        "$17::bigint)"
+	                                        "  WHEN 'relevance' THEN similarity(e.name, "
+	                                        "$14::text)::float8 < "
+	                                        "$16::float8"
+	                                        "   OR (similarity(e.name, $14::text)::float8 = "
+	                                        "$16::float8 AND "
+	                                        "e.id > $17::bigint)"
+	                                        "  ELSE (" SEARCH_DISTANCE
+	                                        ", e.id) > ($16::float8, $17::bigint) END)"
+	                                        " ORDER BY CASE WHEN $13::text = 'name' THEN "
+	                                        "e.name END,"
+	                                        "  CASE WHEN $13::text = 'relevance' THEN "
+	                                        "similarity(e.name, "
+	                                        "$14::text) END DESC,"
+	                                        "  CASE WHEN $13::text = 'distance' "
+	                                        "THEN " SEARCH_DISTANCE " END, e.id"
+	                                        " LIMIT $18::int) h"
+	                                        " JOIN establishment e ON e.id = h.id JOIN "
+	                                        "jurisdiction j ON j.id = "
+	                                        "e.jurisdiction_id"
+	                                        " LEFT JOIN posted_grade g ON g.establishment_id = "
+	                                        "e.id"
+	                                        " ORDER BY CASE WHEN $13::text = 'name' THEN "
+	                                        "h.name END,"
+	                                        "  CASE WHEN $13::text = 'relevance' THEN h.k END "
+	                                        "DESC,"
+	                                        "  CASE WHEN $13::text = 'distance' THEN h.k END, "
+	                                        "h.id",
 	                       19, true, true },
 	/* The name index in memory (src/api/searchindex.c, sql/0014_search_index.sql). What
 	 * was typed ($1) as its words (sql/0019_cjk_name_words.sql), separated by spaces (the

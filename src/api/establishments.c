@@ -239,22 +239,6 @@ int api_establishment_get(struct http_request *req, struct http_response *res)
 	                           200);
 }
 
-/* A real calendar date written YYYY-MM-DD (2026-02-29 is not one). */
-static bool calendar_date(const char *s)
-{
-	static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return false;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !(s[i] >= '0' && s[i] <= '9'))
-			return false;
-	int year = atoi(s), month = atoi(s + 5), day = atoi(s + 8);
-	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-	if (year < 1 || month < 1 || month > 12 || day < 1 || day > days[month - 1])
-		return false;
-	return month != 2 || day < 29 || leap;
-}
-
 int api_licence_action_create(struct http_request *req, struct http_response *res)
 {
 	static const char *const keys[] = { "action", "effective_on", "expires_on", "reason",
@@ -289,10 +273,10 @@ int api_licence_action_create(struct http_request *req, struct http_response *re
 	status = actions[i].status;
 	if ((streq(action, "suspended") || streq(action, "revoked")) && (!reason || !*reason))
 		return http_problem(res, 422, "/reason", "A %s licence needs a reason.", action);
-	if (effective && !calendar_date(effective))
+	if (effective && !date_valid(effective))
 		return http_problem(res, 422, "/effective_on",
 		                    "\"effective_on\" must be a date such as 2026-05-01.");
-	if (expires && !calendar_date(expires))
+	if (expires && !date_valid(expires))
 		return http_problem(res, 422, "/expires_on",
 		                    "\"expires_on\" must be a date such as 2026-05-01.");
 	/* Dates of the same form compare as text. */

@@ -270,18 +270,6 @@ int rerating_request_read(struct arena *a, const char *body, size_t len,
 	return too_long(err, "/improvements", ret->improvements, APPEAL_EVIDENCE_MAX);
 }
 
-/* A calendar date: 2026-05-01. */
-static bool valid_date(const char *s)
-{
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return false;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !(s[i] >= '0' && s[i] <= '9'))
-			return false;
-	int month = (s[5] - '0') * 10 + (s[6] - '0'), day = (s[8] - '0') * 10 + (s[9] - '0');
-	return month >= 1 && month <= 12 && day >= 1 && day <= 31;
-}
-
 int rerating_schedule_read(struct arena *a, const char *body, size_t len, const char **ret_visit_on,
                            struct json_error *err)
 {
@@ -291,7 +279,7 @@ int rerating_schedule_read(struct arena *a, const char *body, size_t len, const 
 	if (read_object(a, body, len, keys, &doc, err) < 0 ||
 	    json_field_string(doc, "", "visit_on", true, 10, &visit_on, err) < 0)
 		return -EINVAL;
-	if (!valid_date(visit_on))
+	if (!date_valid(visit_on))
 		return json_error_set(err, "/visit_on", "Use a date like 2026-05-01.");
 	*ret_visit_on = visit_on;
 	return 0;

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 #include <time.h>
 
@@ -80,6 +81,21 @@ int parse_int64(const char *s, long long min, long long max, long long *ret)
 		return -ERANGE;
 	*ret = v;
 	return 0;
+}
+
+bool date_valid(const char *s)
+{
+	static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !(s[i] >= '0' && s[i] <= '9'))
+			return false;
+	int year = atoi(s), month = atoi(s + 5), day = atoi(s + 8);
+	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	if (year < 1 || month < 1 || month > 12 || day < 1 || day > days[month - 1])
+		return false;
+	return month != 2 || day < 29 || leap;
 }
 
 long long now_usec(void)

@@ -36,6 +36,10 @@ bool str_has_suffix(const char *s, const char *suffix);
 /* Parse a decimal integer in [@min, @max] from the whole of @s; 0 or -EINVAL / -ERANGE. */
 int parse_int64(const char *s, long long min, long long max, long long *ret);
 
+/* True if @s is a date written YYYY-MM-DD that the calendar has (2028-02-29, not
+ * 2026-02-29 nor 2026-04-31), year 0001 to 9999. */
+bool date_valid(const char *s);
+
 /* Monotonic clock in microseconds. */
 long long now_usec(void);
 

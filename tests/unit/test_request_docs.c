@@ -657,9 +657,12 @@ static void test_rerating_staff(void **state)
 	assert_int_equal(SCHEDULE("{\"visit_on\":\"2026-05-01\"}"), 0);
 	assert_string_equal(on, "2026-05-01");
 	assert_int_equal(SCHEDULE("{\"visit_on\":\"2026-12-31\"}"), 0);
+	assert_int_equal(SCHEDULE("{\"visit_on\":\"2028-02-29\"}"), 0);
+	/* Days the calendar does not have are refused here, at the field, not by the database. */
 	static const char *const bad[] = { "2026-13-01", "2026-00-10", "2026-05-32", "2026-05-00",
 		                           "2026/05/01", "26-05-01",   "2026-5-1",   "",
-		                           "2026-05-0x", "+026-05-01" };
+		                           "2026-05-0x", "+026-05-01", "2026-02-29", "2026-02-30",
+		                           "2026-04-31" };
 	for (size_t i = 0; i < N_OF(bad); i++)
 		assert_refused(SCHEDULE(DOC("{\"visit_on\":\"%s\"}", bad[i])), "/visit_on",
 		               "Use a date like 2026-05-01.");

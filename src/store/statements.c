@@ -614,9 +614,14 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                              "SELECT status, inspector_id, source, establishment_id"
 	                              " FROM inspection WHERE id = $1::bigint FOR UPDATE",
 	                              1, false },
+	/* The new code hash $2 on inspection $1; every other revision of its report loses its
+	 * code, so that no code printed before opens the report. */
 	[STMT_APPEAL_CODE_REPLACE] = { "appeal_code_replace",
-	                               "UPDATE inspection SET appeal_code_hash = $2"
-	                               " WHERE id = $1::bigint AND status = 'submitted'",
+	                               "UPDATE inspection SET appeal_code_hash ="
+	                               " CASE WHEN id = $1::bigint THEN $2 END"
+	                               " WHERE id IN (SELECT c.id FROM "
+	                               "inspection_chain($1::bigint) c)"
+	                               " AND status = 'submitted'",
 	                               2, false },
 	/* $1 licence (lower case), $2 client address, $3 window s: count and age in seconds of
 	 * the oldest wrong code, for the licence and for the address. */

@@ -163,6 +163,38 @@ test('the methodology page is built from the scheme', async () => {
   await page.context().close();
 });
 
+test('grade badges: faces for the bands named by a word, never the first letter of a state', async () => {
+  const page = await newPage(browser, 'phone');
+  await page.goto(server.url + '/methodology.html?scheme=cn-faces');
+  const badges = page.locator('#bands .badge');
+  await badges.first().waitFor();
+  assert.equal(await badges.count(), 4);
+  // Good, Average, Poor: a face each, smiling, straight, frowning; "Requires action": "!".
+  assert.equal(await page.locator('#bands .badge svg.face').count(), 3);
+  const mouths = await page.locator('#bands .badge svg.face path').evaluateAll(
+    (paths) => paths.map((p) => p.getAttribute('d')));
+  assert.equal(new Set(mouths).size, 3);
+  assert.equal((await badges.nth(3).textContent()).trim(), '!');
+  assert.equal(await badges.first().getAttribute('aria-label'), 'Grade: Good');
+  await screenshot(page, 'portal-faces-phone');
+  const shown = await page.evaluate(async () => {
+    const { gradeBadge } = await import('/js/portal.mjs');
+    return ['AwaitingInspection', 'AwaitingPublication', 'A', 'Z', '5', 'good', 'adequate']
+      .map((code) => {
+        const b = gradeBadge({ code, label: code });
+        return [b.textContent, b.className, !!b.querySelector('svg')];
+      });
+  });
+  assert.deepEqual(shown, [
+    ['…', 'badge grade-other', false], ['…', 'badge grade-other', false],
+    ['A', 'badge grade-a', false], ['Z', 'badge grade-other', false],
+    ['5', 'badge grade-a', false], ['', 'badge grade-good', true],
+    ['', 'badge grade-average', true],
+  ]);
+  assert.deepEqual(page.placardErrors, []);
+  await page.context().close();
+});
+
 test('a public page weighs under 100 KB before images', async () => {
   for (const path of ['/', `/establishment.html?id=${target.id}`]) {
     const page = await newPage(browser, 'phone');

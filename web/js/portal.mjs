@@ -29,15 +29,43 @@ export function el(tag, attrs = {}, ...children) {
 const badgeClasses = { A: 'grade-a', B: 'grade-b', C: 'grade-c', 5: 'grade-a', 4: 'grade-a',
   3: 'grade-b', 2: 'grade-c', 1: 'grade-c', 0: 'grade-c' };
 
-// A grade badge: the code large, the label for screen readers and as a tooltip.
+// Bands named by a word (the Chinese faces, 100-point schemes): a face drawn in SVG, its mouth
+// a smile, a straight line or a frown, on the band's colour; "action" is an exclamation mark.
+const faces = {
+  good: ['smile', 'grade-good'], average: ['straight', 'grade-average'],
+  adequate: ['straight', 'grade-average'], 'needs-improvement': ['frown', 'grade-poor'],
+  poor: ['frown', 'grade-poor'], action: [null, 'grade-poor'],
+};
+const mouths = { smile: 'M8 14.5q4 4 8 0', straight: 'M8 15.5h8', frown: 'M8 17q4-4 8 0' };
+
+function face(mouth) {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('class', 'face');
+  svg.setAttribute('aria-hidden', 'true');
+  const parts = [['circle', { cx: 12, cy: 12, r: 10 }], ['circle', { cx: 8.5, cy: 9.5, r: 1.3, class: 'eye' }],
+    ['circle', { cx: 15.5, cy: 9.5, r: 1.3, class: 'eye' }], ['path', { d: mouths[mouth] }]];
+  for (const [tag, attrs] of parts) {
+    const e = document.createElementNS(ns, tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+    svg.append(e);
+  }
+  return svg;
+}
+
+// A grade badge: the code large (a face for bands named by a word; an ellipsis for a state
+// such as "Awaiting Inspection", never its first letter, which would read as a grade), the
+// label for screen readers and as a tooltip.
 export function gradeBadge(grade, big = false) {
   const code = grade && grade.code ? grade.code : '–';
   const label = grade ? grade.label : 'No grade';
-  const short = code.length > 3 ? code.slice(0, 1) : code;
+  const [mouth, faceClass] = faces[code] || [];
+  const shown = faceClass ? (mouth ? face(mouth) : '!') : code.length > 3 ? '…' : code;
   return el('span', {
-    class: `badge ${badgeClasses[code] || 'grade-other'}${big ? ' badge-big' : ''}`,
+    class: `badge ${faceClass || badgeClasses[code] || 'grade-other'}${big ? ' badge-big' : ''}`,
     title: label, role: 'img', 'aria-label': `Grade: ${label}`,
-  }, short);
+  }, shown);
 }
 
 export function formatDate(iso) {

@@ -11,6 +11,7 @@
 
 #include "api/api.h"
 #include "core/util.h"
+#include "domain/licence.h"
 #include "domain/grade.h"
 
 #define NAME_MAX_LEN    200
@@ -291,17 +292,24 @@ int api_licence_action_create(struct http_request *req, struct http_response *re
 	snprintf(user, sizeof(user), "%lld", (long long)api_user(req)->id);
 	const char *p[] = { id, action, effective, expires, reason, user };
 	const char *ps[] = { id, status };
+	const char *pl[] = { id };
 	int rc = store_begin(st);
 	if (rc < 0)
 		return api_store_error(res, st, rc);
-	if (status) {
-		if ((rc = store_exec(st, req->arena, STMT_ESTABLISHMENT_SET_STATUS, ps, &s)) < 0)
-			goto fail;
-		if (store_nrows(s) == 0) {
-			store_rollback(st);
-			return http_problem(res, 404, NULL, "There is no establishment %s.", id);
-		}
+	if ((rc = store_exec(st, req->arena, STMT_ESTABLISHMENT_STATUS_LOCK, pl, &s)) < 0)
+		goto fail;
+	if (store_nrows(s) == 0) {
+		store_rollback(st);
+		return http_problem(res, 404, NULL, "There is no establishment %s.", id);
 	}
+	const char *refusal = licence_action_refusal(action, store_value(s, 0, 0));
+	if (refusal) {
+		store_rollback(st);
+		return http_problem(res, 409, "/action", "%s", refusal);
+	}
+	if (status &&
+	    (rc = store_exec(st, req->arena, STMT_ESTABLISHMENT_SET_STATUS, ps, NULL)) < 0)
+		goto fail;
 	if ((rc = store_exec(st, req->arena, STMT_LICENCE_ACTION_CREATE, p, &r)) < 0 ||
 	    (rc = api_event(st, req->arena, "licence.action",
 	                    arena_printf(req->arena, "establishment/%s", id),

@@ -228,6 +228,12 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                              "e.jurisdiction_id"
 	                              " WHERE e.id = $1::bigint",
 	                              1, true },
+	/* Establishment $1's status, locked for a licence action. */
+	[STMT_ESTABLISHMENT_STATUS_LOCK] = { "establishment_status_lock",
+	                                     "SELECT status FROM establishment WHERE id = "
+	                                     "$1::bigint"
+	                                     " FOR UPDATE",
+	                                     1, false },
 	[STMT_ESTABLISHMENT_SET_STATUS] = { "establishment_set_status",
 	                                    "UPDATE establishment SET status = $2, updated_at = "
 	                                    "now() WHERE id = $1::bigint"

@@ -345,6 +345,47 @@ static void test_licence_history(void **state)
 	assert_int_equal(json_array_size(json_object_get(v, "licence_actions")), 4);
 	assert_string_equal(json_walk_str(v, "licence_actions.0.action"), "renewed");
 	json_decref(v);
+
+	/* Actions follow where the licence stands: 409 naming /action for one that does not
+	 * (nothing recorded), and the establishment's status follows those that do. */
+	static const struct {
+		const char *body;
+		long status;
+		const char *then; /* the establishment's status afterwards */
+	} steps[] = {
+		{ "{\"action\":\"reinstated\"}", 409, "active" },
+		{ "{\"action\":\"suspended\",\"reason\":\"Rodents\"}", 201, "suspended" },
+		{ "{\"action\":\"suspended\",\"reason\":\"Rodents\"}", 409, "suspended" },
+		{ "{\"action\":\"issued\"}", 409, "suspended" },
+		{ "{\"action\":\"renewed\"}", 201, "suspended" },
+		{ "{\"action\":\"revoked\",\"reason\":\"Not fixed\"}", 201, "closed" },
+		{ "{\"action\":\"revoked\",\"reason\":\"Not fixed\"}", 409, "closed" },
+		{ "{\"action\":\"reinstated\"}", 409, "closed" },
+		{ "{\"action\":\"renewed\"}", 409, "closed" },
+		{ "{\"action\":\"suspended\",\"reason\":\"x\"}", 409, "closed" },
+		{ "{\"action\":\"issued\"}", 201, "active" },
+	};
+	char est_path[96];
+	snprintf(est_path, sizeof(est_path), "/api/v1/establishments/%lld", id);
+	size_t recorded = 4;
+	for (size_t k = 0; k < sizeof(steps) / sizeof(steps[0]); k++) {
+		v = staff_call(&server, &clerk, "POST", path, steps[k].body, NULL, &st);
+		if (st != steps[k].status)
+			fail_msg("%s: %ld, want %ld", steps[k].body, st, steps[k].status);
+		if (st == 409)
+			assert_string_equal(json_walk_str(v, "field"), "/action");
+		else
+			recorded++;
+		json_decref(v);
+		v = staff_call(&server, NULL, "GET", est_path, NULL, NULL, &st);
+		if (strcmp(json_walk_str(v, "status"), steps[k].then) != 0)
+			fail_msg("after %s: %s, want %s", steps[k].body, json_walk_str(v, "status"),
+			         steps[k].then);
+		json_decref(v);
+	}
+	v = staff_call(&server, &clerk, "GET", path, NULL, NULL, &st);
+	assert_int_equal(json_array_size(json_object_get(v, "licence_actions")), recorded);
+	json_decref(v);
 }
 
 static char *inspection_body(long long est, const char *type, const char *started,

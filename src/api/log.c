@@ -34,6 +34,9 @@ int api_log_page(struct http_request *req, struct http_response *res)
 	int rc = store_exec(st, req->arena, STMT_LOG_PAGE, p, &r);
 	if (rc < 0)
 		return api_store_error(res, st, rc);
+	/* Whoever checks the log must see what the database holds now, not a copy a cache kept
+	 * from before a change: every use asks again (the ETag makes an unchanged page cheap). */
+	http_header_add(res, "Cache-Control", "no-cache");
 	return api_json_text(res, 200, store_value(r, 0, 0));
 }
 

@@ -837,6 +837,15 @@ static void test_log_chain_and_tampering(void **state)
 	assert_int_equal(st, 200);
 	assert_int_equal(strlen(json_walk_str(v, "hash")), 64);
 	json_decref(v);
+	/* No cache may answer for the log: pages and head are asked again at every use. */
+	const char *log_paths[] = { "/api/v1/log?after=0&limit=5", "/api/v1/log/head" };
+	for (size_t k = 0; k < 2; k++) {
+		struct itest_response lr;
+		itest_get(&server, log_paths[k], &lr);
+		assert_int_equal(lr.status, 200);
+		assert_string_equal(itest_header(&lr, "Cache-Control"), "no-cache");
+		itest_response_free(&lr);
+	}
 	v = staff_call(&server, NULL, "GET", "/api/v1/log?after=-1", NULL, NULL, &st);
 	assert_int_equal(st, 400);
 	json_decref(v);

@@ -10,7 +10,8 @@ export const GENESIS = '0'.repeat(64);
 const PAGE = 1000;
 const RECENT = 20;
 const STORE_KEY = 'placard.log.head';
-// Log pages may be cached for a minute: a check always asks the server again.
+// A check always asks the server again (the log is served no-cache; a browser's own copy
+// must not answer either).
 const api = (path) => get(path, 'no-cache');
 
 const kindWords = {

@@ -10,7 +10,8 @@
 #define UTC_TIMESTAMP(col)                                                                         \
 	"to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 
-/* One inspection as the public sees it (alias i): no inspector, notes or signature. */
+/* One inspection as the public sees it (alias i): no inspector, notes or signature. Photos
+ * belong to the visit: an amendment lists those taken for the inspection it corrects. */
 #define INSPECTION_JSON                                                                            \
 	"json_build_object('id', i.id, 'establishment_id', i.establishment_id,"                    \
 	" 'scheme', i.scheme_code, 'type', i.inspection_type, 'status', i.status,"                 \
@@ -43,8 +44,10 @@
 	" 'photos', coalesce((SELECT json_agg(json_build_object('id', p.id,"                       \
 	"  'client_id', p.client_id, 'content_type', p.content_type, 'bytes', p.size_bytes,"       \
 	"  'sha256', p.sha256, 'width', p.width, 'height', p.height, 'code', p.code,"              \
-	"  'taken_at', p.taken_at, 'url', '/api/v1/staff/inspections/' || i.id || '/photos/'"      \
-	"  || p.id) ORDER BY p.id) FROM inspection_photo p WHERE p.inspection_id = i.id), '[]'))"
+	"  'taken_at', p.taken_at, 'url', '/api/v1/staff/inspections/' || p.inspection_id"         \
+	"  || '/photos/' || p.id) ORDER BY p.id) FROM inspection_photo p"                          \
+	"  WHERE p.inspection_id = CASE WHEN i.amends_inspection_id IS NULL THEN i.id"             \
+	"  ELSE inspection_root(i.id) END), '[]'))"
 
 /*
  * Public search (alias e, posted grade g). Parameters: $1 the name query (a tsquery from

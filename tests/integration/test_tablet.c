@@ -443,6 +443,29 @@ static void test_photos(void **state)
 	snprintf(sql, sizeof(sql), "kind = 'inspection.photo_added' AND payload->>'sha256' = '%s'",
 	         real);
 	assert_int_equal(itest_event_count(db_url, sql), 2);
+
+	/* Amended, the record is the amendment's, and the visit's photos stay in it, their
+	 * bytes where the record points. */
+	snprintf(path, sizeof(path), "/api/v1/inspections/%lld/amendments", id);
+	v = staff_call(&server, &supervisor, "POST", path,
+	               "{\"type\":\"initial\",\"violations\":[],\"reason\":\"Wrong item\"}", NULL,
+	               &st);
+	assert_int_equal(st, 201);
+	long long revision = json_walk_int(v, "id");
+	assert_int_equal(json_array_size(json_object_get(v, "photos")), 20);
+	json_decref(v);
+	snprintf(ipath, sizeof(ipath), "/api/v1/inspections/%lld", revision);
+	v = staff_call(&server, NULL, "GET", ipath, NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_int_equal(json_array_size(json_object_get(v, "photos")), 20);
+	assert_string_equal(json_walk_str(v, "photos.19.sha256"), real);
+	struct itest_response pr;
+	staff_request(&server, &supervisor, "GET", json_walk_str(v, "photos.19.url"), NULL, NULL,
+	              &pr);
+	assert_int_equal(pr.status, 200);
+	assert_int_equal(pr.body.len, 5000);
+	itest_response_free(&pr);
+	json_decref(v);
 	free(png);
 }
 

@@ -26,6 +26,8 @@ const struct http_route api_routes[] = {
 	{ HTTP_POST, "/api/v1/jurisdictions", api_jurisdiction_create, API_ADMIN },
 	{ HTTP_POST, "/api/v1/establishments", api_establishment_create, API_CLERK | API_ADMIN },
 	{ HTTP_GET, "/api/v1/establishments/{id:int}", api_establishment_get, API_PUBLIC },
+	{ HTTP_GET, "/api/v1/establishments/{id:int}/inspections", api_establishment_inspections,
+	  API_PUBLIC },
 	{ HTTP_PATCH, "/api/v1/establishments/{id:int}", api_establishment_update,
 	  API_CLERK | API_ADMIN },
 	{ HTTP_POST, "/api/v1/establishments/{id:int}/licence-actions", api_licence_action_create,

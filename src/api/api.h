@@ -109,6 +109,7 @@ int api_jurisdiction_create(struct http_request *req, struct http_response *res)
 int api_establishment_create(struct http_request *req, struct http_response *res);
 int api_establishment_update(struct http_request *req, struct http_response *res);
 int api_establishment_get(struct http_request *req, struct http_response *res);
+int api_establishment_inspections(struct http_request *req, struct http_response *res);
 int api_licence_action_create(struct http_request *req, struct http_response *res);
 int api_licence_action_list(struct http_request *req, struct http_response *res);
 int api_inspection_create(struct http_request *req, struct http_response *res);

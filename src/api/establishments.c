@@ -5,6 +5,7 @@
  * public record. Every change is logged in the same transaction.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -238,6 +239,42 @@ int api_establishment_get(struct http_request *req, struct http_response *res)
 {
 	return reply_establishment(req, res, store_thread(STORE_READ), http_param(req, "id")->value,
 	                           200);
+}
+
+#define HISTORY_PAGE_DEFAULT 10
+#define HISTORY_PAGE_MAX     50
+
+int api_establishment_inspections(struct http_request *req, struct http_response *res)
+{
+	const char *id = http_param(req, "id")->value;
+	long long before = 0, limit = HISTORY_PAGE_DEFAULT;
+	const char *q = http_query(req, "before");
+	if (q && parse_int64(q, 1, INT64_MAX, &before) < 0)
+		return http_problem(res, 400, "before",
+		                    "\"before\" must be an inspection id (next_before of the page "
+		                    "before).");
+	q = http_query(req, "limit");
+	if (q && parse_int64(q, 1, HISTORY_PAGE_MAX, &limit) < 0)
+		return http_problem(res, 400, "limit", "\"limit\" must be from 1 to %d.",
+		                    HISTORY_PAGE_MAX);
+	char b[24], l[24];
+	snprintf(b, sizeof(b), "%lld", before);
+	snprintf(l, sizeof(l), "%lld", limit);
+	const char *p[] = { id, before ? b : NULL, l };
+	struct store *st = store_thread(STORE_READ);
+	struct store_result *r;
+	int rc = store_exec(st, req->arena, STMT_ESTABLISHMENT_INSPECTIONS, p, &r);
+	if (rc < 0)
+		return api_store_error(res, st, rc);
+	if (!streq(store_value(r, 0, 0), "t"))
+		return http_problem(res, 404, NULL, "There is no establishment %s.", id);
+	if (!streq(store_value(r, 0, 1), "t"))
+		return http_problem(
+		        res, 400, "before",
+		        "Inspection %lld is not a submitted inspection of establishment "
+		        "%s.",
+		        before, id);
+	return api_json_text(res, 200, store_value(r, 0, 2));
 }
 
 int api_licence_action_create(struct http_request *req, struct http_response *res)

@@ -197,6 +197,39 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                                10, false },
 	/* The public record of one establishment: its details, the grade it posts and the
 	 * inspection that grade rests on, and its latest inspections. One round trip. */
+	/* A page of establishment $1's submitted inspections, newest first, as in its record:
+	 * those after inspection $2 in that order (from the newest when NULL), at most $3. One
+	 * row: whether the establishment exists, whether $2 is one of its inspections, and the
+	 * page with the cursor of the next ({"inspections","next_before"}). */
+	[STMT_ESTABLISHMENT_INSPECTIONS] = { "establishment_inspections",
+	                                     "WITH c AS (SELECT started_at, id FROM inspection"
+	                                     "  WHERE id = $2::bigint AND establishment_id = "
+	                                     "$1::bigint AND status = 'submitted'),"
+	                                     " p AS (SELECT i.id, i.started_at, "
+	                                     "json_build_object('id', i.id,"
+	                                     "  'type', i.inspection_type, 'started_at', "
+	                                     "i.started_at, 'score', i.score,"
+	                                     "  'grade_code', i.grade_code, 'grade_label', "
+	                                     "i.grade_label, 'outcome', i.outcome,"
+	                                     "  'revision', i.revision) AS j"
+	                                     "  FROM inspection i WHERE i.establishment_id = "
+	                                     "$1::bigint AND i.status = 'submitted'"
+	                                     "  AND ($2::bigint IS NULL OR (i.started_at, i.id) < "
+	                                     "(SELECT started_at, id FROM c))"
+	                                     "  ORDER BY i.started_at DESC, i.id DESC LIMIT "
+	                                     "$3::int + 1),"
+	                                     " shown AS (SELECT * FROM p ORDER BY started_at DESC, "
+	                                     "id DESC LIMIT $3::int)"
+	                                     " SELECT EXISTS (SELECT 1 FROM establishment WHERE id "
+	                                     "= $1::bigint),"
+	                                     " $2::bigint IS NULL OR EXISTS (SELECT 1 FROM c),"
+	                                     " json_build_object('inspections', coalesce((SELECT "
+	                                     "json_agg(j ORDER BY started_at"
+	                                     "  DESC, id DESC) FROM shown), '[]'),"
+	                                     "  'next_before', CASE WHEN (SELECT count(*) FROM p) "
+	                                     "> $3::int THEN (SELECT id FROM"
+	                                     "  shown ORDER BY started_at, id LIMIT 1) END)::text",
+	                                     3, true },
 	[STMT_ESTABLISHMENT_JSON] = { "establishment_json",
 	                              "SELECT json_build_object("
 	                              "'id', e.id, 'licence_number', e.licence_number, 'name', "

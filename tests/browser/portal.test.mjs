@@ -149,6 +149,29 @@ test('near me lists the closest places first, with distances', async () => {
   await page.context().close();
 });
 
+test('the whole inspection history, older inspections a page at a time', async () => {
+  const [id, total] = db.sql(`SELECT establishment_id || '|' || count(*) FROM inspection
+    WHERE status = 'submitted' GROUP BY establishment_id HAVING count(*) > 5
+    ORDER BY count(*) DESC, establishment_id LIMIT 1`).split('|').map(Number);
+  assert.ok(id > 0, 'the demo city has an establishment inspected more than five times');
+  const page = await newPage(browser, 'phone');
+  await page.goto(`${server.url}/establishment.html?id=${id}`);
+  const items = page.locator('#history > li');
+  await items.first().waitFor();
+  assert.equal(await items.count(), 5);
+  await page.getByRole('button', { name: 'Show older inspections' }).click();
+  await page.locator('#older-status', { hasText: 'shown' }).waitFor();
+  assert.equal(await items.count(), total);
+  // Every one once, newest first, as the database orders them.
+  const shown = await items.evaluateAll((li) => li.map((x) => x.dataset.id).join(','));
+  assert.equal(shown, db.sql(`SELECT string_agg(id::text, ',' ORDER BY started_at DESC, id DESC)
+    FROM inspection WHERE establishment_id = ${id} AND status = 'submitted'`));
+  assert.equal(await page.locator('#older').count(), 0);
+  await screenshot(page, 'portal-history-phone');
+  assert.deepEqual(page.placardErrors, []);
+  await page.context().close();
+});
+
 test('the methodology page is built from the scheme', async () => {
   const page = await newPage(browser, 'tablet');
   await page.goto(server.url + '/methodology.html?scheme=nyc');
@@ -247,6 +270,10 @@ test('the OpenAPI document is valid and real responses match its schemas', async
   await check(`/api/v1/establishments?limit=5&cursor=${page.next_cursor}`, 'SearchPage');
   await check(`/api/v1/establishments?lat=${target.lat}&lon=${target.lon}&radius=2000`, 'SearchPage');
   const est = await check(`/api/v1/establishments/${target.id}`, 'Establishment');
+  const older = await check(`/api/v1/establishments/${target.id}/inspections?limit=1`, 'InspectionHistoryPage');
+  if (older.next_before)
+    await check(`/api/v1/establishments/${target.id}/inspections?limit=1&before=${older.next_before}`, 'InspectionHistoryPage');
+  await check(`/api/v1/establishments/${target.id}/inspections?before=0`, 'Problem', 400);
   const insp = await check(`/api/v1/inspections/${est.grade.inspection_id}`, 'Inspection');
   await check(`/api/v1/cards/${insp.public_code}`, 'Card');
   const summary = ajv.getSchema('openapi.json#/components/schemas/SchemeSummary');

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "harness.h"
@@ -482,6 +483,98 @@ static void test_dictionary_current(void **state)
 	buf_release(&out);
 }
 
+/*
+ * The whole inspection history, page by page: pages of 3 give every submitted inspection
+ * once, newest first, the first 5 as the record lists them; bad cursors and limits are 400,
+ * an unknown establishment 404.
+ */
+static void test_history_pages(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long long est = create_establishment("P-H", "History Kitchen", "1 Old St", "10001", "Diner",
+	                                     BASE_LAT, BASE_LON + NORTH_1500);
+	char key[32], started[32];
+	for (int i = 0; i < 8; i++) {
+		snprintf(key, sizeof(key), "history-%d-%d", (int)getpid(), i);
+		/* Two on one day: the order falls back to the id. */
+		snprintf(started, sizeof(started), "2025-%02d-10T10:00:00Z", 1 + i - (i == 7));
+		inspect(est, started, "", key);
+	}
+	char path[160];
+	snprintf(path, sizeof(path), "/api/v1/establishments/%lld", est);
+	json_t *record = get_ok(path);
+	json_t *latest = json_object_get(record, "inspections");
+	assert_int_equal(json_array_size(latest), 5);
+
+	struct buf paged = BUF_INIT;
+	long long before = 0;
+	int pages = 0;
+	do {
+		snprintf(path, sizeof(path), "/api/v1/establishments/%lld/inspections?limit=3%s",
+		         est, before ? "&before=" : "");
+		if (before)
+			snprintf(path + strlen(path), sizeof(path) - strlen(path), "%lld", before);
+		json_t *v = get_ok(path);
+		json_t *item;
+		size_t i;
+		json_array_foreach(json_object_get(v, "inspections"), i, item)
+		{
+			buf_addf(&paged, "%lld,",
+			         (long long)json_integer_value(json_object_get(item, "id")));
+			/* The same summary as the record's. */
+			assert_non_null(json_object_get(item, "grade_label"));
+			assert_non_null(json_object_get(item, "started_at"));
+		}
+		json_t *next = json_object_get(v, "next_before");
+		before = json_is_integer(next) ? json_integer_value(next) : 0;
+		json_decref(v);
+		pages++;
+	} while (before && pages < 10);
+	assert_int_equal(pages, 3);
+	char want[256], sql[256];
+	snprintf(sql, sizeof(sql),
+	         "SELECT string_agg(id::text || ',', '' ORDER BY started_at DESC, id DESC) FROM"
+	         " inspection WHERE establishment_id = %lld AND status = 'submitted'",
+	         est);
+	struct buf out = BUF_INIT;
+	assert_int_equal(itest_shell(&out, "psql -XAtc \"%s\" '%s'", sql, db_url), 0);
+	snprintf(want, sizeof(want), "%.*s", (int)out.len - 1, out.data);
+	buf_release(&out);
+	assert_string_equal(paged.data, want);
+	/* The record's five are the first five. */
+	char first[128] = "";
+	json_t *item;
+	size_t i;
+	json_array_foreach(latest, i, item)
+	        snprintf(first + strlen(first), sizeof(first) - strlen(first), "%lld,",
+	                 (long long)json_integer_value(json_object_get(item, "id")));
+	assert_int_equal(strncmp(paged.data, first, strlen(first)), 0);
+	buf_release(&paged);
+	json_decref(record);
+
+	/* Refused: a cursor that is not one of its inspections, bad limits; no establishment. */
+	long long other = inspect(magnolia, "2025-03-01T09:00:00Z", "", "history-other");
+	char of_other[48];
+	snprintf(of_other, sizeof(of_other), "before=%lld", other);
+	const char *bad[] = { "before=0", "before=x",         "limit=0",
+		              "limit=51", "before=999999999", of_other };
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		snprintf(path, sizeof(path), "/api/v1/establishments/%lld/inspections?%s", est,
+		         bad[k]);
+		long st;
+		json_t *v = call(NULL, "GET", path, NULL, NULL, &st);
+		if (st != 400 || !json_walk_str(v, "field"))
+			fail_msg("%s: %ld", bad[k], st);
+		json_decref(v);
+	}
+	long st;
+	json_t *v =
+	        call(NULL, "GET", "/api/v1/establishments/999999999/inspections", NULL, NULL, &st);
+	assert_int_equal(st, 404);
+	json_decref(v);
+}
+
 static void test_etag_and_cache(void **state)
 {
 	(void)state;
@@ -875,17 +968,12 @@ static void test_openapi(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_filters),
-		cmocka_unit_test(test_relevance_order),
-		cmocka_unit_test(test_radius),
-		cmocka_unit_test(test_paging),
-		cmocka_unit_test(test_bad_parameters),
-		cmocka_unit_test(test_etag_and_cache),
-		cmocka_unit_test(test_gzip),
-		cmocka_unit_test(test_cards),
-		cmocka_unit_test(test_dictionary_current),
-		cmocka_unit_test(test_openapi),
-		cmocka_unit_test(test_grade_filter_public),
+		cmocka_unit_test(test_filters),        cmocka_unit_test(test_relevance_order),
+		cmocka_unit_test(test_radius),         cmocka_unit_test(test_paging),
+		cmocka_unit_test(test_bad_parameters), cmocka_unit_test(test_history_pages),
+		cmocka_unit_test(test_etag_and_cache), cmocka_unit_test(test_gzip),
+		cmocka_unit_test(test_cards),          cmocka_unit_test(test_dictionary_current),
+		cmocka_unit_test(test_openapi),        cmocka_unit_test(test_grade_filter_public),
 		cmocka_unit_test(test_total_capped),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -104,24 +104,56 @@ async function cardCheck(e, code) {
   }
 }
 
+function historyItem(d) {
+  const dismissed = d.violations.filter((v) => v.status === 'dismissed').length;
+  return el('li', { class: 'inspection', 'data-id': d.id },
+    el('details', {},
+      el('summary', {},
+        gradeBadge(d.grade), ' ',
+        el('span', {}, `${formatDate(d.started_at)}: ${d.type.replace('-', ' ')} inspection, score ${d.score}`),
+        el('span', { class: 'muted' }, ` · ${d.violations.length} ${d.violations.length === 1 ? 'violation' : 'violations'}${dismissed ? `, ${dismissed} dismissed` : ''}`)),
+      d.explanation ? el('p', {}, d.explanation.rule) : '',
+      d.amended_by_inspection_id ? el('p', { class: 'muted' }, 'Corrected by a later revision.') : '',
+      d.violations.length ? el('ul', { class: 'violations' }, d.violations.map(violationItem)) : el('p', {}, 'No violations.')));
+}
+
+// The record lists the latest inspections; older ones come a page at a time.
+const RECORD_INSPECTIONS = 5;
+const OLDER_PAGE = 10;
+
 async function history(e, current) {
   const section = el('section', { 'aria-labelledby': 'history-h' }, el('h2', { id: 'history-h' }, 'Inspection history'));
   if (!e.inspections.length) return section;
   const details = await Promise.all(e.inspections.map((i) => (current && i.id === current.id ? current : api(`/api/v1/inspections/${i.id}`))));
-  const ol = el('ol', { class: 'history' });
-  for (const d of details) {
-    const dismissed = d.violations.filter((v) => v.status === 'dismissed').length;
-    ol.append(el('li', { class: 'inspection' },
-      el('details', {},
-        el('summary', {},
-          gradeBadge(d.grade), ' ',
-          el('span', {}, `${formatDate(d.started_at)}: ${d.type.replace('-', ' ')} inspection, score ${d.score}`),
-          el('span', { class: 'muted' }, ` · ${d.violations.length} ${d.violations.length === 1 ? 'violation' : 'violations'}${dismissed ? `, ${dismissed} dismissed` : ''}`)),
-        d.explanation ? el('p', {}, d.explanation.rule) : '',
-        d.amended_by_inspection_id ? el('p', { class: 'muted' }, 'Corrected by a later revision.') : '',
-        d.violations.length ? el('ul', { class: 'violations' }, d.violations.map(violationItem)) : el('p', {}, 'No violations.'))));
-  }
+  const ol = el('ol', { class: 'history', id: 'history' });
+  ol.append(...details.map(historyItem));
   section.append(ol);
+  if (e.inspections.length < RECORD_INSPECTIONS) return section;
+  let before = e.inspections[e.inspections.length - 1].id;
+  const status = el('p', { class: 'muted', role: 'status', id: 'older-status' });
+  const more = el('button', { type: 'button', class: 'button secondary', id: 'older' }, 'Show older inspections');
+  more.addEventListener('click', async () => {
+    more.disabled = true;
+    status.textContent = 'Loading older inspections…';
+    try {
+      const page = await api(`/api/v1/establishments/${e.id}/inspections?before=${before}&limit=${OLDER_PAGE}`);
+      const older = await Promise.all(page.inspections.map((i) => api(`/api/v1/inspections/${i.id}`)));
+      const items = older.map(historyItem);
+      ol.append(...items);
+      status.textContent = older.length ? `${older.length} older ${older.length === 1 ? 'inspection' : 'inspections'} shown.` : 'There are no older inspections.';
+      if (page.next_before) {
+        before = page.next_before;
+        more.disabled = false;
+      } else {
+        more.remove();
+      }
+      if (items.length) items[0].querySelector('summary').focus();
+    } catch (err) {
+      status.textContent = `Older inspections could not be loaded: ${err.message}`;
+      more.disabled = false;
+    }
+  });
+  section.append(more, status);
   return section;
 }
 

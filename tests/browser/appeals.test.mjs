@@ -3,12 +3,14 @@
 // count down, publishes a reply and asks for a re-rating visit; a hearing officer signs in,
 // works the queue and records a modified decision; the operator then sees the decision. The
 // public record shows the open appeal and the reply, then the decision with the dismissed
-// violation and its reason; a place inspected long ago carries a warning.
+// violation and its reason; a place inspected long ago carries a warning. Every route of the
+// operator, the hearing officers, reply moderation and re-rating visits answers as the
+// OpenAPI document says (status, content type, schema).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'playwright-core';
 import {
-  createDatabase, startServer, launchBrowser, newPage, screenshot, DEMO_PASSWORD,
+  createDatabase, startServer, launchBrowser, newPage, screenshot, openapi, DEMO_PASSWORD,
 } from './lib.mjs';
 
 let server, browser, report, staleEst;
@@ -230,4 +232,109 @@ test('the operator page and the hearing queue fit phone and tablet widths', asyn
     assert.deepEqual(scriptErrors(page), []);
     await page.context().close();
   }
+});
+
+test('the routes of operators, hearing officers, reply moderation and re-rating answer as the OpenAPI document says', async () => {
+  const { conform } = openapi();
+  const [clerk, inspector, hearing, supervisor] = await Promise.all(
+    ['clerk', 'inspector', 'hearing', 'supervisor'].map(staffContext));
+  const post = (who, path, data) => who.ctx.post(path, { headers: who.headers, data });
+  let res = await post(clerk, '/api/v1/establishments',
+    { jurisdiction: 'uk-demo', licence_number: 'BR-API-1', name: 'The Documented Cafe' });
+  assert.equal(res.status(), 201);
+  const est = (await res.json()).id;
+  const started = new Date(Date.now() - 86400000).toISOString().replace(/\.\d+Z$/, 'Z');
+  res = await inspector.ctx.post('/api/v1/inspections', {
+    headers: { ...inspector.headers, 'Idempotency-Key': `browser-appeals-api-${process.pid}` },
+    data: {
+      establishment_id: est, type: 'initial', started_at: started, submit: true,
+      violations: [{ code: 'H03', points: 10 }, { code: 'S02', points: 15 }],
+    },
+  });
+  assert.equal(res.status(), 201);
+  const inspection = await res.json();
+  const anon = await request.newContext({ baseURL: server.url });
+  const operator = async (path, extra = {}, code = inspection.appeal_code) => conform('POST', path,
+    await anon.post(path, { data: { licence_number: 'BR-API-1', appeal_code: code, ...extra } }));
+
+  // The operator: the report, an appeal (once), a reply, a re-rating request (once).
+  let view = await operator('/api/v1/operator/report');
+  assert.equal(view.inspection.id, inspection.id);
+  assert.equal(view.appeal, null);
+  assert.equal((await operator('/api/v1/operator/report', {}, 'WRONGCODE9')).status, 403);
+  assert.equal((await operator('/api/v1/operator/appeals/withdraw')).status, 404);
+  res = await anon.post('/api/v1/operator/appeals', {
+    data: {
+      licence_number: 'BR-API-1', appeal_code: inspection.appeal_code,
+      grounds: 'The basin was out of use for a repair that morning.',
+      contested_violations: [inspection.violations[0].id],
+    },
+  });
+  view = await conform('POST', '/api/v1/operator/appeals', res);
+  assert.equal(res.status(), 201);
+  const appeal = view.appeal.id;
+  assert.equal(res.headers().location, `/api/v1/appeals/${appeal}`);
+  assert.deepEqual(view.appeal.contested_violations, [inspection.violations[0].id]);
+  assert.equal((await operator('/api/v1/operator/appeals', { grounds: 'Again.' })).status, 409);
+  assert.equal((await operator('/api/v1/operator/appeals', { grounds: '' })).field, '/grounds');
+  const reply = await operator('/api/v1/operator/replies', { text: 'We have retrained our staff.' });
+  assert.equal(reply.text, 'We have retrained our staff.');
+  assert.equal((await operator('/api/v1/operator/replies', { text: ' ' })).field, '/text');
+  const rerating = await operator('/api/v1/operator/rerating-requests', { improvements: 'A second hand basin.' });
+  assert.equal(rerating.state, 'requested');
+  assert.equal((await operator('/api/v1/operator/rerating-requests', { improvements: 'More.' })).status, 409);
+
+  // Hearing officers and supervisors: the queues, the staff view, each step to a decision.
+  const queue = await conform('GET', '/api/v1/appeals', await hearing.ctx.get('/api/v1/appeals'));
+  assert.ok(queue.appeals.some((a) => a.id === appeal));
+  await conform('GET', '/api/v1/appeals/overdue', await supervisor.ctx.get('/api/v1/appeals/overdue'));
+  assert.equal((await conform('GET', '/api/v1/appeals', await inspector.ctx.get('/api/v1/appeals'))).status, 403);
+  let staff = await conform('GET', '/api/v1/staff/appeals/{id}', await hearing.ctx.get(`/api/v1/staff/appeals/${appeal}`));
+  assert.equal(staff.grounds, 'The basin was out of use for a repair that morning.');
+  const step = async (path, data) => conform('POST', `/api/v1/appeals/{id}/${path}`,
+    await post(hearing, `/api/v1/appeals/${appeal}/${path}`, data));
+  assert.equal((await step('hearing', { hearing_at: '2030-01-01T10:00:00Z' })).status, 409);
+  assert.equal((await step('review', { action: 'reject_late' })).field, '/note');
+  assert.equal((await step('review', { action: 'accept' })).state, 'under_review');
+  const at = new Date(Date.now() + 7 * 86400000).toISOString().replace(/\.\d+Z$/, 'Z');
+  assert.equal((await step('hearing', { hearing_at: at })).state, 'hearing_scheduled');
+  assert.equal((await step('adjournments', { hearing_at: at, reason: 'The operator is ill.' })).adjournments, 1);
+  assert.equal((await step('decision', {
+    outcome: 'upheld', reasons: 'x', dismissed: [{ violation_id: inspection.violations[0].id, reason: 'x' }],
+  })).field, '/dismissed');
+  staff = await step('decision', { outcome: 'upheld', reasons: 'The inspector saw the basin blocked.' });
+  assert.equal(staff.outcome, 'upheld');
+  assert.equal(staff.inspection.id, inspection.id);
+  const record = await conform('GET', '/api/v1/appeals/{id}', await anon.get(`/api/v1/appeals/${appeal}`));
+  assert.equal(record.reasons, 'The inspector saw the basin blocked.');
+  assert.equal(record.grounds, undefined, 'the grounds are not public');
+  assert.equal((await conform('GET', '/api/v1/appeals/{id}', await anon.get('/api/v1/appeals/99999999'))).status, 404);
+
+  // Clerks: the reply edited, then withdrawn; a reply that is not current is not found.
+  const moderate = async (id, data) => conform('POST', '/api/v1/replies/{id}/moderation',
+    await post(clerk, `/api/v1/replies/${id}/moderation`, data));
+  assert.equal((await moderate(reply.id, { text: 'Edited.' })).field, '/reason');
+  let moderated = await moderate(reply.id, { text: 'We have trained our staff.', reason: 'Wording.' });
+  assert.deepEqual([moderated.removed, moderated.published_text], [false, 'We have trained our staff.']);
+  moderated = await moderate(reply.id, { reason: 'Withdrawn at the operator\'s request.' });
+  assert.deepEqual([moderated.removed, moderated.published_text], [true, null]);
+  assert.equal((await moderate(99999999, { reason: 'None.' })).status, 404);
+
+  // Inspectors: the re-rating request on the list, scheduled, then its visit recorded.
+  const due = await conform('GET', '/api/v1/rerating-requests/due', await inspector.ctx.get('/api/v1/rerating-requests/due'));
+  assert.ok(due.upcoming.some((r) => String(r.id) === rerating.id));
+  const rr = async (path, data) => conform('POST', `/api/v1/rerating-requests/{id}/${path}`,
+    await post(inspector, `/api/v1/rerating-requests/${rerating.id}/${path}`, data));
+  assert.equal((await rr('schedule', { visit_on: '2020-01-01' })).field, '/visit_on');
+  assert.equal((await rr('schedule', { visit_on: rerating.earliest_visit_on })).state, 'scheduled');
+  assert.equal((await rr('inspected', { inspection_id: 99999999 })).field, '/inspection_id');
+  assert.equal((await rr('inspected', { inspection_id: inspection.id })).state, 'inspected');
+  assert.equal((await rr('inspected', { inspection_id: inspection.id })).status, 409);
+
+  // The operator's view after it all.
+  view = await operator('/api/v1/operator/report');
+  assert.deepEqual([view.appeal.state, view.reply.published_text, view.rerating.state], ['upheld', null, 'inspected']);
+  assert.equal((await operator('/api/v1/operator/appeals/withdraw')).status, 409);
+  for (const who of [clerk, inspector, hearing, supervisor]) await who.ctx.dispose();
+  await anon.dispose();
 });

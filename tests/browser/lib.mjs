@@ -1,12 +1,16 @@
 // lib.mjs - what every browser test shares: a fresh database and a real placard server,
-// Debian's Chromium driven by playwright-core, phone and tablet viewports, screenshots.
+// Debian's Chromium driven by playwright-core, phone and tablet viewports, screenshots, and
+// answers checked against the OpenAPI document.
 //
 // Tests run under tests/integration/with-db (pg_virtualenv), which sets the PG* variables.
+import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const root = join(here, '..', '..');
@@ -101,4 +105,42 @@ export async function signIn(page, baseUrl, username, password = DEMO_PASSWORD) 
   });
   if (res.status() !== 201) throw new Error(`sign-in as ${username}: ${res.status()}`);
   return (await res.json()).csrf_token;
+}
+
+// The OpenAPI document (web/openapi.json) and conform(method, path, response), which checks
+// a real answer (a playwright APIResponse) against it: the status is one the operation
+// documents, and so is the content type; a JSON body matches the documented schema. @path is
+// the document's ("/api/v1/appeals/{id}"). Resolves to the parsed body (null when none).
+export function openapi() {
+  const doc = JSON.parse(readFileSync(join(root, 'web', 'openapi.json'), 'utf8'));
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  ajv.addSchema({ ...doc, $id: 'openapi.json' });
+  const pointer = (parts) => parts
+    .map((p) => encodeURIComponent(String(p).replace(/~/g, '~0').replace(/\//g, '~1'))).join('/');
+  async function conform(method, path, res) {
+    const m = method.toLowerCase(), status = String(res.status());
+    const what = `${method} ${path} answered ${status}`;
+    const op = doc.paths[path]?.[m];
+    assert.ok(op, `${method} ${path} is documented`);
+    let where = ['paths', path, m, 'responses', status];
+    let response = op.responses[status];
+    assert.ok(response, `${what}, which is not documented`);
+    if (response.$ref) {
+      where = response.$ref.replace(/^#\//, '').split('/');
+      response = where.reduce((o, k) => o[k], doc);
+    }
+    const type = (res.headers()['content-type'] || '').split(';')[0].trim();
+    if (!response.content) {
+      assert.equal((await res.body()).length, 0, `${what} with a body`);
+      return null;
+    }
+    assert.ok(response.content[type], `${what} with ${type || 'no type'}, not ${Object.keys(response.content)}`);
+    if (!/[/+]json$/.test(type)) return res.body();
+    const body = await res.json();
+    const validate = ajv.getSchema(`openapi.json#/${pointer([...where, 'content', type, 'schema'])}`);
+    assert.ok(validate(body), `${what}: ${ajv.errorsText(validate.errors)}`);
+    return body;
+  }
+  return { doc, conform };
 }

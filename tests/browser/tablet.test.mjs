@@ -4,12 +4,16 @@
 // the tablet, survives a reload and is stored exactly once when the signal returns, with the
 // photo's hash checked and the report's code working; replaying the queue stores nothing new. A
 // draft edited on two tablets is flagged as a conflict on both, and nothing is overwritten.
-// A re-rating visit the operator asked for is on the due list, labelled, in its place.
+// A re-rating visit the operator asked for is on the due list, labelled, in its place. The
+// tablet's routes (assignment, due list, form, photos, conflicts) answer as the OpenAPI
+// document says.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
+import { request } from 'playwright-core';
 import {
-  createDatabase, startServer, launchBrowser, viewports, screenshot, DEMO_PASSWORD,
+  createDatabase, startServer, launchBrowser, viewports, screenshot, openapi, DEMO_PASSWORD,
 } from './lib.mjs';
 
 let db, server, browser;
@@ -381,4 +385,97 @@ test('the app is usable in landscape with large targets', async () => {
   assert.deepEqual(small, []);
   await screenshot(page, 'tablet-home-landscape');
   await context.close();
+});
+
+test('the tablet\'s routes answer as the OpenAPI document says', async () => {
+  const { conform } = openapi();
+  const staff = async (username) => {
+    const ctx = await request.newContext({ baseURL: server.url });
+    const res = await ctx.post('/api/v1/session', { data: { username, password: DEMO_PASSWORD } });
+    assert.equal(res.status(), 201);
+    const { user, csrf_token: csrf } = await res.json();
+    return { ctx, id: user.id, headers: { 'X-CSRF-Token': csrf } };
+  };
+  const inspector = await staff('inspector'), supervisor = await staff('supervisor');
+  const est = Number(db.sql(
+    `INSERT INTO establishment (jurisdiction_id, licence_number, name, risk_category)
+     SELECT id, 'TAB-API-1', 'Documented Deli', 'B' FROM jurisdiction
+     WHERE scheme_code = 'nyc' ORDER BY id LIMIT 1 RETURNING id`).split('\n')[0]);
+
+  // A supervisor assigns it; only an active inspector can be assigned.
+  const assign = async (id) => conform('PUT', '/api/v1/establishments/{id}/inspector',
+    await supervisor.ctx.put(`/api/v1/establishments/${est}/inspector`,
+      { headers: supervisor.headers, data: { inspector_id: id } }));
+  assert.equal((await assign(supervisor.id)).field, '/inspector_id');
+  assert.equal((await assign(inspector.id)).inspector_id, inspector.id);
+
+  // The due list, as the inspector and as a supervisor sees it; the offline form.
+  const due = async (who, query) => conform('GET', '/api/v1/inspector/due',
+    await who.ctx.get(`/api/v1/inspector/due${query}`));
+  const list = await due(inspector, '?days=30');
+  assert.ok(list.items.some((i) => i.establishment.id === est && i.reason === 'cycle'));
+  assert.equal((await due(supervisor, `?inspector=${inspector.id}`)).inspector_id, inspector.id);
+  assert.equal((await due(inspector, `?inspector=${supervisor.id}`)).status, 403);
+  assert.equal((await due(inspector, '?days=400')).field, 'days');
+  const form = async (id) => conform('GET', '/api/v1/inspector/establishments/{id}',
+    await inspector.ctx.get(`/api/v1/inspector/establishments/${id}`));
+  assert.equal((await form(est)).establishment.licence_number, 'TAB-API-1');
+  assert.equal((await form(99999999)).status, 404);
+
+  // Photos of a draft: stored once, replayed, refused; served to staff; removed.
+  const started = new Date(Date.now() - 3600000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const doc = { type: 'initial', started_at: started, violations: [{ code: '10F' }] };
+  let res = await inspector.ctx.post('/api/v1/inspections', {
+    headers: { ...inspector.headers, 'Idempotency-Key': `tablet-api-${process.pid}` },
+    data: { establishment_id: est, ...doc },
+  });
+  assert.equal(res.status(), 201);
+  const draft = await res.json();
+  const image = png(8, 6);
+  const sha256 = createHash('sha256').update(image).digest('hex');
+  const photo = async (key, data) => conform('POST', '/api/v1/inspections/{id}/photos',
+    await inspector.ctx.post(`/api/v1/inspections/${draft.id}/photos`, {
+      headers: { ...inspector.headers, ...(key ? { 'Idempotency-Key': key } : {}) },
+      data: { content_type: 'image/png', sha256, data: [image.toString('base64')], code: '10F', ...data },
+    }));
+  const stored = await photo('tablet-api-photo-1', { width: 8, height: 6 });
+  assert.deepEqual([stored.sha256, stored.bytes, stored.code], [sha256, image.length, '10F']);
+  assert.equal((await photo('tablet-api-photo-1')).id, stored.id, 'a retry answers the photo stored');
+  assert.equal((await photo('tablet-api-photo-1', { sha256: '0'.repeat(64) })).field, '/sha256');
+  assert.equal((await photo(null)).status, 428);
+  assert.equal((await photo('short')).field, 'Idempotency-Key');
+  const second = await photo('tablet-api-photo-2');
+  assert.equal(second.width, null);
+  const bytes = await conform('GET', '/api/v1/staff/inspections/{id}/photos/{photo}',
+    await supervisor.ctx.get(stored.url));
+  assert.ok(Buffer.from(bytes).equals(image));
+  assert.equal((await conform('GET', '/api/v1/staff/inspections/{id}/photos/{photo}',
+    await supervisor.ctx.get(`/api/v1/staff/inspections/${draft.id}/photos/99999999`))).status, 404);
+  const remove = async (id) => conform('DELETE', '/api/v1/inspections/{id}/photos/{photo}',
+    await inspector.ctx.delete(`/api/v1/inspections/${draft.id}/photos/${id}`, { headers: inspector.headers }));
+  assert.equal(await remove(second.id), null);
+  assert.equal((await remove(second.id)).status, 404);
+
+  // An edit from a stale version is kept as a conflict, then resolved.
+  const patch = (version) => inspector.ctx.patch(`/api/v1/inspections/${draft.id}`,
+    { headers: { ...inspector.headers, 'If-Match': `"${version}"` }, data: { ...doc, notes: `v${version}` } });
+  assert.equal((await patch(draft.version ?? 1)).status(), 200);
+  assert.equal((await patch(draft.version ?? 1)).status(), 412);
+  const view = await (await inspector.ctx.get(`/api/v1/staff/inspections/${draft.id}`)).json();
+  const conflict = view.conflicts.find((c) => !c.resolved_at)?.id ?? view.conflicts[0].id;
+  const resolve = async (resolution) => conform('POST', '/api/v1/inspections/{id}/conflicts/{conflict}/resolve',
+    await inspector.ctx.post(`/api/v1/inspections/${draft.id}/conflicts/${conflict}/resolve`,
+      { headers: inspector.headers, data: { resolution } }));
+  assert.equal((await resolve('kept_both')).field, '/resolution');
+  assert.equal((await resolve('kept_server')).resolution, 'kept_server');
+  assert.equal((await resolve('kept_server')).status, 404);
+
+  // Submitted, its photos are evidence: none added, none removed.
+  res = await inspector.ctx.post(`/api/v1/inspections/${draft.id}/submit`, { headers: inspector.headers, data: {} });
+  assert.equal(res.status(), 200);
+  assert.equal((await remove(stored.id)).status, 409);
+  assert.equal((await photo('tablet-api-photo-3')).status, 409);
+  assert.equal((await photo('tablet-api-photo-1')).id, stored.id, 'a retry still answers the photo stored');
+  await inspector.ctx.dispose();
+  await supervisor.ctx.dispose();
 });

@@ -117,6 +117,11 @@ int api_hook(struct http_request *req, struct http_response *res)
 	return api_session_check(req, res);
 }
 
+json_int_t id_value(const char *digits)
+{
+	return (json_int_t)strtoll(digits, NULL, 10);
+}
+
 const struct api_user *api_user(const struct http_request *req)
 {
 	return req->app;

@@ -37,6 +37,9 @@ struct api_user {
 /* The request's staff member, or NULL on public routes / when not signed in. */
 const struct api_user *api_user(const struct http_request *req);
 
+/* An id the router or the database gave as decimal digits, as a JSON integer. */
+json_int_t id_value(const char *digits);
+
 extern const struct http_route api_routes[];
 extern const size_t api_nroutes;
 

@@ -47,10 +47,10 @@ int api_operator_reply(struct http_request *req, struct http_response *res)
 		store_rollback(st);
 		return api_store_error(res, st, rc);
 	}
-	return api_json(
-	        res, 201,
-	        json_arena(a, json_pack("{s:s, s:s, s:s}", "id", store_value(r, 0, 0),
-	                                "establishment_id", op.establishment_id, "text", text)));
+	return api_json(res, 201,
+	                json_arena(a, json_pack("{s:I, s:I, s:s}", "id",
+	                                        id_value(store_value(r, 0, 0)), "establishment_id",
+	                                        id_value(op.establishment_id), "text", text)));
 }
 
 int api_reply_moderate(struct http_request *req, struct http_response *res)
@@ -82,9 +82,9 @@ int api_reply_moderate(struct http_request *req, struct http_response *res)
 	                    json_pack("{s:s, s:s}", "reply", id, "reason", reason))) < 0 ||
 	    (rc = store_commit(st)) < 0)
 		goto fail;
-	json_t *out =
-	        json_pack("{s:s, s:s, s:b, s:s}", "id", id, "establishment_id",
-	                  store_value(r, 0, 0), "removed", removed, "moderation_reason", reason);
+	json_t *out = json_pack("{s:I, s:I, s:b, s:s}", "id", id_value(id), "establishment_id",
+	                        id_value(store_value(r, 0, 0)), "removed", removed,
+	                        "moderation_reason", reason);
 	json_object_set_new(out, "published_text", removed ? json_null() : json_string(text));
 	return api_json(res, 200, json_arena(a, out));
 fail:

@@ -66,13 +66,13 @@ int api_operator_rerating(struct http_request *req, struct http_response *res)
 			        "yet.");
 		return api_store_error(res, st, rc);
 	}
-	return api_json(
-	        res, 201,
-	        json_arena(a,
-	                   json_pack("{s:s, s:s, s:s, s:s, s:i}", "id", store_value(r, 0, 0),
-	                             "state", "requested", "establishment_id", op.establishment_id,
-	                             "earliest_visit_on", store_value(r, 0, 1), "standstill_days",
-	                             op.scheme->rules.rerating_standstill_days)));
+	return api_json(res, 201,
+	                json_arena(a, json_pack("{s:I, s:s, s:I, s:s, s:i}", "id",
+	                                        id_value(store_value(r, 0, 0)), "state",
+	                                        "requested", "establishment_id",
+	                                        id_value(op.establishment_id), "earliest_visit_on",
+	                                        store_value(r, 0, 1), "standstill_days",
+	                                        op.scheme->rules.rerating_standstill_days)));
 }
 
 int api_rerating_due(struct http_request *req, struct http_response *res)

@@ -513,9 +513,10 @@ int api_tablet_conflict_resolve(struct http_request *req, struct http_response *
 	             json_pack("{s:s, s:s}", "conflict", cid, "resolution", resolution))) < 0 ||
 	    (rc = store_commit(st)) < 0)
 		goto fail;
-	return api_json(res, 200,
-	                json_arena(a, json_pack("{s:s, s:s, s:s}", "inspection_id", id,
-	                                        "conflict_id", cid, "resolution", resolution)));
+	return api_json(
+	        res, 200,
+	        json_arena(a, json_pack("{s:I, s:I, s:s}", "inspection_id", id_value(id),
+	                                "conflict_id", id_value(cid), "resolution", resolution)));
 fail:
 	store_rollback(st);
 	return api_store_error(res, st, rc);
@@ -553,7 +554,7 @@ int api_tablet_assign(struct http_request *req, struct http_response *res)
 	    (rc = store_commit(st)) < 0)
 		goto fail;
 	return api_json(res, 200,
-	                json_arena(a, json_pack("{s:s, s:I}", "establishment_id", est,
+	                json_arena(a, json_pack("{s:I, s:I}", "establishment_id", id_value(est),
 	                                        "inspector_id", (json_int_t)inspector)));
 fail:
 	store_rollback(st);

@@ -322,7 +322,7 @@ test('the routes of operators, hearing officers, reply moderation and re-rating 
 
   // Inspectors: the re-rating request on the list, scheduled, then its visit recorded.
   const due = await conform('GET', '/api/v1/rerating-requests/due', await inspector.ctx.get('/api/v1/rerating-requests/due'));
-  assert.ok(due.upcoming.some((r) => String(r.id) === rerating.id));
+  assert.ok(due.upcoming.some((r) => r.id === rerating.id));
   const rr = async (path, data) => conform('POST', `/api/v1/rerating-requests/{id}/${path}`,
     await post(inspector, `/api/v1/rerating-requests/${rerating.id}/${path}`, data));
   assert.equal((await rr('schedule', { visit_on: '2020-01-01' })).field, '/visit_on');

@@ -561,7 +561,7 @@ static void test_reply_and_moderation(void **state)
 	        "\"text\":\"We fixed the floor drain the same day. The inspector is a clown.\"",
 	        &st);
 	assert_int_equal(st, 201);
-	long long reply = atoll(json_walk_str(v, "id"));
+	long long reply = json_walk_int(v, "id");
 	json_decref(v);
 	v = establishment(est);
 	assert_non_null(strstr(json_walk_str(v, "reply.text"), "clown"));
@@ -618,7 +618,7 @@ static void test_rerating(void **state)
 	json_t *v = operator("/api/v1/operator/rerating-requests", "U-1", uk_new.code,
 	                     "\"improvements\":\"New hand basin fitted by the bins.\"", &st);
 	assert_int_equal(st, 201);
-	long long id = atoll(json_walk_str(v, "id"));
+	long long id = json_walk_int(v, "id");
 	char earliest[32];
 	ago(3 - 90, 0, earliest);
 	earliest[10] = '\0';
@@ -693,7 +693,7 @@ static void test_rerating_closed_by_visit(void **state)
 	json_t *v = operator("/api/v1/operator/rerating-requests", "U-7", rated.code,
 	                     "\"improvements\":\"Walk-in cooler repaired.\"", &st);
 	assert_int_equal(st, 201);
-	long long id = atoll(json_walk_str(v, "id"));
+	long long id = json_walk_int(v, "id");
 	json_decref(v);
 	char sql[300];
 	struct report visit = inspect(&inspector, est, "reinspection", 0, "");

@@ -127,7 +127,7 @@ static int step(struct http_request *req, struct http_response *res, enum rerati
 		store_rollback(st);
 		return http_problem(res, 422, "/inspection_id",
 		                    "Inspection %s is not a submitted inspection of this "
-		                    "establishment.",
+		                    "establishment made since the re-rating was requested.",
 		                    inspection);
 	}
 	json_t *ev =

@@ -911,7 +911,8 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                         " FROM rerating_request WHERE id = $1::bigint FOR UPDATE",
 	                         1, false },
 	/* $1 request, $2 state, $3 visit date or NULL, $4 staff, $5 visit inspection or NULL
-	 * (must be a submitted inspection of the same establishment: else no row). */
+	 * (must be a submitted inspection of the same establishment made since the request,
+	 * as STMT_RERATING_CLOSE_BY_VISIT counts a visit, not the rated one: else no row). */
 	[STMT_RERATING_SET] = { "rerating_set",
 	                        "UPDATE rerating_request q SET state = $2, visit_on = "
 	                        "coalesce($3::date, visit_on),"
@@ -923,7 +924,8 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                        " WHERE q.id = $1::bigint AND ($5::bigint IS NULL OR EXISTS ("
 	                        "  SELECT 1 FROM inspection i WHERE i.id = $5::bigint"
 	                        "  AND i.establishment_id = q.establishment_id AND i.status = "
-	                        "'submitted'))"
+	                        "'submitted' AND i.id <> q.inspection_id"
+	                        "  AND i.started_at::date >= q.requested_at::date))"
 	                        " RETURNING json_build_object('id', q.id, 'establishment_id', "
 	                        "q.establishment_id,"
 	                        " 'state', q.state, 'requested_at', q.requested_at,"

@@ -664,6 +664,12 @@ static void test_rerating(void **state)
 	assert_int_equal(st, 422);
 	assert_string_equal(json_walk_str(v, "field"), "/inspection_id");
 	json_decref(v);
+	/* Not the inspection the request is about: the visit comes after the request. */
+	snprintf(body, sizeof(body), "{\"inspection_id\":%lld}", uk_new.id);
+	v = staff_call(&server, &inspector, "POST", path, body, NULL, &st);
+	assert_int_equal(st, 422);
+	assert_string_equal(json_walk_str(v, "field"), "/inspection_id");
+	json_decref(v);
 	struct report visit = inspect(&inspector, uk_est, "complaint", 0, "");
 	snprintf(body, sizeof(body), "{\"inspection_id\":%lld}", visit.id);
 	v = staff_call(&server, &inspector, "POST", path, body, NULL, &st);

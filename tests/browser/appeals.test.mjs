@@ -328,8 +328,19 @@ test('the routes of operators, hearing officers, reply moderation and re-rating 
   assert.equal((await rr('schedule', { visit_on: '2020-01-01' })).field, '/visit_on');
   assert.equal((await rr('schedule', { visit_on: rerating.earliest_visit_on })).state, 'scheduled');
   assert.equal((await rr('inspected', { inspection_id: 99999999 })).field, '/inspection_id');
-  assert.equal((await rr('inspected', { inspection_id: inspection.id })).state, 'inspected');
-  assert.equal((await rr('inspected', { inspection_id: inspection.id })).status, 409);
+  // The rated inspection is not the visit: the visit comes after the request.
+  assert.equal((await rr('inspected', { inspection_id: inspection.id })).field, '/inspection_id');
+  res = await inspector.ctx.post('/api/v1/inspections', {
+    headers: { ...inspector.headers, 'Idempotency-Key': `browser-appeals-visit-${process.pid}` },
+    data: {
+      establishment_id: est, type: 'complaint', submit: true,
+      started_at: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), violations: [],
+    },
+  });
+  assert.equal(res.status(), 201);
+  const visit = await res.json();
+  assert.equal((await rr('inspected', { inspection_id: visit.id })).state, 'inspected');
+  assert.equal((await rr('inspected', { inspection_id: visit.id })).status, 409);
 
   // The operator's view after it all.
   view = await operator('/api/v1/operator/report');

@@ -775,13 +775,16 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                       " WHERE a.id = $1::bigint OR a.inspection_id = $2::bigint"
 	                       " FOR UPDATE OF a",
 	                       2, false },
-	/* $1 id, $2 new state, $3 hearing time or NULL, $4 one more adjournment, $5 note. */
+	/* $1 id, $2 new state, $3 hearing time or NULL, $4 one more adjournment, $5 note: the
+	 * closing note when the step closes the appeal (a review's notes and an adjournment's
+	 * reason are in the log entry of the step). */
 	[STMT_APPEAL_SET_STATE] = { "appeal_set_state",
 	                            "UPDATE appeal SET state = $2, hearing_at = "
 	                            "coalesce($3::timestamptz, hearing_at),"
 	                            " adjournments = adjournments + CASE WHEN $4::boolean THEN 1 "
 	                            "ELSE 0 END,"
-	                            " closing_note = coalesce($5, closing_note),"
+	                            " closing_note = CASE WHEN $2 IN ('withdrawn', 'rejected_late')"
+	                            " THEN coalesce($5, closing_note) ELSE closing_note END,"
 	                            " closed_at = CASE WHEN $2 IN ('withdrawn', 'rejected_late') "
 	                            "THEN now() END,"
 	                            " updated_at = now() WHERE id = $1::bigint"

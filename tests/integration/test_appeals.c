@@ -502,6 +502,34 @@ static void test_withdrawn(void **state)
 	json_decref(v);
 }
 
+/* Rejected as late: the hearing officer's note is the appeal's public closing note. */
+static void test_rejected_late_note(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long long est = new_establishment("uk", "U-6");
+	inspect(&inspector, est, "initial", 100, "");
+	struct report r =
+	        inspect(&inspector, est, "initial", 2, "{\"code\":\"H01\",\"points\":15}");
+	long st;
+	json_t *v = operator("/api/v1/operator/appeals", "U-6", r.code, "\"grounds\":\"Late\"",
+	                     &st);
+	assert_int_equal(st, 201);
+	long long appeal = json_walk_int(v, "appeal.id");
+	json_decref(v);
+	assert_int_equal(appeal_step(&hearing, appeal, "review",
+	                             "{\"action\":\"reject_late\",\"note\":\"Posted after the "
+	                             "window closed\"}"),
+	                 200);
+	char path[64];
+	snprintf(path, sizeof(path), "/api/v1/appeals/%lld", appeal);
+	v = staff_call(&server, NULL, "GET", path, NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_string_equal(json_walk_str(v, "state"), "rejected_late");
+	assert_string_equal(json_walk_str(v, "closing_note"), "Posted after the window closed");
+	json_decref(v);
+}
+
 static void test_late_refused(void **state)
 {
 	(void)state;
@@ -1008,6 +1036,7 @@ int main(void)
 		cmocka_unit_test(test_fhrs_previous_rating_then_modified),
 		cmocka_unit_test(test_overturned_and_independence),
 		cmocka_unit_test(test_withdrawn),
+		cmocka_unit_test(test_rejected_late_note),
 		cmocka_unit_test(test_late_refused),
 		cmocka_unit_test(test_reply_and_moderation),
 		cmocka_unit_test(test_rerating),

@@ -117,6 +117,16 @@ int api_hook(struct http_request *req, struct http_response *res)
 	return api_session_check(req, res);
 }
 
+int api_query_limit(struct http_request *req, struct http_response *res, long long def,
+                    long long max, long long *ret)
+{
+	const char *q = http_query(req, "limit");
+	*ret = def;
+	if (q && parse_int64(q, 1, max, ret) < 0)
+		return http_problem(res, 400, "limit", "\"limit\" must be from 1 to %lld.", max);
+	return 0;
+}
+
 json_int_t id_value(const char *digits)
 {
 	return (json_int_t)strtoll(digits, NULL, 10);

@@ -37,6 +37,13 @@ struct api_user {
 /* The request's staff member, or NULL on public routes / when not signed in. */
 const struct api_user *api_user(const struct http_request *req);
 
+/*
+ * The "limit" query parameter of a paged answer into @ret: @def when absent, else 1 to @max.
+ * 0, or the status of the 400 problem naming it, written to @res.
+ */
+int api_query_limit(struct http_request *req, struct http_response *res, long long def,
+                    long long max, long long *ret);
+
 /* An id the router or the database gave as decimal digits, as a JSON integer. */
 json_int_t id_value(const char *digits);
 

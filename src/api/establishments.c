@@ -247,16 +247,15 @@ int api_establishment_get(struct http_request *req, struct http_response *res)
 int api_establishment_inspections(struct http_request *req, struct http_response *res)
 {
 	const char *id = http_param(req, "id")->value;
-	long long before = 0, limit = HISTORY_PAGE_DEFAULT;
+	long long before = 0, limit;
 	const char *q = http_query(req, "before");
 	if (q && parse_int64(q, 1, INT64_MAX, &before) < 0)
 		return http_problem(res, 400, "before",
 		                    "\"before\" must be an inspection id (next_before of the page "
 		                    "before).");
-	q = http_query(req, "limit");
-	if (q && parse_int64(q, 1, HISTORY_PAGE_MAX, &limit) < 0)
-		return http_problem(res, 400, "limit", "\"limit\" must be from 1 to %d.",
-		                    HISTORY_PAGE_MAX);
+	int status = api_query_limit(req, res, HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX, &limit);
+	if (status)
+		return status;
 	char b[24], l[24];
 	snprintf(b, sizeof(b), "%lld", before);
 	snprintf(l, sizeof(l), "%lld", limit);

@@ -16,15 +16,14 @@
 
 int api_log_page(struct http_request *req, struct http_response *res)
 {
-	long long after = 0, limit = LOG_PAGE_DEFAULT;
+	long long after = 0, limit;
 	const char *q = http_query(req, "after");
 	if (q && parse_int64(q, 0, INT64_MAX, &after) < 0)
 		return http_problem(res, 400, "after",
 		                    "\"after\" must be a sequence number (0 or more).");
-	q = http_query(req, "limit");
-	if (q && parse_int64(q, 1, LOG_PAGE_MAX, &limit) < 0)
-		return http_problem(res, 400, "limit", "\"limit\" must be from 1 to %d.",
-		                    LOG_PAGE_MAX);
+	int status = api_query_limit(req, res, LOG_PAGE_DEFAULT, LOG_PAGE_MAX, &limit);
+	if (status)
+		return status;
 	char a[24], l[24];
 	snprintf(a, sizeof(a), "%lld", after);
 	snprintf(l, sizeof(l), "%lld", limit);

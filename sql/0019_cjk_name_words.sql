@@ -30,16 +30,12 @@ $$;
 CREATE FUNCTION name_cjk_words(word text, typed boolean) RETURNS text[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT coalesce(array_agg(DISTINCT g), '{}')
-    FROM (SELECT substr(r.run, i, 2) AS g
+    FROM (SELECT substr(r.run, i, n) AS g
           FROM (SELECT m[1] AS run
                 FROM regexp_matches(word, '[' || name_cjk_chars() || ']+', 'g') AS m) r,
-               generate_series(1, length(r.run) - 1) AS i
-          UNION ALL
-          SELECT substr(r.run, i, 1)
-          FROM (SELECT m[1] AS run
-                FROM regexp_matches(word, '[' || name_cjk_chars() || ']+', 'g') AS m) r,
-               generate_series(1, length(r.run)) AS i
-          WHERE NOT typed OR length(r.run) = 1
+               generate_series(1, length(r.run)) AS i, (VALUES (1), (2)) AS k(n)
+          WHERE (n = 2 AND i < length(r.run))
+             OR (n = 1 AND (NOT typed OR length(r.run) = 1))
           UNION ALL
           SELECT m[1]
           FROM regexp_matches(word, '[^' || name_cjk_chars() || ']+', 'g') AS m

@@ -9,6 +9,9 @@
 #include "json/json.h"
 #include "store/store.h"
 
+/* Bytes of a licence number: registered, typed by an operator, or searched for. */
+#define LICENCE_MAX 64
+
 /*
  * Route flags (http_route.flags), interpreted by api_hook(). A route is either API_PUBLIC
  * (anyone, no session) or lists the staff roles that may call it; a route with neither is

@@ -141,7 +141,7 @@ int api_establishment_create(struct http_request *req, struct http_response *res
 	if (json_decode(req->arena, req->body, req->body_len, &body, &err) < 0 ||
 	    json_expect_object(body, "", &err) < 0 || json_only_keys(body, "", keys, &err) < 0 ||
 	    json_field_string(body, "", "jurisdiction", true, 32, &jurisdiction, &err) < 0 ||
-	    json_field_string(body, "", "licence_number", true, 64, &licence, &err) < 0 ||
+	    json_field_string(body, "", "licence_number", true, LICENCE_MAX, &licence, &err) < 0 ||
 	    read_fields(req, body, true, &f, &err) < 0)
 		return api_json_error(res, &err);
 	if (!*licence)

@@ -25,7 +25,6 @@
 #define SEARCH_ADDRESS_MAX    100
 #define SEARCH_POSTCODE_MAX   16
 #define SEARCH_CUISINE_MAX    64
-#define SEARCH_LICENCE_MAX    64
 #define SEARCH_GRADE_MAX      100 /* bytes of the comma-separated list */
 #define SEARCH_GRADES_MAX     10
 #define SEARCH_LIMIT_DEFAULT  20
@@ -190,7 +189,7 @@ static int search_parse(struct http_request *req, struct http_response *res, str
 	const char *address, *postcode, *cuisine, *grade, *sort, *limit;
 	int st;
 	if ((st = text_param(req, res, "q", SEARCH_Q_MAX, &s->q)) ||
-	    (st = text_param(req, res, "licence", SEARCH_LICENCE_MAX, &s->p[18])) ||
+	    (st = text_param(req, res, "licence", LICENCE_MAX, &s->p[18])) ||
 	    (st = text_param(req, res, "address", SEARCH_ADDRESS_MAX, &address)) ||
 	    (st = text_param(req, res, "postcode", SEARCH_POSTCODE_MAX, &postcode)) ||
 	    (st = text_param(req, res, "cuisine", SEARCH_CUISINE_MAX, &cuisine)) ||

@@ -31,8 +31,6 @@
 #include "domain/grade.h"
 #include "json/json.h"
 
-/* Bytes of a licence number. */
-#define LICENCE_MAX 64
 /* Characters of a hearing officer's note (reviews) and of an adjournment's reason. */
 #define APPEAL_NOTE_MAX 2000
 /* Characters of the reason a violation is dismissed on appeal. */

@@ -46,11 +46,6 @@ function day(d) {
     : t.toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric' });
 }
 
-// A grade badge that shows a letter only for a grade: "Awaiting Inspection" is not an A.
-function badge(grade) {
-  return gradeBadge(grade && grade.state !== 'graded' ? { code: '–', label: grade.label } : grade);
-}
-
 function problemText(res, fallback) {
   if (res.status === 401) return 'Your session has ended: sign in again.';
   return res.data?.detail || `${fallback} (the server answered ${res.status}).`;
@@ -151,7 +146,7 @@ function resultItem(e) {
   const link = el('a', { class: 'result-name', href: `?id=${e.id}` }, e.name);
   link.addEventListener('click', (ev) => { ev.preventDefault(); openEstablishment(e.id); });
   const addr = [e.address?.line, e.address?.city, e.address?.postcode].filter(Boolean).join(', ');
-  return el('li', { class: 'result' }, badge(e.grade),
+  return el('li', { class: 'result' }, gradeBadge(e.grade),
     el('div', { class: 'result-body' }, link,
       el('p', {}, `Licence ${e.licence_number} · ${e.jurisdiction}`),
       addr ? el('p', {}, addr) : null,
@@ -618,7 +613,7 @@ async function showEstablishment(id, note = '') {
     el('dt', {}, 'Jurisdiction'), el('dd', {}, `${e.jurisdiction} (scheme ${e.scheme})`),
     el('dt', {}, 'Address'), el('dd', {}, addr || 'none given'),
     el('dt', {}, 'Licence'), el('dd', { id: 'est-status' }, STATUS[e.status] || e.status),
-    el('dt', {}, 'Grade shown to the public'), el('dd', {}, badge(e.grade), ` ${e.grade?.label || 'No grade'}`));
+    el('dt', {}, 'Grade shown to the public'), el('dd', {}, gradeBadge(e.grade), ` ${e.grade?.label || 'No grade'}`));
   app.replaceChildren(el('div', {}, back),
     el('h2', { id: 'est-title', tabindex: '-1' }, e.name),
     el('p', { class: 'status', role: 'status', id: 'est-note' }),

@@ -1,0 +1,107 @@
+/*
+ * policy.h - separation of duties: who may take which step on an inspection, its appeal code,
+ * its appeal and the operator's voice, in which state.
+ *
+ * The promises Placard makes to an operator and to the public hold against its own staff:
+ * - an inspection is amended only by its own inspector or a supervisor, never while its
+ *   appeal is open and never once an appeal was decided (a decision's revision is changed
+ *   only through the appeal process);
+ * - whoever took part in an inspection (inspected or amended any revision of it) takes no
+ *   step of its appeal and issues no new appeal code for it;
+ * - a new appeal code is issued by a clerk only, with a reason, and it can read the case but
+ *   not act in it once an appeal was filed: the appeal stays bound to the code that filed it,
+ *   so nobody holding a later code can withdraw it or speak for the operator;
+ * - a decided appeal is final in Placard (a later change goes to a court): nothing reopens it.
+ *
+ * Every route and command asks policy_check() before it changes anything. The whole table
+ * (actor x action x state) is tested in tests/unit/test_policy.c.
+ *
+ * Domain layer: a pure function over plain values. No I/O.
+ *
+ * Error convention: 0 or a negative errno code; *ret_reason, when given, is a static
+ * sentence for a person.
+ */
+#ifndef PLACARD_DOMAIN_POLICY_H
+#define PLACARD_DOMAIN_POLICY_H
+
+#include <stdbool.h>
+
+/* Who acts. Staff roles as in auth.h; the operator proves who they are with an appeal code. */
+enum policy_role {
+	POLICY_PUBLIC,   /* anyone, no credential */
+	POLICY_OPERATOR, /* holds an appeal code of the inspection's report */
+	POLICY_ADMIN,
+	POLICY_CLERK,
+	POLICY_INSPECTOR,
+	POLICY_SUPERVISOR,
+	POLICY_HEARING_OFFICER,
+	POLICY_ROLE__COUNT,
+};
+
+/* The actor, and how they stand to the inspection. */
+struct policy_actor {
+	enum policy_role role;
+	/* Staff: inspected or amended some revision of the inspection (decided its appeal does
+	 * not count: that revision is the decision's). */
+	bool involved;
+	/* Staff: the inspector of the inspection's first revision (the visit). */
+	bool owner;
+	/* Operator: the code presented is the one that filed the inspection's appeal, or no
+	 * appeal was filed. */
+	bool filing_code;
+};
+
+/* The steps. */
+enum policy_action {
+	POLICY_DRAFT_EDIT,       /* change, submit, add or remove photos of a draft */
+	POLICY_AMEND,            /* a new revision of a submitted inspection */
+	POLICY_CODE_REISSUE,     /* a new appeal code for a lost report */
+	POLICY_APPEAL_FILE,      /* operator */
+	POLICY_APPEAL_WITHDRAW,  /* operator */
+	POLICY_OPERATOR_REPLY,   /* operator: a public statement in their name */
+	POLICY_RERATING_REQUEST, /* operator */
+	POLICY_OPERATOR_READ,    /* operator: the report, its appeal and reply */
+	POLICY_APPEAL_ACCEPT,    /* hearing officer: take under review */
+	POLICY_APPEAL_REJECT_LATE,
+	POLICY_APPEAL_SCHEDULE,
+	POLICY_APPEAL_ADJOURN,
+	POLICY_APPEAL_DECIDE,
+	POLICY_APPEAL_REOPEN, /* change a decided appeal: not a step Placard offers */
+	POLICY_ACTION__COUNT,
+};
+
+/* Where the inspection's appeal stands. */
+enum policy_appeal {
+	POLICY_APPEAL_NONE,    /* none filed */
+	POLICY_APPEAL_OPEN,    /* filed, under review, hearing scheduled */
+	POLICY_APPEAL_CLOSED,  /* withdrawn, or rejected as late: no decision */
+	POLICY_APPEAL_DECIDED, /* upheld, modified, overturned */
+	POLICY_APPEAL__COUNT,
+};
+
+/* The inspection as the step finds it. */
+struct policy_state {
+	bool submitted; /* false: a draft */
+	bool current;   /* the newest revision (nothing amends it) */
+	bool imported;  /* from another body's open data: appealed where it was published */
+	enum policy_appeal appeal;
+};
+
+/*
+ * May @who take step @what on an inspection in state @st? 0 when they may; -EACCES when this
+ * actor may not (an HTTP 403), -EBUSY when nobody may in this state (409), -EINVAL for
+ * values out of range or NULL pointers. On refusal *@ret_reason (when not NULL) is a
+ * sentence saying why and, where there is one, what to do instead.
+ *
+ * Who is checked before what state: a refusal for an actor who may never take the step
+ * does not tell them where the inspection stands.
+ */
+int policy_check(const struct policy_actor *who, enum policy_action what,
+                 const struct policy_state *st, const char **ret_reason);
+
+/* Stable names for messages and tests ("amend", "hearing_officer", "decided"). */
+const char *policy_action_name(enum policy_action a);
+const char *policy_role_name(enum policy_role r);
+const char *policy_appeal_name(enum policy_appeal a);
+
+#endif

@@ -42,7 +42,7 @@ const struct http_route api_routes[] = {
 	{ HTTP_POST, "/api/v1/inspections/{id:int}/submit", api_inspection_submit,
 	  API_INSPECTOR | API_SUPERVISOR },
 	{ HTTP_POST, "/api/v1/inspections/{id:int}/appeal-code", api_inspection_appeal_code,
-	  API_INSPECTOR | API_SUPERVISOR | API_CLERK },
+	  API_CLERK },
 	{ HTTP_POST, "/api/v1/inspections/{id:int}/amendments", api_inspection_amend,
 	  API_INSPECTOR | API_SUPERVISOR },
 	{ HTTP_GET, "/api/v1/staff/inspections/{id:int}", api_inspection_get_staff,

@@ -7,6 +7,7 @@
 
 #include "http/http.h"
 #include "json/json.h"
+#include "domain/policy.h"
 #include "store/store.h"
 
 /* Bytes of a licence number: registered, typed by an operator, or searched for. */
@@ -183,6 +184,9 @@ struct api_operator {
 	const char *establishment_id;
 	const struct grade_scheme *scheme;
 	long seconds_since_notice; /* since the end of the inspection */
+	const char *code_hash;     /* SHA-256 of the code presented */
+	enum policy_appeal appeal; /* where the report's appeal stands */
+	bool filing_code;          /* the code acts in the appeal (domain/policy.h) */
 };
 
 /*
@@ -194,6 +198,24 @@ struct api_operator {
  */
 int api_operator_auth(struct http_request *req, struct http_response *res, json_t *body,
                       struct api_operator *ret);
+
+/* ---- duties.c: the separation of duties (domain/policy.h) applied to a request */
+
+/*
+ * May the signed-in staff member take step @what on inspection @id (any revision)? Reads how
+ * they stand to it and where it stands, inside the caller's transaction. 0, or the status
+ * of the problem written to @res: 404 for no such inspection, 403 when this person may not,
+ * 409 when nobody may in this state.
+ */
+int api_duty_check(struct http_request *req, struct http_response *res, struct store *st,
+                   const char *id, enum policy_action what);
+
+/* May operator @op take step @what? 0, or the status of the problem written to @res. */
+int api_operator_may(struct http_response *res, const struct api_operator *op,
+                     enum policy_action what);
+
+/* An appeal state as stored ("under_review"; NULL: none) as the policy sees it. */
+enum policy_appeal api_policy_appeal(const char *state);
 
 /* appeals.c: the operator's side (public, licence number + appeal code). */
 int api_operator_status(struct http_request *req, struct http_response *res);

@@ -76,11 +76,25 @@ int api_operator_auth(struct http_request *req, struct http_response *res, json_
 	const struct grade_scheme *s = grade_scheme_builtin(store_value(r, 0, 2));
 	if (!s)
 		return http_problem(res, 500, NULL, "The inspection's scheme is unknown.");
+	enum policy_appeal appeal = api_policy_appeal(store_value(r, 0, 5));
+	int days = 0;
+	if (appeal_filing_window(s, &days) < 0)
+		days = 0;
+	if (appeal_code_expired(days, (long)store_value_int(r, 0, 7), appeal == POLICY_APPEAL_OPEN,
+	                        store_value(r, 0, 8) ? (long)store_value_int(r, 0, 8) : -1)) {
+		log_warn("operator: expired appeal code from %s", ip);
+		return http_problem(res, 403, "/appeal_code",
+		                    "This appeal code has expired. The licensing office issues a "
+		                    "new one to the operator on request.");
+	}
 	ret->inspection_id = store_value(r, 0, 0);
 	ret->establishment_id = store_value(r, 0, 1);
 	ret->scheme = s;
 	ret->head_id = store_value(r, 0, 3);
 	ret->seconds_since_notice = (long)store_value_int(r, 0, 4);
+	ret->code_hash = arena_strdup(a, hash);
+	ret->appeal = appeal;
+	ret->filing_code = streq(store_value(r, 0, 6), "t");
 	return 0;
 }
 
@@ -93,7 +107,7 @@ static int operator_reply_status(struct http_request *req, struct http_response 
 	        appeal_filing_window(op->scheme, &days) == 0 ? num(req->arena, days) : NULL;
 	struct store *st = store_thread(STORE_WRITE);
 	struct store_result *r;
-	const char *p[] = { op->inspection_id, window };
+	const char *p[] = { op->inspection_id, window, op->filing_code ? "t" : "f" };
 	int rc = store_exec(st, req->arena, STMT_OPERATOR_STATUS_JSON, p, &r);
 	if (rc < 0)
 		return api_store_error(res, st, rc);
@@ -108,7 +122,8 @@ int api_operator_status(struct http_request *req, struct http_response *res)
 	int rc;
 	if (operator_request_read(req->arena, req->body, req->body_len, &body, &err) < 0)
 		return api_json_error(res, &err);
-	if ((rc = api_operator_auth(req, res, body, &op)))
+	if ((rc = api_operator_auth(req, res, body, &op)) ||
+	    (rc = api_operator_may(res, &op, POLICY_OPERATOR_READ)))
 		return rc;
 	return operator_reply_status(req, res, &op, 200);
 }
@@ -129,7 +144,8 @@ int api_operator_appeal_file(struct http_request *req, struct http_response *res
 	buf_addch(&ids, '}');
 	const char *contested = arena_strdup(a, ids.data);
 	buf_release(&ids);
-	if ((rc = api_operator_auth(req, res, f.body, &op)))
+	if ((rc = api_operator_auth(req, res, f.body, &op)) ||
+	    (rc = api_operator_may(res, &op, POLICY_APPEAL_FILE)))
 		return rc;
 
 	int days;
@@ -155,7 +171,8 @@ int api_operator_appeal_file(struct http_request *req, struct http_response *res
 		             f.grounds,
 		             contested,
 		             days > 0 ? num(a, days) : NULL,
-		             num(a, APPEAL_DECISION_DAYS) };
+		             num(a, APPEAL_DECISION_DAYS),
+		             op.code_hash };
 	if ((rc = store_begin(st)) < 0)
 		return api_store_error(res, st, rc);
 	if ((rc = store_exec(st, a, STMT_APPEAL_CREATE, pc, &r)) < 0)
@@ -201,6 +218,21 @@ static int lock_for(struct http_request *req, struct http_response *res, struct 
 		return id ? http_problem(res, 404, NULL, "There is no appeal %s.", id)
 		          : http_problem(res, 404, NULL,
 		                         "There is no appeal against this inspection.");
+	/* Staff steps: whoever took part in the inspection takes none of them. */
+	static const enum policy_action steps[APPEAL_EVENT__COUNT] = {
+		[APPEAL_EV_WITHDRAW] = POLICY_APPEAL_WITHDRAW,
+		[APPEAL_EV_REJECT_LATE] = POLICY_APPEAL_REJECT_LATE,
+		[APPEAL_EV_ACCEPT] = POLICY_APPEAL_ACCEPT,
+		[APPEAL_EV_SCHEDULE] = POLICY_APPEAL_SCHEDULE,
+		[APPEAL_EV_ADJOURN] = POLICY_APPEAL_ADJOURN,
+		[APPEAL_EV_UPHOLD] = POLICY_APPEAL_DECIDE,
+		[APPEAL_EV_MODIFY] = POLICY_APPEAL_DECIDE,
+		[APPEAL_EV_OVERTURN] = POLICY_APPEAL_DECIDE,
+	};
+	int status;
+	if (api_user(req) &&
+	    (status = api_duty_check(req, res, st, store_value(*ret, 0, 2), steps[ev])))
+		return status;
 	enum appeal_state from;
 	if (appeal_state_parse(store_value(*ret, 0, 1), &from) < 0)
 		return http_problem(res, 500, NULL, "The appeal's state is unknown.");
@@ -251,7 +283,8 @@ int api_operator_appeal_withdraw(struct http_request *req, struct http_response 
 	int rc;
 	if (operator_request_read(req->arena, req->body, req->body_len, &body, &err) < 0)
 		return api_json_error(res, &err);
-	if ((rc = api_operator_auth(req, res, body, &op)))
+	if ((rc = api_operator_auth(req, res, body, &op)) ||
+	    (rc = api_operator_may(res, &op, POLICY_APPEAL_WITHDRAW)))
 		return rc;
 	struct store *st = store_thread(STORE_WRITE);
 	struct store_result *l;
@@ -421,7 +454,7 @@ int api_appeal_decide(struct http_request *req, struct http_response *res)
 
 	const struct api_user *u = api_user(req);
 	struct store *st = store_thread(STORE_WRITE);
-	struct store_result *l, *inv;
+	struct store_result *l;
 	enum appeal_state to;
 	if ((rc = store_begin(st)) < 0)
 		return api_store_error(res, st, rc);
@@ -430,17 +463,6 @@ int api_appeal_decide(struct http_request *req, struct http_response *res)
 	const char *root = store_value(l, 0, 2), *est = store_value(l, 0, 3);
 	const char *head = store_value(l, 0, 5);
 	const struct grade_scheme *s = grade_scheme_builtin(store_value(l, 0, 6));
-	const char *pi[] = { root, num(a, u->id) };
-	if ((rc = store_exec(st, a, STMT_APPEAL_INVOLVED, pi, &inv)) < 0)
-		goto fail;
-	if (streq(store_value(inv, 0, 0), "t")) {
-		log_warn("appeals: %s may not decide appeal %s: they inspected it", u->username,
-		         id);
-		http_problem(res, 403, NULL,
-		             "You took part in this inspection; an officer who had no part in it "
-		             "must decide the appeal.");
-		goto problem;
-	}
 	const char *revision = NULL;
 	if (ev == APPEAL_EV_MODIFY &&
 	    (rc = api_inspection_dismiss(req, res, st, head,

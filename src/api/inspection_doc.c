@@ -32,6 +32,12 @@ int inspection_appeal_code_read(json_t *body, char out[APPEAL_CODE_LEN + 1], boo
 		        "An appeal code is %d characters of %s (spaces and dashes are "
 		        "ignored).",
 		        APPEAL_CODE_LEN, RANDOM_CODE_ALPHABET);
+	if (!appeal_code_strong(norm, RANDOM_CODE_ALPHABET))
+		return json_error_set(
+		        err, "/appeal_code",
+		        "This appeal code is too easy to guess (fewer than %d different "
+		        "characters, or four in a row of the alphabet); make a new one.",
+		        APPEAL_CODE_MIN_DISTINCT);
 	memcpy(out, norm, APPEAL_CODE_LEN + 1);
 	*has = true;
 	return 0;

@@ -150,6 +150,14 @@ static int grade_problem(struct arena *a, struct http_response *res, const struc
 	                    strerror(-rc));
 }
 
+/* A new appeal code, as strong as a device's must be (appeal_code_strong). */
+static void new_appeal_code(char out[APPEAL_CODE_LEN + 1])
+{
+	do
+		random_code(out, APPEAL_CODE_LEN);
+	while (!appeal_code_strong(out, RANDOM_CODE_ALPHABET));
+}
+
 struct submitted {
 	const char *requested_code; /* in: the device's appeal code, or NULL to make one */
 	const char *appeal_code;    /* out: plain text, shown once */
@@ -221,7 +229,7 @@ static int submit_draft(struct http_request *req, struct http_response *res, str
 	if (ret->requested_code)
 		memcpy(appeal_code, ret->requested_code, APPEAL_CODE_LEN + 1);
 	else
-		random_code(appeal_code, APPEAL_CODE_LEN);
+		new_appeal_code(appeal_code);
 	sha256_hex(appeal_code, APPEAL_CODE_LEN, appeal_hash);
 	if (ret->requested_code) {
 		/* Made on the device: it must not open another report of the establishment. */
@@ -349,17 +357,6 @@ static int staff_json(struct http_request *req, struct http_response *res, struc
 	return 0;
 }
 
-static int may_edit(struct http_request *req, struct http_response *res,
-                    const struct store_result *ins)
-{
-	const struct api_user *u = api_user(req);
-	if (u->role != API_SUPERVISOR && store_value_int(ins, 0, 4) != u->id)
-		return http_problem(res, 403, NULL,
-		                    "Only the inspector who made this inspection or a supervisor "
-		                    "may change it.");
-	return 0;
-}
-
 int api_inspection_create(struct http_request *req, struct http_response *res)
 {
 	struct arena *a = req->arena;
@@ -469,12 +466,7 @@ static int lock_draft(struct http_request *req, struct http_response *res, struc
 		return api_store_error(res, st, rc);
 	if (store_nrows(*ret) == 0)
 		return http_problem(res, 404, NULL, "There is no inspection %s.", id);
-	if (!streq(store_value(*ret, 0, 5), "draft"))
-		return http_problem(res, 409, NULL,
-		                    "Inspection %s is submitted and cannot be changed; correct it "
-		                    "with an amendment (POST /api/v1/inspections/%s/amendments).",
-		                    id, id);
-	return may_edit(req, res, *ret);
+	return api_duty_check(req, res, st, id, POLICY_DRAFT_EDIT);
 }
 
 int api_inspection_update(struct http_request *req, struct http_response *res)
@@ -570,23 +562,33 @@ int api_inspection_submit(struct http_request *req, struct http_response *res)
 	return api_json_text(res, 200, text);
 }
 
+/* Characters of the reason a clerk gives for a new appeal code. */
+#define REISSUE_REASON_MAX 500
+
 /*
- * A new appeal code for submitted inspection @id, when the operator lost the report: the old
- * code stops working. The inspector who made the inspection, a supervisor or a clerk.
+ * A new appeal code for submitted inspection @id, when the operator lost the report: a clerk
+ * who had no part in the inspection, with a reason (kept with the reissue, never published).
+ * The old codes stop opening the report, except the code that filed its appeal, which stays
+ * the one that acts in the appeal (domain/policy.h); the operator sees the reissue on their
+ * next visit.
  */
 int api_inspection_appeal_code(struct http_request *req, struct http_response *res)
 {
 	struct arena *a = req->arena;
 	const char *id = http_param(req, "id")->value;
-	if (req->body_len) {
-		struct json_error err;
-		json_t *body;
-		static const char *const none[] = { NULL };
-		if (json_decode(a, req->body, req->body_len, &body, &err) < 0 ||
-		    json_expect_object(body, "", &err) < 0 ||
-		    json_only_keys(body, "", none, &err) < 0)
-			return api_json_error(res, &err);
-	}
+	struct json_error err;
+	json_t *body;
+	const char *reason = NULL;
+	static const char *const keys[] = { "reason", NULL };
+	if (json_decode(a, req->body, req->body_len, &body, &err) < 0 ||
+	    json_expect_object(body, "", &err) < 0 || json_only_keys(body, "", keys, &err) < 0 ||
+	    json_field_string(body, "", "reason", true, REISSUE_REASON_MAX * 4, &reason, &err) < 0)
+		return api_json_error(res, &err);
+	if (!*reason || appeal_text_length(reason) > REISSUE_REASON_MAX)
+		return http_problem(res, 422, "/reason",
+		                    "Say in at most %d characters why a new code is issued (for "
+		                    "example, how the operator proved who they are).",
+		                    REISSUE_REASON_MAX);
 	const struct api_user *u = api_user(req);
 	struct store *st = store_thread(STORE_WRITE);
 	struct store_result *r;
@@ -596,41 +598,24 @@ int api_inspection_appeal_code(struct http_request *req, struct http_response *r
 		return api_store_error(res, st, rc);
 	if ((rc = store_exec(st, a, STMT_APPEAL_CODE_TARGET, p, &r)) < 0)
 		goto fail;
-	int status = 0;
-	if (store_nrows(r) == 0)
-		status = http_problem(res, 404, NULL, "There is no inspection %s.", id);
-	else if (!streq(store_value(r, 0, 0), "submitted"))
-		status =
-		        http_problem(res, 409, NULL,
-		                     "Inspection %s is a draft: its appeal code is made when it is "
-		                     "submitted.",
-		                     id);
-	else if (store_value(r, 0, 2))
-		status =
-		        http_problem(res, 409, NULL,
-		                     "Inspection %s was imported from %s open data: it is appealed "
-		                     "where it was published.",
-		                     id, store_value(r, 0, 2));
-	else if (u->role == API_INSPECTOR && store_value_int(r, 0, 1) != u->id)
-		status = http_problem(
-		        res, 403, NULL,
-		        "Only the inspector who made this inspection, a supervisor or a "
-		        "clerk may issue a new appeal code for it.");
+	int status = store_nrows(r) == 0
+	                     ? http_problem(res, 404, NULL, "There is no inspection %s.", id)
+	                     : api_duty_check(req, res, st, id, POLICY_CODE_REISSUE);
 	if (status) {
 		store_rollback(st);
 		return status;
 	}
 	char code[APPEAL_CODE_LEN + 1], hash[SHA256_HEX_LEN + 1];
-	random_code(code, APPEAL_CODE_LEN);
+	new_appeal_code(code);
 	sha256_hex(code, APPEAL_CODE_LEN, hash);
 	const char *pr[] = { id, hash };
+	const char *pi[] = { id, hash, num(a, u->id), reason };
 	if ((rc = store_exec(st, a, STMT_APPEAL_CODE_REPLACE, pr, NULL)) < 0 ||
+	    (rc = store_exec(st, a, STMT_APPEAL_CODE_REISSUE_RECORD, pi, NULL)) < 0 ||
 	    (rc = api_event(st, a, "inspection.appeal_code_reissued",
 	                    arena_printf(a, "inspection/%s", id),
 	                    json_pack("{s:s, s:s}", "establishment", store_value(r, 0, 3), "by",
-	                              u->role == API_CLERK        ? "clerk"
-	                              : u->role == API_SUPERVISOR ? "supervisor"
-	                                                          : "inspector"))) < 0 ||
+	                              "clerk"))) < 0 ||
 	    (rc = store_commit(st)) < 0)
 		goto fail;
 	http_header_add(res, "Cache-Control", "no-store");
@@ -664,19 +649,11 @@ int api_inspection_amend(struct http_request *req, struct http_response *res)
 		store_rollback(st);
 		return http_problem(res, 404, NULL, "There is no inspection %s.", orig);
 	}
-	if (!streq(store_value(ins, 0, 5), "submitted")) {
+	/* The own inspector or a supervisor; the newest revision; no appeal open or decided. */
+	int status = api_duty_check(req, res, st, orig, POLICY_AMEND);
+	if (status) {
 		store_rollback(st);
-		return http_problem(res, 409, NULL,
-		                    "Inspection %s is a draft: change it directly instead.", orig);
-	}
-	if (store_value(ins, 0, 12)) {
-		const char *newer = store_value(ins, 0, 12);
-		store_rollback(st);
-		return http_problem(
-		        res, 409, NULL,
-		        "Inspection %s was already amended by inspection %s; amend that "
-		        "one.",
-		        orig, newer);
+		return status;
 	}
 	const char *scheme_code = store_value(ins, 0, 2);
 	if (inspection_doc_check(grade_scheme_builtin(scheme_code), d, &err) < 0) {

@@ -26,7 +26,8 @@ int api_operator_reply(struct http_request *req, struct http_response *res)
 	int rc;
 	if (operator_reply_read(a, req->body, req->body_len, &rp, &err) < 0)
 		return api_json_error(res, &err);
-	if ((rc = api_operator_auth(req, res, rp.body, &op)))
+	if ((rc = api_operator_auth(req, res, rp.body, &op)) ||
+	    (rc = api_operator_may(res, &op, POLICY_OPERATOR_REPLY)))
 		return rc;
 	const char *text = rp.text;
 

@@ -264,3 +264,39 @@ bool appeal_code_well_formed(const char *code, const char *alphabet)
 			return false;
 	return true;
 }
+
+bool appeal_code_strong(const char *code, const char *alphabet)
+{
+	if (!appeal_code_well_formed(code, alphabet))
+		return false;
+	int distinct = 0;
+	for (size_t i = 0; i < APPEAL_CODE_LEN; i++)
+		if (!memchr(code, code[i], i))
+			distinct++;
+	if (distinct < APPEAL_CODE_MIN_DISTINCT)
+		return false;
+	/* Positions in the alphabet; a run is four of them each one up (or each one down). */
+	long pos[APPEAL_CODE_LEN];
+	for (size_t i = 0; i < APPEAL_CODE_LEN; i++)
+		pos[i] = strchr(alphabet, code[i]) - alphabet;
+	int up = 1, down = 1;
+	for (size_t i = 1; i < APPEAL_CODE_LEN; i++) {
+		up = pos[i] == pos[i - 1] + 1 ? up + 1 : 1;
+		down = pos[i] == pos[i - 1] - 1 ? down + 1 : 1;
+		if (up >= 4 || down >= 4)
+			return false;
+	}
+	return true;
+}
+
+bool appeal_code_expired(int window_days, long seconds_since_issue, bool appeal_open,
+                         long seconds_since_closed)
+{
+	if (appeal_open)
+		return false;
+	if (seconds_since_closed >= 0 && seconds_since_closed < APPEAL_CODE_MARGIN_DAYS * 86400L)
+		return false;
+	long days = (window_days > 0 ? window_days : APPEAL_CODE_DEFAULT_DAYS) +
+	            APPEAL_CODE_MARGIN_DAYS;
+	return seconds_since_issue >= days * 86400L;
+}

@@ -141,6 +141,34 @@ size_t appeal_code_normalise(const char *in, char *out, size_t size);
  */
 bool appeal_code_well_formed(const char *code, const char *alphabet);
 
+/*
+ * True when the well-formed code @code is strong enough to be accepted from a device that
+ * chose it: at least APPEAL_CODE_MIN_DISTINCT different characters and no run of four
+ * characters that follow each other in @alphabet, up or down ("ABCD", "9876"). About 1.6% of
+ * random codes fail and are drawn again; a code a person made up usually fails.
+ */
+#define APPEAL_CODE_MIN_DISTINCT 7
+bool appeal_code_strong(const char *code, const char *alphabet);
+
+/*
+ * How long an appeal code opens its report. A code is issued with the report (or by a clerk
+ * for a lost one) and lasts the scheme's filing window (APPEAL_CODE_DEFAULT_DAYS when the
+ * scheme has none, or keeps appeals open until the hearing) plus APPEAL_CODE_MARGIN_DAYS;
+ * while the report's appeal is open it does not expire, and after the appeal closes it
+ * lasts APPEAL_CODE_MARGIN_DAYS more. After that a clerk issues a new one.
+ */
+#define APPEAL_CODE_MARGIN_DAYS  30
+#define APPEAL_CODE_DEFAULT_DAYS 90
+
+/*
+ * True when a code issued @seconds_since_issue seconds ago has expired, under a scheme whose
+ * filing window is @window_days (0: none, or until the hearing), for a report whose appeal
+ * is open (@appeal_open) or closed @seconds_since_closed seconds ago (negative: no appeal, or
+ * not closed).
+ */
+bool appeal_code_expired(int window_days, long seconds_since_issue, bool appeal_open,
+                         long seconds_since_closed);
+
 /* An operator's request for a re-rating visit. */
 enum rerating_state {
 	RERATING_REQUESTED,

@@ -634,17 +634,42 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	/* The inspection an operator's licence number ($1) and appeal code hash ($2) name, as
 	 * the chain's root: root id, establishment, scheme, head revision, seconds since the
 	 * operator was notified (the end of the inspection). */
+	/* The report opened by licence $1 and appeal code hash $2: a code on a submitted revision,
+	 * or the code that filed the report's appeal (it keeps opening the case after a new code
+	 * was issued). Root, establishment, scheme, head revision, seconds since the operator was
+	 * notified, the appeal's state (NULL: none), whether this code acts in the appeal (the
+	 * filing code, or any code of an appeal filed before filing codes were kept), seconds
+	 * since this code was issued, seconds since the appeal closed (NULL: open or none). */
 	[STMT_OPERATOR_REPORT] = { "operator_report",
 	                           "SELECT r.id, r.establishment_id, r.scheme_code, "
 	                           "inspection_head(r.id),"
-	                           " greatest(0, floor(extract(epoch FROM now() -"
-	                           " coalesce(r.ended_at, r.submitted_at))))::bigint"
-	                           " FROM inspection i JOIN establishment e ON e.id = "
+	                           " greatest(0, floor(extract(epoch FROM now() - "
+	                           "coalesce(r.ended_at, r.submitted_at))))"
+	                           "::bigint,"
+	                           " a.state, a.id IS NULL OR a.filed_code_hash IS NULL OR "
+	                           "a.filed_code_hash = $2,"
+	                           " greatest(0, floor(extract(epoch FROM now() - coalesce((SELECT "
+	                           "max(x.issued_at)"
+	                           "  FROM appeal_code_reissue x WHERE x.inspection_id = r.id AND "
+	                           "x.code_hash = $2),"
+	                           "  c.issued))))::bigint,"
+	                           " greatest(0, floor(extract(epoch FROM now() - "
+	                           "a.closed_at)))::bigint"
+	                           " FROM (SELECT inspection_root(i.id) AS root, i.submitted_at AS "
+	                           "issued"
+	                           "  FROM inspection i JOIN establishment e ON e.id = "
 	                           "i.establishment_id"
-	                           " JOIN inspection r ON r.id = inspection_root(i.id)"
-	                           " WHERE lower(e.licence_number) = lower($1) AND "
+	                           "  WHERE lower(e.licence_number) = lower($1) AND "
 	                           "i.appeal_code_hash = $2"
-	                           " AND i.status = 'submitted' LIMIT 1",
+	                           "  AND i.status = 'submitted'"
+	                           "  UNION ALL"
+	                           "  SELECT f.inspection_id, f.filed_at FROM appeal f"
+	                           "  JOIN establishment e ON e.id = f.establishment_id"
+	                           "  WHERE lower(e.licence_number) = lower($1) AND "
+	                           "f.filed_code_hash = $2"
+	                           "  LIMIT 1) c"
+	                           " JOIN inspection r ON r.id = c.root"
+	                           " LEFT JOIN appeal a ON a.inspection_id = r.id",
 	                           2, true },
 	/* Is appeal code hash $2 already on a report of establishment $1? */
 	[STMT_APPEAL_CODE_IN_USE] = { "appeal_code_in_use",
@@ -667,6 +692,14 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                               2, false },
 	/* $1 licence (lower case), $2 client address, $3 window s: count and age in seconds of
 	 * the oldest wrong code, for the licence and for the address. */
+	/* Record the new code hash $2 on revision $1, issued by staff member $3 for reason $4. */
+	[STMT_APPEAL_CODE_REISSUE_RECORD] = { "appeal_code_reissue_record",
+	                                      "INSERT INTO appeal_code_reissue (inspection_id,"
+	                                      " revision_id, code_hash, issued_by, reason)"
+	                                      " VALUES (inspection_root($1::bigint), $1::bigint, "
+	                                      "$2,"
+	                                      " $3::bigint, $4)",
+	                                      4, false },
 	[STMT_APPEAL_CODE_FAILURE_COUNTS] = { "appeal_code_failure_counts",
 	                                      "SELECT count(*) FILTER (WHERE licence = $1),"
 	                                      " coalesce(floor(extract(epoch FROM now() - min(at)"
@@ -740,31 +773,40 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                                "q.visit_inspection_id)"
 	                                "  FROM rerating_request q WHERE q.establishment_id = e.id "
 	                                "ORDER BY q.id DESC LIMIT 1),"
+	                                "'code_reissues', coalesce((SELECT "
+	                                "json_agg(json_build_object("
+	                                "  'issued_at', x.issued_at) ORDER BY x.id)"
+	                                "  FROM appeal_code_reissue x WHERE x.inspection_id = "
+	                                "r.id), "
+	                                "'[]'),"
+	                                "'code_acts_in_appeal', $3::boolean,"
 	                                "'now', now())::text"
 	                                " FROM inspection r JOIN inspection h ON h.id = "
 	                                "inspection_head(r.id)"
 	                                " JOIN establishment e ON e.id = r.establishment_id WHERE "
 	                                "r.id = $1::bigint",
-	                                2, true },
+	                                3, true },
 	/* $1 root inspection, $2 establishment, $3 grounds, $4 contested violation ids of the
 	 * current revision, $5 filing window days (NULL: until the hearing), $6 decision days.
-	 * No row when a contested id is not a violation of the current revision. */
+	 * $7 the hash of the code that files it. No row when a contested id is not a violation of
+	 * the current revision. */
 	[STMT_APPEAL_CREATE] = { "appeal_create",
 	                         "INSERT INTO appeal (inspection_id, establishment_id, grounds,"
 	                         " contested_violations, filing_deadline, decision_due,"
-	                         " original_score, original_grade_code, original_grade_label)"
+	                         " original_score, original_grade_code, original_grade_label,"
+	                         " filed_code_hash)"
 	                         " SELECT r.id, $2::bigint, $3, $4::bigint[],"
 	                         " coalesce(r.ended_at, r.submitted_at) + $5::int * interval '1 "
 	                         "day',"
 	                         " now() + $6::int * interval '1 day', h.score, h.grade_code, "
-	                         "h.grade_label"
+	                         "h.grade_label, $7"
 	                         " FROM inspection r JOIN inspection h ON h.id = "
 	                         "inspection_head(r.id)"
 	                         " WHERE r.id = $1::bigint AND $4::bigint[] <@ ARRAY(SELECT v.id "
 	                         "FROM violation v"
 	                         "  WHERE v.inspection_id = h.id)"
 	                         " RETURNING id, filing_deadline, decision_due",
-	                         6, false },
+	                         7, false },
 	/* By id ($1) or by inspection ($2): id, state, root inspection, establishment,
 	 * adjournments, head revision, scheme. */
 	[STMT_APPEAL_LOCK] = { "appeal_lock",
@@ -797,13 +839,25 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                         " decision_reasons = $4, revision_inspection_id = $5::bigint,"
 	                         " closed_at = now(), updated_at = now() WHERE id = $1::bigint",
 	                         5, false },
-	/* Did staff member $2 inspect any revision of the inspection chain of $1? */
-	[STMT_APPEAL_INVOLVED] = { "appeal_involved",
-	                           "SELECT EXISTS (SELECT 1 FROM inspection i"
-	                           " WHERE i.id IN (SELECT c.id FROM inspection_chain($1::bigint) "
-	                           "c)"
-	                           " AND i.inspector_id = $2::bigint)",
-	                           2, true },
+	/* How staff member $2 stands to inspection $1, and where it stands, for the separation of
+	 * duties (domain/policy.c): the root, whether $2 inspected the visit (the root), whether
+	 * $2 inspected or amended any revision (a decision's revision does not count), status,
+	 * whether it is the newest revision, whether it was imported, its appeal's state. */
+	[STMT_INSPECTION_DUTIES] = { "inspection_duties",
+	                             "SELECT r.id, r.inspector_id IS NOT DISTINCT FROM $2::bigint,"
+	                             " EXISTS (SELECT 1 FROM inspection c WHERE c.id IN (SELECT id "
+	                             "FROM"
+	                             "  inspection_chain(r.id)) AND c.inspector_id = $2::bigint"
+	                             "  AND NOT EXISTS (SELECT 1 FROM appeal d WHERE "
+	                             "d.revision_inspection_id = c.id)),"
+	                             " i.status, NOT EXISTS (SELECT 1 FROM inspection n WHERE "
+	                             "n.amends_inspection_id = i.id),"
+	                             " i.source IS NOT NULL, a.state"
+	                             " FROM inspection i JOIN inspection r ON r.id = "
+	                             "inspection_root(i.id)"
+	                             " LEFT JOIN appeal a ON a.inspection_id = r.id"
+	                             " WHERE i.id = $1::bigint",
+	                             2, false },
 	/* The hearing officers' queue: open appeals, most urgent first; $1 true: only those
 	 * past their decision deadline. */
 	[STMT_APPEAL_QUEUE_JSON] = { "appeal_queue_json",

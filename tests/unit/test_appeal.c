@@ -285,6 +285,46 @@ static void test_code_well_formed(void **state)
 	assert_false(appeal_code_well_formed("ABCDEFGHJK", NULL));
 }
 
+static void test_code_strength(void **state)
+{
+	(void)state;
+	const char *alpha = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+	assert_true(appeal_code_strong("7KQ2MX9RTD", alpha));
+	assert_true(appeal_code_strong("ABC7KQ2MXR", alpha));  /* a run of three is chance */
+	assert_true(appeal_code_strong("AACDKQ2MXR", alpha));  /* 7 distinct: enough */
+	assert_false(appeal_code_strong("ABCDEFGHJK", alpha)); /* the alphabet in order */
+	assert_false(appeal_code_strong("7KQ2ABCDXR", alpha)); /* a run of four inside */
+	assert_false(appeal_code_strong("7KQ2DCBAXR", alpha)); /* ... or going down */
+	assert_false(appeal_code_strong("789ABKQ2MX", alpha)); /* runs cross digits/letters */
+	assert_false(appeal_code_strong("HJKMNKQ2RX", alpha)); /* I and L are not there */
+	assert_false(appeal_code_strong("2222222222", alpha));
+	assert_false(appeal_code_strong("AAKQ2KQ2MX", alpha)); /* 6 distinct */
+	assert_false(appeal_code_strong("7KQ2MX9RT", alpha));  /* not well formed */
+	assert_false(appeal_code_strong("7kq2mx9rtd", alpha));
+	assert_false(appeal_code_strong(NULL, alpha));
+	assert_false(appeal_code_strong("7KQ2MX9RTD", NULL));
+}
+
+static void test_code_expiry(void **state)
+{
+	(void)state;
+	const long day = 86400;
+	/* FHRS-style 21-day window: 21 + 30 days. */
+	assert_false(appeal_code_expired(21, 0, false, -1));
+	assert_false(appeal_code_expired(21, 51 * day - 1, false, -1));
+	assert_true(appeal_code_expired(21, 51 * day, false, -1));
+	/* No window, or open until the hearing: 90 + 30 days. */
+	assert_false(appeal_code_expired(0, 120 * day - 1, false, -1));
+	assert_true(appeal_code_expired(0, 120 * day, false, -1));
+	/* An open appeal keeps its codes working, however old. */
+	assert_false(appeal_code_expired(21, 400 * day, true, -1));
+	/* ... and for 30 days after it closed. */
+	assert_false(appeal_code_expired(21, 400 * day, false, 30 * day - 1));
+	assert_true(appeal_code_expired(21, 400 * day, false, 30 * day));
+	/* A new code lasts from its own issue. */
+	assert_false(appeal_code_expired(21, 1, false, 300 * day));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -294,6 +334,7 @@ int main(void)
 		cmocka_unit_test(test_filing_window),    cmocka_unit_test(test_code_rate),
 		cmocka_unit_test(test_rerating_moves),   cmocka_unit_test(test_text_length),
 		cmocka_unit_test(test_code_normalise),   cmocka_unit_test(test_code_well_formed),
+		cmocka_unit_test(test_code_strength),    cmocka_unit_test(test_code_expiry),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

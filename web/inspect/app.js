@@ -248,7 +248,7 @@ async function openServerDraft(item) {
 const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 const CODE_LEN = 10;
 
-function makeAppealCode() {
+function drawAppealCode() {
   let out = '';
   const buf = new Uint8Array(32);
   while (out.length < CODE_LEN) {
@@ -257,6 +257,27 @@ function makeAppealCode() {
     for (const b of buf) if (b < 248 && out.length < CODE_LEN) out += CODE_ALPHABET[b % 31];
   }
   return out;
+}
+
+// The server refuses a code that is easy to guess, as appeal_code_strong() in
+// src/domain/appeal.c: at least 7 different characters, no four in a row of the alphabet.
+function strongAppealCode(code) {
+  if (new Set(code).size < 7) return false;
+  let up = 1, down = 1;
+  for (let i = 1; i < code.length; i++) {
+    const d = CODE_ALPHABET.indexOf(code[i]) - CODE_ALPHABET.indexOf(code[i - 1]);
+    up = d === 1 ? up + 1 : 1;
+    down = d === -1 ? down + 1 : 1;
+    if (up >= 4 || down >= 4) return false;
+  }
+  return true;
+}
+
+function makeAppealCode() {
+  let code;
+  do code = drawAppealCode();
+  while (!strongAppealCode(code));
+  return code;
 }
 
 function printedCode(code) {

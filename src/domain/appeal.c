@@ -296,7 +296,8 @@ bool appeal_code_expired(int window_days, long seconds_since_issue, bool appeal_
 		return false;
 	if (seconds_since_closed >= 0 && seconds_since_closed < APPEAL_CODE_MARGIN_DAYS * 86400L)
 		return false;
-	long days = (window_days > 0 ? window_days : APPEAL_CODE_DEFAULT_DAYS) +
-	            APPEAL_CODE_MARGIN_DAYS;
+	long days = APPEAL_CODE_LIFE_DAYS;
+	if (window_days + APPEAL_CODE_MARGIN_DAYS > days)
+		days = window_days + APPEAL_CODE_MARGIN_DAYS;
 	return seconds_since_issue >= days * 86400L;
 }

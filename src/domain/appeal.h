@@ -152,13 +152,14 @@ bool appeal_code_strong(const char *code, const char *alphabet);
 
 /*
  * How long an appeal code opens its report. A code is issued with the report (or by a clerk
- * for a lost one) and lasts the scheme's filing window (APPEAL_CODE_DEFAULT_DAYS when the
- * scheme has none, or keeps appeals open until the hearing) plus APPEAL_CODE_MARGIN_DAYS;
- * while the report's appeal is open it does not expire, and after the appeal closes it
- * lasts APPEAL_CODE_MARGIN_DAYS more. After that a clerk issues a new one.
+ * for a lost one) and lasts APPEAL_CODE_LIFE_DAYS, long enough for a reply or a re-rating
+ * request within an inspection cycle, and never less than the scheme's filing window plus
+ * APPEAL_CODE_MARGIN_DAYS; while the report's appeal is open it does not expire, and after
+ * the appeal closes it lasts APPEAL_CODE_MARGIN_DAYS more. After that a clerk issues a new
+ * one, so a report thrown away years ago no longer speaks for the operator.
  */
-#define APPEAL_CODE_MARGIN_DAYS  30
-#define APPEAL_CODE_DEFAULT_DAYS 90
+#define APPEAL_CODE_MARGIN_DAYS 30
+#define APPEAL_CODE_LIFE_DAYS   365
 
 /*
  * True when a code issued @seconds_since_issue seconds ago has expired, under a scheme whose

@@ -631,9 +631,6 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                           " (SELECT coalesce(max(id), 0) + 1 FROM violation), false)",
 	                           0, false },
 	/* ---- appeals and due process (sql/0005_appeals.sql) */
-	/* The inspection an operator's licence number ($1) and appeal code hash ($2) name, as
-	 * the chain's root: root id, establishment, scheme, head revision, seconds since the
-	 * operator was notified (the end of the inspection). */
 	/* The report opened by licence $1 and appeal code hash $2: a code on a submitted revision,
 	 * or the code that filed the report's appeal (it keeps opening the case after a new code
 	 * was issued). Root, establishment, scheme, head revision, seconds since the operator was
@@ -653,10 +650,11 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                           "  FROM appeal_code_reissue x WHERE x.inspection_id = r.id AND "
 	                           "x.code_hash = $2),"
 	                           "  c.issued))))::bigint,"
-	                           " greatest(0, floor(extract(epoch FROM now() - "
-	                           "a.closed_at)))::bigint"
-	                           " FROM (SELECT inspection_root(i.id) AS root, i.submitted_at AS "
-	                           "issued"
+	                           " floor(extract(epoch FROM now() - a.closed_at))::bigint"
+	                           " FROM (SELECT inspection_root(i.id) AS root,"
+	                           "  CASE WHEN i.amends_inspection_id IS NULL"
+	                           "  THEN coalesce(i.ended_at, i.submitted_at)"
+	                           "  ELSE i.submitted_at END AS issued"
 	                           "  FROM inspection i JOIN establishment e ON e.id = "
 	                           "i.establishment_id"
 	                           "  WHERE lower(e.licence_number) = lower($1) AND "

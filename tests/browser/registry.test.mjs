@@ -41,6 +41,11 @@ before(async () => {
     demo[size] = { id: Number(id), est: Number(est), licence, name };
     db.sql(`UPDATE inspection SET appeal_code_hash = encode(sha256('${OLD_CODES[size]}'::bytea), 'hex')
       WHERE id = ${id}`);
+    // Codes last the appeal window and a margin; the demo's inspections are older, so the
+    // code is recorded as issued at the counter today.
+    db.sql(`INSERT INTO appeal_code_reissue (inspection_id, revision_id, code_hash, issued_by, reason)
+      VALUES (${id}, ${id}, encode(sha256('${OLD_CODES[size]}'::bytea), 'hex'),
+        (SELECT id FROM staff_user WHERE username = 'clerk'), 'Issued at the counter')`);
   });
   server = await startServer(db);
   browser = await launchBrowser();
@@ -200,6 +205,9 @@ for (const size of ['phone', 'tablet']) {
     await row.getByRole('button', { name: /Replace lost appeal code/ }).click();
     await row.getByText('will stop working').waitFor();
     await row.getByRole('button', { name: 'Issue a new code' }).click();
+    assert.match(await row.locator('.form-alert').textContent(), /Say why/, 'a reason is required');
+    await row.getByLabel(/Reason, and how the operator proved/).fill('Report lost; licence certificate seen at the counter');
+    await row.getByRole('button', { name: 'Issue a new code' }).click();
     const code = (await page.locator('#new-appeal-code').textContent()).trim();
     assert.match(code, /^[2-9A-HJKMNP-Z]{10}$/);
     assert.equal(await focusedId(page), 'code-slip', 'focus moves to the new code');
@@ -333,6 +341,7 @@ test('the registry stays usable 360 px wide: no sideways scrolling, the code lar
   assert.ok(await fits(page), 'the establishment fits 360 px');
   const row = page.locator(`#inspection-${d.id}`);
   await row.getByRole('button', { name: /Replace lost appeal code/ }).click();
+  await row.getByLabel(/Reason, and how the operator proved/).fill('Report lost; licence seen');
   await row.getByRole('button', { name: 'Issue a new code' }).click();
   await page.locator('#new-appeal-code').waitFor();
   assert.ok(await fits(page), 'the new code fits 360 px');

@@ -309,20 +309,23 @@ static void test_code_expiry(void **state)
 {
 	(void)state;
 	const long day = 86400;
-	/* FHRS-style 21-day window: 21 + 30 days. */
+	/* A year, whatever the scheme's window ... */
 	assert_false(appeal_code_expired(21, 0, false, -1));
-	assert_false(appeal_code_expired(21, 51 * day - 1, false, -1));
-	assert_true(appeal_code_expired(21, 51 * day, false, -1));
-	/* No window, or open until the hearing: 90 + 30 days. */
-	assert_false(appeal_code_expired(0, 120 * day - 1, false, -1));
-	assert_true(appeal_code_expired(0, 120 * day, false, -1));
+	assert_false(appeal_code_expired(21, 365 * day - 1, false, -1));
+	assert_true(appeal_code_expired(21, 365 * day, false, -1));
+	assert_false(appeal_code_expired(0, 365 * day - 1, false, -1));
+	assert_true(appeal_code_expired(0, 365 * day, false, -1));
+	/* ... and never less than a (long) window and the margin. */
+	assert_false(appeal_code_expired(400, 429 * day, false, -1));
+	assert_true(appeal_code_expired(400, 430 * day, false, -1));
 	/* An open appeal keeps its codes working, however old. */
-	assert_false(appeal_code_expired(21, 400 * day, true, -1));
+	assert_false(appeal_code_expired(21, 900 * day, true, -1));
 	/* ... and for 30 days after it closed. */
-	assert_false(appeal_code_expired(21, 400 * day, false, 30 * day - 1));
-	assert_true(appeal_code_expired(21, 400 * day, false, 30 * day));
+	assert_false(appeal_code_expired(21, 900 * day, false, 30 * day - 1));
+	assert_true(appeal_code_expired(21, 900 * day, false, 30 * day));
+	assert_true(appeal_code_expired(21, 900 * day, false, 0) == false);
 	/* A new code lasts from its own issue. */
-	assert_false(appeal_code_expired(21, 1, false, 300 * day));
+	assert_false(appeal_code_expired(21, 1, false, 900 * day));
 }
 
 int main(void)

@@ -185,6 +185,15 @@ function render(r) {
     el('p', { id: 'public-grade' }, 'The public record shows: ', el('strong', {}, g ? g.label : '—'),
       g?.new_rating_pending ? ' (new rating pending)' : '', g?.under_appeal ? ' (under appeal)' : ''),
     el('p', { class: 'status', role: 'status', id: 'report-status' }));
+  // Every new code issued for this report is shown, so that a code issued without the
+  // operator asking for it is noticed; a later code reads an appeal but does not act in it.
+  for (const x of r.code_reissues || [])
+    head.append(el('p', { class: 'notice code-reissue' },
+      `A new appeal code for this report was issued by the licensing office on ${formatWhen(x.issued_at)}. ` +
+      'If you did not ask for it, tell the licensing office.'));
+  if (r.appeal && r.code_acts_in_appeal === false)
+    head.append(el('p', { class: 'notice', id: 'code-reads-only' },
+      'This code was issued after the appeal was filed: it shows the case, but only the code that filed the appeal can withdraw it, reply or ask for a re-rating.'));
   box.replaceChildren(head, appealSection(r), replySection(r), reratingSection(r));
   box.hidden = false;
   startCountdowns();

@@ -478,13 +478,18 @@ function inspectionItem(e, i) {
     return li;
   }
   if (me.user.role !== 'clerk') {
-    li.append(el('p', { class: 'muted' }, 'A clerk, a supervisor or the inspector replaces a lost appeal code.'));
+    li.append(el('p', { class: 'muted' }, 'A clerk who had no part in the inspection replaces a lost appeal code.'));
     return li;
   }
   const st = el('p', { class: 'form-alert', role: 'alert', tabindex: '-1' });
   const ask = el('button', { type: 'button', class: 'secondary' }, 'Replace lost appeal code');
+  const why = el('textarea', { rows: 2, maxlength: 500, required: true });
   const confirmBox = el('div', { class: 'confirm', hidden: true },
-    el('p', {}, 'The code printed on the operator\'s report will stop working. Issue a new one?'));
+    el('p', {}, 'The code printed on the operator\'s report will stop working. Issue a new one?'),
+    field(`reissue-reason-${i.id}`, 'Reason, and how the operator proved who they are', why, {
+      pointer: '/reason', wide: true,
+      help: 'Kept with the new code in the registry; not published. The operator is told a new code was issued.',
+    }));
   const yes = el('button', { type: 'button', class: 'primary' }, 'Issue a new code');
   const no = el('button', { type: 'button', class: 'secondary' }, 'Keep the old code');
   confirmBox.append(el('div', { class: 'form-actions' }, yes, no));
@@ -492,8 +497,13 @@ function inspectionItem(e, i) {
   ask.addEventListener('click', () => { confirmBox.hidden = false; ask.hidden = true; yes.focus(); });
   no.addEventListener('click', () => { confirmBox.hidden = true; ask.hidden = false; ask.focus(); });
   yes.addEventListener('click', async () => {
+    if (!why.value.trim()) {
+      st.textContent = 'Say why a new code is issued, and how the operator proved who they are.';
+      why.focus();
+      return;
+    }
     st.textContent = 'Issuing…';
-    const res = await api('POST', `/api/v1/inspections/${i.id}/appeal-code`, {});
+    const res = await api('POST', `/api/v1/inspections/${i.id}/appeal-code`, { reason: why.value.trim() });
     confirmBox.hidden = true;
     ask.hidden = false;
     if (res.status === 401) {

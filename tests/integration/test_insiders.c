@@ -1,0 +1,395 @@
+/*
+ * The insider suite: Placard's promises tried by its own staff, as docs/threat-model.md lists
+ * them, against the real server and a real PostgreSQL. Each role tries each step the
+ * separation of duties forbids it: an inspector amending another's inspection, anyone
+ * amending while an appeal is open or after it was decided, staff who took part issuing a
+ * new appeal code or taking any step of the appeal, a later code withdrawing the appeal or
+ * speaking for the operator, a code the device made up, an expired code. Every refusal is a
+ * problem+json with a sentence, and the database is exactly as it was before the attempt
+ * (a fingerprint of every inspection, appeal, reply, re-rating request, posted grade, code
+ * reissue and log entry). Allowed steps are tried too, so that a refusal is never the only
+ * thing the server can say.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "staff.h"
+
+static struct itest_server server;
+static char db_url[256];
+static struct staff_session admin, clerk, ines, ivan, supervisor, hearing, hazel, cora;
+static const char pw[] = "correct horse battery staple";
+static int refusals;
+
+#define NEED_DB()                                                                                  \
+	do {                                                                                       \
+		if (!server.pid)                                                                   \
+			skip();                                                                    \
+	} while (0)
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!itest_have_db())
+		return 0;
+	itest_db_create("insiders", db_url, sizeof(db_url));
+	/* hazel inspects and later becomes a hearing officer; cora inspects and later becomes a
+	 * clerk: both took part in inspections they could then be asked to judge or reissue. */
+	const char *who[][2] = { { "ada", "admin" },       { "clem", "clerk" },
+		                 { "ines", "inspector" },  { "ivan", "inspector" },
+		                 { "sue", "supervisor" },  { "hal", "hearing_officer" },
+		                 { "hazel", "inspector" }, { "cora", "inspector" } };
+	struct staff_session *s[] = { &admin,      &clerk,   &ines,  &ivan,
+		                      &supervisor, &hearing, &hazel, &cora };
+	for (size_t i = 0; i < 8; i++)
+		if (staff_add(db_url, who[i][0], who[i][1], pw, "", NULL) != 0)
+			fail_msg("cannot add %s", who[i][0]);
+	itest_server_start(&server, db_url, NULL);
+	for (size_t i = 0; i < 8; i++)
+		assert_int_equal(staff_login(&server, who[i][0], pw, s[i], NULL), 201);
+	const char *j[] = { "{\"code\":\"nyc\",\"name\":\"New York City\",\"scheme\":\"nyc\"}",
+		            "{\"code\":\"uk\",\"name\":\"Demo Council\",\"scheme\":\"fhrs\"}" };
+	for (size_t i = 0; i < 2; i++) {
+		long st;
+		json_decref(staff_call(&server, &admin, "POST", "/api/v1/jurisdictions", j[i], NULL,
+		                       &st));
+		assert_int_equal(st, 201);
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (server.pid)
+		assert_int_equal(itest_server_stop(&server), 0);
+	print_message("insiders: %d forbidden attempts refused, nothing changed by any\n",
+	              refusals);
+	return 0;
+}
+
+/* Everything a forbidden step could change, as one number. */
+static long long fingerprint(void)
+{
+	return itest_sql_count(
+	        db_url,
+	        "SELECT ('x' || substr(md5("
+	        " (SELECT coalesce(string_agg(i::text, ',' ORDER BY id), '') FROM inspection i) ||"
+	        " (SELECT coalesce(string_agg(v::text, ',' ORDER BY id), '') FROM violation v) ||"
+	        " (SELECT coalesce(string_agg(a::text, ',' ORDER BY id), '') FROM appeal a) ||"
+	        " (SELECT coalesce(string_agg(p::text, ',' ORDER BY id), '') FROM operator_reply "
+	        "p) ||"
+	        " (SELECT coalesce(string_agg(q::text, ',' ORDER BY id), '') FROM rerating_request "
+	        "q)"
+	        " || (SELECT coalesce(string_agg(g::text, ',' ORDER BY establishment_id), '')"
+	        "  FROM posted_grade g) ||"
+	        " (SELECT coalesce(string_agg(x::text, ',' ORDER BY id), '') FROM "
+	        "appeal_code_reissue x)"
+	        " || ((SELECT count(*) FROM event_log) + (SELECT count(*) FROM "
+	        "event_pending))::text"
+	        "), 1, 15))::bit(60)::bigint");
+}
+
+/*
+ * @as (NULL: anonymous) sends @method @path @body and must be refused with @want as
+ * problem+json with a sentence, the database unchanged.
+ */
+static void refused_(const struct staff_session *as, const char *method, const char *path,
+                     const char *body, long want, const char *what, int line)
+{
+	long long before = fingerprint();
+	struct itest_response r;
+	staff_request(&server, as, method, path, body, NULL, &r);
+	if (r.status != want)
+		fail_msg("line %d, %s: %s %s answered %ld, not %ld: %.*s", line, what, method, path,
+		         r.status, want, (int)r.body.len, r.body.data);
+	const char *type = itest_header(&r, "Content-Type");
+	if (!type || strncmp(type, "application/problem+json", 24) != 0)
+		fail_msg("line %d, %s: answered %s, not problem+json", line, what,
+		         type ? type : "no type");
+	json_t *v = json_loads(r.body.data, 0, NULL);
+	const char *detail = json_string_value(json_object_get(v, "detail"));
+	if (!detail || strlen(detail) < 20)
+		fail_msg("line %d, %s: no sentence saying why", line, what);
+	json_decref(v);
+	itest_response_free(&r);
+	/* The sealer may move pending entries into the log meanwhile; the sum stays. */
+	if (fingerprint() != before)
+		fail_msg("line %d, %s: refused, but the database changed", line, what);
+	refusals++;
+}
+#define refused(as, method, path, body, want, what)                                                \
+	refused_(as, method, path, body, want, what, __LINE__)
+
+static const char *ago(int days_ago, int hour, char out[32])
+{
+	time_t t = time(NULL) - (time_t)days_ago * 86400;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	tm.tm_hour = hour;
+	tm.tm_min = 0;
+	tm.tm_sec = 0;
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return out;
+}
+
+static long long new_establishment(const char *jurisdiction, const char *licence)
+{
+	char body[300];
+	snprintf(body, sizeof(body),
+	         "{\"jurisdiction\":\"%s\",\"licence_number\":\"%s\",\"name\":\"Cafe %s\"}",
+	         jurisdiction, licence, licence);
+	long st;
+	json_t *v = staff_call(&server, &clerk, "POST", "/api/v1/establishments", body, NULL, &st);
+	assert_int_equal(st, 201);
+	long long id = json_walk_int(v, "id");
+	json_decref(v);
+	return id;
+}
+
+struct report {
+	long long id, violation;
+	char code[16];
+};
+
+static struct report inspect(const struct staff_session *as, long long est, int days_ago,
+                             const char *violations)
+{
+	static int key;
+	char started[32], ended[32], body[1200], hdr[64];
+	snprintf(body, sizeof(body),
+	         "{\"establishment_id\":%lld,\"type\":\"initial\",\"started_at\":\"%s\","
+	         "\"ended_at\":\"%s\",\"violations\":[%s],\"submit\":true}",
+	         est, ago(days_ago, 9, started), ago(days_ago, 11, ended), violations);
+	snprintf(hdr, sizeof(hdr), "Idempotency-Key: insiders-%d-%d", (int)getpid(), ++key);
+	long st;
+	json_t *v = staff_call(&server, as, "POST", "/api/v1/inspections", body, hdr, &st);
+	if (st != 201)
+		fail_msg("inspection: %ld", st);
+	struct report r = { .id = json_walk_int(v, "id"),
+		            .violation = json_walk_int(v, "violations.0.id") };
+	snprintf(r.code, sizeof(r.code), "%s", json_walk_str(v, "appeal_code"));
+	json_decref(v);
+	return r;
+}
+
+static char *operator_body(const char *licence, const char *code, const char *more)
+{
+	static char body[2000];
+	snprintf(body, sizeof(body), "{\"licence_number\":\"%s\",\"appeal_code\":\"%s\"%s%s}",
+	         licence, code, *more ? "," : "", more);
+	return body;
+}
+
+static long operator(const char *path, const char *licence, const char *code, const char *more)
+{
+	long st;
+	json_decref(staff_call(&server, NULL, "POST", path, operator_body(licence, code, more),
+	                       NULL, &st));
+	return st;
+}
+
+static const char amend_body[] =
+        "{\"type\":\"initial\",\"violations\":[],\"reason\":\"Cited the wrong item\"}";
+
+static long long file_appeal(const char *licence, const char *code)
+{
+	long st;
+	json_t *v = staff_call(
+	        &server, NULL, "POST", "/api/v1/operator/appeals",
+	        operator_body(licence, code, "\"grounds\":\"The item was corrected on the spot.\""),
+	        NULL, &st);
+	assert_int_equal(st, 201);
+	long long id = json_walk_int(v, "appeal.id");
+	json_decref(v);
+	return id;
+}
+
+/* Class 1: amendments bypass ownership and the appeal. */
+static void test_amendments(void **state)
+{
+	(void)state;
+	NEED_DB();
+	char path[96];
+	long long est = new_establishment("uk", "INS-1");
+	struct report r = inspect(&ines, est, 2, "{\"code\":\"H01\",\"points\":15}");
+	snprintf(path, sizeof(path), "/api/v1/inspections/%lld/amendments", r.id);
+
+	/* Nobody but the own inspector or a supervisor. */
+	refused(&ivan, "POST", path, amend_body, 403, "another inspector amends");
+	refused(&clerk, "POST", path, amend_body, 403, "a clerk amends");
+	refused(&hearing, "POST", path, amend_body, 403, "a hearing officer amends");
+	refused(&admin, "POST", path, amend_body, 403, "an administrator amends");
+	refused(NULL, "POST", path, amend_body, 401, "the public amends");
+
+	/* While the appeal is open: nobody, not even the own inspector or a supervisor. */
+	long long appeal = file_appeal("INS-1", r.code);
+	refused(&ines, "POST", path, amend_body, 409, "own inspector amends under appeal");
+	refused(&supervisor, "POST", path, amend_body, 409, "supervisor amends under appeal");
+
+	/* Decided (modified): the decision's revision and the original stay as decided. */
+	char step[96], body[300];
+	snprintf(step, sizeof(step), "/api/v1/appeals/%lld/review", appeal);
+	long st;
+	json_decref(
+	        staff_call(&server, &hearing, "POST", step, "{\"action\":\"accept\"}", NULL, &st));
+	assert_int_equal(st, 200);
+	snprintf(step, sizeof(step), "/api/v1/appeals/%lld/decision", appeal);
+	snprintf(body, sizeof(body),
+	         "{\"outcome\":\"modified\",\"reasons\":\"Corrected during the visit.\","
+	         "\"dismissed\":[{\"violation_id\":%lld,\"reason\":\"Corrected on site\"}]}",
+	         r.violation);
+	json_t *v = staff_call(&server, &hearing, "POST", step, body, NULL, &st);
+	assert_int_equal(st, 200);
+	long long revision = json_walk_int(v, "after.inspection_id");
+	json_decref(v);
+	assert_true(revision > r.id);
+	char rev_path[96];
+	snprintf(rev_path, sizeof(rev_path), "/api/v1/inspections/%lld/amendments", revision);
+	refused(&supervisor, "POST", rev_path, amend_body, 409, "supervisor amends the decision");
+	refused(&ines, "POST", rev_path, amend_body, 409, "own inspector amends the decision");
+	refused(&ines, "POST", path, amend_body, 409, "own inspector amends the original");
+	/* A decided appeal is not decided again. */
+	refused(&hearing, "POST", step,
+	        "{\"outcome\":\"overturned\",\"reasons\":\"On second thoughts, no.\"}", 409,
+	        "a second decision");
+
+	/* With no appeal, the own inspector and a supervisor may correct the record. */
+	struct report other = inspect(&ines, est, 1, "{\"code\":\"H01\",\"points\":5}");
+	snprintf(path, sizeof(path), "/api/v1/inspections/%lld/amendments", other.id);
+	json_decref(staff_call(&server, &ines, "POST", path, amend_body, NULL, &st));
+	assert_int_equal(st, 201);
+}
+
+/* Class 2: the operator's code is the operator's. */
+static void test_codes(void **state)
+{
+	(void)state;
+	NEED_DB();
+	char path[96];
+	long long est = new_establishment("uk", "INS-2");
+	struct report r = inspect(&cora, est, 3, "{\"code\":\"H01\",\"points\":15}");
+	snprintf(path, sizeof(path), "/api/v1/inspections/%lld/appeal-code", r.id);
+	const char *why = "{\"reason\":\"Report lost; licence certificate seen at the counter\"}";
+
+	/* cora inspected it, then moved to the licensing office. */
+	itest_sql(db_url, "UPDATE staff_user SET role = 'clerk' WHERE username = 'cora'");
+	refused(&cora, "POST", path, why, 403, "a clerk who inspected it reissues its code");
+	refused(&ines, "POST", path, why, 403, "an inspector reissues a code");
+	refused(&supervisor, "POST", path, why, 403, "a supervisor reissues a code");
+	refused(&hearing, "POST", path, why, 403, "a hearing officer reissues a code");
+	refused(&admin, "POST", path, why, 403, "an administrator reissues a code");
+	refused(&clerk, "POST", path, "{}", 422, "a reissue without a reason");
+
+	/* The operator files with the printed code; a clerk then issues a new one. */
+	file_appeal("INS-2", r.code);
+	long st;
+	json_t *v = staff_call(&server, &clerk, "POST", path, why, NULL, &st);
+	assert_int_equal(st, 201);
+	char later[16];
+	snprintf(later, sizeof(later), "%s", json_walk_str(v, "appeal_code"));
+	json_decref(v);
+
+	/* The later code reads the case and sees it cannot act; it cannot act. */
+	v = staff_call(&server, NULL, "POST", "/api/v1/operator/report",
+	               operator_body("INS-2", later, ""), NULL, &st);
+	assert_int_equal(st, 200);
+	assert_false(json_is_true(json_walk(v, "code_acts_in_appeal")));
+	assert_int_equal(json_array_size(json_walk(v, "code_reissues")), 1);
+	json_decref(v);
+	refused(NULL, "POST", "/api/v1/operator/appeals/withdraw",
+	        operator_body("INS-2", later, ""), 403, "a later code withdraws the appeal");
+	refused(NULL, "POST", "/api/v1/operator/replies",
+	        operator_body("INS-2", later, "\"text\":\"We accept the result.\""), 403,
+	        "a later code replies for the operator");
+	refused(NULL, "POST", "/api/v1/operator/rerating-requests",
+	        operator_body("INS-2", later, "\"improvements\":\"New fridge.\""), 403,
+	        "a later code asks for a re-rating");
+	/* The code that filed still acts: the operator withdraws their own appeal. */
+	assert_int_equal(operator("/api/v1/operator/report", "INS-2", r.code, ""), 200);
+	assert_int_equal(operator("/api/v1/operator/appeals/withdraw", "INS-2", r.code, ""), 200);
+
+	/* A code the device made up: too easy to guess, refused; nothing submitted. */
+	char body[400], hdr[64], started[32];
+	snprintf(body, sizeof(body),
+	         "{\"establishment_id\":%lld,\"type\":\"initial\",\"started_at\":\"%s\","
+	         "\"violations\":[],\"submit\":true,\"appeal_code\":\"ABCDE-FGHJK\"}",
+	         est, ago(1, 8, started));
+	snprintf(hdr, sizeof(hdr), "Idempotency-Key: insiders-weak-%d", (int)getpid());
+	long long before = fingerprint();
+	v = staff_call(&server, &ines, "POST", "/api/v1/inspections", body, hdr, &st);
+	assert_int_equal(st, 422);
+	assert_string_equal(json_walk_str(v, "field"), "/appeal_code");
+	json_decref(v);
+	assert_int_equal(fingerprint(), before);
+	refusals++;
+
+	/* An old code: a report handed over more than a year ago no longer opens the case. */
+	long long old_est = new_establishment("uk", "INS-3");
+	struct report old = inspect(&ines, old_est, 400, "{\"code\":\"H01\",\"points\":5}");
+	refused(NULL, "POST", "/api/v1/operator/report", operator_body("INS-3", old.code, ""), 403,
+	        "an expired code");
+}
+
+/* Class 5: involvement checked at every step, not only the decision. */
+static void test_every_appeal_step(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long long est = new_establishment("nyc", "INS-4");
+	struct report r = inspect(&hazel, est, 2, "{\"code\":\"04L\",\"points\":12}");
+	long long appeal = file_appeal("INS-4", r.code);
+	itest_sql(db_url,
+	          "UPDATE staff_user SET role = 'hearing_officer' WHERE username = 'hazel'");
+	char path[96];
+	struct {
+		const char *step, *body;
+	} steps[] = {
+		{ "review", "{\"action\":\"reject_late\",\"note\":\"Filed after the window\"}" },
+		{ "review", "{\"action\":\"accept\"}" },
+		{ "hearing", "{\"hearing_at\":\"2027-12-01T10:00:00Z\"}" },
+		{ "decision",
+		  "{\"outcome\":\"upheld\",\"reasons\":\"The finding stands as made.\"}" },
+	};
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		snprintf(path, sizeof(path), "/api/v1/appeals/%lld/%s", appeal, steps[i].step);
+		refused(&hazel, "POST", path, steps[i].body, 403, steps[i].step);
+		/* Other roles take no step either. */
+		refused(&supervisor, "POST", path, steps[i].body, 403, steps[i].step);
+		refused(&clerk, "POST", path, steps[i].body, 403, steps[i].step);
+	}
+	/* An officer with no part in it takes them; the involved one still cannot adjourn. */
+	long st;
+	snprintf(path, sizeof(path), "/api/v1/appeals/%lld/review", appeal);
+	json_decref(
+	        staff_call(&server, &hearing, "POST", path, "{\"action\":\"accept\"}", NULL, &st));
+	assert_int_equal(st, 200);
+	snprintf(path, sizeof(path), "/api/v1/appeals/%lld/hearing", appeal);
+	json_decref(staff_call(&server, &hearing, "POST", path,
+	                       "{\"hearing_at\":\"2027-01-10T10:00:00Z\"}", NULL, &st));
+	assert_int_equal(st, 200);
+	snprintf(path, sizeof(path), "/api/v1/appeals/%lld/adjournments", appeal);
+	refused(&hazel, "POST", path,
+	        "{\"hearing_at\":\"2027-12-10T10:00:00Z\",\"reason\":\"Officer unavailable\"}", 403,
+	        "the involved officer adjourns a year away");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_amendments),
+		cmocka_unit_test(test_codes),
+		cmocka_unit_test(test_every_appeal_step),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -51,7 +51,8 @@ int api_operator_auth(struct http_request *req, struct http_response *res, json_
 		           .add = STMT_APPEAL_CODE_FAILURE_ADD,
 		           .clear = STMT_APPEAL_CODE_FAILURE_CLEAR,
 		           .target = proof.licence_key,
-		           .what = "wrong appeal codes" };
+		           .what = "wrong appeal codes",
+		           .noun = "licence number" };
 	int rc = guess_before(req, res, st, &g);
 	if (rc)
 		return rc;

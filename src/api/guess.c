@@ -10,14 +10,23 @@
 #include "api/api.h"
 #include "core/log.h"
 
-static int too_many(struct http_response *res, struct arena *a, const struct guess *g, long wait)
+/* 429 with Retry-After: @wait seconds (at least 1); @everywhere when the target's budget is
+ * spent rather than this client's own allowance. */
+static int too_many(struct http_response *res, struct arena *a, const struct guess *g, long wait,
+                    bool everywhere)
 {
 	if (wait < 1)
 		wait = 1;
 	http_header_add(res, "Retry-After", arena_printf(a, "%ld", wait));
 	long minutes = (wait + 59) / 60;
-	return http_problem(res, 429, NULL, "Too many %s; try again in %ld minute%s.", g->what,
-	                    minutes, minutes == 1 ? "" : "s");
+	const char *s = minutes == 1 ? "" : "s";
+	if (everywhere)
+		return http_problem(res, 429, NULL,
+		                    "Too many %s have been tried for this %s, from many places; "
+		                    "try again from here in %ld minute%s.",
+		                    g->what, g->noun, minutes, s);
+	return http_problem(res, 429, NULL, "Too many %s from here; try again in %ld minute%s.",
+	                    g->what, minutes, s);
 }
 
 int guess_before(struct http_request *req, struct http_response *res, struct store *st,
@@ -45,7 +54,7 @@ int guess_before(struct http_request *req, struct http_response *res, struct sto
 	if (rc != -EAGAIN)
 		return http_problem(res, 500, NULL, "The failure counts could not be read.");
 	log_warn("limits: a try from %s refused: too many %s", g->network, g->what);
-	return too_many(res, a, g, wait);
+	return too_many(res, a, g, wait, false);
 }
 
 int guess_failed(struct http_request *req, struct http_response *res, struct store *st,
@@ -63,7 +72,7 @@ int guess_failed(struct http_request *req, struct http_response *res, struct sto
 	if (!limited)
 		return 0;
 	log_warn("limits: %s from %s over the target's budget", g->what, g->network);
-	return too_many(res, a, g, wait);
+	return too_many(res, a, g, wait, true);
 }
 
 int guess_succeeded(struct http_request *req, struct http_response *res, struct store *st,

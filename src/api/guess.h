@@ -24,6 +24,7 @@ struct guess {
 	enum store_stmt counts, add, clear; /* $1 target, $2 network: the three statements */
 	const char *target;                 /* as the failure table holds it */
 	const char *what;                   /* "wrong appeal codes", for the 429's detail */
+	const char *noun;                   /* "licence number", what the target is */
 	const char *network;                /* filled by guess_before() */
 	struct ratelimit_counts c;          /* filled by guess_before() */
 };

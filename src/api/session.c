@@ -206,7 +206,8 @@ int api_session_create(struct http_request *req, struct http_response *res)
 		           .add = STMT_LOGIN_FAILURE_ADD,
 		           .clear = STMT_LOGIN_FAILURE_CLEAR,
 		           .target = username,
-		           .what = "failed sign-ins" };
+		           .what = "wrong passwords",
+		           .noun = "username" };
 	int rc = guess_before(req, res, s, &g);
 	if (rc) {
 		log_warn("auth: sign-in as \"%s\" from %s refused: too many failures", username,

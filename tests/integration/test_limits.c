@@ -178,10 +178,14 @@ static void test_operator_not_locked_out(void **state)
 	assert_int_equal(itest_sql_count(db_url, "SELECT count(*) FROM appeal_code_failure"
 	                                         " WHERE licence = 'lim-1'"),
 	                 51);
-	/* Over the budget, a wrong code from a new address is answered 429 with a wait. */
+	/* Over the budget, a wrong code from a new address is checked (and counted) but
+	 * answered 429 with a wait. */
 	itest_source("127.0.0.21");
 	assert_int_equal(wrong_code(&server, "LIM-1", NULL, &retry), 429);
 	assert_true(retry >= 1);
+	assert_int_equal(itest_sql_count(db_url, "SELECT count(*) FROM appeal_code_failure"
+	                                         " WHERE licence = 'lim-1' AND ip = '127.0.0.21'"),
+	                 1);
 	/* ... and that address now waits before its next try, whatever the code. */
 	assert_int_equal(
 	        prove(&server, "/api/v1/operator/report", "LIM-1", code, NULL, NULL, &retry), 429);

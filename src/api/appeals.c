@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "api/guess.h"
 #include "api/request_docs.h"
 #include "core/crypto.h"
 #include "core/log.h"
@@ -44,19 +45,17 @@ int api_operator_auth(struct http_request *req, struct http_response *res, json_
 	const char *ip = http_client_ip(req);
 	struct store *st = store_thread(STORE_WRITE);
 	struct store_result *r;
-	const char *pc[] = { proof.licence_key, ip, num(a, APPEAL_CODE_WINDOW) };
-	int rc = store_exec(st, a, STMT_APPEAL_CODE_FAILURE_COUNTS, pc, &r);
-	if (rc < 0)
-		return api_store_error(res, st, rc);
-	long wait;
-	if (appeal_code_rate_check(store_value_int(r, 0, 0), store_value_int(r, 0, 1),
-	                           store_value_int(r, 0, 2), store_value_int(r, 0, 3), &wait) < 0) {
-		log_warn("operator: appeal code tries from %s refused: too many wrong codes", ip);
-		http_header_add(res, "Retry-After", num(a, wait));
-		return http_problem(res, 429, NULL,
-		                    "Too many wrong appeal codes; try again in %ld minute%s.",
-		                    (wait + 59) / 60, (wait + 59) / 60 == 1 ? "" : "s");
-	}
+	static const struct ratelimit_rule rule = APPEAL_CODE_RULE;
+	struct guess g = { .rule = &rule,
+		           .counts = STMT_APPEAL_CODE_FAILURE_COUNTS,
+		           .add = STMT_APPEAL_CODE_FAILURE_ADD,
+		           .clear = STMT_APPEAL_CODE_FAILURE_CLEAR,
+		           .target = proof.licence_key,
+		           .what = "wrong appeal codes",
+		           .noun = "licence number" };
+	int rc = guess_before(req, res, st, &g);
+	if (rc)
+		return rc;
 
 	char hash[SHA256_HEX_LEN + 1];
 	sha256_hex(proof.code, proof.code_len, hash);
@@ -65,14 +64,15 @@ int api_operator_auth(struct http_request *req, struct http_response *res, json_
 		return api_store_error(res, st, rc);
 	if (proof.code_len != APPEAL_CODE_LEN || store_nrows(r) == 0) {
 		/* The same answer whether or not the licence exists. */
-		const char *pf[] = { proof.licence_key, ip, num(a, APPEAL_CODE_WINDOW * 4) };
-		if ((rc = store_exec(st, a, STMT_APPEAL_CODE_FAILURE_ADD, pf, NULL)) < 0)
-			return api_store_error(res, st, rc);
 		log_warn("operator: wrong appeal code from %s", ip);
+		if ((rc = guess_failed(req, res, st, &g)))
+			return rc;
 		return http_problem(res, 403, "/appeal_code",
 		                    "The licence number and appeal code do not match an inspection "
 		                    "report. Check both against the report you were given.");
 	}
+	if ((rc = guess_succeeded(req, res, st, &g)))
+		return rc;
 	const struct grade_scheme *s = grade_scheme_builtin(store_value(r, 0, 2));
 	if (!s)
 		return http_problem(res, 500, NULL, "The inspection's scheme is unknown.");

@@ -13,6 +13,7 @@
  * the cryptography.
  */
 #include "api/api.h"
+#include "api/guess.h"
 #include "core/crypto.h"
 
 #include <errno.h>
@@ -178,37 +179,6 @@ static const char *role_name_of(unsigned flag)
 	return "";
 }
 
-/* Refuse the sign-in when the failures so far reach a limit. 0, or the status answered. */
-static int check_rate(struct http_request *req, struct http_response *res, struct store *s,
-                      const char *username, const char *ip)
-{
-	char short_w[16], long_w[16];
-	snprintf(short_w, sizeof(short_w), "%d", AUTH_SHORT_WINDOW);
-	snprintf(long_w, sizeof(long_w), "%d", AUTH_LONG_WINDOW);
-	const char *const params[] = { username, ip, short_w, long_w };
-	struct store_result *r;
-	int rc = store_exec(s, req->arena, STMT_LOGIN_FAILURE_COUNTS, params, &r);
-	if (rc < 0)
-		return api_store_error(res, s, rc);
-	struct auth_failures f = {
-		.account_short = store_value_int(r, 0, 0),
-		.account_short_oldest = store_value_int(r, 0, 1),
-		.account_long = store_value_int(r, 0, 2),
-		.account_long_oldest = store_value_int(r, 0, 3),
-		.ip_short = store_value_int(r, 0, 4),
-		.ip_short_oldest = store_value_int(r, 0, 5),
-	};
-	long wait;
-	if (auth_rate_check(&f, &wait) == 0)
-		return 0;
-	log_warn("auth: sign-in as \"%s\" from %s refused: too many failures", username, ip);
-	char retry[24];
-	snprintf(retry, sizeof(retry), "%ld", wait);
-	http_header_add(res, "Retry-After", retry);
-	return http_problem(res, 429, NULL, "Too many failed sign-ins; try again in %ld minute%s.",
-	                    (wait + 59) / 60, (wait + 59) / 60 == 1 ? "" : "s");
-}
-
 int api_session_create(struct http_request *req, struct http_response *res)
 {
 	static const char *const keys[] = { "username", "password", NULL };
@@ -230,9 +200,20 @@ int api_session_create(struct http_request *req, struct http_response *res)
 
 	const char *ip = http_client_ip(req);
 	struct store *s = store_thread(STORE_WRITE);
-	int rc = check_rate(req, res, s, username, ip);
-	if (rc)
+	static const struct ratelimit_rule rule = AUTH_FAILURE_RULE;
+	struct guess g = { .rule = &rule,
+		           .counts = STMT_LOGIN_FAILURE_COUNTS,
+		           .add = STMT_LOGIN_FAILURE_ADD,
+		           .clear = STMT_LOGIN_FAILURE_CLEAR,
+		           .target = username,
+		           .what = "wrong passwords",
+		           .noun = "username" };
+	int rc = guess_before(req, res, s, &g);
+	if (rc) {
+		log_warn("auth: sign-in as \"%s\" from %s refused: too many failures", username,
+		         ip);
 		return rc;
+	}
 
 	struct store_result *r;
 	const char *const by_name[] = { username };
@@ -244,19 +225,13 @@ int api_session_create(struct http_request *req, struct http_response *res)
 	const char *hash = found ? store_value(r, 0, 4) : dummy_hash;
 	bool ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 && found;
 	if (!ok) {
-		char keep[16];
-		snprintf(keep, sizeof(keep), "%d", AUTH_LONG_WINDOW);
-		const char *const failure[] = { username, ip, keep };
-		rc = store_exec(s, req->arena, STMT_LOGIN_FAILURE_ADD, failure, NULL);
-		if (rc < 0)
-			return api_store_error(res, s, rc);
 		log_warn("auth: sign-in as \"%s\" from %s failed", username, ip);
+		if ((rc = guess_failed(req, res, s, &g)))
+			return rc;
 		return http_problem(res, 401, NULL, "%s", bad_credentials);
 	}
-
-	const char *const clear[] = { username };
-	if ((rc = store_exec(s, req->arena, STMT_LOGIN_FAILURE_CLEAR, clear, NULL)) < 0)
-		return api_store_error(res, s, rc);
+	if ((rc = guess_succeeded(req, res, s, &g)))
+		return rc;
 	/* A sign-in always starts a new session; one the browser still held ends here. */
 	const char *old = http_cookie(req, AUTH_COOKIE_NAME);
 	if (auth_token_valid(old)) {

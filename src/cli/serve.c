@@ -26,6 +26,7 @@ static const char serve_usage[] =
         "  PLACARD_READ_DATABASE_URL   PostgreSQL for public reads (default: the same)\n"
         "  PLACARD_THREADS             worker threads (default: one per core)\n"
         "  PLACARD_WEB_DIR             static files (default: web/ of the source tree)\n"
+        "  PLACARD_TRUSTED_PROXIES     proxies whose X-Forwarded-For names the client\n"
         "See docs/operations.md for the limits.\n";
 
 int cli_serve(const struct config *cfg, int argc, char **argv)
@@ -68,6 +69,7 @@ int cli_serve(const struct config *cfg, int argc, char **argv)
 		.nroutes = api_nroutes,
 		.hook = api_hook,
 		.quiet = getenv("PLACARD_QUIET_ACCESS_LOG") != NULL,
+		.trusted_proxies = cfg->trusted_proxies,
 	};
 	struct http_server *server;
 	char err[256];

@@ -105,6 +105,15 @@ int config_from_env(struct config *ret, char *err, size_t errsize)
 	c.shutdown_grace = (unsigned)vals[7];
 	c.tls = (int)vals[8];
 	c.search_index = (int)vals[9];
+	char why[200];
+	if (netaddr_list_parse(getenv("PLACARD_TRUSTED_PROXIES"), &c.trusted_proxies, why,
+	                       sizeof(why)) < 0) {
+		snprintf(err, errsize,
+		         "PLACARD_TRUSTED_PROXIES must be a comma-separated list of addresses and "
+		         "CIDR blocks: %s",
+		         why);
+		return -EINVAL;
+	}
 	*ret = c;
 	return 0;
 }

@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 
+#include "core/netaddr.h"
+
 struct config {
 	char listen_host[64];          /* PLACARD_LISTEN host part, default 127.0.0.1 */
 	unsigned listen_port;          /* PLACARD_LISTEN port part, default 8080 (0 = any free) */
@@ -28,6 +30,8 @@ struct config {
 	unsigned shutdown_grace;     /* PLACARD_SHUTDOWN_GRACE s to finish in-flight requests, 10 */
 	int tls;                     /* 1 when served behind TLS (PLACARD_TLS=1): Secure, HSTS */
 	int search_index; /* PLACARD_SEARCH_INDEX: 1 (default) keeps names in memory, 0 not */
+	/* PLACARD_TRUSTED_PROXIES: peers whose X-Forwarded-For names the client; default none */
+	struct netaddr_list trusted_proxies;
 };
 
 /*

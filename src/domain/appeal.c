@@ -183,27 +183,6 @@ int appeal_filing_check(const struct grade_scheme *s, long seconds_since_notice)
 	return seconds_since_notice > (long)days * 86400 ? -ETIMEDOUT : 0;
 }
 
-int appeal_code_rate_check(long licence_failures, long licence_oldest, long ip_failures,
-                           long ip_oldest, long *ret_retry_after)
-{
-	long wait = 0;
-	if (!ret_retry_after || licence_failures < 0 || ip_failures < 0 || licence_oldest < 0 ||
-	    ip_oldest < 0)
-		return -EINVAL;
-	if (licence_failures >= APPEAL_CODE_LICENCE_LIMIT) {
-		long w = APPEAL_CODE_WINDOW - licence_oldest;
-		wait = w > wait ? w : wait;
-	}
-	if (ip_failures >= APPEAL_CODE_IP_LIMIT) {
-		long w = APPEAL_CODE_WINDOW - ip_oldest;
-		wait = w > wait ? w : wait;
-	}
-	if (licence_failures < APPEAL_CODE_LICENCE_LIMIT && ip_failures < APPEAL_CODE_IP_LIMIT)
-		return 0;
-	*ret_retry_after = wait < 1 ? 1 : wait;
-	return -EAGAIN;
-}
-
 int appeal_rerating_check(enum rerating_state from, enum rerating_state to)
 {
 	if ((unsigned)from >= RERATING_STATE__COUNT || (unsigned)to >= RERATING_STATE__COUNT)

@@ -1,7 +1,7 @@
 /*
  * appeal.h - due process for a graded inspection: the appeal's lifecycle as a state
- * machine, the filing window, the decision deadline, the limit on wrong appeal codes, and
- * the lifecycle of an operator's re-rating request.
+ * machine, the filing window, the decision deadline, the figures of the limit on wrong
+ * appeal codes, and the lifecycle of an operator's re-rating request.
  *
  * An appeal is filed by the operator against one inspection. It is then withdrawn, rejected
  * as late, or taken under review; a hearing may be scheduled and adjourned (each adjournment
@@ -64,11 +64,19 @@ struct appeal {
 #define APPEAL_REPLY_MAX    2000
 #define APPEAL_EVIDENCE_MAX 4000
 
-/* Appeal codes: wrong codes are counted per licence number and per client address over a
- * window (seconds); at the limit further tries are refused until the oldest leaves it. */
-#define APPEAL_CODE_WINDOW        (15 * 60)
-#define APPEAL_CODE_LICENCE_LIMIT 5
-#define APPEAL_CODE_IP_LIMIT      20
+/*
+ * Wrong appeal codes (src/domain/ratelimit.h): remembered for a day; per client network and
+ * licence number as typed, 5 free, then a wait from 2 s doubling to an hour; 20 per network
+ * in 15 minutes whatever the licences; 50 a day per licence number from everywhere before
+ * it is pressed (wrong codes answered 429, every network waiting from its first failure,
+ * 60 s doubling up to a day). A right code is never refused for failures elsewhere.
+ */
+#define APPEAL_CODE_RULE                                                                           \
+	{                                                                                          \
+		.window = 24 * 60 * 60, .free_tries = 5, .base = 2, .cap = 60 * 60,                \
+		.target_budget = 50, .pressed_base = 60, .client_window = 15 * 60,                 \
+		.client_limit = 20                                                                 \
+	}
 
 /*
  * The state @from moves to on @event, in *@ret_to. 0, or -EPERM when the move is not
@@ -112,16 +120,6 @@ int appeal_filing_window(const struct grade_scheme *s, int *ret_days);
  * appeal, -EINVAL on NULL or a negative time.
  */
 int appeal_filing_check(const struct grade_scheme *s, long seconds_since_notice);
-
-/*
- * Decide whether another appeal code may be tried, given the wrong codes counted in the
- * window for the licence number and for the client address, and the age in seconds of the
- * oldest of each. 0 when it may; -EAGAIN at a limit, with *@ret_retry_after the seconds
- * until the oldest counted failure leaves the window (at least 1; the larger when both
- * limits apply). -EINVAL on NULL or negative counts.
- */
-int appeal_code_rate_check(long licence_failures, long licence_oldest, long ip_failures,
-                           long ip_oldest, long *ret_retry_after);
 
 /* Characters in the appeal code printed on an inspection report. */
 #define APPEAL_CODE_LEN 10

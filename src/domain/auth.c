@@ -169,32 +169,6 @@ out:
 	return -EINVAL;
 }
 
-/* Seconds until a window of @window seconds lets one more in, given its oldest entry's age. */
-static long wait_for(long window, long oldest_age)
-{
-	long w = window - oldest_age;
-	return w < 1 ? 1 : w;
-}
-
-int auth_rate_check(const struct auth_failures *f, long *ret_retry_after)
-{
-	long wait = 0;
-	if (f->account_short >= AUTH_ACCOUNT_SHORT_LIMIT)
-		wait = wait_for(AUTH_SHORT_WINDOW, f->account_short_oldest);
-	if (f->account_long >= AUTH_ACCOUNT_LONG_LIMIT) {
-		long w = wait_for(AUTH_LONG_WINDOW, f->account_long_oldest);
-		wait = w > wait ? w : wait;
-	}
-	if (f->ip_short >= AUTH_IP_SHORT_LIMIT) {
-		long w = wait_for(AUTH_SHORT_WINDOW, f->ip_short_oldest);
-		wait = w > wait ? w : wait;
-	}
-	if (!wait)
-		return 0;
-	*ret_retry_after = wait;
-	return -EAGAIN;
-}
-
 int auth_cookie_format(char *out, size_t size, const char *token, bool secure)
 {
 	char tmp[256];

@@ -1,7 +1,7 @@
 /*
  * auth.h - the rules of staff sign-in: role names, what a username, display name and
- * password must look like, the session and rate-limit figures, the rate-limit decision, the
- * session cookie's text and the same-origin test for state-changing requests.
+ * password must look like, the session figures, the figures of the limit on failed
+ * sign-ins, the session cookie's text and the same-origin test for state-changing requests.
  *
  * Domain layer: pure functions over plain values. Standard C only; no I/O, no allocation,
  * no global state, no clock (callers pass ages and counts measured by the database). The
@@ -49,22 +49,19 @@ enum auth_role {
 /* last_seen_at is written at most this often (seconds), not on every request. */
 #define AUTH_SESSION_TOUCH 60
 
-/* Failed sign-ins: per account and per client address, over two windows (seconds). */
-#define AUTH_SHORT_WINDOW        (15 * 60)
-#define AUTH_LONG_WINDOW         (60 * 60)
-#define AUTH_ACCOUNT_SHORT_LIMIT 10
-#define AUTH_ACCOUNT_LONG_LIMIT  100
-#define AUTH_IP_SHORT_LIMIT      30
-
 /*
- * The failures recorded so far, as the database counts them: how many fall in each window
- * and how many seconds ago the oldest of them happened (0 when there are none).
+ * Failed sign-ins (src/domain/ratelimit.h): remembered for a day; per client network and
+ * username, 5 free, then a wait from 2 s doubling to an hour; 30 per network in 15 minutes
+ * whatever the usernames; 50 a day per username from everywhere before the account is
+ * pressed (wrong passwords answered 429, every network waiting from its first failure,
+ * 60 s doubling up to a day). A right password is never refused for failures elsewhere.
  */
-struct auth_failures {
-	long account_short, account_short_oldest;
-	long account_long, account_long_oldest;
-	long ip_short, ip_short_oldest;
-};
+#define AUTH_FAILURE_RULE                                                                          \
+	{                                                                                          \
+		.window = 24 * 60 * 60, .free_tries = 5, .base = 2, .cap = 60 * 60,                \
+		.target_budget = 50, .pressed_base = 60, .client_window = 15 * 60,                 \
+		.client_limit = 30                                                                 \
+	}
 
 /* Parse a role name (exact, lower case). 0, or -EINVAL for anything else. */
 int auth_role_parse(const char *name, enum auth_role *ret_role);
@@ -84,13 +81,6 @@ int auth_username_check(const char *username, const char **ret_reason);
 
 /* Check a display name (NUL-terminated; NULL is refused). 0 or -EINVAL with a reason. */
 int auth_display_name_check(const char *name, const char **ret_reason);
-
-/*
- * Decide whether another sign-in may be tried given @f. 0 when it may; -EAGAIN when a limit
- * is reached, with *@ret_retry_after set to the seconds until the oldest failure counted
- * against that limit leaves its window (at least 1; the largest when several limits apply).
- */
-int auth_rate_check(const struct auth_failures *f, long *ret_retry_after);
 
 /*
  * Write the Set-Cookie value for the session cookie into @out (@size bytes): the cookie

@@ -76,8 +76,18 @@ const char *http_query(struct http_request *req, const char *name);
 /* A cookie value, or NULL. */
 const char *http_cookie(struct http_request *req, const char *name);
 
-/* The peer's address as text ("127.0.0.1"), never NULL. */
+/*
+ * The client's address as text ("192.0.2.7", "2001:db8::1"), never NULL: the direct peer's,
+ * or, when the peer is one of the trusted proxies, the right-most address of
+ * X-Forwarded-For that is not itself a trusted proxy (netaddr_forwarded_client()).
+ */
 const char *http_client_ip(struct http_request *req);
+
+/*
+ * The network the client's failures are counted against, as text: its IPv4 address, or its
+ * IPv6 /64 ("2001:db8:1:2::/64"). Never NULL.
+ */
+const char *http_client_network(struct http_request *req);
 
 /* A path parameter by name, or NULL (a route bug, not a client error). */
 const struct http_param *http_param(struct http_request *req, const char *name);

@@ -7,6 +7,7 @@
 #include <microhttpd.h>
 #include <sys/types.h>
 
+#include "core/netaddr.h"
 #include "http/http.h"
 
 struct http_header_line {
@@ -33,9 +34,13 @@ struct http_conn {
 	struct http_response res;
 	struct buf body;
 	long long started_usec;
-	char *client_ip;
+	char *client_ip;  /* http_client_ip(), once worked out */
+	char *client_net; /* http_client_network(), once worked out */
 	bool responded;
 };
+
+/* The server's trusted proxies (server.c). */
+const struct netaddr_list *http_server_trusted_proxies(const struct http_server *s);
 
 /*
  * Request deadlines (deadline.c): a reaper thread closes connections whose current request

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "core/util.h"
@@ -66,17 +67,34 @@ const char *http_cookie(struct http_request *req, const char *name)
 	return MHD_lookup_connection_value(req->conn->mhd, MHD_COOKIE_KIND, name);
 }
 
-const char *http_client_ip(struct http_request *req)
+struct xff_lines {
+	struct arena *arena;
+	char *joined; /* every X-Forwarded-For line, in order, joined with commas */
+};
+
+static enum MHD_Result collect_xff(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+	(void)kind;
+	struct xff_lines *x = cls;
+	if (key && value && strcasecmp(key, "X-Forwarded-For") == 0)
+		x->joined = x->joined ? arena_printf(x->arena, "%s,%s", x->joined, value)
+		                      : arena_strdup(x->arena, value);
+	return MHD_YES;
+}
+
+/* The client's address (see http.h), worked out once per request. */
+static void client_resolve(struct http_request *req)
 {
 	struct http_conn *hc = req->conn;
-	if (hc->client_ip)
-		return hc->client_ip;
 	const union MHD_ConnectionInfo *ci =
 	        MHD_get_connection_info(hc->mhd, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	char text[INET6_ADDRSTRLEN] = "unknown";
+	struct netaddr peer = { 0 };
+	bool known = false;
 	if (ci && ci->client_addr) {
 		/* Copy out rather than cast: the address carries no alignment promise. */
 		const struct sockaddr *sa = ci->client_addr;
+		char text[INET6_ADDRSTRLEN] = "";
 		if (sa->sa_family == AF_INET) {
 			struct sockaddr_in sin;
 			memcpy(&sin, sa, sizeof(sin));
@@ -86,9 +104,39 @@ const char *http_client_ip(struct http_request *req)
 			memcpy(&sin6, sa, sizeof(sin6));
 			inet_ntop(AF_INET6, &sin6.sin6_addr, text, sizeof(text));
 		}
+		known = netaddr_parse(text, &peer) == 0;
 	}
-	hc->client_ip = arena_strdup(req->arena, text);
-	return hc->client_ip;
+	if (!known) {
+		hc->client_ip = arena_strdup(req->arena, "unknown");
+		hc->client_net = hc->client_ip;
+		return;
+	}
+	const struct netaddr_list *trusted = http_server_trusted_proxies(hc->server);
+	struct netaddr client = peer;
+	if (trusted->n && netaddr_list_contains(trusted, &peer)) {
+		struct xff_lines x = { .arena = req->arena };
+		MHD_get_connection_values(hc->mhd, MHD_HEADER_KIND, collect_xff, &x);
+		netaddr_forwarded_client(trusted, &peer, x.joined, &client);
+	}
+	char ip[NETADDR_TEXT_MAX] = "unknown", net[NETADDR_TEXT_MAX] = "unknown";
+	netaddr_format(&client, ip, sizeof(ip));
+	netaddr_network(&client, net, sizeof(net));
+	hc->client_ip = arena_strdup(req->arena, ip);
+	hc->client_net = arena_strdup(req->arena, net);
+}
+
+const char *http_client_ip(struct http_request *req)
+{
+	if (!req->conn->client_ip)
+		client_resolve(req);
+	return req->conn->client_ip;
+}
+
+const char *http_client_network(struct http_request *req)
+{
+	if (!req->conn->client_net)
+		client_resolve(req);
+	return req->conn->client_net;
 }
 
 const struct http_param *http_param(struct http_request *req, const char *name)

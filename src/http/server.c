@@ -48,6 +48,11 @@ struct http_server {
 	unsigned port;
 };
 
+const struct netaddr_list *http_server_trusted_proxies(const struct http_server *s)
+{
+	return &s->opt.trusted_proxies;
+}
+
 static const char security_csp[] =
         "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
         "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "

@@ -5,6 +5,7 @@
 #ifndef PLACARD_HTTP_SERVER_H
 #define PLACARD_HTTP_SERVER_H
 
+#include "core/netaddr.h"
 #include "http/http.h"
 
 struct http_server;
@@ -42,6 +43,8 @@ struct http_server_options {
 	size_t nroutes;
 	http_hook hook;
 	bool quiet; /* no access log (benchmarks) */
+	/* Peers whose X-Forwarded-For names the client (http_client_ip); empty: none. */
+	struct netaddr_list trusted_proxies;
 };
 
 /* Start serving. 0, or a negative errno with a message in @err. */

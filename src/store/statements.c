@@ -516,40 +516,39 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                             " FROM staff_user WHERE lower(username) = lower($1) AND "
 	                             "active",
 	                             1, true },
-	/* $1 username as typed, $2 client address, $3 short window s, $4 long window s. Counts
-	 * and the age in seconds of the oldest failure: account short, account long, ip short. */
+	/* $1 username as typed, $2 client network, $3 the network's own window s, $4 window s
+	 * (src/domain/ratelimit.h): failures of the pair and seconds since its latest; of the
+	 * network in its own window and seconds since its oldest; of the username. */
 	[STMT_LOGIN_FAILURE_COUNTS] = { "login_failure_counts",
-	                                "SELECT count(*) FILTER (WHERE username = lower($1)"
+	                                "SELECT count(*) FILTER (WHERE username = lower($1) AND ip "
+	                                "= $2),"
+	                                " coalesce(floor(extract(epoch FROM now() - max(at)"
+	                                "  FILTER (WHERE username = lower($1) AND ip = $2))), "
+	                                "0)::bigint,"
+	                                " count(*) FILTER (WHERE ip = $2"
 	                                "  AND at > now() - $3::int * interval '1 second'),"
-	                                " coalesce(floor(extract(epoch FROM now() - min(at) FILTER "
-	                                "("
-	                                "  WHERE username = lower($1) AND at > now() - $3::int * "
-	                                "interval '1 second'))),"
-	                                "  0)::bigint,"
-	                                " count(*) FILTER (WHERE username = lower($1)),"
-	                                " coalesce(floor(extract(epoch FROM now() - min(at) FILTER "
-	                                "("
-	                                "  WHERE username = lower($1)))), 0)::bigint,"
-	                                " count(*) FILTER (WHERE ip = $2 AND at > now() - $3::int "
-	                                "* interval '1 second'),"
-	                                " coalesce(floor(extract(epoch FROM now() - min(at) FILTER "
-	                                "("
-	                                "  WHERE ip = $2 AND at > now() - $3::int * interval '1 "
-	                                "second'))), 0)::bigint"
+	                                " coalesce(floor(extract(epoch FROM now() - min(at)"
+	                                "  FILTER (WHERE ip = $2"
+	                                "  AND at > now() - $3::int * interval '1 second'))), "
+	                                "0)::bigint,"
+	                                " count(*) FILTER (WHERE username = lower($1))"
 	                                " FROM login_failure"
 	                                " WHERE (username = lower($1) OR ip = $2)"
 	                                " AND at > now() - $4::int * interval '1 second'",
 	                                4, true },
-	/* $1 username as typed, $2 client address, $3 seconds to keep failures for. */
+	/* $1 username as typed, $2 client network, $3 seconds to keep failures for. */
 	[STMT_LOGIN_FAILURE_ADD] = { "login_failure_add",
 	                             "WITH purge AS (DELETE FROM login_failure"
 	                             "  WHERE at < now() - $3::int * interval '1 second')"
 	                             " INSERT INTO login_failure (username, ip) VALUES (lower($1), "
 	                             "$2)",
 	                             3, false },
+	/* $1 username, $2 client network: a sign-in succeeded, so this pair's failures go; the
+	 * username's failures from elsewhere stay counted. */
 	[STMT_LOGIN_FAILURE_CLEAR] = { "login_failure_clear",
-	                               "DELETE FROM login_failure WHERE username = lower($1)", 1,
-	                               false },
+	                               "DELETE FROM login_failure WHERE username = lower($1)"
+	                               " AND ip = $2",
+	                               2, false },
 	/* $1 token hash (hex), $2 user id, $3 CSRF token, $4 lifetime s. */
 	[STMT_SESSION_CREATE] = { "session_create",
 	                          "WITH purge AS (DELETE FROM staff_session"
@@ -688,8 +687,6 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                               "inspection_chain($1::bigint) c)"
 	                               " AND status = 'submitted'",
 	                               2, false },
-	/* $1 licence (lower case), $2 client address, $3 window s: count and age in seconds of
-	 * the oldest wrong code, for the licence and for the address. */
 	/* Record the new code hash $2 on revision $1, issued by staff member $3 for reason $4. */
 	[STMT_APPEAL_CODE_REISSUE_RECORD] = { "appeal_code_reissue_record",
 	                                      "INSERT INTO appeal_code_reissue (inspection_id,"
@@ -698,24 +695,39 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                                      "$2,"
 	                                      " $3::bigint, $4)",
 	                                      4, false },
+	/* $1 licence (lower case), $2 client network, $3 the network's own window s, $4 window
+	 * s (src/domain/ratelimit.h): wrong codes of the pair and seconds since its latest; of
+	 * the network in its own window and seconds since its oldest; of the licence. */
 	[STMT_APPEAL_CODE_FAILURE_COUNTS] = { "appeal_code_failure_counts",
-	                                      "SELECT count(*) FILTER (WHERE licence = $1),"
+	                                      "SELECT count(*) FILTER (WHERE licence = $1 AND ip = "
+	                                      "$2),"
+	                                      " coalesce(floor(extract(epoch FROM now() - max(at)"
+	                                      "  FILTER (WHERE licence = $1 AND ip = $2))), "
+	                                      "0)::bigint,"
+	                                      " count(*) FILTER (WHERE ip = $2"
+	                                      "  AND at > now() - $3::int * interval '1 second'),"
 	                                      " coalesce(floor(extract(epoch FROM now() - min(at)"
-	                                      "  FILTER (WHERE licence = $1))), 0)::bigint,"
-	                                      " count(*) FILTER (WHERE ip = $2),"
-	                                      " coalesce(floor(extract(epoch FROM now() - min(at)"
-	                                      "  FILTER (WHERE ip = $2))), 0)::bigint"
+	                                      "  FILTER (WHERE ip = $2"
+	                                      "  AND at > now() - $3::int * interval '1 "
+	                                      "second'))), 0)::bigint,"
+	                                      " count(*) FILTER (WHERE licence = $1)"
 	                                      " FROM appeal_code_failure"
 	                                      " WHERE (licence = $1 OR ip = $2)"
-	                                      " AND at > now() - $3::int * interval '1 second'",
-	                                      3, true },
-	/* $1 licence (lower case), $2 client address, $3 seconds to keep failures for. */
+	                                      " AND at > now() - $4::int * interval '1 second'",
+	                                      4, true },
+	/* $1 licence (lower case), $2 client network, $3 seconds to keep failures for. */
 	[STMT_APPEAL_CODE_FAILURE_ADD] = { "appeal_code_failure_add",
 	                                   "WITH purge AS (DELETE FROM appeal_code_failure"
 	                                   "  WHERE at < now() - $3::int * interval '1 second')"
 	                                   " INSERT INTO appeal_code_failure (licence, ip) VALUES "
 	                                   "($1, $2)",
 	                                   3, false },
+	/* $1 licence (lower case), $2 client network: the right code came from this network, so
+	 * its wrong codes for the licence go; those from elsewhere stay counted. */
+	[STMT_APPEAL_CODE_FAILURE_CLEAR] = { "appeal_code_failure_clear",
+	                                     "DELETE FROM appeal_code_failure"
+	                                     " WHERE licence = $1 AND ip = $2",
+	                                     2, false },
 	/* What the operator sees: $1 root inspection, $2 filing window in days (0: until the
 	 * hearing, NULL: no appeal). Their own grounds and reply text as posted are included. */
 	[STMT_OPERATOR_STATUS_JSON] = { "operator_status_json",

@@ -179,6 +179,13 @@ static size_t collect(char *data, size_t size, size_t n, void *userdata)
 	return size * n;
 }
 
+static char source_addr[64];
+
+void itest_source(const char *addr)
+{
+	snprintf(source_addr, sizeof(source_addr), "%s", addr ? addr : "");
+}
+
 void itest_request(struct itest_server *s, const char *method, const char *path,
                    const char *const headers[], const char *body, size_t body_len,
                    struct itest_response *ret)
@@ -201,6 +208,11 @@ void itest_request(struct itest_server *s, const char *method, const char *path,
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
+	char host[80];
+	if (source_addr[0]) {
+		snprintf(host, sizeof(host), "host!%s", source_addr);
+		curl_easy_setopt(c, CURLOPT_INTERFACE, host);
+	}
 	struct curl_slist *hl = NULL;
 	for (size_t i = 0; headers && headers[i]; i++)
 		hl = curl_slist_append(hl, headers[i]);

@@ -60,6 +60,12 @@ void itest_request(struct itest_server *s, const char *method, const char *path,
                    const char *const headers[], const char *body, size_t body_len,
                    struct itest_response *ret);
 void itest_get(struct itest_server *s, const char *path, struct itest_response *ret);
+
+/*
+ * Send the requests that follow from the local address @addr (any of 127.0.0.0/8 is this
+ * machine: "127.0.0.2" is another client to the server), or from the usual one when NULL.
+ */
+void itest_source(const char *addr);
 void itest_post_json(struct itest_server *s, const char *path, const char *json,
                      struct itest_response *ret);
 

@@ -1,8 +1,7 @@
 /*
  * test_appeal.c - cmocka tests for the appeal rules (src/domain/appeal.c): every legal move
  * of the appeal state machine and every illegal one, adjournment counting, names, the filing
- * window of each built-in scheme, the wrong-code limits, re-rating request moves and text
- * length counting.
+ * window of each built-in scheme, re-rating request moves and text length counting.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -182,34 +181,6 @@ static void test_filing_window(void **state)
 	assert_int_equal(appeal_filing_check(NULL, 0), -EINVAL);
 }
 
-static void test_code_rate(void **state)
-{
-	(void)state;
-	long wait = -1;
-	assert_int_equal(appeal_code_rate_check(0, 0, 0, 0, &wait), 0);
-	assert_int_equal(appeal_code_rate_check(APPEAL_CODE_LICENCE_LIMIT - 1, 100,
-	                                        APPEAL_CODE_IP_LIMIT - 1, 100, &wait),
-	                 0);
-	assert_int_equal(wait, -1);
-	assert_int_equal(appeal_code_rate_check(APPEAL_CODE_LICENCE_LIMIT, 100, 0, 0, &wait),
-	                 -EAGAIN);
-	assert_int_equal(wait, APPEAL_CODE_WINDOW - 100);
-	assert_int_equal(appeal_code_rate_check(0, 0, APPEAL_CODE_IP_LIMIT, 10, &wait), -EAGAIN);
-	assert_int_equal(wait, APPEAL_CODE_WINDOW - 10);
-	/* Both: the longer wait. */
-	assert_int_equal(appeal_code_rate_check(APPEAL_CODE_LICENCE_LIMIT, 800,
-	                                        APPEAL_CODE_IP_LIMIT, 20, &wait),
-	                 -EAGAIN);
-	assert_int_equal(wait, APPEAL_CODE_WINDOW - 20);
-	/* Never less than a second. */
-	assert_int_equal(appeal_code_rate_check(APPEAL_CODE_LICENCE_LIMIT, APPEAL_CODE_WINDOW + 5,
-	                                        0, 0, &wait),
-	                 -EAGAIN);
-	assert_int_equal(wait, 1);
-	assert_int_equal(appeal_code_rate_check(-1, 0, 0, 0, &wait), -EINVAL);
-	assert_int_equal(appeal_code_rate_check(0, 0, 0, 0, NULL), -EINVAL);
-}
-
 static void test_rerating_moves(void **state)
 {
 	(void)state;
@@ -334,10 +305,10 @@ int main(void)
 		cmocka_unit_test(test_each_legal_move),  cmocka_unit_test(test_each_illegal_move),
 		cmocka_unit_test(test_out_of_range),     cmocka_unit_test(test_whole_paths),
 		cmocka_unit_test(test_open_and_decided), cmocka_unit_test(test_names_round_trip),
-		cmocka_unit_test(test_filing_window),    cmocka_unit_test(test_code_rate),
-		cmocka_unit_test(test_rerating_moves),   cmocka_unit_test(test_text_length),
-		cmocka_unit_test(test_code_normalise),   cmocka_unit_test(test_code_well_formed),
-		cmocka_unit_test(test_code_strength),    cmocka_unit_test(test_code_expiry),
+		cmocka_unit_test(test_filing_window),    cmocka_unit_test(test_rerating_moves),
+		cmocka_unit_test(test_text_length),      cmocka_unit_test(test_code_normalise),
+		cmocka_unit_test(test_code_well_formed), cmocka_unit_test(test_code_strength),
+		cmocka_unit_test(test_code_expiry),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,7 @@
 /*
  * test_auth.c - cmocka tests for the sign-in rules (src/domain/auth.c): role names, the
- * password, username and display-name rules, the rate-limit decision, the session cookie's
- * text, token shape and the same-origin test.
+ * password, username and display-name rules, the session cookie's text,
+ * token shape and the same-origin test.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -146,69 +146,6 @@ static void test_display_names(void **state)
 	assert_int_equal(auth_display_name_check(long_name, NULL), -EINVAL);
 }
 
-struct rate_case {
-	const char *id;
-	struct auth_failures f;
-	int want;
-	long retry;
-};
-
-static const struct rate_case rate_cases[] = {
-	{ "none", { 0 }, 0, 0 },
-	{ "nine recent account failures",
-	  { .account_short = 9,
-	    .account_short_oldest = 100,
-	    .account_long = 9,
-	    .account_long_oldest = 100 },
-	  0,
-	  0 },
-	{ "ten: wait for the oldest to leave the 15-minute window",
-	  { .account_short = 10,
-	    .account_short_oldest = 100,
-	    .account_long = 10,
-	    .account_long_oldest = 100 },
-	  -EAGAIN,
-	  800 },
-	{ "ten, oldest at the window's edge: at least one second",
-	  { .account_short = 10,
-	    .account_short_oldest = 900,
-	    .account_long = 10,
-	    .account_long_oldest = 900 },
-	  -EAGAIN,
-	  1 },
-	{ "hundred in the hour",
-	  { .account_short = 0, .account_long = 100, .account_long_oldest = 600 },
-	  -EAGAIN,
-	  3000 },
-	{ "ninety-nine in the hour", { .account_long = 99, .account_long_oldest = 600 }, 0, 0 },
-	{ "29 from one address", { .ip_short = 29, .ip_short_oldest = 10 }, 0, 0 },
-	{ "30 from one address", { .ip_short = 30, .ip_short_oldest = 10 }, -EAGAIN, 890 },
-	{ "both limits: the longer wait",
-	  { .account_short = 10,
-	    .account_short_oldest = 800,
-	    .account_long = 100,
-	    .account_long_oldest = 60,
-	    .ip_short = 40,
-	    .ip_short_oldest = 5 },
-	  -EAGAIN,
-	  3540 },
-};
-
-static void test_rate_limits(void **state)
-{
-	(void)state;
-	for (size_t i = 0; i < N_OF(rate_cases); i++) {
-		const struct rate_case *c = &rate_cases[i];
-		long retry = -42;
-		int rc = auth_rate_check(&c->f, &retry);
-		if (rc != c->want || (rc && retry != c->retry))
-			fail_msg("%s: got %d retry %ld, want %d retry %ld", c->id, rc, retry,
-			         c->want, c->retry);
-		if (!rc)
-			assert_int_equal(retry, -42); /* untouched */
-	}
-}
-
 static void test_cookie(void **state)
 {
 	(void)state;
@@ -305,8 +242,8 @@ int main(void)
 		cmocka_unit_test(test_roles_round_trip), cmocka_unit_test(test_roles_refused),
 		cmocka_unit_test(test_password_lengths), cmocka_unit_test(test_password_content),
 		cmocka_unit_test(test_usernames),        cmocka_unit_test(test_display_names),
-		cmocka_unit_test(test_rate_limits),      cmocka_unit_test(test_cookie),
-		cmocka_unit_test(test_token_shape),      cmocka_unit_test(test_origin),
+		cmocka_unit_test(test_cookie),           cmocka_unit_test(test_token_shape),
+		cmocka_unit_test(test_origin),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

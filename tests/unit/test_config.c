@@ -16,6 +16,7 @@ static void clear_env(void)
 	unsetenv("PLACARD_LISTEN");
 	unsetenv("PLACARD_THREADS");
 	unsetenv("PLACARD_MAX_BODY");
+	unsetenv("PLACARD_TRUSTED_PROXIES");
 }
 
 static void test_defaults(void **state)
@@ -67,6 +68,29 @@ static void test_bad_values_name_the_variable(void **state)
 	clear_env();
 }
 
+static void test_trusted_proxies(void **state)
+{
+	(void)state;
+	clear_env();
+	struct config c;
+	char err[512];
+	assert_int_equal(config_from_env(&c, err, sizeof(err)), 0);
+	assert_int_equal(c.trusted_proxies.n, 0); /* none by default */
+	setenv("PLACARD_TRUSTED_PROXIES", "10.0.0.1, 192.168.0.0/16, fd00::/8", 1);
+	assert_int_equal(config_from_env(&c, err, sizeof(err)), 0);
+	assert_int_equal(c.trusted_proxies.n, 3);
+	/* A malformed setting is refused at start, naming the variable and the entry. */
+	struct config keep = { .listen_port = 1234 };
+	setenv("PLACARD_TRUSTED_PROXIES", "10.0.0.1, proxy.internal", 1);
+	assert_int_equal(config_from_env(&keep, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "PLACARD_TRUSTED_PROXIES"));
+	assert_non_null(strstr(err, "\"proxy.internal\""));
+	assert_int_equal(keep.listen_port, 1234);
+	setenv("PLACARD_TRUSTED_PROXIES", "10.0.0.1/8", 1);
+	assert_int_equal(config_from_env(&keep, err, sizeof(err)), -EINVAL);
+	clear_env();
+}
+
 static void test_parse_int64(void **state)
 {
 	(void)state;
@@ -92,6 +116,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_listen),
 		cmocka_unit_test(test_bad_values_name_the_variable),
+		cmocka_unit_test(test_trusted_proxies),
 		cmocka_unit_test(test_parse_int64),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

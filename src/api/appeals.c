@@ -283,8 +283,11 @@ int api_operator_appeal_withdraw(struct http_request *req, struct http_response 
 	int rc;
 	if (operator_request_read(req->arena, req->body, req->body_len, &body, &err) < 0)
 		return api_json_error(res, &err);
-	if ((rc = api_operator_auth(req, res, body, &op)) ||
-	    (rc = api_operator_may(res, &op, POLICY_APPEAL_WITHDRAW)))
+	if ((rc = api_operator_auth(req, res, body, &op)))
+		return rc;
+	if (op.appeal == POLICY_APPEAL_NONE)
+		return http_problem(res, 404, NULL, "There is no appeal against this inspection.");
+	if ((rc = api_operator_may(res, &op, POLICY_APPEAL_WITHDRAW)))
 		return rc;
 	struct store *st = store_thread(STORE_WRITE);
 	struct store_result *l;

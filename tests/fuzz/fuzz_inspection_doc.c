@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (d->nviol > GRADE_MAX_VIOLATIONS)
 		abort();
-	if (d->has_appeal_code && !appeal_code_well_formed(d->appeal_code, RANDOM_CODE_ALPHABET))
+	if (d->has_appeal_code && !appeal_code_strong(d->appeal_code, RANDOM_CODE_ALPHABET))
 		abort();
 	static const char *const schemes[] = { "nyc", "fhrs", "cn-faces", "sf100" };
 	for (size_t k = 0; k < sizeof(schemes) / sizeof(schemes[0]); k++) {

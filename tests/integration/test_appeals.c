@@ -477,7 +477,7 @@ static void test_withdrawn(void **state)
 	        inspect(&inspector, est, "initial", 2, "{\"code\":\"H01\",\"points\":15}");
 	long st;
 	json_t *v = operator("/api/v1/operator/appeals/withdraw", "U-4", r.code, "", &st);
-	assert_int_equal(st, 409);
+	assert_int_equal(st, 404);
 	json_decref(v);
 	v = operator("/api/v1/operator/appeals", "U-4", r.code, "\"grounds\":\"Wrong fridge\"",
 	             &st);

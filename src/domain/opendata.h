@@ -2,10 +2,13 @@
  * opendata.h - reading other systems' open data: a CSV record reader that accepts real
  * mess (CRLF, Windows-1252, stray quotes), and the value parsers the importers share
  * (dates in the NYC portal, NYC API and LIVES styles, scores, postcodes with ZIP+4 and
- * "NA", coordinates where 0 means "not geocoded", NYC grades checked against their bands).
+ * "NA", coordinates where 0 means "not geocoded", NYC grades checked against their bands);
+ * and the rule for the CSV Placard publishes: cells a spreadsheet would run as formulas are
+ * written with a leading apostrophe, which the LIVES importer removes again.
  *
  * Domain layer: pure functions over memory, no I/O. The importers (src/cli/import.c) map
- * files to rows with these and hand the rows to PostgreSQL.
+ * files to rows with these and hand the rows to PostgreSQL; the export (src/api/opendata.c)
+ * passes each row PostgreSQL writes through opendata_csv_guard_record().
  */
 #ifndef PLACARD_DOMAIN_OPENDATA_H
 #define PLACARD_DOMAIN_OPENDATA_H

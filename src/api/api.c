@@ -110,9 +110,16 @@ int api_hook(struct http_request *req, struct http_response *res)
 			/* Public reads may be kept a minute; a handler's own Cache-Control wins
 			 * and errors are not kept (src/http/encode.c). */
 			http_header_add(res, "Cache-Control", "public, max-age=60");
+		} else {
+			/* Sign-in and the operator's licence + code: nothing kept. */
+			http_header_add(res, "Cache-Control", "no-store");
 		}
 		return 0;
 	}
+	/* Staff answers are never kept by a browser or a proxy, errors included (a shared
+	 * tablet, a proxy's cache): no-store outranks any Cache-Control a handler adds
+	 * (src/http/encode.c). */
+	http_header_add(res, "Cache-Control", "no-store");
 	/* Staff routes: a live session, the CSRF token for changes, a role the route allows. */
 	return api_session_check(req, res);
 }

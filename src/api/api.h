@@ -239,6 +239,14 @@ int api_rerating_due(struct http_request *req, struct http_response *res);
 int api_rerating_schedule(struct http_request *req, struct http_response *res);
 int api_rerating_inspected(struct http_request *req, struct http_response *res);
 
+/*
+ * The address the public reaches this server at (PLACARD_PUBLIC_URL, checked by
+ * config_parse_public_url: no trailing slash), which every link the server makes starts
+ * with; never the request's Host, which is the client's to choose. Copied; callable once,
+ * from any thread (a development server on port 0 learns its port only once listening).
+ */
+void api_set_public_url(const char *url);
+
 /* portal.c: the public portal: search, grade cards and their QR codes, the OpenAPI document. */
 int api_establishments_search(struct http_request *req, struct http_response *res);
 int api_card_get(struct http_request *req, struct http_response *res);

@@ -7,7 +7,10 @@
  * ENCODING 'UTF8'): RFC 4180 quoting, UTF-8), all five files from one snapshot; libzip packs
  * them. Scores are mapped to LIVES's 0-100, higher-is-better scale as legend.csv says;
  * inspections.csv and violations.csv carry an extra inspection_id column, Placard's stable
- * id, so violations join their inspection without the business + date ambiguity.
+ * id, so violations join their inspection without the business + date ambiguity. Each row
+ * passes through opendata_csv_guard_record() on its way to the file: a cell a spreadsheet
+ * would run as a formula (a name registered as "=HYPERLINK(...)") gets a leading apostrophe,
+ * which placard import lives removes again.
  *
  * The HTTP feed is cached in a file per data version (the number of events in the public
  * log: every change appends one in its transaction), rebuilt at most every REFRESH_USEC
@@ -28,6 +31,7 @@
 #include "api/api.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "domain/opendata.h"
 
 /* A newer feed is built at most this often; clients may reuse one for as long. */
 #define REFRESH_USEC  (300LL * 1000000)
@@ -44,9 +48,21 @@ static const struct {
 	{ "legend.csv", STMT_OPENDATA_EXPORT_LEGEND },
 };
 
-static int write_file(void *ctx, const char *data, size_t len)
+struct csv_out {
+	FILE *f;
+	struct buf row;
+};
+
+/* One row of COPY's CSV (libpq hands over one whole row at a time), guarded, to the file. */
+static int write_row(void *ctx, const char *data, size_t len)
 {
-	return fwrite(data, 1, len, ctx) == len ? 0 : -EIO;
+	struct csv_out *o = ctx;
+	buf_truncate(&o->row, 0);
+	if (opendata_csv_guard_record(data, len, &o->row) > 0) {
+		data = o->row.data;
+		len = o->row.len;
+	}
+	return fwrite(data, 1, len, o->f) == len ? 0 : -EIO;
 }
 
 int api_lives_export(struct store *st, const char *path, long long *ret_version, char *err,
@@ -81,7 +97,9 @@ int api_lives_export(struct store *st, const char *path, long long *ret_version,
 			goto fail;
 		}
 		nparts++;
-		rc = store_copy_out(st, lives_files[i].stmt, write_file, f);
+		struct csv_out o = { f, BUF_INIT };
+		rc = store_copy_out(st, lives_files[i].stmt, write_row, &o);
+		buf_release(&o.row);
 		if (fclose(f) != 0 && rc == 0)
 			rc = -EIO;
 		if (rc == -EIO && !*store_error_message(st)) {

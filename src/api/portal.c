@@ -12,12 +12,14 @@
 #include <errno.h>
 #include <math.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
 #include "api/searchindex.h"
+#include "core/config.h"
 #include "core/qr.h"
 #include "core/util.h"
 
@@ -34,7 +36,6 @@
 #define SEARCH_CURSOR_MAX     600
 #define SEARCH_TOTAL_MAX      1000 /* matches counted; beyond, "at least" this many */
 #define CARD_CODE_MAX         32
-#define PUBLIC_URL_MAX        100
 #define METRES_PER_DEGREE     111195.08 /* on a sphere of the mean Earth radius */
 
 enum search_sort { SORT_NAME, SORT_RELEVANCE, SORT_DISTANCE };
@@ -467,29 +468,14 @@ int api_card_get(struct http_request *req, struct http_response *res)
 	return api_json_text(res, 200, store_value(r, 0, 0));
 }
 
-/*
- * The address pages are linked from: PLACARD_PUBLIC_URL ("https://inspections.example.gov")
- * when set, otherwise this request's Host over http (or https behind TLS). NULL when neither
- * is usable.
- */
-static const char *public_base(struct http_request *req)
+/* Published once by api_set_public_url(); NULL until then. */
+static char public_url_text[CONFIG_PUBLIC_URL_MAX + 1];
+static _Atomic(const char *) public_url;
+
+void api_set_public_url(const char *url)
 {
-	const char *env = getenv("PLACARD_PUBLIC_URL");
-	if (env && *env && strlen(env) <= PUBLIC_URL_MAX &&
-	    (strncmp(env, "https://", 8) == 0 || strncmp(env, "http://", 7) == 0) &&
-	    !strpbrk(env, " \t\"'<>\\")) {
-		size_t n = strlen(env);
-		while (n && env[n - 1] == '/')
-			n--;
-		return arena_printf(req->arena, "%.*s", (int)n, env);
-	}
-	const char *host = http_header(req, "Host");
-	if (!host || !*host || strlen(host) > PUBLIC_URL_MAX ||
-	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") !=
-	            strlen(host))
-		return NULL;
-	const char *tls = getenv("PLACARD_TLS");
-	return arena_printf(req->arena, "%s://%s", streq(tls, "1") ? "https" : "http", host);
+	snprintf(public_url_text, sizeof(public_url_text), "%s", url);
+	atomic_store_explicit(&public_url, public_url_text, memory_order_release);
 }
 
 int api_establishment_qr(struct http_request *req, struct http_response *res)
@@ -503,10 +489,13 @@ int api_establishment_qr(struct http_request *req, struct http_response *res)
 		return api_store_error(res, st, rc);
 	if (store_nrows(r) == 0)
 		return http_problem(res, 404, NULL, "There is no establishment %s.", id);
-	const char *base = public_base(req);
-	if (!base)
-		return http_problem(res, 400, "Host",
-		                    "The Host header is not one a link can be made from.");
+	/* The configured address, never the Host header: this answer is kept by caches and
+	 * printed on cards, so no client may choose where it points. */
+	const char *base = atomic_load_explicit(&public_url, memory_order_acquire);
+	if (!base) {
+		http_header_add(res, "Retry-After", "1");
+		return http_problem(res, 503, NULL, "The server is still starting.");
+	}
 	const char *code = store_value(r, 0, 0);
 	const char *url = arena_printf(req->arena, "%s/establishment.html?id=%s%s%s", base, id,
 	                               code ? "&card=" : "", code ? code : "");

@@ -436,9 +436,9 @@ int api_tablet_photo_get(struct http_request *req, struct http_response *res)
 	unsigned char *bin = arena_alloc(a, hexlen / 2 + 1);
 	if (sodium_hex2bin(bin, hexlen / 2 + 1, hex, hexlen, NULL, &len, NULL) != 0)
 		return http_problem(res, 500, NULL, "The photo could not be read.");
-	/* Photos never change: the hash is a strong validator and copies may be kept. */
+	/* Photos never change: the hash is a strong validator. Like every staff answer the
+	 * photo is not kept (no-store, set by api_hook): a tablet may be shared or lost. */
 	http_header_add(res, "ETag", arena_printf(a, "\"%s\"", store_value(r, 0, 2)));
-	http_header_add(res, "Cache-Control", "private, max-age=31536000, immutable");
 	return http_respond(res, 200, arena_strdup(a, store_value(r, 0, 0)), (const char *)bin,
 	                    len);
 }
@@ -585,7 +585,6 @@ int api_tablet_due(struct http_request *req, struct http_response *res)
 	int rc = store_exec(st, a, STMT_TABLET_DUE_LIST, p, &r);
 	if (rc < 0)
 		return api_store_error(res, st, rc);
-	http_header_add(res, "Cache-Control", "private, no-cache");
 	return api_json_text(res, 200, store_value(r, 0, 0));
 }
 
@@ -600,6 +599,5 @@ int api_tablet_form(struct http_request *req, struct http_response *res)
 		return api_store_error(res, st, rc);
 	if (store_nrows(r) == 0)
 		return http_problem(res, 404, NULL, "There is no establishment %s.", id);
-	http_header_add(res, "Cache-Control", "private, no-cache");
 	return api_json_text(res, 200, store_value(r, 0, 0));
 }

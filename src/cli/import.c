@@ -8,7 +8,9 @@
  * (opendata_nyc_apply / opendata_lives_apply, sql/0007_open_data.sql) then creates what is
  * new, in the same one transaction. A row that cannot be used is never dropped silently: it
  * goes into import_skipped with its line and reason, and the report lists it. The import is
- * one event in the public log ("opendata.imported").
+ * one event in the public log ("opendata.imported"). A LIVES cell that begins with an
+ * apostrophe before a formula character ("'=x", as Placard's own export writes a cell a
+ * spreadsheet would run) is read without that apostrophe, as spreadsheets read it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -149,6 +151,9 @@ struct importer {
 	struct buf skipped; /* import_skipped rows, COPY text format */
 	struct buf row;     /* the stage rows being built */
 	struct buf scratch;
+	/* LIVES: a cell the exporter marked with a leading apostrophe (a cell a spreadsheet
+	 * would run, opendata_csv_needs_guard) is read without it. */
+	bool quote_prefix;
 };
 
 static void skip(struct importer *im, const char *file, size_t line, const char *fmt, ...)
@@ -224,6 +229,8 @@ static char *field(struct importer *im, const struct opendata_csv_record *r, con
 	if (idx[k] < 0)
 		return "";
 	const char *s = r->field[idx[k]];
+	if (im->quote_prefix)
+		s = opendata_csv_unguard(s);
 	while (*s == ' ' || *s == '\t')
 		s++;
 	size_t n = strlen(s);
@@ -843,6 +850,7 @@ static int import_run(const struct config *cfg, const struct format *fmt, const 
 		goto fail;
 	snprintf(im.import_id, sizeof(im.import_id), "%s", store_value(r, 0, 0));
 
+	im.quote_prefix = fmt == &lives_format;
 	if (fmt == &nyc_format) {
 		struct source src = { 0 };
 		if ((rc = store_exec(im.st, keep, STMT_OPENDATA_STAGE_NYC, NULL, NULL)) < 0)

@@ -7,6 +7,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "api/api.h"
 #include "cli/cli.h"
@@ -24,6 +25,10 @@ static const char serve_usage[] =
         "  PLACARD_LISTEN              host:port (default 127.0.0.1:8080; port 0 = any free)\n"
         "  PLACARD_DATABASE_URL        PostgreSQL for writes (default: libpq's PG* variables)\n"
         "  PLACARD_READ_DATABASE_URL   PostgreSQL for public reads (default: the same)\n"
+        "  PLACARD_PUBLIC_URL          the address the public reaches this server at\n"
+        "                              (https://HOST[:PORT]), for the links it makes; required\n"
+        "  PLACARD_DEVELOPMENT         1: a development server, where PLACARD_PUBLIC_URL may\n"
+        "                              be unset (links then point to http://PLACARD_LISTEN)\n"
         "  PLACARD_THREADS             worker threads (default: one per core)\n"
         "  PLACARD_WEB_DIR             static files (default: web/ of the source tree)\n"
         "  PLACARD_TRUSTED_PROXIES     proxies whose X-Forwarded-For names the client\n"
@@ -33,6 +38,17 @@ int cli_serve(const struct config *cfg, int argc, char **argv)
 {
 	if (cli_wants_help(argc, argv, serve_usage))
 		return 0;
+	/* Links the server makes (QR codes on grade cards) must not follow the Host header,
+	 * which any client chooses: a production server is told its address. */
+	if (!*cfg->public_url && !cfg->development) {
+		fprintf(stderr,
+		        "placard: PLACARD_PUBLIC_URL is not set: give the address the public "
+		        "reaches this server at (https://inspections.example.gov), or set "
+		        "PLACARD_DEVELOPMENT=1 for a development server\n");
+		return 1;
+	}
+	if (*cfg->public_url)
+		api_set_public_url(cfg->public_url);
 
 	/* Workers inherit this mask, so only the main thread below receives the signals. */
 	sigset_t set;
@@ -76,6 +92,15 @@ int cli_serve(const struct config *cfg, int argc, char **argv)
 	if (http_server_start(&o, &server, err, sizeof(err)) < 0) {
 		fprintf(stderr, "placard: %s\n", err);
 		return 1;
+	}
+	if (!*cfg->public_url) {
+		/* A development server links to where it listens (the port known only now). */
+		char url[CONFIG_PUBLIC_URL_MAX + 1];
+		bool v6 = strchr(cfg->listen_host, ':') != NULL;
+		snprintf(url, sizeof(url), "http://%s%s%s:%u", v6 ? "[" : "", cfg->listen_host,
+		         v6 ? "]" : "", http_server_port(server));
+		api_set_public_url(url);
+		log_info("development server: links point to %s", url);
 	}
 	struct store_sealer *sealer = store_sealer_start(cfg->database_url, 50);
 	if (cfg->search_index)

@@ -4,6 +4,7 @@
 #include "core/config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,66 @@ int config_parse_listen(const char *s, char *host, size_t hostsize, unsigned *po
 	memcpy(host, s, hlen);
 	host[hlen] = '\0';
 	*port = (unsigned)p;
+	return 0;
+}
+
+static bool is_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+int config_parse_public_url(const char *s, char *ret, size_t size)
+{
+	size_t len = strlen(s);
+	if (len > CONFIG_PUBLIC_URL_MAX || len + 1 > size)
+		return -EINVAL;
+	const char *p;
+	if (strncmp(s, "https://", 8) == 0)
+		p = s + 8;
+	else if (strncmp(s, "http://", 7) == 0)
+		p = s + 7;
+	else
+		return -EINVAL;
+	const char *host = p;
+	if (*p == '[') {
+		/* An IPv6 literal: hex digits, colons and dots (an embedded IPv4). */
+		p++;
+		while ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') ||
+		       (*p >= 'A' && *p <= 'F') || *p == ':' || *p == '.')
+			p++;
+		if (*p != ']' || p == host + 1)
+			return -EINVAL;
+		p++;
+	} else {
+		/* A DNS name or IPv4 address: labels of letters, digits and hyphens. */
+		const char *label = p;
+		for (;; p++) {
+			if (is_alnum(*p) || (*p == '-' && p != label))
+				continue;
+			if (*p == '.' && p != label && p[-1] != '-') {
+				label = p + 1;
+				continue;
+			}
+			break;
+		}
+		if (p == host || p == label || p[-1] == '-')
+			return -EINVAL;
+	}
+	if (*p == ':') {
+		const char *digits = ++p;
+		long port = 0;
+		while (*p >= '0' && *p <= '9' && p - digits < 5)
+			port = port * 10 + (*p++ - '0');
+		if (p == digits || port < 1 || port > 65535)
+			return -EINVAL;
+	}
+	size_t n = (size_t)(p - s);
+	if (*p == '/')
+		p++;
+	if (*p)
+		return -EINVAL;
+	memcpy(ret, s, n);
+	ret[n] = '\0';
 	return 0;
 }
 
@@ -87,6 +148,7 @@ int config_from_env(struct config *ret, char *err, size_t errsize)
 		{ "PLACARD_SHUTDOWN_GRACE", 0, 600, 10 },
 		{ "PLACARD_TLS", 0, 1, 0 },
 		{ "PLACARD_SEARCH_INDEX", 0, 1, 1 },
+		{ "PLACARD_DEVELOPMENT", 0, 1, 0 },
 	};
 	long long vals[ARRAY_SIZE(nums)];
 	for (size_t i = 0; i < ARRAY_SIZE(nums); i++) {
@@ -105,6 +167,16 @@ int config_from_env(struct config *ret, char *err, size_t errsize)
 	c.shutdown_grace = (unsigned)vals[7];
 	c.tls = (int)vals[8];
 	c.search_index = (int)vals[9];
+	c.development = (int)vals[10];
+	const char *public_url = getenv("PLACARD_PUBLIC_URL");
+	if (public_url && *public_url &&
+	    config_parse_public_url(public_url, c.public_url, sizeof(c.public_url)) < 0) {
+		snprintf(err, errsize,
+		         "PLACARD_PUBLIC_URL must be http(s)://HOST[:PORT] with no path, query or "
+		         "fragment, at most %d characters, not \"%.120s\"",
+		         CONFIG_PUBLIC_URL_MAX, public_url);
+		return -EINVAL;
+	}
 	char why[200];
 	if (netaddr_list_parse(getenv("PLACARD_TRUSTED_PROXIES"), &c.trusted_proxies, why,
 	                       sizeof(why)) < 0) {

@@ -12,6 +12,8 @@
 #include <stddef.h>
 
 #include "core/netaddr.h"
+/* The longest PLACARD_PUBLIC_URL accepted, in bytes. */
+#define CONFIG_PUBLIC_URL_MAX 100
 
 struct config {
 	char listen_host[64];          /* PLACARD_LISTEN host part, default 127.0.0.1 */
@@ -32,6 +34,10 @@ struct config {
 	int search_index; /* PLACARD_SEARCH_INDEX: 1 (default) keeps names in memory, 0 not */
 	/* PLACARD_TRUSTED_PROXIES: peers whose X-Forwarded-For names the client; default none */
 	struct netaddr_list trusted_proxies;
+	/* PLACARD_PUBLIC_URL without its trailing slash ("https://inspections.example.gov"), or
+	 * "" when unset: placard serve refuses to start without it unless development is set. */
+	char public_url[CONFIG_PUBLIC_URL_MAX + 1];
+	int development; /* PLACARD_DEVELOPMENT=1: a local server (public URL from the listen address) */
 };
 
 /*
@@ -39,6 +45,15 @@ struct config {
  * variable written to @err (of @errsize bytes). @ret is untouched on failure.
  */
 int config_from_env(struct config *ret, char *err, size_t errsize);
+
+/*
+ * Check a public address: "http://" or "https://", a host name, IPv4 address or bracketed
+ * IPv6 address, an optional :port (1-65535), an optional final "/", and nothing else (no
+ * user, path, query or fragment), at most CONFIG_PUBLIC_URL_MAX bytes. Writes it without the
+ * final "/" into @ret (@size bytes, CONFIG_PUBLIC_URL_MAX + 1 is enough). 0 or -EINVAL
+ * (@ret untouched).
+ */
+int config_parse_public_url(const char *s, char *ret, size_t size);
 
 /* Split "host:port" into its parts; 0 or -EINVAL. */
 int config_parse_listen(const char *s, char *host, size_t hostsize, unsigned *port);

@@ -14,6 +14,96 @@
 
 #include "core/util.h"
 
+bool opendata_csv_number(const char *s, size_t len)
+{
+	size_t i = 0, digits = 0;
+	if (i < len && (s[i] == '+' || s[i] == '-'))
+		i++;
+	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+		digits++;
+	if (i < len && s[i] == '.')
+		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			digits++;
+	if (!digits)
+		return false;
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < len && (s[i] == '+' || s[i] == '-'))
+			i++;
+		size_t exp = 0;
+		for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			exp++;
+		if (!exp)
+			return false;
+	}
+	return i == len;
+}
+
+bool opendata_csv_needs_guard(const char *s, size_t len)
+{
+	/* Apostrophes before a cell that needs one each need one more (see opendata.h). */
+	size_t i = 0;
+	while (i < len && s[i] == '\'')
+		i++;
+	if (i == len)
+		return false;
+	switch (s[i]) {
+	case '=':
+	case '+':
+	case '-':
+	case '@':
+	case '\t':
+	case '\r': return !opendata_csv_number(s + i, len - i);
+	default: return false;
+	}
+}
+
+const char *opendata_csv_unguard(const char *s)
+{
+	return s[0] == '\'' && opendata_csv_needs_guard(s + 1, strlen(s + 1)) ? s + 1 : s;
+}
+
+size_t opendata_csv_guard_record(const char *rec, size_t len, struct buf *out)
+{
+	struct buf cell = BUF_INIT;
+	size_t changed = 0, i = 0;
+	for (;;) {
+		/* One field: [start, i) raw; its value in @cell. */
+		size_t start = i;
+		buf_truncate(&cell, 0);
+		if (i < len && rec[i] == '"') {
+			for (i++; i < len; i++) {
+				if (rec[i] != '"') {
+					buf_addch(&cell, rec[i]);
+				} else if (i + 1 < len && rec[i + 1] == '"') {
+					buf_addch(&cell, '"');
+					i++;
+				} else {
+					i++;
+					break;
+				}
+			}
+		}
+		while (i < len && rec[i] != ',' && rec[i] != '\n' && rec[i] != '\r')
+			buf_addch(&cell, rec[i++]);
+		if (opendata_csv_needs_guard(cell.data, cell.len)) {
+			bool quoted = rec[start] == '"';
+			buf_add(out, rec + start, quoted);
+			buf_addch(out, '\'');
+			buf_add(out, rec + start + quoted, i - start - quoted);
+			changed++;
+		} else {
+			buf_add(out, rec + start, i - start);
+		}
+		if (i >= len || rec[i] != ',')
+			break;
+		buf_addch(out, rec[i++]);
+	}
+	buf_add(out, rec + i, len - i);
+	buf_release(&cell);
+	return changed;
+}
+
 /* Windows-1252 0x80-0x9F as Unicode; the undefined five map to the C1 control itself. */
 static const unsigned short cp1252_high[32] = {
 	0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,

@@ -2,10 +2,13 @@
  * opendata.h - reading other systems' open data: a CSV record reader that accepts real
  * mess (CRLF, Windows-1252, stray quotes), and the value parsers the importers share
  * (dates in the NYC portal, NYC API and LIVES styles, scores, postcodes with ZIP+4 and
- * "NA", coordinates where 0 means "not geocoded", NYC grades checked against their bands).
+ * "NA", coordinates where 0 means "not geocoded", NYC grades checked against their bands);
+ * and the rule for the CSV Placard publishes: cells a spreadsheet would run as formulas are
+ * written with a leading apostrophe, which the LIVES importer removes again.
  *
  * Domain layer: pure functions over memory, no I/O. The importers (src/cli/import.c) map
- * files to rows with these and hand the rows to PostgreSQL.
+ * files to rows with these and hand the rows to PostgreSQL; the export (src/api/opendata.c)
+ * passes each row PostgreSQL writes through opendata_csv_guard_record().
  */
 #ifndef PLACARD_DOMAIN_OPENDATA_H
 #define PLACARD_DOMAIN_OPENDATA_H
@@ -38,6 +41,35 @@ struct opendata_csv_record {
  */
 int opendata_csv_next(const char *data, size_t len, size_t *pos, size_t *line, bool win1252,
                       struct buf *scratch, struct opendata_csv_record *rec);
+
+/*
+ * Cells a spreadsheet would run (CSV injection, OWASP): a cell of the published CSV that
+ * begins with =, +, -, @, a tab or a carriage return and is not a number is written with a
+ * leading apostrophe, which spreadsheets take as "text, do not evaluate" and do not show.
+ * A number, such as the longitude -73.95, stays a number. So that reading back is exact, a
+ * cell that begins with an apostrophe followed by such a cell gets one too ("'=x" is
+ * written "''=x"); opendata_csv_unguard() removes exactly what this added.
+ */
+
+/* True when the @len bytes at @s are a decimal number: an optional sign, digits with at
+ * most one decimal point (at least one digit), an optional exponent (e or E, an optional
+ * sign, digits). Nothing else: no blanks, no "Infinity", no hexadecimal. */
+bool opendata_csv_number(const char *s, size_t len);
+
+/* True when the cell of @len bytes at @s is written with a leading apostrophe (above). */
+bool opendata_csv_needs_guard(const char *s, size_t len);
+
+/* @s without the apostrophe opendata_csv_needs_guard() would have added (a pointer into
+ * @s, one byte on), or @s itself. For every string s: unguard(guard(s)) == s. */
+const char *opendata_csv_unguard(const char *s);
+
+/*
+ * Append CSV record @rec (@len bytes, as PostgreSQL's COPY ... CSV writes one: fields
+ * separated by commas, quoted with double quotes when needed, ending with a newline) to
+ * @out with an apostrophe added at the start of every field that needs one; every other
+ * byte as it was. Returns the number of fields changed.
+ */
+size_t opendata_csv_guard_record(const char *rec, size_t len, struct buf *out);
 
 /* True when @s (@len bytes) is valid UTF-8 (no overlongs, surrogates or values > U+10FFFF). */
 bool opendata_utf8_valid(const char *s, size_t len);

@@ -149,25 +149,29 @@ static int gzip_body(struct http_response *res)
 
 /*
  * One Cache-Control: the one set last wins (an application's hook may set a default that a
- * handler overrides; headers are kept newest first). An error is never kept by caches.
+ * handler overrides; headers are kept newest first), except that no-store, once set, is
+ * never weakened by a later one. An error is never kept by caches.
  */
 static void settle_cache_control(struct http_response *res)
 {
-	struct http_header_line **link = &res->headers;
-	bool seen = false;
+	struct http_header_line **link = &res->headers, *kept = NULL;
+	bool no_store = res->status >= 400;
 	while (*link) {
 		struct http_header_line *h = *link;
 		if (strcaseeq(h->name, "Cache-Control")) {
-			if (seen) {
+			no_store = no_store || strcaseeq(h->value, "no-store");
+			if (kept) {
 				*link = h->next;
 				continue;
 			}
-			seen = true;
-			if (res->status >= 400)
-				h->value = "no-store";
+			kept = h;
 		}
 		link = &h->next;
 	}
+	if (no_store && kept)
+		kept->value = "no-store";
+	else if (no_store)
+		http_header_add(res, "Cache-Control", "no-store");
 }
 
 void http_encode_response(struct http_conn *hc)

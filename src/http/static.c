@@ -1,7 +1,10 @@
 /*
  * static.c - serve the files under web/ with their content types, validators and cache
  * headers. A path that would leave the folder (through "..", a symbolic link or anything
- * else realpath() resolves outside it) is answered 404, as if the file did not exist.
+ * else realpath() resolves outside it) is answered 404, as if the file did not exist, and so
+ * is one holding a control character or a backslash (which browsers drop or read as "/").
+ * A folder asked for without its final slash is redirected to a path on this site, never to
+ * "//name/", which a browser reads as another site (protocol-relative).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -60,11 +63,21 @@ static bool etag_matches(const char *header, const char *etag)
 	return false;
 }
 
+/* True when @s holds a control character (browsers drop tabs and newlines from a URL). */
+static bool has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
 /* Serve the file at @path (as in a URL) under @root. */
 static int serve_path(const char *root, const char *path, struct http_request *req,
                       struct http_response *res)
 {
-	if (strstr(path, "/../") || str_has_suffix(path, "/..") || strchr(path, '\\'))
+	if (path[0] != '/' || strstr(path, "/../") || str_has_suffix(path, "/..") ||
+	    strchr(path, '\\') || has_control(path))
 		return http_problem(res, 404, NULL, "There is nothing at %s.", path);
 
 	char *full = arena_printf(req->arena, "%s%s%s", root, path,
@@ -83,6 +96,9 @@ static int serve_path(const char *root, const char *path, struct http_request *r
 		/* A folder without its slash: send the browser to the slash form. */
 		if (fd >= 0 && S_ISDIR(st.st_mode)) {
 			free(real);
+			/* One leading slash: "//example.org" must not become "//example.org/". */
+			while (path[1] == '/')
+				path++;
 			http_header_add(res, "Location", arena_printf(req->arena, "%s/", path));
 			return http_respond(res, 301, "text/plain; charset=utf-8", "", 0);
 		}

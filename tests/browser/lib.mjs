@@ -52,6 +52,8 @@ export function startServer(db, extraEnv = {}) {
         PLACARD_LISTEN: '127.0.0.1:0',
         PLACARD_WEB_DIR: join(root, 'web'),
         PLACARD_QUIET_ACCESS_LOG: '1',
+        // A development server: links (QR codes) point to where it listens.
+        PLACARD_DEVELOPMENT: '1',
         ...extraEnv,
       },
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -6,7 +6,8 @@
  *
  * Checked: the reader always moves forward and ends; a record has at most the fields the
  * array holds; every field of a Windows-1252 read is valid UTF-8, and so is every field of
- * a valid UTF-8 file; a parsed date is YYYY-MM-DD; truncation keeps valid UTF-8 valid.
+ * a valid UTF-8 file; a parsed date is YYYY-MM-DD; truncation keeps valid UTF-8 valid; a
+ * field as the export publishes it reads back as the field and is never run as a formula.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -55,6 +56,21 @@ static void check_field(const char *f, bool valid_utf8)
 			abort();
 	}
 	free(copy);
+
+	/* The export's formula rule: the published cell reads back as the field, and begins
+	 * with a formula character only when it is a number. */
+	bool guard = opendata_csv_needs_guard(f, len);
+	char *published = malloc(len + 2);
+	if (!published)
+		abort();
+	published[0] = '\'';
+	memcpy(published + guard, f, len + 1);
+	if (strcmp(opendata_csv_unguard(published), f) != 0)
+		abort();
+	if (strchr("=+-@\t\r", published[0]) && published[0] &&
+	    !opendata_csv_number(published, strlen(published)))
+		abort();
+	free(published);
 
 	(void)opendata_inspection_type(f);
 	const char *label = NULL, *outcome = NULL;

@@ -125,6 +125,9 @@ void itest_server_start(struct itest_server *s, const char *db_url, const char *
 		snprintf(web, sizeof(web), "%s/web", itest_source_root());
 		setenv("PLACARD_WEB_DIR", web, 1);
 		setenv("PLACARD_THREADS", "2", 1);
+		/* A production server must be told its public address (tests may override). */
+		setenv("PLACARD_PUBLIC_URL", "https://placard.test", 1);
+		unsetenv("PLACARD_DEVELOPMENT");
 		for (size_t i = 0; env && env[i]; i++)
 			putenv((char *)env[i]);
 		execl(itest_bin(), "placard", "serve", (char *)NULL);

@@ -5,7 +5,8 @@
  * the real files of ../shared/data when they are there (skipped with a message otherwise):
  * SF LIVES imported, exported and imported again into a fresh database; both NYC files,
  * every published grade, score and grade date kept as NYC published it. Every import twice:
- * the second changes nothing.
+ * the second changes nothing. Names registered to run as spreadsheet formulas are exported
+ * with a leading apostrophe and imported back exactly.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "staff.h"
 
 static char fixtures[512];
 static char shared[512];
@@ -793,12 +795,112 @@ static void test_nyc_real(void **state)
 	buf_release(&out);
 }
 
+/*
+ * A name registered to be run by a spreadsheet ("=HYPERLINK(...)") is published with a
+ * leading apostrophe, so the spreadsheet shows it as text; a negative longitude stays a
+ * number; importing the feed gives every name back exactly.
+ */
+static void test_lives_export_neutralises_formulas(void **state)
+{
+	(void)state;
+	if (!itest_have_db())
+		skip();
+	static const char *const names[] = {
+		"=HYPERLINK(\"http://x\")", "+1-2",        "@SUM(A1)", "-2+3+cmd|' /C calc'!A0",
+		"'=already quoted",         "Joe's Diner", "-",
+	};
+	static const char *const published[] = {
+		"\"'=HYPERLINK(\"\"http://x\"\")\"",
+		"'+1-2",
+		"'@SUM(A1)",
+		"'-2+3+cmd|' /C calc'!A0",
+		"''=already quoted",
+		"Joe's Diner",
+		"'-",
+	};
+	enum { NNAMES = sizeof(names) / sizeof(names[0]) };
+	char a[256], b[256], zip[256];
+	itest_db_create("od_csv_a", a, sizeof(a));
+	itest_db_create("od_csv_b", b, sizeof(b));
+	const char pw[] = "formula test password";
+	assert_int_equal(staff_add(a, "csv_admin", "admin", pw, "", NULL), 0);
+	assert_int_equal(staff_add(a, "csv_clerk", "clerk", pw, "", NULL), 0);
+	struct itest_server srv;
+	itest_server_start(&srv, a, NULL);
+	struct staff_session admin, clerk;
+	assert_int_equal(staff_login(&srv, "csv_admin", pw, &admin, NULL), 201);
+	assert_int_equal(staff_login(&srv, "csv_clerk", pw, &clerk, NULL), 201);
+	struct itest_response r;
+	staff_request(&srv, &admin, "POST", "/api/v1/jurisdictions",
+	              "{\"code\":\"nyc\",\"name\":\"New York City\",\"scheme\":\"nyc\"}", NULL, &r);
+	assert_int_equal(r.status, 201);
+	itest_response_free(&r);
+	for (size_t i = 0; i < NNAMES; i++) {
+		char licence[16];
+		snprintf(licence, sizeof(licence), "F-%zu", i);
+		json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:s, s:f, s:f}", "jurisdiction",
+		                         "nyc", "licence_number", licence, "name", names[i],
+		                         "address_line", "1 Formula St", "postcode", "10001",
+		                         "latitude", 40.75, "longitude", -73.95);
+		char *text = json_dumps(body, JSON_COMPACT);
+		staff_request(&srv, &clerk, "POST", "/api/v1/establishments", text, NULL, &r);
+		if (r.status != 201)
+			fail_msg("registering \"%s\": %ld %s", names[i], r.status, r.body.data);
+		itest_response_free(&r);
+		free(text);
+		json_decref(body);
+	}
+	assert_int_equal(itest_server_stop(&srv), 0);
+
+	export_feed(a, zip, sizeof(zip));
+	struct buf out = BUF_INIT;
+	assert_int_equal(itest_shell(&out, "unzip -p %s businesses.csv", zip), 0);
+	for (size_t i = 0; i < NNAMES; i++) {
+		char want[128];
+		snprintf(want, sizeof(want), ",%s,1 Formula St,", published[i]);
+		assert_contains(&out, want);
+	}
+	assert_contains(&out, ",40.75,-73.95,");
+	assert_null(strstr(out.data, ",'-73.95"));
+	/* No cell of any file begins with a formula character unless it is a number. */
+	buf_truncate(&out, 0);
+	assert_int_equal(
+	        itest_shell(&out,
+	                    "for f in businesses inspections violations feed_info legend; do"
+	                    " unzip -p %s $f.csv; done | python3 -c 'import csv, re, sys\n"
+	                    "num = re.compile(r\"[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?$\")\n"
+	                    "bad = [c for row in csv.reader(sys.stdin) for c in row"
+	                    " if c[:1] in (\"=\", \"+\", \"-\", \"@\", \"\\t\", \"\\r\")"
+	                    " and not num.match(c)]\n"
+	                    "print(len(bad), bad[:3])'",
+	                    zip),
+	        0);
+	assert_string_equal(out.data, "0 []\n");
+
+	/* The feed imported again gives the names as they were registered. */
+	char args[512];
+	snprintf(args, sizeof(args), "import lives %s --jurisdiction nyc-again", zip);
+	buf_truncate(&out, 0);
+	if (placard(&out, b, args) != 0)
+		fail_msg("import failed: %s", out.data);
+	const char *sql = "SELECT string_agg(name, E'\\n' ORDER BY name) FROM establishment";
+	char *x = query(a, sql), *y = query(b, sql);
+	assert_string_equal(x, y);
+	assert_non_null(strstr(y, "=HYPERLINK(\"http://x\")"));
+	assert_non_null(strstr(y, "'=already quoted"));
+	free(x);
+	free(y);
+	unlink(zip);
+	buf_release(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nyc_fixtures),
 		cmocka_unit_test(test_lives_fixtures),
 		cmocka_unit_test(test_lives_round_trip_fixtures),
+		cmocka_unit_test(test_lives_export_neutralises_formulas),
 		cmocka_unit_test(test_sf_real_round_trip),
 		cmocka_unit_test(test_nyc_real),
 	};

@@ -3,8 +3,9 @@
  * number among them), a typo-tolerant name, distance, cursor paging (no row skipped or
  * repeated) and the total (exact up to 1000 matches, a flagged lower bound beyond),
  * the name dictionary kept current, validators (ETag, 304), gzip, bad parameters and limits
- * answered 400 naming the parameter, grade cards (current or superseded) with their QR code,
- * and the OpenAPI document.
+ * answered 400 naming the parameter, grade cards (current or superseded) with their QR code
+ * (linking to PLACARD_PUBLIC_URL whatever the Host header says; a server without it refuses
+ * to start unless it is a development server), and the OpenAPI document.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -965,16 +966,104 @@ static void test_openapi(void **state)
 	json_decref(v);
 }
 
+/* The QR code of @id as served with a "Host: evil.example" header; asserts 200. */
+static void qr_with_evil_host(struct itest_server *srv, long long id, struct itest_response *r)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "/api/v1/establishments/%lld/qr.svg", id);
+	const char *headers[] = { "Host: evil.example", NULL };
+	itest_request(srv, "GET", path, headers, NULL, 0, r);
+	assert_int_equal(r->status, 200);
+	if (strstr(r->body.data, "evil.example"))
+		fail_msg("the QR code follows the Host header: %.300s", r->body.data);
+}
+
+/* Links (the QR code a card prints, kept by caches) point to the configured address only. */
+static void test_qr_ignores_host(void **state)
+{
+	(void)state;
+	NEED_DB();
+	struct itest_response r;
+	char want[128];
+	qr_with_evil_host(&server, harbor, &r);
+	snprintf(want, sizeof(want), "https://inspections.example.gov/establishment.html?id=%lld",
+	         harbor);
+	if (!strstr(r.body.data, want))
+		fail_msg("no %s in %.300s", want, r.body.data);
+	itest_response_free(&r);
+
+	/* A development server links to where it listens. */
+	const char *env[] = { "PLACARD_PUBLIC_URL=", "PLACARD_DEVELOPMENT=1", NULL };
+	struct itest_server dev;
+	itest_server_start(&dev, db_url, env);
+	qr_with_evil_host(&dev, harbor, &r);
+	snprintf(want, sizeof(want), "%s/establishment.html?id=%lld", dev.base, harbor);
+	if (!strstr(r.body.data, want))
+		fail_msg("no %s in %.300s", want, r.body.data);
+	itest_response_free(&r);
+	assert_int_equal(itest_server_stop(&dev), 0);
+}
+
+/* placard serve with @settings (shell words) and no other PLACARD_ setting but the database:
+ * its exit status within 10 s (124 if it was still serving), its output in @out. */
+static int serve_briefly(struct buf *out, const char *settings)
+{
+	buf_truncate(out, 0);
+	return itest_shell(
+	        out,
+	        "env -u PLACARD_PUBLIC_URL -u PLACARD_DEVELOPMENT PLACARD_LISTEN=127.0.0.1:0"
+	        " PLACARD_DATABASE_URL='%s' %s timeout 10 '%s' serve 2>&1",
+	        db_url, settings, itest_bin());
+}
+
+/* Outside development the public address is required, and checked, before serving. */
+static void test_public_url_required(void **state)
+{
+	(void)state;
+	NEED_DB();
+	struct buf out = BUF_INIT;
+	static const char *const refused[] = {
+		"",
+		"PLACARD_DEVELOPMENT=0",
+		"PLACARD_PUBLIC_URL=",
+		"PLACARD_PUBLIC_URL=https://inspections.example.gov/establishment.html",
+		"PLACARD_PUBLIC_URL=https://inspections.example.gov?x=1",
+		"PLACARD_PUBLIC_URL=//inspections.example.gov",
+		"PLACARD_PUBLIC_URL=https://user@inspections.example.gov",
+		"PLACARD_PUBLIC_URL=https://inspections.example.gov PLACARD_DEVELOPMENT=yes",
+	};
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		int rc = serve_briefly(&out, refused[i]);
+		if (rc == 0 || rc == 124 || !strstr(out.data ? out.data : "", "PLACARD_"))
+			fail_msg("with \"%s\": exit %d, said: %s", refused[i], rc,
+			         out.data ? out.data : "");
+		if (strstr(out.data, "listening"))
+			fail_msg("with \"%s\" it listened: %s", refused[i], out.data);
+	}
+	assert_non_null(strstr(out.data, "PLACARD_DEVELOPMENT"));
+	serve_briefly(&out, "");
+	assert_non_null(strstr(out.data, "PLACARD_PUBLIC_URL"));
+	buf_release(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_filters),        cmocka_unit_test(test_relevance_order),
-		cmocka_unit_test(test_radius),         cmocka_unit_test(test_paging),
-		cmocka_unit_test(test_bad_parameters), cmocka_unit_test(test_history_pages),
-		cmocka_unit_test(test_etag_and_cache), cmocka_unit_test(test_gzip),
-		cmocka_unit_test(test_cards),          cmocka_unit_test(test_dictionary_current),
-		cmocka_unit_test(test_openapi),        cmocka_unit_test(test_grade_filter_public),
+		cmocka_unit_test(test_filters),
+		cmocka_unit_test(test_relevance_order),
+		cmocka_unit_test(test_radius),
+		cmocka_unit_test(test_paging),
+		cmocka_unit_test(test_bad_parameters),
+		cmocka_unit_test(test_history_pages),
+		cmocka_unit_test(test_etag_and_cache),
+		cmocka_unit_test(test_gzip),
+		cmocka_unit_test(test_cards),
+		cmocka_unit_test(test_dictionary_current),
+		cmocka_unit_test(test_openapi),
+		cmocka_unit_test(test_grade_filter_public),
 		cmocka_unit_test(test_total_capped),
+		cmocka_unit_test(test_qr_ignores_host),
+		cmocka_unit_test(test_public_url_required),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

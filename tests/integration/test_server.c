@@ -217,6 +217,78 @@ static void test_static_refuses_escape(void **state)
 	}
 }
 
+/* The Location header of the raw reply @reply ("" when none), into @out. */
+static void location_of(const struct buf *reply, char *out, size_t size)
+{
+	out[0] = '\0';
+	const char *p = reply->data ? strcasestr(reply->data, "\r\nLocation:") : NULL;
+	if (!p)
+		return;
+	p += strlen("\r\nLocation:");
+	while (*p == ' ')
+		p++;
+	size_t n = strcspn(p, "\r\n");
+	snprintf(out, size, "%.*s", (int)(n < size ? n : size - 1), p);
+}
+
+/*
+ * A folder without its final slash is redirected to a path on this site: never "//name/",
+ * which a browser reads as another site, however many slashes (or slashes in disguise) the
+ * request's path starts with.
+ */
+static void test_static_redirect_stays_on_site(void **state)
+{
+	(void)state;
+	NEED_DB();
+	/* A web folder with folders named like a site, and one named with a tab (browsers drop
+	 * tabs from a URL, so "/\t/example.org/" would be read as "//example.org/"). */
+	char web[] = "/tmp/placard-itest-web-XXXXXX";
+	assert_non_null(mkdtemp(web));
+	assert_int_equal(
+	        itest_shell(NULL,
+	                    "mkdir -p '%s/example.org' \"%s/$(printf '\\t')/example.org\" &&"
+	                    " echo '<html>' > '%s/example.org/index.html'",
+	                    web, web, web),
+	        0);
+	char web_env[96];
+	snprintf(web_env, sizeof(web_env), "PLACARD_WEB_DIR=%s", web);
+	const char *env[] = { web_env, NULL };
+	struct itest_server s;
+	itest_server_start(&s, db_url, env);
+	static const struct {
+		const char *target;
+		int status;
+		const char *location;
+	} cases[] = {
+		{ "/example.org", 301, "/example.org/" },
+		{ "//example.org", 301, "/example.org/" },
+		{ "///example.org", 301, "/example.org/" },
+		{ "/%2Fexample.org", 301, "/example.org/" },
+		{ "/%2F%2Fexample.org", 301, "/example.org/" },
+		{ "//example.org/", 200, "" },
+		{ "/%09/example.org", 404, "" },
+		{ "/%0D%0A/example.org", 404, "" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char raw[256], location[256];
+		snprintf(raw, sizeof(raw),
+		         "GET %s HTTP/1.1\r\nHost: placard.test\r\nConnection: close\r\n\r\n",
+		         cases[i].target);
+		struct buf reply = BUF_INIT;
+		itest_raw(&s, raw, strlen(raw), &reply);
+		int status = 0;
+		if (reply.data)
+			sscanf(reply.data, "HTTP/1.%*d %d", &status);
+		location_of(&reply, location, sizeof(location));
+		if (status != cases[i].status || strcmp(location, cases[i].location) != 0)
+			fail_msg("GET %s: %d \"%s\", want %d \"%s\"", cases[i].target, status,
+			         location, cases[i].status, cases[i].location);
+		buf_release(&reply);
+	}
+	assert_int_equal(itest_server_stop(&s), 0);
+	itest_shell(NULL, "rm -rf '%s'", web);
+}
+
 static void test_access_log_line(void **state)
 {
 	(void)state;
@@ -512,6 +584,7 @@ int main(void)
 		cmocka_unit_test(test_wrong_content_type_is_415),
 		cmocka_unit_test(test_static_files),
 		cmocka_unit_test(test_static_refuses_escape),
+		cmocka_unit_test(test_static_redirect_stays_on_site),
 		cmocka_unit_test(test_access_log_line),
 		cmocka_unit_test_teardown(test_database_down_and_back, database_started),
 		cmocka_unit_test(test_read_database_serves_public_reads),

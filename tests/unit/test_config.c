@@ -17,6 +17,8 @@ static void clear_env(void)
 	unsetenv("PLACARD_THREADS");
 	unsetenv("PLACARD_MAX_BODY");
 	unsetenv("PLACARD_TRUSTED_PROXIES");
+	unsetenv("PLACARD_PUBLIC_URL");
+	unsetenv("PLACARD_DEVELOPMENT");
 }
 
 static void test_defaults(void **state)
@@ -110,6 +112,105 @@ static void test_parse_int64(void **state)
 	assert_int_equal(v, -5);
 }
 
+/* The public address: an origin (scheme, host, port) and nothing a client could add to. */
+static void test_public_url(void **state)
+{
+	(void)state;
+	static const char *const good[][2] = {
+		{ "https://inspections.example.gov", "https://inspections.example.gov" },
+		{ "https://inspections.example.gov/", "https://inspections.example.gov" },
+		{ "http://127.0.0.1:8080", "http://127.0.0.1:8080" },
+		{ "http://[::1]:8080/", "http://[::1]:8080" },
+		{ "https://a-b.c9.example:443", "https://a-b.c9.example:443" },
+		{ "http://localhost", "http://localhost" },
+	};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		char out[CONFIG_PUBLIC_URL_MAX + 1] = "";
+		if (config_parse_public_url(good[i][0], out, sizeof(out)) != 0)
+			fail_msg("refused %s", good[i][0]);
+		assert_string_equal(out, good[i][1]);
+	}
+	static const char *const bad[] = {
+		"",
+		"inspections.example.gov",
+		"//inspections.example.gov",
+		"ftp://inspections.example.gov",
+		"HTTPS://inspections.example.gov",
+		"javascript:alert(1)",
+		"https://",
+		"https:///",
+		"https://inspections.example.gov/path",
+		"https://inspections.example.gov//",
+		"https://inspections.example.gov?q=1",
+		"https://inspections.example.gov/?q=1",
+		"https://inspections.example.gov#top",
+		"https://user@inspections.example.gov",
+		"https://user:pw@inspections.example.gov",
+		"https://inspections.example.gov:",
+		"https://inspections.example.gov:0",
+		"https://inspections.example.gov:65536",
+		"https://inspections.example.gov:123456",
+		"https://inspections.example.gov:8x",
+		"https://-bad.example",
+		"https://bad-.example",
+		"https://bad..example",
+		"https://.example",
+		"https://example.",
+		"https://exa mple.gov",
+		"https://exa\"mple.gov",
+		"https://exa<mple.gov",
+		"https://[]",
+		"https://[::1",
+		"https://[::g]",
+		"https://inspections.example.gov\\evil",
+		" https://inspections.example.gov",
+		"https://inspections.example.gov ",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char out[CONFIG_PUBLIC_URL_MAX + 1] = "untouched";
+		if (config_parse_public_url(bad[i], out, sizeof(out)) != -EINVAL)
+			fail_msg("accepted \"%s\"", bad[i]);
+		assert_string_equal(out, "untouched");
+	}
+	/* At most CONFIG_PUBLIC_URL_MAX bytes, and never beyond the caller's buffer. */
+	char long_url[CONFIG_PUBLIC_URL_MAX + 2], out[CONFIG_PUBLIC_URL_MAX + 1];
+	memset(long_url, 'a', sizeof(long_url) - 1);
+	memcpy(long_url, "https://", 8);
+	long_url[CONFIG_PUBLIC_URL_MAX] = '\0';
+	assert_int_equal(config_parse_public_url(long_url, out, sizeof(out)), 0);
+	long_url[CONFIG_PUBLIC_URL_MAX] = 'a';
+	long_url[CONFIG_PUBLIC_URL_MAX + 1] = '\0';
+	assert_int_equal(config_parse_public_url(long_url, out, sizeof(out)), -EINVAL);
+	char small[16];
+	assert_int_equal(config_parse_public_url("https://example.gov", small, sizeof(small)),
+	                 -EINVAL);
+}
+
+/* PLACARD_PUBLIC_URL is checked when read; PLACARD_DEVELOPMENT is 0 or 1. */
+static void test_public_url_env(void **state)
+{
+	(void)state;
+	clear_env();
+	struct config c;
+	char err[256];
+	assert_int_equal(config_from_env(&c, err, sizeof(err)), 0);
+	assert_string_equal(c.public_url, "");
+	assert_int_equal(c.development, 0);
+	setenv("PLACARD_PUBLIC_URL", "https://inspections.example.gov/", 1);
+	setenv("PLACARD_DEVELOPMENT", "1", 1);
+	assert_int_equal(config_from_env(&c, err, sizeof(err)), 0);
+	assert_string_equal(c.public_url, "https://inspections.example.gov");
+	assert_int_equal(c.development, 1);
+	setenv("PLACARD_PUBLIC_URL", "https://inspections.example.gov/establishment.html", 1);
+	assert_int_equal(config_from_env(&c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "PLACARD_PUBLIC_URL"));
+	setenv("PLACARD_PUBLIC_URL", "https://inspections.example.gov", 1);
+	setenv("PLACARD_DEVELOPMENT", "yes", 1);
+	assert_int_equal(config_from_env(&c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "PLACARD_DEVELOPMENT"));
+	clear_env();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -118,6 +219,8 @@ int main(void)
 		cmocka_unit_test(test_bad_values_name_the_variable),
 		cmocka_unit_test(test_trusted_proxies),
 		cmocka_unit_test(test_parse_int64),
+		cmocka_unit_test(test_public_url),
+		cmocka_unit_test(test_public_url_env),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

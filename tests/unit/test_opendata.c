@@ -1,7 +1,10 @@
 /*
  * The open-data parsers (src/domain/opendata.c): the CSV reader on real mess, dates in the
  * NYC portal, NYC API and LIVES styles, integers with "NA", postcodes with ZIP+4, coordinates
- * where 0 means "not geocoded", NYC grades checked against their bands, inspection types.
+ * where 0 means "not geocoded", NYC grades checked against their bands, inspection types;
+ * and the rule the export applies to every cell a spreadsheet would run as a formula,
+ * checked over every string of up to four characters that matter and every record of
+ * such cells, with the import's reverse.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,7 +13,9 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/opendata.h"
@@ -255,13 +260,216 @@ static void test_utf8_and_truncate(void **state)
 	assert_null(opendata_flag_name(3));
 }
 
+/* The characters that matter to the rule, and some that do not. */
+static const char cell_alphabet[] = "=+-@\t\r'07.eEa ,\"\n";
+#define CELL_ALPHABET_N (sizeof(cell_alphabet) - 1)
+
+/* The @i-th string over the alphabet (0: "", then by length), into @out; its length. */
+static size_t nth_cell(size_t i, char out[8])
+{
+	size_t len = 0, span = 1;
+	while (i >= span) {
+		i -= span;
+		span *= CELL_ALPHABET_N;
+		len++;
+	}
+	for (size_t k = 0; k < len; k++) {
+		out[k] = cell_alphabet[i % CELL_ALPHABET_N];
+		i /= CELL_ALPHABET_N;
+	}
+	out[len] = '\0';
+	return len;
+}
+
+/* A number as C reads one, restricted to what a spreadsheet takes as a plain number. */
+static bool reference_number(const char *s)
+{
+	if (!*s || strspn(s, "0123456789+-.eE") != strlen(s))
+		return false;
+	char *end;
+	strtod(s, &end);
+	return *end == '\0' && end != s;
+}
+
+static bool formula_start(char c)
+{
+	return c && strchr("=+-@\t\r", c) != NULL;
+}
+
+/* The published cell: @s with the apostrophe the rule adds, if any. */
+static const char *guarded(const char *s, char *out, size_t size)
+{
+	bool g = opendata_csv_needs_guard(s, strlen(s));
+	snprintf(out, size, "%s%s", g ? "'" : "", s);
+	return out;
+}
+
+static void test_csv_cell_examples(void **state)
+{
+	(void)state;
+	static const char *const cases[][2] = {
+		{ "=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")" },
+		{ "+1-2", "'+1-2" },
+		{ "@SUM(A1)", "'@SUM(A1)" },
+		{ "-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0" },
+		{ "\t=1", "'\t=1" },
+		{ "\r=1", "'\r=1" },
+		{ "-", "'-" },
+		{ "+", "'+" },
+		{ "-Infinity", "'-Infinity" },
+		{ "- 5", "'- 5" },
+		{ "'=x", "''=x" },
+		{ "''=x", "'''=x" },
+		/* Left alone: numbers, and text that no spreadsheet runs. */
+		{ "-73.95", "-73.95" },
+		{ "+1", "+1" },
+		{ "-0.5e-3", "-0.5e-3" },
+		{ "40.7", "40.7" },
+		{ "Joe's", "Joe's" },
+		{ "'quoted'", "'quoted'" },
+		{ "'", "'" },
+		{ "''", "''" },
+		{ "", "" },
+		{ " =1", " =1" },
+		{ "a=1", "a=1" },
+	};
+	char out[64];
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_string_equal(guarded(cases[i][0], out, sizeof(out)), cases[i][1]);
+		assert_string_equal(opendata_csv_unguard(cases[i][1]), cases[i][0]);
+	}
+	/* Another publisher's cell: the apostrophe before a formula is the spreadsheet's
+	 * convention too, and is read as one; any other apostrophe stays. */
+	assert_string_equal(opendata_csv_unguard("'@x"), "@x");
+	assert_string_equal(opendata_csv_unguard("'-73.95"), "'-73.95");
+	assert_string_equal(opendata_csv_unguard("'abc"), "'abc");
+}
+
+/* Every string of up to four characters of the alphabet: the rule's promises. */
+static void test_csv_cell_exhaustive(void **state)
+{
+	(void)state;
+	size_t total = 0, span = 1;
+	for (int len = 0; len <= 4; len++, span *= CELL_ALPHABET_N)
+		total += span;
+	size_t guarded_n = 0;
+	for (size_t i = 0; i < total; i++) {
+		char s[8], g[16];
+		size_t len = nth_cell(i, s);
+		bool number = reference_number(s);
+		if (opendata_csv_number(s, len) != number)
+			fail_msg("\"%s\": number %d, C says %d", s, !number, number);
+		guarded(s, g, sizeof(g));
+		bool changed = strcmp(g, s) != 0;
+		guarded_n += changed;
+		/* Nothing published begins with a formula character unless it is a number. */
+		if (formula_start(g[0]) && !reference_number(g))
+			fail_msg("\"%s\" is published as a formula", s);
+		/* Only cells that begin with a formula character or an apostrophe change. */
+		if (changed && !formula_start(s[0]) && s[0] != '\'')
+			fail_msg("\"%s\" changed for nothing", s);
+		/* A cell a spreadsheet runs always changes. */
+		if (formula_start(s[0]) && !number && !changed)
+			fail_msg("\"%s\" is not guarded", s);
+		/* Reading back gives the cell itself, exactly. */
+		if (strcmp(opendata_csv_unguard(g), s) != 0)
+			fail_msg("\"%s\" reads back as \"%s\"", s, opendata_csv_unguard(g));
+	}
+	assert_true(guarded_n > 1000);
+}
+
+/* Write @cells as COPY ... CSV does (quoted when they hold a comma, quote, CR or LF, or
+ * are empty), ending with a newline. */
+static void csv_record(struct buf *b, const char *const *cells, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_addch(b, ',');
+		const char *c = cells[i];
+		if (!*c || strpbrk(c, ",\"\r\n")) {
+			buf_addch(b, '"');
+			for (; *c; c++) {
+				if (*c == '"')
+					buf_addch(b, '"');
+				buf_addch(b, *c);
+			}
+			buf_addch(b, '"');
+		} else {
+			buf_addstr(b, c);
+		}
+	}
+	buf_addch(b, '\n');
+}
+
+/* Every record of two cells of up to two characters, and some of three: the exporter's
+ * record rewrite, read back by the importer's CSV reader and reverse, gives the cells. */
+static void test_csv_guard_record(void **state)
+{
+	(void)state;
+	size_t ncells = 1 + CELL_ALPHABET_N + CELL_ALPHABET_N * CELL_ALPHABET_N;
+	char(*cells)[8] = calloc(ncells, sizeof(*cells));
+	assert_non_null(cells);
+	for (size_t i = 0; i < ncells; i++)
+		nth_cell(i, cells[i]);
+	struct buf rec = BUF_INIT, out = BUF_INIT, scratch = BUF_INIT;
+	size_t records = 0;
+	for (size_t a = 0; a < ncells; a++) {
+		for (size_t b = 0; b < ncells; b++) {
+			const char *row[3] = { cells[a], cells[b], cells[(a * 31 + b) % ncells] };
+			size_t n = a % 2 ? 3 : 2;
+			buf_truncate(&rec, 0);
+			buf_truncate(&out, 0);
+			csv_record(&rec, row, n);
+			size_t want = 0;
+			for (size_t k = 0; k < n; k++)
+				want += opendata_csv_needs_guard(row[k], strlen(row[k]));
+			assert_int_equal(opendata_csv_guard_record(rec.data, rec.len, &out), want);
+			if (!want)
+				assert_memory_equal(out.data, rec.data, rec.len);
+			size_t pos = 0, line = 1;
+			struct opendata_csv_record r;
+			int rc = opendata_csv_next(out.data, out.len, &pos, &line, false, &scratch,
+			                           &r);
+			if (rc != 1 || r.n != n || pos != out.len)
+				fail_msg("record %s read back as %d with %zu fields", out.data, rc,
+				         r.n);
+			for (size_t k = 0; k < n; k++) {
+				if (formula_start(r.field[k][0]) && !reference_number(r.field[k]))
+					fail_msg("record %s: field %zu is a formula", out.data, k);
+				if (strcmp(opendata_csv_unguard(r.field[k]), row[k]) != 0)
+					fail_msg("record %s: field %zu reads back as \"%s\"",
+					         out.data, k, opendata_csv_unguard(r.field[k]));
+			}
+			records++;
+		}
+	}
+	/* Bytes around the fields stay as they were: a quoted field keeps its quotes. */
+	buf_truncate(&out, 0);
+	const char pg[] = "7,\"=HYPERLINK(\"\"http://x\"\")\",-73.95,@SUM(A1),\"+1,2\",\"\"\n";
+	assert_int_equal(opendata_csv_guard_record(pg, strlen(pg), &out), 3);
+	assert_string_equal(
+	        out.data, "7,\"'=HYPERLINK(\"\"http://x\"\")\",-73.95,'@SUM(A1),\"'+1,2\",\"\"\n");
+	print_message("%zu records checked\n", records);
+	free(cells);
+	buf_release(&rec);
+	buf_release(&out);
+	buf_release(&scratch);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dates),      cmocka_unit_test(test_integers),
-		cmocka_unit_test(test_postcodes),  cmocka_unit_test(test_coordinates),
-		cmocka_unit_test(test_nyc_grades), cmocka_unit_test(test_inspection_types),
-		cmocka_unit_test(test_csv),        cmocka_unit_test(test_utf8_and_truncate),
+		cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_integers),
+		cmocka_unit_test(test_postcodes),
+		cmocka_unit_test(test_coordinates),
+		cmocka_unit_test(test_nyc_grades),
+		cmocka_unit_test(test_inspection_types),
+		cmocka_unit_test(test_csv),
+		cmocka_unit_test(test_utf8_and_truncate),
+		cmocka_unit_test(test_csv_cell_examples),
+		cmocka_unit_test(test_csv_cell_exhaustive),
+		cmocka_unit_test(test_csv_guard_record),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -855,14 +855,23 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                              "SELECT appeal_public_json(a.id)::text FROM appeal a WHERE "
 	                              "a.id = $1::bigint",
 	                              1, true },
-	/* An appeal as hearing officers see it: with the grounds and the current revision of
-	 * the inspection (violation ids to dismiss). */
+	/* An appeal as hearing officers see it: with the grounds, the review notes and
+	 * adjournment reasons (kept in log_text, never public) and the current revision of the
+	 * inspection (violation ids to dismiss). */
 	[STMT_APPEAL_STAFF_JSON] = { "appeal_staff_json",
 	                             "SELECT (appeal_public_json(a.id)::jsonb || "
 	                             "jsonb_build_object("
 	                             " 'grounds', a.grounds, 'contested_violations', "
 	                             "a.contested_violations,"
 	                             " 'scheme', r.scheme_code,"
+	                             " 'internal_notes', (SELECT "
+	                             "coalesce(json_agg(json_build_object("
+	                             "'source', t.source, 'text', t.body, 'written_at', "
+	                             "t.created_at,"
+	                             " 'erased', t.erased_at IS NOT NULL) ORDER BY t.id), '[]') "
+	                             "FROM "
+	                             "log_text t WHERE t.source_id = a.id AND t.source IN "
+	                             "('appeal.review_note', 'appeal.adjournment_reason')),"
 	                             " 'establishment', json_build_object('id', e.id, 'name', "
 	                             "e.name,"
 	                             "  'licence_number', e.licence_number),"

@@ -476,6 +476,15 @@ static void test_public_text_checks_against_the_log(void **state)
 	t = staff_call(&server, NULL, "GET", path, NULL, NULL, &st);
 	assert_int_equal(st, 404);
 	json_decref(t);
+	/* Hearing officers read the internal notes on the appeal itself. */
+	snprintf(path, sizeof(path), "/api/v1/staff/appeals/%lld", decided_appeal);
+	t = staff_call(&server, &hearing, "GET", path, NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_string_equal(json_walk_str(t, "internal_notes.0.text"), marker(F_REVIEW));
+	assert_string_equal(json_walk_str(t, "internal_notes.1.source"),
+	                    "appeal.adjournment_reason");
+	assert_string_equal(json_walk_str(t, "internal_notes.1.text"), marker(F_ADJOURN));
+	json_decref(t);
 }
 
 static int placard(struct buf *out, const char *args)

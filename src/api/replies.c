@@ -77,10 +77,10 @@ int api_reply_moderate(struct http_request *req, struct http_response *res)
 		store_rollback(st);
 		return http_problem(res, 404, NULL, "There is no current reply %s.", id);
 	}
-	/* The reason is shown with the published reply; the log carries only its reference and
-	 * salted hash. */
+	/* The reason is shown with the published reply (a withdrawn reply shows nothing); the
+	 * log carries only its reference and salted hash. */
 	json_t *reason_ref;
-	if ((rc = api_log_text(st, a, "operator_reply.moderation_reason", id, true, reason,
+	if ((rc = api_log_text(st, a, "operator_reply.moderation_reason", id, !removed, reason,
 	                       &reason_ref)) < 0 ||
 	    (rc = api_event(st, a, removed ? "reply.removed" : "reply.moderated",
 	                    arena_printf(a, "establishment/%s", store_value(r, 0, 0)),

@@ -64,6 +64,7 @@ const struct http_route api_routes[] = {
 	/* the tamper-evident log */
 	{ HTTP_GET, "/api/v1/log", api_log_page, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/log/head", api_log_head, API_PUBLIC },
+	{ HTTP_GET, "/api/v1/log/texts/{id:int}", api_log_text_get, API_PUBLIC },
 	/* open data */
 	{ HTTP_GET, "/open-data/lives.zip", api_open_data_lives, API_PUBLIC },
 	/* appeals and due process: the operator (licence number + appeal code, no account) */

@@ -101,6 +101,16 @@ int api_json_text(struct http_response *res, int status, const char *json);
 int api_event(struct store *st, struct arena *a, const char *kind, const char *subject,
               json_t *payload);
 
+/*
+ * Free text for a log entry: keep @text in log_text (@source names where it is displayed or
+ * what it is, e.g. "appeal.decision_reasons", @source_id its row; @public_text: the public
+ * may read it and check it) inside the caller's transaction, and give in *@ret (a new
+ * reference) what the payload carries instead: {"text": id, "sha256": hex of SHA-256 over
+ * the salt and the text}, or JSON null when @text is NULL. 0 or a store error.
+ */
+int api_log_text(struct store *st, struct arena *a, const char *source, const char *source_id,
+                 bool public_text, const char *text, json_t **ret);
+
 struct grade_scheme;
 struct grade_result;
 
@@ -135,6 +145,7 @@ int api_inspection_get(struct http_request *req, struct http_response *res);
 int api_inspection_get_staff(struct http_request *req, struct http_response *res);
 int api_log_page(struct http_request *req, struct http_response *res);
 int api_log_head(struct http_request *req, struct http_response *res);
+int api_log_text_get(struct http_request *req, struct http_response *res);
 
 /* session.c: sign in (public), who am I, sign out. */
 int api_session_create(struct http_request *req, struct http_response *res);

@@ -262,9 +262,21 @@ static int move(struct http_request *req, struct http_response *res, struct stor
 		if (adjourn)
 			json_object_set_new(ev, "adjournments",
 			                    json_integer(store_value_int(r, 0, 1)));
-		if (note)
-			json_object_set_new(ev, "note", json_string(note));
-		rc = api_event(st, a, kind, arena_printf(a, "appeal/%s", id), ev);
+		/* The note stays out of the log (api_log_text): a late appeal's note is its
+		 * public closing note; a review note and an adjournment's reason are internal. */
+		json_t *ref = NULL;
+		bool closing = streq(kind, "appeal.rejected_late");
+		if (note && (rc = api_log_text(st, a,
+		                               closing ? "appeal.closing_note"
+		                               : streq(kind, "appeal.adjourned")
+		                                       ? "appeal.adjournment_reason"
+		                                       : "appeal.review_note",
+		                               id, closing, note, &ref)) == 0)
+			json_object_set_new(ev, "note", ref);
+		if (rc == 0)
+			rc = api_event(st, a, kind, arena_printf(a, "appeal/%s", id), ev);
+		else
+			json_decref(ev);
 	}
 	if (rc == 0)
 		rc = store_commit(st);
@@ -486,8 +498,16 @@ int api_appeal_decide(struct http_request *req, struct http_response *res)
 	json_t *dismissed = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(dismissed, json_integer(dis[i].violation_id));
-	json_t *evp = json_pack("{s:s, s:s, s:s, s:s, s:o}", "inspection", root, "establishment",
-	                        est, "outcome", appeal_state_name(to), "reasons", reasons,
+	/* The written reasons are published on the appeal's record; the log carries only their
+	 * reference and salted hash. */
+	json_t *reasons_ref;
+	if ((rc = api_log_text(st, a, "appeal.decision_reasons", id, true, reasons, &reasons_ref)) <
+	    0) {
+		json_decref(dismissed);
+		goto fail;
+	}
+	json_t *evp = json_pack("{s:s, s:s, s:s, s:o, s:o}", "inspection", root, "establishment",
+	                        est, "outcome", appeal_state_name(to), "reasons", reasons_ref,
 	                        "dismissed_violations", dismissed);
 	json_object_set_new(evp, "revision", revision ? json_string(revision) : json_null());
 	if ((rc = api_event(st, a, "appeal.decided", arena_printf(a, "appeal/%s", id), evp)) < 0 ||

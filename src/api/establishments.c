@@ -346,11 +346,21 @@ int api_licence_action_create(struct http_request *req, struct http_response *re
 	if (status &&
 	    (rc = store_exec(st, req->arena, STMT_ESTABLISHMENT_SET_STATUS, ps, NULL)) < 0)
 		goto fail;
-	if ((rc = store_exec(st, req->arena, STMT_LICENCE_ACTION_CREATE, p, &r)) < 0 ||
+	if ((rc = store_exec(st, req->arena, STMT_LICENCE_ACTION_CREATE, p, &r)) < 0)
+		goto fail;
+	/* The reason is internal (staff read it in the licence history): the log carries only
+	 * its reference and salted hash. */
+	json_t *created = json_arena(req->arena, json_loads(store_value(r, 0, 0), 0, NULL));
+	json_t *reason_ref;
+	if ((rc = api_log_text(
+	             st, req->arena, "licence_action.reason",
+	             arena_printf(req->arena, "%lld",
+	                          (long long)json_integer_value(json_object_get(created, "id"))),
+	             false, reason && *reason ? reason : NULL, &reason_ref)) < 0 ||
 	    (rc = api_event(st, req->arena, "licence.action",
 	                    arena_printf(req->arena, "establishment/%s", id),
-	                    json_pack("{s:s, s:s?, s:s?}", "action", action, "effective_on",
-	                              effective, "reason", reason))) < 0 ||
+	                    json_pack("{s:s, s:s?, s:o}", "action", action, "effective_on",
+	                              effective, "reason", reason_ref))) < 0 ||
 	    (rc = store_commit(st)) < 0)
 		goto fail;
 	return api_json_text(res, 201, store_value(r, 0, 0));

@@ -1,7 +1,12 @@
 /*
  * log.c - the public event log: GET /api/v1/log?after=N&limit=M pages through the sealed
  * entries with their hashes, GET /api/v1/log/head gives the newest hash, so anyone can
- * recompute the chain and keep the head they saw.
+ * recompute the chain and keep the head they saw. GET /api/v1/log/texts/{id} shows a text the
+ * public is meant to read with the salt of the hash its log entry carries.
+ *
+ * Free text written by people never enters the log (sql/0022_log_text.sql): api_log_text()
+ * keeps it in log_text, where it can be erased, and gives the entry a reference and a
+ * salted hash instead.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -58,4 +63,40 @@ int api_event(struct store *st, struct arena *a, const char *kind, const char *s
 	arena_defer(a, free, text);
 	const char *p[] = { kind, subject, text };
 	return store_exec(st, a, STMT_EVENT_APPEND, p, NULL);
+}
+
+int api_log_text(struct store *st, struct arena *a, const char *source, const char *source_id,
+                 bool public_text, const char *text, json_t **ret)
+{
+	if (!text) {
+		*ret = json_null();
+		return 0;
+	}
+	struct store_result *r;
+	const char *p[] = { source, source_id, public_text ? "t" : "f", text };
+	int rc = store_exec(st, a, STMT_LOG_TEXT_PUT, p, &r);
+	if (rc < 0)
+		return rc;
+	json_t *ref = json_loads(store_value(r, 0, 0), 0, NULL);
+	if (!ref)
+		return -EINVAL;
+	*ret = ref;
+	return 0;
+}
+
+int api_log_text_get(struct http_request *req, struct http_response *res)
+{
+	const char *id = http_param(req, "id")->value;
+	struct store *st = store_thread(STORE_READ);
+	struct store_result *r;
+	const char *p[] = { id };
+	int rc = store_exec(st, req->arena, STMT_LOG_TEXT_PUBLIC_JSON, p, &r);
+	if (rc < 0)
+		return api_store_error(res, st, rc);
+	/* An internal text (a review note, a licence action's reason) is not published: the
+	 * same answer as for none. */
+	if (!store_value(r, 0, 0))
+		return http_problem(res, 404, NULL, "There is no published text %s.", id);
+	http_header_add(res, "Cache-Control", "no-cache");
+	return api_json_text(res, 200, store_value(r, 0, 0));
 }

@@ -78,9 +78,14 @@ int api_reply_moderate(struct http_request *req, struct http_response *res)
 		store_rollback(st);
 		return http_problem(res, 404, NULL, "There is no current reply %s.", id);
 	}
-	if ((rc = api_event(st, a, removed ? "reply.removed" : "reply.moderated",
+	/* The reason is shown with the published reply (a withdrawn reply shows nothing); the
+	 * log carries only its reference and salted hash. */
+	json_t *reason_ref;
+	if ((rc = api_log_text(st, a, "operator_reply.moderation_reason", id, !removed, reason,
+	                       &reason_ref)) < 0 ||
+	    (rc = api_event(st, a, removed ? "reply.removed" : "reply.moderated",
 	                    arena_printf(a, "establishment/%s", store_value(r, 0, 0)),
-	                    json_pack("{s:s, s:s}", "reply", id, "reason", reason))) < 0 ||
+	                    json_pack("{s:s, s:o}", "reply", id, "reason", reason_ref))) < 0 ||
 	    (rc = store_commit(st)) < 0)
 		goto fail;
 	json_t *out = json_pack("{s:I, s:I, s:b, s:s}", "id", id_value(id), "establishment_id",

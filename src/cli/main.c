@@ -22,6 +22,8 @@ static const char usage[] =
         "  user       add staff accounts (password on standard input) or list them\n"
         "  import     load open data: NYC inspection results, LIVES feeds\n"
         "  export     write the LIVES open-data feed (a ZIP)\n"
+        "  text       erase a text kept out of the public log (personal data)\n"
+        "  log        redact an old log entry that holds personal text\n"
         "  version    print the version\n"
         "\n"
         "Run 'placard COMMAND --help' for a command's options. Settings come from the\n"
@@ -53,7 +55,8 @@ static const struct {
 } commands[] = {
 	{ "serve", cli_serve },   { "migrate", cli_migrate }, { "verify-log", cli_verify_log },
 	{ "demo", cli_demo },     { "user", cli_user },       { "version", cli_version },
-	{ "import", cli_import }, { "export", cli_export },
+	{ "import", cli_import }, { "export", cli_export },   { "text", cli_text },
+	{ "log", cli_log },
 };
 
 int main(int argc, char **argv)

@@ -65,7 +65,7 @@ int cli_verify_log(const struct config *cfg, int argc, char **argv)
 		store_close(st);
 		return 1;
 	}
-	long long prev_seq = 0, count = 0;
+	long long prev_seq = 0, count = 0, redacted = 0;
 	char prev_hash[SHA256_HEX_LEN + 1];
 	snprintf(prev_hash, sizeof(prev_hash), "%s", eventlog_genesis);
 	int status = 0;
@@ -93,6 +93,7 @@ int cli_verify_log(const struct config *cfg, int argc, char **argv)
 				.subject = store_value(r, i, 4),
 				.payload = store_value(r, i, 5),
 				.hash = store_value(r, i, 6),
+				.redacted = streq(store_value(r, i, 7), "t"),
 			};
 			enum eventlog_fault f = eventlog_check(&e, prev_seq, prev_hash);
 			if (f != EVENTLOG_OK) {
@@ -113,6 +114,7 @@ int cli_verify_log(const struct config *cfg, int argc, char **argv)
 			prev_seq = e.seq;
 			snprintf(prev_hash, sizeof(prev_hash), "%s", e.hash);
 			count++;
+			redacted += e.redacted;
 		}
 		arena_destroy(a);
 		if (status || n < VERIFY_PAGE)
@@ -127,6 +129,11 @@ int cli_verify_log(const struct config *cfg, int argc, char **argv)
 	if (status == 0) {
 		printf("placard verify-log: %lld entries verified; head %lld:%s\n", count, prev_seq,
 		       prev_hash);
+		/* A redacted entry's link held, and the next entry pins its hash; its content
+		 * was withheld and cannot be recomputed. */
+		if (redacted)
+			printf("placard verify-log: %lld entr%s redacted (content withheld)\n",
+			       redacted, redacted == 1 ? "y" : "ies");
 		if (kept_seq)
 			printf("placard verify-log: entry %lld still has the hash kept: the log "
 			       "has only been added to since\n",

@@ -25,6 +25,10 @@ struct eventlog_entry {
 	const char *subject;
 	const char *payload;
 	const char *hash; /* as recorded */
+	/* The payload was withheld (listed in log_redaction, payload JSON null): the content
+	 * cannot be recomputed; the sequence and the link to the entry before are still checked,
+	 * and the next entry's prev_hash still pins this entry's hash. */
+	bool redacted;
 };
 
 /* The hash of the entry before the first. */
@@ -45,7 +49,8 @@ enum eventlog_fault {
 
 /*
  * Check @e against the entry before it (@prev_seq, @prev_hash; 0 and the genesis hash for the
- * first). Returns what is wrong, EVENTLOG_OK when nothing is.
+ * first). Returns what is wrong, EVENTLOG_OK when nothing is. A redacted entry's content is
+ * not recomputed (its sequence and link are); the caller counts it as withheld.
  */
 enum eventlog_fault eventlog_check(const struct eventlog_entry *e, long long prev_seq,
                                    const char *prev_hash);

@@ -459,18 +459,26 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	[STMT_EVENT_APPEND] = { "event_append", "SELECT event_append($1, $2, $3::jsonb)", 3,
 	                        false },
 	[STMT_EVENT_SEAL] = { "event_seal", "SELECT event_seal($1::int)", 1, false },
+	/* A redacted entry (listed in log_redaction, its payload replaced by JSON null) is
+	 * published with "redacted": true and no payload: its hash is still pinned by the next
+	 * entry's prev_hash. */
 	[STMT_LOG_PAGE] = { "log_page",
 	                    "SELECT json_build_object('entries', "
 	                    "coalesce(json_agg(json_build_object("
 	                    "'seq', seq, 'occurred_at', " UTC_TIMESTAMP(
 	                            "occurred_at") ", 'kind', kind,"
-	                                           " 'subject', subject, 'payload', payload, "
-	                                           "'payload_text', payload::text, "
+	                                           " 'subject', subject, 'payload', CASE WHEN "
+	                                           "redacted THEN NULL ELSE payload END, "
+	                                           "'payload_text', CASE WHEN redacted THEN NULL "
+	                                           "ELSE payload::text END, 'redacted', redacted, "
 	                                           "'prev_hash', prev_hash, 'hash', hash)"
 	                                           " ORDER BY seq), '[]'), 'next_after', "
 	                                           "max(seq))::text"
-	                                           " FROM (SELECT * FROM event_log WHERE seq > "
-	                                           "$1::bigint ORDER BY seq"
+	                                           " FROM (SELECT l.*, (l.payload = "
+	                                           "'null'::jsonb AND EXISTS (SELECT 1 FROM "
+	                                           "log_redaction r WHERE r.seq = l.seq)) AS "
+	                                           "redacted FROM event_log l WHERE l.seq > "
+	                                           "$1::bigint ORDER BY l.seq"
 	                                           " LIMIT $2::int) e",
 	                    2, true },
 	[STMT_LOG_HEAD] = { "log_head",
@@ -481,14 +489,36 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                    "event_pending))::text"
 	                    " FROM event_log",
 	                    0, true },
-	/* The columns the hash covers, formatted as event_canonical() formats them. */
+	/* The columns the hash covers, formatted as event_canonical() formats them, and whether
+	 * the entry is redacted. */
 	[STMT_LOG_VERIFY_PAGE] = { "log_verify_page",
-	                           "SELECT seq, prev_hash, " UTC_TIMESTAMP(
-	                                   "occurred_at") ", kind, subject,"
-	                                                  " payload::text, hash"
-	                                                  " FROM event_log WHERE seq > $1::bigint "
-	                                                  "ORDER BY seq LIMIT $2::int",
+	                           "SELECT l.seq, l.prev_hash, " UTC_TIMESTAMP(
+	                                   "l.occurred_at") ", l.kind, l.subject,"
+	                                                    " l.payload::text, l.hash,"
+	                                                    " l.payload = 'null'::jsonb AND EXISTS "
+	                                                    "(SELECT 1 FROM log_redaction r WHERE "
+	                                                    "r.seq = l.seq)"
+	                                                    " FROM event_log l WHERE l.seq > "
+	                                                    "$1::bigint "
+	                                                    "ORDER BY l.seq LIMIT $2::int",
 	                           2, true },
+	/* ---- free text kept out of the log (sql/0022_log_text.sql) */
+	/* $1 source ('appeal.decision_reasons'...), $2 its row, $3 public, $4 the text: the
+	 * reference {"text": id, "sha256": hex} the log entry carries (NULL for no text). */
+	[STMT_LOG_TEXT_PUT] = { "log_text_put",
+	                        "SELECT log_text_put($1, $2::bigint, $3::boolean, $4)::text", 4,
+	                        false },
+	[STMT_LOG_TEXT_PUBLIC_JSON] = { "log_text_public_json",
+	                                "SELECT log_text_public_json($1::bigint)::text", 1, true },
+	/* $1 text, $2 administrator's username, $3 reason. */
+	[STMT_LOG_TEXT_ERASE] = { "log_text_erase",
+	                          "SELECT log_text_erase($1::bigint, $2, $3)::text", 3, false },
+	/* $1 sequence number, $2 administrator's username, $3 reason. */
+	[STMT_LOG_REDACTION_REQUEST] = { "log_redaction_request",
+	                                 "SELECT log_redaction_request($1::bigint, $2, $3)", 3,
+	                                 false },
+	[STMT_LOG_REDACT_APPLY] = { "log_redact_apply", "SELECT event_log_redact_apply($1::bigint)",
+	                            1, false },
 	/* staff and sessions */
 	[STMT_STAFF_CREATE] = { "staff_create",
 	                        "INSERT INTO staff_user (username, display_name, role, "
@@ -889,14 +919,23 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                              "SELECT appeal_public_json(a.id)::text FROM appeal a WHERE "
 	                              "a.id = $1::bigint",
 	                              1, true },
-	/* An appeal as hearing officers see it: with the grounds and the current revision of
-	 * the inspection (violation ids to dismiss). */
+	/* An appeal as hearing officers see it: with the grounds, the review notes and
+	 * adjournment reasons (kept in log_text, never public) and the current revision of the
+	 * inspection (violation ids to dismiss). */
 	[STMT_APPEAL_STAFF_JSON] = { "appeal_staff_json",
 	                             "SELECT (appeal_public_json(a.id)::jsonb || "
 	                             "jsonb_build_object("
 	                             " 'grounds', a.grounds, 'contested_violations', "
 	                             "a.contested_violations,"
 	                             " 'scheme', r.scheme_code,"
+	                             " 'internal_notes', (SELECT "
+	                             "coalesce(json_agg(json_build_object("
+	                             "'source', t.source, 'text', t.body, 'written_at', "
+	                             "t.created_at,"
+	                             " 'erased', t.erased_at IS NOT NULL) ORDER BY t.id), '[]') "
+	                             "FROM "
+	                             "log_text t WHERE t.source_id = a.id AND t.source IN "
+	                             "('appeal.review_note', 'appeal.adjournment_reason')),"
 	                             " 'establishment', json_build_object('id', e.id, 'name', "
 	                             "e.name,"
 	                             "  'licence_number', e.licence_number),"

@@ -48,6 +48,12 @@ enum store_stmt {
 	STMT_LOG_PAGE,
 	STMT_LOG_HEAD,
 	STMT_LOG_VERIFY_PAGE,
+	/* free text kept out of the log, erasure and redaction */
+	STMT_LOG_TEXT_PUT,
+	STMT_LOG_TEXT_PUBLIC_JSON,
+	STMT_LOG_TEXT_ERASE,
+	STMT_LOG_REDACTION_REQUEST,
+	STMT_LOG_REDACT_APPLY,
 	/* staff and sessions */
 	STMT_STAFF_CREATE,
 	STMT_STAFF_LIST,

@@ -343,6 +343,39 @@ for (const size of ['phone', 'tablet']) {
   });
 }
 
+// An entry written before free text was kept out of the log, redacted as docs/operations.md
+// says: the page withholds its payload, checks its link, counts it, and still catches a
+// change to its hash.
+test('a redacted entry is withheld, still linked, and counted; a changed hash is caught', async () => {
+  const target = Number(db.sql("SELECT min(seq) FROM event_log WHERE kind = 'test.entry' AND payload->>'n' = '600'"));
+  const targetHash = db.sql(`SELECT hash FROM event_log WHERE seq = ${target}`);
+  db.sql(`SELECT log_redaction_request(${target}, 'admin', 'Erasure request in a test')`);
+  db.sql(`SELECT event_log_redact_apply(${target})`);
+  await sealed();
+  try {
+    const entry = (await api(`/api/v1/log?after=${target - 1}&limit=1`)).entries[0];
+    assert.equal(entry.redacted, true);
+    assert.equal(entry.payload, null);
+    assert.equal(entry.hash, targetHash);
+    const page = await openFresh('phone');
+    assert.match(await checkWhole(page), /^All .* entries hold/);
+    assert.equal((await page.locator('#log-redacted').textContent()).trim().split(':')[0],
+      '1 entry was redacted (content withheld)');
+    await page.context().close();
+
+    tamper(`UPDATE event_log SET hash = left(hash, 63) || CASE right(hash, 1) WHEN '0' THEN '1' ELSE '0' END
+      WHERE seq = ${target}`);
+    const fresh = await openFresh('phone');
+    assert.equal(await checkWhole(fresh),
+      `Entry ${n(target + 1)} does not hold: it does not link to the entry before (its previous hash is not that entry’s hash).`);
+    assert.deepEqual(fresh.placardErrors, []);
+    await fresh.context().close();
+  } finally {
+    db.sql('DELETE FROM log_redaction');
+    restore();
+  }
+});
+
 test('a pasted head: wrong ones do not match, malformed ones are refused at the field', async () => {
   const head = headOf();
   const page = await openFresh('phone');

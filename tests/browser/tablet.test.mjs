@@ -148,6 +148,19 @@ test('an inspection done with no signal is stored once, photo hash checked, and 
       document.querySelector(`fieldset[data-code="${code}"] input[value="out"]`).click();
   });
   await page.locator('#note-02G').fill('Milk in the walk-in at 48 F.');
+  // The form says plainly who will read each field: what was seen and the readings are
+  // published word for word; the notes and the signer's name are not.
+  const audience = async (sel) => {
+    const id = await page.locator(sel).getAttribute('aria-describedby');
+    assert.ok(id, `${sel} says who reads it`);
+    const who = page.locator(`#${id}`);
+    assert.ok(await who.isVisible(), `${sel}: the label is visible`);
+    return who.textContent();
+  };
+  assert.match(await audience('#note-02G'), /^Published on the public record/);
+  assert.match(await audience('#notes'), /^Not published/);
+  assert.match(await audience('#sig-name'), /^Not published/);
+  assert.match(await page.locator('#readings-who').textContent(), /^Published on the public record/);
   await page.locator('fieldset[data-code="02G"] label.check', { hasText: 'Corrected on site' }).click();
   // The live preview agrees with the grading rules: 9 points, grade A.
   await waitFor(async () => (await page.locator('.preview').getAttribute('data-score')) === '9', 'preview 9');

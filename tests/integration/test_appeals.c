@@ -242,7 +242,7 @@ static void test_nyc_pending_then_upheld(void **state)
 		assert_string_equal(json_walk_str(v, "grade.code"), i <= 2 ? "Z" : "B");
 		assert_true(json_is_true(json_walk(v, "grade.under_appeal")));
 		assert_int_equal(json_walk_int(v, "appeal.adjournments"), i);
-		/* The reason is in the log, not a closing note: the appeal is still open. */
+		/* The reason is internal, not a closing note: the appeal is still open. */
 		assert_true(json_is_null(json_walk(v, "appeal.closing_note")));
 		json_decref(v);
 	}

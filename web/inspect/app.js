@@ -32,6 +32,17 @@ function el(tag, attrs = {}, ...children) {
   return e;
 }
 
+// Who will read a field, said beside it (and tied to it with aria-describedby): the public
+// record shows what was seen and the readings word for word; notes and the signer's name
+// stay with staff.
+function published(id, text = 'Published on the public record, word for word: write what was seen, not who.') {
+  return el('p', { id, class: 'audience audience-public' }, text);
+}
+
+function internal(id, text) {
+  return el('p', { id, class: 'audience audience-internal' }, text);
+}
+
 function show(...nodes) {
   app.replaceChildren(...nodes);
 }
@@ -429,7 +440,8 @@ async function openForm(id) {
         value: m.points ?? item.default_points, disabled: locked, onchange: upd('points', Number),
       }),
       el('label', { for: nid }, 'What was seen'),
-      el('textarea', { id: nid, rows: 3, maxlength: 4000, disabled: locked, oninput: upd('note') }, m.note || ''),
+      published(`${nid}-who`),
+      el('textarea', { id: nid, rows: 3, maxlength: 4000, disabled: locked, oninput: upd('note'), 'aria-describedby': `${nid}-who` }, m.note || ''),
       el('label', { class: 'check' }, el('input', { type: 'checkbox', checked: !!m.corrected, disabled: locked, onchange: upd('corrected') }), ' Corrected on site'),
       el('label', { class: 'check' }, el('input', { type: 'checkbox', checked: !!m.repeat, disabled: locked, onchange: upd('repeat') }),
         ' Repeat', lastCodes.has(item.code) ? el('span', { class: 'hint' }, ' (cited at the last inspection)') : null));
@@ -514,7 +526,7 @@ async function openForm(id) {
 
   // The operator's signature.
   const canvas = el('canvas', { id: 'signature', width: 480, height: 160, class: 'signature', 'aria-label': "Operator's signature: draw with a finger" });
-  const sigName = el('input', { id: 'sig-name', maxlength: 200, value: rec.signature?.name || '', disabled: locked,
+  const sigName = el('input', { id: 'sig-name', maxlength: 200, value: rec.signature?.name || '', disabled: locked, 'aria-describedby': 'sig-name-who',
     onchange: async () => { await save((r) => ({ signature: { ...(r.signature || {}), name: sigName.value } })); } });
   setupSignature(canvas, rec.signature?.image, locked, async (image) => {
     await save((r) => ({ signature: { ...(r.signature || {}), name: sigName.value, image } }));
@@ -522,7 +534,7 @@ async function openForm(id) {
 
   const typeSel = el('select', { id: 'type', disabled: locked, onchange: async (ev) => { await save({ type: ev.target.value }); refresh(); } },
     TYPES.map(([v, l]) => el('option', { value: v, selected: rec.type === v }, l)));
-  const notes = el('textarea', { id: 'notes', rows: 4, maxlength: 20000, disabled: locked, oninput: (ev) => save({ notes: ev.target.value }) }, rec.notes || '');
+  const notes = el('textarea', { id: 'notes', rows: 4, maxlength: 20000, disabled: locked, 'aria-describedby': 'notes-who', oninput: (ev) => save({ notes: ev.target.value }) }, rec.notes || '');
   const closed = el('input', { type: 'checkbox', checked: !!rec.closed, disabled: locked, onchange: async (ev) => { await save({ closed: ev.target.checked }); refresh(); } });
   const finishMsg = el('p', { class: 'status', role: 'status' });
 
@@ -539,6 +551,7 @@ async function openForm(id) {
     el('h2', {}, 'Checklist'),
     checklist,
     el('h2', {}, 'Temperature readings'),
+    published('readings-who', 'Published on the public record: what was measured, where, and the temperature.'),
     readingList,
     locked ? null : el('div', { class: 'reading-form fields' },
       el('label', { for: 'reading-item' }, 'Food or equipment'), rItem,
@@ -554,14 +567,16 @@ async function openForm(id) {
       el('label', { for: 'photo-code' }, 'Photo shows item'), pCode,
       el('label', { for: 'photo-input', class: 'button primary big' }, 'Take photo'), pInput, pMsg),
     el('h2', {}, "Operator's signature"),
-    el('div', { class: 'fields' }, el('label', { for: 'sig-name' }, 'Name of the person signing'), sigName),
+    el('div', { class: 'fields' }, el('label', { for: 'sig-name' }, 'Name of the person signing'),
+      internal('sig-name-who', 'Not published: the public record says only that the report was signed.'), sigName),
     canvas,
     locked ? null : el('button', { class: 'secondary', type: 'button', onclick: async () => {
       canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
       await save({ signature: { name: sigName.value, image: null } });
     } }, 'Clear signature'),
     el('h2', {}, 'Notes'),
-    el('div', { class: 'fields' }, el('label', { for: 'notes' }, 'Notes for the record (not published)'), notes,
+    el('div', { class: 'fields' }, el('label', { for: 'notes' }, 'Notes for the record'),
+      internal('notes-who', 'Not published: kept for staff, never on the public record.'), notes,
       el('label', { class: 'check' }, closed, ' This inspection closed the establishment')),
     locked ? null : el('div', { class: 'finish' },
       el('button', { id: 'finish', class: 'primary big', type: 'button', onclick: async () => {

@@ -44,6 +44,8 @@ const kindWords = {
   'rerating.inspected': 'Re-rating visit made',
   'opendata.imported': 'Open data imported',
   'demo.loaded': 'Demo data loaded',
+  'text.erased': 'Personal text erased',
+  'log.redacted': 'Log entry redacted',
 };
 
 // The three ways an entry fails to hold (eventlog_fault_text in src/domain/eventlog.c), and
@@ -65,10 +67,13 @@ export async function sha256hex(text) {
   return Array.from(new Uint8Array(d), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-// What is wrong with entry @e following entry @prevSeq of hash @prevHash, or null.
+// What is wrong with entry @e following entry @prevSeq of hash @prevHash, or null. A redacted
+// entry (its payload withheld because it held personal text) cannot have its content
+// recomputed: its sequence and link are checked, and the next entry's link pins its hash.
 export async function entryFault(e, prevSeq, prevHash) {
   if (e.seq !== prevSeq + 1) return 'seq';
   if (e.prev_hash !== prevHash) return 'link';
+  if (e.redacted === true) return null;
   if (await sha256hex(canonical(e)) !== e.hash) return 'hash';
   return null;
 }
@@ -133,12 +138,13 @@ async function verify(keeps, whole, progress) {
   if (gone) return fail(gone.seq, `is no longer in it: the record now ends at entry ${n(head.seq)}`);
   let prevSeq = 0;
   let prevHash = GENESIS;
+  let redacted = 0;
   if (!whole && keeps.length) {
     const k = keeps[0];
     const e = await entryAt(k.seq);
     if (!e) return fail(k.seq, faultText.missing);
     if (e.hash !== k.hash) return changed(e);
-    if (await sha256hex(canonical(e)) !== e.hash) return fail(k.seq, `does not hold: ${faultText.hash}`);
+    if (e.redacted !== true && await sha256hex(canonical(e)) !== e.hash) return fail(k.seq, `does not hold: ${faultText.hash}`);
     prevSeq = e.seq;
     prevHash = e.hash;
   }
@@ -152,6 +158,7 @@ async function verify(keeps, whole, progress) {
       const f = await entryFault(e, prevSeq, prevHash);
       if (f) return fail(prevSeq + 1, `does not hold: ${faultText[f]}`);
       if (keeps.some((k) => k.seq === e.seq && k.hash !== e.hash)) return changed(e);
+      if (e.redacted === true) redacted++;
       prevSeq = e.seq;
       prevHash = e.hash;
     }
@@ -159,8 +166,13 @@ async function verify(keeps, whole, progress) {
   }
   if (prevSeq < head.seq) return fail(prevSeq + 1, faultText.missing);
   if (head.seq > 0 && prevHash !== head.hash) return fail(head.seq, `does not hold: ${faultText.head}`);
-  return { ok: true, head };
+  return { ok: true, head, redacted };
 }
+
+// The sentence for @r.redacted entries whose content was withheld, or none.
+const withheld = (r) => (r.redacted ? [el('p', { id: 'log-redacted' },
+  `${n(r.redacted)} ${r.redacted === 1 ? 'entry was' : 'entries were'} redacted (content withheld): `
+  + 'their content held personal text and cannot be recomputed, but each is still linked into the chain.')] : []);
 
 const hash = (h) => el('code', { class: 'hash' }, h);
 
@@ -259,7 +271,7 @@ async function runCheck(name, keeps, whole, passed) {
 function checkAll() {
   return runCheck('check', [loadKept()], true, (r) => (r.head.seq ? {
     verdict: [`All ${n(r.head.seq)} entries hold; the newest is entry ${n(r.head.seq)}, hash `, hash(r.head.hash), '.'],
-    more: [el('p', {}, 'This browser now keeps that head, below.')],
+    more: [el('p', {}, 'This browser now keeps that head, below.'), ...withheld(r)],
   } : { verdict: ['The record has no entries yet.'], more: [] }));
 }
 
@@ -269,7 +281,7 @@ function checkKept(k, source) {
     return {
       verdict: [`The record still extends the head ${source}: entry ${n(k.seq)} still has hash `, hash(k.hash), '.'],
       more: [el('p', {}, added ? `The ${n(added)} ${added === 1 ? 'entry' : 'entries'} added since then hold; the newest is entry ${n(r.head.seq)}.`
-        : 'No entries have been added since.')],
+        : 'No entries have been added since.'), ...withheld(r)],
     };
   });
 }
@@ -302,7 +314,9 @@ async function showRecent(upTo) {
       el('p', { class: 'log-meta' }, `Entry ${n(e.seq)} · `, subjectOf(e.subject), ` · ${when(e.occurred_at)}`),
       mark,
       el('details', {}, el('summary', {}, 'What was recorded'),
-        el('pre', { class: 'log-payload' }, e.payload_text),
+        e.redacted === true
+          ? el('p', { class: 'log-payload' }, 'Withheld: this entry held personal text and was redacted. Its hash still links the chain.')
+          : el('pre', { class: 'log-payload' }, e.payload_text),
         el('dl', { class: 'log-hashes' },
           el('dt', {}, 'Kind'), el('dd', {}, el('code', {}, e.kind)),
           el('dt', {}, 'Subject'), el('dd', {}, el('code', {}, e.subject)),

@@ -1,0 +1,152 @@
+/*
+ * erase.c - placard text erase and placard log redact: the ways personal text leaves the
+ * record while the public log stays verifiable (sql/0022_log_text.sql, docs/operations.md,
+ * "Erasing personal text").
+ *
+ *   placard text erase ID --reason TEXT --by USERNAME
+ *       blanks text ID (and its salt) in log_text and where the record displays it, and logs
+ *       "text.erased" (no text). The log only ever held the text's reference and salted hash.
+ *   placard log redact SEQ --reason TEXT --by USERNAME
+ *       records that log entry SEQ (written before free text was kept out of the log) is to
+ *       be redacted, and logs "log.redacted".
+ *   placard log redact SEQ --apply
+ *       the separate, deliberate step, run as the database's owner: replaces that entry's
+ *       payload by JSON null. Verifiers then check its link but not its content.
+ *
+ * The administrator named by --by must be an active staff account with the admin role; the
+ * reason is kept with the erasure, never logged.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli/cli.h"
+#include "core/arena.h"
+#include "core/crypto.h"
+#include "core/util.h"
+#include "store/store.h"
+
+static const char text_usage[] =
+        "usage: placard text erase ID --reason TEXT --by USERNAME\n"
+        "\n"
+        "Erase a text kept out of the public log (a decision's reasons, a review note, an\n"
+        "adjournment's reason, a licence action's reason, a moderation reason): its words and\n"
+        "salt are blanked here and where the record shows them, and the log gains a\n"
+        "\"text.erased\" entry. USERNAME is the administrator who carries out the request;\n"
+        "the reason (e.g. \"erasure request under GDPR Art. 17\") is kept, not logged.\n";
+
+static const char log_usage[] =
+        "usage: placard log redact SEQ --reason TEXT --by USERNAME\n"
+        "       placard log redact SEQ --apply\n"
+        "\n"
+        "Withhold the payload of log entry SEQ, written before free text was kept out of the\n"
+        "log. The first form records the redaction and logs \"log.redacted\"; the second, a\n"
+        "separate step run with the database owner's PLACARD_DATABASE_URL, replaces the\n"
+        "entry's payload by JSON null. The chain still verifies: the next entry pins the\n"
+        "redacted entry's hash; its own content can no longer be checked.\n";
+
+/* Run @stmt with @p in one transaction on PLACARD_DATABASE_URL; prints errors as @cmd. */
+static int run(const struct config *cfg, const char *cmd, enum store_stmt stmt,
+               const char *const *p, char *ret_value, size_t size)
+{
+	struct store *st;
+	char err[512];
+	if (store_open(cfg->database_url, &st, err, sizeof(err)) < 0) {
+		fprintf(stderr, "placard %s: %s\n", cmd, err);
+		return 1;
+	}
+	struct arena *a = arena_new();
+	struct store_result *r;
+	int rc = store_begin(st);
+	if (rc == 0)
+		rc = store_exec(st, a, stmt, p, &r);
+	if (rc == 0 && ret_value)
+		snprintf(ret_value, size, "%s", store_value(r, 0, 0) ? store_value(r, 0, 0) : "");
+	if (rc == 0)
+		rc = store_commit(st);
+	if (rc < 0) {
+		fprintf(stderr, "placard %s: %s\n", cmd, store_error_message(st));
+		store_rollback(st);
+	}
+	arena_destroy(a);
+	store_close(st);
+	return rc < 0 ? 1 : 0;
+}
+
+/* --reason and --by after the id at @argv[2]; 0, or 2 after printing @usage. */
+static int reason_and_by(int argc, char **argv, const char *usage, const char **ret_reason,
+                         const char **ret_by)
+{
+	*ret_reason = *ret_by = NULL;
+	for (int i = 3; i < argc; i++) {
+		if (streq(argv[i], "--reason") && i + 1 < argc)
+			*ret_reason = argv[++i];
+		else if (streq(argv[i], "--by") && i + 1 < argc)
+			*ret_by = argv[++i];
+		else
+			goto bad;
+	}
+	if (*ret_reason && **ret_reason && *ret_by && **ret_by)
+		return 0;
+bad:
+	fputs(usage, stderr);
+	return 2;
+}
+
+static bool is_id(const char *s)
+{
+	long long v;
+	return parse_int64(s, 1, INT64_MAX, &v) == 0;
+}
+
+int cli_text(const struct config *cfg, int argc, char **argv)
+{
+	if (cli_wants_help(argc, argv, text_usage))
+		return 0;
+	const char *reason, *by;
+	if (argc < 3 || !streq(argv[1], "erase") || !is_id(argv[2])) {
+		fputs(text_usage, stderr);
+		return 2;
+	}
+	if (reason_and_by(argc, argv, text_usage, &reason, &by))
+		return 2;
+	crypto_init();
+	const char *p[] = { argv[2], by, reason };
+	char ref[256];
+	int status = run(cfg, "text erase", STMT_LOG_TEXT_ERASE, p, ref, sizeof(ref));
+	if (status == 0)
+		printf("placard text erase: text %s erased; the log keeps only %s\n", argv[2], ref);
+	return status;
+}
+
+int cli_log(const struct config *cfg, int argc, char **argv)
+{
+	if (cli_wants_help(argc, argv, log_usage))
+		return 0;
+	if (argc < 3 || !streq(argv[1], "redact") || !is_id(argv[2])) {
+		fputs(log_usage, stderr);
+		return 2;
+	}
+	crypto_init();
+	if (argc == 4 && streq(argv[3], "--apply")) {
+		const char *p[] = { argv[2] };
+		char changed[8];
+		int status =
+		        run(cfg, "log redact", STMT_LOG_REDACT_APPLY, p, changed, sizeof(changed));
+		if (status == 0)
+			printf("placard log redact: entry %s %s\n", argv[2],
+			       streq(changed, "t") ? "redacted (payload withheld)"
+			                           : "was already redacted");
+		return status;
+	}
+	const char *reason, *by;
+	if (reason_and_by(argc, argv, log_usage, &reason, &by))
+		return 2;
+	const char *p[] = { argv[2], by, reason };
+	int status = run(cfg, "log redact", STMT_LOG_REDACTION_REQUEST, p, NULL, 0);
+	if (status == 0)
+		printf("placard log redact: redaction of entry %s recorded; apply it with "
+		       "'placard log redact %s --apply' as the database owner\n",
+		       argv[2], argv[2]);
+	return status;
+}

@@ -97,12 +97,13 @@ enum field {
 	F_MODERATION,
 	F_IMPROVEMENTS,
 	F_LICENCE,
+	F_REISSUE,
 	F_COUNT
 };
 static const char *const field_names[F_COUNT] = {
-	"notes",  "observed",      "amendment",  "conflict",     "grounds",
-	"review", "adjourn",       "reasons",    "dismissal",    "late",
-	"reply",  "moderatedtext", "moderation", "improvements", "licence",
+	"notes",      "observed",     "amendment", "conflict", "grounds", "review",
+	"adjourn",    "reasons",      "dismissal", "late",     "reply",   "moderatedtext",
+	"moderation", "improvements", "licence",   "reissue",
 };
 static char markers[F_COUNT][64];
 
@@ -359,6 +360,11 @@ static void test_marker_never_reaches_log_or_open_data(void **state)
 	v = operator("/api/v1/operator/rerating-requests", "P-2", b.code, more, &st);
 	assert_int_equal(st, 201);
 	json_decref(v);
+
+	/* A lost report: a clerk issues a new code, saying why. */
+	snprintf(path, sizeof(path), "/api/v1/inspections/%lld/appeal-code", b.id);
+	snprintf(body, sizeof(body), "{\"reason\":\"%s\"}", marker(F_REISSUE));
+	json_decref(post(&clerk, path, body, 201));
 
 	/* A late appeal rejected with a note. */
 	long long e3 = new_establishment("uk", "P-3");

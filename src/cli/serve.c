@@ -2,6 +2,7 @@
  * serve.c - placard serve: start the HTTP server and run until SIGINT or SIGTERM, then
  * finish the requests in flight and stop.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
@@ -28,6 +29,26 @@ static const char serve_usage[] =
         "  PLACARD_WEB_DIR             static files (default: web/ of the source tree)\n"
         "See docs/operations.md for the limits.\n";
 
+/*
+ * Refuse a database that is not UTF8. One that cannot be reached now is not refused: the
+ * workers connect when it comes up, and answer 503 until then.
+ */
+static int check_database(const char *url)
+{
+	struct store *st;
+	char err[512];
+	int rc = store_open(url, &st, err, sizeof(err));
+	if (rc == -EILSEQ) {
+		fprintf(stderr, "placard serve: %s\n", err);
+		return rc;
+	}
+	if (rc < 0)
+		log_warn("%s; serving anyway, with 503 until it can be reached", err);
+	else
+		store_close(st);
+	return 0;
+}
+
 int cli_serve(const struct config *cfg, int argc, char **argv)
 {
 	if (cli_wants_help(argc, argv, serve_usage))
@@ -51,6 +72,9 @@ int cli_serve(const struct config *cfg, int argc, char **argv)
 		return 1;
 	}
 	store_configure(cfg->database_url, cfg->read_database_url);
+	if (check_database(cfg->database_url) < 0 ||
+	    (cfg->read_database_url && check_database(cfg->read_database_url) < 0))
+		return 1;
 
 	struct http_server_options o = {
 		.host = cfg->listen_host,

@@ -8,6 +8,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "api/api.h"
 #include "cli/cli.h"
@@ -26,6 +27,7 @@ static const char serve_usage[] =
         "  PLACARD_DATABASE_URL        PostgreSQL for writes (default: libpq's PG* variables)\n"
         "  PLACARD_READ_DATABASE_URL   PostgreSQL for public reads (default: the same)\n"
         "  PLACARD_THREADS             worker threads (default: one per core)\n"
+        "  PLACARD_ACCESS_LOG          file for the request lines (default: standard error)\n"
         "  PLACARD_WEB_DIR             static files (default: web/ of the source tree)\n"
         "See docs/operations.md for the limits.\n";
 
@@ -70,6 +72,15 @@ int cli_serve(const struct config *cfg, int argc, char **argv)
 	if (api_init(cfg->tls) < 0) {
 		fprintf(stderr, "placard: not enough memory for argon2id password checks\n");
 		return 1;
+	}
+	const char *access_log = getenv("PLACARD_ACCESS_LOG");
+	if (access_log && *access_log) {
+		int rc = log_access_open(access_log);
+		if (rc < 0) {
+			fprintf(stderr, "placard serve: cannot open PLACARD_ACCESS_LOG %s: %s\n",
+			        access_log, strerror(-rc));
+			return 1;
+		}
 	}
 	store_configure(cfg->database_url, cfg->read_database_url);
 	if (check_database(cfg->database_url) < 0 ||

@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "core/util.h"
 #include "core/version.h"
+#include "store/store.h"
 
 static const char usage[] =
         "usage: placard COMMAND [ARGS]\n"
@@ -68,6 +69,8 @@ int main(int argc, char **argv)
 	}
 	if (streq(argv[1], "--version"))
 		argv[1] = "version";
+	/* Before any thread and any database connection (store.c says why). */
+	store_init();
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
 		if (!streq(argv[1], commands[i].name))
 			continue;

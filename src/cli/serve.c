@@ -2,6 +2,7 @@
  * serve.c - placard serve: start the HTTP server and run until SIGINT or SIGTERM, then
  * finish the requests in flight and stop.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
@@ -30,9 +31,30 @@ static const char serve_usage[] =
         "  PLACARD_DEVELOPMENT         1: a development server, where PLACARD_PUBLIC_URL may\n"
         "                              be unset (links then point to http://PLACARD_LISTEN)\n"
         "  PLACARD_THREADS             worker threads (default: one per core)\n"
+        "  PLACARD_ACCESS_LOG          file for the request lines (default: standard error)\n"
         "  PLACARD_WEB_DIR             static files (default: web/ of the source tree)\n"
         "  PLACARD_TRUSTED_PROXIES     proxies whose X-Forwarded-For names the client\n"
         "See docs/operations.md for the limits.\n";
+
+/*
+ * Refuse a database that is not UTF8. One that cannot be reached now is not refused: the
+ * workers connect when it comes up, and answer 503 until then.
+ */
+static int check_database(const char *url)
+{
+	struct store *st;
+	char err[512];
+	int rc = store_open(url, &st, err, sizeof(err));
+	if (rc == -EILSEQ) {
+		fprintf(stderr, "placard serve: %s\n", err);
+		return rc;
+	}
+	if (rc < 0)
+		log_warn("%s; serving anyway, with 503 until it can be reached", err);
+	else
+		store_close(st);
+	return 0;
+}
 
 int cli_serve(const struct config *cfg, int argc, char **argv)
 {
@@ -67,7 +89,19 @@ int cli_serve(const struct config *cfg, int argc, char **argv)
 		fprintf(stderr, "placard: not enough memory for argon2id password checks\n");
 		return 1;
 	}
+	const char *access_log = getenv("PLACARD_ACCESS_LOG");
+	if (access_log && *access_log) {
+		int rc = log_access_open(access_log);
+		if (rc < 0) {
+			fprintf(stderr, "placard serve: cannot open PLACARD_ACCESS_LOG %s: %s\n",
+			        access_log, strerror(-rc));
+			return 1;
+		}
+	}
 	store_configure(cfg->database_url, cfg->read_database_url);
+	if (check_database(cfg->database_url) < 0 ||
+	    (cfg->read_database_url && check_database(cfg->read_database_url) < 0))
+		return 1;
 
 	struct http_server_options o = {
 		.host = cfg->listen_host,

@@ -3,6 +3,7 @@
  */
 #include "core/log.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <time.h>
@@ -11,6 +12,8 @@
 
 static enum log_level min_level = LOG_INFO;
 static const char *const level_names[] = { "debug", "info", "warn", "error" };
+/* Where access-log lines go: stderr unless log_access_open() named a file. */
+static FILE *access_out;
 
 void log_set_level(enum log_level level)
 {
@@ -28,12 +31,28 @@ void log_timestamp(char *out, unsigned long size)
 	snprintf(out, size, "%s.%03ldZ", base, ts.tv_nsec / 1000000);
 }
 
-static void log_emit(struct buf *line)
+static void log_emit_to(FILE *out, struct buf *line)
 {
 	buf_addch(line, '\n');
 	/* One fwrite per line keeps lines whole when threads log at once. */
-	fwrite(line->data, 1, line->len, stderr);
-	fflush(stderr);
+	fwrite(line->data, 1, line->len, out);
+	fflush(out);
+}
+
+static void log_emit(struct buf *line)
+{
+	log_emit_to(stderr, line);
+}
+
+int log_access_open(const char *path)
+{
+	FILE *f = fopen(path, "a");
+	if (!f)
+		return -errno;
+	if (access_out)
+		fclose(access_out);
+	access_out = f;
+	return 0;
 }
 
 void log_msg(enum log_level level, const char *fmt, ...)
@@ -62,5 +81,15 @@ void log_json_line(const char *members)
 	log_timestamp(ts, sizeof(ts));
 	buf_addf(&line, "{\"ts\":\"%s\",%s}", ts, members);
 	log_emit(&line);
+	buf_release(&line);
+}
+
+void log_access_line(const char *members)
+{
+	struct buf line = BUF_INIT;
+	char ts[40];
+	log_timestamp(ts, sizeof(ts));
+	buf_addf(&line, "{\"ts\":\"%s\",%s}", ts, members);
+	log_emit_to(access_out ? access_out : stderr, &line);
 	buf_release(&line);
 }

@@ -25,6 +25,15 @@ void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(p
 /* Write a preformatted JSON object's members (without braces) as one line, with ts added. */
 void log_json_line(const char *members);
 
+/*
+ * Send access-log lines (log_access_line) to the file at @path, appended to, instead of
+ * stderr. Call before threads start. 0 or a negative errno.
+ */
+int log_access_open(const char *path);
+
+/* One access-log line: as log_json_line, to the access log's file or stderr. */
+void log_access_line(const char *members);
+
 /* Format the current UTC time as 2026-01-02T03:04:05.678Z into @out (at least 25 bytes). */
 void log_timestamp(char *out, unsigned long size);
 

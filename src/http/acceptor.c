@@ -235,12 +235,17 @@ int http_acceptor_start(int listen_fd, struct MHD_Daemon **daemons, unsigned nda
 	pthread_mutex_init(&a->lock, NULL);
 	pthread_cond_init(&a->room, NULL);
 	atomic_init(&a->stop, false);
+	/* Published before the thread starts: the workers' connection callbacks read *@ret
+	 * (http_acceptor_closed) as soon as the first connection is handed out. */
+	*ret = a;
 	if (pthread_create(&a->thread, NULL, acceptor_main, a) != 0) {
+		*ret = NULL;
+		pthread_mutex_destroy(&a->lock);
+		pthread_cond_destroy(&a->room);
 		free(a->slots);
 		free(a);
 		return -EAGAIN;
 	}
-	*ret = a;
 	return 0;
 }
 

@@ -321,7 +321,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		         (double)(now_usec() - hc->started_usec) / 1000.0);
 		if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
 			buf_addf(&line, ",\"terminated\":%d", (int)toe);
-		log_json_line(line.data);
+		log_access_line(line.data);
 		buf_release(&line);
 	}
 	if (hc->res.fd >= 0)

@@ -14,6 +14,7 @@
 #include "core/crypto.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "store/conn.h"
 
 #define MAX_MIGRATIONS 1000
 
@@ -150,12 +151,14 @@ int migrate_run(const char *url, const char *dir, int *ret_applied, char *err, s
 
 	int applied = 0;
 	PGresult *recorded = NULL;
-	PGconn *c = PQconnectdb(url);
+	PGconn *c = store_pq_connect(url);
 	if (PQstatus(c) != CONNECTION_OK) {
 		snprintf(err, errsize, "cannot connect to the database: %s", PQerrorMessage(c));
 		rc = -ECONNREFUSED;
 		goto out;
 	}
+	if ((rc = store_pq_check_encoding(c, err, errsize)) < 0)
+		goto out;
 	/* One migrator at a time, even when several servers start together. */
 	if ((rc = exec_ok(c, "SELECT pg_advisory_lock(7261001)", err, errsize)) < 0 ||
 	    (rc = exec_ok(c, create_table, err, errsize)) < 0)

@@ -14,6 +14,7 @@
 #include "core/buf.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "store/conn.h"
 
 /* After a failed connection attempt, requests fail fast for this long before the next try. */
 #define RECONNECT_BACKOFF_USEC 250000LL
@@ -34,7 +35,7 @@ struct store_result {
 
 static const char *urls[2];
 static pthread_key_t thread_key;
-static pthread_once_t thread_key_once = PTHREAD_ONCE_INIT;
+static bool thread_key_made;
 
 struct thread_stores {
 	struct store *s[2];
@@ -48,10 +49,19 @@ static void thread_stores_free(void *p)
 	free(ts);
 }
 
-static void make_thread_key(void)
+/*
+ * The key's number orders the destructors glibc runs at a thread's exit. Made here, before
+ * libpq loads OpenSSL and OpenSSL makes its own keys, the thread's connections are closed
+ * (PQfinish) before OpenSSL frees the thread's error state; made later, PQfinish would
+ * allocate that state again after it was freed, and it would leak at every worker's exit.
+ */
+void store_init(void)
 {
+	if (thread_key_made)
+		return;
 	if (pthread_key_create(&thread_key, thread_stores_free) != 0)
 		die("pthread_key_create failed");
+	thread_key_made = true;
 }
 
 void store_configure(const char *write_url, const char *read_url)
@@ -71,7 +81,42 @@ static void set_error(struct store *s, const char *msg, const char *constraint)
 	s->err_constraint = constraint ? xstrdup(constraint) : NULL;
 }
 
-/* Connect (or reconnect) unless a recent attempt failed. 0 or -ECONNREFUSED. */
+PGconn *store_pq_connect(const char *url)
+{
+	/* Later keywords override what the expanded URL says: the client encoding is UTF8. */
+	const char *keys[] = { "dbname", "connect_timeout", "application_name", "client_encoding",
+		               NULL };
+	const char *vals[] = { url, "3", "placard", "UTF8", NULL };
+	return PQconnectdbParams(keys, vals, 1);
+}
+
+int store_pq_check_encoding(PGconn *c, char *err, size_t errsize)
+{
+	/* Both are reported by the server at connection start: no statement needed. */
+	const char *server = PQparameterStatus(c, "server_encoding");
+	const char *client = PQparameterStatus(c, "client_encoding");
+	if (!server || !streq(server, "UTF8")) {
+		const char *db = PQdb(c);
+		snprintf(err, errsize,
+		         "the database \"%s\" has encoding %s, but Placard needs UTF8 (names and "
+		         "texts in any language); create a UTF8 database, for example with: "
+		         "createdb -E UTF8 -T template0 --locale=C.UTF-8 %s "
+		         "(see docs/operations.md, \"The database\")",
+		         db ? db : "", server ? server : "(unknown)", db && *db ? db : "placard");
+		return -EILSEQ;
+	}
+	if (!client || !streq(client, "UTF8")) {
+		snprintf(err, errsize, "the connection's client_encoding is %s, not UTF8",
+		         client ? client : "(unknown)");
+		return -EILSEQ;
+	}
+	return 0;
+}
+
+/*
+ * Connect (or reconnect) unless a recent attempt failed. 0, -ECONNREFUSED, or -EILSEQ for a
+ * database that is not UTF8 (refused like an unreachable one, with its own message).
+ */
 static int store_connect(struct store *s)
 {
 	if (s->conn && PQstatus(s->conn) == CONNECTION_OK)
@@ -83,13 +128,19 @@ static int store_connect(struct store *s)
 		PQfinish(s->conn);
 	memset(s->prepared, 0, sizeof(s->prepared));
 	s->in_tx = false;
-	const char *keys[] = { "dbname", "connect_timeout", "application_name", NULL };
-	const char *vals[] = { s->url, "3", "placard", NULL };
-	s->conn = PQconnectdbParams(keys, vals, 1);
+	s->conn = store_pq_connect(s->url);
 	if (PQstatus(s->conn) != CONNECTION_OK) {
 		set_error(s, PQerrorMessage(s->conn), NULL);
 		s->last_failure_usec = now;
 		return -ECONNREFUSED;
+	}
+	char msg[512];
+	if (store_pq_check_encoding(s->conn, msg, sizeof(msg)) < 0) {
+		set_error(s, msg, NULL);
+		PQfinish(s->conn);
+		s->conn = NULL;
+		s->last_failure_usec = now;
+		return -EILSEQ;
 	}
 	s->last_failure_usec = 0;
 	return 0;
@@ -97,7 +148,8 @@ static int store_connect(struct store *s)
 
 struct store *store_thread(enum store_role role)
 {
-	pthread_once(&thread_key_once, make_thread_key);
+	if (!thread_key_made)
+		die("store_thread before store_init");
 	struct thread_stores *ts = pthread_getspecific(thread_key);
 	if (!ts) {
 		ts = xcalloc(1, sizeof(*ts));
@@ -115,11 +167,15 @@ int store_open(const char *url, struct store **ret, char *err, size_t errsize)
 {
 	struct store *s = xcalloc(1, sizeof(*s));
 	s->url = xstrdup(url ? url : "");
-	if (store_connect(s) < 0) {
-		snprintf(err, errsize, "cannot connect to the database: %s",
-		         store_error_message(s));
+	int rc = store_connect(s);
+	if (rc < 0) {
+		if (rc == -EILSEQ)
+			snprintf(err, errsize, "%s", store_error_message(s));
+		else
+			snprintf(err, errsize, "cannot connect to the database: %s",
+			         store_error_message(s));
 		store_close(s);
-		return -ECONNREFUSED;
+		return rc;
 	}
 	*ret = s;
 	return 0;

@@ -29,6 +29,12 @@ enum store_role {
 	STORE_READ,  /* PLACARD_READ_DATABASE_URL, or the write database when unset */
 };
 
+/*
+ * Prepare the per-thread connections of store_thread(). Call once, in the main thread, before
+ * any other thread starts and before the first connection (placard's main does).
+ */
+void store_init(void);
+
 /* Set the connection strings used by store_thread(). Call once before threads start. */
 void store_configure(const char *write_url, const char *read_url);
 
@@ -38,7 +44,10 @@ void store_configure(const char *write_url, const char *read_url);
  */
 struct store *store_thread(enum store_role role);
 
-/* Open a connection of one's own (commands, tests). 0 or -ECONNREFUSED, message in @err. */
+/*
+ * Open a connection of one's own (commands, tests). 0, -ECONNREFUSED, or -EILSEQ when the
+ * database is not UTF8; the message in @err.
+ */
 int store_open(const char *url, struct store **ret, char *err, size_t errsize);
 void store_close(struct store *s);
 

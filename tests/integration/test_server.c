@@ -309,6 +309,37 @@ static void test_access_log_line(void **state)
 	buf_release(&log);
 }
 
+/* PLACARD_ACCESS_LOG: the request lines go to that file, appended to; stderr keeps the rest. */
+static void test_access_log_file(void **state)
+{
+	(void)state;
+	NEED_DB();
+	char path[128], env_log[160];
+	snprintf(path, sizeof(path), "/tmp/placard-itest-access-%d.log", (int)getpid());
+	assert_int_equal(itest_shell(NULL, "printf 'kept\\n' > '%s'", path), 0);
+	snprintf(env_log, sizeof(env_log), "PLACARD_ACCESS_LOG=%s", path);
+	const char *const env[] = { env_log, NULL };
+	struct itest_server s;
+	itest_server_start(&s, db_url, env);
+	struct itest_response r;
+	itest_get(&s, "/api/v1/version?probe=access-file", &r);
+	assert_int_equal(r.status, 200);
+	itest_response_free(&r);
+	assert_int_equal(itest_server_stop(&s), 0);
+	struct buf log = BUF_INIT;
+	itest_shell(&log, "cat '%s'", path);
+	assert_true(strncmp(log.data, "kept\n", 5) == 0);
+	const char *line = strstr(log.data, "\"path\":\"/api/v1/version\"");
+	assert_non_null(line);
+	assert_non_null(strstr(line, "\"status\":200"));
+	buf_truncate(&log, 0);
+	itest_shell(&log, "cat '%s'", s.log_path);
+	assert_non_null(strstr(log.data, "serving on"));
+	assert_null(strstr(log.data, "\"path\":"));
+	buf_release(&log);
+	unlink(path);
+}
+
 static long healthz_status(void)
 {
 	struct itest_response r;
@@ -586,6 +617,7 @@ int main(void)
 		cmocka_unit_test(test_static_refuses_escape),
 		cmocka_unit_test(test_static_redirect_stays_on_site),
 		cmocka_unit_test(test_access_log_line),
+		cmocka_unit_test(test_access_log_file),
 		cmocka_unit_test_teardown(test_database_down_and_back, database_started),
 		cmocka_unit_test(test_read_database_serves_public_reads),
 	};

@@ -184,21 +184,24 @@ static void test_sql_ascii_database_refused_by_serve(void **state)
 	ascii_database(ascii, sizeof(ascii));
 	struct buf out = BUF_INIT;
 	/* A server that did not refuse would run until timeout stops it (124). */
-	assert_int_equal(itest_shell(&out,
-	                             "PLACARD_DATABASE_URL='%s' PLACARD_LISTEN=127.0.0.1:0"
-	                             " timeout 20 '%s' serve 2>&1",
-	                             ascii, itest_bin()),
-	                 1);
+	assert_int_equal(
+	        itest_shell(&out,
+	                    "PLACARD_DATABASE_URL='%s' PLACARD_LISTEN=127.0.0.1:0"
+	                    " PLACARD_PUBLIC_URL=https://placard.test timeout 20 '%s' serve 2>&1",
+	                    ascii, itest_bin()),
+	        1);
 	assert_says_how(&out);
 	assert_null(strstr(out.data, "listening on"));
 	buf_release(&out);
 	/* The read database is checked too. */
 	buf_truncate(&out, 0);
-	assert_int_equal(itest_shell(&out,
-	                             "PLACARD_DATABASE_URL='%s' PLACARD_READ_DATABASE_URL='%s'"
-	                             " PLACARD_LISTEN=127.0.0.1:0 timeout 20 '%s' serve 2>&1",
-	                             url, ascii, itest_bin()),
-	                 1);
+	assert_int_equal(
+	        itest_shell(&out,
+	                    "PLACARD_DATABASE_URL='%s' PLACARD_READ_DATABASE_URL='%s'"
+	                    " PLACARD_LISTEN=127.0.0.1:0 PLACARD_PUBLIC_URL=https://placard.test "
+	                    "timeout 20 '%s' serve 2>&1",
+	                    url, ascii, itest_bin()),
+	        1);
 	assert_says_how(&out);
 	buf_release(&out);
 	drop_ascii_database();

@@ -226,6 +226,13 @@ static int submit_draft(struct http_request *req, struct http_response *res, str
 	char public_code[PUBLIC_CODE_LEN + 1], appeal_code[APPEAL_CODE_LEN + 1];
 	char appeal_hash[SHA256_HEX_LEN + 1];
 	random_code(public_code, PUBLIC_CODE_LEN);
+	/* An amendment (or a decision's revision) is not a new report: it issues no appeal
+	 * code, so whoever amends never holds a code that acts as the operator; the code on
+	 * the operator's report keeps opening the amended one. */
+	if (amends && ret->requested_code)
+		return http_problem(res, 422, "/appeal_code",
+		                    "An amendment issues no appeal code: the operator keeps the "
+		                    "code on the report they were given.");
 	if (ret->requested_code)
 		memcpy(appeal_code, ret->requested_code, APPEAL_CODE_LEN + 1);
 	else
@@ -253,7 +260,7 @@ static int submit_draft(struct http_request *req, struct http_response *res, str
 		               boolstr(g->sets_posted_grade),
 		               expl_text,
 		               public_code,
-		               appeal_hash };
+		               amends ? NULL : appeal_hash };
 	if ((rc = store_exec(st, a, STMT_INSPECTION_SUBMIT, psub, NULL)) < 0)
 		return api_store_error(res, st, rc);
 
@@ -324,7 +331,7 @@ static int submit_draft(struct http_request *req, struct http_response *res, str
 		                              id))) < 0)
 			return api_store_error(res, st, rc);
 	}
-	ret->appeal_code = arena_strdup(a, appeal_code);
+	ret->appeal_code = amends ? NULL : arena_strdup(a, appeal_code);
 	return 0;
 }
 

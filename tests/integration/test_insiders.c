@@ -341,6 +341,38 @@ static void test_codes(void **state)
 	        "an expired code");
 }
 
+/* An amendment is not a new report: it issues no appeal code, so that staff who amend (a
+ * supervisor who never met the operator) never hold a code that acts as the operator. The
+ * operator's printed code keeps opening the amended report. */
+static void test_amendment_issues_no_code(void **state)
+{
+	(void)state;
+	NEED_DB();
+	char path[96];
+	long long est = new_establishment("uk", "INS-5");
+	struct report r = inspect(&ines, est, 2, "{\"code\":\"H01\",\"points\":15}");
+	snprintf(path, sizeof(path), "/api/v1/inspections/%lld/amendments", r.id);
+	refused(&supervisor, "POST", path,
+	        "{\"type\":\"initial\",\"violations\":[],\"reason\":\"Cited the wrong item\","
+	        "\"appeal_code\":\"K7QX2MZP9D\"}",
+	        422, "an amendment with a code its author chose");
+	long st;
+	json_t *v = staff_call(&server, &supervisor, "POST", path, amend_body, NULL, &st);
+	assert_int_equal(st, 201);
+	long long revision = json_walk_int(v, "id");
+	if (json_walk(v, "appeal_code"))
+		fail_msg("the supervisor who amended was handed an appeal code: %s",
+		         json_walk_str(v, "appeal_code"));
+	json_decref(v);
+	/* The operator's own code opens the amended report and still acts. */
+	v = staff_call(&server, NULL, "POST", "/api/v1/operator/report",
+	               operator_body("INS-5", r.code, ""), NULL, &st);
+	assert_int_equal(st, 200);
+	assert_int_equal(json_walk_int(v, "inspection.current_revision_id"), revision);
+	json_decref(v);
+	file_appeal("INS-5", r.code);
+}
+
 /* Class 5: involvement checked at every step, not only the decision. */
 static void test_every_appeal_step(void **state)
 {
@@ -389,6 +421,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_amendments),
 		cmocka_unit_test(test_codes),
+		cmocka_unit_test(test_amendment_issues_no_code),
 		cmocka_unit_test(test_every_appeal_step),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -946,6 +946,10 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                             " JOIN inspection r ON r.id = a.inspection_id WHERE a.id = "
 	                             "$1::bigint",
 	                             1, true },
+	/* The inspection (the chain's root) appeal $1 is against. */
+	[STMT_APPEAL_INSPECTION] = { "appeal_inspection",
+	                             "SELECT inspection_id FROM appeal WHERE id = $1::bigint", 1,
+	                             true },
 	/* The inspection chain ($2 root) the posted grade of establishment $1 rests on. */
 	[STMT_POSTED_GRADE_LOCK] = { "posted_grade_lock",
 	                             "SELECT inspection_id, inspection_root(inspection_id) = "

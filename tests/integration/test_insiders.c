@@ -370,7 +370,14 @@ static void test_amendment_issues_no_code(void **state)
 	assert_int_equal(st, 200);
 	assert_int_equal(json_walk_int(v, "inspection.current_revision_id"), revision);
 	json_decref(v);
-	file_appeal("INS-5", r.code);
+	long long appeal = file_appeal("INS-5", r.code);
+
+	/* The supervisor who amended it is a party: the hearing officers' view of the appeal
+	 * (the grounds, review notes and adjournment reasons) is not theirs to read. */
+	snprintf(path, sizeof(path), "/api/v1/staff/appeals/%lld", appeal);
+	refused(&supervisor, "GET", path, NULL, 403, "a supervisor who amended reads the case");
+	json_decref(staff_call(&server, &hearing, "GET", path, NULL, NULL, &st));
+	assert_int_equal(st, 200);
 }
 
 /* Class 5: involvement checked at every step, not only the decision. */
@@ -393,6 +400,9 @@ static void test_every_appeal_step(void **state)
 		{ "decision",
 		  "{\"outcome\":\"upheld\",\"reasons\":\"The finding stands as made.\"}" },
 	};
+	/* Nor does the involved officer read the officers' view of the case. */
+	snprintf(path, sizeof(path), "/api/v1/staff/appeals/%lld", appeal);
+	refused(&hazel, "GET", path, NULL, 403, "the involved officer reads the case");
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		snprintf(path, sizeof(path), "/api/v1/appeals/%lld/%s", appeal, steps[i].step);
 		refused(&hazel, "POST", path, steps[i].body, 403, steps[i].step);

@@ -185,6 +185,16 @@ static int submit_draft(struct http_request *req, struct http_response *res, str
 		                    id);
 	if ((rc = tablet_submit_check(req, res, st, id)))
 		return rc;
+	/* A visit dated ahead would stay the establishment's latest for as long, so that no
+	 * real visit displaced its grade, and its report's appeal code would not age. */
+	struct store_result *ahead;
+	if ((rc = store_exec(st, a, STMT_INSPECTION_AHEAD, p, &ahead)) < 0)
+		return api_store_error(res, st, rc);
+	for (int c = 0; c < 2; c++)
+		if (streq(store_value(ahead, 0, c), "t"))
+			return http_problem(res, 422, c ? "/ended_at" : "/started_at",
+			                    "A visit cannot be dated more than a day ahead of the "
+			                    "server's clock; check the device's date and time.");
 	const char *est = store_value(ins, 0, 1);
 	const struct grade_scheme *s = grade_scheme_builtin(store_value(ins, 0, 2));
 	if (!s)

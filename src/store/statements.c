@@ -390,6 +390,13 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                           "i.id)"
 	                           " FROM inspection i WHERE i.id = $1::bigint FOR UPDATE",
 	                           1, false },
+	/* Whether inspection $1's visit is dated more than a day ahead of the clock: its start,
+	 * its end (a day's grace for a tablet's clock). */
+	[STMT_INSPECTION_AHEAD] = { "inspection_ahead",
+	                            "SELECT started_at > now() + interval '1 day',"
+	                            " coalesce(ended_at > now() + interval '1 day', false)"
+	                            " FROM inspection WHERE id = $1::bigint",
+	                            1, false },
 	[STMT_INSPECTION_VIOLATIONS] = { "inspection_violations",
 	                                 "SELECT code, points, status = 'dismissed', observed, "
 	                                 "corrected_on_site, repeat,"

@@ -380,6 +380,44 @@ static void test_amendment_issues_no_code(void **state)
 	assert_int_equal(st, 200);
 }
 
+/* A visit dated in the future would stay the establishment's latest inspection for years:
+ * the grade it set could not be displaced by any real visit, and its appeal code would not
+ * start to age. Neither a new inspection nor an amendment may date a visit ahead. */
+static void test_future_visit(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long long est = new_establishment("nyc", "INS-6");
+	char body[400], hdr[64], later[32], end[32];
+	time_t t = time(NULL) + 3L * 365 * 86400;
+	strftime(later, sizeof(later), "%Y-%m-%dT09:00:00Z", gmtime(&t));
+	strftime(end, sizeof(end), "%Y-%m-%dT11:00:00Z", gmtime(&t));
+	snprintf(body, sizeof(body),
+	         "{\"establishment_id\":%lld,\"type\":\"initial\",\"started_at\":\"%s\","
+	         "\"ended_at\":\"%s\",\"violations\":[],\"submit\":true}",
+	         est, later, end);
+	snprintf(hdr, sizeof(hdr), "Idempotency-Key: insiders-future-%d", (int)getpid());
+	long long before = fingerprint();
+	long st;
+	json_t *v = staff_call(&server, &ines, "POST", "/api/v1/inspections", body, hdr, &st);
+	if (st != 422)
+		fail_msg("a visit dated %s answered %ld, not 422", later, st);
+	assert_string_equal(json_walk_str(v, "field"), "/started_at");
+	json_decref(v);
+	assert_int_equal(fingerprint(), before);
+	refusals++;
+
+	/* Nor moved there by an amendment. */
+	struct report r = inspect(&ines, est, 1, "{\"code\":\"04L\",\"points\":12}");
+	char path[96];
+	snprintf(path, sizeof(path), "/api/v1/inspections/%lld/amendments", r.id);
+	snprintf(body, sizeof(body),
+	         "{\"type\":\"initial\",\"started_at\":\"%s\",\"ended_at\":\"%s\","
+	         "\"violations\":[],\"reason\":\"Wrong date\"}",
+	         later, end);
+	refused(&supervisor, "POST", path, body, 422, "an amendment dates the visit ahead");
+}
+
 /* Class 5: involvement checked at every step, not only the decision. */
 static void test_every_appeal_step(void **state)
 {
@@ -432,6 +470,7 @@ int main(void)
 		cmocka_unit_test(test_amendments),
 		cmocka_unit_test(test_codes),
 		cmocka_unit_test(test_amendment_issues_no_code),
+		cmocka_unit_test(test_future_visit),
 		cmocka_unit_test(test_every_appeal_step),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -22,6 +22,7 @@ static const char *const action_names[POLICY_ACTION__COUNT] = {
 	[POLICY_APPEAL_DECIDE] = "appeal_decide",
 	[POLICY_APPEAL_REOPEN] = "appeal_reopen",
 	[POLICY_APPEAL_READ_INTERNAL] = "appeal_read_internal",
+	[POLICY_REPLY_MODERATE] = "reply_moderate",
 };
 
 static const char *const role_names[POLICY_ROLE__COUNT] = {
@@ -151,6 +152,18 @@ static int check_actor(const struct policy_actor *who, enum policy_action what,
 			        "view with the grounds and internal notes.",
 			        ret_reason);
 		return 0;
+	case POLICY_REPLY_MODERATE:
+		if (r != POLICY_CLERK && r != POLICY_ADMIN)
+			return refuse(-EACCES,
+			              "Only a clerk or an administrator moderates an operator's "
+			              "reply.",
+			              ret_reason);
+		if (who->involved)
+			return refuse(-EACCES,
+			              "You took part in the inspection this reply answers; someone "
+			              "who had no part in it must moderate it.",
+			              ret_reason);
+		return 0;
 	case POLICY_ACTION__COUNT: break;
 	}
 	return -EINVAL;
@@ -250,6 +263,10 @@ static int check_state(enum policy_action what, const struct policy_state *st,
 		        "the courts, not changed here.",
 		        ret_reason);
 	case POLICY_APPEAL_READ_INTERNAL: return 0;
+	case POLICY_REPLY_MODERATE:
+		if (!st->submitted)
+			return refuse(-EBUSY, "This inspection is not submitted.", ret_reason);
+		return 0;
 	case POLICY_ACTION__COUNT: break;
 	}
 	return -EINVAL;

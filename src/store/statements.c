@@ -1014,6 +1014,11 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                          " WHERE id = $1::bigint AND superseded_at IS NULL"
 	                          " RETURNING establishment_id",
 	                          4, false },
+	/* The inspection current reply $1 answers. */
+	[STMT_REPLY_INSPECTION] = { "reply_inspection",
+	                            "SELECT inspection_id FROM operator_reply"
+	                            " WHERE id = $1::bigint AND superseded_at IS NULL",
+	                            1, false },
 	/* $1 establishment, $2 rated inspection, $3 improvements, $4 days until the visit may
 	 * happen. */
 	[STMT_RERATING_CREATE] = { "rerating_create",

@@ -418,6 +418,38 @@ static void test_future_visit(void **state)
 	refused(&supervisor, "POST", path, body, 422, "an amendment dates the visit ahead");
 }
 
+/* The operator's public reply is the operator's voice about an inspection: staff who took
+ * part in the inspection (an inspector later made a clerk) do not moderate or remove it. */
+static void test_reply_moderation(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long long est = new_establishment("uk", "INS-7");
+	struct report r = inspect(&ivan, est, 2, "{\"code\":\"H01\",\"points\":15}");
+	itest_sql(db_url, "UPDATE staff_user SET role = 'clerk' WHERE username = 'ivan'");
+	long st;
+	json_t *v = staff_call(&server, NULL, "POST", "/api/v1/operator/replies",
+	                       operator_body("INS-7", r.code,
+	                                     "\"text\":\"The inspector never opened the fridge.\""),
+	                       NULL, &st);
+	assert_int_equal(st, 201);
+	long long reply = json_walk_int(v, "id");
+	json_decref(v);
+	assert_true(reply > 0);
+	char path[96];
+	snprintf(path, sizeof(path), "/api/v1/replies/%lld/moderation", reply);
+	refused(&ivan, "POST", path, "{\"reason\":\"Unfounded accusation\"}", 403,
+	        "the inspector, now a clerk, removes the reply about their inspection");
+	refused(&ivan, "POST", path, "{\"text\":\"We thank the inspector.\",\"reason\":\"Tone\"}",
+	        403, "the inspector, now a clerk, rewrites the reply about their inspection");
+	/* A clerk with no part in it moderates. */
+	json_decref(staff_call(&server, &clerk, "POST", path,
+	                       "{\"text\":\"The inspector never opened the fridge.\","
+	                       "\"reason\":\"Checked, no change\"}",
+	                       NULL, &st));
+	assert_int_equal(st, 200);
+}
+
 /* Class 5: involvement checked at every step, not only the decision. */
 static void test_every_appeal_step(void **state)
 {
@@ -471,6 +503,7 @@ int main(void)
 		cmocka_unit_test(test_codes),
 		cmocka_unit_test(test_amendment_issues_no_code),
 		cmocka_unit_test(test_future_visit),
+		cmocka_unit_test(test_reply_moderation),
 		cmocka_unit_test(test_every_appeal_step),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

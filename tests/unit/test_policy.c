@@ -65,6 +65,9 @@ static const struct rule rules[POLICY_ACTION__COUNT] = {
 	/* The officers' view of an appeal: never a party's. */
 	[POLICY_APPEAL_READ_INTERNAL] = { HEARING | R(POLICY_SUPERVISOR), false, true, false, -1,
 	                                  -1, -1, ALL_APPEALS },
+	/* The operator's reply: moderated by someone with no part in the inspection. */
+	[POLICY_REPLY_MODERATE] = { R(POLICY_CLERK) | R(POLICY_ADMIN), false, true, false, 1, -1,
+	                            -1, ALL_APPEALS },
 };
 
 static bool staff(enum policy_role r)

@@ -450,6 +450,36 @@ static void test_reply_moderation(void **state)
 	assert_int_equal(st, 200);
 }
 
+/* A supervisor who amended an inspection and is later made a hearing officer took part in
+ * it: the amendment counts as involvement as much as the visit. */
+static void test_amender_turned_officer(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long long est = new_establishment("uk", "INS-8");
+	struct report r = inspect(&ines, est, 2, "{\"code\":\"H01\",\"points\":15}");
+	char path[96];
+	snprintf(path, sizeof(path), "/api/v1/inspections/%lld/amendments", r.id);
+	long st;
+	json_decref(staff_call(&server, &supervisor, "POST", path,
+	                       "{\"type\":\"initial\",\"violations\":[{\"code\":\"H01\","
+	                       "\"points\":10}],\"reason\":\"Points miscounted\"}",
+	                       NULL, &st));
+	assert_int_equal(st, 201);
+	long long appeal = file_appeal("INS-8", r.code);
+	itest_sql(db_url, "UPDATE staff_user SET role = 'hearing_officer' WHERE username = 'sue'");
+	snprintf(path, sizeof(path), "/api/v1/appeals/%lld/review", appeal);
+	refused(&supervisor, "POST", path, "{\"action\":\"accept\"}", 403,
+	        "the officer who amended it as a supervisor takes it under review");
+	snprintf(path, sizeof(path), "/api/v1/appeals/%lld/decision", appeal);
+	refused(&supervisor, "POST", path,
+	        "{\"outcome\":\"overturned\",\"reasons\":\"The amendment was right.\"}", 403,
+	        "the officer who amended it decides");
+	snprintf(path, sizeof(path), "/api/v1/staff/appeals/%lld", appeal);
+	refused(&supervisor, "GET", path, NULL, 403, "the officer who amended it reads the case");
+	itest_sql(db_url, "UPDATE staff_user SET role = 'supervisor' WHERE username = 'sue'");
+}
+
 /* Class 5: involvement checked at every step, not only the decision. */
 static void test_every_appeal_step(void **state)
 {
@@ -504,6 +534,7 @@ int main(void)
 		cmocka_unit_test(test_amendment_issues_no_code),
 		cmocka_unit_test(test_future_visit),
 		cmocka_unit_test(test_reply_moderation),
+		cmocka_unit_test(test_amender_turned_officer),
 		cmocka_unit_test(test_every_appeal_step),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -480,6 +480,48 @@ static void test_amender_turned_officer(void **state)
 	itest_sql(db_url, "UPDATE staff_user SET role = 'supervisor' WHERE username = 'sue'");
 }
 
+/* A code opens only its own establishment's report, whatever its spelling, and a tablet's
+ * retry of a submission never gets the code back. */
+static void test_code_edges(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long long a = new_establishment("uk", "INS-9");
+	long long b = new_establishment("uk", "INS-10");
+	struct report ra = inspect(&ines, a, 2, "{\"code\":\"H01\",\"points\":5}");
+	(void)b;
+	refused(NULL, "POST", "/api/v1/operator/report", operator_body("INS-10", ra.code, ""), 403,
+	        "a code with another establishment's licence");
+	char spelled[32];
+	size_t n = 0;
+	for (size_t i = 0; ra.code[i] && n + 2 < sizeof(spelled); i++) {
+		spelled[n++] = (char)(ra.code[i] >= 'A' && ra.code[i] <= 'Z' ? ra.code[i] + 32
+		                                                             : ra.code[i]);
+		if (i == 4)
+			spelled[n++] = '-';
+	}
+	spelled[n] = 0;
+	assert_int_equal(operator("/api/v1/operator/report", "ins-9", spelled, ""), 200);
+
+	/* The retry of a creation with the same key: the first answer, without the code. */
+	char body[400], hdr[64], started[32];
+	snprintf(body, sizeof(body),
+	         "{\"establishment_id\":%lld,\"type\":\"initial\",\"started_at\":\"%s\","
+	         "\"violations\":[],\"submit\":true}",
+	         b, ago(1, 8, started));
+	snprintf(hdr, sizeof(hdr), "Idempotency-Key: insiders-replay-%d", (int)getpid());
+	long st;
+	json_t *v = staff_call(&server, &ines, "POST", "/api/v1/inspections", body, hdr, &st);
+	assert_int_equal(st, 201);
+	assert_non_null(json_walk_str(v, "appeal_code"));
+	json_decref(v);
+	v = staff_call(&server, &ines, "POST", "/api/v1/inspections", body, hdr, &st);
+	assert_int_equal(st, 201);
+	if (json_walk(v, "appeal_code"))
+		fail_msg("a retry was given the appeal code");
+	json_decref(v);
+}
+
 /* Class 5: involvement checked at every step, not only the decision. */
 static void test_every_appeal_step(void **state)
 {
@@ -535,6 +577,7 @@ int main(void)
 		cmocka_unit_test(test_future_visit),
 		cmocka_unit_test(test_reply_moderation),
 		cmocka_unit_test(test_amender_turned_officer),
+		cmocka_unit_test(test_code_edges),
 		cmocka_unit_test(test_every_appeal_step),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -492,6 +492,11 @@ static void test_code_edges(void **state)
 	(void)b;
 	refused(NULL, "POST", "/api/v1/operator/report", operator_body("INS-10", ra.code, ""), 403,
 	        "a code with another establishment's licence");
+	/* The staff view holds the inspector's notes and the operator's signature: an
+	 * administrator, whose role has nothing in an inspection, does not read it. */
+	char path[96];
+	snprintf(path, sizeof(path), "/api/v1/staff/inspections/%lld", ra.id);
+	refused(&admin, "GET", path, NULL, 403, "an administrator reads the staff view");
 	char spelled[32];
 	size_t n = 0;
 	for (size_t i = 0; ra.code[i] && n + 2 < sizeof(spelled); i++) {

@@ -4,7 +4,9 @@
  * separation of duties forbids it: an inspector amending another's inspection, anyone
  * amending while an appeal is open or after it was decided, staff who took part issuing a
  * new appeal code or taking any step of the appeal, a later code withdrawing the appeal or
- * speaking for the operator, a code the device made up, an expired code. Every refusal is a
+ * speaking for the operator, a code the device made up, an expired code, a code gained by
+ * amending, a party reading the officers' view of the appeal or moderating the operator's
+ * reply, a visit dated ahead, an administrator reading the staff view. Every refusal is a
  * problem+json with a sentence, and the database is exactly as it was before the attempt
  * (a fingerprint of every inspection, appeal, reply, re-rating request, posted grade, code
  * reissue and log entry). Allowed steps are tried too, so that a refusal is never the only

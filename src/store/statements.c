@@ -1034,7 +1034,8 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                         1, false },
 	/* $1 request, $2 state, $3 visit date or NULL, $4 staff, $5 visit inspection or NULL
 	 * (must be a submitted inspection of the same establishment made since the request,
-	 * as STMT_RERATING_CLOSE_BY_VISIT counts a visit, not the rated one: else no row). */
+	 * as STMT_RERATING_CLOSE_BY_VISIT counts a visit, not the rated one, and a visit is a
+	 * first revision, not an amendment re-dated after the request: else no row). */
 	[STMT_RERATING_SET] = { "rerating_set",
 	                        "UPDATE rerating_request q SET state = $2, visit_on = "
 	                        "coalesce($3::date, visit_on),"
@@ -1047,6 +1048,7 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                        "  SELECT 1 FROM inspection i WHERE i.id = $5::bigint"
 	                        "  AND i.establishment_id = q.establishment_id AND i.status = "
 	                        "'submitted' AND i.id <> q.inspection_id"
+	                        "  AND i.amends_inspection_id IS NULL"
 	                        "  AND i.started_at::date >= q.requested_at::date))"
 	                        " RETURNING json_build_object('id', q.id, 'establishment_id', "
 	                        "q.establishment_id,"

@@ -529,6 +529,38 @@ static void test_code_edges(void **state)
 	json_decref(v);
 }
 
+/* The operator's re-rating request is closed by a visit, not by a correction of the rated
+ * one: an amendment re-dated to after the request is not the visit they asked for. */
+static void test_rerating_closed_by_amendment(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long long est = new_establishment("uk", "INS-11");
+	struct report r = inspect(&ines, est, 30, "{\"code\":\"H01\",\"points\":15}");
+	long st;
+	json_t *v = staff_call(
+	        &server, NULL, "POST", "/api/v1/operator/rerating-requests",
+	        operator_body("INS-11", r.code, "\"improvements\":\"New fridge installed.\""), NULL,
+	        &st);
+	assert_int_equal(st, 201);
+	long long request = json_walk_int(v, "id");
+	json_decref(v);
+	char path[96], body[300], today[32];
+	snprintf(path, sizeof(path), "/api/v1/inspections/%lld/amendments", r.id);
+	snprintf(body, sizeof(body),
+	         "{\"type\":\"initial\",\"started_at\":\"%s\",\"violations\":[{\"code\":"
+	         "\"H01\",\"points\":15}],\"reason\":\"Date corrected\"}",
+	         ago(0, 0, today));
+	v = staff_call(&server, &supervisor, "POST", path, body, NULL, &st);
+	assert_int_equal(st, 201);
+	long long amendment = json_walk_int(v, "id");
+	json_decref(v);
+	snprintf(path, sizeof(path), "/api/v1/rerating-requests/%lld/inspected", request);
+	snprintf(body, sizeof(body), "{\"inspection_id\":%lld}", amendment);
+	refused(&supervisor, "POST", path, body, 422,
+	        "a re-rating closed by an amendment of the rated inspection");
+}
+
 /* Class 5: involvement checked at every step, not only the decision. */
 static void test_every_appeal_step(void **state)
 {
@@ -585,6 +617,7 @@ int main(void)
 		cmocka_unit_test(test_reply_moderation),
 		cmocka_unit_test(test_amender_turned_officer),
 		cmocka_unit_test(test_code_edges),
+		cmocka_unit_test(test_rerating_closed_by_amendment),
 		cmocka_unit_test(test_every_appeal_step),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -46,7 +46,7 @@ const struct http_route api_routes[] = {
 	{ HTTP_POST, "/api/v1/inspections/{id:int}/amendments", api_inspection_amend,
 	  API_INSPECTOR | API_SUPERVISOR },
 	{ HTTP_GET, "/api/v1/staff/inspections/{id:int}", api_inspection_get_staff,
-	  API_INSPECTOR | API_SUPERVISOR | API_HEARING_OFFICER | API_ADMIN },
+	  API_INSPECTOR | API_SUPERVISOR | API_HEARING_OFFICER },
 	/* the inspector's tablet */
 	{ HTTP_POST, "/api/v1/inspections/{id:int}/photos", api_tablet_photo_create,
 	  API_INSPECTOR | API_SUPERVISOR },

@@ -343,6 +343,17 @@ int api_appeal_get(struct http_request *req, struct http_response *res)
 int api_appeal_get_staff(struct http_request *req, struct http_response *res)
 {
 	const char *id = http_param(req, "id")->value;
+	struct store *st = store_thread(STORE_WRITE);
+	struct store_result *r;
+	const char *p[] = { id };
+	int rc = store_exec(st, req->arena, STMT_APPEAL_INSPECTION, p, &r);
+	if (rc < 0)
+		return api_store_error(res, st, rc);
+	if (store_nrows(r) == 0)
+		return http_problem(res, 404, NULL, "There is no appeal %s.", id);
+	/* A party to the inspection reads the appeal as the public does. */
+	if ((rc = api_duty_check(req, res, st, store_value(r, 0, 0), POLICY_APPEAL_READ_INTERNAL)))
+		return rc;
 	return reply_stmt(req, res, STMT_APPEAL_STAFF_JSON, id,
 	                  arena_printf(req->arena, "There is no appeal %s.", id));
 }

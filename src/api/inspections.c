@@ -185,6 +185,16 @@ static int submit_draft(struct http_request *req, struct http_response *res, str
 		                    id);
 	if ((rc = tablet_submit_check(req, res, st, id)))
 		return rc;
+	/* A visit dated ahead would stay the establishment's latest for as long, so that no
+	 * real visit displaced its grade, and its report's appeal code would not age. */
+	struct store_result *ahead;
+	if ((rc = store_exec(st, a, STMT_INSPECTION_AHEAD, p, &ahead)) < 0)
+		return api_store_error(res, st, rc);
+	for (int c = 0; c < 2; c++)
+		if (streq(store_value(ahead, 0, c), "t"))
+			return http_problem(res, 422, c ? "/ended_at" : "/started_at",
+			                    "A visit cannot be dated more than a day ahead of the "
+			                    "server's clock; check the device's date and time.");
 	const char *est = store_value(ins, 0, 1);
 	const struct grade_scheme *s = grade_scheme_builtin(store_value(ins, 0, 2));
 	if (!s)
@@ -226,6 +236,13 @@ static int submit_draft(struct http_request *req, struct http_response *res, str
 	char public_code[PUBLIC_CODE_LEN + 1], appeal_code[APPEAL_CODE_LEN + 1];
 	char appeal_hash[SHA256_HEX_LEN + 1];
 	random_code(public_code, PUBLIC_CODE_LEN);
+	/* An amendment (or a decision's revision) is not a new report: it issues no appeal
+	 * code, so whoever amends never holds a code that acts as the operator; the code on
+	 * the operator's report keeps opening the amended one. */
+	if (amends && ret->requested_code)
+		return http_problem(res, 422, "/appeal_code",
+		                    "An amendment issues no appeal code: the operator keeps the "
+		                    "code on the report they were given.");
 	if (ret->requested_code)
 		memcpy(appeal_code, ret->requested_code, APPEAL_CODE_LEN + 1);
 	else
@@ -253,7 +270,7 @@ static int submit_draft(struct http_request *req, struct http_response *res, str
 		               boolstr(g->sets_posted_grade),
 		               expl_text,
 		               public_code,
-		               appeal_hash };
+		               amends ? NULL : appeal_hash };
 	if ((rc = store_exec(st, a, STMT_INSPECTION_SUBMIT, psub, NULL)) < 0)
 		return api_store_error(res, st, rc);
 
@@ -324,7 +341,7 @@ static int submit_draft(struct http_request *req, struct http_response *res, str
 		                              id))) < 0)
 			return api_store_error(res, st, rc);
 	}
-	ret->appeal_code = arena_strdup(a, appeal_code);
+	ret->appeal_code = amends ? NULL : arena_strdup(a, appeal_code);
 	return 0;
 }
 

@@ -72,6 +72,19 @@ int api_reply_moderate(struct http_request *req, struct http_response *res)
 	const char *p[] = { id, removed ? NULL : text, user, reason };
 	if ((rc = store_begin(st)) < 0)
 		return api_store_error(res, st, rc);
+	/* Not by staff who took part in the inspection the reply answers. */
+	const char *pi[] = { id };
+	if ((rc = store_exec(st, a, STMT_REPLY_INSPECTION, pi, &r)) < 0)
+		goto fail;
+	if (store_nrows(r) == 0) {
+		store_rollback(st);
+		return http_problem(res, 404, NULL, "There is no current reply %s.", id);
+	}
+	int status = api_duty_check(req, res, st, store_value(r, 0, 0), POLICY_REPLY_MODERATE);
+	if (status) {
+		store_rollback(st);
+		return status;
+	}
 	if ((rc = store_exec(st, a, STMT_REPLY_MODERATE, p, &r)) < 0)
 		goto fail;
 	if (store_nrows(r) == 0) {

@@ -21,6 +21,8 @@ static const char *const action_names[POLICY_ACTION__COUNT] = {
 	[POLICY_APPEAL_ADJOURN] = "appeal_adjourn",
 	[POLICY_APPEAL_DECIDE] = "appeal_decide",
 	[POLICY_APPEAL_REOPEN] = "appeal_reopen",
+	[POLICY_APPEAL_READ_INTERNAL] = "appeal_read_internal",
+	[POLICY_REPLY_MODERATE] = "reply_moderate",
 };
 
 static const char *const role_names[POLICY_ROLE__COUNT] = {
@@ -135,6 +137,33 @@ static int check_actor(const struct policy_actor *who, enum policy_action what,
 			        "it must take every step of its appeal.",
 			        ret_reason);
 		return 0;
+	case POLICY_APPEAL_READ_INTERNAL:
+		if (r != POLICY_HEARING_OFFICER && r != POLICY_SUPERVISOR)
+			return refuse(
+			        -EACCES,
+			        "Only hearing officers and supervisors read the officers' view "
+			        "of an appeal.",
+			        ret_reason);
+		if (who->involved)
+			return refuse(
+			        -EACCES,
+			        "You took part in this inspection: you read its appeal as the "
+			        "public does (GET /api/v1/appeals/{id}), not the officers' "
+			        "view with the grounds and internal notes.",
+			        ret_reason);
+		return 0;
+	case POLICY_REPLY_MODERATE:
+		if (r != POLICY_CLERK && r != POLICY_ADMIN)
+			return refuse(-EACCES,
+			              "Only a clerk or an administrator moderates an operator's "
+			              "reply.",
+			              ret_reason);
+		if (who->involved)
+			return refuse(-EACCES,
+			              "You took part in the inspection this reply answers; someone "
+			              "who had no part in it must moderate it.",
+			              ret_reason);
+		return 0;
 	case POLICY_ACTION__COUNT: break;
 	}
 	return -EINVAL;
@@ -233,6 +262,11 @@ static int check_state(enum policy_action what, const struct policy_state *st,
 		        "A decided appeal is final in Placard; a decision is challenged before "
 		        "the courts, not changed here.",
 		        ret_reason);
+	case POLICY_APPEAL_READ_INTERNAL: return 0;
+	case POLICY_REPLY_MODERATE:
+		if (!st->submitted)
+			return refuse(-EBUSY, "This inspection is not submitted.", ret_reason);
+		return 0;
 	case POLICY_ACTION__COUNT: break;
 	}
 	return -EINVAL;

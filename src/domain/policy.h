@@ -11,7 +11,12 @@
  * - a new appeal code is issued by a clerk only, with a reason, and it can read the case but
  *   not act in it once an appeal was filed: the appeal stays bound to the code that filed it,
  *   so nobody holding a later code can withdraw it or speak for the operator;
- * - a decided appeal is final in Placard (a later change goes to a court): nothing reopens it.
+ * - a decided appeal is final in Placard (a later change goes to a court): nothing reopens it;
+ * - the hearing officers' view of an appeal (the operator's grounds, review notes and
+ *   adjournment reasons) is read by hearing officers and supervisors who had no part in the
+ *   inspection, never by a party to it;
+ * - the operator's public reply is moderated by a clerk or an administrator who had no
+ *   part in the inspection it answers.
  *
  * Every route and command asks policy_check() before it changes anything. The whole table
  * (actor x action x state) is tested in tests/unit/test_policy.c.
@@ -66,7 +71,9 @@ enum policy_action {
 	POLICY_APPEAL_SCHEDULE,
 	POLICY_APPEAL_ADJOURN,
 	POLICY_APPEAL_DECIDE,
-	POLICY_APPEAL_REOPEN, /* change a decided appeal: not a step Placard offers */
+	POLICY_APPEAL_REOPEN,        /* change a decided appeal: not a step Placard offers */
+	POLICY_APPEAL_READ_INTERNAL, /* staff view: grounds, review notes, adjournment reasons */
+	POLICY_REPLY_MODERATE,       /* change or withdraw the operator's published reply */
 	POLICY_ACTION__COUNT,
 };
 

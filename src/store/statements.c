@@ -390,6 +390,13 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                           "i.id)"
 	                           " FROM inspection i WHERE i.id = $1::bigint FOR UPDATE",
 	                           1, false },
+	/* Whether inspection $1's visit is dated more than a day ahead of the clock: its start,
+	 * its end (a day's grace for a tablet's clock). */
+	[STMT_INSPECTION_AHEAD] = { "inspection_ahead",
+	                            "SELECT started_at > now() + interval '1 day',"
+	                            " coalesce(ended_at > now() + interval '1 day', false)"
+	                            " FROM inspection WHERE id = $1::bigint",
+	                            1, false },
 	[STMT_INSPECTION_VIOLATIONS] = { "inspection_violations",
 	                                 "SELECT code, points, status = 'dismissed', observed, "
 	                                 "corrected_on_site, repeat,"
@@ -946,6 +953,10 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                             " JOIN inspection r ON r.id = a.inspection_id WHERE a.id = "
 	                             "$1::bigint",
 	                             1, true },
+	/* The inspection (the chain's root) appeal $1 is against. */
+	[STMT_APPEAL_INSPECTION] = { "appeal_inspection",
+	                             "SELECT inspection_id FROM appeal WHERE id = $1::bigint", 1,
+	                             true },
 	/* The inspection chain ($2 root) the posted grade of establishment $1 rests on. */
 	[STMT_POSTED_GRADE_LOCK] = { "posted_grade_lock",
 	                             "SELECT inspection_id, inspection_root(inspection_id) = "
@@ -1003,6 +1014,11 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                          " WHERE id = $1::bigint AND superseded_at IS NULL"
 	                          " RETURNING establishment_id",
 	                          4, false },
+	/* The inspection current reply $1 answers. */
+	[STMT_REPLY_INSPECTION] = { "reply_inspection",
+	                            "SELECT inspection_id FROM operator_reply"
+	                            " WHERE id = $1::bigint AND superseded_at IS NULL",
+	                            1, false },
 	/* $1 establishment, $2 rated inspection, $3 improvements, $4 days until the visit may
 	 * happen. */
 	[STMT_RERATING_CREATE] = { "rerating_create",
@@ -1018,7 +1034,8 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                         1, false },
 	/* $1 request, $2 state, $3 visit date or NULL, $4 staff, $5 visit inspection or NULL
 	 * (must be a submitted inspection of the same establishment made since the request,
-	 * as STMT_RERATING_CLOSE_BY_VISIT counts a visit, not the rated one: else no row). */
+	 * as STMT_RERATING_CLOSE_BY_VISIT counts a visit, not the rated one, and a visit is a
+	 * first revision, not an amendment re-dated after the request: else no row). */
 	[STMT_RERATING_SET] = { "rerating_set",
 	                        "UPDATE rerating_request q SET state = $2, visit_on = "
 	                        "coalesce($3::date, visit_on),"
@@ -1031,6 +1048,7 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                        "  SELECT 1 FROM inspection i WHERE i.id = $5::bigint"
 	                        "  AND i.establishment_id = q.establishment_id AND i.status = "
 	                        "'submitted' AND i.id <> q.inspection_id"
+	                        "  AND i.amends_inspection_id IS NULL"
 	                        "  AND i.started_at::date >= q.requested_at::date))"
 	                        " RETURNING json_build_object('id', q.id, 'establishment_id', "
 	                        "q.establishment_id,"

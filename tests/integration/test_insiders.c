@@ -4,7 +4,9 @@
  * separation of duties forbids it: an inspector amending another's inspection, anyone
  * amending while an appeal is open or after it was decided, staff who took part issuing a
  * new appeal code or taking any step of the appeal, a later code withdrawing the appeal or
- * speaking for the operator, a code the device made up, an expired code. Every refusal is a
+ * speaking for the operator, a code the device made up, an expired code, a code gained by
+ * amending, a party reading the officers' view of the appeal or moderating the operator's
+ * reply, a visit dated ahead, an administrator reading the staff view. Every refusal is a
  * problem+json with a sentence, and the database is exactly as it was before the attempt
  * (a fingerprint of every inspection, appeal, reply, re-rating request, posted grade, code
  * reissue and log entry). Allowed steps are tried too, so that a refusal is never the only
@@ -341,6 +343,224 @@ static void test_codes(void **state)
 	        "an expired code");
 }
 
+/* An amendment is not a new report: it issues no appeal code, so that staff who amend (a
+ * supervisor who never met the operator) never hold a code that acts as the operator. The
+ * operator's printed code keeps opening the amended report. */
+static void test_amendment_issues_no_code(void **state)
+{
+	(void)state;
+	NEED_DB();
+	char path[96];
+	long long est = new_establishment("uk", "INS-5");
+	struct report r = inspect(&ines, est, 2, "{\"code\":\"H01\",\"points\":15}");
+	snprintf(path, sizeof(path), "/api/v1/inspections/%lld/amendments", r.id);
+	refused(&supervisor, "POST", path,
+	        "{\"type\":\"initial\",\"violations\":[],\"reason\":\"Cited the wrong item\","
+	        "\"appeal_code\":\"K7QX2MZP9D\"}",
+	        422, "an amendment with a code its author chose");
+	long st;
+	json_t *v = staff_call(&server, &supervisor, "POST", path, amend_body, NULL, &st);
+	assert_int_equal(st, 201);
+	long long revision = json_walk_int(v, "id");
+	if (json_walk(v, "appeal_code"))
+		fail_msg("the supervisor who amended was handed an appeal code: %s",
+		         json_walk_str(v, "appeal_code"));
+	json_decref(v);
+	/* The operator's own code opens the amended report and still acts. */
+	v = staff_call(&server, NULL, "POST", "/api/v1/operator/report",
+	               operator_body("INS-5", r.code, ""), NULL, &st);
+	assert_int_equal(st, 200);
+	assert_int_equal(json_walk_int(v, "inspection.current_revision_id"), revision);
+	json_decref(v);
+	long long appeal = file_appeal("INS-5", r.code);
+
+	/* The supervisor who amended it is a party: the hearing officers' view of the appeal
+	 * (the grounds, review notes and adjournment reasons) is not theirs to read. */
+	snprintf(path, sizeof(path), "/api/v1/staff/appeals/%lld", appeal);
+	refused(&supervisor, "GET", path, NULL, 403, "a supervisor who amended reads the case");
+	json_decref(staff_call(&server, &hearing, "GET", path, NULL, NULL, &st));
+	assert_int_equal(st, 200);
+}
+
+/* A visit dated in the future would stay the establishment's latest inspection for years:
+ * the grade it set could not be displaced by any real visit, and its appeal code would not
+ * start to age. Neither a new inspection nor an amendment may date a visit ahead. */
+static void test_future_visit(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long long est = new_establishment("nyc", "INS-6");
+	char body[400], hdr[64], later[32], end[32];
+	time_t t = time(NULL) + 3L * 365 * 86400;
+	strftime(later, sizeof(later), "%Y-%m-%dT09:00:00Z", gmtime(&t));
+	strftime(end, sizeof(end), "%Y-%m-%dT11:00:00Z", gmtime(&t));
+	snprintf(body, sizeof(body),
+	         "{\"establishment_id\":%lld,\"type\":\"initial\",\"started_at\":\"%s\","
+	         "\"ended_at\":\"%s\",\"violations\":[],\"submit\":true}",
+	         est, later, end);
+	snprintf(hdr, sizeof(hdr), "Idempotency-Key: insiders-future-%d", (int)getpid());
+	long long before = fingerprint();
+	long st;
+	json_t *v = staff_call(&server, &ines, "POST", "/api/v1/inspections", body, hdr, &st);
+	if (st != 422)
+		fail_msg("a visit dated %s answered %ld, not 422", later, st);
+	assert_string_equal(json_walk_str(v, "field"), "/started_at");
+	json_decref(v);
+	assert_int_equal(fingerprint(), before);
+	refusals++;
+
+	/* Nor moved there by an amendment. */
+	struct report r = inspect(&ines, est, 1, "{\"code\":\"04L\",\"points\":12}");
+	char path[96];
+	snprintf(path, sizeof(path), "/api/v1/inspections/%lld/amendments", r.id);
+	snprintf(body, sizeof(body),
+	         "{\"type\":\"initial\",\"started_at\":\"%s\",\"ended_at\":\"%s\","
+	         "\"violations\":[],\"reason\":\"Wrong date\"}",
+	         later, end);
+	refused(&supervisor, "POST", path, body, 422, "an amendment dates the visit ahead");
+}
+
+/* The operator's public reply is the operator's voice about an inspection: staff who took
+ * part in the inspection (an inspector later made a clerk) do not moderate or remove it. */
+static void test_reply_moderation(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long long est = new_establishment("uk", "INS-7");
+	struct report r = inspect(&ivan, est, 2, "{\"code\":\"H01\",\"points\":15}");
+	itest_sql(db_url, "UPDATE staff_user SET role = 'clerk' WHERE username = 'ivan'");
+	long st;
+	json_t *v = staff_call(&server, NULL, "POST", "/api/v1/operator/replies",
+	                       operator_body("INS-7", r.code,
+	                                     "\"text\":\"The inspector never opened the fridge.\""),
+	                       NULL, &st);
+	assert_int_equal(st, 201);
+	long long reply = json_walk_int(v, "id");
+	json_decref(v);
+	assert_true(reply > 0);
+	char path[96];
+	snprintf(path, sizeof(path), "/api/v1/replies/%lld/moderation", reply);
+	refused(&ivan, "POST", path, "{\"reason\":\"Unfounded accusation\"}", 403,
+	        "the inspector, now a clerk, removes the reply about their inspection");
+	refused(&ivan, "POST", path, "{\"text\":\"We thank the inspector.\",\"reason\":\"Tone\"}",
+	        403, "the inspector, now a clerk, rewrites the reply about their inspection");
+	/* A clerk with no part in it moderates. */
+	json_decref(staff_call(&server, &clerk, "POST", path,
+	                       "{\"text\":\"The inspector never opened the fridge.\","
+	                       "\"reason\":\"Checked, no change\"}",
+	                       NULL, &st));
+	assert_int_equal(st, 200);
+}
+
+/* A supervisor who amended an inspection and is later made a hearing officer took part in
+ * it: the amendment counts as involvement as much as the visit. */
+static void test_amender_turned_officer(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long long est = new_establishment("uk", "INS-8");
+	struct report r = inspect(&ines, est, 2, "{\"code\":\"H01\",\"points\":15}");
+	char path[96];
+	snprintf(path, sizeof(path), "/api/v1/inspections/%lld/amendments", r.id);
+	long st;
+	json_decref(staff_call(&server, &supervisor, "POST", path,
+	                       "{\"type\":\"initial\",\"violations\":[{\"code\":\"H01\","
+	                       "\"points\":10}],\"reason\":\"Points miscounted\"}",
+	                       NULL, &st));
+	assert_int_equal(st, 201);
+	long long appeal = file_appeal("INS-8", r.code);
+	itest_sql(db_url, "UPDATE staff_user SET role = 'hearing_officer' WHERE username = 'sue'");
+	snprintf(path, sizeof(path), "/api/v1/appeals/%lld/review", appeal);
+	refused(&supervisor, "POST", path, "{\"action\":\"accept\"}", 403,
+	        "the officer who amended it as a supervisor takes it under review");
+	snprintf(path, sizeof(path), "/api/v1/appeals/%lld/decision", appeal);
+	refused(&supervisor, "POST", path,
+	        "{\"outcome\":\"overturned\",\"reasons\":\"The amendment was right.\"}", 403,
+	        "the officer who amended it decides");
+	snprintf(path, sizeof(path), "/api/v1/staff/appeals/%lld", appeal);
+	refused(&supervisor, "GET", path, NULL, 403, "the officer who amended it reads the case");
+	itest_sql(db_url, "UPDATE staff_user SET role = 'supervisor' WHERE username = 'sue'");
+}
+
+/* A code opens only its own establishment's report, whatever its spelling, and a tablet's
+ * retry of a submission never gets the code back. */
+static void test_code_edges(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long long a = new_establishment("uk", "INS-9");
+	long long b = new_establishment("uk", "INS-10");
+	struct report ra = inspect(&ines, a, 2, "{\"code\":\"H01\",\"points\":5}");
+	(void)b;
+	refused(NULL, "POST", "/api/v1/operator/report", operator_body("INS-10", ra.code, ""), 403,
+	        "a code with another establishment's licence");
+	/* The staff view holds the inspector's notes and the operator's signature: an
+	 * administrator, whose role has nothing in an inspection, does not read it. */
+	char path[96];
+	snprintf(path, sizeof(path), "/api/v1/staff/inspections/%lld", ra.id);
+	refused(&admin, "GET", path, NULL, 403, "an administrator reads the staff view");
+	char spelled[32];
+	size_t n = 0;
+	for (size_t i = 0; ra.code[i] && n + 2 < sizeof(spelled); i++) {
+		spelled[n++] = (char)(ra.code[i] >= 'A' && ra.code[i] <= 'Z' ? ra.code[i] + 32
+		                                                             : ra.code[i]);
+		if (i == 4)
+			spelled[n++] = '-';
+	}
+	spelled[n] = 0;
+	assert_int_equal(operator("/api/v1/operator/report", "ins-9", spelled, ""), 200);
+
+	/* The retry of a creation with the same key: the first answer, without the code. */
+	char body[400], hdr[64], started[32];
+	snprintf(body, sizeof(body),
+	         "{\"establishment_id\":%lld,\"type\":\"initial\",\"started_at\":\"%s\","
+	         "\"violations\":[],\"submit\":true}",
+	         b, ago(1, 8, started));
+	snprintf(hdr, sizeof(hdr), "Idempotency-Key: insiders-replay-%d", (int)getpid());
+	long st;
+	json_t *v = staff_call(&server, &ines, "POST", "/api/v1/inspections", body, hdr, &st);
+	assert_int_equal(st, 201);
+	assert_non_null(json_walk_str(v, "appeal_code"));
+	json_decref(v);
+	v = staff_call(&server, &ines, "POST", "/api/v1/inspections", body, hdr, &st);
+	assert_int_equal(st, 201);
+	if (json_walk(v, "appeal_code"))
+		fail_msg("a retry was given the appeal code");
+	json_decref(v);
+}
+
+/* The operator's re-rating request is closed by a visit, not by a correction of the rated
+ * one: an amendment re-dated to after the request is not the visit they asked for. */
+static void test_rerating_closed_by_amendment(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long long est = new_establishment("uk", "INS-11");
+	struct report r = inspect(&ines, est, 30, "{\"code\":\"H01\",\"points\":15}");
+	long st;
+	json_t *v = staff_call(
+	        &server, NULL, "POST", "/api/v1/operator/rerating-requests",
+	        operator_body("INS-11", r.code, "\"improvements\":\"New fridge installed.\""), NULL,
+	        &st);
+	assert_int_equal(st, 201);
+	long long request = json_walk_int(v, "id");
+	json_decref(v);
+	char path[96], body[300], today[32];
+	snprintf(path, sizeof(path), "/api/v1/inspections/%lld/amendments", r.id);
+	snprintf(body, sizeof(body),
+	         "{\"type\":\"initial\",\"started_at\":\"%s\",\"violations\":[{\"code\":"
+	         "\"H01\",\"points\":15}],\"reason\":\"Date corrected\"}",
+	         ago(0, 0, today));
+	v = staff_call(&server, &supervisor, "POST", path, body, NULL, &st);
+	assert_int_equal(st, 201);
+	long long amendment = json_walk_int(v, "id");
+	json_decref(v);
+	snprintf(path, sizeof(path), "/api/v1/rerating-requests/%lld/inspected", request);
+	snprintf(body, sizeof(body), "{\"inspection_id\":%lld}", amendment);
+	refused(&supervisor, "POST", path, body, 422,
+	        "a re-rating closed by an amendment of the rated inspection");
+}
+
 /* Class 5: involvement checked at every step, not only the decision. */
 static void test_every_appeal_step(void **state)
 {
@@ -361,6 +581,9 @@ static void test_every_appeal_step(void **state)
 		{ "decision",
 		  "{\"outcome\":\"upheld\",\"reasons\":\"The finding stands as made.\"}" },
 	};
+	/* Nor does the involved officer read the officers' view of the case. */
+	snprintf(path, sizeof(path), "/api/v1/staff/appeals/%lld", appeal);
+	refused(&hazel, "GET", path, NULL, 403, "the involved officer reads the case");
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		snprintf(path, sizeof(path), "/api/v1/appeals/%lld/%s", appeal, steps[i].step);
 		refused(&hazel, "POST", path, steps[i].body, 403, steps[i].step);
@@ -389,6 +612,12 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_amendments),
 		cmocka_unit_test(test_codes),
+		cmocka_unit_test(test_amendment_issues_no_code),
+		cmocka_unit_test(test_future_visit),
+		cmocka_unit_test(test_reply_moderation),
+		cmocka_unit_test(test_amender_turned_officer),
+		cmocka_unit_test(test_code_edges),
+		cmocka_unit_test(test_rerating_closed_by_amendment),
 		cmocka_unit_test(test_every_appeal_step),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -62,6 +62,12 @@ static const struct rule rules[POLICY_ACTION__COUNT] = {
 	[POLICY_APPEAL_DECIDE] = { HEARING, false, true, false, -1, -1, -1, R(POLICY_APPEAL_OPEN) },
 	/* Nobody, in any state. */
 	[POLICY_APPEAL_REOPEN] = { HEARING, false, true, false, -1, -1, -1, 0 },
+	/* The officers' view of an appeal: never a party's. */
+	[POLICY_APPEAL_READ_INTERNAL] = { HEARING | R(POLICY_SUPERVISOR), false, true, false, -1,
+	                                  -1, -1, ALL_APPEALS },
+	/* The operator's reply: moderated by someone with no part in the inspection. */
+	[POLICY_REPLY_MODERATE] = { R(POLICY_CLERK) | R(POLICY_ADMIN), false, true, false, 1, -1,
+	                            -1, ALL_APPEALS },
 };
 
 static bool staff(enum policy_role r)

@@ -198,6 +198,7 @@ struct api_operator {
 	const char *code_hash;     /* SHA-256 of the code presented */
 	enum policy_appeal appeal; /* where the report's appeal stands */
 	bool filing_code;          /* the code acts in the appeal (domain/policy.h) */
+	bool replaced_code;        /* a clerk replaced it: it opens the report read only */
 };
 
 /*

@@ -95,6 +95,7 @@ int api_operator_auth(struct http_request *req, struct http_response *res, json_
 	ret->code_hash = arena_strdup(a, hash);
 	ret->appeal = appeal;
 	ret->filing_code = streq(store_value(r, 0, 6), "t");
+	ret->replaced_code = streq(store_value(r, 0, 9), "t");
 	return 0;
 }
 
@@ -107,7 +108,8 @@ static int operator_reply_status(struct http_request *req, struct http_response 
 	        appeal_filing_window(op->scheme, &days) == 0 ? num(req->arena, days) : NULL;
 	struct store *st = store_thread(STORE_WRITE);
 	struct store_result *r;
-	const char *p[] = { op->inspection_id, window, op->filing_code ? "t" : "f" };
+	const char *p[] = { op->inspection_id, window, op->filing_code ? "t" : "f",
+		            op->replaced_code ? "t" : "f" };
 	int rc = store_exec(st, req->arena, STMT_OPERATOR_STATUS_JSON, p, &r);
 	if (rc < 0)
 		return api_store_error(res, st, rc);

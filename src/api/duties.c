@@ -81,7 +81,9 @@ int api_duty_check(struct http_request *req, struct http_response *res, struct s
 int api_operator_may(struct http_response *res, const struct api_operator *op,
                      enum policy_action what)
 {
-	struct policy_actor who = { .role = POLICY_OPERATOR, .filing_code = op->filing_code };
+	struct policy_actor who = { .role = POLICY_OPERATOR,
+		                    .filing_code = op->filing_code,
+		                    .replaced_code = op->replaced_code };
 	struct policy_state state = { .submitted = true, .current = true, .appeal = op->appeal };
 	const char *why = NULL;
 	int rc = policy_check(&who, what, &state, &why);

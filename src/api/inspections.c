@@ -627,7 +627,8 @@ int api_inspection_appeal_code(struct http_request *req, struct http_response *r
 	sha256_hex(code, APPEAL_CODE_LEN, hash);
 	const char *pr[] = { id, hash };
 	const char *pi[] = { id, hash, num(a, u->id), reason };
-	if ((rc = store_exec(st, a, STMT_APPEAL_CODE_REPLACE, pr, NULL)) < 0 ||
+	if ((rc = store_exec(st, a, STMT_APPEAL_CODE_KEEP_REPLACED, p, NULL)) < 0 ||
+	    (rc = store_exec(st, a, STMT_APPEAL_CODE_REPLACE, pr, NULL)) < 0 ||
 	    (rc = store_exec(st, a, STMT_APPEAL_CODE_REISSUE_RECORD, pi, NULL)) < 0 ||
 	    (rc = api_event(st, a, "inspection.appeal_code_reissued",
 	                    arena_printf(a, "inspection/%s", id),

@@ -69,6 +69,12 @@ static int check_actor(const struct policy_actor *who, enum policy_action what,
                        const struct policy_state *st, const char **ret_reason)
 {
 	enum policy_role r = who->role;
+	if (r == POLICY_OPERATOR && who->replaced_code && what != POLICY_OPERATOR_READ)
+		return refuse(-EACCES,
+		              "This appeal code was replaced by a new one the licensing office "
+		              "issued: it still shows the report, but acts in nothing. If you did "
+		              "not ask for a new code, tell the licensing office.",
+		              ret_reason);
 	switch (what) {
 	case POLICY_DRAFT_EDIT:
 		if (r == POLICY_SUPERVISOR || (r == POLICY_INSPECTOR && who->owner))

@@ -54,6 +54,9 @@ struct policy_actor {
 	/* Operator: the code presented is the one that filed the inspection's appeal, or no
 	 * appeal was filed. */
 	bool filing_code;
+	/* Operator: the code presented was replaced by a new one a clerk issued. It still opens
+	 * the report, so that whoever holds it sees the reissue, but it acts in nothing. */
+	bool replaced_code;
 };
 
 /* The steps. */

@@ -672,7 +672,8 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	 * was issued). Root, establishment, scheme, head revision, seconds since the operator was
 	 * notified, the appeal's state (NULL: none), whether this code acts in the appeal (the
 	 * filing code, or any code of an appeal filed before filing codes were kept), seconds
-	 * since this code was issued, seconds since the appeal closed (NULL: open or none). */
+	 * since this code was issued, seconds since the appeal closed (NULL: open or none),
+	 * whether the code was replaced by a newer one (it then opens the report read only). */
 	[STMT_OPERATOR_REPORT] = { "operator_report",
 	                           "SELECT r.id, r.establishment_id, r.scheme_code, "
 	                           "inspection_head(r.id),"
@@ -686,22 +687,30 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                           "  FROM appeal_code_reissue x WHERE x.inspection_id = r.id AND "
 	                           "x.code_hash = $2),"
 	                           "  c.issued))))::bigint,"
-	                           " floor(extract(epoch FROM now() - a.closed_at))::bigint"
+	                           " floor(extract(epoch FROM now() - a.closed_at))::bigint,"
+	                           " c.rank = 2"
 	                           " FROM (SELECT inspection_root(i.id) AS root,"
 	                           "  CASE WHEN i.amends_inspection_id IS NULL"
 	                           "  THEN coalesce(i.ended_at, i.submitted_at)"
-	                           "  ELSE i.submitted_at END AS issued"
+	                           "  ELSE i.submitted_at END AS issued, 0 AS rank"
 	                           "  FROM inspection i JOIN establishment e ON e.id = "
 	                           "i.establishment_id"
 	                           "  WHERE lower(e.licence_number) = lower($1) AND "
 	                           "i.appeal_code_hash = $2"
 	                           "  AND i.status = 'submitted'"
 	                           "  UNION ALL"
-	                           "  SELECT f.inspection_id, f.filed_at FROM appeal f"
+	                           "  SELECT f.inspection_id, f.filed_at, 1 FROM appeal f"
 	                           "  JOIN establishment e ON e.id = f.establishment_id"
 	                           "  WHERE lower(e.licence_number) = lower($1) AND "
 	                           "f.filed_code_hash = $2"
-	                           "  LIMIT 1) c"
+	                           "  UNION ALL"
+	                           "  SELECT x.inspection_id, x.replaced_at, 2 FROM "
+	                           "appeal_code_replaced x"
+	                           "  JOIN inspection xi ON xi.id = x.inspection_id"
+	                           "  JOIN establishment e ON e.id = xi.establishment_id"
+	                           "  WHERE lower(e.licence_number) = lower($1) AND x.code_hash = "
+	                           "$2"
+	                           "  ORDER BY 3 LIMIT 1) c"
 	                           " JOIN inspection r ON r.id = c.root"
 	                           " LEFT JOIN appeal a ON a.inspection_id = r.id",
 	                           2, true },
@@ -715,6 +724,17 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                              "SELECT status, inspector_id, source, establishment_id"
 	                              " FROM inspection WHERE id = $1::bigint FOR UPDATE",
 	                              1, false },
+	/* Before a new code replaces them: keep the hashes of the codes on inspection $1's
+	 * report, which then open it read only (sql/0024). */
+	[STMT_APPEAL_CODE_KEEP_REPLACED] = { "appeal_code_keep_replaced",
+	                                     "INSERT INTO appeal_code_replaced (inspection_id, "
+	                                     "code_hash)"
+	                                     " SELECT inspection_root($1::bigint), "
+	                                     "i.appeal_code_hash"
+	                                     " FROM inspection i WHERE i.id IN (SELECT c.id FROM"
+	                                     " inspection_chain($1::bigint) c)"
+	                                     " AND i.appeal_code_hash IS NOT NULL",
+	                                     1, false },
 	/* The new code hash $2 on inspection $1; every other revision of its report loses its
 	 * code, so that no code printed before opens the report. */
 	[STMT_APPEAL_CODE_REPLACE] = { "appeal_code_replace",
@@ -826,13 +846,14 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                                "  FROM appeal_code_reissue x WHERE x.inspection_id = "
 	                                "r.id), "
 	                                "'[]'),"
-	                                "'code_acts_in_appeal', $3::boolean,"
+	                                "'code_acts_in_appeal', $3::boolean, 'code_replaced', "
+	                                "$4::boolean,"
 	                                "'now', now())::text"
 	                                " FROM inspection r JOIN inspection h ON h.id = "
 	                                "inspection_head(r.id)"
 	                                " JOIN establishment e ON e.id = r.establishment_id WHERE "
 	                                "r.id = $1::bigint",
-	                                3, true },
+	                                4, true },
 	/* $1 root inspection, $2 establishment, $3 grounds, $4 contested violation ids of the
 	 * current revision, $5 filing window days (NULL: until the hearing), $6 decision days.
 	 * $7 the hash of the code that files it. No row when a contested id is not a violation of

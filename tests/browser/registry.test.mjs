@@ -211,13 +211,14 @@ for (const size of ['phone', 'tablet']) {
     const code = (await page.locator('#new-appeal-code').textContent()).trim();
     assert.match(code, /^[2-9A-HJKMNP-Z]{10}$/);
     assert.equal(await focusedId(page), 'code-slip', 'focus moves to the new code');
-    assert.match(await page.locator('#code-slip [role=alert]').textContent(), /old code no longer works/);
+    assert.match(await page.locator('#code-slip [role=alert]').textContent(), /old code no longer acts/);
     assert.ok(await page.getByRole('button', { name: 'Print the new code' }).isVisible());
     const big = await page.locator('#new-appeal-code').evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
     assert.ok(big >= 32, `the code is large (${big} px)`);
     assert.ok(await fits(page), 'the new code fits');
     await screenshot(page, `registry-new-code-${size}`);
-    assert.equal(await operator('/api/v1/operator/report', d.licence, OLD_CODES[size]), 403, 'the old code no longer works');
+    assert.equal(await operator('/api/v1/operator/report', d.licence, OLD_CODES[size]), 200, 'the old code still shows the report');
+    assert.equal(await operator('/api/v1/operator/replies', d.licence, OLD_CODES[size], { text: 'Not us' }), 403, 'the old code no longer acts');
     assert.equal(await operator('/api/v1/operator/report', d.licence, code), 200, 'the new code works');
     // On paper: the code alone, on one page.
     assert.equal(await page.locator('#print-slip').isVisible(), false, 'the copy for paper is not on screen');

@@ -959,16 +959,23 @@ static void test_device_code_and_reissue(void **state)
 	snprintf(fresh, sizeof(fresh), "%s", json_walk_str(v, "appeal_code"));
 	assert_int_equal(strlen(fresh), 10);
 	json_decref(v);
+	/* The replaced code shows the report, with the reissue, and acts in nothing. */
 	v = operator("/api/v1/operator/report", "N-10", "7KQ2MX9RTD", "", &st);
+	assert_int_equal(st, 200);
+	assert_true(json_is_true(json_walk(v, "code_replaced")));
+	assert_int_equal(json_array_size(json_walk(v, "code_reissues")), 1);
+	json_decref(v);
+	v = operator("/api/v1/operator/replies", "N-10", "7KQ2MX9RTD", "\"text\":\"Ours\"", &st);
 	assert_int_equal(st, 403);
 	json_decref(v);
 	v = operator("/api/v1/operator/report", "N-10", fresh, "", &st);
 	assert_int_equal(st, 200);
+	assert_false(json_is_true(json_walk(v, "code_replaced")));
 	json_decref(v);
 
 	/* Amended, the report keeps its code (an amendment issues none, so whoever amends
 	 * holds no code of the operator's); a new code asked for the newest revision replaces
-	 * it: no code printed before works any more. */
+	 * it: no code printed before acts any more, though each still shows the report. */
 	snprintf(path, sizeof(path), "/api/v1/inspections/%lld/amendments", id);
 	v = staff_call(&server, &supervisor, "POST", path,
 	               "{\"type\":\"initial\",\"violations\":[],\"reason\":\"Wrong form\"}", NULL,
@@ -989,8 +996,12 @@ static void test_device_code_and_reissue(void **state)
 	snprintf(newest, sizeof(newest), "%s", json_walk_str(v, "appeal_code"));
 	json_decref(v);
 	v = operator("/api/v1/operator/report", "N-10", fresh, "", &st);
+	if (st != 200 || !json_is_true(json_walk(v, "code_replaced")))
+		fail_msg("the code %s is not read only: %ld", fresh, st);
+	json_decref(v);
+	v = operator("/api/v1/operator/appeals", "N-10", fresh, "\"grounds\":\"Mine\"", &st);
 	if (st != 403)
-		fail_msg("the code %s still opens the report: %ld", fresh, st);
+		fail_msg("the code %s still acts: %ld", fresh, st);
 	json_decref(v);
 	v = operator("/api/v1/operator/report", "N-10", newest, "", &st);
 	assert_int_equal(st, 200);

@@ -211,7 +211,8 @@ static long long file_appeal(const char *licence, const char *code)
 	        &server, NULL, "POST", "/api/v1/operator/appeals",
 	        operator_body(licence, code, "\"grounds\":\"The item was corrected on the spot.\""),
 	        NULL, &st);
-	assert_int_equal(st, 201);
+	if (st != 201)
+		fail_msg("filing: %ld %s", st, json_walk_str(v, "detail"));
 	long long id = json_walk_int(v, "appeal.id");
 	json_decref(v);
 	return id;
@@ -562,6 +563,50 @@ static void test_rerating_closed_by_amendment(void **state)
 }
 
 /* Class 5: involvement checked at every step, not only the decision. */
+/*
+ * A clerk issues a new code to someone who is not the operator, before any appeal, and files
+ * and withdraws an appeal with it. The operator's printed code stops acting, but still
+ * opens the report: the operator sees the reissue, the appeal and its withdrawal.
+ */
+static void test_replaced_code_sees_the_reissue(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long long est = new_establishment("uk", "INS-RC");
+	struct report r = inspect(&ines, est, 2, "{\"code\":\"H01\",\"points\":15}");
+	char path[96];
+	snprintf(path, sizeof(path), "/api/v1/inspections/%lld/appeal-code", r.id);
+	long st;
+	json_t *v = staff_call(&server, &clerk, "POST", path,
+	                       "{\"reason\":\"Caller said the report was lost\"}", NULL, &st);
+	assert_int_equal(st, 201);
+	char taken[16];
+	snprintf(taken, sizeof(taken), "%s", json_walk_str(v, "appeal_code"));
+	json_decref(v);
+	file_appeal("INS-RC", taken);
+	assert_int_equal(operator("/api/v1/operator/appeals/withdraw", "INS-RC", taken, ""), 200);
+
+	/* The printed code: read only, and what it reads tells the story. */
+	v = staff_call(&server, NULL, "POST", "/api/v1/operator/report",
+	               operator_body("INS-RC", r.code, ""), NULL, &st);
+	assert_int_equal(st, 200);
+	assert_true(json_is_true(json_walk(v, "code_replaced")));
+	assert_int_equal(json_array_size(json_walk(v, "code_reissues")), 1);
+	assert_string_equal(json_walk_str(v, "appeal.state"), "withdrawn");
+	json_decref(v);
+	refused(NULL, "POST", "/api/v1/operator/replies",
+	        operator_body("INS-RC", r.code, "\"text\":\"That was not us.\""), 403,
+	        "a replaced code replies");
+	refused(NULL, "POST", "/api/v1/operator/rerating-requests",
+	        operator_body("INS-RC", r.code, "\"improvements\":\"New fridge.\""), 403,
+	        "a replaced code asks for a re-rating");
+	/* The reissue names the clerk in the registry, for the office to answer for it. */
+	assert_int_equal(itest_sql_count(db_url, "SELECT count(*) FROM appeal_code_reissue x"
+	                                         " JOIN staff_user u ON u.id = x.issued_by"
+	                                         " WHERE u.username = 'clem'"),
+	                 itest_sql_count(db_url, "SELECT count(*) FROM appeal_code_reissue"));
+}
+
 static void test_every_appeal_step(void **state)
 {
 	(void)state;
@@ -618,6 +663,7 @@ int main(void)
 		cmocka_unit_test(test_amender_turned_officer),
 		cmocka_unit_test(test_code_edges),
 		cmocka_unit_test(test_rerating_closed_by_amendment),
+		cmocka_unit_test(test_replaced_code_sees_the_reissue),
 		cmocka_unit_test(test_every_appeal_step),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

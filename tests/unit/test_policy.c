@@ -86,6 +86,8 @@ static int expected(const struct policy_actor *who, enum policy_action what,
 		return -EACCES;
 	if (rl->uninvolved && staff(who->role) && who->involved)
 		return -EACCES;
+	if (who->role == POLICY_OPERATOR && who->replaced_code && what != POLICY_OPERATOR_READ)
+		return -EACCES;
 	if (rl->filing_code_if_appeal && !who->filing_code && st->appeal != POLICY_APPEAL_NONE)
 		return -EACCES;
 	if ((rl->submitted >= 0 && st->submitted != (rl->submitted == 1)) ||
@@ -100,7 +102,7 @@ static void test_whole_table(void **state)
 	(void)state;
 	long cells = 0, allowed = 0, refused = 0;
 	for (int role = 0; role < POLICY_ROLE__COUNT; role++)
-		for (int flags = 0; flags < 8; flags++)
+		for (int flags = 0; flags < 16; flags++)
 			for (int what = 0; what < POLICY_ACTION__COUNT; what++)
 				for (int s = 0; s < 8; s++)
 					for (int ap = 0; ap < POLICY_APPEAL__COUNT; ap++) {
@@ -109,6 +111,7 @@ static void test_whole_table(void **state)
 							.involved = flags & 1,
 							.owner = flags & 2,
 							.filing_code = flags & 4,
+							.replaced_code = flags & 8,
 						};
 						struct policy_state st = {
 							.submitted = s & 1,
@@ -142,7 +145,7 @@ static void test_whole_table(void **state)
 						cells++;
 						got == 0 ? allowed++ : refused++;
 					}
-	assert_int_equal(cells, (long)POLICY_ROLE__COUNT * 8 * POLICY_ACTION__COUNT * 8 *
+	assert_int_equal(cells, (long)POLICY_ROLE__COUNT * 16 * POLICY_ACTION__COUNT * 8 *
 	                                POLICY_APPEAL__COUNT);
 	/* Printed for the record: how big the table is and how much of it is refused. */
 	print_message("policy table: %ld cells, %ld allowed, %ld refused\n", cells, allowed,
@@ -155,7 +158,7 @@ static const struct policy_state submitted_no_appeal = { true, true, false, POLI
 static int check(enum policy_role role, bool involved, bool owner, bool filing,
                  enum policy_action what, struct policy_state st)
 {
-	struct policy_actor who = { role, involved, owner, filing };
+	struct policy_actor who = { role, involved, owner, filing, false };
 	return policy_check(&who, what, &st, NULL);
 }
 
@@ -212,6 +215,15 @@ static void test_named_cases(void **state)
 	/* Before any appeal, a new code is the operator's only one: it acts. */
 	st.appeal = POLICY_APPEAL_NONE;
 	assert_int_equal(check(POLICY_OPERATOR, false, false, false, POLICY_OPERATOR_REPLY, st), 0);
+	/* A code a clerk replaced still shows the report, so its holder sees the reissue, but
+	 * acts in nothing, appeal or not. */
+	{
+		struct policy_actor old = { POLICY_OPERATOR, false, false, true, true };
+		struct policy_state none = submitted_no_appeal;
+		assert_int_equal(policy_check(&old, POLICY_OPERATOR_READ, &none, NULL), 0);
+		for (int what = POLICY_APPEAL_FILE; what <= POLICY_RERATING_REQUEST; what++)
+			assert_int_equal(policy_check(&old, what, &none, NULL), -EACCES);
+	}
 	/* No member of staff acts as the operator. */
 	for (int role = POLICY_ADMIN; role < POLICY_ROLE__COUNT; role++)
 		assert_int_equal(check(role, false, true, true, POLICY_APPEAL_FILE, st), -EACCES);
@@ -220,7 +232,7 @@ static void test_named_cases(void **state)
 static void test_refuses_nonsense(void **state)
 {
 	(void)state;
-	struct policy_actor who = { POLICY_CLERK, false, false, false };
+	struct policy_actor who = { POLICY_CLERK, false, false, false, false };
 	struct policy_state st = submitted_no_appeal;
 	const char *why = "untouched";
 	assert_int_equal(policy_check(NULL, POLICY_AMEND, &st, &why), -EINVAL);

@@ -191,7 +191,10 @@ function render(r) {
     head.append(el('p', { class: 'notice code-reissue' },
       `A new appeal code for this report was issued by the licensing office on ${formatWhen(x.issued_at)}. ` +
       'If you did not ask for it, tell the licensing office.'));
-  if (r.appeal && r.code_acts_in_appeal === false)
+  if (r.code_replaced)
+    head.append(el('p', { class: 'notice notice-warn', id: 'code-replaced' },
+      'The licensing office has issued a new appeal code for this report, which replaces this one: it still shows the report, but can no longer appeal, reply or ask for a re-rating. If you did not ask for a new code, tell the licensing office.'));
+  else if (r.appeal && r.code_acts_in_appeal === false)
     head.append(el('p', { class: 'notice', id: 'code-reads-only' },
       'This code was issued after the appeal was filed: it shows the case, but only the code that filed the appeal can withdraw it, reply or ask for a re-rating.'));
   box.replaceChildren(head, appealSection(r), replySection(r), reratingSection(r));

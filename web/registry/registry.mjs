@@ -457,7 +457,7 @@ function codeSlip(e, inspection, code) {
     el('h4', { id: 'code-slip-h' }, `New appeal code for the inspection of ${day(inspection.started_at.slice(0, 10))}`),
     el('p', {}, `${e.name}, licence ${e.licence_number}`),
     el('p', { class: 'slip-code', id: 'new-appeal-code' }, code),
-    el('p', { role: 'alert' }, 'The old code no longer works. Give this code to the operator: it is shown only this once.'),
+    el('p', { role: 'alert' }, 'The old code no longer acts for the operator (it still shows the report, and that this code was issued). Give this code to the operator: it is shown only this once.'),
     el('p', { class: 'muted' }, `With the licence number, it opens the report at ${location.origin}/operator/.`),
     el('div', { class: 'form-actions' }, print, done));
   done.addEventListener('click', () => {

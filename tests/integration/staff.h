@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -136,6 +137,37 @@ static inline long long json_walk_int(json_t *v, const char *path)
 static inline const char *json_walk_str(json_t *v, const char *path)
 {
 	return json_string_value(json_walk(v, path));
+}
+
+/* A timestamp @days_ago days before now, at @hour o'clock UTC, into @out. Returns @out. */
+static inline const char *staff_ago(int days_ago, int hour, char out[32])
+{
+	time_t t = time(NULL) - (time_t)days_ago * 86400;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	tm.tm_hour = hour;
+	tm.tm_min = 0;
+	tm.tm_sec = 0;
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return out;
+}
+
+/* Register establishment "Cafe @licence" in @jurisdiction as @clerk; its id. */
+static inline long long staff_establishment(struct itest_server *s,
+                                            const struct staff_session *clerk,
+                                            const char *jurisdiction, const char *licence)
+{
+	char body[300];
+	snprintf(body, sizeof(body),
+	         "{\"jurisdiction\":\"%s\",\"licence_number\":\"%s\",\"name\":\"Cafe %s\"}",
+	         jurisdiction, licence, licence);
+	long st;
+	json_t *v = staff_call(s, clerk, "POST", "/api/v1/establishments", body, NULL, &st);
+	if (st != 201)
+		fail_msg("registering %s: %ld", licence, st);
+	long long id = json_walk_int(v, "id");
+	json_decref(v);
+	return id;
 }
 
 #endif

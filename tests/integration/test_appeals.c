@@ -73,31 +73,9 @@ static int teardown(void **state)
 	} while (0)
 
 /* Send and parse; the body as JSON (caller decrefs), the status in *status. */
-/* A timestamp @days_ago days before now, at @hour o'clock UTC. */
-static const char *ago(int days_ago, int hour, char out[32])
-{
-	time_t t = time(NULL) - (time_t)days_ago * 86400;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	tm.tm_hour = hour;
-	tm.tm_min = 0;
-	tm.tm_sec = 0;
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return out;
-}
-
 static long long new_establishment(const char *jurisdiction, const char *licence)
 {
-	char body[300];
-	snprintf(body, sizeof(body),
-	         "{\"jurisdiction\":\"%s\",\"licence_number\":\"%s\",\"name\":\"Cafe %s\"}",
-	         jurisdiction, licence, licence);
-	long st;
-	json_t *v = staff_call(&server, &clerk, "POST", "/api/v1/establishments", body, NULL, &st);
-	assert_int_equal(st, 201);
-	long long id = json_walk_int(v, "id");
-	json_decref(v);
-	return id;
+	return staff_establishment(&server, &clerk, jurisdiction, licence);
 }
 
 struct report {
@@ -115,7 +93,8 @@ static struct report inspect(const struct staff_session *as, long long est, cons
 	snprintf(body, sizeof(body),
 	         "{\"establishment_id\":%lld,\"type\":\"%s\",\"started_at\":\"%s\","
 	         "\"ended_at\":\"%s\",\"violations\":[%s],\"submit\":true}",
-	         est, type, ago(days_ago, 9, started), ago(days_ago, 11, ended), violations);
+	         est, type, staff_ago(days_ago, 9, started), staff_ago(days_ago, 11, ended),
+	         violations);
 	snprintf(hdr, sizeof(hdr), "Idempotency-Key: appeals-%d-%d", (int)getpid(), ++key);
 	long st;
 	json_t *v = staff_call(&server, as, "POST", "/api/v1/inspections", body, hdr, &st);
@@ -227,7 +206,7 @@ static void test_nyc_pending_then_upheld(void **state)
 	assert_int_equal(appeal_step(&hearing, nyc_appeal_id, "review", "{\"action\":\"accept\"}"),
 	                 409);
 	char at[32], body[200];
-	snprintf(body, sizeof(body), "{\"hearing_at\":\"%s\"}", ago(-3, 10, at));
+	snprintf(body, sizeof(body), "{\"hearing_at\":\"%s\"}", staff_ago(-3, 10, at));
 	assert_int_equal(appeal_step(&hearing, nyc_appeal_id, "hearing", body), 200);
 	assert_int_equal(appeal_step(&hearing, nyc_appeal_id, "hearing", body), 409);
 	assert_int_equal(
@@ -236,7 +215,7 @@ static void test_nyc_pending_then_upheld(void **state)
 		snprintf(body, sizeof(body),
 		         "{\"hearing_at\":\"%s\",\"reason\":\"The establishment asked for more "
 		         "time\"}",
-		         ago(-3 - 7 * i, 10, at));
+		         staff_ago(-3 - 7 * i, 10, at));
 		assert_int_equal(appeal_step(&hearing, nyc_appeal_id, "adjournments", body), 200);
 		v = establishment(est);
 		assert_string_equal(json_walk_str(v, "grade.code"), i <= 2 ? "Z" : "B");
@@ -547,7 +526,7 @@ static void test_late_refused(void **state)
 	v = operator("/api/v1/operator/appeals", "U-5", r.code, "\"grounds\":\"Too late\"", &st);
 	assert_int_equal(st, 422);
 	char day[32];
-	ago(9, 11, day);
+	staff_ago(9, 11, day);
 	day[10] = '\0';
 	assert_non_null(strstr(json_walk_str(v, "detail"), "closed on"));
 	assert_non_null(strstr(json_walk_str(v, "detail"), day));
@@ -650,7 +629,7 @@ static void test_rerating(void **state)
 	assert_int_equal(st, 201);
 	long long id = json_walk_int(v, "id");
 	char earliest[32];
-	ago(3 - 90, 0, earliest);
+	staff_ago(3 - 90, 0, earliest);
 	earliest[10] = '\0';
 	assert_string_equal(json_walk_str(v, "earliest_visit_on"), earliest);
 	json_decref(v);
@@ -670,7 +649,7 @@ static void test_rerating(void **state)
 	json_decref(v);
 	char path[96], body[96], early[32];
 	snprintf(path, sizeof(path), "/api/v1/rerating-requests/%lld/schedule", id);
-	ago(-10, 0, early);
+	staff_ago(-10, 0, early);
 	early[10] = '\0';
 	snprintf(body, sizeof(body), "{\"visit_on\":\"%s\"}", early);
 	v = staff_call(&server, &inspector, "POST", path, body, NULL, &st);
@@ -851,7 +830,7 @@ static long long draft(const struct staff_session *as, long long est)
 	snprintf(body, sizeof(body),
 	         "{\"establishment_id\":%lld,\"type\":\"initial\",\"started_at\":\"%s\","
 	         "\"violations\":[]}",
-	         est, ago(1, 9, started));
+	         est, staff_ago(1, 9, started));
 	snprintf(hdr, sizeof(hdr), "Idempotency-Key: drafts-%d-%d", (int)getpid(), ++key);
 	long st;
 	json_t *v = staff_call(&server, as, "POST", "/api/v1/inspections", body, hdr, &st);
@@ -919,7 +898,7 @@ static void test_device_code_and_reissue(void **state)
 	snprintf(body, sizeof(body),
 	         "{\"establishment_id\":%lld,\"type\":\"complaint\",\"started_at\":\"%s\","
 	         "\"violations\":[],\"appeal_code\":\"Q3W7M-K9TRX\"}",
-	         est, ago(1, 8, started));
+	         est, staff_ago(1, 8, started));
 	snprintf(hdr, sizeof(hdr), "Idempotency-Key: device-code-%d", (int)getpid());
 	v = staff_call(&server, &inspector, "POST", "/api/v1/inspections", body, hdr, &st);
 	assert_int_equal(st, 422);

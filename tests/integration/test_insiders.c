@@ -133,30 +133,9 @@ static void refused_(const struct staff_session *as, const char *method, const c
 #define refused(as, method, path, body, want, what)                                                \
 	refused_(as, method, path, body, want, what, __LINE__)
 
-static const char *ago(int days_ago, int hour, char out[32])
-{
-	time_t t = time(NULL) - (time_t)days_ago * 86400;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	tm.tm_hour = hour;
-	tm.tm_min = 0;
-	tm.tm_sec = 0;
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return out;
-}
-
 static long long new_establishment(const char *jurisdiction, const char *licence)
 {
-	char body[300];
-	snprintf(body, sizeof(body),
-	         "{\"jurisdiction\":\"%s\",\"licence_number\":\"%s\",\"name\":\"Cafe %s\"}",
-	         jurisdiction, licence, licence);
-	long st;
-	json_t *v = staff_call(&server, &clerk, "POST", "/api/v1/establishments", body, NULL, &st);
-	assert_int_equal(st, 201);
-	long long id = json_walk_int(v, "id");
-	json_decref(v);
-	return id;
+	return staff_establishment(&server, &clerk, jurisdiction, licence);
 }
 
 struct report {
@@ -172,7 +151,7 @@ static struct report inspect(const struct staff_session *as, long long est, int 
 	snprintf(body, sizeof(body),
 	         "{\"establishment_id\":%lld,\"type\":\"initial\",\"started_at\":\"%s\","
 	         "\"ended_at\":\"%s\",\"violations\":[%s],\"submit\":true}",
-	         est, ago(days_ago, 9, started), ago(days_ago, 11, ended), violations);
+	         est, staff_ago(days_ago, 9, started), staff_ago(days_ago, 11, ended), violations);
 	snprintf(hdr, sizeof(hdr), "Idempotency-Key: insiders-%d-%d", (int)getpid(), ++key);
 	long st;
 	json_t *v = staff_call(&server, as, "POST", "/api/v1/inspections", body, hdr, &st);
@@ -327,7 +306,7 @@ static void test_codes(void **state)
 	snprintf(body, sizeof(body),
 	         "{\"establishment_id\":%lld,\"type\":\"initial\",\"started_at\":\"%s\","
 	         "\"violations\":[],\"submit\":true,\"appeal_code\":\"ABCDE-FGHJK\"}",
-	         est, ago(1, 8, started));
+	         est, staff_ago(1, 8, started));
 	snprintf(hdr, sizeof(hdr), "Idempotency-Key: insiders-weak-%d", (int)getpid());
 	long long before = fingerprint();
 	v = staff_call(&server, &ines, "POST", "/api/v1/inspections", body, hdr, &st);
@@ -516,7 +495,7 @@ static void test_code_edges(void **state)
 	snprintf(body, sizeof(body),
 	         "{\"establishment_id\":%lld,\"type\":\"initial\",\"started_at\":\"%s\","
 	         "\"violations\":[],\"submit\":true}",
-	         b, ago(1, 8, started));
+	         b, staff_ago(1, 8, started));
 	snprintf(hdr, sizeof(hdr), "Idempotency-Key: insiders-replay-%d", (int)getpid());
 	long st;
 	json_t *v = staff_call(&server, &ines, "POST", "/api/v1/inspections", body, hdr, &st);
@@ -551,7 +530,7 @@ static void test_rerating_closed_by_amendment(void **state)
 	snprintf(body, sizeof(body),
 	         "{\"type\":\"initial\",\"started_at\":\"%s\",\"violations\":[{\"code\":"
 	         "\"H01\",\"points\":15}],\"reason\":\"Date corrected\"}",
-	         ago(0, 0, today));
+	         staff_ago(0, 0, today));
 	v = staff_call(&server, &supervisor, "POST", path, body, NULL, &st);
 	assert_int_equal(st, 201);
 	long long amendment = json_walk_int(v, "id");

@@ -115,30 +115,9 @@ static const char *marker(enum field f)
 	return markers[f];
 }
 
-static const char *ago(int days_ago, int hour, char out[32])
-{
-	time_t t = time(NULL) - (time_t)days_ago * 86400;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	tm.tm_hour = hour;
-	tm.tm_min = 0;
-	tm.tm_sec = 0;
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return out;
-}
-
 static long long new_establishment(const char *jurisdiction, const char *licence)
 {
-	char body[300];
-	snprintf(body, sizeof(body),
-	         "{\"jurisdiction\":\"%s\",\"licence_number\":\"%s\",\"name\":\"Cafe %s\"}",
-	         jurisdiction, licence, licence);
-	long st;
-	json_t *v = staff_call(&server, &clerk, "POST", "/api/v1/establishments", body, NULL, &st);
-	assert_int_equal(st, 201);
-	long long id = json_walk_int(v, "id");
-	json_decref(v);
-	return id;
+	return staff_establishment(&server, &clerk, jurisdiction, licence);
 }
 
 struct report {
@@ -155,7 +134,7 @@ static struct report inspect(long long est, int days_ago, const char *violations
 	snprintf(body, sizeof(body),
 	         "{\"establishment_id\":%lld,\"type\":\"initial\",\"started_at\":\"%s\","
 	         "\"ended_at\":\"%s\",\"violations\":[%s],\"submit\":true%s%s}",
-	         est, ago(days_ago, 9, started), ago(days_ago, 11, ended), violations,
+	         est, staff_ago(days_ago, 9, started), staff_ago(days_ago, 11, ended), violations,
 	         *extra ? "," : "", extra);
 	snprintf(hdr, sizeof(hdr), "Idempotency-Key: privacy-%d-%d", (int)getpid(), ++key);
 	long st;
@@ -289,7 +268,7 @@ static void test_marker_never_reaches_log_or_open_data(void **state)
 	snprintf(body, sizeof(body),
 	         "{\"establishment_id\":%lld,\"type\":\"initial\",\"started_at\":\"%s\","
 	         "\"violations\":[],\"submit\":false}",
-	         e1, ago(0, 8, started));
+	         e1, staff_ago(0, 8, started));
 	v = staff_call(&server, &inspector, "POST", "/api/v1/inspections", body,
 	               "Idempotency-Key: privacy-draft", &st);
 	assert_int_equal(st, 201);
@@ -334,10 +313,10 @@ static void test_marker_never_reaches_log_or_open_data(void **state)
 	snprintf(body, sizeof(body), "{\"action\":\"accept\",\"note\":\"%s\"}", marker(F_REVIEW));
 	appeal_step(appeal, "review", body);
 	char at[32];
-	snprintf(body, sizeof(body), "{\"hearing_at\":\"%s\"}", ago(-3, 10, at));
+	snprintf(body, sizeof(body), "{\"hearing_at\":\"%s\"}", staff_ago(-3, 10, at));
 	appeal_step(appeal, "hearing", body);
-	snprintf(body, sizeof(body), "{\"hearing_at\":\"%s\",\"reason\":\"%s\"}", ago(-10, 10, at),
-	         marker(F_ADJOURN));
+	snprintf(body, sizeof(body), "{\"hearing_at\":\"%s\",\"reason\":\"%s\"}",
+	         staff_ago(-10, 10, at), marker(F_ADJOURN));
 	appeal_step(appeal, "adjournments", body);
 	snprintf(body, sizeof(body),
 	         "{\"outcome\":\"modified\",\"reasons\":\"%s\",\"dismissed\":[{\"violation_id\":"

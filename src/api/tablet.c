@@ -296,12 +296,7 @@ static int lock_for_user(struct http_request *req, struct http_response *res, st
 		return api_store_error(res, st, rc);
 	if (store_nrows(*ret) == 0)
 		return http_problem(res, 404, NULL, "There is no inspection %s.", id);
-	const struct api_user *u = api_user(req);
-	if (u->role != API_SUPERVISOR && store_value_int(*ret, 0, 4) != u->id)
-		return http_problem(res, 403, NULL,
-		                    "Only the inspector who made this inspection or a supervisor "
-		                    "may change it.");
-	return 0;
+	return api_duty_check(req, res, st, id, POLICY_EVIDENCE);
 }
 
 static bool valid_client_id(const char *s)

@@ -23,6 +23,7 @@ static const char *const action_names[POLICY_ACTION__COUNT] = {
 	[POLICY_APPEAL_REOPEN] = "appeal_reopen",
 	[POLICY_APPEAL_READ_INTERNAL] = "appeal_read_internal",
 	[POLICY_REPLY_MODERATE] = "reply_moderate",
+	[POLICY_EVIDENCE] = "evidence",
 };
 
 static const char *const role_names[POLICY_ROLE__COUNT] = {
@@ -77,6 +78,7 @@ static int check_actor(const struct policy_actor *who, enum policy_action what,
 		              ret_reason);
 	switch (what) {
 	case POLICY_DRAFT_EDIT:
+	case POLICY_EVIDENCE:
 		if (r == POLICY_SUPERVISOR || (r == POLICY_INSPECTOR && who->owner))
 			return 0;
 		return refuse(-EACCES,
@@ -269,6 +271,7 @@ static int check_state(enum policy_action what, const struct policy_state *st,
 		        "the courts, not changed here.",
 		        ret_reason);
 	case POLICY_APPEAL_READ_INTERNAL: return 0;
+	case POLICY_EVIDENCE: return 0;
 	case POLICY_REPLY_MODERATE:
 		if (!st->submitted)
 			return refuse(-EBUSY, "This inspection is not submitted.", ret_reason);

@@ -77,6 +77,11 @@ enum policy_action {
 	POLICY_APPEAL_REOPEN,        /* change a decided appeal: not a step Placard offers */
 	POLICY_APPEAL_READ_INTERNAL, /* staff view: grounds, review notes, adjournment reasons */
 	POLICY_REPLY_MODERATE,       /* change or withdraw the operator's published reply */
+	/* The tablet's work on an inspection's evidence: add, replay or remove a photo, resolve
+	 * a sync conflict. Who only: a submitted inspection's evidence is refused by each route
+	 * in its own words (a replayed photo is answered, a new or removed one is not) and by
+	 * the database's triggers. */
+	POLICY_EVIDENCE,
 	POLICY_ACTION__COUNT,
 };
 

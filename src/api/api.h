@@ -226,9 +226,6 @@ int api_duty_check(struct http_request *req, struct http_response *res, struct s
 int api_operator_may(struct http_response *res, const struct api_operator *op,
                      enum policy_action what);
 
-/* An appeal state as stored ("under_review"; NULL: none) as the policy sees it. */
-enum policy_appeal api_policy_appeal(const char *state);
-
 /* appeals.c: the operator's side (public, licence number + appeal code). */
 int api_operator_status(struct http_request *req, struct http_response *res);
 int api_operator_appeal_file(struct http_request *req, struct http_response *res);

@@ -76,7 +76,7 @@ int api_operator_auth(struct http_request *req, struct http_response *res, json_
 	const struct grade_scheme *s = grade_scheme_builtin(store_value(r, 0, 2));
 	if (!s)
 		return http_problem(res, 500, NULL, "The inspection's scheme is unknown.");
-	enum policy_appeal appeal = api_policy_appeal(store_value(r, 0, 5));
+	enum policy_appeal appeal = policy_appeal_of(store_value(r, 0, 5));
 	int days = 0;
 	if (appeal_filing_window(s, &days) < 0)
 		days = 0;

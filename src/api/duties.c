@@ -24,18 +24,6 @@ static enum policy_role staff_role(unsigned role)
 	return POLICY_PUBLIC;
 }
 
-enum policy_appeal api_policy_appeal(const char *state)
-{
-	if (!state)
-		return POLICY_APPEAL_NONE;
-	if (streq(state, "filed") || streq(state, "under_review") ||
-	    streq(state, "hearing_scheduled"))
-		return POLICY_APPEAL_OPEN;
-	if (streq(state, "withdrawn") || streq(state, "rejected_late"))
-		return POLICY_APPEAL_CLOSED;
-	return POLICY_APPEAL_DECIDED;
-}
-
 /* Answer a refusal of the rule: 403 for the actor, 409 for the state. */
 static int refused(struct http_response *res, int rc, const char *why)
 {
@@ -67,7 +55,7 @@ int api_duty_check(struct http_request *req, struct http_response *res, struct s
 		.submitted = streq(store_value(r, 0, 3), "submitted"),
 		.current = streq(store_value(r, 0, 4), "t"),
 		.imported = streq(store_value(r, 0, 5), "t"),
-		.appeal = api_policy_appeal(store_value(r, 0, 6)),
+		.appeal = policy_appeal_of(store_value(r, 0, 6)),
 	};
 	const char *why = NULL;
 	if ((rc = policy_check(&who, what, &state, &why)) < 0) {

@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <stddef.h>
 
+#include "domain/appeal.h"
+
 static const char *const action_names[POLICY_ACTION__COUNT] = {
 	[POLICY_DRAFT_EDIT] = "draft_edit",
 	[POLICY_AMEND] = "amend",
@@ -279,6 +281,18 @@ static int check_state(enum policy_action what, const struct policy_state *st,
 	case POLICY_ACTION__COUNT: break;
 	}
 	return -EINVAL;
+}
+
+enum policy_appeal policy_appeal_of(const char *state)
+{
+	enum appeal_state s;
+	if (!state)
+		return POLICY_APPEAL_NONE;
+	if (appeal_state_parse(state, &s) < 0)
+		return POLICY_APPEAL_DECIDED;
+	if (appeal_is_open(s))
+		return POLICY_APPEAL_OPEN;
+	return appeal_is_decided(s) ? POLICY_APPEAL_DECIDED : POLICY_APPEAL_CLOSED;
 }
 
 int policy_check(const struct policy_actor *who, enum policy_action what,

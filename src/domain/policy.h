@@ -114,6 +114,13 @@ struct policy_state {
 int policy_check(const struct policy_actor *who, enum policy_action what,
                  const struct policy_state *st, const char **ret_reason);
 
+/*
+ * Where an appeal stands for this rule, from its stored state name ("under_review"; NULL: no
+ * appeal), through the appeal lifecycle's own names and tests (domain/appeal.h). A name that
+ * is not a state reads as decided, the state in which nothing changes.
+ */
+enum policy_appeal policy_appeal_of(const char *state);
+
 /* Stable names for messages and tests ("amend", "hearing_officer", "decided"). */
 const char *policy_action_name(enum policy_action a);
 const char *policy_role_name(enum policy_role r);

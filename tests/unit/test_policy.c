@@ -248,6 +248,18 @@ static void test_refuses_nonsense(void **state)
 	assert_int_equal(policy_check(&who, POLICY_AMEND, &st, &why), -EINVAL);
 	assert_string_equal(why, "untouched");
 	assert_string_equal(policy_action_name(POLICY_ACTION__COUNT), "?");
+	/* Every stored appeal state, and what is not one. */
+	assert_int_equal(policy_appeal_of(NULL), POLICY_APPEAL_NONE);
+	static const char *const open[] = { "filed", "under_review", "hearing_scheduled" };
+	static const char *const closed[] = { "withdrawn", "rejected_late" };
+	static const char *const decided[] = { "upheld", "modified", "overturned",
+		                               "",       "Filed",    "reopened" };
+	for (size_t k = 0; k < 3; k++)
+		assert_int_equal(policy_appeal_of(open[k]), POLICY_APPEAL_OPEN);
+	for (size_t k = 0; k < 2; k++)
+		assert_int_equal(policy_appeal_of(closed[k]), POLICY_APPEAL_CLOSED);
+	for (size_t k = 0; k < 6; k++)
+		assert_int_equal(policy_appeal_of(decided[k]), POLICY_APPEAL_DECIDED);
 	assert_string_equal(policy_role_name(POLICY_ROLE__COUNT), "?");
 	assert_string_equal(policy_appeal_name(POLICY_APPEAL__COUNT), "?");
 	for (int a = 0; a < POLICY_ACTION__COUNT; a++)

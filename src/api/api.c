@@ -5,6 +5,7 @@
 #include "api/api.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/util.h"
@@ -143,6 +144,54 @@ json_int_t id_value(const char *digits)
 const struct api_user *api_user(const struct http_request *req)
 {
 	return req->app;
+}
+
+static enum policy_role policy_role_of(unsigned role)
+{
+	switch (role) {
+	case API_ADMIN: return POLICY_ADMIN;
+	case API_CLERK: return POLICY_CLERK;
+	case API_INSPECTOR: return POLICY_INSPECTOR;
+	case API_SUPERVISOR: return POLICY_SUPERVISOR;
+	case API_HEARING_OFFICER: return POLICY_HEARING_OFFICER;
+	}
+	return POLICY_PUBLIC;
+}
+
+struct rec api_rec(struct http_request *req, enum store_role role)
+{
+	struct rec r = { .st = store_thread(role), .a = req->arena };
+	const struct api_user *u = api_user(req);
+	if (u) {
+		struct rec_staff *staff = arena_alloc(req->arena, sizeof(*staff));
+		*staff = (struct rec_staff){ .id = u->id,
+			                     .username = u->username,
+			                     .display_name = u->display_name,
+			                     .role = policy_role_of(u->role) };
+		r.staff = staff;
+	}
+	r.client = http_client_ip(req);
+	return r;
+}
+
+int api_refused(struct http_response *res, const struct rec *r)
+{
+	const struct problem *p = &r->problem;
+	if (!p->status) {
+		/* A records function failed without saying why: a programming error. */
+		return http_problem(res, 500, NULL, "The server could not complete the request.");
+	}
+	if (p->retry_after > 0) {
+		char seconds[16];
+		snprintf(seconds, sizeof(seconds), "%d", p->retry_after);
+		http_header_add(res, "Retry-After", seconds);
+	}
+	return http_problem(res, p->status, p->field, "%s", p->detail);
+}
+
+void api_settle(struct http_request *req)
+{
+	store_thread_settle();
 }
 
 int api_store_error(struct http_response *res, struct store *s, int rc)

@@ -8,6 +8,8 @@
 #include "http/http.h"
 #include "json/json.h"
 #include "domain/policy.h"
+#include "records/duties.h"
+#include "records/records.h"
 #include "store/store.h"
 
 /* Bytes of a licence number: registered, typed by an operator, or searched for. */
@@ -40,6 +42,19 @@ struct api_user {
 
 /* The request's staff member, or NULL on public routes / when not signed in. */
 const struct api_user *api_user(const struct http_request *req);
+
+/*
+ * The context of a records call made for @req (records/records.h): this thread's connection
+ * for @role, the request's arena, the signed-in staff member if any, the client's address.
+ */
+struct rec api_rec(struct http_request *req, enum store_role role);
+
+/* Answer the refusal a records call left in @r (with Retry-After when it has one). Returns
+ * the status. */
+int api_refused(struct http_response *res, const struct rec *r);
+
+/* The server's settle step (http_settle): no transaction outlives its handler. */
+void api_settle(struct http_request *req);
 
 /*
  * The "limit" query parameter of a paged answer into @ret: @def when absent, else 1 to @max.
@@ -188,18 +203,6 @@ int api_inspection_dismiss(struct http_request *req, struct http_response *res, 
                            const char *orig, const char *reason, size_t n,
                            const struct api_dismissal *dismiss, const char **ret_id);
 
-/* An operator who proved who they are with a licence number and an appeal code. */
-struct api_operator {
-	const char *inspection_id; /* the inspection the code was printed for (first revision) */
-	const char *head_id;       /* its current revision */
-	const char *establishment_id;
-	const struct grade_scheme *scheme;
-	long seconds_since_notice; /* since the end of the inspection */
-	const char *code_hash;     /* SHA-256 of the code presented */
-	enum policy_appeal appeal; /* where the report's appeal stands */
-	bool filing_code;          /* the code acts in the appeal (domain/policy.h) */
-	bool replaced_code;        /* a clerk replaced it: it opens the report read only */
-};
 
 /*
  * Check the "licence_number" and "appeal_code" members of an operator's request @body
@@ -209,7 +212,7 @@ struct api_operator {
  * Returns 0 and fills @ret, or the status of the problem written to @res.
  */
 int api_operator_auth(struct http_request *req, struct http_response *res, json_t *body,
-                      struct api_operator *ret);
+                      struct rec_operator *ret);
 
 /* ---- duties.c: the separation of duties (domain/policy.h) applied to a request */
 
@@ -223,8 +226,8 @@ int api_duty_check(struct http_request *req, struct http_response *res, struct s
                    const char *id, enum policy_action what);
 
 /* May operator @op take step @what? 0, or the status of the problem written to @res. */
-int api_operator_may(struct http_response *res, const struct api_operator *op,
-                     enum policy_action what);
+int api_operator_may(struct http_request *req, struct http_response *res,
+                     const struct rec_operator *op, enum policy_action what);
 
 /* appeals.c: the operator's side (public, licence number + appeal code). */
 int api_operator_status(struct http_request *req, struct http_response *res);

@@ -33,7 +33,7 @@ static const char *num(struct arena *a, long long v)
 }
 
 int api_operator_auth(struct http_request *req, struct http_response *res, json_t *body,
-                      struct api_operator *ret)
+                      struct rec_operator *ret)
 {
 	struct arena *a = req->arena;
 	struct json_error err;
@@ -101,7 +101,7 @@ int api_operator_auth(struct http_request *req, struct http_response *res, json_
 
 /* What the operator sees of their inspection, its appeal, reply and re-rating request. */
 static int operator_reply_status(struct http_request *req, struct http_response *res,
-                                 const struct api_operator *op, int status)
+                                 const struct rec_operator *op, int status)
 {
 	int days;
 	const char *window =
@@ -120,12 +120,12 @@ int api_operator_status(struct http_request *req, struct http_response *res)
 {
 	struct json_error err;
 	json_t *body;
-	struct api_operator op;
+	struct rec_operator op;
 	int rc;
 	if (operator_request_read(req->arena, req->body, req->body_len, &body, &err) < 0)
 		return api_json_error(res, &err);
 	if ((rc = api_operator_auth(req, res, body, &op)) ||
-	    (rc = api_operator_may(res, &op, POLICY_OPERATOR_READ)))
+	    (rc = api_operator_may(req, res, &op, POLICY_OPERATOR_READ)))
 		return rc;
 	return operator_reply_status(req, res, &op, 200);
 }
@@ -135,7 +135,7 @@ int api_operator_appeal_file(struct http_request *req, struct http_response *res
 	struct arena *a = req->arena;
 	struct json_error err;
 	struct appeal_filing f;
-	struct api_operator op;
+	struct rec_operator op;
 	int rc;
 	if (appeal_filing_read(a, req->body, req->body_len, &f, &err) < 0)
 		return api_json_error(res, &err);
@@ -147,7 +147,7 @@ int api_operator_appeal_file(struct http_request *req, struct http_response *res
 	const char *contested = arena_strdup(a, ids.data);
 	buf_release(&ids);
 	if ((rc = api_operator_auth(req, res, f.body, &op)) ||
-	    (rc = api_operator_may(res, &op, POLICY_APPEAL_FILE)))
+	    (rc = api_operator_may(req, res, &op, POLICY_APPEAL_FILE)))
 		return rc;
 
 	int days;
@@ -293,7 +293,7 @@ int api_operator_appeal_withdraw(struct http_request *req, struct http_response 
 {
 	struct json_error err;
 	json_t *body;
-	struct api_operator op;
+	struct rec_operator op;
 	int rc;
 	if (operator_request_read(req->arena, req->body, req->body_len, &body, &err) < 0)
 		return api_json_error(res, &err);
@@ -301,7 +301,7 @@ int api_operator_appeal_withdraw(struct http_request *req, struct http_response 
 		return rc;
 	if (op.appeal == POLICY_APPEAL_NONE)
 		return http_problem(res, 404, NULL, "There is no appeal against this inspection.");
-	if ((rc = api_operator_may(res, &op, POLICY_APPEAL_WITHDRAW)))
+	if ((rc = api_operator_may(req, res, &op, POLICY_APPEAL_WITHDRAW)))
 		return rc;
 	struct store *st = store_thread(STORE_WRITE);
 	struct store_result *l;

@@ -22,12 +22,12 @@ int api_operator_reply(struct http_request *req, struct http_response *res)
 	struct arena *a = req->arena;
 	struct json_error err;
 	struct operator_reply rp;
-	struct api_operator op;
+	struct rec_operator op;
 	int rc;
 	if (operator_reply_read(a, req->body, req->body_len, &rp, &err) < 0)
 		return api_json_error(res, &err);
 	if ((rc = api_operator_auth(req, res, rp.body, &op)) ||
-	    (rc = api_operator_may(res, &op, POLICY_OPERATOR_REPLY)))
+	    (rc = api_operator_may(req, res, &op, POLICY_OPERATOR_REPLY)))
 		return rc;
 	const char *text = rp.text;
 

@@ -27,12 +27,12 @@ int api_operator_rerating(struct http_request *req, struct http_response *res)
 	struct arena *a = req->arena;
 	struct json_error err;
 	struct rerating_request rq;
-	struct api_operator op;
+	struct rec_operator op;
 	int rc;
 	if (rerating_request_read(a, req->body, req->body_len, &rq, &err) < 0)
 		return api_json_error(res, &err);
 	if ((rc = api_operator_auth(req, res, rq.body, &op)) ||
-	    (rc = api_operator_may(res, &op, POLICY_RERATING_REQUEST)))
+	    (rc = api_operator_may(req, res, &op, POLICY_RERATING_REQUEST)))
 		return rc;
 	const char *text = rq.improvements;
 	if (op.scheme->rules.rerating_standstill_days <= 0)

@@ -118,6 +118,7 @@ int cli_serve(const struct config *cfg, int argc, char **argv)
 		.routes = api_routes,
 		.nroutes = api_nroutes,
 		.hook = api_hook,
+		.settle = api_settle,
 		.quiet = getenv("PLACARD_QUIET_ACCESS_LOG") != NULL,
 		.trusted_proxies = cfg->trusted_proxies,
 	};

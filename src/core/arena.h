@@ -12,6 +12,7 @@
 #ifndef PLACARD_CORE_ARENA_H
 #define PLACARD_CORE_ARENA_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct arena;
@@ -36,6 +37,8 @@ char *arena_strdup(struct arena *a, const char *s);
 
 /* printf into arena memory. */
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+        __attribute__((format(printf, 2, 0)));
 
 /*
  * Register @fn(@ptr) to run when the arena is destroyed. Destructors run in reverse order of

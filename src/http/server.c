@@ -227,13 +227,15 @@ static void dispatch(struct http_conn *hc)
 
 	req->body = hc->body.data;
 	req->body_len = hc->body.len;
-	if (s->opt.hook && s->opt.hook(req, res))
-		return;
-	int status = req->route->handler(req, res);
-	if (!status || !res->status) {
-		log_error("handler for %s %s set no response", req->method_name, req->path);
-		http_problem(res, 500, NULL, "The server could not complete the request.");
+	if (!s->opt.hook || !s->opt.hook(req, res)) {
+		int status = req->route->handler(req, res);
+		if (!status || !res->status) {
+			log_error("handler for %s %s set no response", req->method_name, req->path);
+			http_problem(res, 500, NULL, "The server could not complete the request.");
+		}
 	}
+	if (s->opt.settle)
+		s->opt.settle(req);
 }
 
 static struct http_conn *conn_new(struct http_server *s, struct MHD_Connection *c, const char *url,

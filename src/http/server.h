@@ -24,8 +24,11 @@ struct http_server;
  */
 typedef int (*http_hook)(struct http_request *req, struct http_response *res);
 
-/* Called on the worker thread after each request's response is done (may be NULL). */
-typedef void (*http_cleanup)(struct http_request *req);
+/*
+ * Called on the worker thread after each handler returns (or the hook answered), before the
+ * answer is queued: the application's per-request work ends here (may be NULL).
+ */
+typedef void (*http_settle)(struct http_request *req);
 
 struct http_server_options {
 	const char *host;
@@ -42,6 +45,7 @@ struct http_server_options {
 	const struct http_route *routes;
 	size_t nroutes;
 	http_hook hook;
+	http_settle settle;
 	bool quiet; /* no access log (benchmarks) */
 	/* Peers whose X-Forwarded-For names the client (http_client_ip); empty: none. */
 	struct netaddr_list trusted_proxies;

@@ -911,21 +911,26 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	 * duties (domain/policy.c): the root, whether $2 inspected the visit (the root), whether
 	 * $2 inspected or amended any revision (a decision's revision does not count), status,
 	 * whether it is the newest revision, whether it was imported, its appeal's state. */
+	/* clang-format off */
 	[STMT_INSPECTION_DUTIES] = { "inspection_duties",
-	                             "SELECT r.id, r.inspector_id IS NOT DISTINCT FROM $2::bigint,"
-	                             " EXISTS (SELECT 1 FROM inspection c WHERE c.id IN (SELECT id "
-	                             "FROM"
-	                             "  inspection_chain(r.id)) AND c.inspector_id = $2::bigint"
-	                             "  AND NOT EXISTS (SELECT 1 FROM appeal d WHERE "
-	                             "d.revision_inspection_id = c.id)),"
-	                             " i.status, NOT EXISTS (SELECT 1 FROM inspection n WHERE "
-	                             "n.amends_inspection_id = i.id),"
-	                             " i.source IS NOT NULL, a.state"
-	                             " FROM inspection i JOIN inspection r ON r.id = "
-	                             "inspection_root(i.id)"
-	                             " LEFT JOIN appeal a ON a.inspection_id = r.id"
-	                             " WHERE i.id = $1::bigint",
-	                             2, false },
+		"SELECT r.id AS root,"
+		" r.inspector_id IS NOT DISTINCT FROM $2::bigint AS owner,"
+		" EXISTS (SELECT 1 FROM inspection c"
+		"  WHERE c.id IN (SELECT id FROM inspection_chain(r.id))"
+		"  AND c.inspector_id = $2::bigint"
+		"  AND NOT EXISTS (SELECT 1 FROM appeal d WHERE d.revision_inspection_id = c.id))"
+		"  AS involved,"
+		" i.status,"
+		" NOT EXISTS (SELECT 1 FROM inspection n WHERE n.amends_inspection_id = i.id)"
+		"  AS current,"
+		" i.source IS NOT NULL AS imported,"
+		" a.state AS appeal_state"
+		" FROM inspection i"
+		" JOIN inspection r ON r.id = inspection_root(i.id)"
+		" LEFT JOIN appeal a ON a.inspection_id = r.id"
+		" WHERE i.id = $1::bigint",
+		2, false },
+	/* clang-format on */
 	/* The hearing officers' queue: open appeals, most urgent first; $1 true: only those
 	 * past their decision deadline. */
 	[STMT_APPEAL_QUEUE_JSON] = { "appeal_queue_json",

@@ -24,6 +24,7 @@ struct store {
 	char *url;
 	bool prepared[STMT__COUNT];
 	bool in_tx;
+	unsigned long long tx_number; /* counts transactions begun, for store_begin_in() */
 	long long last_failure_usec;
 	char *err_message;
 	char *err_constraint;
@@ -303,7 +304,43 @@ int store_begin(struct store *s)
 		rc = exec_simple(s, "BEGIN");
 	}
 	s->in_tx = rc == 0;
+	s->tx_number++;
 	return rc;
+}
+
+/* A transaction of store_begin_in(): the store and which of its transactions it was. */
+struct owned_tx {
+	struct store *s;
+	unsigned long long number;
+};
+
+static void owned_tx_end(void *p)
+{
+	struct owned_tx *t = p;
+	if (t->s->in_tx && t->s->tx_number == t->number)
+		store_rollback(t->s);
+}
+
+int store_begin_in(struct store *s, struct arena *a)
+{
+	int rc = store_begin(s);
+	if (rc < 0)
+		return rc;
+	struct owned_tx *t = arena_alloc(a, sizeof(*t));
+	t->s = s;
+	t->number = s->tx_number;
+	arena_defer(a, owned_tx_end, t);
+	return 0;
+}
+
+void store_thread_settle(void)
+{
+	if (!thread_key_made)
+		return;
+	struct thread_stores *ts = pthread_getspecific(thread_key);
+	for (size_t i = 0; ts && i < ARRAY_SIZE(ts->s); i++)
+		if (ts->s[i] && ts->s[i]->in_tx)
+			store_rollback(ts->s[i]);
 }
 
 int store_commit(struct store *s)
@@ -329,9 +366,24 @@ int store_nrows(const struct store_result *r)
 	return PQntuples(r->res);
 }
 
+int store_column(const struct store_result *r, const char *col)
+{
+	/* PQfnumber folds unquoted names to lower case; the statements' columns are lower case. */
+	int n = PQfnumber(r->res, col);
+	if (n < 0) {
+		log_error("store: a result has no column \"%s\"", col);
+		abort();
+	}
+	return n;
+}
+
 const char *store_value(const struct store_result *r, int row, int col)
 {
-	if (row >= PQntuples(r->res) || col >= PQnfields(r->res) || PQgetisnull(r->res, row, col))
+	if (col < 0 || col >= PQnfields(r->res)) {
+		log_error("store: a result has no column %d", col);
+		abort();
+	}
+	if (row < 0 || row >= PQntuples(r->res) || PQgetisnull(r->res, row, col))
 		return NULL;
 	return PQgetvalue(r->res, row, col);
 }
@@ -340,6 +392,23 @@ long long store_value_int(const struct store_result *r, int row, int col)
 {
 	const char *v = store_value(r, row, col);
 	return v ? strtoll(v, NULL, 10) : 0;
+}
+
+const char *store_get(const struct store_result *r, int row, const char *col)
+{
+	return store_value(r, row, store_column(r, col));
+}
+
+long long store_get_int(const struct store_result *r, int row, const char *col)
+{
+	const char *v = store_get(r, row, col);
+	return v ? strtoll(v, NULL, 10) : 0;
+}
+
+bool store_get_bool(const struct store_result *r, int row, const char *col)
+{
+	const char *v = store_get(r, row, col);
+	return v && v[0] == 't' && !v[1];
 }
 
 const char *store_error_constraint(const struct store *s)

@@ -63,8 +63,37 @@ int store_begin(struct store *s);
 int store_commit(struct store *s);
 void store_rollback(struct store *s);
 
-/* Result access. Values are text as PostgreSQL sends them; NULL for SQL NULL. */
+/*
+ * Begin a transaction that belongs to @a: unless store_commit() ends it first, it is rolled
+ * back when @a is destroyed (or by store_thread_settle()), so a function that opened it has
+ * one way out on every path and never rolls back by hand. 0 or a store error.
+ */
+int store_begin_in(struct store *s, struct arena *a);
+
+/*
+ * Roll back any transaction the calling thread's connections still hold (a request's work
+ * is over: the server calls this after every handler, before the answer is sent, so no lock
+ * is held while a slow client reads).
+ */
+void store_thread_settle(void);
+
+/*
+ * Result access, by column name: values are text as PostgreSQL sends them; NULL for SQL NULL
+ * and for a row past the end. A column the result does not have is a programming error:
+ * logged, and the process aborts (every statement's columns are exercised by the tests).
+ */
 int store_nrows(const struct store_result *r);
+const char *store_get(const struct store_result *r, int row, const char *col);
+/* The value as an integer; 0 for NULL. */
+long long store_get_int(const struct store_result *r, int row, const char *col);
+/* True when the value is PostgreSQL's boolean true ("t"). */
+bool store_get_bool(const struct store_result *r, int row, const char *col);
+
+/*
+ * For loops over many rows: the number of column @col (aborts when there is none, as
+ * above), then store_value() by that number.
+ */
+int store_column(const struct store_result *r, const char *col);
 const char *store_value(const struct store_result *r, int row, int col);
 long long store_value_int(const struct store_result *r, int row, int col);
 

@@ -170,7 +170,7 @@ struct rec api_rec(struct http_request *req, enum store_role role)
 			                     .role = policy_role_of(u->role) };
 		r.staff = staff;
 	}
-	r.client = http_client_ip(req);
+	r.client = http_client_network(req);
 	return r;
 }
 

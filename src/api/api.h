@@ -9,6 +9,7 @@
 #include "json/json.h"
 #include "domain/policy.h"
 #include "records/duties.h"
+#include "records/inspections.h"
 #include "records/records.h"
 #include "store/store.h"
 
@@ -89,13 +90,6 @@ int api_init(bool tls);
  */
 int api_session_check(struct http_request *req, struct http_response *res);
 
-/*
- * Hash a password of @len bytes with argon2id (libsodium crypto_pwhash_str, interactive
- * limits) into @ret_hash, a NUL-terminated "$argon2id$..." string. The password's policy is
- * the caller's (auth_password_check). 0, or -ENOMEM when argon2id cannot get its memory.
- */
-int api_password_hash(const char *password, size_t len, char ret_hash[128]);
-
 /* Answer a store error: 503 with Retry-After when the database is unavailable, 409 for a
  * conflict, 422 for data the database refused, 500 otherwise. Returns the status. */
 int api_store_error(struct http_response *res, struct store *s, int rc);
@@ -125,18 +119,6 @@ int api_event(struct store *st, struct arena *a, const char *kind, const char *s
  */
 int api_log_text(struct store *st, struct arena *a, const char *source, const char *source_id,
                  bool public_text, const char *text, json_t **ret);
-
-struct grade_scheme;
-struct grade_result;
-
-/* A scheme as published (@full: with bands, catalogue and rules). New reference. */
-json_t *api_scheme_json(const struct grade_scheme *s, bool full);
-
-/* A grade's explanation: score, band, counted and dismissed violations, rule. New reference. */
-json_t *api_grade_explanation(const struct grade_scheme *s, const struct grade_result *r);
-
-/* Copy the built-in schemes and catalogues into the database (placard migrate). */
-int api_schemes_sync(struct store *st, char *err, size_t errsize);
 
 /* Handlers, one group per resource file. */
 int api_healthz(struct http_request *req, struct http_response *res);
@@ -182,34 +164,11 @@ int api_staff_create(struct http_request *req, struct http_response *res);
 
 /* ---- appeals and due process: appeals.c, replies.c, rerating.c */
 
-/* One violation to dismiss in a revision made by api_inspection_dismiss(). */
-struct api_dismissal {
-	int64_t violation_id;
-	const char *reason; /* public: shown beside the dismissed violation */
-	const char *field;  /* JSON pointer naming it in the request, for problems */
-};
-
-/*
- * Inside the caller's transaction, make a new revision of submitted inspection @orig (which
- * must be the current revision) by the signed-in staff member with the amendment @reason:
- * the same visit and violations, the @n named in @dismiss marked dismissed with their
- * reasons; then grade and submit it as an amendment (score, posted grade, log), as
- * POST /api/v1/inspections/{id}/amendments does. On 0, *@ret_id (in req->arena) is the new
- * inspection. Otherwise returns the status of the problem written to @res (422 naming
- * @dismiss[k].field for a violation that is not on @orig or is already dismissed); the
- * caller rolls back.
- */
-int api_inspection_dismiss(struct http_request *req, struct http_response *res, struct store *st,
-                           const char *orig, const char *reason, size_t n,
-                           const struct api_dismissal *dismiss, const char **ret_id);
-
-
 /*
  * Check the "licence_number" and "appeal_code" members of an operator's request @body
- * (appeals.c). Wrong codes are counted per licence number and per client address; past the
- * limits in domain/appeal.h the answer is 429 with Retry-After. A wrong code and an unknown
- * licence get the same answer (403), so the answer never tells whether a licence exists.
- * Returns 0 and fills @ret, or the status of the problem written to @res.
+ * (operator.c, with records/operator.c). Returns 0 and fills @ret, or the status of the
+ * problem written to @res (403 for a wrong code or an unknown licence alike, 429 past the
+ * limits).
  */
 int api_operator_auth(struct http_request *req, struct http_response *res, json_t *body,
                       struct rec_operator *ret);
@@ -270,13 +229,5 @@ int api_open_data_lives(struct http_request *req, struct http_response *res);
 
 /* At shutdown: remove the private folder the served feed was built in, if one was made. */
 void api_open_data_cleanup(void);
-
-/*
- * Write the LIVES feed (a ZIP of the five CSV files, from one snapshot) to @path, replacing
- * it atomically. *@ret_version is the data version it shows (the public log's event count).
- * 0, a store error, or -EIO with a message in @err.
- */
-int api_lives_export(struct store *st, const char *path, long long *ret_version, char *err,
-                     size_t errsize);
 
 #endif

@@ -6,7 +6,7 @@
  *
  * The lifecycle is the domain's (src/domain/appeal.c): every move is checked there first.
  * A modified decision is a new revision of the inspection with the named violations
- * dismissed (api_inspection_dismiss, in inspections.c); an overturned one leaves the
+ * dismissed (rec_inspection_dismiss, records/inspections.c); an overturned one leaves the
  * inspection on the record but makes the posted grade fall back to the latest other
  * inspection that set one. Each step is one transaction with its event in the public log.
  *
@@ -19,7 +19,7 @@
 #include <time.h>
 
 #include "api/api.h"
-#include "api/guess.h"
+#include "records/guess.h"
 #include "api/request_docs.h"
 #include "core/crypto.h"
 #include "core/log.h"
@@ -30,73 +30,6 @@
 static const char *num(struct arena *a, long long v)
 {
 	return arena_printf(a, "%lld", v);
-}
-
-int api_operator_auth(struct http_request *req, struct http_response *res, json_t *body,
-                      struct rec_operator *ret)
-{
-	struct arena *a = req->arena;
-	struct json_error err;
-	struct operator_proof proof;
-	http_header_add(res, "Cache-Control", "no-store");
-	if (operator_proof_read(a, body, &proof, &err) < 0)
-		return api_json_error(res, &err);
-
-	const char *ip = http_client_ip(req);
-	struct store *st = store_thread(STORE_WRITE);
-	struct store_result *r;
-	static const struct ratelimit_rule rule = APPEAL_CODE_RULE;
-	struct guess g = { .rule = &rule,
-		           .counts = STMT_APPEAL_CODE_FAILURE_COUNTS,
-		           .add = STMT_APPEAL_CODE_FAILURE_ADD,
-		           .clear = STMT_APPEAL_CODE_FAILURE_CLEAR,
-		           .target = proof.licence_key,
-		           .what = "wrong appeal codes",
-		           .noun = "licence number" };
-	int rc = guess_before(req, res, st, &g);
-	if (rc)
-		return rc;
-
-	char hash[SHA256_HEX_LEN + 1];
-	sha256_hex(proof.code, proof.code_len, hash);
-	const char *pr[] = { proof.licence, hash };
-	if ((rc = store_exec(st, a, STMT_OPERATOR_REPORT, pr, &r)) < 0)
-		return api_store_error(res, st, rc);
-	if (proof.code_len != APPEAL_CODE_LEN || store_nrows(r) == 0) {
-		/* The same answer whether or not the licence exists. */
-		log_warn("operator: wrong appeal code from %s", ip);
-		if ((rc = guess_failed(req, res, st, &g)))
-			return rc;
-		return http_problem(res, 403, "/appeal_code",
-		                    "The licence number and appeal code do not match an inspection "
-		                    "report. Check both against the report you were given.");
-	}
-	if ((rc = guess_succeeded(req, res, st, &g)))
-		return rc;
-	const struct grade_scheme *s = grade_scheme_builtin(store_value(r, 0, 2));
-	if (!s)
-		return http_problem(res, 500, NULL, "The inspection's scheme is unknown.");
-	enum policy_appeal appeal = policy_appeal_of(store_value(r, 0, 5));
-	int days = 0;
-	if (appeal_filing_window(s, &days) < 0)
-		days = 0;
-	if (appeal_code_expired(days, (long)store_value_int(r, 0, 7), appeal == POLICY_APPEAL_OPEN,
-	                        store_value(r, 0, 8) ? (long)store_value_int(r, 0, 8) : -1)) {
-		log_warn("operator: expired appeal code from %s", ip);
-		return http_problem(res, 403, "/appeal_code",
-		                    "This appeal code has expired. The licensing office issues a "
-		                    "new one to the operator on request.");
-	}
-	ret->inspection_id = store_value(r, 0, 0);
-	ret->establishment_id = store_value(r, 0, 1);
-	ret->scheme = s;
-	ret->head_id = store_value(r, 0, 3);
-	ret->seconds_since_notice = (long)store_value_int(r, 0, 4);
-	ret->code_hash = arena_strdup(a, hash);
-	ret->appeal = appeal;
-	ret->filing_code = streq(store_value(r, 0, 6), "t");
-	ret->replaced_code = streq(store_value(r, 0, 9), "t");
-	return 0;
 }
 
 /* What the operator sees of their inspection, its appeal, reply and re-rating request. */
@@ -478,7 +411,7 @@ int api_appeal_decide(struct http_request *req, struct http_response *res)
 	enum appeal_event ev = d.ev;
 	const char *reasons = d.reasons;
 	size_t n = d.ndismissed;
-	const struct api_dismissal *dis = d.dismissed;
+	const struct rec_dismissal *dis = d.dismissed;
 
 	const struct api_user *u = api_user(req);
 	struct store *st = store_thread(STORE_WRITE);
@@ -492,14 +425,17 @@ int api_appeal_decide(struct http_request *req, struct http_response *res)
 	const char *head = store_value(l, 0, 5);
 	const struct grade_scheme *s = grade_scheme_builtin(store_value(l, 0, 6));
 	const char *revision = NULL;
+	struct rec r = api_rec(req, STORE_WRITE);
+	r.st = st;
 	if (ev == APPEAL_EV_MODIFY &&
-	    (rc = api_inspection_dismiss(req, res, st, head,
-	                                 arena_printf(a,
-	                                              "Modified on appeal %s: %zu violation%s "
-	                                              "dismissed",
-	                                              id, n, n == 1 ? "" : "s"),
-	                                 n, dis, &revision)))
+	    rec_inspection_dismiss(&r, head,
+	                           arena_printf(a,
+	                                        "Modified on appeal %s: %zu violation%s dismissed",
+	                                        id, n, n == 1 ? "" : "s"),
+	                           n, dis, &revision) < 0) {
+		rc = api_refused(res, &r);
 		goto problem;
+	}
 	if (ev == APPEAL_EV_OVERTURN &&
 	    ((rc = fall_back(st, a, s, est, root, id)) < 0 ||
 	     (rc = api_event(st, a, "inspection.overturned", arena_printf(a, "inspection/%s", root),

@@ -4,9 +4,7 @@
  * recompute the chain and keep the head they saw. GET /api/v1/log/texts/{id} shows a text the
  * public is meant to read with the salt of the hash its log entry carries.
  *
- * Free text written by people never enters the log (sql/0022_log_text.sql): api_log_text()
- * keeps it in log_text, where it can be erased, and gives the entry a reference and a
- * salted hash instead.
+ * What goes into the log is written by records/log.c.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -14,6 +12,7 @@
 #include <stdlib.h>
 
 #include "api/api.h"
+#include "records/log.h"
 #include "core/util.h"
 
 #define LOG_PAGE_DEFAULT 100
@@ -58,30 +57,15 @@ int api_log_head(struct http_request *req, struct http_response *res)
 int api_event(struct store *st, struct arena *a, const char *kind, const char *subject,
               json_t *payload)
 {
-	json_arena(a, payload);
-	char *text = json_dump_compact(payload, NULL);
-	arena_defer(a, free, text);
-	const char *p[] = { kind, subject, text };
-	return store_exec(st, a, STMT_EVENT_APPEND, p, NULL);
+	struct rec r = { .st = st, .a = a };
+	return rec_event(&r, kind, subject, payload);
 }
 
 int api_log_text(struct store *st, struct arena *a, const char *source, const char *source_id,
                  bool public_text, const char *text, json_t **ret)
 {
-	if (!text) {
-		*ret = json_null();
-		return 0;
-	}
-	struct store_result *r;
-	const char *p[] = { source, source_id, public_text ? "t" : "f", text };
-	int rc = store_exec(st, a, STMT_LOG_TEXT_PUT, p, &r);
-	if (rc < 0)
-		return rc;
-	json_t *ref = json_loads(store_value(r, 0, 0), 0, NULL);
-	if (!ref)
-		return -EINVAL;
-	*ret = ref;
-	return 0;
+	struct rec r = { .st = st, .a = a };
+	return rec_log_text(&r, source, source_id, public_text, text, ret);
 }
 
 int api_log_text_get(struct http_request *req, struct http_response *res)

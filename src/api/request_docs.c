@@ -186,7 +186,7 @@ int appeal_decision_read(struct arena *a, const char *body, size_t len, struct a
 	if (ret->ev != APPEAL_EV_MODIFY && n > 0)
 		return json_error_set(err, "/dismissed",
 		                      "Only a modified decision dismisses violations.");
-	struct api_dismissal *dis = arena_calloc(a, n + 1, sizeof(*dis));
+	struct rec_dismissal *dis = arena_calloc(a, n + 1, sizeof(*dis));
 	for (size_t i = 0; i < n; i++) {
 		json_t *v = json_array_get(list, i);
 		char base[40], field[56];

@@ -113,7 +113,7 @@ struct appeal_decision {
 	const char *reasons;  /* not empty, at most APPEAL_REASONS_MAX characters */
 	size_t ndismissed;    /* at most GRADE_MAX_VIOLATIONS; more than 0 exactly when
 	                       * modified */
-	struct api_dismissal *dismissed; /* ndismissed of them (+ 1 zeroed); each reason not
+	struct rec_dismissal *dismissed; /* ndismissed of them (+ 1 zeroed); each reason not
 	                                  * empty, at most DISMISSAL_REASON_MAX characters */
 };
 int appeal_decision_read(struct arena *a, const char *body, size_t len, struct appeal_decision *ret,

@@ -13,7 +13,7 @@
  * the cryptography.
  */
 #include "api/api.h"
-#include "api/guess.h"
+#include "records/guess.h"
 #include "core/crypto.h"
 
 #include <errno.h>
@@ -40,24 +40,13 @@ static const char bad_credentials[] = "The username or password is incorrect.";
 static bool secure_cookies;
 static char dummy_hash[crypto_pwhash_STRBYTES];
 
-int api_password_hash(const char *password, size_t len, char ret_hash[128])
-{
-	char out[crypto_pwhash_STRBYTES];
-	if (crypto_pwhash_str_alg(out, password, len, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-	                          crypto_pwhash_MEMLIMIT_INTERACTIVE,
-	                          crypto_pwhash_ALG_ARGON2ID13) != 0)
-		return -ENOMEM;
-	memcpy(ret_hash, out, sizeof(out));
-	return 0;
-}
-
 int api_init(bool tls)
 {
 	secure_cookies = tls;
 	/* Unknown usernames are checked against this, so they cost as much as known ones. */
 	unsigned char pw[32];
 	randombytes_buf(pw, sizeof(pw));
-	return api_password_hash((const char *)pw, sizeof(pw), dummy_hash);
+	return password_hash((const char *)pw, sizeof(pw), dummy_hash);
 }
 
 /* 256 random bits as 64 hex digits, in req->arena. */
@@ -208,7 +197,8 @@ int api_session_create(struct http_request *req, struct http_response *res)
 		           .target = username,
 		           .what = "wrong passwords",
 		           .noun = "username" };
-	int rc = guess_before(req, res, s, &g);
+	struct rec gr = api_rec(req, STORE_WRITE);
+	int rc = guess_before(&gr, &g) < 0 ? api_refused(res, &gr) : 0;
 	if (rc) {
 		log_warn("auth: sign-in as \"%s\" from %s refused: too many failures", username,
 		         ip);
@@ -226,12 +216,12 @@ int api_session_create(struct http_request *req, struct http_response *res)
 	bool ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 && found;
 	if (!ok) {
 		log_warn("auth: sign-in as \"%s\" from %s failed", username, ip);
-		if ((rc = guess_failed(req, res, s, &g)))
-			return rc;
+		if (guess_failed(&gr, &g) < 0)
+			return api_refused(res, &gr);
 		return http_problem(res, 401, NULL, "%s", bad_credentials);
 	}
-	if ((rc = guess_succeeded(req, res, s, &g)))
-		return rc;
+	if (guess_succeeded(&gr, &g) < 0)
+		return api_refused(res, &gr);
 	/* A sign-in always starts a new session; one the browser still held ends here. */
 	const char *old = http_cookie(req, AUTH_COOKIE_NAME);
 	if (auth_token_valid(old)) {

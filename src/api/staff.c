@@ -5,6 +5,7 @@
  * API layer.
  */
 #include "api/api.h"
+#include "core/crypto.h"
 
 #include <errno.h>
 #include <string.h>
@@ -65,7 +66,7 @@ int api_staff_create(struct http_request *req, struct http_response *res)
 	}
 
 	char hash[128];
-	if (api_password_hash(password, strlen(password), hash) < 0)
+	if (password_hash(password, strlen(password), hash) < 0)
 		return http_problem(res, 503, NULL, "The server is too busy; try again.");
 	const char *const params[] = { username, display_name, auth_role_name(role), hash };
 	struct store *s = store_thread(STORE_WRITE);

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "records/schemes.h"
 #include "cli/cli.h"
 #include "core/crypto.h"
 #include "core/util.h"
@@ -193,7 +194,7 @@ static int run_pass(struct store *st, const struct demo_options *o, enum pass pa
 				day_text(today, in->days_ago, minute, started);
 				day_text(today, in->days_ago, minute + 75, ended);
 				public_code(inspection_id, pc);
-				json_t *expl = api_grade_explanation(s, g);
+				json_t *expl = rec_grade_explanation(s, g);
 				char *text = json_dump_compact(expl, NULL);
 				json_decref(expl);
 				buf_addf(&b, "%lld\t%lld\t%s\t%s\t%lld\tsubmitted\t%s\t%s\t%s\t",
@@ -306,7 +307,7 @@ int cli_demo(const struct config *cfg, int argc, char **argv)
 	for (size_t i = 0; i < ARRAY_SIZE(demo_staff); i++) {
 		char hash[128];
 		const char *pw = DEMO_PASSWORD;
-		if (api_password_hash(pw, strlen(pw), hash) < 0)
+		if (password_hash(pw, strlen(pw), hash) < 0)
 			die("cannot hash the demo password");
 		const char *p[] = { demo_staff[i].username, demo_staff[i].display,
 			            demo_staff[i].role, hash };

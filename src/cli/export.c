@@ -4,7 +4,7 @@
  */
 #include <stdio.h>
 
-#include "api/api.h"
+#include "records/opendata.h"
 #include "cli/cli.h"
 #include "core/util.h"
 #include "store/sealer.h"
@@ -41,7 +41,7 @@ int cli_export(const struct config *cfg, int argc, char **argv)
 		return 1;
 	}
 	long long version;
-	int rc = api_lives_export(st, argv[2], &version, err, sizeof(err));
+	int rc = rec_lives_export(st, argv[2], &version, err, sizeof(err));
 	store_close(st);
 	if (rc < 0) {
 		fprintf(stderr, "placard export: %s\n", err);

@@ -3,7 +3,7 @@
  */
 #include <stdio.h>
 
-#include "api/api.h"
+#include "records/schemes.h"
 #include "cli/cli.h"
 #include "store/migrate.h"
 
@@ -28,12 +28,16 @@ int cli_migrate(const struct config *cfg, int argc, char **argv)
 
 	/* The published scoring methods come from the grading engine; the database keeps a
 	 * copy so that it can check every violation code an inspection cites. */
-	struct store *st;
-	if (store_open(cfg->database_url, &st, err, sizeof(err)) < 0 ||
-	    api_schemes_sync(st, err, sizeof(err)) < 0) {
+	struct rec r = { .a = arena_new() };
+	int rc = store_open(cfg->database_url, &r.st, err, sizeof(err));
+	if (rc == 0 && (rc = rec_schemes_sync(&r)) < 0)
+		snprintf(err, sizeof(err), "%s", r.problem.detail);
+	arena_destroy(r.a);
+	if (r.st)
+		store_close(r.st);
+	if (rc < 0) {
 		fprintf(stderr, "placard migrate: cannot publish the scoring schemes: %s\n", err);
 		return 1;
 	}
-	store_close(st);
 	return 0;
 }

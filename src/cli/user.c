@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "core/crypto.h"
 #include "cli/cli.h"
 #include "core/arena.h"
 #include "core/util.h"
@@ -106,7 +107,7 @@ static int user_add(const struct config *cfg, int argc, char **argv)
 		goto out;
 	}
 	status = 1;
-	if (api_password_hash(password, len, hash) < 0) {
+	if (password_hash(password, len, hash) < 0) {
 		fprintf(stderr, "placard user add: not enough memory to hash the password\n");
 		goto out;
 	}

@@ -3,6 +3,9 @@
  */
 #include "core/crypto.h"
 
+#include <errno.h>
+#include <string.h>
+
 #include <sodium.h>
 
 #include "core/util.h"
@@ -28,4 +31,15 @@ void random_code(char *out, size_t len)
 	for (size_t i = 0; i < len; i++)
 		out[i] = code_alphabet[randombytes_uniform(sizeof(code_alphabet) - 1)];
 	out[len] = '\0';
+}
+
+int password_hash(const char *password, size_t len, char ret_hash[128])
+{
+	char out[crypto_pwhash_STRBYTES];
+	if (crypto_pwhash_str_alg(out, password, len, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	                          crypto_pwhash_MEMLIMIT_INTERACTIVE,
+	                          crypto_pwhash_ALG_ARGON2ID13) != 0)
+		return -ENOMEM;
+	memcpy(ret_hash, out, sizeof(out));
+	return 0;
 }

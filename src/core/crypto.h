@@ -1,6 +1,6 @@
 /*
- * crypto.h - the few cryptographic helpers Placard needs, on libsodium: SHA-256 as hex and
- * random codes for people to type. Call crypto_init() once at start.
+ * crypto.h - the few cryptographic helpers Placard needs, on libsodium: SHA-256 as hex,
+ * random codes for people to type, and password hashes. Call crypto_init() once at start.
  *
  * Core layer: no HTTP, no database.
  */
@@ -26,5 +26,12 @@ void sha256_hex(const void *data, size_t len, char out[SHA256_HEX_LEN + 1]);
  * log2(31), about 4.95 bits.
  */
 void random_code(char *out, size_t len);
+
+/*
+ * Hash a password of @len bytes with argon2id (libsodium crypto_pwhash_str, interactive
+ * limits) into @ret_hash, a NUL-terminated "$argon2id$..." string. The password's policy is
+ * the caller's (auth_password_check). 0, or -ENOMEM when argon2id cannot get its memory.
+ */
+int password_hash(const char *password, size_t len, char ret_hash[128]);
 
 #endif

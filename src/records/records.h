@@ -45,7 +45,7 @@ struct rec {
 	struct store *st;
 	struct arena *a;
 	const struct rec_staff *staff; /* who acts, or NULL (the public, an operator, a command) */
-	const char *client;            /* the client's address for rate limits, or NULL */
+	const char *client;            /* the client's network, as rate limits count it, or NULL */
 	struct problem problem;        /* set by every failure */
 };
 

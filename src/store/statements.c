@@ -380,42 +380,45 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                            "$6::boolean, $7::boolean,"
 	                            " $8::int, coalesce($9, 'cited'), $10)",
 	                            10, false },
+	/* clang-format off */
 	[STMT_INSPECTION_LOCK] = { "inspection_lock",
-	                           "SELECT i.id, i.establishment_id, i.scheme_code, "
-	                           "i.inspection_type, i.inspector_id,"
-	                           " i.status, i.closed_establishment, i.hygiene_score, "
-	                           "i.structural_score,"
-	                           " i.management_score, i.started_at, i.amends_inspection_id,"
-	                           " (SELECT a.id FROM inspection a WHERE a.amends_inspection_id = "
-	                           "i.id)"
-	                           " FROM inspection i WHERE i.id = $1::bigint FOR UPDATE",
-	                           1, false },
+		"SELECT i.id, i.establishment_id, i.scheme_code, i.inspection_type, i.inspector_id,"
+		" i.status, i.closed_establishment,"
+		" i.hygiene_score, i.structural_score, i.management_score,"
+		" i.started_at, i.amends_inspection_id,"
+		" (SELECT a.id FROM inspection a WHERE a.amends_inspection_id = i.id) AS amended_by"
+		" FROM inspection i WHERE i.id = $1::bigint FOR UPDATE",
+		1, false },
+	/* clang-format on */
 	/* Whether inspection $1's visit is dated more than a day ahead of the clock: its start,
 	 * its end (a day's grace for a tablet's clock). */
+	/* clang-format off */
 	[STMT_INSPECTION_AHEAD] = { "inspection_ahead",
-	                            "SELECT started_at > now() + interval '1 day',"
-	                            " coalesce(ended_at > now() + interval '1 day', false)"
-	                            " FROM inspection WHERE id = $1::bigint",
-	                            1, false },
+		"SELECT started_at > now() + interval '1 day' AS started_ahead,"
+		" coalesce(ended_at > now() + interval '1 day', false) AS ended_ahead"
+		" FROM inspection WHERE id = $1::bigint",
+		1, false },
+	/* clang-format on */
+	/* clang-format off */
 	[STMT_INSPECTION_VIOLATIONS] = { "inspection_violations",
-	                                 "SELECT code, points, status = 'dismissed', observed, "
-	                                 "corrected_on_site, repeat,"
-	                                 " dismissed_reason FROM violation WHERE inspection_id = "
-	                                 "$1::bigint ORDER BY position",
-	                                 1, false },
+		"SELECT code, points, status = 'dismissed' AS dismissed, observed, corrected_on_site, repeat,"
+		" dismissed_reason"
+		" FROM violation WHERE inspection_id = $1::bigint"
+		" ORDER BY position",
+		1, false },
+	/* clang-format on */
 	/* Days from the previous inspection that counts for the cycle rules: the last initial
 	 * inspection ($3 = true) or the last graded one, submitted before this one started. */
+	/* clang-format off */
 	[STMT_DAYS_SINCE_PREVIOUS] = { "days_since_previous",
-	                               "SELECT ($2::timestamptz::date - max(started_at)::date) "
-	                               "FROM inspection"
-	                               " WHERE establishment_id = $1::bigint AND status = "
-	                               "'submitted'"
-	                               " AND started_at <= $2::timestamptz AND "
-	                               "amends_inspection_id IS NULL"
-	                               " AND CASE WHEN $3::boolean THEN inspection_type = "
-	                               "'initial' ELSE sets_grade END"
-	                               " AND NOT inspection_overturned(id)",
-	                               3, false },
+		"SELECT ($2::timestamptz::date - max(started_at)::date) AS days"
+		" FROM inspection"
+		" WHERE establishment_id = $1::bigint AND status = 'submitted'"
+		" AND started_at <= $2::timestamptz AND amends_inspection_id IS NULL"
+		" AND CASE WHEN $3::boolean THEN inspection_type = 'initial' ELSE sets_grade END"
+		" AND NOT inspection_overturned(id)",
+		3, false },
+	/* clang-format on */
 	[STMT_INSPECTION_SUBMIT] = { "inspection_submit",
 	                             "UPDATE inspection SET status = 'submitted', score = $2::int, "
 	                             "grade_code = $3,"
@@ -428,16 +431,17 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	/* True when the posted grade rests on $4 (the inspection being amended), or when no
 	 * submitted inspection of the establishment started after $2, other than the ones named
 	 * and those overturned on appeal: then a grade from the inspection is the current one. */
+	/* clang-format off */
 	[STMT_INSPECTION_IS_LATEST] = { "inspection_is_latest",
-	                                "SELECT EXISTS (SELECT 1 FROM posted_grade WHERE "
-	                                "establishment_id = $1::bigint"
-	                                " AND inspection_id = $4::bigint)"
-	                                " OR NOT EXISTS (SELECT 1 FROM inspection WHERE "
-	                                "establishment_id = $1::bigint"
-	                                " AND status = 'submitted' AND started_at > $2::timestamptz"
-	                                " AND id <> ALL ($3::bigint[])"
-	                                " AND NOT inspection_overturned(id))",
-	                                4, false },
+		"SELECT EXISTS (SELECT 1 FROM posted_grade"
+		"  WHERE establishment_id = $1::bigint AND inspection_id = $4::bigint)"
+		" OR NOT EXISTS (SELECT 1 FROM inspection"
+		"  WHERE establishment_id = $1::bigint"
+		"  AND status = 'submitted' AND started_at > $2::timestamptz"
+		"  AND id <> ALL ($3::bigint[])"
+		"  AND NOT inspection_overturned(id)) AS latest",
+		4, false },
+	/* clang-format on */
 	[STMT_INSPECTION_JSON_PUBLIC] = { "inspection_json_public",
 	                                  "SELECT " INSPECTION_JSON "::text"
 	                                  " FROM inspection i WHERE i.id = $1::bigint AND i.status "
@@ -513,8 +517,8 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	/* $1 source ('appeal.decision_reasons'...), $2 its row, $3 public, $4 the text: the
 	 * reference {"text": id, "sha256": hex} the log entry carries (NULL for no text). */
 	[STMT_LOG_TEXT_PUT] = { "log_text_put",
-	                        "SELECT log_text_put($1, $2::bigint, $3::boolean, $4)::text", 4,
-	                        false },
+	                        "SELECT log_text_put($1, $2::bigint, $3::boolean, $4)::text AS ref",
+	                        4, false },
 	[STMT_LOG_TEXT_PUBLIC_JSON] = { "log_text_public_json",
 	                                "SELECT log_text_public_json($1::bigint)::text", 1, true },
 	/* $1 text, $2 administrator's username, $3 reason. */
@@ -556,23 +560,23 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	/* $1 username as typed, $2 client network, $3 the network's own window s, $4 window s
 	 * (src/domain/ratelimit.h): failures of the pair and seconds since its latest; of the
 	 * network in its own window and seconds since its oldest; of the username. */
+	/* clang-format off */
 	[STMT_LOGIN_FAILURE_COUNTS] = { "login_failure_counts",
-	                                "SELECT count(*) FILTER (WHERE username = lower($1) AND ip "
-	                                "= $2),"
-	                                " coalesce(floor(extract(epoch FROM now() - max(at)"
-	                                "  FILTER (WHERE username = lower($1) AND ip = $2))), "
-	                                "0)::bigint,"
-	                                " count(*) FILTER (WHERE ip = $2"
-	                                "  AND at > now() - $3::int * interval '1 second'),"
-	                                " coalesce(floor(extract(epoch FROM now() - min(at)"
-	                                "  FILTER (WHERE ip = $2"
-	                                "  AND at > now() - $3::int * interval '1 second'))), "
-	                                "0)::bigint,"
-	                                " count(*) FILTER (WHERE username = lower($1))"
-	                                " FROM login_failure"
-	                                " WHERE (username = lower($1) OR ip = $2)"
-	                                " AND at > now() - $4::int * interval '1 second'",
-	                                4, true },
+		"SELECT count(*) FILTER (WHERE username = lower($1) AND ip = $2) AS pair,"
+		" coalesce(floor(extract(epoch FROM now() - max(at)"
+		"  FILTER (WHERE username = lower($1) AND ip = $2))), 0)::bigint AS pair_last_age,"
+		" count(*) FILTER (WHERE ip = $2"
+		"  AND at > now() - $3::int * interval '1 second') AS client,"
+		" coalesce(floor(extract(epoch FROM now() - min(at)"
+		"  FILTER (WHERE ip = $2"
+		"  AND at > now() - $3::int * interval '1 second'))), 0)::bigint"
+		"  AS client_oldest_age,"
+		" count(*) FILTER (WHERE username = lower($1)) AS target"
+		" FROM login_failure"
+		" WHERE (username = lower($1) OR ip = $2)"
+		" AND at > now() - $4::int * interval '1 second'",
+		4, true },
+	/* clang-format on */
 	/* $1 username as typed, $2 client network, $3 seconds to keep failures for. */
 	[STMT_LOGIN_FAILURE_ADD] = { "login_failure_add",
 	                             "WITH purge AS (DELETE FROM login_failure"
@@ -674,46 +678,42 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	 * filing code, or any code of an appeal filed before filing codes were kept), seconds
 	 * since this code was issued, seconds since the appeal closed (NULL: open or none),
 	 * whether the code was replaced by a newer one (it then opens the report read only). */
+	/* clang-format off */
 	[STMT_OPERATOR_REPORT] = { "operator_report",
-	                           "SELECT r.id, r.establishment_id, r.scheme_code, "
-	                           "inspection_head(r.id),"
-	                           " greatest(0, floor(extract(epoch FROM now() - "
-	                           "coalesce(r.ended_at, r.submitted_at))))"
-	                           "::bigint,"
-	                           " a.state, a.id IS NULL OR a.filed_code_hash IS NULL OR "
-	                           "a.filed_code_hash = $2,"
-	                           " greatest(0, floor(extract(epoch FROM now() - coalesce((SELECT "
-	                           "max(x.issued_at)"
-	                           "  FROM appeal_code_reissue x WHERE x.inspection_id = r.id AND "
-	                           "x.code_hash = $2),"
-	                           "  c.issued))))::bigint,"
-	                           " floor(extract(epoch FROM now() - a.closed_at))::bigint,"
-	                           " c.rank = 2"
-	                           " FROM (SELECT inspection_root(i.id) AS root,"
-	                           "  CASE WHEN i.amends_inspection_id IS NULL"
-	                           "  THEN coalesce(i.ended_at, i.submitted_at)"
-	                           "  ELSE i.submitted_at END AS issued, 0 AS rank"
-	                           "  FROM inspection i JOIN establishment e ON e.id = "
-	                           "i.establishment_id"
-	                           "  WHERE lower(e.licence_number) = lower($1) AND "
-	                           "i.appeal_code_hash = $2"
-	                           "  AND i.status = 'submitted'"
-	                           "  UNION ALL"
-	                           "  SELECT f.inspection_id, f.filed_at, 1 FROM appeal f"
-	                           "  JOIN establishment e ON e.id = f.establishment_id"
-	                           "  WHERE lower(e.licence_number) = lower($1) AND "
-	                           "f.filed_code_hash = $2"
-	                           "  UNION ALL"
-	                           "  SELECT x.inspection_id, x.replaced_at, 2 FROM "
-	                           "appeal_code_replaced x"
-	                           "  JOIN inspection xi ON xi.id = x.inspection_id"
-	                           "  JOIN establishment e ON e.id = xi.establishment_id"
-	                           "  WHERE lower(e.licence_number) = lower($1) AND x.code_hash = "
-	                           "$2"
-	                           "  ORDER BY 3 LIMIT 1) c"
-	                           " JOIN inspection r ON r.id = c.root"
-	                           " LEFT JOIN appeal a ON a.inspection_id = r.id",
-	                           2, true },
+		"SELECT r.id AS inspection, r.establishment_id AS establishment,"
+		" r.scheme_code AS scheme, inspection_head(r.id) AS head,"
+		" greatest(0, floor(extract(epoch FROM now()"
+		"  - coalesce(r.ended_at, r.submitted_at))))::bigint AS since_notice,"
+		" a.state AS appeal_state,"
+		" a.id IS NULL OR a.filed_code_hash IS NULL OR a.filed_code_hash = $2"
+		"  AS filing_code,"
+		" greatest(0, floor(extract(epoch FROM now() - coalesce("
+		"  (SELECT max(x.issued_at) FROM appeal_code_reissue x"
+		"   WHERE x.inspection_id = r.id AND x.code_hash = $2),"
+		"  c.issued))))::bigint AS code_age,"
+		" floor(extract(epoch FROM now() - a.closed_at))::bigint AS since_closed,"
+		" c.rank = 2 AS replaced_code"
+		" FROM (SELECT inspection_root(i.id) AS root,"
+		"  CASE WHEN i.amends_inspection_id IS NULL"
+		"  THEN coalesce(i.ended_at, i.submitted_at)"
+		"  ELSE i.submitted_at END AS issued, 0 AS rank"
+		"  FROM inspection i JOIN establishment e ON e.id = i.establishment_id"
+		"  WHERE lower(e.licence_number) = lower($1) AND i.appeal_code_hash = $2"
+		"  AND i.status = 'submitted'"
+		"  UNION ALL"
+		"  SELECT f.inspection_id, f.filed_at, 1 FROM appeal f"
+		"  JOIN establishment e ON e.id = f.establishment_id"
+		"  WHERE lower(e.licence_number) = lower($1) AND f.filed_code_hash = $2"
+		"  UNION ALL"
+		"  SELECT x.inspection_id, x.replaced_at, 2 FROM appeal_code_replaced x"
+		"  JOIN inspection xi ON xi.id = x.inspection_id"
+		"  JOIN establishment e ON e.id = xi.establishment_id"
+		"  WHERE lower(e.licence_number) = lower($1) AND x.code_hash = $2"
+		"  ORDER BY 3 LIMIT 1) c"
+		" JOIN inspection r ON r.id = c.root"
+		" LEFT JOIN appeal a ON a.inspection_id = r.id",
+		2, true },
+	/* clang-format on */
 	/* Is appeal code hash $2 already on a report of establishment $1? */
 	[STMT_APPEAL_CODE_IN_USE] = { "appeal_code_in_use",
 	                              "SELECT 1 FROM inspection WHERE establishment_id = $1::bigint"
@@ -755,23 +755,23 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	/* $1 licence (lower case), $2 client network, $3 the network's own window s, $4 window
 	 * s (src/domain/ratelimit.h): wrong codes of the pair and seconds since its latest; of
 	 * the network in its own window and seconds since its oldest; of the licence. */
+	/* clang-format off */
 	[STMT_APPEAL_CODE_FAILURE_COUNTS] = { "appeal_code_failure_counts",
-	                                      "SELECT count(*) FILTER (WHERE licence = $1 AND ip = "
-	                                      "$2),"
-	                                      " coalesce(floor(extract(epoch FROM now() - max(at)"
-	                                      "  FILTER (WHERE licence = $1 AND ip = $2))), "
-	                                      "0)::bigint,"
-	                                      " count(*) FILTER (WHERE ip = $2"
-	                                      "  AND at > now() - $3::int * interval '1 second'),"
-	                                      " coalesce(floor(extract(epoch FROM now() - min(at)"
-	                                      "  FILTER (WHERE ip = $2"
-	                                      "  AND at > now() - $3::int * interval '1 "
-	                                      "second'))), 0)::bigint,"
-	                                      " count(*) FILTER (WHERE licence = $1)"
-	                                      " FROM appeal_code_failure"
-	                                      " WHERE (licence = $1 OR ip = $2)"
-	                                      " AND at > now() - $4::int * interval '1 second'",
-	                                      4, true },
+		"SELECT count(*) FILTER (WHERE licence = $1 AND ip = $2) AS pair,"
+		" coalesce(floor(extract(epoch FROM now() - max(at)"
+		"  FILTER (WHERE licence = $1 AND ip = $2))), 0)::bigint AS pair_last_age,"
+		" count(*) FILTER (WHERE ip = $2"
+		"  AND at > now() - $3::int * interval '1 second') AS client,"
+		" coalesce(floor(extract(epoch FROM now() - min(at)"
+		"  FILTER (WHERE ip = $2"
+		"  AND at > now() - $3::int * interval '1 second'))), 0)::bigint"
+		"  AS client_oldest_age,"
+		" count(*) FILTER (WHERE licence = $1) AS target"
+		" FROM appeal_code_failure"
+		" WHERE (licence = $1 OR ip = $2)"
+		" AND at > now() - $4::int * interval '1 second'",
+		4, true },
+	/* clang-format on */
 	/* $1 licence (lower case), $2 client network, $3 seconds to keep failures for. */
 	[STMT_APPEAL_CODE_FAILURE_ADD] = { "appeal_code_failure_add",
 	                                   "WITH purge AS (DELETE FROM appeal_code_failure"
@@ -1340,11 +1340,12 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                                   "id = $2::bigint"
 	                                   " AND resolved_at IS NULL RETURNING id",
 	                                   4, false },
+	/* clang-format off */
 	[STMT_TABLET_CONFLICT_OPEN_COUNT] = { "tablet_conflict_open_count",
-	                                      "SELECT count(*) FROM inspection_conflict WHERE "
-	                                      "inspection_id = $1::bigint"
-	                                      " AND resolved_at IS NULL",
-	                                      1, false },
+		"SELECT count(*) AS conflicts FROM inspection_conflict"
+		" WHERE inspection_id = $1::bigint AND resolved_at IS NULL",
+		1, false },
+	/* clang-format on */
 	/* $1 establishment, $2 inspector (must be an active inspector), $3 who assigns. */
 	[STMT_TABLET_ASSIGN] = { "tablet_assign",
 	                         "INSERT INTO inspector_assignment (establishment_id, "
@@ -1588,7 +1589,7 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	 * sealing moves entries without changing their number. */
 	[STMT_OPENDATA_EXPORT_VERSION] = { "opendata_export_version",
 	                                   "SELECT (SELECT coalesce(max(seq), 0) FROM event_log)"
-	                                   " + (SELECT count(*) FROM event_pending)",
+	                                   " + (SELECT count(*) FROM event_pending) AS version",
 	                                   0, true },
 	[STMT_OPENDATA_EXPORT_BUSINESSES] = { "opendata_export_businesses",
 	                                      "COPY (SELECT e.id AS business_id, e.name, "

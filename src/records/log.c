@@ -1,0 +1,37 @@
+/*
+ * log.c - what goes into the public event log: events, appended inside the caller's
+ * transaction and sealed into the chain by the sealer (store/sealer.c); and free text,
+ * which never enters the log (sql/0022_log_text.sql): it is kept in log_text, where it can
+ * be erased, and the entry carries a reference and a salted hash instead.
+ */
+#include "records/log.h"
+
+#include <stdlib.h>
+
+int rec_event(struct rec *r, const char *kind, const char *subject, json_t *payload)
+{
+	json_arena(r->a, payload);
+	char *text = json_dump_compact(payload, NULL);
+	arena_defer(r->a, free, text);
+	const char *p[] = { kind, subject, text };
+	return rec_exec(r, STMT_EVENT_APPEND, p, NULL);
+}
+
+int rec_log_text(struct rec *r, const char *source, const char *source_id, bool public_text,
+                 const char *text, json_t **ret)
+{
+	if (!text) {
+		*ret = json_null();
+		return 0;
+	}
+	struct store_result *res;
+	const char *p[] = { source, source_id, public_text ? "t" : "f", text };
+	int rc = rec_exec(r, STMT_LOG_TEXT_PUT, p, &res);
+	if (rc < 0)
+		return rc;
+	json_t *ref = json_loads(store_get(res, 0, "ref"), 0, NULL);
+	if (!ref)
+		return rec_refuse(r, 500, NULL, "The log text's reference could not be read.");
+	*ret = ref;
+	return 0;
+}

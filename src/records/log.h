@@ -1,0 +1,28 @@
+/*
+ * log.h - writing to the public event log.
+ */
+#ifndef PLACARD_RECORDS_LOG_H
+#define PLACARD_RECORDS_LOG_H
+
+#include <stdbool.h>
+
+#include "json/json.h"
+#include "records/records.h"
+
+/*
+ * Append an event to the public log inside the caller's transaction. @payload (a new
+ * reference, taken over) must hold nothing personal. 0 or a store error.
+ */
+int rec_event(struct rec *r, const char *kind, const char *subject, json_t *payload);
+
+/*
+ * Free text for a log entry: keep @text in log_text (@source names where it is displayed or
+ * what it is, e.g. "appeal.decision_reasons", @source_id its row; @public_text: the public
+ * may read it and check it) inside the caller's transaction, and give in *@ret (a new
+ * reference) what the payload carries instead: {"text": id, "sha256": hex of SHA-256 over
+ * the salt and the text}, or JSON null when @text is NULL. 0 or a store error.
+ */
+int rec_log_text(struct rec *r, const char *source, const char *source_id, bool public_text,
+                 const char *text, json_t **ret);
+
+#endif

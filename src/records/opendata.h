@@ -1,0 +1,19 @@
+/*
+ * opendata.h - the LIVES open-data feed (placard export lives, GET /open-data/lives.zip).
+ */
+#ifndef PLACARD_RECORDS_OPENDATA_H
+#define PLACARD_RECORDS_OPENDATA_H
+
+#include <stddef.h>
+
+#include "store/store.h"
+
+/*
+ * Write the LIVES feed (a ZIP of the five CSV files, from one snapshot) to @path, replacing
+ * it atomically. *@ret_version is the data version it shows (the public log's event count).
+ * 0, a store error, or -EIO with a message in @err.
+ */
+int rec_lives_export(struct store *st, const char *path, long long *ret_version, char *err,
+                     size_t errsize);
+
+#endif

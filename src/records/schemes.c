@@ -1,0 +1,203 @@
+/*
+ * schemes.c - the published scoring methods as JSON, built from the grading engine's own
+ * tables so that what is published is exactly what grades; a grade's explanation; and the
+ * copy of the schemes the database keeps to check the violation codes an inspection cites.
+ */
+#include "records/schemes.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/util.h"
+#include "domain/grade.h"
+
+static json_t *band_json(const struct grade_band *b)
+{
+	json_t *v = json_pack("{s:s, s:s, s:s, s:i}", "label", b->label, "code", b->code, "meaning",
+	                      b->meaning, "min", b->min);
+	json_object_set_new(v, "max",
+	                    b->max == GRADE_SCORE_OPEN ? json_null() : json_integer(b->max));
+	if (b->max_element != GRADE_NO_CAP)
+		json_object_set_new(v, "max_element", json_integer(b->max_element));
+	return v;
+}
+
+static json_t *nullable_string(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *rules_json(const struct grade_scheme *s)
+{
+	const struct grade_rules *r = &s->rules;
+	json_t *graded = json_array();
+	for (int t = 0; t < GRADE_INSPECTION_TYPE_COUNT; t++)
+		if (r->graded_types & GRADE_TYPE_BIT(t))
+			json_array_append_new(graded, json_string(grade_inspection_type_name(t)));
+	const char *window = r->appeal_window == GRADE_APPEAL_WITHIN_DAYS     ? "within_days"
+	                     : r->appeal_window == GRADE_APPEAL_UNTIL_HEARING ? "until_hearing"
+	                                                                      : "none";
+	json_t *v = json_object();
+	json_object_set_new(v, "graded_inspection_types", graded);
+	json_object_set_new(v, "initial_graded_only_in_top_band",
+	                    json_boolean(r->initial_graded_only_in_top_band));
+	json_object_set_new(v, "min_days_before_reinspection",
+	                    json_integer(r->min_days_before_reinspection));
+	json_object_set_new(v, "appeal_window", json_string(window));
+	json_object_set_new(v, "appeal_window_days", json_integer(r->appeal_window_days));
+	json_object_set_new(v, "pending_label_during_appeal",
+	                    nullable_string(r->pending_label_during_appeal));
+	json_object_set_new(v, "pending_code_during_appeal",
+	                    nullable_string(r->pending_code_during_appeal));
+	json_object_set_new(v, "withhold_until_appeal_decided",
+	                    json_boolean(r->withhold_until_appeal_decided));
+	json_object_set_new(v, "rerating_standstill_days",
+	                    json_integer(r->rerating_standstill_days));
+	json_object_set_new(v, "max_adjournments_with_pending",
+	                    json_integer(r->max_adjournments_with_pending));
+	json_object_set_new(v, "closure_issues_no_grade", json_boolean(r->closure_issues_no_grade));
+	json_object_set_new(v, "reopening_label", nullable_string(r->reopening_label));
+	json_object_set_new(v, "reopening_code", nullable_string(r->reopening_code));
+	json_object_set_new(v, "not_yet_graded_label", nullable_string(r->not_yet_graded_label));
+	json_object_set_new(v, "not_yet_graded_code", nullable_string(r->not_yet_graded_code));
+	return v;
+}
+
+json_t *rec_scheme_json(const struct grade_scheme *s, bool full)
+{
+	json_t *v = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s}", "code", s->code, "version",
+	                      s->version, "name", s->name, "jurisdiction", s->jurisdiction, "kind",
+	                      grade_scheme_kind_name(s->kind), "score_direction",
+	                      s->kind == GRADE_KIND_POINTS_LOWER_BETTER ? "lower_is_better"
+	                      : s->kind == GRADE_KIND_DEDUCT_FROM_100   ? "higher_is_better"
+	                                                                : "lower_is_better");
+	if (!full)
+		return v;
+	json_t *bands = json_array();
+	for (size_t i = 0; i < s->n_bands; i++)
+		json_array_append_new(bands, band_json(&s->bands[i]));
+	json_object_set_new(v, "bands", bands);
+	if (s->n_elements) {
+		json_t *els = json_array();
+		for (size_t i = 0; i < s->n_elements; i++) {
+			const struct grade_element *e = &s->elements[i];
+			json_t *allowed = json_array();
+			for (size_t j = 0; j < e->n_allowed; j++)
+				json_array_append_new(allowed, json_integer(e->allowed[j]));
+			json_array_append_new(els, json_pack("{s:s, s:s, s:o}", "name", e->name,
+			                                     "description", e->description,
+			                                     "allowed_scores", allowed));
+		}
+		json_object_set_new(v, "elements", els);
+	}
+	json_t *cat = json_array();
+	for (size_t i = 0; i < s->n_violations; i++) {
+		const struct grade_violation_def *d = &s->violations[i];
+		json_t *item = json_pack(
+		        "{s:s, s:s, s:s, s:s, s:i, s:i, s:i}", "code", d->code, "description",
+		        d->description, "category", grade_category_name(d->category), "severity",
+		        grade_severity_name(d->severity), "default_points", d->default_points,
+		        "min_points", d->min_points, "max_points", d->max_points);
+		if (d->element >= 0)
+			json_object_set_new(item, "element",
+			                    json_string(s->elements[d->element].name));
+		json_array_append_new(cat, item);
+	}
+	json_object_set_new(v, "violations", cat);
+	json_object_set_new(v, "rules", rules_json(s));
+	return v;
+}
+
+json_t *rec_grade_explanation(const struct grade_scheme *s, const struct grade_result *r)
+{
+	json_t *v = json_object();
+	json_object_set_new(v, "scheme",
+	                    json_pack("{s:s, s:i}", "code", s->code, "version", s->version));
+	json_object_set_new(v, "score", json_integer(r->score));
+	json_object_set_new(v, "deductions", json_integer(r->deductions));
+	if (s->n_elements) {
+		json_t *els = json_object();
+		for (size_t i = 0; i < s->n_elements; i++)
+			json_object_set_new(els, s->elements[i].name, json_integer(r->elements[i]));
+		json_object_set_new(v, "elements", els);
+	}
+	json_object_set_new(v, "band",
+	                    json_pack("{s:s, s:s, s:i}", "label", r->band->label, "code",
+	                              r->band->code, "min", r->band->min));
+	json_object_set_new(json_object_get(v, "band"), "max",
+	                    r->band->max == GRADE_SCORE_OPEN ? json_null()
+	                                                     : json_integer(r->band->max));
+	if (r->rated_band != r->band)
+		json_object_set_new(v, "capped_to",
+		                    json_pack("{s:s, s:s, s:s}", "label", r->rated_band->label,
+		                              "code", r->rated_band->code, "by_element",
+		                              r->capping_element >= 0
+		                                      ? s->elements[r->capping_element].name
+		                                      : ""));
+	json_object_set_new(v, "outcome", json_string(grade_outcome_name(r->outcome)));
+	json_object_set_new(v, "grade",
+	                    json_pack("{s:s, s:s}", "label", r->label, "code", r->code));
+	json_object_set_new(v, "sets_grade", json_boolean(r->sets_posted_grade));
+	json_object_set_new(v, "reinspection_required", json_boolean(r->reinspection_required));
+	if (r->reinspection_required)
+		json_object_set_new(v, "reinspection_min_days",
+		                    json_integer(r->reinspection_min_days));
+	const struct {
+		const char *name;
+		const struct grade_line *lines;
+		size_t n;
+	} groups[] = { { "counted", r->counted, r->n_counted },
+		       { "dismissed", r->dismissed, r->n_dismissed } };
+	for (size_t g = 0; g < ARRAY_SIZE(groups); g++) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < groups[g].n; i++) {
+			const struct grade_line *l = &groups[g].lines[i];
+			/* Descriptions are in the catalogue and beside each violation. */
+			json_t *line =
+			        json_pack("{s:s, s:s, s:i}", "code", l->code, "category",
+			                  grade_category_name(l->category), "points", l->points);
+			if (l->element >= 0)
+				json_object_set_new(line, "element",
+				                    json_string(s->elements[l->element].name));
+			json_array_append_new(arr, line);
+		}
+		json_object_set_new(v, groups[g].name, arr);
+	}
+	json_object_set_new(v, "rule", json_string(r->rule));
+	return v;
+}
+
+int rec_schemes_sync(struct rec *r)
+{
+	int rc = rec_begin(r);
+	if (rc < 0)
+		goto out;
+	for (size_t i = 0; i < grade_scheme_builtin_count(); i++) {
+		const struct grade_scheme *s = grade_scheme_builtin_at(i);
+		char version[16];
+		snprintf(version, sizeof(version), "%d", s->version);
+		json_t *def = json_arena(r->a, rec_scheme_json(s, true));
+		char *text = json_dump_compact(def, NULL);
+		arena_defer(r->a, free, text);
+		const char *p[] = { s->code, version, s->name, grade_scheme_kind_name(s->kind),
+			            text };
+		if ((rc = rec_exec(r, STMT_SCHEME_UPSERT, p, NULL)) < 0)
+			goto out;
+		for (size_t j = 0; j < s->n_violations; j++) {
+			const struct grade_violation_def *d = &s->violations[j];
+			char pts[3][16];
+			snprintf(pts[0], sizeof(pts[0]), "%d", d->default_points);
+			snprintf(pts[1], sizeof(pts[1]), "%d", d->min_points);
+			snprintf(pts[2], sizeof(pts[2]), "%d", d->max_points);
+			const char *vp[] = { s->code,        d->code,
+				             d->description, grade_category_name(d->category),
+				             pts[0],         pts[1],
+				             pts[2] };
+			if ((rc = rec_exec(r, STMT_SCHEME_VIOLATION_UPSERT, vp, NULL)) < 0)
+				goto out;
+		}
+	}
+	rc = rec_commit(r);
+out:
+	return rc;
+}

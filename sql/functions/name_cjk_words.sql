@@ -3,8 +3,9 @@
 -- its characters alone (in a name, or when a run typed is one character long); then the
 -- letters and digits between the runs.
 --
--- Stored values depend on it: the index establishment_name_words (through name_tsvector()). A change of what it returns needs a
--- migration that rebuilds them (docs/architecture.md, SQL in one place).
+-- Stored values depend on it: the index establishment_name_words (through
+-- name_tsvector()). A change of what it returns needs a migration that rebuilds them
+-- (docs/architecture.md, SQL in one place).
 CREATE OR REPLACE FUNCTION name_cjk_words(word text, typed boolean) RETURNS text[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT coalesce(array_agg(DISTINCT g), '{}')

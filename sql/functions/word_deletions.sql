@@ -1,8 +1,8 @@
 -- @w and the strings left by deleting up to @depth (0, 1 or 2) of its letters, repeats
 -- included. PL/pgSQL: a SQL function of several UNIONs is planned again on every call.
 --
--- Stored values depend on it: the generated column name_word.deletions. A change of what it returns needs a
--- migration that rebuilds them (docs/architecture.md, SQL in one place).
+-- Stored values depend on it: the generated column name_word.deletions. A change of what
+-- it returns needs a migration that rebuilds them (docs/architecture.md, SQL in one place).
 CREATE OR REPLACE FUNCTION word_deletions(w text, depth int) RETURNS text[]
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 DECLARE

@@ -5,11 +5,10 @@ CREATE OR REPLACE FUNCTION appeal_public_json(p_id bigint) RETURNS json LANGUAGE
     SELECT json_build_object(
         'id', a.id, 'inspection_id', a.inspection_id, 'establishment_id', a.establishment_id,
         'state', a.state,
-        'open', a.state IN ('filed', 'under_review', 'hearing_scheduled'),
+        'open', appeal_state_open(a.state),
         'filed_at', a.filed_at, 'filing_deadline', a.filing_deadline,
         'decision_due', a.decision_due,
-        'overdue', a.state IN ('filed', 'under_review', 'hearing_scheduled')
-                   AND a.decision_due < now(),
+        'overdue', appeal_state_open(a.state) AND a.decision_due < now(),
         'hearing_at', a.hearing_at, 'adjournments', a.adjournments,
         'decided_at', a.decided_at,
         'outcome', CASE WHEN a.state IN ('upheld', 'modified', 'overturned') THEN a.state END,

@@ -5,7 +5,7 @@ DECLARE
     a_id bigint;
 BEGIN
     SELECT a.id INTO a_id FROM appeal a WHERE a.establishment_id = p_est
-    ORDER BY a.state IN ('filed', 'under_review', 'hearing_scheduled') DESC, a.id DESC
+    ORDER BY appeal_state_open(a.state) DESC, a.id DESC
     LIMIT 1;
     IF NOT FOUND THEN
         RETURN NULL;

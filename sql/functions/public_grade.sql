@@ -5,8 +5,12 @@
 --  * while an appeal is open under a scheme with a pending label (NYC-style): "Grade
 --    Pending" replaces a grade below the top band, until the establishment has asked for
 --    more adjournments than the scheme allows.
--- The rules come from the scheme as published (scheme.definition), the same data the
--- engine's grade_appeal_posting() reads. Every reader gets the same answer from here.
+-- The rules come from the scheme as published (scheme.definition, from the engine's tables
+-- in src/domain/grade.c). This is the one implementation of the rule: every reader gets the
+-- same answer from here, and the shared vectors of op appeal_posting
+-- (tests/vectors/grading.json) run against it (tests/integration/test_vectors.c). PL/pgSQL,
+-- so that its plans are kept per connection; it returns at once for the common case (no
+-- appeal, a scheme that publishes new grades immediately).
 CREATE OR REPLACE FUNCTION public_grade(p_est bigint) RETURNS json LANGUAGE plpgsql STABLE AS $$
 DECLARE
     g posted_grade;
@@ -44,7 +48,7 @@ BEGIN
     SELECT * INTO ap FROM appeal WHERE inspection_id = root;
     has_appeal := FOUND;
     IF has_appeal THEN
-        is_open := ap.state IN ('filed', 'under_review', 'hearing_scheduled');
+        is_open := appeal_state_open(ap.state);
     END IF;
     base := base || jsonb_build_object('under_appeal', is_open,
         'appeal_id', CASE WHEN has_appeal THEN ap.id END);

@@ -20,7 +20,7 @@ BEGIN
         FROM scheme WHERE withholds_new_ratings;
     RETURN QUERY EXECUTE
         'SELECT a.establishment_id FROM appeal a'
-        ' WHERE a.state IN (''filed'', ''under_review'', ''hearing_scheduled'')'
+        ' WHERE appeal_state_open(a.state)'
         ' UNION'
         ' SELECT i.establishment_id FROM inspection i'
         ' WHERE i.status = ''submitted'' AND coalesce(i.ended_at, i.submitted_at) >= $1'

@@ -939,8 +939,7 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                             " FROM appeal a JOIN establishment e ON e.id = "
 	                             "a.establishment_id"
 	                             " JOIN inspection i ON i.id = a.inspection_id"
-	                             " WHERE a.state IN ('filed', 'under_review', "
-	                             "'hearing_scheduled')"
+	                             " WHERE appeal_state_open(a.state)"
 	                             " AND (NOT $1::boolean OR a.decision_due < now())",
 	                             1, true },
 	[STMT_APPEAL_PUBLIC_JSON] = { "appeal_public_json",

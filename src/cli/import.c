@@ -5,7 +5,7 @@
  * Each file is read once (mapped, or unpacked from the ZIP), record by record, with the
  * lenient CSV reader of src/domain/opendata.c; values are parsed and checked there, and the
  * rows streamed with COPY into temporary staging tables. Set-based SQL
- * (opendata_nyc_apply / opendata_lives_apply, sql/0007_open_data.sql) then creates what is
+ * (sql/functions/opendata_nyc_apply.sql, opendata_lives_apply.sql) then creates what is
  * new, in the same one transaction. A row that cannot be used is never dropped silently: it
  * goes into import_skipped with its line and reason, and the report lists it. The import is
  * one event in the public log ("opendata.imported"). A LIVES cell that begins with an

@@ -5,7 +5,7 @@
  *     seq \n prev_hash \n occurred_at \n kind \n subject \n payload
  * where occurred_at is UTC with microseconds ("2026-01-02T03:04:05.000006Z"), payload is the
  * JSON text PostgreSQL gives for the jsonb value, and prev_hash is entry n-1's hash (64 zeros
- * for the first). sql/0004_event_log.sql computes the same text in event_canonical().
+ * for the first). sql/functions/event_canonical.sql computes the same text in SQL.
  *
  * Domain layer: no I/O.
  */

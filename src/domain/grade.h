@@ -115,7 +115,11 @@ struct grade_violation_def {
 	int element; /* index into scheme.elements, or -1 */
 };
 
-/* The cycle and appeal rules of a scheme. */
+/*
+ * The cycle and appeal rules of a scheme. What the public sees while a grade is under appeal
+ * (the pending label, the withheld rating, the adjournment limit) is applied by the database,
+ * public_grade() in sql/functions/public_grade.sql, from these rules as published.
+ */
 struct grade_rules {
 	/* Bitmask of GRADE_TYPE_BIT(type): the inspection types whose score sets the grade. */
 	unsigned graded_types;
@@ -229,15 +233,6 @@ struct grade_error {
 	int index;
 };
 
-/* What may be posted while an issued grade is under appeal. */
-struct grade_posting {
-	bool withheld;     /* the new grade is not published yet; the previous publication stands */
-	bool pending;      /* a pending label is posted instead of the grade */
-	const char *label; /* "" when withheld; never NULL */
-	const char *code;  /* "" when withheld; never NULL */
-	char rule[GRADE_RULE_MAX];
-};
-
 /*
  * Look up a built-in scheme by its code ("nyc", "fhrs", "cn-faces", "sf100").
  * Returns a pointer to static const data, or NULL when @code is NULL or unknown.
@@ -283,19 +278,6 @@ int grade_compute(const struct grade_scheme *s, const struct grade_input *in,
  */
 int grade_reinspection_wait_days(const struct grade_scheme *s, int days_since_previous,
                                  int *ret_days);
-
-/*
- * What the establishment may post while the grade with band code @issued_code is under
- * appeal, after the establishment asked for @adjournments hearing adjournments.
- * NYC: a top-band grade is posted as is; a lower one may be replaced by Grade Pending (Z)
- * until the hearing, as long as adjournments <= rules.max_adjournments_with_pending.
- * FHRS: the new rating is withheld until the appeal is decided. Schemes without an appeal
- * rule post the issued grade.
- * Returns 0, -EINVAL on a NULL argument or negative @adjournments, -ENOENT when
- * @issued_code is not one of the scheme's band codes.
- */
-int grade_appeal_posting(const struct grade_scheme *s, const char *issued_code, int adjournments,
-                         struct grade_posting *ret);
 
 /* Stable lowercase names for JSON, SQL and open data; "?" for out-of-range values. */
 const char *grade_inspection_type_name(enum grade_inspection_type t);

@@ -1,5 +1,6 @@
 /*
- * migrate.c - apply sql/NNNN_name.sql files in order, recording checksums. See migrate.h.
+ * migrate.c - apply sql/NNNN_name.sql files in order, recording checksums, then the changed
+ * files of sql/functions. See migrate.h.
  */
 #include "store/migrate.h"
 
@@ -59,8 +60,30 @@ static bool migration_name(const char *file, int *ret_version)
 	return v > 0;
 }
 
-static int load_dir(const char *dir, struct migration **ret, size_t *ret_n, char *err,
-                    size_t errsize)
+/* A function file: "name.sql", the name of letters, digits and underscores. */
+static bool function_file_name(const char *file)
+{
+	size_t len = strlen(file);
+	if (len <= 4 || !str_has_suffix(file, ".sql"))
+		return false;
+	for (size_t i = 0; i < len - 4; i++)
+		if (!(file[i] == '_' || (file[i] >= '0' && file[i] <= '9') ||
+		      (file[i] >= 'a' && file[i] <= 'z') || (file[i] >= 'A' && file[i] <= 'Z')))
+			return false;
+	return true;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(((const struct migration *)a)->name, ((const struct migration *)b)->name);
+}
+
+/*
+ * Read the migrations (@functions false: NNNN_name.sql, sorted by version) or the function
+ * files (@functions true: name.sql, sorted by name) of @dir.
+ */
+static int load_dir(const char *dir, bool functions, struct migration **ret, size_t *ret_n,
+                    char *err, size_t errsize)
 {
 	DIR *d = opendir(dir);
 	if (!d) {
@@ -72,8 +95,9 @@ static int load_dir(const char *dir, struct migration **ret, size_t *ret_n, char
 	int rc = 0;
 	struct dirent *de;
 	while ((de = readdir(d))) {
-		int version;
-		if (!migration_name(de->d_name, &version))
+		int version = 0;
+		if (functions ? !function_file_name(de->d_name)
+		              : !migration_name(de->d_name, &version))
 			continue;
 		if (n == MAX_MIGRATIONS) {
 			snprintf(err, errsize, "more than %d migrations", MAX_MIGRATIONS);
@@ -99,8 +123,8 @@ static int load_dir(const char *dir, struct migration **ret, size_t *ret_n, char
 		n++;
 	}
 	closedir(d);
-	qsort(m, n, sizeof(*m), cmp_migration);
-	for (size_t i = 1; rc == 0 && i < n; i++) {
+	qsort(m, n, sizeof(*m), functions ? cmp_name : cmp_migration);
+	for (size_t i = 1; rc == 0 && !functions && i < n; i++) {
 		if (m[i].version == m[i - 1].version) {
 			snprintf(err, errsize, "%s and %s have the same version", m[i - 1].name,
 			         m[i].name);
@@ -141,11 +165,131 @@ static const char create_table[] = "SET client_min_messages = warning;"
                                    " checksum text NOT NULL,"
                                    " applied_at timestamptz NOT NULL DEFAULT now())";
 
-int migrate_run(const char *url, const char *dir, int *ret_applied, char *err, size_t errsize)
+static void free_files(struct migration *m, size_t n)
+{
+	for (size_t j = 0; j < n; j++)
+		free(m[j].sql);
+	free(m);
+}
+
+/* Run every file of @f[0..@n) not marked skipped (version < 0), prefixing errors with its path. */
+static int exec_files(PGconn *c, const char *dir, const struct migration *f, size_t n, char *err,
+                      size_t errsize)
+{
+	for (size_t j = 0; j < n; j++) {
+		if (f[j].version < 0)
+			continue;
+		if (exec_ok(c, f[j].sql, err, errsize) < 0) {
+			char inner[1024];
+			snprintf(inner, sizeof(inner), "%s", err);
+			snprintf(err, errsize, "%s/%s: %s", dir, f[j].name, inner);
+			return -EIO;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Apply the files of @dir/functions whose SHA-256 is not the one recorded in
+ * schema_functions, all in one transaction, and record them. The files are a set, not a
+ * sequence: each is run first with function bodies unchecked, so that one may use a function
+ * another file defines whatever their names, then again with bodies checked, so that a
+ * mistake is found here and not by the first caller. Records of files no longer there are
+ * removed.
+ */
+static int apply_functions(PGconn *c, const char *dir, int *ret_applied, char *err, size_t errsize)
+{
+	char fdir[4096];
+	snprintf(fdir, sizeof(fdir), "%s/functions", dir);
+	struct migration *f = NULL;
+	size_t n = 0;
+	int rc = load_dir(fdir, true, &f, &n, err, errsize);
+	if (rc < 0)
+		return rc;
+
+	PGresult *recorded = PQexec(c, "SELECT name, checksum FROM schema_functions");
+	if (PQresultStatus(recorded) != PGRES_TUPLES_OK) {
+		snprintf(err, errsize, "%s", PQresultErrorMessage(recorded));
+		PQclear(recorded);
+		free_files(f, n);
+		return -EIO;
+	}
+	int pending = 0;
+	for (size_t j = 0; j < n; j++) {
+		for (int i = 0; i < PQntuples(recorded); i++)
+			if (streq(PQgetvalue(recorded, i, 0), f[j].name) &&
+			    streq(PQgetvalue(recorded, i, 1), f[j].checksum))
+				f[j].version = -1; /* applied as it is */
+		pending += f[j].version >= 0;
+	}
+	PQclear(recorded);
+
+	if (pending > 0 && (rc = exec_ok(c, "BEGIN", err, errsize)) == 0) {
+		if ((rc = exec_ok(c, "SET LOCAL check_function_bodies = off", err, errsize)) < 0 ||
+		    (rc = exec_files(c, fdir, f, n, err, errsize)) < 0 ||
+		    (rc = exec_ok(c, "SET LOCAL check_function_bodies = on", err, errsize)) < 0 ||
+		    (rc = exec_files(c, fdir, f, n, err, errsize)) < 0)
+			goto rollback;
+		for (size_t j = 0; j < n; j++) {
+			if (f[j].version < 0)
+				continue;
+			const char *params[] = { f[j].name, f[j].checksum };
+			PGresult *r = PQexecParams(
+			        c,
+			        "INSERT INTO schema_functions (name, checksum) VALUES ($1, $2)"
+			        " ON CONFLICT (name) DO UPDATE SET checksum = excluded.checksum,"
+			        " applied_at = now()",
+			        2, NULL, params, NULL, NULL, 0);
+			bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+			PQclear(r);
+			if (!ok) {
+				snprintf(err, errsize, "cannot record %s: %s", f[j].name,
+				         PQerrorMessage(c));
+				rc = -EIO;
+				goto rollback;
+			}
+		}
+	}
+	if (rc == 0 && pending == 0)
+		rc = exec_ok(c, "BEGIN", err, errsize);
+	if (rc == 0) {
+		/* Forget the files that are gone: a function is dropped by a migration. */
+		struct buf names = BUF_INIT;
+		buf_addf(&names, "{");
+		for (size_t j = 0; j < n; j++)
+			buf_addf(&names, "%s\"%s\"", j ? "," : "", f[j].name);
+		buf_addf(&names, "}");
+		const char *params[] = { names.data };
+		PGresult *r = PQexecParams(c, "DELETE FROM schema_functions WHERE name <> ALL ($1)",
+		                           1, NULL, params, NULL, NULL, 0);
+		bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+		PQclear(r);
+		buf_release(&names);
+		if (!ok) {
+			snprintf(err, errsize, "cannot forget removed function files: %s",
+			         PQerrorMessage(c));
+			rc = -EIO;
+			goto rollback;
+		}
+		rc = exec_ok(c, "COMMIT", err, errsize);
+	}
+	if (rc < 0)
+		goto rollback;
+	*ret_applied = pending;
+	free_files(f, n);
+	return 0;
+rollback:
+	PQclear(PQexec(c, "ROLLBACK"));
+	free_files(f, n);
+	return rc < 0 ? rc : -EIO;
+}
+
+int migrate_run(const char *url, const char *dir, int *ret_applied, int *ret_functions, char *err,
+                size_t errsize)
 {
 	struct migration *m = NULL;
 	size_t n = 0;
-	int rc = load_dir(dir, &m, &n, err, errsize);
+	int rc = load_dir(dir, false, &m, &n, err, errsize);
 	if (rc < 0)
 		return rc;
 
@@ -229,12 +373,12 @@ int migrate_run(const char *url, const char *dir, int *ret_applied, char *err, s
 		applied++;
 	}
 	*ret_applied = applied;
+	if ((rc = apply_functions(c, dir, ret_functions, err, errsize)) < 0)
+		goto out;
 	rc = 0;
 out:
 	PQclear(recorded);
 	PQfinish(c);
-	for (size_t j = 0; j < n; j++)
-		free(m[j].sql);
-	free(m);
+	free_files(m, n);
 	return rc;
 }

@@ -12,9 +12,11 @@
 #include <stddef.h>
 
 /*
- * Apply the pending migrations in @dir to the database at @url. Returns 0 and the number
- * applied in *@ret_applied, or a negative errno with a message in @err.
+ * Apply the pending migrations in @dir, then the changed function files in @dir/functions,
+ * to the database at @url. Returns 0 with the number of migrations applied in *@ret_applied
+ * and of function files in *@ret_functions, or a negative errno with a message in @err.
  */
-int migrate_run(const char *url, const char *dir, int *ret_applied, char *err, size_t errsize);
+int migrate_run(const char *url, const char *dir, int *ret_applied, int *ret_functions, char *err,
+                size_t errsize);
 
 #endif

@@ -54,7 +54,7 @@
  * name_query()), $2 an address fragment (ILIKE-escaped), $3 a postcode prefix (upper case,
  * no spaces), $4 a cuisine, $5 grade codes (comma-separated) matched against the grade the
  * public sees (public_grade(), called only for the few public_grade_differs() lists: see
- * sql/0010_rerating_visits.sql), $6 $7 latitude and longitude,
+ * sql/functions/public_grade_differs.sql), $6 $7 latitude and longitude,
  * $8 a radius in metres, $9..$12 its bounding box (min longitude, min latitude, max
  * longitude, max latitude), and a licence number (the parameter named by @licence: $13 in
  * the count, $19 in the page), as typed, in capitals or in small letters, in any
@@ -88,7 +88,7 @@
 /*
  * The grade the public sees (alias e, posted grade g), as public_grade(e.id) gives it but
  * without calling it for the establishments where it would return the posted grade as it is
- * (never appealed, under a scheme that publishes at once: see sql/0011_record_speed.sql),
+ * (never appealed, under a scheme that publishes at once: see sql/functions/public_grade.sql),
  * which saves a third of a page's time.
  */
 #define SEARCH_GRADE                                                                               \
@@ -944,8 +944,7 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                             " FROM appeal a JOIN establishment e ON e.id = "
 	                             "a.establishment_id"
 	                             " JOIN inspection i ON i.id = a.inspection_id"
-	                             " WHERE a.state IN ('filed', 'under_review', "
-	                             "'hearing_scheduled')"
+	                             " WHERE appeal_state_open(a.state)"
 	                             " AND (NOT $1::boolean OR a.decision_due < now())",
 	                             1, true },
 	[STMT_APPEAL_PUBLIC_JSON] = { "appeal_public_json",
@@ -1180,7 +1179,7 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                                        "h.id",
 	                       19, true, true },
 	/* The name index in memory (src/api/searchindex.c, sql/0014_search_index.sql). What
-	 * was typed ($1) as its words (sql/0019_cjk_name_words.sql), separated by spaces (the
+	 * was typed ($1) as its words (sql/functions/name_query_words.sql), separated by spaces (the
 	 * parser never puts a space inside a word), and whether a change was recorded by a
 	 * transaction that the snapshot $2 (the one the index was last brought up to) did not
 	 * see. */
@@ -1510,7 +1509,7 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                       1, true },
 
 	/* ---- open data: imports into staging tables, applied by opendata_*_apply() (see
-	 * sql/0007_open_data.sql), and the LIVES export (COPY ... TO STDOUT, CSV, UTF-8). */
+	 * sql/functions/opendata_nyc_apply.sql), and the LIVES export (COPY ... TO STDOUT, CSV, UTF-8). */
 	/* $1 code, $2 name, $3 timezone: the import's jurisdiction, created when missing with
 	 * the import scheme $4. Returns its id. */
 	[STMT_OPENDATA_JURISDICTION] = { "opendata_jurisdiction",

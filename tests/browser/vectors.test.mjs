@@ -1,13 +1,15 @@
 // The tablet's grade preview (web/inspect/grade.js) against the grading engine's shared test
 // vectors (tests/vectors/grading.json, written by `test_grade --dump-vectors` from the same
 // tables the C engine is tested on). The schemes come from a real server's
-// GET /api/v1/schemes/{code}, as the tablet gets them. Any disagreement fails.
+// GET /api/v1/schemes/{code}, as the tablet gets them. Any disagreement fails. The vectors of
+// what the public sees during an appeal (op appeal_posting) are not the tablet's to compute:
+// the database decides it, and tests/integration/test_vectors.c runs them against it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, createDatabase, startServer } from './lib.mjs';
-import { compute, reinspectionWaitDays, appealPosting } from '../../web/inspect/grade.js';
+import { compute, reinspectionWaitDays } from '../../web/inspect/grade.js';
 
 const vectors = JSON.parse(readFileSync(join(root, 'tests', 'vectors', 'grading.json'), 'utf8'));
 const schemes = {};
@@ -68,12 +70,6 @@ function check(v) {
     const r = reinspectionWaitDays(scheme, v.input.days_since_previous);
     if (e.error) assert.equal(r.error, e.error);
     else assert.equal(r.days, e.days);
-  } else if (v.op === 'appeal_posting') {
-    const r = appealPosting(scheme, v.input.posted_grade, v.input.adjournments);
-    if (e.error) { assert.equal(r.error, e.error); return; }
-    assert.deepEqual(
-      { withheld: r.withheld, pending: r.pending, code: r.code, label: r.label, rule: r.rule },
-      { withheld: e.withheld, pending: e.pending, code: e.grade_code, label: e.grade_label, rule: e.rule });
   } else {
     assert.fail(`unknown vector op ${v.op}`);
   }
@@ -92,6 +88,6 @@ test('the vectors cover every band edge of every scheme', () => {
   }
 });
 
-for (const v of vectors) {
+for (const v of vectors.filter((v) => v.op !== 'appeal_posting')) {
   test(`vector ${v.id}`, () => check(v));
 }

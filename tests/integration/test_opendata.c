@@ -658,7 +658,7 @@ static void test_nyc_real(void **state)
 	        0);
 	/*
 	 * Every establishment's record shows the grade NYC published last, with its score and
-	 * its grade date, the way the importer (sql/0013_import_speed.sql) chooses it:
+	 * its grade date, the way the importer (sql/functions/opendata_nyc_apply.sql) chooses it:
 	 * - an inspection (CAMIS, date, type) is one record however many rows repeat it; within
 	 *   a file its first row counts; published again with other values it is amended unless
 	 *   the newer file's record date is older, so its current values are those of the file

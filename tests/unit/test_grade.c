@@ -2,7 +2,9 @@
  * test_grade.c - cmocka tests for the grading engine (src/domain/grade.c).
  *
  * The shared test vectors live here, as C tables: every band edge of every built-in scheme,
- * every cycle rule and every input error. Each vector runs as its own cmocka test. Run with
+ * every cycle rule and every input error. Each vector runs as its own cmocka test, except
+ * those of what the public sees during an appeal, which the database decides (they run in
+ * tests/integration/test_vectors.c). Run with
  * --dump-vectors to print the same tables as JSON; the output is committed as
  * tests/vectors/grading.json for the tablet app's JavaScript port. After changing a vector:
  *
@@ -962,42 +964,56 @@ static const struct compute_vector compute_vectors[] = {
 };
 
 /* ---------------------------------------------------------------------------------------- */
-/* Vectors: grade_appeal_posting and grade_reinspection_wait_days.                           */
+/* Vectors: what the public sees during an appeal, and grade_reinspection_wait_days.       */
 
+/*
+ * What the public record shows (public_grade(), sql/functions/public_grade.sql) for an
+ * establishment whose one inspection gave @issued_code and is appealed, the appeal in
+ * @appeal_state after @adjournments adjournments. The rule lives in SQL, where every public
+ * read runs it: these vectors are dumped with the others but run against a real database by
+ * tests/integration/test_vectors.c, not here.
+ */
 struct posting_vector {
 	const char *id;
 	const char *scheme;
-	const char *issued_code; /* the posted grade state before the appeal */
+	const char *issued_code;
+	const char *appeal_state;
 	int adjournments;
-	int err;
-	bool withheld;
-	bool pending;
+	const char *state; /* the public grade's state, code and label */
 	const char *code;
 	const char *label;
-	const char *rule;
+	bool under_appeal;
+	bool pending;
+	bool new_rating_pending;
+	const char *rule; /* NULL: none */
 };
 
 static const struct posting_vector posting_vectors[] = {
-	{ "nyc-appeal-B-pending-Z", "nyc", "B", 0, 0, false, true, "Z", "Grade Pending",
+	{ "nyc-appeal-B-pending-Z", "nyc", "B", "filed", 0, "pending", "Z", "Grade Pending", true,
+	  true, false,
 	  "Grade B is contested: the establishment may post Grade Pending (Z) until the hearing." },
-	{ "nyc-appeal-C-2-adjournments-still-pending", "nyc", "C", 2, 0, false, true, "Z",
-	  "Grade Pending",
+	{ "nyc-appeal-C-2-adjournments-still-pending", "nyc", "C", "hearing_scheduled", 2,
+	  "pending", "Z", "Grade Pending", true, true, false,
 	  "Grade C is contested: the establishment may post Grade Pending (Z) until the hearing." },
-	{ "nyc-appeal-B-3-adjournments-posts-letter", "nyc", "B", 3, 0, false, false, "B", "B",
-	  "After more than 2 adjournments asked for by the establishment, grade B must be posted "
-	  "until the hearing." },
-	{ "nyc-appeal-A-posted-as-is", "nyc", "A", 0, 0, false, false, "A", "A",
-	  "Grade A is posted; Grade Pending replaces only lower grades." },
-	{ "fhrs-appeal-withheld", "fhrs", "2", 0, 0, true, false, "", "",
-	  "The new rating 2 is not published until the appeal is decided; the previously "
+	{ "nyc-appeal-B-under-review-pending-Z", "nyc", "B", "under_review", 0, "pending", "Z",
+	  "Grade Pending", true, true, false,
+	  "Grade B is contested: the establishment may post Grade Pending (Z) until the hearing." },
+	{ "nyc-appeal-B-3-adjournments-posts-letter", "nyc", "B", "hearing_scheduled", 3, "graded",
+	  "B", "B", true, false, false, NULL },
+	{ "nyc-appeal-A-posted-as-is", "nyc", "A", "filed", 0, "graded", "A", "A", true, false,
+	  false, NULL },
+	{ "nyc-appeal-upheld-posts-letter", "nyc", "B", "upheld", 0, "graded", "B", "B", false,
+	  false, false, NULL },
+	{ "nyc-appeal-withdrawn-posts-letter", "nyc", "C", "withdrawn", 1, "graded", "C", "C",
+	  false, false, false, NULL },
+	{ "fhrs-appeal-withheld", "fhrs", "2", "filed", 0, "awaiting_publication",
+	  "AwaitingPublication", "Awaiting Publication", true, false, true,
+	  "The new rating is not published until the appeal is decided; the previously "
 	  "published rating stands." },
-	{ "cn-no-appeal-rule", "cn-faces", "poor", 0, 0, false, false, "poor", "Poor",
-	  "This scheme has no appeal of the grade: Poor is posted." },
-	{ "nyc-appeal-unknown-grade", "nyc", "Q", 0, -ENOENT, false, false, NULL, NULL, NULL },
-	{ "nyc-appeal-pending-code-is-not-a-grade", "nyc", "Z", 0, -ENOENT, false, false, NULL,
-	  NULL, NULL },
-	{ "nyc-appeal-negative-adjournments", "nyc", "B", -1, -EINVAL, false, false, NULL, NULL,
-	  NULL },
+	{ "fhrs-appeal-upheld-published", "fhrs", "2", "upheld", 0, "graded", "2", "2", false,
+	  false, false, NULL },
+	{ "cn-no-appeal-rule", "cn-faces", "poor", "filed", 0, "graded", "poor", "Poor", true,
+	  false, false, NULL },
 };
 
 struct wait_vector {
@@ -1102,27 +1118,6 @@ static void run_compute_vector(void **state)
 	assert_int_equal(r.reinspection_min_days, w->reinspection_min_days);
 	assert_string_equal(r.rule, w->rule);
 	check_lines(v, &r);
-}
-
-static void run_posting_vector(void **state)
-{
-	const struct posting_vector *v = *state;
-	struct grade_posting p, before;
-	int err;
-
-	memset(&p, 0x5a, sizeof(p));
-	before = p;
-	err = grade_appeal_posting(scheme_or_fail(v->scheme), v->issued_code, v->adjournments, &p);
-	assert_int_equal(err, v->err);
-	if (v->err) {
-		assert_memory_equal(&p, &before, sizeof(p));
-		return;
-	}
-	assert_int_equal(p.withheld, v->withheld);
-	assert_int_equal(p.pending, v->pending);
-	assert_string_equal(p.code, v->code);
-	assert_string_equal(p.label, v->label);
-	assert_string_equal(p.rule, v->rule);
 }
 
 static void run_wait_vector(void **state)
@@ -1660,16 +1655,6 @@ static void test_wait_null_arguments(void **state)
 	assert_int_equal(days, 5);
 }
 
-static void test_posting_null_arguments(void **state)
-{
-	struct grade_posting p;
-
-	(void)state;
-	assert_int_equal(grade_appeal_posting(NULL, "B", 0, &p), -EINVAL);
-	assert_int_equal(grade_appeal_posting(scheme_or_fail("nyc"), NULL, 0, &p), -EINVAL);
-	assert_int_equal(grade_appeal_posting(scheme_or_fail("nyc"), "B", 0, NULL), -EINVAL);
-}
-
 static void test_names(void **state)
 {
 	enum grade_inspection_type t;
@@ -1812,18 +1797,17 @@ static void dump_posting(const struct posting_vector *v)
 	printf(",\n    \"scheme_version\": %d,\n    \"input\": { \"posted_grade\": ",
 	       grade_scheme_builtin(v->scheme)->version);
 	json_string(v->issued_code);
-	printf(", \"adjournments\": %d },\n    \"expect\": {\n", v->adjournments);
-	if (v->err) {
-		printf("      \"error\": \"%s\"\n    }\n  }", errno_name(v->err));
-		return;
-	}
-	printf("      \"error\": null,\n      \"withheld\": %s,\n      \"pending\": %s,\n"
-	       "      \"grade_code\": ",
-	       json_bool(v->withheld), json_bool(v->pending));
+	printf(", \"appeal_state\": ");
+	json_string(v->appeal_state);
+	printf(", \"adjournments\": %d },\n    \"expect\": {\n      \"state\": ", v->adjournments);
+	json_string(v->state);
+	printf(",\n      \"grade_code\": ");
 	json_string(v->code);
 	printf(",\n      \"grade_label\": ");
 	json_string(v->label);
-	printf(",\n      \"rule\": ");
+	printf(",\n      \"under_appeal\": %s,\n      \"pending\": %s,\n"
+	       "      \"new_rating_pending\": %s,\n      \"rule\": ",
+	       json_bool(v->under_appeal), json_bool(v->pending), json_bool(v->new_rating_pending));
 	json_string(v->rule);
 	printf("\n    }\n  }");
 }
@@ -1887,12 +1871,10 @@ static const struct CMUnitTest fixed_tests[] = {
 	cmocka_unit_test(test_cn_sweep),
 	cmocka_unit_test(test_sf_sweep),
 	cmocka_unit_test(test_wait_null_arguments),
-	cmocka_unit_test(test_posting_null_arguments),
 	cmocka_unit_test(test_names),
 };
 
-#define N_TESTS                                                                                    \
-	(N_OF(fixed_tests) + N_OF(compute_vectors) + N_OF(posting_vectors) + N_OF(wait_vectors))
+#define N_TESTS (N_OF(fixed_tests) + N_OF(compute_vectors) + N_OF(wait_vectors))
 
 int main(int argc, char **argv)
 {
@@ -1911,9 +1893,6 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < N_OF(compute_vectors); i++)
 		tests[n++] = (struct CMUnitTest){ compute_vectors[i].id, run_compute_vector, NULL,
 			                          NULL, (void *)&compute_vectors[i] };
-	for (size_t i = 0; i < N_OF(posting_vectors); i++)
-		tests[n++] = (struct CMUnitTest){ posting_vectors[i].id, run_posting_vector, NULL,
-			                          NULL, (void *)&posting_vectors[i] };
 	for (size_t i = 0; i < N_OF(wait_vectors); i++)
 		tests[n++] = (struct CMUnitTest){ wait_vectors[i].id, run_wait_vector, NULL, NULL,
 			                          (void *)&wait_vectors[i] };

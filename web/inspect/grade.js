@@ -197,31 +197,3 @@ export function reinspectionWaitDays(scheme, daysSincePrevious) {
   if (!Number.isInteger(daysSincePrevious) || daysSincePrevious < 0) return fail('EINVAL', 'days_since_previous');
   return { days: Math.max(requiredWaitDays(scheme) - daysSincePrevious, 0) };
 }
-
-// What may be posted while the grade with band code @issuedCode is under appeal.
-export function appealPosting(scheme, issuedCode, adjournments) {
-  if (typeof issuedCode !== 'string' || !Number.isInteger(adjournments) || adjournments < 0)
-    return fail('EINVAL', 'input');
-  let b = null;
-  for (const band of scheme.bands) if (band.code === issuedCode) b = band;
-  if (!b) return fail('ENOENT', 'posted_grade');
-  const rules = scheme.rules;
-  const p = { withheld: false, pending: false, label: b.label, code: b.code, rule: '' };
-  if (rules.appeal_window === 'none') {
-    p.rule = `This scheme has no appeal of the grade: ${b.label} is posted.`;
-  } else if (rules.withhold_until_appeal_decided) {
-    Object.assign(p, { withheld: true, label: '', code: '' });
-    p.rule = `The new rating ${b.label} is not published until the appeal is decided; the previously published rating stands.`;
-  } else if (!rules.pending_label_during_appeal) {
-    p.rule = `Grade ${b.label} is posted while the appeal is heard.`;
-  } else if (b === scheme.bands[0]) {
-    p.rule = `Grade ${b.label} is posted; ${rules.pending_label_during_appeal} replaces only lower grades.`;
-  } else if (adjournments > rules.max_adjournments_with_pending) {
-    p.rule = `After more than ${rules.max_adjournments_with_pending} adjournments asked for by the establishment, grade ${b.label} must be posted until the hearing.`;
-  } else {
-    Object.assign(p, { pending: true, label: rules.pending_label_during_appeal, code: rules.pending_code_during_appeal });
-    p.rule = `Grade ${b.label} is contested: the establishment may post ${p.label} (${p.code}) until the hearing.`;
-  }
-  p.rule = p.rule.slice(0, RULE_MAX - 1);
-  return p;
-}

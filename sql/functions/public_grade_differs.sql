@@ -1,0 +1,33 @@
+-- The establishments whose public grade (public_grade(), what the record and the search
+-- results show) may differ from the grade posted by the last inspection, so that the search
+-- can filter on the grade the public sees without calling public_grade() for every row:
+-- those with an open appeal, and those inspected under a scheme that withholds a new rating
+-- within its appeal window (an inspection that amends another is always listed). A
+-- superset: the search calls public_grade() for its members and takes the posted grade for
+-- everyone else. The cut-off and the withholding schemes are worked out first and the query
+-- planned with them as values, so that the inspection_window_start index finds the few
+-- recent inspections.
+CREATE OR REPLACE FUNCTION public_grade_differs() RETURNS SETOF bigint
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    codes text[];
+    since timestamptz;
+BEGIN
+    SELECT array_agg(code),
+           now() - coalesce(max((definition -> 'rules' ->> 'appeal_window_days')::int), 0)
+                   * interval '1 day'
+        INTO codes, since
+        FROM scheme WHERE withholds_new_ratings;
+    RETURN QUERY EXECUTE
+        'SELECT a.establishment_id FROM appeal a'
+        ' WHERE appeal_state_open(a.state)'
+        ' UNION'
+        ' SELECT i.establishment_id FROM inspection i'
+        ' WHERE i.status = ''submitted'' AND coalesce(i.ended_at, i.submitted_at) >= $1'
+        '   AND i.scheme_code = ANY ($2)'
+        ' UNION'
+        ' SELECT i.establishment_id FROM inspection i'
+        ' WHERE i.amends_inspection_id IS NOT NULL AND i.status = ''submitted'''
+        '   AND i.scheme_code = ANY ($2)'
+        USING since, coalesce(codes, '{}');
+END $$;

@@ -15,6 +15,38 @@
 #ifndef PLACARD_SOURCE_ROOT
 #define PLACARD_SOURCE_ROOT "."
 #endif
+#ifndef PLACARD_DATA_DIR
+#define PLACARD_DATA_DIR "/usr/local/share/placard"
+#endif
+#ifndef PLACARD_INSTALLED_BINARY
+#define PLACARD_INSTALLED_BINARY "/usr/local/bin/placard"
+#endif
+
+/* The defaults' text (the settings live as long as the process). */
+static char web_path[4096], sql_path[4096];
+
+static const char *root_path(char *buf, size_t size, const char *root, const char *name)
+{
+	snprintf(buf, size, "%s/%s", root, name);
+	return buf;
+}
+
+const char *config_data_root(const char *exe, const char *installed_binary, const char *source_root,
+                             const char *data_dir)
+{
+	return exe && streq(exe, installed_binary) ? data_dir : source_root;
+}
+
+/* Where web/ and sql/ are: beside the installed binary, or in the source tree it was built
+ * from. */
+static const char *data_root(void)
+{
+	static char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	return config_data_root(n > 0 ? exe : NULL, PLACARD_INSTALLED_BINARY, PLACARD_SOURCE_ROOT,
+	                        PLACARD_DATA_DIR);
+}
 
 int config_parse_listen(const char *s, char *host, size_t hostsize, unsigned *port)
 {
@@ -125,12 +157,13 @@ int config_from_env(struct config *ret, char *err, size_t errsize)
 	c.read_database_url = getenv("PLACARD_READ_DATABASE_URL");
 	if (c.read_database_url && !*c.read_database_url)
 		c.read_database_url = NULL;
+	const char *root = data_root();
 	c.web_dir = getenv("PLACARD_WEB_DIR");
 	if (!c.web_dir || !*c.web_dir)
-		c.web_dir = PLACARD_SOURCE_ROOT "/web";
+		c.web_dir = root_path(web_path, sizeof(web_path), root, "web");
 	c.sql_dir = getenv("PLACARD_SQL_DIR");
 	if (!c.sql_dir || !*c.sql_dir)
-		c.sql_dir = PLACARD_SOURCE_ROOT "/sql";
+		c.sql_dir = root_path(sql_path, sizeof(sql_path), root, "sql");
 
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	long long v;

@@ -20,8 +20,8 @@ struct config {
 	unsigned listen_port;          /* PLACARD_LISTEN port part, default 8080 (0 = any free) */
 	const char *database_url;      /* PLACARD_DATABASE_URL (writes and staff reads) */
 	const char *read_database_url; /* PLACARD_READ_DATABASE_URL (public reads), may be NULL */
-	const char *web_dir;           /* PLACARD_WEB_DIR, default <source>/web */
-	const char *sql_dir;           /* PLACARD_SQL_DIR, default <source>/sql */
+	const char *web_dir;           /* PLACARD_WEB_DIR, default <data root>/web */
+	const char *sql_dir;           /* PLACARD_SQL_DIR, default <data root>/sql */
 	unsigned threads;              /* PLACARD_THREADS, default: number of cores */
 	size_t max_body;               /* PLACARD_MAX_BODY bytes, default 1 MiB */
 	size_t max_header_memory;      /* PLACARD_MAX_HEADER_BYTES per connection, default 32 KiB */
@@ -57,5 +57,14 @@ int config_parse_public_url(const char *s, char *ret, size_t size);
 
 /* Split "host:port" into its parts; 0 or -EINVAL. */
 int config_parse_listen(const char *s, char *host, size_t hostsize, unsigned *port);
+
+/*
+ * Where the web pages and the SQL live by default (the data root): @data_dir (meson's
+ * datadir/placard, where `meson install` puts web/ and sql/) when the running executable
+ * @exe is the installed binary @installed_binary, otherwise @source_root, the tree the
+ * binary was built from (a build directory, the tests). @exe may be NULL (unknown).
+ */
+const char *config_data_root(const char *exe, const char *installed_binary, const char *source_root,
+                             const char *data_dir);
 
 #endif

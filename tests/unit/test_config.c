@@ -211,6 +211,33 @@ static void test_public_url_env(void **state)
 	clear_env();
 }
 
+/* The installed binary finds web/ and sql/ under the data directory; any other copy (a build
+ * directory, the tests) in the tree it was built from. */
+static void test_data_root(void **state)
+{
+	(void)state;
+	assert_string_equal(config_data_root("/usr/bin/placard", "/usr/bin/placard", "/src/placard",
+	                                     "/usr/share/placard"),
+	                    "/usr/share/placard");
+	assert_string_equal(config_data_root("/src/placard/build/placard", "/usr/bin/placard",
+	                                     "/src/placard", "/usr/share/placard"),
+	                    "/src/placard");
+	assert_string_equal(
+	        config_data_root(NULL, "/usr/bin/placard", "/src/placard", "/usr/share/placard"),
+	        "/src/placard");
+	/* A prefix only: a binary elsewhere under it is not the installed one. */
+	assert_string_equal(config_data_root("/usr/bin/placard-old", "/usr/bin/placard",
+	                                     "/src/placard", "/usr/share/placard"),
+	                    "/src/placard");
+	/* The running binary (a build directory) uses its source tree. */
+	struct config c;
+	char err[256];
+	clear_env();
+	assert_int_equal(config_from_env(&c, err, sizeof(err)), 0);
+	assert_string_equal(c.web_dir, PLACARD_SOURCE_ROOT "/web");
+	assert_string_equal(c.sql_dir, PLACARD_SOURCE_ROOT "/sql");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +248,7 @@ int main(void)
 		cmocka_unit_test(test_parse_int64),
 		cmocka_unit_test(test_public_url),
 		cmocka_unit_test(test_public_url_env),
+		cmocka_unit_test(test_data_root),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,4 +1,4 @@
-// grade.js - the grading engine of src/domain/grade.c, ported to the browser so the tablet
+// grade.mjs - the grading engine of src/domain/grade.c, ported to the browser so the tablet
 // can show the score and grade live while the inspector marks items, with no signal.
 //
 // It knows only the three scheme kinds; every jurisdiction's numbers come from the scheme as

@@ -136,7 +136,7 @@ export function compute(scheme, input) {
   const rules = scheme.rules;
   const what = TYPE_PHRASES[input.type];
   const graded = rules.graded_inspection_types.includes(input.type);
-  let t = '';
+  let t;
   const issue = (outcome, label, code, sets) => {
     r.outcome = outcome; r.label = label; r.code = code; r.setsPostedGrade = sets;
   };

@@ -50,7 +50,7 @@ export async function request(method, path, options = {}) {
   });
   const text = await res.text();
   let data = null;
-  try { data = text ? JSON.parse(text) : null; } catch { data = null; }
+  try { data = text ? JSON.parse(text) : null; } catch { /* not JSON: no data */ }
   if (strict && !res.ok) throw new HttpError(res.status, data);
   return { status: res.status, ok: res.ok, data, etag: res.headers.get('ETag') };
 }

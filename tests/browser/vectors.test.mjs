@@ -1,4 +1,4 @@
-// The tablet's grade preview (web/inspect/grade.js) against the grading engine's shared test
+// The tablet's grade preview (web/inspect/grade.mjs) against the grading engine's shared test
 // vectors (tests/vectors/grading.json, written by `test_grade --dump-vectors` from the same
 // tables the C engine is tested on). The schemes come from a real server's
 // GET /api/v1/schemes/{code}, as the tablet gets them. Any disagreement fails. The vectors of
@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, createDatabase, startServer } from './lib.mjs';
-import { compute, reinspectionWaitDays } from '../../web/inspect/grade.js';
+import { compute, reinspectionWaitDays } from '../../web/inspect/grade.mjs';
 
 const vectors = JSON.parse(readFileSync(join(root, 'tests', 'vectors', 'grading.json'), 'utf8'));
 const schemes = {};

@@ -4,18 +4,9 @@
 // (naming the violations a modified decision dismisses).
 import { api, currentSession, mountSignIn, signOut } from '/js/signin.mjs';
 import { formatWhen, startCountdowns } from '/js/deadline.mjs';
+import { el } from '/js/portal.mjs';
 
 const app = document.getElementById('app');
-
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === false || v === null || v === undefined) continue;
-    e.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children) if (c !== null && c !== undefined) e.append(c);
-  return e;
-}
 
 function field(id, label, input) {
   input.id = id;

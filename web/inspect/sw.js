@@ -5,13 +5,19 @@
 // there is one (the server's ETags make the refresh cheap). API requests are never touched
 // here: the page sends them itself, so they fail plainly when offline and the page keeps
 // the work in IndexedDB until they can go.
-const CACHE = 'placard-inspect-v1';
+//
+// The app's modules are .mjs; this file is not a module but a classic worker script, and its
+// address is what the tablets registered it under: a new version must keep this address, so
+// that an installed tablet finds it at its next update check and caches the new shell
+// before it is needed offline. Bump CACHE whenever SHELL changes.
+const CACHE = 'placard-inspect-v2';
 const SHELL = [
   '/inspect/',
-  '/inspect/app.js',
-  '/inspect/grade.js',
-  '/inspect/store.js',
-  '/inspect/sync.js',
+  '/inspect/app.mjs',
+  '/inspect/grade.mjs',
+  '/inspect/store.mjs',
+  '/inspect/sync.mjs',
+  '/js/portal.mjs',
   '/inspect/manifest.webmanifest',
   '/style.css',
   '/favicon.svg',

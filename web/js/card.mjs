@@ -1,7 +1,7 @@
 // card.mjs - the printable grade card: the grade, a QR code to the live record (made by the
 // server) and the short code of the inspection the grade rests on, so that anyone scanning
 // the card can see whether it is still the current one.
-import { api, el, gradeBadge, formatDate, param, showError } from './portal.mjs';
+import { el, getJSON, gradeBadge, formatDate, param, showError } from './portal.mjs';
 
 const page = document.getElementById('page');
 
@@ -12,9 +12,9 @@ async function main() {
     return;
   }
   try {
-    const e = await api(`/api/v1/establishments/${id}`);
+    const e = await getJSON(`/api/v1/establishments/${id}`);
     const g = e.grade;
-    const insp = g && g.inspection_id ? await api(`/api/v1/inspections/${g.inspection_id}`) : null;
+    const insp = g && g.inspection_id ? await getJSON(`/api/v1/inspections/${g.inspection_id}`) : null;
     document.title = `Grade card: ${e.name} · Placard`;
     const print = el('button', { type: 'button', class: 'primary no-print', id: 'print' }, 'Print this card');
     print.addEventListener('click', () => window.print());

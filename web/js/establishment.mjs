@@ -2,7 +2,7 @@
 // appeal and the operator's reply, when it was last inspected (with a warning when that was
 // long ago), the history with every violation in plain language (dismissed ones marked),
 // and, when opened from a grade card's QR code (?card=CODE), whether that card is current.
-import { api, el, gradeBadge, formatDate, monthsSince, STALE_MONTHS, param, showError } from './portal.mjs';
+import { el, getJSON, gradeBadge, formatDate, monthsSince, STALE_MONTHS, param, showError } from './portal.mjs';
 
 const page = document.getElementById('page');
 
@@ -87,7 +87,7 @@ function lastInspected(e) {
 
 async function cardCheck(e, code) {
   try {
-    const card = await api(`/api/v1/cards/${encodeURIComponent(code)}`);
+    const card = await getJSON(`/api/v1/cards/${encodeURIComponent(code)}`);
     if (card.establishment_id !== e.id) throw new Error('That card belongs to another establishment.');
     if (card.current) {
       return el('p', { class: 'notice notice-good', id: 'card-check', role: 'status' },
@@ -124,7 +124,7 @@ const OLDER_PAGE = 10;
 async function history(e, current) {
   const section = el('section', { 'aria-labelledby': 'history-h' }, el('h2', { id: 'history-h' }, 'Inspection history'));
   if (!e.inspections.length) return section;
-  const details = await Promise.all(e.inspections.map((i) => (current && i.id === current.id ? current : api(`/api/v1/inspections/${i.id}`))));
+  const details = await Promise.all(e.inspections.map((i) => (current && i.id === current.id ? current : getJSON(`/api/v1/inspections/${i.id}`))));
   const ol = el('ol', { class: 'history', id: 'history' });
   ol.append(...details.map(historyItem));
   section.append(ol);
@@ -136,8 +136,8 @@ async function history(e, current) {
     more.disabled = true;
     status.textContent = 'Loading older inspections…';
     try {
-      const page = await api(`/api/v1/establishments/${e.id}/inspections?before=${before}&limit=${OLDER_PAGE}`);
-      const older = await Promise.all(page.inspections.map((i) => api(`/api/v1/inspections/${i.id}`)));
+      const page = await getJSON(`/api/v1/establishments/${e.id}/inspections?before=${before}&limit=${OLDER_PAGE}`);
+      const older = await Promise.all(page.inspections.map((i) => getJSON(`/api/v1/inspections/${i.id}`)));
       const items = older.map(historyItem);
       ol.append(...items);
       status.textContent = older.length ? `${older.length} older ${older.length === 1 ? 'inspection' : 'inspections'} shown.` : 'There are no older inspections.';
@@ -164,10 +164,10 @@ async function main() {
     return;
   }
   try {
-    const e = await api(`/api/v1/establishments/${id}`);
+    const e = await getJSON(`/api/v1/establishments/${id}`);
     document.title = `${e.name} · Placard`;
     const g = e.grade;
-    const current = g && g.inspection_id ? await api(`/api/v1/inspections/${g.inspection_id}`) : null;
+    const current = g && g.inspection_id ? await getJSON(`/api/v1/inspections/${g.inspection_id}`) : null;
     const code = param('card');
     const parts = [
       code ? await cardCheck(e, code) : null,

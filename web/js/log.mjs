@@ -4,7 +4,7 @@
 // link to the entry before; the whole chain walked from entry 1; and a kept head (entry
 // number and hash, remembered by this browser or pasted) checked to be still in the record
 // with everything after it holding.
-import { api as get, el } from './portal.mjs';
+import { el, getJSON } from './portal.mjs';
 
 export const GENESIS = '0'.repeat(64);
 const PAGE = 1000;
@@ -12,7 +12,7 @@ const RECENT = 20;
 const STORE_KEY = 'placard.log.head';
 // A check always asks the server again (the log is served no-cache; a browser's own copy
 // must not answer either).
-const api = (path) => get(path, 'no-cache');
+const api = (path) => getJSON(path, 'no-cache');
 
 const kindWords = {
   'jurisdiction.created': 'Jurisdiction created',

@@ -1,7 +1,7 @@
 // methodology.mjs - a scoring scheme's method, generated from the scheme the grading engine
 // itself uses (GET /api/v1/schemes/{code}): the bands, the element scores, the rules in
 // plain words and the whole violation catalogue with its points.
-import { api, el, gradeBadge, param, showError } from './portal.mjs';
+import { el, getJSON, gradeBadge, param, showError } from './portal.mjs';
 
 const out = document.getElementById('scheme');
 const tabs = document.getElementById('schemes');
@@ -73,11 +73,11 @@ function render(s) {
 
 async function main() {
   try {
-    const list = await api('/api/v1/schemes');
+    const list = await getJSON('/api/v1/schemes');
     const code = param('scheme') || list.schemes[0].code;
     tabs.replaceChildren(...list.schemes.map((s) => el('li', {},
       el('a', { href: `?scheme=${encodeURIComponent(s.code)}`, 'aria-current': s.code === code ? 'page' : null }, s.name))));
-    render(await api(`/api/v1/schemes/${encodeURIComponent(code)}`));
+    render(await getJSON(`/api/v1/schemes/${encodeURIComponent(code)}`));
   } catch (err) {
     showError(out, err);
   }

@@ -1,29 +1,64 @@
-// portal.mjs - what the public pages share: fetching the API, building elements, grade
-// badges, dates. Plain ES module; no build step.
+// portal.mjs - what every page shares, the staff pages and the tablet app included: el(),
+// which builds elements, and request(), which talks to the API (JSON in, JSON or a problem,
+// application/problem+json, out); then what the public pages share: grade badges, dates, the
+// page's parameters and showing an error. Plain ES module; no build step.
 
-// GET an API path; the parsed JSON, or throws an Error with the problem's detail. @cache is
-// fetch's cache mode: 'no-cache' asks the server again instead of reusing a kept answer.
-export async function api(path, cache = 'default') {
-  const res = await fetch(path, { headers: { Accept: 'application/json' }, cache });
-  const body = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(body.detail || `The server answered ${res.status}.`);
-  return body;
-}
-
-// el('p', {class: 'x'}, 'text', child...) - an element with attributes and children.
+// el('p', { class: 'x' }, 'text', child...) - an element with attributes and children.
+// An attribute that is false, null or undefined is left out, and true is set empty (so
+// { disabled: locked } works); a function under an on... name (onclick, oninput) is added as
+// that event's listener. Children may be nodes, strings, numbers or arrays of them; null,
+// undefined and false are skipped (so cond ? el(...) : null works).
 export function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === 'class') e.className = v;
-    else if (k === 'text') e.textContent = v;
+    if (v === false || v === null || v === undefined) continue;
+    if (k.startsWith('on') && typeof v === 'function') e.addEventListener(k.slice(2), v);
     else e.setAttribute(k, v === true ? '' : v);
   }
-  for (const c of children.flat()) {
-    if (c === null || c === undefined || c === false) continue;
-    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
+  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) e.append(c);
   return e;
+}
+
+// A refused request: the problem's detail as the message, its status, and the problem itself
+// (field, errors...) or {} when the answer had none.
+export class HttpError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || `The server answered ${status}.`);
+    this.status = status;
+    this.problem = problem || {};
+  }
+}
+
+// Send a request to @path and resolve to { status, ok, data, etag }, data the parsed JSON
+// answer (a problem for a refusal) or null. A network failure (no signal) rejects with
+// fetch's TypeError. @options:
+//   body     sent as JSON; a string is sent as it is (JSON made earlier and kept, so that a
+//            retry sends the same bytes)
+//   headers  more request headers (Idempotency-Key, If-Match)
+//   csrf     the staff session's token: sent as X-CSRF-Token with every request but a GET
+//   cache    fetch's cache mode: 'no-cache' asks the server again instead of reusing a kept
+//            answer (public answers may be kept a minute); 'no-store' keeps nothing
+//   strict   true: a status other than 2xx rejects with an HttpError instead of resolving
+export async function request(method, path, options = {}) {
+  const { body, headers = {}, csrf = null, cache, strict = false } = options;
+  const h = { Accept: 'application/json', ...headers };
+  if (body !== undefined) h['Content-Type'] = 'application/json';
+  if (csrf && method !== 'GET') h['X-CSRF-Token'] = csrf;
+  const res = await fetch(path, {
+    method, headers: h, credentials: 'same-origin', cache,
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch { /* not JSON: no data */ }
+  if (strict && !res.ok) throw new HttpError(res.status, data);
+  return { status: res.status, ok: res.ok, data, etag: res.headers.get('ETag') };
+}
+
+// GET @path for a page that shows either the answer or what went wrong: the parsed JSON, or
+// rejects with an HttpError. @cache as for request().
+export async function getJSON(path, cache = 'default') {
+  return (await request('GET', path, { cache, strict: true })).data ?? {};
 }
 
 const badgeClasses = { A: 'grade-a', B: 'grade-b', C: 'grade-c', 5: 'grade-a', 4: 'grade-a',

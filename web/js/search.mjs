@@ -2,7 +2,7 @@
 // "near me", with results as a list of grade badges and a "Show more" that follows the
 // API's cursor. The form's fields are mirrored in the address bar, so a search can be
 // shared and the back button works.
-import { api, el, gradeBadge, formatDate, monthsSince, STALE_MONTHS, showError } from './portal.mjs';
+import { el, getJSON, gradeBadge, formatDate, monthsSince, STALE_MONTHS, showError } from './portal.mjs';
 
 const form = document.getElementById('search');
 const status = document.getElementById('status');
@@ -39,7 +39,7 @@ function item(e) {
 async function load(params, append) {
   status.textContent = 'Searching…';
   try {
-    const page = await api(`/api/v1/establishments?${params}`);
+    const page = await getJSON(`/api/v1/establishments?${params}`);
     if (!append) list.replaceChildren();
     list.append(...page.items.map(item));
     next = page.next_cursor;

@@ -1,16 +1,16 @@
 // signin.mjs - staff sign-in shared by the staff pages: the session (GET /api/v1/session),
 // a sign-in form (POST /api/v1/session), signing out, and api() for JSON requests that
 // sends the session's CSRF token on every change.
+import { el, request } from './portal.mjs';
 
 let csrf = null;
 
 // The signed-in staff member ({ user, csrf_token }) or null.
 export async function currentSession() {
-  const res = await fetch('/api/v1/session', { credentials: 'same-origin' });
+  const res = await request('GET', '/api/v1/session');
   if (res.status !== 200) return null;
-  const s = await res.json();
-  csrf = s.csrf_token;
-  return s;
+  csrf = res.data.csrf_token;
+  return res.data;
 }
 
 export async function signOut() {
@@ -18,25 +18,10 @@ export async function signOut() {
   csrf = null;
 }
 
-// Send @body (or nothing) as JSON; resolves to { status, data } (data: parsed JSON or null).
-export async function api(method, path, body) {
-  const headers = {};
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (csrf && method !== 'GET') headers['X-CSRF-Token'] = csrf;
-  const res = await fetch(path, {
-    method, headers, credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  let data = null;
-  try { data = await res.json(); } catch { data = null; }
-  return { status: res.status, data };
-}
-
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  for (const c of children) e.append(c);
-  return e;
+// Send @body (or nothing) as JSON as the signed-in staff member; resolves to
+// { status, data } (data: parsed JSON or null), as request() in portal.mjs.
+export function api(method, path, body) {
+  return request(method, path, { body, csrf });
 }
 
 // Put a sign-in form into @container; calls @onSignedIn(session) after a good sign-in.

@@ -2,6 +2,7 @@
 // appeal code, file or withdraw an appeal and follow it with its deadlines counting down,
 // publish a reply beside the grade, and ask for a re-rating visit. The licence number and
 // code are kept in this page's memory only, and sent with each request.
+import { el, request } from '/js/portal.mjs';
 import { formatWhen, startCountdowns } from '/js/deadline.mjs';
 
 const STATES = {
@@ -17,24 +18,9 @@ const STATES = {
 
 let creds = null;
 
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === false || v === null || v === undefined) continue;
-    e.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children) if (c !== null && c !== undefined) e.append(c);
-  return e;
-}
-
-async function post(path, extra = {}) {
-  const res = await fetch(path, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ licence_number: creds.licence, appeal_code: creds.code, ...extra }),
-  });
-  let data = null;
-  try { data = await res.json(); } catch { data = null; }
-  return { status: res.status, data };
+// POST @extra with the licence number and code; resolves to { status, data }.
+function post(path, extra = {}) {
+  return request('POST', path, { body: { licence_number: creds.licence, appeal_code: creds.code, ...extra } });
 }
 
 function problemText(r) {

@@ -4,7 +4,7 @@
 // one of its inspection reports, and moderate the operator's public reply. Every refusal the
 // server gives is shown at the field it names.
 import { api, currentSession, mountSignIn, signOut } from '/js/signin.mjs';
-import { el, gradeBadge } from '/js/portal.mjs';
+import { el, request, gradeBadge } from '/js/portal.mjs';
 import { formatWhen } from '/js/deadline.mjs';
 
 const app = document.getElementById('app');
@@ -29,13 +29,8 @@ const REASON_REQUIRED = ['suspended', 'revoked'];
 
 // GET @path, always asking the server again (public answers may be kept a minute); resolves
 // to { status, data }.
-async function read(path) {
-  const res = await fetch(path, {
-    cache: 'no-cache', credentials: 'same-origin', headers: { Accept: 'application/json' },
-  });
-  let data = null;
-  try { data = await res.json(); } catch { data = null; }
-  return { status: res.status, data };
+function read(path) {
+  return request('GET', path, { cache: 'no-cache' });
 }
 
 // A calendar date (YYYY-MM-DD) in words, read as a local day.

@@ -1,4 +1,4 @@
-// grade.js - the grading engine of src/domain/grade.c, ported to the browser so the tablet
+// grade.mjs - the grading engine of src/domain/grade.c, ported to the browser so the tablet
 // can show the score and grade live while the inspector marks items, with no signal.
 //
 // It knows only the three scheme kinds; every jurisdiction's numbers come from the scheme as
@@ -136,7 +136,7 @@ export function compute(scheme, input) {
   const rules = scheme.rules;
   const what = TYPE_PHRASES[input.type];
   const graded = rules.graded_inspection_types.includes(input.type);
-  let t = '';
+  let t;
   const issue = (outcome, label, code, sets) => {
     r.outcome = outcome; r.label = label; r.code = code; r.setsPostedGrade = sets;
   };

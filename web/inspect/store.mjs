@@ -1,4 +1,4 @@
-// store.js - the tablet's own storage: IndexedDB, so that work survives reloads, restarts
+// store.mjs - the tablet's own storage: IndexedDB, so that work survives reloads, restarts
 // and days without signal. Three object stores:
 //   inspections  one record per inspection made or opened on this tablet (key: the id made
 //                on the tablet, crypto.randomUUID(), which is also its Idempotency-Key)

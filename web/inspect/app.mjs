@@ -1,12 +1,13 @@
-// app.js - the inspector's tablet app: sign in once, see the due list, inspect with or
-// without signal, and let sync.js send each inspection once and only once.
+// app.mjs - the inspector's tablet app: sign in once, see the due list, inspect with or
+// without signal, and let sync.mjs send each inspection once and only once.
 //
-// Everything the inspector does is written to IndexedDB (store.js) as it happens; the page
+// Everything the inspector does is written to IndexedDB (store.mjs) as it happens; the page
 // can be reloaded or the tablet restarted at any moment. The score and grade preview is
-// computed on the tablet by grade.js, the same rules the server grades with.
-import * as store from './store.js';
-import * as sync from './sync.js';
-import { compute } from './grade.js';
+// computed on the tablet by grade.mjs, the same rules the server grades with.
+import { el } from '/js/portal.mjs';
+import * as store from './store.mjs';
+import * as sync from './sync.mjs';
+import { compute } from './grade.mjs';
 
 const PHOTO_MAX_EDGE = 1600;
 const PHOTO_MAX_BYTES = 700 * 1024; // the server takes up to 750 KiB
@@ -20,17 +21,6 @@ const STATE_TEXT = {
 const app = document.getElementById('app');
 let current = null; // the inspection open in the form
 let saveTimer = null;
-
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === false || v === null || v === undefined) continue;
-    if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else e.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) e.append(c);
-  return e;
-}
 
 // Who will read a field, said beside it (and tied to it with aria-describedby): the public
 // record shows what was seen and the readings word for word; notes and the signer's name

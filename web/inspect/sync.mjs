@@ -1,4 +1,4 @@
-// sync.js - sending the tablet's work to the server once and only once.
+// sync.mjs - sending the tablet's work to the server once and only once.
 //
 // Each inspection carries the id the tablet made for it (crypto.randomUUID()), sent as the
 // Idempotency-Key of its creation, and the exact creation body is kept until the server
@@ -12,7 +12,8 @@
 //
 // States shown for each inspection: saved (on the tablet, waiting), sending, synced,
 // attention (a person must act: a conflict, a refused field, signing in again).
-import * as store from './store.js';
+import { HttpError, request } from '/js/portal.mjs';
+import * as store from './store.mjs';
 
 const MAX_BACKOFF_MS = 60000;
 const CHUNK_BYTES = 36864; // base64 strings of 48 KiB, under the server's string limit
@@ -35,28 +36,11 @@ export function setSession(s) {
   session = s;
 }
 
-class HttpError extends Error {
-  constructor(status, problem) {
-    super(problem?.detail || `HTTP ${status}`);
-    this.status = status;
-    this.problem = problem || {};
-  }
-}
-
-// A JSON request as the signed-in inspector. Network failures throw TypeError.
-export async function api(method, path, body, headers = {}) {
-  const h = { Accept: 'application/json', ...headers };
-  if (body !== undefined) h['Content-Type'] = 'application/json';
-  if (method !== 'GET' && session?.csrf) h['X-CSRF-Token'] = session.csrf;
-  const res = await fetch(path, {
-    method, headers: h, credentials: 'same-origin', cache: 'no-store',
-    body: body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body)),
-  });
-  const text = await res.text();
-  let data = null;
-  try { data = text ? JSON.parse(text) : null; } catch { data = null; }
-  if (!res.ok) throw new HttpError(res.status, data);
-  return { status: res.status, data, etag: res.headers.get('ETag') };
+// A JSON request as the signed-in inspector, never answered from a cache: resolves to
+// { status, data, etag }; a refusal rejects with an HttpError, no signal with a TypeError
+// (the work stays on the tablet and is sent again later).
+export function api(method, path, body, headers = {}) {
+  return request(method, path, { body, headers, csrf: session?.csrf, cache: 'no-store', strict: true });
 }
 
 // The inspection document the API takes, from the tablet's record.

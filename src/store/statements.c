@@ -124,7 +124,7 @@
 	" 'distance_m', " distance ")::text"
 
 const struct store_statement store_statements[STMT__COUNT] = {
-	[STMT_PING] = { "ping", "SELECT 1", 0, true },
+	[STMT_PING] = { "ping", "SELECT 1 AS ok", 0, true },
 	[STMT_SCHEMA_VERSION] = { "schema_version",
 	                          "SELECT coalesce(max(version), 0) FROM schema_migrations", 0,
 	                          true },

@@ -5,6 +5,10 @@
  * number PostgreSQL finds and the highest $n in its text, and statement names are unique.
  * COPY statements cannot be prepared: each is started and abandoned inside a transaction
  * that is rolled back, which checks the same things.
+ *
+ * Also the store's contract for reading results and for transactions: a column is read by
+ * name and a name the result lacks aborts the process; a transaction begun in an arena is
+ * rolled back when the arena goes, unless it was committed.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,12 +18,17 @@
 
 #include <ctype.h>
 #include <libpq-fe.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include "core/arena.h"
 #include "harness.h"
 #include "store/statements.h"
+#include "store/store.h"
 
 static char db_url[256];
 static PGconn *conn;
@@ -157,10 +166,95 @@ static void test_every_statement(void **state)
 	assert_int_equal(prepared + copies, STMT__COUNT);
 }
 
+static struct store *open_store(void)
+{
+	struct store *st;
+	char err[256];
+	if (store_open(db_url, &st, err, sizeof(err)) < 0)
+		fail_msg("cannot open the store: %s", err);
+	return st;
+}
+
+static void test_columns_by_name(void **state)
+{
+	(void)state;
+	if (!itest_have_db())
+		skip();
+	struct store *st = open_store();
+	struct arena *a = arena_new();
+	struct store_result *r;
+	assert_int_equal(store_exec(st, a, STMT_PING, NULL, &r), 0);
+	assert_string_equal(store_get(r, 0, "ok"), "1");
+	assert_int_equal(store_get_int(r, 0, "ok"), 1);
+	assert_int_equal(store_column(r, "ok"), 0);
+	assert_null(store_get(r, 1, "ok")); /* past the last row */
+	/* A column the result does not have is a programming error: the process aborts. */
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* The child's log line goes nowhere: the abort is what is checked. */
+		if (!freopen("/dev/null", "w", stderr))
+			_exit(2);
+		store_get(r, 0, "no_such_column");
+		_exit(0);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGABRT);
+	arena_destroy(a);
+	store_close(st);
+}
+
+static long long jurisdictions_named(const char *code)
+{
+	const char *p[] = { code };
+	PGresult *r = PQexecParams(conn, "SELECT count(*) FROM jurisdiction WHERE code = $1", 1,
+	                           NULL, p, NULL, NULL, 0);
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	long long n = atoll(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return n;
+}
+
+/* A transaction begun in an arena: rolled back with the arena, kept once committed. */
+static void test_transaction_belongs_to_arena(void **state)
+{
+	(void)state;
+	if (!itest_have_db())
+		skip();
+	struct store *st = open_store();
+	const char *dropped[] = { "arena-dropped", "Dropped", "nyc", NULL };
+	const char *kept[] = { "arena-kept", "Kept", "nyc", NULL };
+
+	struct arena *a = arena_new();
+	assert_int_equal(store_begin_in(st, a), 0);
+	assert_int_equal(store_exec(st, a, STMT_JURISDICTION_CREATE, dropped, NULL), 0);
+	arena_destroy(a); /* never committed */
+	assert_int_equal(jurisdictions_named("arena-dropped"), 0);
+
+	a = arena_new();
+	assert_int_equal(store_begin_in(st, a), 0);
+	assert_int_equal(store_exec(st, a, STMT_JURISDICTION_CREATE, kept, NULL), 0);
+	assert_int_equal(store_commit(st), 0);
+	/* A later transaction on the same connection is not the arena's: it survives it. */
+	struct arena *b = arena_new();
+	assert_int_equal(store_begin_in(st, b), 0);
+	arena_destroy(a);
+	assert_int_equal(store_exec(st, b, STMT_PING, NULL, NULL), 0);
+	assert_int_equal(store_commit(st), 0);
+	arena_destroy(b);
+	assert_int_equal(jurisdictions_named("arena-kept"), 1);
+	store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_statement),
+		cmocka_unit_test(test_columns_by_name),
+		cmocka_unit_test(test_transaction_belongs_to_arena),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

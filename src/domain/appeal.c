@@ -113,6 +113,18 @@ bool appeal_is_decided(enum appeal_state s)
 	return s == APPEAL_UPHELD || s == APPEAL_MODIFIED || s == APPEAL_OVERTURNED;
 }
 
+int appeal_posted_grade(enum appeal_state outcome, enum appeal_posted_grade *ret)
+{
+	if (!ret)
+		return -EINVAL;
+	switch (outcome) {
+	case APPEAL_UPHELD: *ret = APPEAL_POSTED_STANDS; return 0;
+	case APPEAL_MODIFIED: *ret = APPEAL_POSTED_REISSUED; return 0;
+	case APPEAL_OVERTURNED: *ret = APPEAL_POSTED_FALLS_BACK; return 0;
+	default: return -EINVAL;
+	}
+}
+
 const char *appeal_state_name(enum appeal_state s)
 {
 	return (unsigned)s < APPEAL_STATE__COUNT ? state_names[s] : "?";

@@ -107,6 +107,23 @@ int appeal_state_parse(const char *name, enum appeal_state *ret);
 /* The decision event for "upheld", "modified" or "overturned": 0, -EINVAL, -ENOENT. */
 int appeal_outcome_parse(const char *name, enum appeal_event *ret);
 
+/* What a decision does to the establishment's posted grade. */
+enum appeal_posted_grade {
+	APPEAL_POSTED_STANDS,     /* upheld: the posted grade stays as it is */
+	APPEAL_POSTED_REISSUED,   /* modified: the revision with the violations dismissed is
+	                           * graded and posted as any submission is (when it is the
+	                           * latest inspection) */
+	APPEAL_POSTED_FALLS_BACK, /* overturned: a grade posted from the inspection falls back
+	                           * to the latest other inspection that set one, else to the
+	                           * scheme's not-yet-graded label */
+};
+
+/*
+ * What decision @outcome (upheld, modified or overturned) does to the posted grade, in
+ * *@ret. 0, or -EINVAL when @outcome is not a decision (appeal_is_decided()) or @ret is NULL.
+ */
+int appeal_posted_grade(enum appeal_state outcome, enum appeal_posted_grade *ret);
+
 /*
  * The filing window of scheme @s in days after the operator was notified (the end of the
  * inspection): *@ret_days > 0, or 0 when an appeal is open until the hearing (NYC). Returns

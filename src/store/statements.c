@@ -787,73 +787,48 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                                     2, false },
 	/* What the operator sees: $1 root inspection, $2 filing window in days (0: until the
 	 * hearing, NULL: no appeal). Their own grounds and reply text as posted are included. */
+	/* clang-format off */
 	[STMT_OPERATOR_STATUS_JSON] = { "operator_status_json",
-	                                "SELECT json_build_object("
-	                                "'establishment', json_build_object('id', e.id, 'name', "
-	                                "e.name,"
-	                                "  'licence_number', e.licence_number, 'scheme', "
-	                                "r.scheme_code,"
-	                                "  'grade', public_grade(e.id)),"
-	                                "'inspection', json_build_object('id', r.id, "
-	                                "'current_revision_id', h.id,"
-	                                "  'type', r.inspection_type, 'started_at', r.started_at,"
-	                                "  'notified_at', coalesce(r.ended_at, r.submitted_at), "
-	                                "'score', h.score,"
-	                                "  'grade_code', h.grade_code, 'grade_label', "
-	                                "h.grade_label,"
-	                                "  'overturned', inspection_overturned(r.id),"
-	                                "  'violations', coalesce((SELECT "
-	                                "json_agg(json_build_object('id', v.id,"
-	                                "   'code', v.code, 'description', sv.description, "
-	                                "'points', v.points,"
-	                                "   'status', v.status, 'dismissed_reason', "
-	                                "v.dismissed_reason) ORDER BY v.position)"
-	                                "   FROM violation v JOIN scheme_violation sv ON "
-	                                "sv.scheme_code = v.scheme_code"
-	                                "   AND sv.code = v.code WHERE v.inspection_id = h.id), "
-	                                "'[]')),"
-	                                "'appeal_window', json_build_object('appealable', $2::int "
-	                                "IS NOT NULL,"
-	                                "  'days', $2::int, 'until_hearing', $2::int = 0,"
-	                                "  'deadline', CASE WHEN $2::int > 0 THEN "
-	                                "coalesce(r.ended_at, r.submitted_at)"
-	                                "   + $2::int * interval '1 day' END),"
-	                                "'appeal', (SELECT appeal_public_json(a.id)::jsonb || "
-	                                "jsonb_build_object("
-	                                "  'grounds', a.grounds, 'contested_violations', "
-	                                "a.contested_violations)"
-	                                "  FROM appeal a WHERE a.inspection_id = r.id),"
-	                                "'reply', (SELECT json_build_object('id', p.id, 'text', "
-	                                "p.original_text,"
-	                                "  'published_text', p.published_text, 'posted_at', "
-	                                "p.posted_at,"
-	                                "  'moderated', p.moderated_at IS NOT NULL, "
-	                                "'moderation_reason', p.moderation_reason)"
-	                                "  FROM operator_reply p WHERE p.establishment_id = e.id "
-	                                "AND p.superseded_at IS NULL"
-	                                "  ORDER BY p.id DESC LIMIT 1),"
-	                                "'rerating', (SELECT json_build_object('id', q.id, "
-	                                "'state', q.state,"
-	                                "  'requested_at', q.requested_at, 'earliest_visit_on', "
-	                                "q.earliest_visit_on,"
-	                                "  'visit_on', q.visit_on, 'visit_inspection_id', "
-	                                "q.visit_inspection_id)"
-	                                "  FROM rerating_request q WHERE q.establishment_id = e.id "
-	                                "ORDER BY q.id DESC LIMIT 1),"
-	                                "'code_reissues', coalesce((SELECT "
-	                                "json_agg(json_build_object("
-	                                "  'issued_at', x.issued_at) ORDER BY x.id)"
-	                                "  FROM appeal_code_reissue x WHERE x.inspection_id = "
-	                                "r.id), "
-	                                "'[]'),"
-	                                "'code_acts_in_appeal', $3::boolean, 'code_replaced', "
-	                                "$4::boolean,"
-	                                "'now', now())::text"
-	                                " FROM inspection r JOIN inspection h ON h.id = "
-	                                "inspection_head(r.id)"
-	                                " JOIN establishment e ON e.id = r.establishment_id WHERE "
-	                                "r.id = $1::bigint",
-	                                4, true },
+		"SELECT json_build_object("
+		" 'establishment', json_build_object('id', e.id, 'name', e.name,"
+		"  'licence_number', e.licence_number, 'scheme', r.scheme_code,"
+		"  'grade', public_grade(e.id)),"
+		" 'inspection', json_build_object('id', r.id, 'current_revision_id', h.id,"
+		"  'type', r.inspection_type, 'started_at', r.started_at,"
+		"  'notified_at', coalesce(r.ended_at, r.submitted_at), 'score', h.score,"
+		"  'grade_code', h.grade_code, 'grade_label', h.grade_label,"
+		"  'overturned', inspection_overturned(r.id),"
+		"  'violations', coalesce((SELECT json_agg(json_build_object('id', v.id,"
+		"   'code', v.code, 'description', sv.description, 'points', v.points,"
+		"   'status', v.status, 'dismissed_reason', v.dismissed_reason) ORDER BY v.position)"
+		"   FROM violation v JOIN scheme_violation sv ON sv.scheme_code = v.scheme_code"
+		"   AND sv.code = v.code WHERE v.inspection_id = h.id), '[]')),"
+		" 'appeal_window', json_build_object('appealable', $2::int IS NOT NULL,"
+		"  'days', $2::int, 'until_hearing', $2::int = 0,"
+		"  'deadline', CASE WHEN $2::int > 0 THEN coalesce(r.ended_at, r.submitted_at)"
+		"   + $2::int * interval '1 day' END),"
+		" 'appeal', (SELECT appeal_public_json(a.id)::jsonb || jsonb_build_object("
+		"  'grounds', a.grounds, 'contested_violations', a.contested_violations)"
+		"  FROM appeal a WHERE a.inspection_id = r.id),"
+		" 'reply', (SELECT json_build_object('id', p.id, 'text', p.original_text,"
+		"  'published_text', p.published_text, 'posted_at', p.posted_at,"
+		"  'moderated', p.moderated_at IS NOT NULL, 'moderation_reason', p.moderation_reason)"
+		"  FROM operator_reply p WHERE p.establishment_id = e.id AND p.superseded_at IS NULL"
+		"  ORDER BY p.id DESC LIMIT 1),"
+		" 'rerating', (SELECT json_build_object('id', q.id, 'state', q.state,"
+		"  'requested_at', q.requested_at, 'earliest_visit_on', q.earliest_visit_on,"
+		"  'visit_on', q.visit_on, 'visit_inspection_id', q.visit_inspection_id)"
+		"  FROM rerating_request q WHERE q.establishment_id = e.id ORDER BY q.id DESC LIMIT 1),"
+		" 'code_reissues', coalesce((SELECT json_agg(json_build_object("
+		"  'issued_at', x.issued_at) ORDER BY x.id)"
+		"  FROM appeal_code_reissue x WHERE x.inspection_id = r.id), '[]'),"
+		" 'code_acts_in_appeal', $3::boolean, 'code_replaced', $4::boolean,"
+		" 'now', now())::text AS json"
+		" FROM inspection r JOIN inspection h ON h.id = inspection_head(r.id)"
+		" JOIN establishment e ON e.id = r.establishment_id"
+		" WHERE r.id = $1::bigint",
+		4, true },
+	/* clang-format on */
 	/* $1 root inspection, $2 establishment, $3 grounds, $4 contested violation ids of the
 	 * current revision, $5 filing window days (NULL: until the hearing), $6 decision days.
 	 * $7 the hash of the code that files it. No row when a contested id is not a violation of
@@ -877,14 +852,15 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                         7, false },
 	/* By id ($1) or by inspection ($2): id, state, root inspection, establishment,
 	 * adjournments, head revision, scheme. */
+	/* clang-format off */
 	[STMT_APPEAL_LOCK] = { "appeal_lock",
-	                       "SELECT a.id, a.state, a.inspection_id, a.establishment_id, "
-	                       "a.adjournments,"
-	                       " inspection_head(a.inspection_id), i.scheme_code, a.original_score"
-	                       " FROM appeal a JOIN inspection i ON i.id = a.inspection_id"
-	                       " WHERE a.id = $1::bigint OR a.inspection_id = $2::bigint"
-	                       " FOR UPDATE OF a",
-	                       2, false },
+		"SELECT a.id, a.state, a.inspection_id, a.establishment_id, a.adjournments,"
+		" inspection_head(a.inspection_id) AS head, i.scheme_code, a.original_score"
+		" FROM appeal a JOIN inspection i ON i.id = a.inspection_id"
+		" WHERE a.id = $1::bigint OR a.inspection_id = $2::bigint"
+		" FOR UPDATE OF a",
+		2, false },
+	/* clang-format on */
 	/* $1 id, $2 new state, $3 hearing time or NULL, $4 one more adjournment, $5 note: the
 	 * closing note when the step closes the appeal (a review's notes and an adjournment's
 	 * reason are in the log entry of the step). */
@@ -933,62 +909,59 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	/* clang-format on */
 	/* The hearing officers' queue: open appeals, most urgent first; $1 true: only those
 	 * past their decision deadline. */
+	/* clang-format off */
 	[STMT_APPEAL_QUEUE_JSON] = { "appeal_queue_json",
-	                             "SELECT json_build_object('appeals', coalesce(json_agg("
-	                             " appeal_public_json(a.id)::jsonb || jsonb_build_object("
-	                             "  'establishment', json_build_object('id', e.id, 'name', "
-	                             "e.name,"
-	                             "  'licence_number', e.licence_number), 'scheme', "
-	                             "i.scheme_code)"
-	                             " ORDER BY a.decision_due, a.id), '[]'))::text"
-	                             " FROM appeal a JOIN establishment e ON e.id = "
-	                             "a.establishment_id"
-	                             " JOIN inspection i ON i.id = a.inspection_id"
-	                             " WHERE appeal_state_open(a.state)"
-	                             " AND (NOT $1::boolean OR a.decision_due < now())",
-	                             1, true },
+		"SELECT json_build_object('appeals', coalesce(json_agg("
+		"  appeal_public_json(a.id)::jsonb || jsonb_build_object("
+		"  'establishment', json_build_object('id', e.id, 'name', e.name,"
+		"  'licence_number', e.licence_number), 'scheme', i.scheme_code)"
+		"  ORDER BY a.decision_due, a.id), '[]'))::text AS json"
+		" FROM appeal a JOIN establishment e ON e.id = a.establishment_id"
+		" JOIN inspection i ON i.id = a.inspection_id"
+		" WHERE appeal_state_open(a.state)"
+		" AND (NOT $1::boolean OR a.decision_due < now())",
+		1, true },
+	/* clang-format on */
+	/* clang-format off */
 	[STMT_APPEAL_PUBLIC_JSON] = { "appeal_public_json",
-	                              "SELECT appeal_public_json(a.id)::text FROM appeal a WHERE "
-	                              "a.id = $1::bigint",
-	                              1, true },
+		"SELECT appeal_public_json(a.id)::text AS json"
+		" FROM appeal a WHERE a.id = $1::bigint",
+		1, true },
+	/* clang-format on */
 	/* An appeal as hearing officers see it: with the grounds, the review notes and
 	 * adjournment reasons (kept in log_text, never public) and the current revision of the
 	 * inspection (violation ids to dismiss). */
+	/* clang-format off */
 	[STMT_APPEAL_STAFF_JSON] = { "appeal_staff_json",
-	                             "SELECT (appeal_public_json(a.id)::jsonb || "
-	                             "jsonb_build_object("
-	                             " 'grounds', a.grounds, 'contested_violations', "
-	                             "a.contested_violations,"
-	                             " 'scheme', r.scheme_code,"
-	                             " 'internal_notes', (SELECT "
-	                             "coalesce(json_agg(json_build_object("
-	                             "'source', t.source, 'text', t.body, 'written_at', "
-	                             "t.created_at,"
-	                             " 'erased', t.erased_at IS NOT NULL) ORDER BY t.id), '[]') "
-	                             "FROM "
-	                             "log_text t WHERE t.source_id = a.id AND t.source IN "
-	                             "('appeal.review_note', 'appeal.adjournment_reason')),"
-	                             " 'establishment', json_build_object('id', e.id, 'name', "
-	                             "e.name,"
-	                             "  'licence_number', e.licence_number),"
-	                             " 'inspection', (SELECT " INSPECTION_JSON " FROM inspection i"
-	                             "  WHERE i.id = inspection_head(a.inspection_id))))::text"
-	                             " FROM appeal a JOIN establishment e ON e.id = "
-	                             "a.establishment_id"
-	                             " JOIN inspection r ON r.id = a.inspection_id WHERE a.id = "
-	                             "$1::bigint",
-	                             1, true },
+		"SELECT (appeal_public_json(a.id)::jsonb || jsonb_build_object("
+		" 'grounds', a.grounds, 'contested_violations', a.contested_violations,"
+		" 'scheme', r.scheme_code,"
+		" 'internal_notes', (SELECT coalesce(json_agg(json_build_object("
+		"  'source', t.source, 'text', t.body, 'written_at', t.created_at,"
+		"  'erased', t.erased_at IS NOT NULL) ORDER BY t.id), '[]')"
+		"  FROM log_text t WHERE t.source_id = a.id"
+		"  AND t.source IN ('appeal.review_note', 'appeal.adjournment_reason')),"
+		" 'establishment', json_build_object('id', e.id, 'name', e.name,"
+		"  'licence_number', e.licence_number),"
+		" 'inspection', (SELECT " INSPECTION_JSON " FROM inspection i"
+		"  WHERE i.id = inspection_head(a.inspection_id))))::text AS json"
+		" FROM appeal a JOIN establishment e ON e.id = a.establishment_id"
+		" JOIN inspection r ON r.id = a.inspection_id"
+		" WHERE a.id = $1::bigint",
+		1, true },
+	/* clang-format on */
 	/* The inspection (the chain's root) appeal $1 is against. */
 	[STMT_APPEAL_INSPECTION] = { "appeal_inspection",
 	                             "SELECT inspection_id FROM appeal WHERE id = $1::bigint", 1,
 	                             true },
 	/* The inspection chain ($2 root) the posted grade of establishment $1 rests on. */
+	/* clang-format off */
 	[STMT_POSTED_GRADE_LOCK] = { "posted_grade_lock",
-	                             "SELECT inspection_id, inspection_root(inspection_id) = "
-	                             "$2::bigint"
-	                             " FROM posted_grade WHERE establishment_id = $1::bigint FOR "
-	                             "UPDATE",
-	                             2, false },
+		"SELECT inspection_id, inspection_root(inspection_id) = $2::bigint AS on_chain"
+		" FROM posted_grade WHERE establishment_id = $1::bigint"
+		" FOR UPDATE",
+		2, false },
+	/* clang-format on */
 	[STMT_GRADE_FALLBACK] = { "grade_fallback",
 	                          "SELECT state, grade_code, grade_label, score, inspection_id"
 	                          " FROM grade_fallback($1::bigint, $2::bigint)",
@@ -1061,58 +1034,50 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	 * (must be a submitted inspection of the same establishment made since the request,
 	 * as STMT_RERATING_CLOSE_BY_VISIT counts a visit, not the rated one, and a visit is a
 	 * first revision, not an amendment re-dated after the request: else no row). */
+	/* clang-format off */
 	[STMT_RERATING_SET] = { "rerating_set",
-	                        "UPDATE rerating_request q SET state = $2, visit_on = "
-	                        "coalesce($3::date, visit_on),"
-	                        " scheduled_by = CASE WHEN $3::date IS NULL THEN scheduled_by ELSE "
-	                        "$4::bigint END,"
-	                        " visit_inspection_id = $5::bigint,"
-	                        " inspected_at = CASE WHEN $5::bigint IS NULL THEN NULL ELSE now() "
-	                        "END"
-	                        " WHERE q.id = $1::bigint AND ($5::bigint IS NULL OR EXISTS ("
-	                        "  SELECT 1 FROM inspection i WHERE i.id = $5::bigint"
-	                        "  AND i.establishment_id = q.establishment_id AND i.status = "
-	                        "'submitted' AND i.id <> q.inspection_id"
-	                        "  AND i.amends_inspection_id IS NULL"
-	                        "  AND i.started_at::date >= q.requested_at::date))"
-	                        " RETURNING json_build_object('id', q.id, 'establishment_id', "
-	                        "q.establishment_id,"
-	                        " 'state', q.state, 'requested_at', q.requested_at,"
-	                        " 'earliest_visit_on', q.earliest_visit_on, 'visit_on', q.visit_on,"
-	                        " 'visit_inspection_id', q.visit_inspection_id)::text",
-	                        5, false },
+		"UPDATE rerating_request q SET state = $2, visit_on = coalesce($3::date, visit_on),"
+		" scheduled_by = CASE WHEN $3::date IS NULL THEN scheduled_by ELSE $4::bigint END,"
+		" visit_inspection_id = $5::bigint,"
+		" inspected_at = CASE WHEN $5::bigint IS NULL THEN NULL ELSE now() END"
+		" WHERE q.id = $1::bigint AND ($5::bigint IS NULL OR EXISTS ("
+		"  SELECT 1 FROM inspection i WHERE i.id = $5::bigint"
+		"  AND i.establishment_id = q.establishment_id AND i.status = 'submitted' AND i.id <> q.inspection_id"
+		"  AND i.amends_inspection_id IS NULL"
+		"  AND i.started_at::date >= q.requested_at::date))"
+		" RETURNING json_build_object('id', q.id, 'establishment_id', q.establishment_id,"
+		" 'state', q.state, 'requested_at', q.requested_at,"
+		" 'earliest_visit_on', q.earliest_visit_on, 'visit_on', q.visit_on,"
+		" 'visit_inspection_id', q.visit_inspection_id)::text AS json",
+		5, false },
+	/* clang-format on */
 	/* Open re-rating requests for the inspectors' due list: due now, and still in the
 	 * stand-still. The operator's text is shown to inspectors: it says what to look at. */
+	/* clang-format off */
 	[STMT_RERATING_DUE_JSON] = { "rerating_due_json",
-	                             "SELECT json_build_object("
-	                             " 'due', coalesce(json_agg(x.o ORDER BY x.d, x.id) FILTER ("
-	                             "  WHERE x.d <= current_date), '[]'),"
-	                             " 'upcoming', coalesce(json_agg(x.o ORDER BY x.d, x.id) "
-	                             "FILTER "
-	                             "("
-	                             "  WHERE x.d > current_date), '[]'))::text"
-	                             " FROM (SELECT q.id, coalesce(q.visit_on, "
-	                             "q.earliest_visit_on) AS d,"
-	                             "  json_build_object('id', q.id, 'state', q.state,"
-	                             "  'establishment', json_build_object('id', e.id, 'name', "
-	                             "e.name,"
-	                             "   'address', e.address_line, 'city', e.city, 'postcode', "
-	                             "e.postcode),"
-	                             "  'inspection_id', q.inspection_id, 'improvements', "
-	                             "q.improvements,"
-	                             "  'requested_at', q.requested_at, 'earliest_visit_on', "
-	                             "q.earliest_visit_on,"
-	                             "  'visit_on', q.visit_on) AS o"
-	                             "  FROM rerating_request q JOIN establishment e ON e.id = "
-	                             "q.establishment_id"
-	                             "  WHERE q.state <> 'inspected') x",
-	                             0, true },
+		"SELECT json_build_object("
+		" 'due', coalesce(json_agg(x.o ORDER BY x.d, x.id) FILTER (WHERE x.d <= current_date), '[]'),"
+		" 'upcoming', coalesce(json_agg(x.o ORDER BY x.d, x.id) FILTER (WHERE x.d > current_date), '[]')"
+		" )::text AS json"
+		" FROM (SELECT q.id, coalesce(q.visit_on, q.earliest_visit_on) AS d,"
+		"  json_build_object('id', q.id, 'state', q.state,"
+		"  'establishment', json_build_object('id', e.id, 'name', e.name,"
+		"  'address', e.address_line, 'city', e.city, 'postcode', e.postcode),"
+		"  'inspection_id', q.inspection_id, 'improvements', q.improvements,"
+		"  'requested_at', q.requested_at, 'earliest_visit_on', q.earliest_visit_on,"
+		"  'visit_on', q.visit_on) AS o"
+		"  FROM rerating_request q JOIN establishment e ON e.id = q.establishment_id"
+		"  WHERE q.state <> 'inspected') x",
+		0, true },
+	/* clang-format on */
 	/* Days since the rated inspection $1 started. */
+	/* clang-format off */
 	[STMT_RERATING_DAYS_SINCE] = { "rerating_days_since",
-	                               "SELECT greatest(0, current_date - started_at::date) FROM "
-	                               "inspection"
-	                               " WHERE id = $1::bigint",
-	                               1, true },
+		"SELECT greatest(0, current_date - started_at::date) AS days"
+		" FROM inspection"
+		" WHERE id = $1::bigint",
+		1, true },
+	/* clang-format on */
 	/* The re-inspection $2 of establishment $1, started at $3, makes the re-rating visit
 	 * of its open request, if one was made by that day: the request becomes inspected. */
 	[STMT_RERATING_CLOSE_BY_VISIT] = { "rerating_close_by_visit",

@@ -1,7 +1,8 @@
 /*
  * test_appeal.c - cmocka tests for the appeal rules (src/domain/appeal.c): every legal move
  * of the appeal state machine and every illegal one, adjournment counting, names, the filing
- * window of each built-in scheme, re-rating request moves and text length counting.
+ * window of each built-in scheme, what each decision does to the posted grade, re-rating
+ * request moves and text length counting.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -299,6 +300,39 @@ static void test_code_expiry(void **state)
 	assert_false(appeal_code_expired(21, 1, false, 900 * day));
 }
 
+/* Every state: the three decisions say what happens to the posted grade, nothing else
+ * does. */
+static void test_posted_grade(void **state)
+{
+	(void)state;
+	static const struct {
+		enum appeal_state outcome;
+		int rc;
+		enum appeal_posted_grade posted;
+	} want[] = {
+		{ APPEAL_FILED, -EINVAL, 0 },
+		{ APPEAL_WITHDRAWN, -EINVAL, 0 },
+		{ APPEAL_REJECTED_LATE, -EINVAL, 0 },
+		{ APPEAL_UNDER_REVIEW, -EINVAL, 0 },
+		{ APPEAL_HEARING_SCHEDULED, -EINVAL, 0 },
+		{ APPEAL_UPHELD, 0, APPEAL_POSTED_STANDS },
+		{ APPEAL_MODIFIED, 0, APPEAL_POSTED_REISSUED },
+		{ APPEAL_OVERTURNED, 0, APPEAL_POSTED_FALLS_BACK },
+	};
+	assert_int_equal(N_OF(want), APPEAL_STATE__COUNT);
+	for (size_t i = 0; i < N_OF(want); i++) {
+		enum appeal_posted_grade p = (enum appeal_posted_grade)99;
+		assert_int_equal(appeal_posted_grade(want[i].outcome, &p), want[i].rc);
+		assert_int_equal(p,
+		                 want[i].rc == 0 ? want[i].posted : (enum appeal_posted_grade)99);
+		assert_int_equal(want[i].rc == 0, appeal_is_decided(want[i].outcome));
+	}
+	enum appeal_posted_grade p;
+	assert_int_equal(appeal_posted_grade(APPEAL_STATE__COUNT, &p), -EINVAL);
+	assert_int_equal(appeal_posted_grade((enum appeal_state) - 1, &p), -EINVAL);
+	assert_int_equal(appeal_posted_grade(APPEAL_UPHELD, NULL), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -308,7 +342,7 @@ int main(void)
 		cmocka_unit_test(test_filing_window),    cmocka_unit_test(test_rerating_moves),
 		cmocka_unit_test(test_text_length),      cmocka_unit_test(test_code_normalise),
 		cmocka_unit_test(test_code_well_formed), cmocka_unit_test(test_code_strength),
-		cmocka_unit_test(test_code_expiry),
+		cmocka_unit_test(test_code_expiry),      cmocka_unit_test(test_posted_grade),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,400 @@
+/*
+ * appeals.c - due process for an inspection result: the operator files (and may withdraw)
+ * an appeal with the licence number and the appeal code printed on the inspection report;
+ * hearing officers take it under review, schedule and adjourn a hearing, and decide it with
+ * written, public reasons; anyone may read an appeal's public record.
+ *
+ * The lifecycle is the domain's (src/domain/appeal.c): every move is checked there first.
+ * What a decision does to the posted grade is the domain's too (appeal_posted_grade): a
+ * modified decision is a new revision of the inspection with the named violations dismissed
+ * (rec_inspection_dismiss, records/inspections.c); an overturned one leaves the inspection
+ * on the record but makes the posted grade fall back to the latest other inspection that set
+ * one. Each step is one transaction with its event in the public log.
+ */
+#include "records/appeals.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "core/buf.h"
+#include "core/util.h"
+#include "domain/grade.h"
+#include "records/log.h"
+
+/* The one row of a statement that returns a JSON document as "json". */
+static int json_of(struct rec *r, enum store_stmt stmt, const char *const p[], const char *missing,
+                   const char **ret)
+{
+	struct store_result *res;
+	int rc = rec_exec(r, stmt, p, &res);
+	if (rc < 0)
+		return rc;
+	if (store_nrows(res) == 0)
+		return rec_refuse(r, 404, NULL, "%s", missing);
+	*ret = store_get(res, 0, "json");
+	return 0;
+}
+
+/* What the operator sees of their inspection, its appeal, reply and re-rating request. */
+static int operator_view(struct rec *r, const struct rec_operator *op, const char **ret)
+{
+	int days;
+	const char *window = appeal_filing_window(op->scheme, &days) == 0 ? rec_num(r, days) : NULL;
+	const char *p[] = { op->inspection_id, window, op->filing_code ? "t" : "f",
+		            op->replaced_code ? "t" : "f" };
+	return json_of(r, STMT_OPERATOR_STATUS_JSON, p, "The inspection disappeared.", ret);
+}
+
+int rec_operator_report(struct rec *r, const struct rec_operator *op, const char **ret)
+{
+	int rc = rec_operator_may(r, op, POLICY_OPERATOR_READ);
+	if (rc < 0)
+		return rc;
+	return operator_view(r, op, ret);
+}
+
+/* The window of @op's scheme in *@ret_days, or the refusal of a filing outside it. */
+static int filing_window(struct rec *r, const struct rec_operator *op, int *ret_days)
+{
+	const struct grade_scheme *s = op->scheme;
+	int days;
+	if (appeal_filing_window(s, &days) < 0)
+		return rec_refuse(r, 422, NULL, "Results under %s cannot be appealed.", s->name);
+	if (appeal_filing_check(s, op->seconds_since_notice) == -ETIMEDOUT) {
+		time_t deadline = time(NULL) - op->seconds_since_notice + (time_t)days * 86400;
+		struct tm tm;
+		char when[64];
+		gmtime_r(&deadline, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
+		return rec_refuse(r, 422, NULL,
+		                  "The appeal window closed on %s: under %s an appeal must be "
+		                  "lodged within %d days of the inspection.",
+		                  when, s->name, days);
+	}
+	*ret_days = days;
+	return 0;
+}
+
+int rec_appeal_file(struct rec *r, const struct rec_operator *op, const struct rec_appeal_filing *f,
+                    const char **ret_id, const char **ret)
+{
+	struct arena *a = r->a;
+	struct store_result *res;
+	int days = 0, rc;
+	if ((rc = rec_operator_may(r, op, POLICY_APPEAL_FILE)) < 0 ||
+	    (rc = filing_window(r, op, &days)) < 0)
+		return rc;
+	struct buf ids = BUF_INIT;
+	buf_addch(&ids, '{');
+	for (size_t i = 0; i < f->ncontested; i++)
+		buf_addf(&ids, "%s%lld", i ? "," : "", (long long)f->contested[i]);
+	buf_addch(&ids, '}');
+	const char *contested = arena_strdup(a, ids.data);
+	buf_release(&ids);
+	const char *pc[] = { op->inspection_id,
+		             op->establishment_id,
+		             f->grounds,
+		             contested,
+		             days > 0 ? rec_num(r, days) : NULL,
+		             rec_num(r, APPEAL_DECISION_DAYS),
+		             op->code_hash };
+	if ((rc = rec_begin(r)) < 0 || (rc = rec_exec(r, STMT_APPEAL_CREATE, pc, &res)) < 0)
+		goto out;
+	if (store_nrows(res) == 0) {
+		rc = rec_refuse(r, 422, "/contested_violations",
+		                "Name only violations cited on this inspection.");
+		goto out;
+	}
+	const char *id = store_get(res, 0, "id");
+	if ((rc = rec_event(r, "appeal.filed", arena_printf(a, "appeal/%s", id),
+	                    json_pack("{s:s, s:s, s:s?, s:s, s:i}", "inspection", op->inspection_id,
+	                              "establishment", op->establishment_id, "filing_deadline",
+	                              store_get(res, 0, "filing_deadline"), "decision_due",
+	                              store_get(res, 0, "decision_due"), "contested_violations",
+	                              (int)f->ncontested))) < 0 ||
+	    (rc = rec_commit(r)) < 0)
+		goto out;
+	*ret_id = id;
+	rc = operator_view(r, op, ret);
+out:
+	if (rc == -EEXIST)
+		rec_refuse(r, 409, NULL,
+		           "An appeal against this inspection was already filed; an inspection "
+		           "can be appealed once.");
+	return rc;
+}
+
+/*
+ * Lock appeal @id (or, when @id is NULL, the appeal of root inspection @root) and check that
+ * @ev may happen to it, and that r->staff (if any) may take the step. 0 with the lock's row
+ * in *@ret and the new state in *@ret_to, or a refusal.
+ */
+static int lock_for(struct rec *r, const char *id, const char *root, enum appeal_event ev,
+                    struct store_result **ret, enum appeal_state *ret_to)
+{
+	const char *p[] = { id, root };
+	int rc = rec_exec(r, STMT_APPEAL_LOCK, p, ret);
+	if (rc < 0)
+		return rc;
+	if (store_nrows(*ret) == 0)
+		return id ? rec_refuse(r, 404, NULL, "There is no appeal %s.", id)
+		          : rec_refuse(r, 404, NULL, "There is no appeal against this inspection.");
+	/* Staff steps: whoever took part in the inspection takes none of them. */
+	static const enum policy_action steps[APPEAL_EVENT__COUNT] = {
+		[APPEAL_EV_WITHDRAW] = POLICY_APPEAL_WITHDRAW,
+		[APPEAL_EV_REJECT_LATE] = POLICY_APPEAL_REJECT_LATE,
+		[APPEAL_EV_ACCEPT] = POLICY_APPEAL_ACCEPT,
+		[APPEAL_EV_SCHEDULE] = POLICY_APPEAL_SCHEDULE,
+		[APPEAL_EV_ADJOURN] = POLICY_APPEAL_ADJOURN,
+		[APPEAL_EV_UPHOLD] = POLICY_APPEAL_DECIDE,
+		[APPEAL_EV_MODIFY] = POLICY_APPEAL_DECIDE,
+		[APPEAL_EV_OVERTURN] = POLICY_APPEAL_DECIDE,
+	};
+	if (r->staff &&
+	    (rc = rec_duty_check(r, store_get(*ret, 0, "inspection_id"), steps[ev])) < 0)
+		return rc;
+	enum appeal_state from;
+	const char *state = store_get(*ret, 0, "state");
+	if (appeal_state_parse(state, &from) < 0)
+		return rec_refuse(r, 500, NULL, "The appeal's state is unknown.");
+	if (appeal_next(from, ev, ret_to) < 0)
+		return rec_refuse(r, 409, NULL, "Appeal %s is %s: it cannot %s now.",
+		                  store_get(*ret, 0, "id"), appeal_state_name(from),
+		                  appeal_event_name(ev));
+	return 0;
+}
+
+/* Move the locked appeal @l to @to with its log event @kind, inside the transaction. */
+static int move(struct rec *r, const struct store_result *l, enum appeal_state to,
+                const char *hearing_at, bool adjourn, const char *note, const char *kind)
+{
+	struct arena *a = r->a;
+	struct store_result *res;
+	const char *id = store_get(l, 0, "id");
+	const char *p[] = { id, appeal_state_name(to), hearing_at, adjourn ? "t" : "f", note };
+	int rc = rec_exec(r, STMT_APPEAL_SET_STATE, p, &res);
+	if (rc < 0)
+		return rc;
+	json_t *ev = json_pack("{s:s, s:s, s:s}", "inspection", store_get(l, 0, "inspection_id"),
+	                       "establishment", store_get(l, 0, "establishment_id"), "state",
+	                       appeal_state_name(to));
+	const char *at = store_get(res, 0, "hearing_at");
+	if (at)
+		json_object_set_new(ev, "hearing_at", json_string(at));
+	if (adjourn)
+		json_object_set_new(ev, "adjournments",
+		                    json_integer(store_get_int(res, 0, "adjournments")));
+	/* The note stays out of the log (rec_log_text): a late appeal's note is its public
+	 * closing note; a review note and an adjournment's reason are internal. */
+	json_t *ref = NULL;
+	bool closing = streq(kind, "appeal.rejected_late");
+	if (note &&
+	    (rc = rec_log_text(r,
+	                       closing                           ? "appeal.closing_note"
+	                       : streq(kind, "appeal.adjourned") ? "appeal.adjournment_reason"
+	                                                         : "appeal.review_note",
+	                       id, closing, note, &ref)) < 0) {
+		json_decref(ev);
+		return rc;
+	}
+	if (ref)
+		json_object_set_new(ev, "note", ref);
+	return rec_event(r, kind, arena_printf(a, "appeal/%s", id), ev);
+}
+
+int rec_appeal_withdraw(struct rec *r, const struct rec_operator *op, const char **ret)
+{
+	struct store_result *l;
+	enum appeal_state to;
+	int rc;
+	if (op->appeal == POLICY_APPEAL_NONE)
+		return rec_refuse(r, 404, NULL, "There is no appeal against this inspection.");
+	if ((rc = rec_operator_may(r, op, POLICY_APPEAL_WITHDRAW)) < 0 || (rc = rec_begin(r)) < 0 ||
+	    (rc = lock_for(r, NULL, op->inspection_id, APPEAL_EV_WITHDRAW, &l, &to)) < 0 ||
+	    (rc = move(r, l, to, NULL, false, NULL, "appeal.withdrawn")) < 0 ||
+	    (rc = rec_commit(r)) < 0)
+		return rc;
+	return operator_view(r, op, ret);
+}
+
+int rec_appeal_public(struct rec *r, const char *id, const char **ret)
+{
+	const char *p[] = { id };
+	return json_of(r, STMT_APPEAL_PUBLIC_JSON, p,
+	               arena_printf(r->a, "There is no appeal %s.", id), ret);
+}
+
+/* The appeal as staff see it; @missing when there is none. */
+static int staff_view(struct rec *r, const char *id, const char *missing, const char **ret)
+{
+	const char *p[] = { id };
+	return json_of(r, STMT_APPEAL_STAFF_JSON, p, missing, ret);
+}
+
+int rec_appeal_staff(struct rec *r, const char *id, const char **ret)
+{
+	struct store_result *res;
+	const char *p[] = { id };
+	int rc = rec_exec(r, STMT_APPEAL_INSPECTION, p, &res);
+	if (rc < 0)
+		return rc;
+	if (store_nrows(res) == 0)
+		return rec_refuse(r, 404, NULL, "There is no appeal %s.", id);
+	/* A party to the inspection reads the appeal as the public does. */
+	if ((rc = rec_duty_check(r, store_get(res, 0, "inspection_id"),
+	                         POLICY_APPEAL_READ_INTERNAL)) < 0)
+		return rc;
+	return staff_view(r, id, arena_printf(r->a, "There is no appeal %s.", id), ret);
+}
+
+int rec_appeal_queue(struct rec *r, bool overdue, const char **ret)
+{
+	const char *p[] = { overdue ? "t" : "f" };
+	return json_of(r, STMT_APPEAL_QUEUE_JSON, p, "", ret);
+}
+
+int rec_appeal_review(struct rec *r, const char *id, enum appeal_event ev, const char *note,
+                      const char **ret)
+{
+	struct store_result *l;
+	enum appeal_state to;
+	int rc;
+	if ((rc = rec_begin(r)) < 0 || (rc = lock_for(r, id, NULL, ev, &l, &to)) < 0 ||
+	    (rc = move(r, l, to, NULL, false, note,
+	               ev == APPEAL_EV_ACCEPT ? "appeal.under_review" : "appeal.rejected_late")) <
+	            0 ||
+	    (rc = rec_commit(r)) < 0)
+		return rc;
+	return staff_view(r, id, "The appeal disappeared.", ret);
+}
+
+int rec_appeal_hearing(struct rec *r, const char *id, bool adjourn, const char *hearing_at,
+                       const char *reason, const char **ret)
+{
+	enum appeal_event ev = adjourn ? APPEAL_EV_ADJOURN : APPEAL_EV_SCHEDULE;
+	struct store_result *l;
+	enum appeal_state to;
+	int rc;
+	if ((rc = rec_begin(r)) < 0 || (rc = lock_for(r, id, NULL, ev, &l, &to)) < 0 ||
+	    (rc = move(r, l, to, hearing_at, adjourn, reason,
+	               adjourn ? "appeal.adjourned" : "appeal.hearing_scheduled")) < 0 ||
+	    (rc = rec_commit(r)) < 0)
+		return rc;
+	return staff_view(r, id, "The appeal disappeared.", ret);
+}
+
+/*
+ * Overturned: when the posted grade of establishment @est rests on the inspection chain
+ * rooted at @root, it falls back to the latest other inspection that set one, else to
+ * scheme @s's not-yet-graded label; logged as a grade issued for appeal @appeal.
+ */
+static int fall_back(struct rec *r, const struct grade_scheme *s, const char *est, const char *root,
+                     const char *appeal)
+{
+	struct arena *a = r->a;
+	struct store_result *g, *f;
+	const char *p[] = { est, root };
+	int rc = rec_exec(r, STMT_POSTED_GRADE_LOCK, p, &g);
+	if (rc < 0 || store_nrows(g) == 0 || !store_get_bool(g, 0, "on_chain"))
+		return rc;
+	if ((rc = rec_exec(r, STMT_GRADE_FALLBACK, p, &f)) < 0)
+		return rc;
+	const char *pg[] = { est,
+		             "not_yet_graded",
+		             s->rules.not_yet_graded_code ? s->rules.not_yet_graded_code : "",
+		             s->rules.not_yet_graded_label ? s->rules.not_yet_graded_label
+		                                           : "Not yet graded",
+		             NULL,
+		             NULL };
+	if (store_nrows(f) == 1) {
+		pg[1] = store_get(f, 0, "state");
+		pg[2] = store_get(f, 0, "grade_code");
+		pg[3] = store_get(f, 0, "grade_label");
+		pg[4] = store_get(f, 0, "score");
+		pg[5] = store_get(f, 0, "inspection_id");
+	}
+	if ((rc = rec_exec(r, STMT_POSTED_GRADE_SET, pg, NULL)) < 0)
+		return rc;
+	json_t *ev = json_pack("{s:s, s:s, s:s, s:s, s:s}", "state", pg[1], "code", pg[2], "label",
+	                       pg[3], "reason", "appeal overturned", "appeal", appeal);
+	json_object_set_new(ev, "score", pg[4] ? json_integer(atoll(pg[4])) : json_null());
+	json_object_set_new(ev, "inspection", pg[5] ? json_string(pg[5]) : json_null());
+	return rec_event(r, "grade.issued", arena_printf(a, "establishment/%s", est), ev);
+}
+
+/*
+ * What decision @to of appeal @id (locked: @l) does to the posted grade: *@ret_revision is
+ * the revision a modified decision made, else NULL.
+ */
+static int posted_grade(struct rec *r, const char *id, const struct store_result *l,
+                        enum appeal_state to, const struct rec_appeal_decision *d,
+                        const char **ret_revision)
+{
+	const char *root = store_get(l, 0, "inspection_id");
+	const char *est = store_get(l, 0, "establishment_id");
+	enum appeal_posted_grade posted;
+	int rc;
+	*ret_revision = NULL;
+	if (appeal_posted_grade(to, &posted) < 0)
+		return rec_refuse(r, 500, NULL, "Appeal %s is not decided.", id);
+	switch (posted) {
+	case APPEAL_POSTED_STANDS: return 0;
+	case APPEAL_POSTED_REISSUED: {
+		size_t n = d->ndismissed;
+		return rec_inspection_dismiss(
+		        r, store_get(l, 0, "head"),
+		        arena_printf(r->a, "Modified on appeal %s: %zu violation%s dismissed", id,
+		                     n, n == 1 ? "" : "s"),
+		        n, d->dismissed, ret_revision);
+	}
+	case APPEAL_POSTED_FALLS_BACK: {
+		const struct grade_scheme *s = grade_scheme_builtin(store_get(l, 0, "scheme_code"));
+		if (!s)
+			return rec_refuse(r, 500, NULL, "The inspection's scheme is unknown.");
+		if ((rc = fall_back(r, s, est, root, id)) < 0)
+			return rc;
+		return rec_event(r, "inspection.overturned",
+		                 arena_printf(r->a, "inspection/%s", root),
+		                 json_pack("{s:s, s:s}", "appeal", id, "establishment", est));
+	}
+	}
+	return rec_refuse(r, 500, NULL, "Appeal %s is not decided.", id);
+}
+
+int rec_appeal_decide(struct rec *r, const char *id, const struct rec_appeal_decision *d,
+                      const char **ret)
+{
+	struct arena *a = r->a;
+	struct store_result *l;
+	enum appeal_state to;
+	const char *revision;
+	int rc;
+	if (!r->staff)
+		return rec_refuse(r, 403, NULL, "Only a hearing officer decides an appeal.");
+	if ((rc = rec_begin(r)) < 0 || (rc = lock_for(r, id, NULL, d->ev, &l, &to)) < 0 ||
+	    (rc = posted_grade(r, id, l, to, d, &revision)) < 0)
+		return rc;
+	const char *pd[] = { id, appeal_state_name(to), rec_num(r, r->staff->id), d->reasons,
+		             revision };
+	if ((rc = rec_exec(r, STMT_APPEAL_DECIDE, pd, NULL)) < 0)
+		return rc;
+	/* The written reasons are published on the appeal's record; the log carries only their
+	 * reference and salted hash. */
+	json_t *reasons_ref;
+	if ((rc = rec_log_text(r, "appeal.decision_reasons", id, true, d->reasons, &reasons_ref)) <
+	    0)
+		return rc;
+	json_t *dismissed = json_array();
+	for (size_t i = 0; i < d->ndismissed; i++)
+		json_array_append_new(dismissed, json_integer(d->dismissed[i].violation_id));
+	json_t *evp = json_pack(
+	        "{s:s, s:s, s:s, s:o, s:o}", "inspection", store_get(l, 0, "inspection_id"),
+	        "establishment", store_get(l, 0, "establishment_id"), "outcome",
+	        appeal_state_name(to), "reasons", reasons_ref, "dismissed_violations", dismissed);
+	json_object_set_new(evp, "revision", revision ? json_string(revision) : json_null());
+	if ((rc = rec_event(r, "appeal.decided", arena_printf(a, "appeal/%s", id), evp)) < 0 ||
+	    (rc = rec_commit(r)) < 0)
+		return rc;
+	return staff_view(r, id, "The appeal disappeared.", ret);
+}

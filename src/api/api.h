@@ -184,10 +184,6 @@ int api_operator_auth(struct http_request *req, struct http_response *res, json_
 int api_duty_check(struct http_request *req, struct http_response *res, struct store *st,
                    const char *id, enum policy_action what);
 
-/* May operator @op take step @what? 0, or the status of the problem written to @res. */
-int api_operator_may(struct http_request *req, struct http_response *res,
-                     const struct rec_operator *op, enum policy_action what);
-
 /* appeals.c: the operator's side (public, licence number + appeal code). */
 int api_operator_status(struct http_request *req, struct http_response *res);
 int api_operator_appeal_file(struct http_request *req, struct http_response *res);

@@ -11,10 +11,3 @@ int api_duty_check(struct http_request *req, struct http_response *res, struct s
 	r.st = st;
 	return rec_duty_check(&r, inspection_id, what) < 0 ? api_refused(res, &r) : 0;
 }
-
-int api_operator_may(struct http_request *req, struct http_response *res,
-                     const struct rec_operator *op, enum policy_action what)
-{
-	struct rec r = { .a = req->arena };
-	return rec_operator_may(&r, op, what) < 0 ? api_refused(res, &r) : 0;
-}

@@ -1,7 +1,8 @@
 /*
  * inspection_doc.h - the inspection document of POST/PATCH /api/v1/inspections and of
- * amendments, decoded from its JSON body and checked against a scheme. Kept apart from the
- * handlers, which need a database, so the decoding can be tested and fuzzed on its own.
+ * amendments, decoded from its JSON body into struct inspection_doc (records/inspections.h,
+ * where inspection_doc_check() checks it against the inspection's scheme). Kept apart from
+ * the handlers, which need a database, so the decoding can be tested and fuzzed on its own.
  *
  * API layer. Errors fill a json_error naming the field at fault and return -EINVAL.
  */
@@ -12,36 +13,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "api/tablet.h"
+#include "api/tablet_doc.h"
 #include "domain/appeal.h"
 #include "domain/grade.h"
 #include "json/json.h"
+#include "records/inspections.h"
 
 #define NOTES_MAX     20000
 #define OBSERVED_MAX  4000
 #define SIGNATURE_MAX 200000
-
-struct inspection_doc {
-	int64_t establishment_id;
-	const char *type;
-	const char *started_at, *ended_at;
-	bool closed;
-	bool has_elements;
-	int64_t elements[GRADE_MAX_ELEMENTS];
-	const char *notes;
-	const char *signed_name, *signature;
-	bool submit;
-	bool has_appeal_code;
-	char appeal_code[APPEAL_CODE_LEN + 1]; /* made on the device, normalised */
-	const char *reason;                    /* amendments */
-	size_t nviol;
-	struct {
-		const char *code, *observed;
-		int64_t points;
-		bool corrected_on_site, repeat;
-	} viol[GRADE_MAX_VIOLATIONS];
-	struct tablet_doc tablet; /* checklist and temperature readings */
-};
 
 /*
  * Decode @body into @d: a closed object; "establishment_id" required when
@@ -51,10 +31,6 @@ struct inspection_doc {
  */
 int inspection_doc_read(json_t *body, bool with_establishment, bool amendment,
                         struct inspection_doc *d, struct json_error *err);
-
-/* Check @d against scheme @s: codes, points, element scores, checklist and readings. */
-int inspection_doc_check(const struct grade_scheme *s, struct inspection_doc *d,
-                         struct json_error *err);
 
 /*
  * The optional "appeal_code" of @body, normalised into @out (*@has false when absent):

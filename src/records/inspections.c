@@ -1,12 +1,22 @@
 /*
- * inspections.c - an inspection's submission: grading with the establishment's published
- * scheme, the score, grade and explanation stored, the posted grade and the establishment's
- * status updated, the events logged, all inside the caller's transaction; and the revision
- * an appeal's decision makes with violations dismissed.
+ * inspections.c - inspections from draft to submission, amendments, and their records.
+ *
+ * An inspector creates an inspection with a key made on the device (a tablet that retries
+ * after a lost reply gets the first result back and never a second inspection), edits the
+ * draft, and submits it. Submission grades the inspection with the establishment's
+ * published scheme, stores the score, grade and explanation, updates the posted grade and
+ * the establishment's status, and logs it, all in one transaction. A submitted inspection
+ * never changes: a correction is a new inspection that amends it, with a reason, and both
+ * stay on the record; an appeal's decision makes such a revision with violations
+ * dismissed.
+ *
+ * inspection_doc_check() is a pure check of a decoded document, here because what it
+ * checks against is the inspection's scheme, read inside the transaction.
  */
 #include "records/inspections.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +24,7 @@
 #include "core/util.h"
 #include "domain/appeal.h"
 #include "domain/grade.h"
+#include "records/duties.h"
 #include "records/log.h"
 #include "records/schemes.h"
 
@@ -311,4 +322,376 @@ int rec_inspection_dismiss(struct rec *r, const char *orig, const char *reason, 
 		return rc;
 	*ret_id = id;
 	return 0;
+}
+
+int inspection_doc_check(const struct grade_scheme *s, struct inspection_doc *d,
+                         struct json_error *err)
+{
+	for (size_t i = 0; i < d->nviol; i++) {
+		char field[64];
+		const struct grade_violation_def *def = grade_violation_lookup(s, d->viol[i].code);
+		if (!def) {
+			snprintf(field, sizeof(field), "/violations/%zu/code", i);
+			return json_error_set(err, field,
+			                      "\"%s\" is not in the %s violation catalogue (see "
+			                      "/api/v1/schemes/%s).",
+			                      d->viol[i].code, s->name, s->code);
+		}
+		if (d->viol[i].points < 0)
+			d->viol[i].points = def->default_points;
+		if (d->viol[i].points < def->min_points || d->viol[i].points > def->max_points) {
+			snprintf(field, sizeof(field), "/violations/%zu/points", i);
+			return json_error_set(err, field, "%s carries %d to %d points, not %lld.",
+			                      def->code, def->min_points, def->max_points,
+			                      (long long)d->viol[i].points);
+		}
+		if (def->element >= 0) {
+			/* An element contribution is one of the element's own scores. */
+			const struct grade_element *e = &s->elements[def->element];
+			bool ok = false;
+			for (size_t j = 0; j < e->n_allowed; j++)
+				ok |= e->allowed[j] == d->viol[i].points;
+			if (!ok) {
+				snprintf(field, sizeof(field), "/violations/%zu/points", i);
+				return json_error_set(
+				        err, field,
+				        "%s adds to the %s score, which takes only its allowed "
+				        "values (see /api/v1/schemes/%s); %lld is not one.",
+				        def->code, e->name, s->code, (long long)d->viol[i].points);
+			}
+		}
+	}
+	if (d->has_elements) {
+		if (s->n_elements == 0)
+			return json_error_set(err, "/elements",
+			                      "The %s scheme has no element scores.", s->name);
+		for (size_t i = 0; i < s->n_elements; i++) {
+			const struct grade_element *e = &s->elements[i];
+			bool ok = false;
+			for (size_t j = 0; j < e->n_allowed; j++)
+				ok |= e->allowed[j] == d->elements[i];
+			if (!ok) {
+				char field[64];
+				snprintf(field, sizeof(field), "/elements/%s", e->name);
+				return json_error_set(err, field,
+				                      "%lld is not an allowed %s score.",
+				                      (long long)d->elements[i], e->name);
+			}
+		}
+	}
+	const char *codes[GRADE_MAX_VIOLATIONS];
+	for (size_t i = 0; i < d->nviol; i++)
+		codes[i] = d->viol[i].code;
+	return tablet_check_doc(s, &d->tablet, codes, d->nviol, err);
+}
+
+/* A document the scheme refuses, as the refusal of a decoding error: 422 naming the field. */
+static int check_doc(struct rec *r, const struct grade_scheme *s, struct inspection_doc *d)
+{
+	struct json_error err;
+	if (inspection_doc_check(s, d, &err) < 0)
+		return rec_refuse(r, streq(err.field, "body") ? 400 : 422, err.field, "%s",
+		                  err.detail);
+	return 0;
+}
+
+/* Store the violations and the tablet's part of @d for inspection @id (replacing any). */
+static int store_violations(struct rec *r, const char *id, const char *scheme,
+                            const struct inspection_doc *d)
+{
+	const char *pd[] = { id };
+	int rc = rec_exec(r, STMT_VIOLATIONS_DELETE, pd, NULL);
+	for (size_t i = 0; rc == 0 && i < d->nviol; i++) {
+		const char *p[] = { id,
+			            scheme,
+			            d->viol[i].code,
+			            d->viol[i].observed,
+			            rec_num(r, d->viol[i].points),
+			            boolstr(d->viol[i].corrected_on_site),
+			            boolstr(d->viol[i].repeat),
+			            rec_num(r, (long long)i + 1),
+			            NULL,
+			            NULL };
+		rc = rec_exec(r, STMT_VIOLATION_INSERT, p, NULL);
+	}
+	return rc < 0 ? rc : rec_tablet_store_doc(r, id, &d->tablet);
+}
+
+/*
+ * @json (an object) with the appeal code just issued added, when there is one. The code is
+ * printed on the operator's report and sent in this one answer; the database keeps only its
+ * hash, and an answer stored for a replay never holds it.
+ */
+static const char *with_appeal_code(struct arena *a, const char *json,
+                                    const struct rec_submitted *sub)
+{
+	if (!sub || !sub->appeal_code)
+		return json;
+	size_t n = strlen(json);
+	return arena_printf(a, "%.*s,\"appeal_code\":\"%s\"}", (int)(n - 1), json,
+	                    sub->appeal_code);
+}
+
+/* The inspection as staff see it, with the appeal code when it was just issued. */
+static int staff_json(struct rec *r, const char *id, const struct rec_submitted *sub,
+                      const char **ret)
+{
+	struct store_result *res;
+	const char *p[] = { id };
+	int rc = rec_exec(r, STMT_INSPECTION_JSON_STAFF, p, &res);
+	if (rc < 0)
+		return rc;
+	if (store_nrows(res) == 0)
+		return rec_refuse(r, 404, NULL, "There is no inspection %s.", id);
+	*ret = with_appeal_code(r->a, store_get(res, 0, "inspection"), sub);
+	return 0;
+}
+
+/* Lock inspection @id for a change of its draft by r->staff; its row in *@ret. */
+static int lock_draft(struct rec *r, const char *id, struct store_result **ret)
+{
+	const char *p[] = { id };
+	int rc = rec_exec(r, STMT_INSPECTION_LOCK, p, ret);
+	if (rc < 0)
+		return rc;
+	if (store_nrows(*ret) == 0)
+		return rec_refuse(r, 404, NULL, "There is no inspection %s.", id);
+	return rec_duty_check(r, id, POLICY_DRAFT_EDIT);
+}
+
+int rec_inspection_create(struct rec *r, const char *key, const char *body_hash,
+                          struct inspection_doc *d, struct rec_inspection_written *ret)
+{
+	struct store_result *claim, *res;
+	const char *user = rec_num(r, r->staff->id);
+	const char *pk[] = { user, key, body_hash };
+	int rc;
+	*ret = (struct rec_inspection_written){ .version = -1 };
+	if ((rc = rec_begin(r)) < 0 || (rc = rec_exec(r, STMT_IDEMPOTENCY_CLAIM, pk, &claim)) < 0)
+		goto out;
+	if (store_nrows(claim) == 0) {
+		/* Seen before: the same request gets the first answer again. */
+		const char *pg[] = { user, key };
+		if ((rc = rec_exec(r, STMT_IDEMPOTENCY_GET, pg, &res)) < 0)
+			goto out;
+		if (!streq(store_get(res, 0, "request_hash"), body_hash)) {
+			rc = rec_refuse(r, 422, "Idempotency-Key",
+			                "This Idempotency-Key was already used for a different "
+			                "request.");
+			goto out;
+		}
+		ret->replayed = true;
+		ret->replayed_status = (int)store_get_int(res, 0, "status");
+		ret->json = store_get(res, 0, "response");
+		rc = 0;
+		goto out;
+	}
+	const char *pc[] = { rec_num(r, d->establishment_id),
+		             d->type,
+		             user,
+		             d->started_at,
+		             d->ended_at,
+		             boolstr(d->closed),
+		             d->has_elements ? rec_num(r, d->elements[0]) : NULL,
+		             d->has_elements ? rec_num(r, d->elements[1]) : NULL,
+		             d->has_elements ? rec_num(r, d->elements[2]) : NULL,
+		             d->notes,
+		             d->signature,
+		             d->signed_name,
+		             NULL,
+		             NULL };
+	if ((rc = rec_exec(r, STMT_INSPECTION_CREATE, pc, &res)) < 0)
+		goto out;
+	if (store_nrows(res) == 0) {
+		rc = rec_refuse(r, 422, "/establishment_id", "There is no establishment %lld.",
+		                (long long)d->establishment_id);
+		goto out;
+	}
+	const char *id = store_get(res, 0, "id");
+	const char *scheme_code = store_get(res, 0, "scheme_code");
+	struct rec_submitted sub = { .requested_code = d->has_appeal_code ? d->appeal_code : NULL };
+	if ((rc = check_doc(r, grade_scheme_builtin(scheme_code), d)) < 0 ||
+	    (rc = store_violations(r, id, scheme_code, d)) < 0 ||
+	    (d->submit && (rc = rec_inspection_submit_draft(r, id, &sub)) < 0))
+		goto out;
+	/* The answer a retry with this key gets again: without the appeal code, which is not
+	 * kept in plain text anywhere (the device that made it has it; a lost one is replaced
+	 * with rec_inspection_appeal_code_reissue()). */
+	const char *replay;
+	if ((rc = staff_json(r, id, NULL, &replay)) < 0)
+		goto out;
+	const char *pf[] = { user, key, "201", replay };
+	if ((rc = rec_exec(r, STMT_IDEMPOTENCY_FINISH, pf, NULL)) < 0 || (rc = rec_commit(r)) < 0)
+		goto out;
+	ret->id = id;
+	ret->json = with_appeal_code(r->a, replay, &sub);
+out:
+	return rc;
+}
+
+int rec_inspection_update(struct rec *r, const char *id, struct inspection_doc *d,
+                          struct rec_version_check *v, struct rec_inspection_written *ret)
+{
+	struct store_result *ins;
+	int rc;
+	*ret = (struct rec_inspection_written){ .id = id, .version = -1 };
+	if ((rc = rec_begin(r)) < 0 || (rc = lock_draft(r, id, &ins)) < 0 ||
+	    (rc = rec_tablet_version_check(r, id, v)) < 0)
+		goto out;
+	const char *scheme_code = store_get(ins, 0, "scheme_code");
+	if ((rc = check_doc(r, grade_scheme_builtin(scheme_code), d)) < 0)
+		goto out;
+	const char *pu[] = { id,
+		             d->type,
+		             d->started_at,
+		             d->ended_at,
+		             boolstr(d->closed),
+		             d->has_elements ? rec_num(r, d->elements[0]) : NULL,
+		             d->has_elements ? rec_num(r, d->elements[1]) : NULL,
+		             d->has_elements ? rec_num(r, d->elements[2]) : NULL,
+		             d->notes,
+		             d->signature,
+		             d->signed_name };
+	struct rec_submitted sub = { .requested_code = d->has_appeal_code ? d->appeal_code : NULL };
+	if ((rc = rec_exec(r, STMT_INSPECTION_UPDATE_DRAFT, pu, NULL)) < 0 ||
+	    (rc = store_violations(r, id, scheme_code, d)) < 0 ||
+	    (d->submit && (rc = rec_inspection_submit_draft(r, id, &sub)) < 0) ||
+	    (rc = staff_json(r, id, &sub, &ret->json)) < 0 ||
+	    (rc = rec_tablet_version(r, id, &ret->version)) < 0)
+		goto out;
+	rc = rec_commit(r);
+out:
+	return rc;
+}
+
+int rec_inspection_submit(struct rec *r, const char *id, const char *code,
+                          struct rec_inspection_written *ret)
+{
+	struct store_result *ins;
+	struct rec_submitted sub = { .requested_code = code };
+	int rc;
+	*ret = (struct rec_inspection_written){ .id = id, .version = -1 };
+	if ((rc = rec_begin(r)) < 0 || (rc = lock_draft(r, id, &ins)) < 0 ||
+	    (rc = rec_inspection_submit_draft(r, id, &sub)) < 0 ||
+	    (rc = staff_json(r, id, &sub, &ret->json)) < 0)
+		goto out;
+	rc = rec_commit(r);
+out:
+	return rc;
+}
+
+int rec_inspection_appeal_code_reissue(struct rec *r, const char *id, const char *reason,
+                                       char code[APPEAL_CODE_LEN + 1])
+{
+	struct store_result *res;
+	const char *p[] = { id };
+	int rc;
+	if ((rc = rec_begin(r)) < 0 || (rc = rec_exec(r, STMT_APPEAL_CODE_TARGET, p, &res)) < 0)
+		goto out;
+	if (store_nrows(res) == 0) {
+		rc = rec_refuse(r, 404, NULL, "There is no inspection %s.", id);
+		goto out;
+	}
+	if ((rc = rec_duty_check(r, id, POLICY_CODE_REISSUE)) < 0)
+		goto out;
+	char hash[SHA256_HEX_LEN + 1];
+	rec_appeal_code_new(code);
+	sha256_hex(code, APPEAL_CODE_LEN, hash);
+	const char *pr[] = { id, hash };
+	const char *pi[] = { id, hash, rec_num(r, r->staff->id), reason };
+	if ((rc = rec_exec(r, STMT_APPEAL_CODE_KEEP_REPLACED, p, NULL)) < 0 ||
+	    (rc = rec_exec(r, STMT_APPEAL_CODE_REPLACE, pr, NULL)) < 0 ||
+	    (rc = rec_exec(r, STMT_APPEAL_CODE_REISSUE_RECORD, pi, NULL)) < 0 ||
+	    (rc = rec_event(r, "inspection.appeal_code_reissued",
+	                    arena_printf(r->a, "inspection/%s", id),
+	                    json_pack("{s:s, s:s}", "establishment",
+	                              store_get(res, 0, "establishment_id"), "by", "clerk"))) < 0)
+		goto out;
+	rc = rec_commit(r);
+out:
+	return rc;
+}
+
+/* A store error of an amendment: 409 when another amendment came first. */
+static int amend_error(struct rec *r, int rc, const char *orig)
+{
+	return rc == -EEXIST
+	               ? rec_refuse(r, 409, NULL, "Inspection %s was amended meanwhile.", orig)
+	               : rc;
+}
+
+int rec_inspection_amend(struct rec *r, const char *orig, struct inspection_doc *d,
+                         struct rec_inspection_written *ret)
+{
+	struct store_result *ins, *res;
+	const char *p[] = { orig };
+	int rc;
+	*ret = (struct rec_inspection_written){ .version = -1 };
+	if ((rc = rec_begin(r)) < 0 || (rc = rec_exec(r, STMT_INSPECTION_LOCK, p, &ins)) < 0)
+		goto out;
+	if (store_nrows(ins) == 0) {
+		rc = rec_refuse(r, 404, NULL, "There is no inspection %s.", orig);
+		goto out;
+	}
+	/* The own inspector or a supervisor; the newest revision; no appeal open or decided. */
+	const char *scheme_code = store_get(ins, 0, "scheme_code");
+	if ((rc = rec_duty_check(r, orig, POLICY_AMEND)) < 0 ||
+	    (rc = check_doc(r, grade_scheme_builtin(scheme_code), d)) < 0)
+		goto out;
+	const char *pc[] = { store_get(ins, 0, "establishment_id"),
+		             d->type,
+		             rec_num(r, r->staff->id),
+		             d->started_at ? d->started_at : store_get(ins, 0, "started_at"),
+		             d->ended_at,
+		             boolstr(d->closed),
+		             d->has_elements ? rec_num(r, d->elements[0]) : NULL,
+		             d->has_elements ? rec_num(r, d->elements[1]) : NULL,
+		             d->has_elements ? rec_num(r, d->elements[2]) : NULL,
+		             d->notes,
+		             d->signature,
+		             d->signed_name,
+		             orig,
+		             d->reason };
+	if ((rc = rec_exec(r, STMT_INSPECTION_CREATE, pc, &res)) < 0) {
+		rc = amend_error(r, rc, orig);
+		goto out;
+	}
+	const char *id = store_get(res, 0, "id");
+	struct rec_submitted sub = { .requested_code = d->has_appeal_code ? d->appeal_code : NULL };
+	if ((rc = store_violations(r, id, scheme_code, d)) < 0) {
+		rc = amend_error(r, rc, orig);
+		goto out;
+	}
+	if ((rc = rec_inspection_submit_draft(r, id, &sub)) < 0 ||
+	    (rc = staff_json(r, id, &sub, &ret->json)) < 0)
+		goto out;
+	if ((rc = rec_commit(r)) < 0) {
+		rc = amend_error(r, rc, orig);
+		goto out;
+	}
+	ret->id = id;
+out:
+	return rc;
+}
+
+int rec_inspection_public(struct rec *r, const char *id, const char **ret_json)
+{
+	struct store_result *res;
+	const char *p[] = { id };
+	int rc = rec_exec(r, STMT_INSPECTION_JSON_PUBLIC, p, &res);
+	if (rc < 0)
+		return rc;
+	if (store_nrows(res) == 0)
+		return rec_refuse(r, 404, NULL, "There is no published inspection %s.", id);
+	*ret_json = store_get(res, 0, "inspection");
+	return 0;
+}
+
+int rec_inspection_staff(struct rec *r, const char *id, struct rec_inspection_written *ret)
+{
+	*ret = (struct rec_inspection_written){ .id = id, .version = -1 };
+	int rc = staff_json(r, id, NULL, &ret->json);
+	if (rc < 0)
+		return rc;
+	return rec_tablet_version(r, id, &ret->version);
 }

@@ -1,14 +1,50 @@
 /*
- * inspections.h - submitting an inspection, and the revisions that amend it.
+ * inspections.h - inspections from draft to submission, amendments, and their records: an
+ * inspection created once for a device's key, edited as a draft under the tablet's version
+ * check, submitted, amended; a new appeal code for a lost report.
  */
 #ifndef PLACARD_RECORDS_INSPECTIONS_H
 #define PLACARD_RECORDS_INSPECTIONS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "domain/appeal.h"
+#include "domain/grade.h"
 #include "records/records.h"
+#include "records/tablet.h"
+
+/* An inspection document, as decoded from a request (api/inspection_doc.c). */
+struct inspection_doc {
+	int64_t establishment_id;
+	const char *type;
+	const char *started_at, *ended_at;
+	bool closed;
+	bool has_elements;
+	int64_t elements[GRADE_MAX_ELEMENTS];
+	const char *notes;
+	const char *signed_name, *signature;
+	bool submit;
+	bool has_appeal_code;
+	char appeal_code[APPEAL_CODE_LEN + 1]; /* made on the device, normalised */
+	const char *reason;                    /* amendments */
+	size_t nviol;
+	struct {
+		const char *code, *observed;
+		int64_t points;
+		bool corrected_on_site, repeat;
+	} viol[GRADE_MAX_VIOLATIONS];
+	struct tablet_doc tablet; /* checklist and temperature readings */
+};
+
+/*
+ * Check @d against scheme @s: codes, points, element scores, checklist and readings; fills in
+ * the default points of violations given without. 0, or -EINVAL with @err naming the field.
+ * A pure check, kept with the records functions that call it once they have read the scheme.
+ */
+int inspection_doc_check(const struct grade_scheme *s, struct inspection_doc *d,
+                         struct json_error *err);
 
 /* A new appeal code, as strong as a device's must be (appeal_code_strong). */
 void rec_appeal_code_new(char out[APPEAL_CODE_LEN + 1]);
@@ -45,5 +81,60 @@ struct rec_dismissal {
  */
 int rec_inspection_dismiss(struct rec *r, const char *orig, const char *reason, size_t n,
                            const struct rec_dismissal *dismiss, const char **ret_id);
+
+/* What creating, editing, submitting or amending an inspection answers. */
+struct rec_inspection_written {
+	const char *id;    /* the inspection (for an amendment: the new revision) */
+	const char *json;  /* the inspection as staff see it, with the appeal code just issued */
+	long long version; /* its version (the ETag), -1 when unknown */
+	/* Creation only: the first answer to this key again. */
+	bool replayed;
+	int replayed_status;
+};
+
+/*
+ * Create an inspection from @d by r->staff, once for the device's @key: a request with the
+ * same key and the same body (SHA-256 hex @body_hash) gets the first answer again
+ * (ret->replayed, ret->replayed_status and ret->json, never with an appeal code); with
+ * another body, 422 naming Idempotency-Key. Submitted at once when @d->submit. Commits.
+ * Refusals: 422 (no such establishment, or a document the scheme refuses), those of
+ * rec_inspection_submit_draft().
+ */
+int rec_inspection_create(struct rec *r, const char *key, const char *body_hash,
+                          struct inspection_doc *d, struct rec_inspection_written *ret);
+
+/*
+ * Replace draft @id with @d (the draft's own inspector or a supervisor), after the version
+ * check of @v (rec_tablet_version_check: a conflict is recorded and committed, and refused
+ * with 412), then submit it when @d->submit. Commits; ret->version is the new version.
+ */
+int rec_inspection_update(struct rec *r, const char *id, struct inspection_doc *d,
+                          struct rec_version_check *v, struct rec_inspection_written *ret);
+
+/* Submit draft @id with the device's appeal code @code (or NULL to make one). Commits. */
+int rec_inspection_submit(struct rec *r, const char *id, const char *code,
+                          struct rec_inspection_written *ret);
+
+/*
+ * A new appeal code for submitted inspection @id, when the operator lost the report: a clerk
+ * who had no part in the inspection, with @reason (kept with the reissue, never published).
+ * The old codes stop opening the report, except the code that filed its appeal. The code
+ * (plain text, shown once) in @code. Commits.
+ */
+int rec_inspection_appeal_code_reissue(struct rec *r, const char *id, const char *reason,
+                                       char code[APPEAL_CODE_LEN + 1]);
+
+/*
+ * Amend submitted inspection @orig with @d (with its reason): a new revision, graded and
+ * submitted. Commits; ret->id is the new revision. 409 when it was amended meanwhile.
+ */
+int rec_inspection_amend(struct rec *r, const char *orig, struct inspection_doc *d,
+                         struct rec_inspection_written *ret);
+
+/* Published inspection @id as the public sees it (JSON in *@ret_json). 0 or 404. */
+int rec_inspection_public(struct rec *r, const char *id, const char **ret_json);
+
+/* Inspection @id as staff see it, with its version. 0 or 404. */
+int rec_inspection_staff(struct rec *r, const char *id, struct rec_inspection_written *ret);
 
 #endif

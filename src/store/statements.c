@@ -442,29 +442,29 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		"  AND NOT inspection_overturned(id)) AS latest",
 		4, false },
 	/* clang-format on */
+	/* clang-format off */
 	[STMT_INSPECTION_JSON_PUBLIC] = { "inspection_json_public",
-	                                  "SELECT " INSPECTION_JSON "::text"
-	                                  " FROM inspection i WHERE i.id = $1::bigint AND i.status "
-	                                  "= 'submitted'",
-	                                  1, true },
+		"SELECT " INSPECTION_JSON "::text AS inspection"
+		" FROM inspection i WHERE i.id = $1::bigint AND i.status = 'submitted'",
+		1, true },
 	[STMT_INSPECTION_JSON_STAFF] = { "inspection_json_staff",
-	                                 "SELECT (" INSPECTION_JSON "::jsonb || jsonb_build_object("
-	                                 " 'inspector_id', i.inspector_id, 'notes', i.notes,"
-	                                 " 'operator_signed_name', i.operator_signed_name,"
-	                                 " 'operator_signature', i.operator_signature,"
-	                                 " 'version', i.version, 'checklist', i.checklist,"
-	                                 " 'conflicts', coalesce((SELECT "
-	                                 "json_agg(json_build_object("
-	                                 "  'id', c.id, 'user_id', c.user_id, 'by', u.username,"
-	                                 "  'base_version', c.base_version,"
-	                                 "  'current_version', c.current_version,"
-	                                 "  'flagged_at', c.flagged_at,"
-	                                 "  'refused_document', c.refused_document) ORDER BY c.id)"
-	                                 "  FROM inspection_conflict c JOIN staff_user u"
-	                                 "  ON u.id = c.user_id WHERE c.inspection_id = i.id"
-	                                 "  AND c.resolved_at IS NULL), '[]')))::text"
-	                                 " FROM inspection i WHERE i.id = $1::bigint",
-	                                 1, true },
+		"SELECT (" INSPECTION_JSON "::jsonb || jsonb_build_object("
+		" 'inspector_id', i.inspector_id, 'notes', i.notes,"
+		" 'operator_signed_name', i.operator_signed_name,"
+		" 'operator_signature', i.operator_signature,"
+		" 'version', i.version, 'checklist', i.checklist,"
+		" 'conflicts', coalesce((SELECT json_agg(json_build_object("
+		"  'id', c.id, 'user_id', c.user_id, 'by', u.username,"
+		"  'base_version', c.base_version,"
+		"  'current_version', c.current_version,"
+		"  'flagged_at', c.flagged_at,"
+		"  'refused_document', c.refused_document) ORDER BY c.id)"
+		"  FROM inspection_conflict c JOIN staff_user u"
+		"  ON u.id = c.user_id WHERE c.inspection_id = i.id"
+		"  AND c.resolved_at IS NULL), '[]')))::text AS inspection"
+		" FROM inspection i WHERE i.id = $1::bigint",
+		1, true },
+	/* clang-format on */
 
 	/* ---- the event log */
 	[STMT_EVENT_APPEND] = { "event_append", "SELECT event_append($1, $2, $3::jsonb)", 3,
@@ -1239,49 +1239,40 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                                 " $5::numeric, $6, coalesce($7::timestamptz, now()), $8)",
 	                                 8, false },
 	/* A photo already stored under the device's id: its id, hash and metadata. */
+	/* clang-format off */
 	[STMT_TABLET_PHOTO_FIND] = { "tablet_photo_find",
-	                             "SELECT id, sha256, json_build_object('id', id, 'client_id', "
-	                             "client_id,"
-	                             " 'content_type', content_type, 'bytes', size_bytes, "
-	                             "'sha256', "
-	                             "sha256,"
-	                             " 'width', width, 'height', height, 'code', code, 'taken_at', "
-	                             "taken_at,"
-	                             " 'url', '/api/v1/staff/inspections/' || inspection_id || "
-	                             "'/photos/' || id)::text"
-	                             " FROM inspection_photo WHERE inspection_id = $1::bigint AND "
-	                             "client_id = $2",
-	                             2, false },
+		"SELECT id, sha256, json_build_object('id', id, 'client_id', client_id,"
+		" 'content_type', content_type, 'bytes', size_bytes, 'sha256', sha256,"
+		" 'width', width, 'height', height, 'code', code, 'taken_at', taken_at,"
+		" 'url', '/api/v1/staff/inspections/' || inspection_id || '/photos/' || id)::text AS photo"
+		" FROM inspection_photo WHERE inspection_id = $1::bigint AND client_id = $2",
+		2, false },
+	/* clang-format on */
+	/* clang-format off */
 	[STMT_TABLET_PHOTO_COUNT] = { "tablet_photo_count",
-	                              "SELECT count(*) FROM inspection_photo WHERE inspection_id = "
-	                              "$1::bigint",
-	                              1, false },
+		"SELECT count(*) AS photos FROM inspection_photo WHERE inspection_id = $1::bigint",
+		1, false },
+	/* clang-format on */
 	/* $1 inspection, $2 client id, $3 content type, $4 data (hex), $5 sha256 (hex), $6 width,
 	 * $7 height, $8 code, $9 taken_at, $10 uploader. The database checks the hash again. */
+	/* clang-format off */
 	[STMT_TABLET_PHOTO_INSERT] = { "tablet_photo_insert",
-	                               "INSERT INTO inspection_photo (inspection_id, client_id, "
-	                               "content_type, data,"
-	                               " size_bytes, sha256, width, height, code, taken_at, "
-	                               "uploaded_by)"
-	                               " VALUES ($1::bigint, $2, $3, decode($4, 'hex'), length($4) "
-	                               "/ "
-	                               "2, $5, $6::int,"
-	                               " $7::int, $8, coalesce($9::timestamptz, now()), "
-	                               "$10::bigint)"
-	                               " RETURNING id, json_build_object('id', id, 'client_id', "
-	                               "client_id,"
-	                               " 'content_type', content_type, 'bytes', size_bytes, "
-	                               "'sha256', sha256,"
-	                               " 'width', width, 'height', height, 'code', code, "
-	                               "'taken_at', taken_at,"
-	                               " 'url', '/api/v1/staff/inspections/' || inspection_id || "
-	                               "'/photos/' || id)::text",
-	                               10, false },
+		"INSERT INTO inspection_photo (inspection_id, client_id, content_type, data,"
+		" size_bytes, sha256, width, height, code, taken_at, uploaded_by)"
+		" VALUES ($1::bigint, $2, $3, decode($4, 'hex'), length($4) / 2, $5, $6::int,"
+		" $7::int, $8, coalesce($9::timestamptz, now()), $10::bigint)"
+		" RETURNING id, json_build_object('id', id, 'client_id', client_id,"
+		" 'content_type', content_type, 'bytes', size_bytes, 'sha256', sha256,"
+		" 'width', width, 'height', height, 'code', code, 'taken_at', taken_at,"
+		" 'url', '/api/v1/staff/inspections/' || inspection_id || '/photos/' || id)::text AS photo",
+		10, false },
+	/* clang-format on */
+	/* clang-format off */
 	[STMT_TABLET_PHOTO_GET] = { "tablet_photo_get",
-	                            "SELECT content_type, encode(data, 'hex'), sha256 FROM "
-	                            "inspection_photo"
-	                            " WHERE inspection_id = $1::bigint AND id = $2::bigint",
-	                            2, true },
+		"SELECT content_type, encode(data, 'hex') AS data_hex, sha256 FROM inspection_photo"
+		" WHERE inspection_id = $1::bigint AND id = $2::bigint",
+		2, true },
+	/* clang-format on */
 	[STMT_TABLET_PHOTO_DELETE] = { "tablet_photo_delete",
 	                               "DELETE FROM inspection_photo WHERE inspection_id = "
 	                               "$1::bigint AND id = $2::bigint"
@@ -1334,144 +1325,105 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	 * by risk category and then the longest time since the last inspection; the rest by
 	 * date.
 	 */
+	/* clang-format off */
 	[STMT_TABLET_DUE_LIST] = { "tablet_due_list",
-	                           "SELECT json_build_object('inspector_id', $1::bigint, 'as_of', "
-	                           "current_date,"
-	                           " 'horizon_days', $2::int, 'items', coalesce(json_agg("
-	                           "json_build_object("
-	                           "  'establishment', json_build_object('id', x.id, 'name', "
-	                           "x.name,"
-	                           "   'licence_number', x.licence_number, 'address', "
-	                           "json_build_object("
-	                           "   'line', x.address_line, 'city', x.city, 'postcode', "
-	                           "x.postcode),"
-	                           "   'risk_category', x.risk_category, 'scheme', x.scheme_code),"
-	                           "  'reason', x.reason, 'due_on', x.due_on, 'overdue', "
-	                           "x.overdue,"
-	                           "  'days_overdue', greatest(current_date - x.due_on, 0),"
-	                           "  'not_before', x.not_before, 'rerating', x.rerating,"
-	                           "  'suggested_type', CASE WHEN x.reason IN ('reinspection', "
-	                           "'rerating')"
-	                           "   THEN 'reinspection' ELSE 'initial' END,"
-	                           "  'days_since_last_inspection', x.days_since,"
-	                           "  'last_inspection', CASE WHEN x.last_id IS NULL THEN NULL ELSE"
-	                           "   json_build_object('id', x.last_id, 'type', x.last_type,"
-	                           "   'started_at', x.last_at, 'score', x.last_score,"
-	                           "   'grade_code', x.last_grade_code, 'grade_label', "
-	                           "x.last_grade_label) END,"
-	                           "  'draft_id', x.draft_id)"
-	                           " ORDER BY x.overdue DESC, CASE WHEN x.overdue THEN "
-	                           "x.risk_category END,"
-	                           "  CASE WHEN x.overdue THEN coalesce(x.days_since, 1000000) END "
-	                           "DESC,"
-	                           "  x.due_on, x.risk_category, x.id, x.reason), '[]'))::text"
-	                           " FROM (SELECT e.id, e.name, e.licence_number, e.address_line, "
-	                           "e.city, e.postcode,"
-	                           "  e.risk_category, j.scheme_code, v.reason, v.due_on, "
-	                           "v.not_before,"
-	                           "  v.rerating, v.due_on < current_date AS overdue,"
-	                           "  current_date - last.started_at::date AS days_since,"
-	                           "  last.id AS last_id, last.inspection_type AS last_type, "
-	                           "last.started_at AS last_at,"
-	                           "  last.score AS last_score, last.grade_code AS last_grade_code,"
-	                           "  last.grade_label AS last_grade_label,"
-	                           "  (SELECT max(dr.id) FROM inspection dr WHERE "
-	                           "dr.establishment_id = e.id"
-	                           "   AND dr.status = 'draft' AND dr.inspector_id = $1::bigint) "
-	                           "AS "
-	                           "draft_id"
-	                           "  FROM inspector_assignment ia"
-	                           "  JOIN establishment e ON e.id = ia.establishment_id"
-	                           "  JOIN jurisdiction j ON j.id = e.jurisdiction_id"
-	                           "  LEFT JOIN LATERAL (SELECT i.* FROM inspection i"
-	                           "   WHERE i.establishment_id = e.id AND i.status = 'submitted'"
-	                           "   ORDER BY i.started_at DESC, i.id DESC LIMIT 1) last ON true"
-	                           "  LEFT JOIN LATERAL (SELECT i.* FROM inspection i"
-	                           "   WHERE i.establishment_id = e.id AND i.status = 'submitted'"
-	                           "   AND i.inspection_type IN ('initial', 'reinspection')"
-	                           "   ORDER BY i.started_at DESC, i.id DESC LIMIT 1) cyc ON true"
-	                           "  CROSS JOIN LATERAL (SELECT CASE WHEN "
-	                           "(cyc.explanation->>'reinspection_required')::boolean"
-	                           "   THEN 'reinspection' ELSE 'cycle' END AS reason) r"
-	                           "  CROSS JOIN LATERAL (SELECT CASE WHEN r.reason = "
-	                           "'reinspection' THEN"
-	                           "   cyc.started_at::date + coalesce("
-	                           "(cyc.explanation->>'reinspection_min_days')::int, 0)"
-	                           "   WHEN last.id IS NULL THEN e.created_at::date"
-	                           "   ELSE (last.started_at + CASE e.risk_category"
-	                           "   WHEN 'A' THEN interval '6 months' WHEN 'B' THEN interval "
-	                           "'12 months'"
-	                           "   WHEN 'C' THEN interval '18 months' ELSE interval '24 "
-	                           "months' END)::date"
-	                           "   END AS due_on) d"
-	                           "  CROSS JOIN LATERAL (SELECT r.reason, d.due_on,"
-	                           "   CASE WHEN r.reason = 'reinspection' THEN d.due_on END AS "
-	                           "not_before,"
-	                           "   NULL::json AS rerating"
-	                           "   WHERE e.risk_category <> 'E' OR r.reason = 'reinspection'"
-	                           "   UNION ALL SELECT 'rerating', coalesce(q.visit_on, "
-	                           "q.earliest_visit_on),"
-	                           "   q.earliest_visit_on, json_build_object('id', q.id, 'state', "
-	                           "q.state,"
-	                           "   'requested_at', q.requested_at, 'earliest_visit_on', "
-	                           "q.earliest_visit_on,"
-	                           "   'visit_on', q.visit_on, 'inspection_id', q.inspection_id,"
-	                           "   'improvements', q.improvements)"
-	                           "   FROM rerating_request q WHERE q.establishment_id = e.id"
-	                           "   AND q.state IN ('requested', 'scheduled')) v"
-	                           "  WHERE ia.inspector_id = $1::bigint AND e.status = 'active') x"
-	                           " WHERE x.due_on <= current_date + $2::int",
-	                           2, true },
+		"SELECT json_build_object('inspector_id', $1::bigint, 'as_of', current_date,"
+		" 'horizon_days', $2::int, 'items', coalesce(json_agg(json_build_object("
+		"  'establishment', json_build_object('id', x.id, 'name', x.name,"
+		"   'licence_number', x.licence_number, 'address', json_build_object("
+		"   'line', x.address_line, 'city', x.city, 'postcode', x.postcode),"
+		"   'risk_category', x.risk_category, 'scheme', x.scheme_code),"
+		"  'reason', x.reason, 'due_on', x.due_on, 'overdue', x.overdue,"
+		"  'days_overdue', greatest(current_date - x.due_on, 0),"
+		"  'not_before', x.not_before, 'rerating', x.rerating,"
+		"  'suggested_type', CASE WHEN x.reason IN ('reinspection', 'rerating')"
+		"   THEN 'reinspection' ELSE 'initial' END,"
+		"  'days_since_last_inspection', x.days_since,"
+		"  'last_inspection', CASE WHEN x.last_id IS NULL THEN NULL ELSE"
+		"   json_build_object('id', x.last_id, 'type', x.last_type,"
+		"   'started_at', x.last_at, 'score', x.last_score,"
+		"   'grade_code', x.last_grade_code, 'grade_label', x.last_grade_label) END,"
+		"  'draft_id', x.draft_id)"
+		" ORDER BY x.overdue DESC, CASE WHEN x.overdue THEN x.risk_category END,"
+		"  CASE WHEN x.overdue THEN coalesce(x.days_since, 1000000) END DESC,"
+		"  x.due_on, x.risk_category, x.id, x.reason), '[]'))::text AS due"
+		" FROM (SELECT e.id, e.name, e.licence_number, e.address_line, e.city, e.postcode,"
+		"  e.risk_category, j.scheme_code, v.reason, v.due_on, v.not_before,"
+		"  v.rerating, v.due_on < current_date AS overdue,"
+		"  current_date - last.started_at::date AS days_since,"
+		"  last.id AS last_id, last.inspection_type AS last_type, last.started_at AS last_at,"
+		"  last.score AS last_score, last.grade_code AS last_grade_code,"
+		"  last.grade_label AS last_grade_label,"
+		"  (SELECT max(dr.id) FROM inspection dr WHERE dr.establishment_id = e.id"
+		"   AND dr.status = 'draft' AND dr.inspector_id = $1::bigint) AS draft_id"
+		"  FROM inspector_assignment ia"
+		"  JOIN establishment e ON e.id = ia.establishment_id"
+		"  JOIN jurisdiction j ON j.id = e.jurisdiction_id"
+		"  LEFT JOIN LATERAL (SELECT i.* FROM inspection i"
+		"   WHERE i.establishment_id = e.id AND i.status = 'submitted'"
+		"   ORDER BY i.started_at DESC, i.id DESC LIMIT 1) last ON true"
+		"  LEFT JOIN LATERAL (SELECT i.* FROM inspection i"
+		"   WHERE i.establishment_id = e.id AND i.status = 'submitted'"
+		"   AND i.inspection_type IN ('initial', 'reinspection')"
+		"   ORDER BY i.started_at DESC, i.id DESC LIMIT 1) cyc ON true"
+		"  CROSS JOIN LATERAL (SELECT CASE WHEN (cyc.explanation->>'reinspection_required')::boolean"
+		"   THEN 'reinspection' ELSE 'cycle' END AS reason) r"
+		"  CROSS JOIN LATERAL (SELECT CASE WHEN r.reason = 'reinspection' THEN"
+		"   cyc.started_at::date + coalesce((cyc.explanation->>'reinspection_min_days')::int, 0)"
+		"   WHEN last.id IS NULL THEN e.created_at::date"
+		"   ELSE (last.started_at + CASE e.risk_category"
+		"   WHEN 'A' THEN interval '6 months' WHEN 'B' THEN interval '12 months'"
+		"   WHEN 'C' THEN interval '18 months' ELSE interval '24 months' END)::date"
+		"   END AS due_on) d"
+		"  CROSS JOIN LATERAL (SELECT r.reason, d.due_on,"
+		"   CASE WHEN r.reason = 'reinspection' THEN d.due_on END AS not_before,"
+		"   NULL::json AS rerating"
+		"   WHERE e.risk_category <> 'E' OR r.reason = 'reinspection'"
+		"   UNION ALL SELECT 'rerating', coalesce(q.visit_on, q.earliest_visit_on),"
+		"   q.earliest_visit_on, json_build_object('id', q.id, 'state', q.state,"
+		"   'requested_at', q.requested_at, 'earliest_visit_on', q.earliest_visit_on,"
+		"   'visit_on', q.visit_on, 'inspection_id', q.inspection_id,"
+		"   'improvements', q.improvements)"
+		"   FROM rerating_request q WHERE q.establishment_id = e.id"
+		"   AND q.state IN ('requested', 'scheduled')) v"
+		"  WHERE ia.inspector_id = $1::bigint AND e.status = 'active') x"
+		" WHERE x.due_on <= current_date + $2::int",
+		2, true },
+	/* clang-format on */
 	/*
 	 * What the tablet needs to inspect establishment $1 offline: the establishment, its
 	 * scheme's code (the catalogue is GET /api/v1/schemes/{code}), the type of visit due,
 	 * and the violations cited at the last inspection (to suggest "repeat").
 	 */
+	/* clang-format off */
 	[STMT_TABLET_FORM] = { "tablet_form",
-	                       "SELECT json_build_object('establishment', json_build_object('id', "
-	                       "e.id,"
-	                       "  'name', e.name, 'licence_number', e.licence_number, 'address',"
-	                       "  json_build_object('line', e.address_line, 'city', e.city, "
-	                       "'postcode', e.postcode),"
-	                       "  'establishment_type', e.establishment_type, 'risk_category', "
-	                       "e.risk_category,"
-	                       "  'status', e.status, 'jurisdiction', j.code),"
-	                       " 'scheme', json_build_object('code', s.code, 'version', s.version, "
-	                       "'name', s.name),"
-	                       " 'suggested_type', CASE WHEN "
-	                       "(cyc.explanation->>'reinspection_required')::boolean"
-	                       "  THEN 'reinspection' ELSE 'initial' END,"
-	                       " 'reinspection_not_before', CASE WHEN "
-	                       "(cyc.explanation->>'reinspection_required')::boolean"
-	                       "  THEN cyc.started_at::date + "
-	                       "coalesce((cyc.explanation->>'reinspection_min_days')::int, 0) END,"
-	                       " 'last_inspection', CASE WHEN last.id IS NULL THEN NULL ELSE "
-	                       "json_build_object("
-	                       "  'id', last.id, 'type', last.inspection_type, 'started_at', "
-	                       "last.started_at,"
-	                       "  'score', last.score, 'grade_code', last.grade_code, "
-	                       "'grade_label', last.grade_label,"
-	                       "  'violations', coalesce((SELECT "
-	                       "json_agg(json_build_object('code', "
-	                       "v.code,"
-	                       "  'points', v.points, 'observed', v.observed) ORDER BY v.position)"
-	                       "  FROM violation v WHERE v.inspection_id = last.id AND v.status = "
-	                       "'cited'), '[]'))"
-	                       "  END)::text"
-	                       " FROM establishment e JOIN jurisdiction j ON j.id = "
-	                       "e.jurisdiction_id"
-	                       " JOIN scheme s ON s.code = j.scheme_code"
-	                       " LEFT JOIN LATERAL (SELECT i.* FROM inspection i WHERE "
-	                       "i.establishment_id = e.id"
-	                       "  AND i.status = 'submitted' ORDER BY i.started_at DESC, i.id DESC "
-	                       "LIMIT 1) last ON true"
-	                       " LEFT JOIN LATERAL (SELECT i.* FROM inspection i WHERE "
-	                       "i.establishment_id = e.id"
-	                       "  AND i.status = 'submitted' AND i.inspection_type IN ('initial', "
-	                       "'reinspection')"
-	                       "  ORDER BY i.started_at DESC, i.id DESC LIMIT 1) cyc ON true"
-	                       " WHERE e.id = $1::bigint",
-	                       1, true },
+		"SELECT json_build_object('establishment', json_build_object('id', e.id,"
+		"  'name', e.name, 'licence_number', e.licence_number, 'address',"
+		"  json_build_object('line', e.address_line, 'city', e.city, 'postcode', e.postcode),"
+		"  'establishment_type', e.establishment_type, 'risk_category', e.risk_category,"
+		"  'status', e.status, 'jurisdiction', j.code),"
+		" 'scheme', json_build_object('code', s.code, 'version', s.version, 'name', s.name),"
+		" 'suggested_type', CASE WHEN (cyc.explanation->>'reinspection_required')::boolean"
+		"  THEN 'reinspection' ELSE 'initial' END,"
+		" 'reinspection_not_before', CASE WHEN (cyc.explanation->>'reinspection_required')::boolean"
+		"  THEN cyc.started_at::date + coalesce((cyc.explanation->>'reinspection_min_days')::int, 0) END,"
+		" 'last_inspection', CASE WHEN last.id IS NULL THEN NULL ELSE json_build_object("
+		"  'id', last.id, 'type', last.inspection_type, 'started_at', last.started_at,"
+		"  'score', last.score, 'grade_code', last.grade_code, 'grade_label', last.grade_label,"
+		"  'violations', coalesce((SELECT json_agg(json_build_object('code', v.code,"
+		"  'points', v.points, 'observed', v.observed) ORDER BY v.position)"
+		"  FROM violation v WHERE v.inspection_id = last.id AND v.status = 'cited'), '[]'))"
+		"  END)::text AS form"
+		" FROM establishment e JOIN jurisdiction j ON j.id = e.jurisdiction_id"
+		" JOIN scheme s ON s.code = j.scheme_code"
+		" LEFT JOIN LATERAL (SELECT i.* FROM inspection i WHERE i.establishment_id = e.id"
+		"  AND i.status = 'submitted' ORDER BY i.started_at DESC, i.id DESC LIMIT 1) last ON true"
+		" LEFT JOIN LATERAL (SELECT i.* FROM inspection i WHERE i.establishment_id = e.id"
+		"  AND i.status = 'submitted' AND i.inspection_type IN ('initial', 'reinspection')"
+		"  ORDER BY i.started_at DESC, i.id DESC LIMIT 1) cyc ON true"
+		" WHERE e.id = $1::bigint",
+		1, true },
+	/* clang-format on */
 
 	/* ---- open data: imports into staging tables, applied by opendata_*_apply() (see
 	 * sql/functions/opendata_nyc_apply.sql), and the LIVES export (COPY ... TO STDOUT, CSV, UTF-8). */

@@ -529,6 +529,60 @@ static void test_inspect_grade_and_replay(void **state)
 	assert_int_equal(itest_sql_count(db_url, vsql), 0);
 }
 
+/*
+ * An edit refused after the draft was locked (by the scheme, by the separation of duties)
+ * leaves nothing locked or open: the next edit of the same draft goes through. A stale edit
+ * is answered with the draft's current version as its ETag, and its conflict is kept.
+ */
+static void test_refused_edits_release_the_draft(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long long est = new_establishment("nyc", "L-250");
+	char *body = inspection_body(est, "initial", "2026-03-03T10:00:00Z", "", false);
+	long st;
+	json_t *v = staff_call(&server, &inspector, "POST", "/api/v1/inspections", body,
+	                       "Idempotency-Key: release-0001", &st);
+	assert_int_equal(st, 201);
+	long long id = json_walk_int(v, "id");
+	long long version = json_walk_int(v, "version");
+	json_decref(v);
+	free(body);
+	char path[64], ifm[64], etag[32];
+	snprintf(path, sizeof(path), "/api/v1/inspections/%lld", id);
+	snprintf(ifm, sizeof(ifm), "If-Match: \"%lld\"", version);
+	const char *bad = "{\"type\":\"initial\",\"violations\":[{\"code\":\"99Z\"}]}";
+	const char *good = "{\"type\":\"initial\",\"violations\":[{\"code\":\"10F\"}]}";
+	for (int i = 0; i < 3; i++) {
+		v = staff_call(&server, &inspector, "PATCH", path, bad, ifm, &st);
+		assert_int_equal(st, 422);
+		assert_string_equal(json_walk_str(v, "field"), "/violations/0/code");
+		json_decref(v);
+		v = staff_call(&server, &inspector2, "PATCH", path, good, ifm, &st);
+		assert_int_equal(st, 403);
+		json_decref(v);
+	}
+	struct itest_response r;
+	staff_request(&server, &inspector, "PATCH", path, good, ifm, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(itest_header(&r, "ETag"));
+	snprintf(etag, sizeof(etag), "%s", itest_header(&r, "ETag"));
+	assert_string_not_equal(etag, ifm + strlen("If-Match: "));
+	itest_response_free(&r);
+	staff_request(&server, &inspector, "PATCH", path, good, ifm, &r);
+	assert_int_equal(r.status, 412);
+	assert_non_null(itest_header(&r, "ETag"));
+	assert_string_equal(itest_header(&r, "ETag"), etag);
+	itest_response_free(&r);
+	char spath[96];
+	snprintf(spath, sizeof(spath), "/api/v1/staff/inspections/%lld", id);
+	v = staff_call(&server, &inspector, "GET", spath, NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_int_equal(json_array_size(json_object_get(v, "conflicts")), 1);
+	assert_string_equal(json_walk_str(v, "violations.0.code"), "10F");
+	json_decref(v);
+}
+
 static void test_bad_inspections_change_nothing(void **state)
 {
 	(void)state;
@@ -1207,6 +1261,7 @@ int main(void)
 		cmocka_unit_test(test_register_establishment),
 		cmocka_unit_test(test_licence_history),
 		cmocka_unit_test(test_inspect_grade_and_replay),
+		cmocka_unit_test(test_refused_edits_release_the_draft),
 		cmocka_unit_test(test_bad_inspections_change_nothing),
 		cmocka_unit_test(test_nyc_cycle),
 		cmocka_unit_test(test_fhrs_rating),

@@ -173,17 +173,6 @@ int api_staff_create(struct http_request *req, struct http_response *res);
 int api_operator_auth(struct http_request *req, struct http_response *res, json_t *body,
                       struct rec_operator *ret);
 
-/* ---- duties.c: the separation of duties (domain/policy.h) applied to a request */
-
-/*
- * May the signed-in staff member take step @what on inspection @id (any revision)? Reads how
- * they stand to it and where it stands, inside the caller's transaction. 0, or the status
- * of the problem written to @res: 404 for no such inspection, 403 when this person may not,
- * 409 when nobody may in this state.
- */
-int api_duty_check(struct http_request *req, struct http_response *res, struct store *st,
-                   const char *id, enum policy_action what);
-
 /* appeals.c: the operator's side (public, licence number + appeal code). */
 int api_operator_status(struct http_request *req, struct http_response *res);
 int api_operator_appeal_file(struct http_request *req, struct http_response *res);

@@ -3,7 +3,7 @@
  * database, what is it.
  */
 #include "api/api.h"
-#include "api/searchindex.h"
+#include "records/searchindex.h"
 
 #include "core/version.h"
 

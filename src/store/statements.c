@@ -1171,7 +1171,7 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                                        "  CASE WHEN $13::text = 'distance' THEN h.k END, "
 	                                        "h.id",
 	                       19, true, true },
-	/* The name index in memory (src/api/searchindex.c, sql/0014_search_index.sql). What
+	/* The name index in memory (src/records/searchindex.c, sql/0014_search_index.sql). What
 	 * was typed ($1) as its words (sql/0019_cjk_name_words.sql), separated by spaces (the
 	 * parser never puts a space inside a word), and whether a change was recorded by a
 	 * transaction that the snapshot $2 (the one the index was last brought up to) did not

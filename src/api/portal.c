@@ -5,9 +5,7 @@
  * The records are records/search.c's; here the query is decoded and checked (every
  * parameter has a limit; a bad one is a 400 naming it) and the QR code drawn.
  */
-#include <errno.h>
 #include <math.h>
-#include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>

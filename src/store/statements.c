@@ -446,25 +446,23 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	/* A redacted entry (listed in log_redaction, its payload replaced by JSON null) is
 	 * published with "redacted": true and no payload: its hash is still pinned by the next
 	 * entry's prev_hash. */
+	/* clang-format off */
 	[STMT_LOG_PAGE] = { "log_page",
-	                    "SELECT json_build_object('entries', "
-	                    "coalesce(json_agg(json_build_object("
-	                    "'seq', seq, 'occurred_at', " UTC_TIMESTAMP(
-	                            "occurred_at") ", 'kind', kind,"
-	                                           " 'subject', subject, 'payload', CASE WHEN "
-	                                           "redacted THEN NULL ELSE payload END, "
-	                                           "'payload_text', CASE WHEN redacted THEN NULL "
-	                                           "ELSE payload::text END, 'redacted', redacted, "
-	                                           "'prev_hash', prev_hash, 'hash', hash)"
-	                                           " ORDER BY seq), '[]'), 'next_after', "
-	                                           "max(seq))::text AS json"
-	                                           " FROM (SELECT l.*, (l.payload = "
-	                                           "'null'::jsonb AND EXISTS (SELECT 1 FROM "
-	                                           "log_redaction r WHERE r.seq = l.seq)) AS "
-	                                           "redacted FROM event_log l WHERE l.seq > "
-	                                           "$1::bigint ORDER BY l.seq"
-	                                           " LIMIT $2::int) e",
-	                    2, true },
+		"SELECT json_build_object('entries', coalesce(json_agg(json_build_object("
+		"'seq', seq, 'occurred_at', " UTC_TIMESTAMP("occurred_at") ", 'kind', kind,"
+		" 'subject', subject,"
+		" 'payload', CASE WHEN redacted THEN NULL ELSE payload END, "
+		"'payload_text', CASE WHEN redacted THEN NULL ELSE payload::text END,"
+		" 'redacted', redacted, "
+		"'prev_hash', prev_hash, 'hash', hash)"
+		" ORDER BY seq), '[]'), 'next_after', max(seq))::text AS json"
+		" FROM (SELECT l.*, (l.payload = 'null'::jsonb AND EXISTS (SELECT 1 FROM log_redaction r WHERE r.seq = l.seq)) AS redacted"
+		" FROM event_log l"
+		" WHERE l.seq > $1::bigint"
+		" ORDER BY l.seq"
+		" LIMIT $2::int) e",
+		2, true },
+	/* clang-format on */
 	/* clang-format off */
 	[STMT_LOG_HEAD] = { "log_head",
 		"SELECT json_build_object('seq', coalesce(max(seq), 0),"
@@ -475,17 +473,17 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	/* clang-format on */
 	/* The columns the hash covers, formatted as event_canonical() formats them, and whether
 	 * the entry is redacted. */
+	/* clang-format off */
 	[STMT_LOG_VERIFY_PAGE] = { "log_verify_page",
-	                           "SELECT l.seq, l.prev_hash, " UTC_TIMESTAMP(
-	                                   "l.occurred_at") " AS occurred_at, l.kind, l.subject,"
-	                                                    " l.payload::text AS payload, l.hash,"
-	                                                    " l.payload = 'null'::jsonb AND EXISTS "
-	                                                    "(SELECT 1 FROM log_redaction r WHERE "
-	                                                    "r.seq = l.seq) AS redacted"
-	                                                    " FROM event_log l WHERE l.seq > "
-	                                                    "$1::bigint "
-	                                                    "ORDER BY l.seq LIMIT $2::int",
-	                           2, true },
+		"SELECT l.seq, l.prev_hash, " UTC_TIMESTAMP("l.occurred_at") " AS occurred_at, l.kind, l.subject,"
+		" l.payload::text AS payload, l.hash,"
+		" l.payload = 'null'::jsonb AND EXISTS (SELECT 1 FROM log_redaction r WHERE r.seq = l.seq) AS redacted"
+		" FROM event_log l"
+		" WHERE l.seq > $1::bigint "
+		"ORDER BY l.seq"
+		" LIMIT $2::int",
+		2, true },
+	/* clang-format on */
 	/* ---- free text kept out of the log (sql/0022_log_text.sql) */
 	/* $1 source ('appeal.decision_reasons'...), $2 its row, $3 public, $4 the text: the
 	 * reference {"text": id, "sha256": hex} the log entry carries (NULL for no text). */
@@ -1128,49 +1126,31 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	 * its trigram similarity), the last row of the previous page ($15 name, $16 relevance
 	 * or distance, $17 id; NULL for the first page), $18 the number of rows and $19 the
 	 * licence number. One row per establishment: its JSON, its sort key as text, its id. */
+	/* clang-format off */
 	[STMT_SEARCH_PAGE] = { "search_page",
-	                       "SELECT " SEARCH_ITEM(
-	                               "CASE WHEN $6::float8 IS NULL THEN NULL ELSE "
-	                               "round(" SEARCH_DISTANCE
-	                               ") END") ","
-	                                        " CASE WHEN $13::text = 'name' THEN h.name ELSE "
-	                                        "h.k::text END AS sort_key, h.id"
-	                                        " FROM (SELECT e.id, e.name, CASE $13::text"
-	                                        "  WHEN 'relevance' THEN similarity(e.name, "
-	                                        "$14::text)::float8"
-	                                        "  WHEN 'distance' THEN " SEARCH_DISTANCE
-	                                        " END AS k" SEARCH_PAGE_WHERE
-	                                        " AND ($17::bigint IS NULL OR CASE $13::text"
-	                                        "  WHEN 'name' THEN (e.name, e.id) > ($15::text, "
-	                                        "$17::bigint)"
-	                                        "  WHEN 'relevance' THEN similarity(e.name, "
-	                                        "$14::text)::float8 < "
-	                                        "$16::float8"
-	                                        "   OR (similarity(e.name, $14::text)::float8 = "
-	                                        "$16::float8 AND "
-	                                        "e.id > $17::bigint)"
-	                                        "  ELSE (" SEARCH_DISTANCE
-	                                        ", e.id) > ($16::float8, $17::bigint) END)"
-	                                        " ORDER BY CASE WHEN $13::text = 'name' THEN "
-	                                        "e.name END,"
-	                                        "  CASE WHEN $13::text = 'relevance' THEN "
-	                                        "similarity(e.name, "
-	                                        "$14::text) END DESC,"
-	                                        "  CASE WHEN $13::text = 'distance' "
-	                                        "THEN " SEARCH_DISTANCE " END, e.id"
-	                                        " LIMIT $18::int) h"
-	                                        " JOIN establishment e ON e.id = h.id JOIN "
-	                                        "jurisdiction j ON j.id = "
-	                                        "e.jurisdiction_id"
-	                                        " LEFT JOIN posted_grade g ON g.establishment_id = "
-	                                        "e.id"
-	                                        " ORDER BY CASE WHEN $13::text = 'name' THEN "
-	                                        "h.name END,"
-	                                        "  CASE WHEN $13::text = 'relevance' THEN h.k END "
-	                                        "DESC,"
-	                                        "  CASE WHEN $13::text = 'distance' THEN h.k END, "
-	                                        "h.id",
-	                       19, true, true },
+		"SELECT " SEARCH_ITEM("CASE WHEN $6::float8 IS NULL THEN NULL ELSE round(" SEARCH_DISTANCE ") END") ","
+		" CASE WHEN $13::text = 'name' THEN h.name ELSE h.k::text END AS sort_key, h.id"
+		" FROM (SELECT e.id, e.name, CASE $13::text"
+		"  WHEN 'relevance' THEN similarity(e.name, $14::text)::float8"
+		"  WHEN 'distance' THEN " SEARCH_DISTANCE
+		" END AS k" SEARCH_PAGE_WHERE
+		" AND ($17::bigint IS NULL OR CASE $13::text"
+		"  WHEN 'name' THEN (e.name, e.id) > ($15::text, $17::bigint)"
+		"  WHEN 'relevance' THEN similarity(e.name, $14::text)::float8 < $16::float8"
+		"   OR (similarity(e.name, $14::text)::float8 = $16::float8 AND e.id > $17::bigint)"
+		"  ELSE (" SEARCH_DISTANCE ", e.id) > ($16::float8, $17::bigint) END)"
+		" ORDER BY CASE WHEN $13::text = 'name' THEN e.name END,"
+		"  CASE WHEN $13::text = 'relevance' THEN similarity(e.name, $14::text) END DESC,"
+		"  CASE WHEN $13::text = 'distance' THEN " SEARCH_DISTANCE " END, e.id"
+		" LIMIT $18::int) h"
+		" JOIN establishment e ON e.id = h.id"
+		" JOIN jurisdiction j ON j.id = e.jurisdiction_id"
+		" LEFT JOIN posted_grade g ON g.establishment_id = e.id"
+		" ORDER BY CASE WHEN $13::text = 'name' THEN h.name END,"
+		"  CASE WHEN $13::text = 'relevance' THEN h.k END DESC,"
+		"  CASE WHEN $13::text = 'distance' THEN h.k END, h.id",
+		19, true, true },
+	/* clang-format on */
 	/* The name index in memory (src/records/searchindex.c, sql/0014_search_index.sql). What
 	 * was typed ($1) as its words (sql/0019_cjk_name_words.sql), separated by spaces (the
 	 * parser never puts a space inside a word), and whether a change was recorded by a

@@ -4,16 +4,13 @@
  * recompute the chain and keep the head they saw. GET /api/v1/log/texts/{id} shows a text the
  * public is meant to read with the salt of the hash its log entry carries.
  *
- * What goes into the log is written by records/log.c.
+ * What goes into the log is written, and read, by records/log.c.
  */
-#include <errno.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 #include "api/api.h"
-#include "records/log.h"
 #include "core/util.h"
+#include "records/log.h"
 
 #define LOG_PAGE_DEFAULT 100
 #define LOG_PAGE_MAX     1000
@@ -21,37 +18,30 @@
 int api_log_page(struct http_request *req, struct http_response *res)
 {
 	long long after = 0, limit;
-	const char *q = http_query(req, "after");
+	const char *q = http_query(req, "after"), *json;
 	if (q && parse_int64(q, 0, INT64_MAX, &after) < 0)
 		return http_problem(res, 400, "after",
 		                    "\"after\" must be a sequence number (0 or more).");
 	int status = api_query_limit(req, res, LOG_PAGE_DEFAULT, LOG_PAGE_MAX, &limit);
 	if (status)
 		return status;
-	char a[24], l[24];
-	snprintf(a, sizeof(a), "%lld", after);
-	snprintf(l, sizeof(l), "%lld", limit);
-	const char *p[] = { a, l };
-	struct store *st = store_thread(STORE_READ);
-	struct store_result *r;
-	int rc = store_exec(st, req->arena, STMT_LOG_PAGE, p, &r);
-	if (rc < 0)
-		return api_store_error(res, st, rc);
+	struct rec r = api_rec(req, STORE_READ);
+	if (rec_log_page(&r, after, limit, &json) < 0)
+		return api_refused(res, &r);
 	/* Whoever checks the log must see what the database holds now, not a copy a cache kept
 	 * from before a change: every use asks again (the ETag makes an unchanged page cheap). */
 	http_header_add(res, "Cache-Control", "no-cache");
-	return api_json_text(res, 200, store_value(r, 0, 0));
+	return api_json_text(res, 200, json);
 }
 
 int api_log_head(struct http_request *req, struct http_response *res)
 {
-	struct store *st = store_thread(STORE_READ);
-	struct store_result *r;
-	int rc = store_exec(st, req->arena, STMT_LOG_HEAD, NULL, &r);
-	if (rc < 0)
-		return api_store_error(res, st, rc);
+	const char *json;
+	struct rec r = api_rec(req, STORE_READ);
+	if (rec_log_head(&r, &json) < 0)
+		return api_refused(res, &r);
 	http_header_add(res, "Cache-Control", "no-cache");
-	return api_json_text(res, 200, store_value(r, 0, 0));
+	return api_json_text(res, 200, json);
 }
 
 int api_event(struct store *st, struct arena *a, const char *kind, const char *subject,
@@ -70,17 +60,10 @@ int api_log_text(struct store *st, struct arena *a, const char *source, const ch
 
 int api_log_text_get(struct http_request *req, struct http_response *res)
 {
-	const char *id = http_param(req, "id")->value;
-	struct store *st = store_thread(STORE_READ);
-	struct store_result *r;
-	const char *p[] = { id };
-	int rc = store_exec(st, req->arena, STMT_LOG_TEXT_PUBLIC_JSON, p, &r);
-	if (rc < 0)
-		return api_store_error(res, st, rc);
-	/* An internal text (a review note, a licence action's reason) is not published: the
-	 * same answer as for none. */
-	if (!store_value(r, 0, 0))
-		return http_problem(res, 404, NULL, "There is no published text %s.", id);
+	const char *json;
+	struct rec r = api_rec(req, STORE_READ);
+	if (rec_log_text_public(&r, http_param(req, "id")->value, &json) < 0)
+		return api_refused(res, &r);
 	http_header_add(res, "Cache-Control", "no-cache");
-	return api_json_text(res, 200, store_value(r, 0, 0));
+	return api_json_text(res, 200, json);
 }

@@ -149,20 +149,22 @@ static bool etag_listed(const char *header, const char *etag)
 
 int api_open_data_lives(struct http_request *req, struct http_response *res)
 {
-	struct store *st = store_thread(STORE_READ);
-	struct store_result *r;
-	int rc = store_exec(st, req->arena, STMT_OPENDATA_EXPORT_VERSION, NULL, &r);
-	if (rc < 0)
-		return api_store_error(res, st, rc);
-	long long version = store_value_int(r, 0, 0), served;
+	long long version, served;
+	struct rec r = api_rec(req, STORE_READ);
+	if (rec_lives_version(&r, &version) < 0)
+		return api_refused(res, &r);
+	/* The feed's file is this server's cache (above): it is built by records/opendata.c
+	 * only when the data changed and the last one is old enough. */
 	int fd = -1;
 	struct stat sb;
 	char err[512];
 	pthread_mutex_lock(&feed_lock);
-	rc = feed_open(st, version, &fd, &sb, &served, err, sizeof(err));
+	int rc = feed_open(r.st, version, &fd, &sb, &served, err, sizeof(err));
 	pthread_mutex_unlock(&feed_lock);
-	if (rc == -ECONNREFUSED || rc == -EAGAIN)
-		return api_store_error(res, st, rc);
+	if (rc == -ECONNREFUSED || rc == -EAGAIN) {
+		rec_store_error(&r, rc);
+		return api_refused(res, &r);
+	}
 	if (rc < 0) {
 		log_error("open data: %s", err);
 		return http_problem(res, 500, NULL, "The open-data feed could not be built.");

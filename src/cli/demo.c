@@ -13,9 +13,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "api/api.h"
+#include "records/log.h"
 #include "records/schemes.h"
 #include "cli/cli.h"
+#include "core/buf.h"
 #include "core/crypto.h"
 #include "core/util.h"
 #include "domain/democity.h"
@@ -318,7 +319,7 @@ int cli_demo(const struct config *cfg, int argc, char **argv)
 		if ((rc = store_exec(st, a, STMT_STAFF_BY_USERNAME, pu, &r)) < 0)
 			goto fail;
 		if (streq(demo_staff[i].role, "inspector") && store_nrows(r))
-			inspector_ids[inspector_ids[0] ? 1 : 0] = store_value_int(r, 0, 0);
+			inspector_ids[inspector_ids[0] ? 1 : 0] = store_get_int(r, 0, "id");
 	}
 	long long jurisdiction_ids[8] = { 0 };
 	for (size_t i = 0; i < demo_city_count(); i++) {
@@ -328,18 +329,18 @@ int cli_demo(const struct config *cfg, int argc, char **argv)
 		if ((rc = store_exec(st, a, STMT_JURISDICTION_ENSURE, p, NULL)) < 0 ||
 		    (rc = store_exec(st, a, STMT_JURISDICTION_ID, pi, &r)) < 0)
 			goto fail;
-		jurisdiction_ids[i] = store_value_int(r, 0, 0);
+		jurisdiction_ids[i] = store_get_int(r, 0, "id");
 	}
 	if ((rc = store_exec(st, a, STMT_ESTABLISHMENT_COUNT, NULL, &r)) < 0)
 		goto fail;
-	if (store_value_int(r, 0, 0) > 0) {
+	if (store_get_int(r, 0, "count") > 0) {
 		printf("placard demo: %lld establishments are already there; nothing loaded\n",
-		       store_value_int(r, 0, 0));
+		       store_get_int(r, 0, "count"));
 		print_logins();
 		status = 0;
 		goto out;
 	}
-	long long first_id = store_value_int(r, 0, 1) + 1, inspections = 0;
+	long long first_id = store_get_int(r, 0, "max_id") + 1, inspections = 0;
 	if ((rc = store_begin(st)) < 0 ||
 	    (rc = store_exec(st, a, STMT_BULK_LOAD_ON, NULL, NULL)) < 0)
 		goto fail;
@@ -348,7 +349,7 @@ int cli_demo(const struct config *cfg, int argc, char **argv)
 		                   &inspections)) < 0)
 			goto fail;
 	if ((rc = store_exec(st, a, STMT_SEQUENCES_RESET, NULL, NULL)) < 0 ||
-	    (rc = api_event(st, a, "demo.loaded", "deployment",
+	    (rc = rec_event(&(struct rec){ .st = st, .a = a }, "demo.loaded", "deployment",
 	                    json_pack("{s:I, s:I, s:I}", "establishments",
 	                              (json_int_t)o.establishments, "inspections",
 	                              (json_int_t)inspections, "seed", (json_int_t)o.seed))) < 0 ||

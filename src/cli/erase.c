@@ -47,7 +47,7 @@ static const char log_usage[] =
 
 /* Run @stmt with @p in one transaction on PLACARD_DATABASE_URL; prints errors as @cmd. */
 static int run(const struct config *cfg, const char *cmd, enum store_stmt stmt,
-               const char *const *p, char *ret_value, size_t size)
+               const char *const *p, const char *col, char *ret_value, size_t size)
 {
 	struct store *st;
 	char err[512];
@@ -61,7 +61,7 @@ static int run(const struct config *cfg, const char *cmd, enum store_stmt stmt,
 	if (rc == 0)
 		rc = store_exec(st, a, stmt, p, &r);
 	if (rc == 0 && ret_value)
-		snprintf(ret_value, size, "%s", store_value(r, 0, 0) ? store_value(r, 0, 0) : "");
+		snprintf(ret_value, size, "%s", store_get(r, 0, col) ? store_get(r, 0, col) : "");
 	if (rc == 0)
 		rc = store_commit(st);
 	if (rc < 0) {
@@ -113,7 +113,7 @@ int cli_text(const struct config *cfg, int argc, char **argv)
 	crypto_init();
 	const char *p[] = { argv[2], by, reason };
 	char ref[256];
-	int status = run(cfg, "text erase", STMT_LOG_TEXT_ERASE, p, ref, sizeof(ref));
+	int status = run(cfg, "text erase", STMT_LOG_TEXT_ERASE, p, "ref", ref, sizeof(ref));
 	if (status == 0)
 		printf("placard text erase: text %s erased; the log keeps only %s\n", argv[2], ref);
 	return status;
@@ -131,8 +131,8 @@ int cli_log(const struct config *cfg, int argc, char **argv)
 	if (argc == 4 && streq(argv[3], "--apply")) {
 		const char *p[] = { argv[2] };
 		char changed[8];
-		int status =
-		        run(cfg, "log redact", STMT_LOG_REDACT_APPLY, p, changed, sizeof(changed));
+		int status = run(cfg, "log redact", STMT_LOG_REDACT_APPLY, p, "applied", changed,
+		                 sizeof(changed));
 		if (status == 0)
 			printf("placard log redact: entry %s %s\n", argv[2],
 			       streq(changed, "t") ? "redacted (payload withheld)"
@@ -143,7 +143,7 @@ int cli_log(const struct config *cfg, int argc, char **argv)
 	if (reason_and_by(argc, argv, log_usage, &reason, &by))
 		return 2;
 	const char *p[] = { argv[2], by, reason };
-	int status = run(cfg, "log redact", STMT_LOG_REDACTION_REQUEST, p, NULL, 0);
+	int status = run(cfg, "log redact", STMT_LOG_REDACTION_REQUEST, p, NULL, NULL, 0);
 	if (status == 0)
 		printf("placard log redact: redaction of entry %s recorded; apply it with "
 		       "'placard log redact %s --apply' as the database owner\n",

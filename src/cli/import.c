@@ -24,10 +24,11 @@
 #include <unistd.h>
 #include <zip.h>
 
-#include "api/api.h"
 #include "cli/cli.h"
+#include "core/buf.h"
 #include "core/util.h"
 #include "domain/opendata.h"
+#include "records/log.h"
 #include "store/store.h"
 
 /* Stage rows are sent in chunks this size, so that PostgreSQL parses one while the next is
@@ -803,14 +804,19 @@ static void print_report(struct importer *im, json_t *counts)
 	       (long long)json_integer_value(json_object_get(counts, "rows_skipped")));
 	struct store_result *r;
 	const char *p[] = { im->import_id };
-	if (store_exec(im->st, im->a, STMT_OPENDATA_FLAG_COUNTS, p, &r) == 0)
+	if (store_exec(im->st, im->a, STMT_OPENDATA_FLAG_COUNTS, p, &r) == 0) {
+		int c_flag = store_column(r, "flag"), c_count = store_column(r, "count");
 		for (int i = 0; i < store_nrows(r); i++)
-			printf("  flagged %s: %s rows\n", store_value(r, i, 0),
-			       store_value(r, i, 1));
-	if (store_exec(im->st, im->a, STMT_OPENDATA_SKIPPED_LIST, p, &r) == 0)
+			printf("  flagged %s: %s rows\n", store_value(r, i, c_flag),
+			       store_value(r, i, c_count));
+	}
+	if (store_exec(im->st, im->a, STMT_OPENDATA_SKIPPED_LIST, p, &r) == 0) {
+		int c_file = store_column(r, "file"), c_row = store_column(r, "row_no"),
+		    c_reason = store_column(r, "reason");
 		for (int i = 0; i < store_nrows(r); i++)
-			printf("  skipped %s line %s: %s\n", store_value(r, i, 0),
-			       store_value(r, i, 1), store_value(r, i, 2));
+			printf("  skipped %s line %s: %s\n", store_value(r, i, c_file),
+			       store_value(r, i, c_row), store_value(r, i, c_reason));
+	}
 }
 
 static int import_run(const struct config *cfg, const struct format *fmt, const char *path,
@@ -844,11 +850,11 @@ static int import_run(const struct config *cfg, const struct format *fmt, const 
 	    (rc = store_exec(im.st, keep, STMT_BULK_LOAD_ON, NULL, NULL)) < 0 ||
 	    (rc = store_exec(im.st, keep, STMT_OPENDATA_JURISDICTION, pj, &r)) < 0)
 		goto fail;
-	const char *jid = store_value(r, 0, 0);
+	const char *jid = store_get(r, 0, "id");
 	const char *pr[] = { fmt->name, jid, source_name };
 	if ((rc = store_exec(im.st, keep, STMT_OPENDATA_REPORT_CREATE, pr, &r)) < 0)
 		goto fail;
-	snprintf(im.import_id, sizeof(im.import_id), "%s", store_value(r, 0, 0));
+	snprintf(im.import_id, sizeof(im.import_id), "%s", store_get(r, 0, "id"));
 
 	im.quote_prefix = fmt == &lives_format;
 	if (fmt == &nyc_format) {
@@ -883,7 +889,7 @@ static int import_run(const struct config *cfg, const struct format *fmt, const 
 	const char *pa[] = { im.import_id, jid };
 	if ((rc = store_exec(im.st, keep, fmt->apply, pa, &r)) < 0)
 		goto fail;
-	counts = json_loads(store_value(r, 0, 0), 0, NULL);
+	counts = json_loads(store_get(r, 0, "counts"), 0, NULL);
 	if (!counts)
 		die("opendata apply returned no JSON");
 	json_object_set_new(counts, "rows_read", json_integer(im.rows_read));
@@ -901,7 +907,7 @@ static int import_run(const struct config *cfg, const struct format *fmt, const 
 	 * have left words no name uses: only then is the dictionary rebuilt (a scan of every
 	 * name in the database). */
 	bool renamed = json_integer_value(json_object_get(counts, "establishments_updated")) > 0;
-	if ((rc = api_event(im.st, keep, "opendata.imported",
+	if ((rc = rec_event(&(struct rec){ .st = im.st, .a = keep }, "opendata.imported",
 	                    arena_printf(keep, "jurisdiction/%s", jurisdiction), payload)) < 0 ||
 	    (renamed &&
 	     (rc = store_exec(im.st, keep, STMT_OPENDATA_REFRESH_SEARCH, NULL, NULL)) < 0) ||

@@ -16,7 +16,7 @@
 #include "http/server.h"
 #include "json/json.h"
 #include "store/sealer.h"
-#include "api/searchindex.h"
+#include "records/searchindex.h"
 #include "store/store.h"
 
 static const char serve_usage[] =

@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/api.h"
 #include "core/crypto.h"
 #include "cli/cli.h"
 #include "core/arena.h"
@@ -128,8 +127,8 @@ static int user_add(const struct config *cfg, int argc, char **argv)
 		fprintf(stderr, "placard user add: %s\n", store_error_message(s));
 		goto out;
 	}
-	printf("placard user add: added %s (%s), id %s\n", store_value(r, 0, 1),
-	       store_value(r, 0, 3), store_value(r, 0, 0));
+	printf("placard user add: added %s (%s), id %s\n", store_get(r, 0, "username"),
+	       store_get(r, 0, "role"), store_get(r, 0, "id"));
 	status = 0;
 out:
 	sodium_memzero(password, len);
@@ -161,11 +160,14 @@ static int user_list(const struct config *cfg, int argc, char **argv)
 	}
 	printf("%-6s %-24s %-16s %-8s %-20s %s\n", "id", "username", "role", "active", "created",
 	       "display name");
+	int c_id = store_column(r, "id"), c_username = store_column(r, "username"),
+	    c_display = store_column(r, "display_name"), c_role = store_column(r, "role"),
+	    c_active = store_column(r, "active"), c_created = store_column(r, "created_at");
 	for (int i = 0; i < store_nrows(r); i++)
-		printf("%-6s %-24s %-16s %-8s %-20s %s\n", store_value(r, i, 0),
-		       store_value(r, i, 1), store_value(r, i, 3),
-		       streq(store_value(r, i, 4), "t") ? "yes" : "no", store_value(r, i, 5),
-		       store_value(r, i, 2));
+		printf("%-6s %-24s %-16s %-8s %-20s %s\n", store_value(r, i, c_id),
+		       store_value(r, i, c_username), store_value(r, i, c_role),
+		       streq(store_value(r, i, c_active), "t") ? "yes" : "no",
+		       store_value(r, i, c_created), store_value(r, i, c_display));
 	status = 0;
 out:
 	arena_destroy(a);

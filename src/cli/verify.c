@@ -4,6 +4,7 @@
  * covers everything committed.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli/cli.h"
 #include "core/crypto.h"
@@ -84,16 +85,21 @@ int cli_verify_log(const struct config *cfg, int argc, char **argv)
 			break;
 		}
 		int n = store_nrows(r);
+		int c_seq = store_column(r, "seq"), c_prev = store_column(r, "prev_hash"),
+		    c_at = store_column(r, "occurred_at"), c_kind = store_column(r, "kind"),
+		    c_subject = store_column(r, "subject"), c_payload = store_column(r, "payload"),
+		    c_hash = store_column(r, "hash"), c_redacted = store_column(r, "redacted");
 		for (int i = 0; i < n && status == 0; i++) {
+			const char *seq = store_value(r, i, c_seq);
 			struct eventlog_entry e = {
-				.seq = store_value_int(r, i, 0),
-				.prev_hash = store_value(r, i, 1),
-				.occurred_at = store_value(r, i, 2),
-				.kind = store_value(r, i, 3),
-				.subject = store_value(r, i, 4),
-				.payload = store_value(r, i, 5),
-				.hash = store_value(r, i, 6),
-				.redacted = streq(store_value(r, i, 7), "t"),
+				.seq = seq ? strtoll(seq, NULL, 10) : 0,
+				.prev_hash = store_value(r, i, c_prev),
+				.occurred_at = store_value(r, i, c_at),
+				.kind = store_value(r, i, c_kind),
+				.subject = store_value(r, i, c_subject),
+				.payload = store_value(r, i, c_payload),
+				.hash = store_value(r, i, c_hash),
+				.redacted = streq(store_value(r, i, c_redacted), "t"),
 			};
 			enum eventlog_fault f = eventlog_check(&e, prev_seq, prev_hash);
 			if (f != EVENTLOG_OK) {

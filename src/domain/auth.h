@@ -5,7 +5,8 @@
  *
  * Domain layer: pure functions over plain values. Standard C only; no I/O, no allocation,
  * no global state, no clock (callers pass ages and counts measured by the database). The
- * cryptography (argon2id, tokens, SHA-256) lives above, in src/api/session.c, on libsodium.
+ * cryptography (argon2id, tokens, SHA-256) lives above, in src/records/staff.c and
+ * src/core/crypto.c, on libsodium.
  *
  * Error convention: 0 or a negative errno code; outputs named ret_* are left untouched on
  * failure. A *ret_reason, where a function has one, is a static sentence for a person.

@@ -5,7 +5,7 @@
  * word typed is corrected against the dictionary of name words, then the corrected words
  * are matched through a full-text index and the matches ranked by trigram similarity:
  * sql/0006_search.sql). The same work over a compact in-memory index takes well under a
- * millisecond, so the server keeps one (src/api/searchindex.c keeps it current) and asks the
+ * millisecond, so the server keeps one (src/records/searchindex.c keeps it current) and asks the
  * database only for the page of results it shows.
  *
  * The index holds, per establishment, its name and the words of its name as PostgreSQL's

@@ -35,3 +35,39 @@ int rec_log_text(struct rec *r, const char *source, const char *source_id, bool 
 	*ret = ref;
 	return 0;
 }
+
+int rec_log_page(struct rec *r, long long after, long long limit, const char **ret_json)
+{
+	struct store_result *res;
+	const char *p[] = { rec_num(r, after), rec_num(r, limit) };
+	int rc = rec_exec(r, STMT_LOG_PAGE, p, &res);
+	if (rc < 0)
+		return rc;
+	*ret_json = store_get(res, 0, "json");
+	return 0;
+}
+
+int rec_log_head(struct rec *r, const char **ret_json)
+{
+	struct store_result *res;
+	int rc = rec_exec(r, STMT_LOG_HEAD, NULL, &res);
+	if (rc < 0)
+		return rc;
+	*ret_json = store_get(res, 0, "json");
+	return 0;
+}
+
+int rec_log_text_public(struct rec *r, const char *id, const char **ret_json)
+{
+	struct store_result *res;
+	const char *p[] = { id };
+	int rc = rec_exec(r, STMT_LOG_TEXT_PUBLIC_JSON, p, &res);
+	if (rc < 0)
+		return rc;
+	/* An internal text (a review note, a licence action's reason) is not published: the
+	 * same answer as for none. */
+	*ret_json = store_get(res, 0, "json");
+	if (!*ret_json)
+		return rec_refuse(r, 404, NULL, "There is no published text %s.", id);
+	return 0;
+}

@@ -1,5 +1,5 @@
 /*
- * log.h - writing to the public event log.
+ * log.h - the public event log: writing to it, and reading it.
  */
 #ifndef PLACARD_RECORDS_LOG_H
 #define PLACARD_RECORDS_LOG_H
@@ -24,5 +24,17 @@ int rec_event(struct rec *r, const char *kind, const char *subject, json_t *payl
  */
 int rec_log_text(struct rec *r, const char *source, const char *source_id, bool public_text,
                  const char *text, json_t **ret);
+
+/*
+ * A page of at most @limit sealed entries after sequence number @after, with their hashes,
+ * as JSON text. 0 or a refusal.
+ */
+int rec_log_page(struct rec *r, long long after, long long limit, const char **ret_json);
+
+/* The newest sealed entry's sequence number and hash, and how many wait to be sealed. */
+int rec_log_head(struct rec *r, const char **ret_json);
+
+/* Published text @id with its salt. 0 or a refusal (404, also for a text kept internal). */
+int rec_log_text_public(struct rec *r, const char *id, const char **ret_json);
 
 #endif

@@ -142,3 +142,13 @@ out:
 	arena_destroy(a);
 	return rc;
 }
+
+int rec_lives_version(struct rec *r, long long *ret_version)
+{
+	struct store_result *res;
+	int rc = rec_exec(r, STMT_OPENDATA_EXPORT_VERSION, NULL, &res);
+	if (rc < 0)
+		return rc;
+	*ret_version = store_get_int(res, 0, "version");
+	return 0;
+}

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "records/records.h"
 #include "store/store.h"
 
 /*
@@ -15,5 +16,11 @@
  */
 int rec_lives_export(struct store *st, const char *path, long long *ret_version, char *err,
                      size_t errsize);
+
+/*
+ * The data version the feed would show now (the public log's event count, sealed or not:
+ * every change appends one in its transaction). 0 or a refusal.
+ */
+int rec_lives_version(struct rec *r, long long *ret_version);
 
 #endif

@@ -201,3 +201,30 @@ int rec_schemes_sync(struct rec *r)
 out:
 	return rc;
 }
+
+/* @v (a new reference, taken over) as compact JSON text in r->a. */
+static const char *scheme_text(struct rec *r, json_t *v)
+{
+	json_arena(r->a, v);
+	char *text = json_dump_compact(v, NULL);
+	arena_defer(r->a, free, text);
+	return text;
+}
+
+int rec_schemes_list(struct rec *r, const char **ret_json)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; i < grade_scheme_builtin_count(); i++)
+		json_array_append_new(list, rec_scheme_json(grade_scheme_builtin_at(i), false));
+	*ret_json = scheme_text(r, json_pack("{s:o}", "schemes", list));
+	return 0;
+}
+
+int rec_scheme_get(struct rec *r, const char *code, const char **ret_json)
+{
+	const struct grade_scheme *s = grade_scheme_builtin(code);
+	if (!s)
+		return rec_refuse(r, 404, NULL, "There is no scoring scheme \"%s\".", code);
+	*ret_json = scheme_text(r, rec_scheme_json(s, true));
+	return 0;
+}

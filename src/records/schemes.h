@@ -22,4 +22,10 @@ json_t *rec_grade_explanation(const struct grade_scheme *s, const struct grade_r
  * transaction. 0 or a refusal. */
 int rec_schemes_sync(struct rec *r);
 
+/* Every published scheme (without bands and catalogue) as JSON text: {"schemes":[...]}. 0. */
+int rec_schemes_list(struct rec *r, const char **ret_json);
+
+/* Published scheme @code in full as JSON text. 0 or a refusal (404). */
+int rec_scheme_get(struct rec *r, const char *code, const char **ret_json);
+
 #endif

@@ -33,7 +33,7 @@ int store_seal_all(struct store *st)
 		struct store_result *r;
 		if ((rc = store_exec(st, a, STMT_EVENT_SEAL, p, &r)) < 0)
 			break;
-		long long n = store_value_int(r, 0, 0);
+		long long n = store_get_int(r, 0, "sealed");
 		total += (int)n;
 		if (n < 1000)
 			break;
@@ -48,9 +48,9 @@ static int housekeeping(struct store *st)
 	struct arena *a = arena_new();
 	struct store_result *r;
 	int rc = store_exec(st, a, STMT_IDEMPOTENCY_PRUNE, NULL, &r);
-	if (rc >= 0 && store_value_int(r, 0, 0) > 0)
+	if (rc >= 0 && store_get_int(r, 0, "count") > 0)
 		log_info("housekeeping: %lld idempotency keys older than 30 days removed",
-		         (long long)store_value_int(r, 0, 0));
+		         (long long)store_get_int(r, 0, "count"));
 	arena_destroy(a);
 	return rc;
 }

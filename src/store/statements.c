@@ -121,7 +121,7 @@
 	" 'grade', " SEARCH_GRADE ","                                                              \
 	" 'last_inspected_at', (SELECT max(i.started_at) FROM inspection i"                        \
 	"  WHERE i.establishment_id = e.id AND i.status = 'submitted'),"                           \
-	" 'distance_m', " distance ")::text"
+	" 'distance_m', " distance ")::text AS item"
 
 const struct store_statement store_statements[STMT__COUNT] = {
 	[STMT_PING] = { "ping", "SELECT 1 AS ok", 0, true },
@@ -153,35 +153,28 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                                   7, false },
 
 	/* ---- jurisdictions and establishments */
+	/* clang-format off */
 	[STMT_JURISDICTION_LIST] = { "jurisdiction_list",
-	                             "SELECT json_build_object('jurisdictions', "
-	                             "coalesce(json_agg(json_build_object("
-	                             "'code', code, 'name', name, 'scheme', scheme_code, "
-	                             "'timezone', timezone)"
-	                             " ORDER BY code), '[]'))::text FROM jurisdiction",
-	                             0, true },
+		"SELECT json_build_object('jurisdictions', coalesce(json_agg(json_build_object('code', code, 'name', name, 'scheme', scheme_code, 'timezone', timezone) ORDER BY code), '[]'))::text AS json"
+		" FROM jurisdiction",
+		0, true },
+	/* clang-format on */
+	/* clang-format off */
 	[STMT_JURISDICTION_CREATE] = { "jurisdiction_create",
-	                               "INSERT INTO jurisdiction (code, name, scheme_code, "
-	                               "timezone)"
-	                               " VALUES ($1, $2, $3, coalesce($4, 'UTC'))"
-	                               " RETURNING json_build_object('code', code, 'name', name, "
-	                               "'scheme', scheme_code,"
-	                               " 'timezone', timezone)::text",
-	                               4, false },
+		"INSERT INTO jurisdiction (code, name, scheme_code, timezone)"
+		" VALUES ($1, $2, $3, coalesce($4, 'UTC'))"
+		" RETURNING json_build_object('code', code, 'name', name, 'scheme', scheme_code, 'timezone', timezone)::text AS json",
+		4, false },
+	/* clang-format on */
+	/* clang-format off */
 	[STMT_ESTABLISHMENT_CREATE] = { "establishment_create",
-	                                "INSERT INTO establishment (jurisdiction_id, "
-	                                "licence_number, name, address_line, city,"
-	                                " postcode, latitude, longitude, establishment_type, "
-	                                "cuisine, risk_category)"
-	                                " SELECT j.id, $2, $3, coalesce($4, ''), coalesce($5, ''), "
-	                                "coalesce($6, ''),"
-	                                " $7::float8, $8::float8, coalesce($9, 'restaurant'), "
-	                                "coalesce($10, ''),"
-	                                " coalesce($11, 'B')"
-	                                " FROM jurisdiction j WHERE j.code = $1"
-	                                " RETURNING id, (SELECT scheme_code FROM jurisdiction "
-	                                "WHERE code = $1)",
-	                                11, false },
+		"INSERT INTO establishment (jurisdiction_id, licence_number, name, address_line, city, postcode, latitude, longitude, establishment_type, cuisine, risk_category)"
+		" SELECT j.id, $2, $3, coalesce($4, ''), coalesce($5, ''), coalesce($6, ''), $7::float8, $8::float8, coalesce($9, 'restaurant'), coalesce($10, ''), coalesce($11, 'B')"
+		" FROM jurisdiction j"
+		" WHERE j.code = $1"
+		" RETURNING id, (SELECT scheme_code FROM jurisdiction WHERE code = $1) AS scheme",
+		11, false },
+	/* clang-format on */
 	[STMT_ESTABLISHMENT_UPDATE] = { "establishment_update",
 	                                "UPDATE establishment SET name = coalesce($2, name),"
 	                                " address_line = coalesce($3, address_line), city = "
@@ -201,69 +194,45 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	 * those after inspection $2 in that order (from the newest when NULL), at most $3. One
 	 * row: whether the establishment exists, whether $2 is one of its inspections, and the
 	 * page with the cursor of the next ({"inspections","next_before"}). */
+	/* clang-format off */
 	[STMT_ESTABLISHMENT_INSPECTIONS] = { "establishment_inspections",
-	                                     "WITH c AS (SELECT started_at, id FROM inspection"
-	                                     "  WHERE id = $2::bigint AND establishment_id = "
-	                                     "$1::bigint AND status = 'submitted'),"
-	                                     " p AS (SELECT i.id, i.started_at, "
-	                                     "json_build_object('id', i.id,"
-	                                     "  'type', i.inspection_type, 'started_at', "
-	                                     "i.started_at, 'score', i.score,"
-	                                     "  'grade_code', i.grade_code, 'grade_label', "
-	                                     "i.grade_label, 'outcome', i.outcome,"
-	                                     "  'revision', i.revision) AS j"
-	                                     "  FROM inspection i WHERE i.establishment_id = "
-	                                     "$1::bigint AND i.status = 'submitted'"
-	                                     "  AND ($2::bigint IS NULL OR (i.started_at, i.id) < "
-	                                     "(SELECT started_at, id FROM c))"
-	                                     "  ORDER BY i.started_at DESC, i.id DESC LIMIT "
-	                                     "$3::int + 1),"
-	                                     " shown AS (SELECT * FROM p ORDER BY started_at DESC, "
-	                                     "id DESC LIMIT $3::int)"
-	                                     " SELECT EXISTS (SELECT 1 FROM establishment WHERE id "
-	                                     "= $1::bigint),"
-	                                     " $2::bigint IS NULL OR EXISTS (SELECT 1 FROM c),"
-	                                     " json_build_object('inspections', coalesce((SELECT "
-	                                     "json_agg(j ORDER BY started_at"
-	                                     "  DESC, id DESC) FROM shown), '[]'),"
-	                                     "  'next_before', CASE WHEN (SELECT count(*) FROM p) "
-	                                     "> $3::int THEN (SELECT id FROM"
-	                                     "  shown ORDER BY started_at, id LIMIT 1) END)::text",
-	                                     3, true },
+		"WITH c AS (SELECT started_at, id FROM inspection"
+		"  WHERE id = $2::bigint AND establishment_id = $1::bigint AND status = 'submitted'),"
+		" p AS (SELECT i.id, i.started_at, json_build_object('id', i.id,"
+		"  'type', i.inspection_type, 'started_at', i.started_at, 'score', i.score,"
+		"  'grade_code', i.grade_code, 'grade_label', i.grade_label, 'outcome', i.outcome,"
+		"  'revision', i.revision) AS j"
+		"  FROM inspection i WHERE i.establishment_id = $1::bigint AND i.status = 'submitted'"
+		"  AND ($2::bigint IS NULL OR (i.started_at, i.id) < (SELECT started_at, id FROM c))"
+		"  ORDER BY i.started_at DESC, i.id DESC LIMIT $3::int + 1),"
+		" shown AS (SELECT * FROM p ORDER BY started_at DESC, id DESC LIMIT $3::int)"
+		" SELECT EXISTS (SELECT 1 FROM establishment WHERE id = $1::bigint) AS found,"
+		" $2::bigint IS NULL OR EXISTS (SELECT 1 FROM c) AS before_found,"
+		" json_build_object('inspections', coalesce((SELECT json_agg(j ORDER BY started_at"
+		"  DESC, id DESC) FROM shown), '[]'),"
+		"  'next_before', CASE WHEN (SELECT count(*) FROM p) > $3::int THEN (SELECT id FROM"
+		"  shown ORDER BY started_at, id LIMIT 1) END)::text AS json",
+		3, true },
+	/* clang-format on */
+	/* clang-format off */
 	[STMT_ESTABLISHMENT_JSON] = { "establishment_json",
-	                              "SELECT json_build_object("
-	                              "'id', e.id, 'licence_number', e.licence_number, 'name', "
-	                              "e.name,"
-	                              "'address', json_build_object('line', e.address_line, "
-	                              "'city', e.city,"
-	                              " 'postcode', e.postcode),"
-	                              "'location', CASE WHEN e.latitude IS NULL THEN NULL ELSE "
-	                              "json_build_object("
-	                              " 'latitude', e.latitude, 'longitude', e.longitude) END,"
-	                              "'establishment_type', e.establishment_type, 'cuisine', "
-	                              "e.cuisine,"
-	                              "'risk_category', e.risk_category, 'status', e.status,"
-	                              "'jurisdiction', j.code, 'scheme', j.scheme_code,"
-	                              "'grade', public_grade(e.id),"
-	                              "'appeal', establishment_appeal_json(e.id),"
-	                              "'reply', establishment_reply_json(e.id),"
-	                              "'inspections', coalesce((SELECT "
-	                              "json_agg(json_build_object('id', i.id,"
-	                              " 'type', i.inspection_type, 'started_at', i.started_at, "
-	                              "'score', i.score,"
-	                              " 'grade_code', i.grade_code, 'grade_label', i.grade_label, "
-	                              "'outcome', i.outcome,"
-	                              " 'revision', i.revision) ORDER BY i.started_at DESC, i.id "
-	                              "DESC)"
-	                              " FROM (SELECT * FROM inspection i2 WHERE "
-	                              "i2.establishment_id = e.id"
-	                              "  AND i2.status = 'submitted' ORDER BY i2.started_at DESC, "
-	                              "i2.id DESC LIMIT 5) i),"
-	                              " '[]'))::text"
-	                              " FROM establishment e JOIN jurisdiction j ON j.id = "
-	                              "e.jurisdiction_id"
-	                              " WHERE e.id = $1::bigint",
-	                              1, true },
+		"SELECT json_build_object('id', e.id, 'licence_number', e.licence_number, 'name', e.name,"
+		" 'address', json_build_object('line', e.address_line, 'city', e.city, 'postcode', e.postcode),"
+		" 'location', CASE WHEN e.latitude IS NULL THEN NULL ELSE json_build_object( 'latitude', e.latitude, 'longitude', e.longitude) END,"
+		" 'establishment_type', e.establishment_type, 'cuisine', e.cuisine,"
+		" 'risk_category', e.risk_category, 'status', e.status,"
+		" 'jurisdiction', j.code, 'scheme', j.scheme_code,"
+		" 'grade', public_grade(e.id),"
+		" 'appeal', establishment_appeal_json(e.id),"
+		" 'reply', establishment_reply_json(e.id),"
+		" 'inspections', coalesce((SELECT json_agg(json_build_object('id', i.id, 'type', i.inspection_type, 'started_at', i.started_at, 'score', i.score,"
+		"  'grade_code', i.grade_code, 'grade_label', i.grade_label, 'outcome', i.outcome, 'revision', i.revision) ORDER BY i.started_at DESC, i.id DESC)"
+		"  FROM (SELECT * FROM inspection i2 WHERE i2.establishment_id = e.id AND i2.status = 'submitted' ORDER BY i2.started_at DESC, i2.id DESC LIMIT 5) i),"
+		" '[]'))::text AS json"
+		" FROM establishment e JOIN jurisdiction j ON j.id = e.jurisdiction_id"
+		" WHERE e.id = $1::bigint",
+		1, true },
+	/* clang-format on */
 	/* Establishment $1's status, locked for a licence action. */
 	[STMT_ESTABLISHMENT_STATUS_LOCK] = { "establishment_status_lock",
 	                                     "SELECT status FROM establishment WHERE id = "
@@ -275,30 +244,30 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                                    "now() WHERE id = $1::bigint"
 	                                    " RETURNING id",
 	                                    2, false },
+	/* clang-format off */
 	[STMT_LICENCE_ACTION_CREATE] = { "licence_action_create",
-	                                 "INSERT INTO licence_action (establishment_id, action, "
-	                                 "effective_on, expires_on,"
-	                                 " reason, recorded_by)"
-	                                 " VALUES ($1::bigint, $2, coalesce($3::date, "
-	                                 "current_date), $4::date,"
-	                                 " coalesce($5, ''), $6::bigint)"
-	                                 " RETURNING json_build_object('id', id, "
-	                                 "'establishment_id', establishment_id,"
-	                                 " 'action', action, 'effective_on', effective_on, "
-	                                 "'expires_on', expires_on,"
-	                                 " 'reason', reason, 'recorded_at', recorded_at)::text",
-	                                 6, false },
+		"INSERT INTO licence_action (establishment_id, action, effective_on, expires_on, reason, recorded_by)"
+		" VALUES ($1::bigint, $2, coalesce($3::date, current_date), $4::date, coalesce($5, ''), $6::bigint)"
+		" RETURNING json_build_object('id', id, 'establishment_id', establishment_id,"
+		" 'action', action, 'effective_on', effective_on, 'expires_on', expires_on,"
+		" 'reason', reason, 'recorded_at', recorded_at)::text AS json, id",
+		6, false },
+	/* clang-format on */
 	/* An establishment's licence history, newest first (the index on (establishment_id,
 	 * id)); no row when there is no such establishment. */
+	/* clang-format off */
 	[STMT_LICENCE_ACTION_LIST] = { "licence_action_list",
-	                               "SELECT json_build_object('licence_actions', coalesce(("
-	                               "SELECT json_agg(json_build_object('id', a.id,"
-	                               " 'action', a.action, 'effective_on', a.effective_on,"
-	                               " 'expires_on', a.expires_on, 'reason', a.reason,"
-	                               " 'recorded_at', a.recorded_at) ORDER BY a.id DESC)"
-	                               " FROM licence_action a WHERE a.establishment_id = e.id),"
-	                               " '[]'))::text FROM establishment e WHERE e.id = $1::bigint",
-	                               1, true },
+		"SELECT json_build_object('licence_actions', coalesce(("
+		" SELECT json_agg(json_build_object('id', a.id,"
+		" 'action', a.action, 'effective_on', a.effective_on,"
+		" 'expires_on', a.expires_on, 'reason', a.reason,"
+		" 'recorded_at', a.recorded_at) ORDER BY a.id DESC)"
+		" FROM licence_action a WHERE a.establishment_id = e.id),"
+		" '[]'))::text AS json"
+		" FROM establishment e"
+		" WHERE e.id = $1::bigint",
+		1, true },
+	/* clang-format on */
 	[STMT_POSTED_GRADE_SET] = { "posted_grade_set",
 	                            "INSERT INTO posted_grade (establishment_id, state, "
 	                            "grade_code, grade_label, score,"
@@ -469,67 +438,78 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	/* ---- the event log */
 	[STMT_EVENT_APPEND] = { "event_append", "SELECT event_append($1, $2, $3::jsonb)", 3,
 	                        false },
-	[STMT_EVENT_SEAL] = { "event_seal", "SELECT event_seal($1::int)", 1, false },
+	/* clang-format off */
+	[STMT_EVENT_SEAL] = { "event_seal",
+		"SELECT event_seal($1::int) AS sealed",
+		1, false },
+	/* clang-format on */
 	/* A redacted entry (listed in log_redaction, its payload replaced by JSON null) is
 	 * published with "redacted": true and no payload: its hash is still pinned by the next
 	 * entry's prev_hash. */
+	/* clang-format off */
 	[STMT_LOG_PAGE] = { "log_page",
-	                    "SELECT json_build_object('entries', "
-	                    "coalesce(json_agg(json_build_object("
-	                    "'seq', seq, 'occurred_at', " UTC_TIMESTAMP(
-	                            "occurred_at") ", 'kind', kind,"
-	                                           " 'subject', subject, 'payload', CASE WHEN "
-	                                           "redacted THEN NULL ELSE payload END, "
-	                                           "'payload_text', CASE WHEN redacted THEN NULL "
-	                                           "ELSE payload::text END, 'redacted', redacted, "
-	                                           "'prev_hash', prev_hash, 'hash', hash)"
-	                                           " ORDER BY seq), '[]'), 'next_after', "
-	                                           "max(seq))::text"
-	                                           " FROM (SELECT l.*, (l.payload = "
-	                                           "'null'::jsonb AND EXISTS (SELECT 1 FROM "
-	                                           "log_redaction r WHERE r.seq = l.seq)) AS "
-	                                           "redacted FROM event_log l WHERE l.seq > "
-	                                           "$1::bigint ORDER BY l.seq"
-	                                           " LIMIT $2::int) e",
-	                    2, true },
+		"SELECT json_build_object('entries', coalesce(json_agg(json_build_object("
+		"'seq', seq, 'occurred_at', " UTC_TIMESTAMP("occurred_at") ", 'kind', kind,"
+		" 'subject', subject,"
+		" 'payload', CASE WHEN redacted THEN NULL ELSE payload END, "
+		"'payload_text', CASE WHEN redacted THEN NULL ELSE payload::text END,"
+		" 'redacted', redacted, "
+		"'prev_hash', prev_hash, 'hash', hash)"
+		" ORDER BY seq), '[]'), 'next_after', max(seq))::text AS json"
+		" FROM (SELECT l.*, (l.payload = 'null'::jsonb AND EXISTS (SELECT 1 FROM log_redaction r WHERE r.seq = l.seq)) AS redacted"
+		" FROM event_log l"
+		" WHERE l.seq > $1::bigint"
+		" ORDER BY l.seq"
+		" LIMIT $2::int) e",
+		2, true },
+	/* clang-format on */
+	/* clang-format off */
 	[STMT_LOG_HEAD] = { "log_head",
-	                    "SELECT json_build_object('seq', coalesce(max(seq), 0),"
-	                    " 'hash', coalesce((SELECT hash FROM event_log ORDER BY seq DESC LIMIT "
-	                    "1),"
-	                    " repeat('0', 64)), 'pending', (SELECT count(*) FROM "
-	                    "event_pending))::text"
-	                    " FROM event_log",
-	                    0, true },
+		"SELECT json_build_object('seq', coalesce(max(seq), 0),"
+		" 'hash', coalesce((SELECT hash FROM event_log ORDER BY seq DESC LIMIT 1),"
+		" repeat('0', 64)), 'pending', (SELECT count(*) FROM event_pending))::text AS json"
+		" FROM event_log",
+		0, true },
+	/* clang-format on */
 	/* The columns the hash covers, formatted as event_canonical() formats them, and whether
 	 * the entry is redacted. */
+	/* clang-format off */
 	[STMT_LOG_VERIFY_PAGE] = { "log_verify_page",
-	                           "SELECT l.seq, l.prev_hash, " UTC_TIMESTAMP(
-	                                   "l.occurred_at") ", l.kind, l.subject,"
-	                                                    " l.payload::text, l.hash,"
-	                                                    " l.payload = 'null'::jsonb AND EXISTS "
-	                                                    "(SELECT 1 FROM log_redaction r WHERE "
-	                                                    "r.seq = l.seq)"
-	                                                    " FROM event_log l WHERE l.seq > "
-	                                                    "$1::bigint "
-	                                                    "ORDER BY l.seq LIMIT $2::int",
-	                           2, true },
+		"SELECT l.seq, l.prev_hash, " UTC_TIMESTAMP("l.occurred_at") " AS occurred_at, l.kind, l.subject,"
+		" l.payload::text AS payload, l.hash,"
+		" l.payload = 'null'::jsonb AND EXISTS (SELECT 1 FROM log_redaction r WHERE r.seq = l.seq) AS redacted"
+		" FROM event_log l"
+		" WHERE l.seq > $1::bigint "
+		"ORDER BY l.seq"
+		" LIMIT $2::int",
+		2, true },
+	/* clang-format on */
 	/* ---- free text kept out of the log (sql/0022_log_text.sql) */
 	/* $1 source ('appeal.decision_reasons'...), $2 its row, $3 public, $4 the text: the
 	 * reference {"text": id, "sha256": hex} the log entry carries (NULL for no text). */
 	[STMT_LOG_TEXT_PUT] = { "log_text_put",
 	                        "SELECT log_text_put($1, $2::bigint, $3::boolean, $4)::text AS ref",
 	                        4, false },
+	/* clang-format off */
 	[STMT_LOG_TEXT_PUBLIC_JSON] = { "log_text_public_json",
-	                                "SELECT log_text_public_json($1::bigint)::text", 1, true },
+		"SELECT log_text_public_json($1::bigint)::text AS json",
+		1, true },
+	/* clang-format on */
 	/* $1 text, $2 administrator's username, $3 reason. */
+	/* clang-format off */
 	[STMT_LOG_TEXT_ERASE] = { "log_text_erase",
-	                          "SELECT log_text_erase($1::bigint, $2, $3)::text", 3, false },
+		"SELECT log_text_erase($1::bigint, $2, $3)::text AS ref",
+		3, false },
+	/* clang-format on */
 	/* $1 sequence number, $2 administrator's username, $3 reason. */
 	[STMT_LOG_REDACTION_REQUEST] = { "log_redaction_request",
 	                                 "SELECT log_redaction_request($1::bigint, $2, $3)", 3,
 	                                 false },
-	[STMT_LOG_REDACT_APPLY] = { "log_redact_apply", "SELECT event_log_redact_apply($1::bigint)",
-	                            1, false },
+	/* clang-format off */
+	[STMT_LOG_REDACT_APPLY] = { "log_redact_apply",
+		"SELECT event_log_redact_apply($1::bigint) AS applied",
+		1, false },
+	/* clang-format on */
 	/* staff and sessions */
 	[STMT_STAFF_CREATE] = { "staff_create",
 	                        "INSERT INTO staff_user (username, display_name, role, "
@@ -537,21 +517,25 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                        " VALUES ($1, $2, $3, $4)"
 	                        " RETURNING id, username, display_name, role",
 	                        4, false },
+	/* clang-format off */
 	[STMT_STAFF_LIST] = { "staff_list",
-	                      "SELECT id, username, display_name, role, active,"
-	                      " to_char(created_at AT TIME ZONE 'UTC', "
-	                      "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-	                      " FROM staff_user ORDER BY lower(username)",
-	                      0, true },
+		"SELECT id, username, display_name, role, active,"
+		" to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS created_at"
+		" FROM staff_user"
+		" ORDER BY lower(username)",
+		0, true },
+	/* clang-format on */
+	/* clang-format off */
 	[STMT_STAFF_LIST_JSON] = { "staff_list_json",
-	                           "SELECT json_build_object('staff', coalesce(json_agg("
-	                           "json_build_object('id', id, 'username', username,"
-	                           " 'display_name', display_name, 'role', role, 'active', active,"
-	                           " 'created_at', to_char(created_at AT TIME ZONE 'UTC',"
-	                           " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))"
-	                           " ORDER BY lower(username)), '[]'::json))"
-	                           " FROM staff_user",
-	                           0, true },
+		"SELECT json_build_object('staff', coalesce(json_agg("
+		" json_build_object('id', id, 'username', username,"
+		" 'display_name', display_name, 'role', role, 'active', active,"
+		" 'created_at', to_char(created_at AT TIME ZONE 'UTC',"
+		" 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))"
+		" ORDER BY lower(username)), '[]'::json)) AS json"
+		" FROM staff_user",
+		0, true },
+	/* clang-format on */
 	[STMT_STAFF_BY_USERNAME] = { "staff_by_username",
 	                             "SELECT id, username, display_name, role, password_hash"
 	                             " FROM staff_user WHERE lower(username) = lower($1) AND "
@@ -624,9 +608,12 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                          1, false },
 
 	/* ---- bulk loading: demo data (COPY in text format, ids given by the loader) */
+	/* clang-format off */
 	[STMT_ESTABLISHMENT_COUNT] = { "establishment_count",
-	                               "SELECT count(*), coalesce(max(id), 0) FROM establishment",
-	                               0, true },
+		"SELECT count(*), coalesce(max(id), 0) AS max_id"
+		" FROM establishment",
+		0, true },
+	/* clang-format on */
 	[STMT_JURISDICTION_ENSURE] = { "jurisdiction_ensure",
 	                               "INSERT INTO jurisdiction (code, name, scheme_code) VALUES "
 	                               "($1, $2, $3)"
@@ -1089,8 +1076,11 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                                   " RETURNING q.id",
 	                                   3, false },
 	/* ---- public portal: search, grade cards, the name dictionary (sql/0006_search.sql) */
-	[STMT_SEARCH_NAME_QUERY] = { "search_name_query", "SELECT name_query($1::text)::text", 1,
-	                             true },
+	/* clang-format off */
+	[STMT_SEARCH_NAME_QUERY] = { "search_name_query",
+		"SELECT name_query($1::text)::text AS tsquery",
+		1, true },
+	/* clang-format on */
 	/* The matches, counted up to $14 rows (the cap plus one: more means "at least"). */
 	[STMT_SEARCH_COUNT] = { "search_count",
 	                        "SELECT count(*) FROM (SELECT 1" SEARCH_COUNT_WHERE
@@ -1100,77 +1090,65 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	 * its trigram similarity), the last row of the previous page ($15 name, $16 relevance
 	 * or distance, $17 id; NULL for the first page), $18 the number of rows and $19 the
 	 * licence number. One row per establishment: its JSON, its sort key as text, its id. */
+	/* clang-format off */
 	[STMT_SEARCH_PAGE] = { "search_page",
-	                       "SELECT " SEARCH_ITEM(
-	                               "CASE WHEN $6::float8 IS NULL THEN NULL ELSE "
-	                               "round(" SEARCH_DISTANCE
-	                               ") END") ","
-	                                        " CASE WHEN $13::text = 'name' THEN h.name ELSE "
-	                                        "h.k::text END, h.id"
-	                                        " FROM (SELECT e.id, e.name, CASE $13::text"
-	                                        "  WHEN 'relevance' THEN similarity(e.name, "
-	                                        "$14::text)::float8"
-	                                        "  WHEN 'distance' THEN " SEARCH_DISTANCE
-	                                        " END AS k" SEARCH_PAGE_WHERE
-	                                        " AND ($17::bigint IS NULL OR CASE $13::text"
-	                                        "  WHEN 'name' THEN (e.name, e.id) > ($15::text, "
-	                                        "$17::bigint)"
-	                                        "  WHEN 'relevance' THEN similarity(e.name, "
-	                                        "$14::text)::float8 < "
-	                                        "$16::float8"
-	                                        "   OR (similarity(e.name, $14::text)::float8 = "
-	                                        "$16::float8 AND "
-	                                        "e.id > $17::bigint)"
-	                                        "  ELSE (" SEARCH_DISTANCE
-	                                        ", e.id) > ($16::float8, $17::bigint) END)"
-	                                        " ORDER BY CASE WHEN $13::text = 'name' THEN "
-	                                        "e.name END,"
-	                                        "  CASE WHEN $13::text = 'relevance' THEN "
-	                                        "similarity(e.name, "
-	                                        "$14::text) END DESC,"
-	                                        "  CASE WHEN $13::text = 'distance' "
-	                                        "THEN " SEARCH_DISTANCE " END, e.id"
-	                                        " LIMIT $18::int) h"
-	                                        " JOIN establishment e ON e.id = h.id JOIN "
-	                                        "jurisdiction j ON j.id = "
-	                                        "e.jurisdiction_id"
-	                                        " LEFT JOIN posted_grade g ON g.establishment_id = "
-	                                        "e.id"
-	                                        " ORDER BY CASE WHEN $13::text = 'name' THEN "
-	                                        "h.name END,"
-	                                        "  CASE WHEN $13::text = 'relevance' THEN h.k END "
-	                                        "DESC,"
-	                                        "  CASE WHEN $13::text = 'distance' THEN h.k END, "
-	                                        "h.id",
-	                       19, true, true },
-	/* The name index in memory (src/api/searchindex.c, sql/0014_search_index.sql). What
+		"SELECT " SEARCH_ITEM("CASE WHEN $6::float8 IS NULL THEN NULL ELSE round(" SEARCH_DISTANCE ") END") ","
+		" CASE WHEN $13::text = 'name' THEN h.name ELSE h.k::text END AS sort_key, h.id"
+		" FROM (SELECT e.id, e.name, CASE $13::text"
+		"  WHEN 'relevance' THEN similarity(e.name, $14::text)::float8"
+		"  WHEN 'distance' THEN " SEARCH_DISTANCE
+		" END AS k" SEARCH_PAGE_WHERE
+		" AND ($17::bigint IS NULL OR CASE $13::text"
+		"  WHEN 'name' THEN (e.name, e.id) > ($15::text, $17::bigint)"
+		"  WHEN 'relevance' THEN similarity(e.name, $14::text)::float8 < $16::float8"
+		"   OR (similarity(e.name, $14::text)::float8 = $16::float8 AND e.id > $17::bigint)"
+		"  ELSE (" SEARCH_DISTANCE ", e.id) > ($16::float8, $17::bigint) END)"
+		" ORDER BY CASE WHEN $13::text = 'name' THEN e.name END,"
+		"  CASE WHEN $13::text = 'relevance' THEN similarity(e.name, $14::text) END DESC,"
+		"  CASE WHEN $13::text = 'distance' THEN " SEARCH_DISTANCE " END, e.id"
+		" LIMIT $18::int) h"
+		" JOIN establishment e ON e.id = h.id"
+		" JOIN jurisdiction j ON j.id = e.jurisdiction_id"
+		" LEFT JOIN posted_grade g ON g.establishment_id = e.id"
+		" ORDER BY CASE WHEN $13::text = 'name' THEN h.name END,"
+		"  CASE WHEN $13::text = 'relevance' THEN h.k END DESC,"
+		"  CASE WHEN $13::text = 'distance' THEN h.k END, h.id",
+		19, true, true },
+	/* clang-format on */
+	/* The name index in memory (src/records/searchindex.c, sql/0014_search_index.sql). What
 	 * was typed ($1) as its words (sql/functions/name_query_words.sql), separated by spaces (the
 	 * parser never puts a space inside a word), and whether a change was recorded by a
 	 * transaction that the snapshot $2 (the one the index was last brought up to) did not
 	 * see. */
+	/* clang-format off */
 	[STMT_SEARCH_INDEX_SYNC] = { "search_index_sync",
-	                             "SELECT array_to_string(name_query_words($1::text), ' '),"
-	                             " EXISTS (SELECT 1 FROM search_change"
-	                             "  WHERE xid >= pg_snapshot_xmin($2::pg_snapshot)"
-	                             "  AND NOT pg_visible_in_snapshot(xid, $2::pg_snapshot))",
-	                             2, true },
+		"SELECT array_to_string(name_query_words($1::text), ' ') AS words,"
+		" EXISTS (SELECT 1 FROM search_change"
+		"  WHERE xid >= pg_snapshot_xmin($2::pg_snapshot)"
+		"  AND NOT pg_visible_in_snapshot(xid, $2::pg_snapshot)) AS changed",
+		2, true },
+	/* clang-format on */
 	/* Those changes, read in a new snapshot, returned with them: one row per change (its
 	 * id; the establishment, NULL for "reload everything"; its name now, NULL when it is
 	 * gone; its words), or a single row with only the snapshot when there are none. */
+	/* clang-format off */
 	[STMT_SEARCH_INDEX_CHANGES] = { "search_index_changes",
-	                                "SELECT s.x::text, c.id, c.establishment_id, e.name,"
-	                                " array_to_string(tsvector_to_array(name_tsvector("
-	                                "e.name)), ' ')"
-	                                " FROM (SELECT pg_current_snapshot() AS x) s"
-	                                " LEFT JOIN (search_change c LEFT JOIN establishment e"
-	                                "  ON e.id = c.establishment_id)"
-	                                "  ON c.xid >= pg_snapshot_xmin($1::pg_snapshot)"
-	                                "  AND NOT pg_visible_in_snapshot(c.xid, $1::pg_snapshot)"
-	                                " ORDER BY c.id",
-	                                1, true },
+		"SELECT s.x::text AS snapshot, c.id, c.establishment_id, e.name,"
+		" array_to_string(tsvector_to_array(name_tsvector(e.name)), ' ') AS words"
+		" FROM (SELECT pg_current_snapshot() AS x) s"
+		" LEFT JOIN (search_change c LEFT JOIN establishment e"
+		"  ON e.id = c.establishment_id)"
+		"  ON c.xid >= pg_snapshot_xmin($1::pg_snapshot)"
+		"  AND NOT pg_visible_in_snapshot(c.xid, $1::pg_snapshot)"
+		" ORDER BY c.id",
+		1, true },
+	/* clang-format on */
 	/* The snapshot a load starts from (changes after it are applied after the load). */
+	/* clang-format off */
 	[STMT_SEARCH_INDEX_SNAPSHOT] = { "search_index_snapshot",
-	                                 "SELECT pg_current_snapshot()::text", 0, true },
+		"SELECT pg_current_snapshot()::text AS snapshot",
+		0, true },
+	/* clang-format on */
 	/* Every name and its words. */
 	[STMT_SEARCH_INDEX_LOAD] = { "search_index_load",
 	                             "COPY (SELECT"
@@ -1190,22 +1168,24 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                           true },
 	/* A grade card by the public code printed on it ($1): the grade it shows, and whether
 	 * the establishment still posts that grade or a later inspection has superseded it. */
+	/* clang-format off */
 	[STMT_CARD_JSON] = { "card_json",
-	                     "SELECT json_build_object('public_code', i.public_code,"
-	                     " 'inspection_id', i.id, 'establishment_id', e.id,"
-	                     " 'establishment_name', e.name, 'inspected_at', i.started_at,"
-	                     " 'grade', json_build_object('code', i.grade_code,"
-	                     "  'label', i.grade_label, 'outcome', i.outcome, 'score', i.score),"
-	                     " 'current', coalesce(g.inspection_id = i.id, false),"
-	                     " 'posted', CASE WHEN g.establishment_id IS NULL THEN NULL ELSE"
-	                     "  json_build_object('state', g.state, 'code', g.grade_code,"
-	                     "  'label', g.grade_label, 'inspection_id', g.inspection_id,"
-	                     "  'public_code', p.public_code, 'issued_at', g.issued_at) END)::text"
-	                     " FROM inspection i JOIN establishment e ON e.id = i.establishment_id"
-	                     " LEFT JOIN posted_grade g ON g.establishment_id = e.id"
-	                     " LEFT JOIN inspection p ON p.id = g.inspection_id"
-	                     " WHERE i.public_code = upper($1) AND i.status = 'submitted'",
-	                     1, true },
+		"SELECT json_build_object('public_code', i.public_code,"
+		" 'inspection_id', i.id, 'establishment_id', e.id,"
+		" 'establishment_name', e.name, 'inspected_at', i.started_at,"
+		" 'grade', json_build_object('code', i.grade_code,"
+		"  'label', i.grade_label, 'outcome', i.outcome, 'score', i.score),"
+		" 'current', coalesce(g.inspection_id = i.id, false),"
+		" 'posted', CASE WHEN g.establishment_id IS NULL THEN NULL ELSE"
+		"  json_build_object('state', g.state, 'code', g.grade_code,"
+		"  'label', g.grade_label, 'inspection_id', g.inspection_id,"
+		"  'public_code', p.public_code, 'issued_at', g.issued_at) END)::text AS json"
+		" FROM inspection i JOIN establishment e ON e.id = i.establishment_id"
+		" LEFT JOIN posted_grade g ON g.establishment_id = e.id"
+		" LEFT JOIN inspection p ON p.id = g.inspection_id"
+		" WHERE i.public_code = upper($1) AND i.status = 'submitted'",
+		1, true },
+	/* clang-format on */
 	/* The public code of the inspection establishment $1's posted grade rests on (NULL when
 	 * none); no row when there is no such establishment. */
 	[STMT_CARD_CURRENT_CODE] = { "card_current_code",
@@ -1481,12 +1461,16 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                                 "FROM STDIN",
 	                                 -1, false },
 	/* $1 import id, $2 jurisdiction id: the counts, as JSON text. */
+	/* clang-format off */
 	[STMT_OPENDATA_NYC_APPLY] = { "opendata_nyc_apply",
-	                              "SELECT opendata_nyc_apply($1::bigint, $2::bigint)::text", 2,
-	                              false },
+		"SELECT opendata_nyc_apply($1::bigint, $2::bigint)::text AS counts",
+		2, false },
+	/* clang-format on */
+	/* clang-format off */
 	[STMT_OPENDATA_LIVES_APPLY] = { "opendata_lives_apply",
-	                                "SELECT opendata_lives_apply($1::bigint, $2::bigint)::text",
-	                                2, false },
+		"SELECT opendata_lives_apply($1::bigint, $2::bigint)::text AS counts",
+		2, false },
+	/* clang-format on */
 	[STMT_OPENDATA_SKIPPED_LIST] = { "opendata_skipped_list",
 	                                 "SELECT file, row_no, reason FROM import_skipped"
 	                                 " WHERE import_id = $1::bigint ORDER BY file, row_no",

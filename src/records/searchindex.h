@@ -8,9 +8,13 @@
  * splits what was typed into words, and applies the changes before answering: a search
  * always sees every name committed before it began. Until the index is loaded (and while
  * it reloads after a bulk change), searches are answered by the database alone.
+ *
+ * It lives in the records layer, not the store: it is a second copy of some records (the
+ * names, corrected by domain/nameindex.c), kept by the server process, and the records
+ * search (records/search.c) is its one reader. Nothing here knows HTTP.
  */
-#ifndef PLACARD_API_SEARCHINDEX_H
-#define PLACARD_API_SEARCHINDEX_H
+#ifndef PLACARD_RECORDS_SEARCHINDEX_H
+#define PLACARD_RECORDS_SEARCHINDEX_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -6,7 +6,7 @@
  * to date and guards the snapshot it is current to. Readiness is an atomic so that a search
  * can fall back to the database without taking either lock.
  */
-#include "api/searchindex.h"
+#include "records/searchindex.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -98,7 +98,7 @@ static int index_load(struct store *st)
 
 	pthread_mutex_lock(&names.sync);
 	free(names.snapshot);
-	names.snapshot = xstrdup(store_value(r, 0, 0));
+	names.snapshot = xstrdup(store_get(r, 0, "snapshot"));
 	names.synced_at = time(NULL);
 	pthread_rwlock_wrlock(&names.lock);
 	struct name_index *old = names.ix;
@@ -126,17 +126,21 @@ static int apply_changes(struct store *st, struct arena *a)
 	if (rc < 0)
 		return rc;
 	int rows = store_nrows(r);
+	int c_id = store_column(r, "id"), c_est = store_column(r, "establishment_id");
+	int c_name = store_column(r, "name"), c_words = store_column(r, "words");
 	bool bulk = false;
 	for (int i = 0; i < rows && !bulk; i++)
-		bulk = store_value(r, i, 1) && !store_value(r, i, 2);
+		bulk = store_value(r, i, c_id) && !store_value(r, i, c_est);
 	if (bulk) {
 		atomic_store(&names.ready, false);
 		atomic_store(&names.reload, true);
-	} else if (rows && store_value(r, 0, 1)) {
+	} else if (rows && store_value(r, 0, c_id)) {
 		pthread_rwlock_wrlock(&names.lock);
 		for (int i = 0; i < rows; i++) {
-			long long id = store_value_int(r, i, 2);
-			const char *name = store_value(r, i, 3), *words = store_value(r, i, 4);
+			const char *est = store_value(r, i, c_est);
+			long long id = est ? strtoll(est, NULL, 10) : 0;
+			const char *name = store_value(r, i, c_name),
+			           *words = store_value(r, i, c_words);
 			if (name)
 				name_index_put(names.ix, id, name, words ? words : "");
 			else
@@ -145,7 +149,7 @@ static int apply_changes(struct store *st, struct arena *a)
 		pthread_rwlock_unlock(&names.lock);
 	}
 	free(names.snapshot);
-	names.snapshot = xstrdup(store_value(r, 0, 0));
+	names.snapshot = xstrdup(store_get(r, 0, "snapshot"));
 	names.synced_at = time(NULL);
 	return 0;
 }
@@ -297,13 +301,13 @@ int search_index_find(struct store *st, struct arena *a, const char *q, bool wan
 	int rc = store_exec(st, a, STMT_SEARCH_INDEX_SYNC, p, &r);
 	if (rc < 0)
 		return rc;
-	const char *changed = store_value(r, 0, 1);
-	if (changed && changed[0] == 't' && (rc = catch_up(st, a)) < 0)
+	if (store_get_bool(r, 0, "changed") && (rc = catch_up(st, a)) < 0)
 		return rc;
 	if (!atomic_load(&names.ready))
 		return 0;
 
-	char *text = arena_strdup(a, store_value(r, 0, 0) ? store_value(r, 0, 0) : ""), *save;
+	const char *typed = store_get(r, 0, "words");
+	char *text = arena_strdup(a, typed ? typed : ""), *save;
 	const char *words[QUERY_WORDS_MAX];
 	size_t n = 0;
 	for (char *w = strtok_r(text, " ", &save); w && n < QUERY_WORDS_MAX;

@@ -194,26 +194,6 @@ void api_settle(struct http_request *req)
 	store_thread_settle();
 }
 
-int api_store_error(struct http_response *res, struct store *s, int rc)
-{
-	switch (rc) {
-	case -ECONNREFUSED:
-		http_header_add(res, "Retry-After", "5");
-		return http_problem(res, 503, NULL,
-		                    "The database is unavailable; try again in a few seconds.");
-	case -EEXIST:
-		return http_problem(res, 409, store_error_constraint(s),
-		                    "This conflicts with an existing record.");
-	case -EINVAL:
-		return http_problem(res, 422, store_error_constraint(s), "%s",
-		                    store_error_message(s));
-	case -EAGAIN:
-		http_header_add(res, "Retry-After", "1");
-		return http_problem(res, 503, NULL, "The database was busy; try again.");
-	default: return http_problem(res, 500, NULL, "The server could not complete the request.");
-	}
-}
-
 int api_json_error(struct http_response *res, const struct json_error *err)
 {
 	int status = streq(err->field, "body") ? 400 : 422;

@@ -90,10 +90,6 @@ int api_init(bool tls);
  */
 int api_session_check(struct http_request *req, struct http_response *res);
 
-/* Answer a store error: 503 with Retry-After when the database is unavailable, 409 for a
- * conflict, 422 for data the database refused, 500 otherwise. Returns the status. */
-int api_store_error(struct http_response *res, struct store *s, int rc);
-
 /* Answer a JSON decoding or validation error: 400 (malformed) or 422 (invalid field). */
 int api_json_error(struct http_response *res, const struct json_error *err);
 
@@ -102,23 +98,6 @@ int api_json(struct http_response *res, int status, const json_t *v);
 
 /* Send text that is already JSON (built by PostgreSQL). */
 int api_json_text(struct http_response *res, int status, const char *json);
-
-/*
- * Append an event to the public log inside the caller's transaction. @payload (a new
- * reference, taken over) must hold nothing personal. Returns 0 or a store error.
- */
-int api_event(struct store *st, struct arena *a, const char *kind, const char *subject,
-              json_t *payload);
-
-/*
- * Free text for a log entry: keep @text in log_text (@source names where it is displayed or
- * what it is, e.g. "appeal.decision_reasons", @source_id its row; @public_text: the public
- * may read it and check it) inside the caller's transaction, and give in *@ret (a new
- * reference) what the payload carries instead: {"text": id, "sha256": hex of SHA-256 over
- * the salt and the text}, or JSON null when @text is NULL. 0 or a store error.
- */
-int api_log_text(struct store *st, struct arena *a, const char *source, const char *source_id,
-                 bool public_text, const char *text, json_t **ret);
 
 /* Handlers, one group per resource file. */
 int api_healthz(struct http_request *req, struct http_response *res);

@@ -44,20 +44,6 @@ int api_log_head(struct http_request *req, struct http_response *res)
 	return api_json_text(res, 200, json);
 }
 
-int api_event(struct store *st, struct arena *a, const char *kind, const char *subject,
-              json_t *payload)
-{
-	struct rec r = { .st = st, .a = a };
-	return rec_event(&r, kind, subject, payload);
-}
-
-int api_log_text(struct store *st, struct arena *a, const char *source, const char *source_id,
-                 bool public_text, const char *text, json_t **ret)
-{
-	struct rec r = { .st = st, .a = a };
-	return rec_log_text(&r, source, source_id, public_text, text, ret);
-}
-
 int api_log_text_get(struct http_request *req, struct http_response *res)
 {
 	const char *json;

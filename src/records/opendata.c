@@ -65,7 +65,7 @@ int rec_lives_export(struct store *st, const char *path, long long *ret_version,
 	struct arena *a = arena_new();
 	struct store_result *r;
 	long long version = 0;
-	if ((rc = store_begin(st)) < 0 ||
+	if ((rc = store_begin_in(st, a)) < 0 ||
 	    (rc = store_exec(st, a, STMT_OPENDATA_SNAPSHOT, NULL, NULL)) < 0 ||
 	    (rc = store_exec(st, a, STMT_OPENDATA_EXPORT_VERSION, NULL, &r)) < 0)
 		goto db_fail;
@@ -93,7 +93,7 @@ int rec_lives_export(struct store *st, const char *path, long long *ret_version,
 		if (rc < 0)
 			goto db_fail;
 	}
-	store_rollback(st); /* read only: nothing to keep */
+	store_commit(st); /* the snapshot was read only: this only ends it */
 
 	int zerr = 0;
 	z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
@@ -132,14 +132,13 @@ int rec_lives_export(struct store *st, const char *path, long long *ret_version,
 db_fail:
 	snprintf(err, errsize, "%s", store_error_message(st));
 fail:
-	store_rollback(st);
 	if (z)
 		zip_discard(z);
 out:
 	for (size_t i = 0; i < nparts; i++)
 		unlink(part[i]);
 	rmdir(dir);
-	arena_destroy(a);
+	arena_destroy(a); /* rolls the snapshot back if it is still open */
 	return rc;
 }
 

@@ -388,12 +388,6 @@ const char *store_value(const struct store_result *r, int row, int col)
 	return PQgetvalue(r->res, row, col);
 }
 
-long long store_value_int(const struct store_result *r, int row, int col)
-{
-	const char *v = store_value(r, row, col);
-	return v ? strtoll(v, NULL, 10) : 0;
-}
-
 const char *store_get(const struct store_result *r, int row, const char *col)
 {
 	return store_value(r, row, store_column(r, col));

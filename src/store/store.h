@@ -95,7 +95,6 @@ bool store_get_bool(const struct store_result *r, int row, const char *col);
  */
 int store_column(const struct store_result *r, const char *col);
 const char *store_value(const struct store_result *r, int row, int col);
-long long store_value_int(const struct store_result *r, int row, int col);
 
 /* After an error: the constraint or column the database named, or NULL. */
 const char *store_error_constraint(const struct store *s);

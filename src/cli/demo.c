@@ -176,10 +176,8 @@ static int run_pass(struct store *st, const struct demo_options *o, enum pass pa
 			continue;
 		}
 		history_of(o, n, s, h);
-		const char *state = "not_yet_graded";
-		const char *code = s->rules.not_yet_graded_code ? s->rules.not_yet_graded_code : "";
-		const char *label = s->rules.not_yet_graded_label ? s->rules.not_yet_graded_label
-		                                                  : "Not yet graded";
+		struct grade_posted posted;
+		grade_posted_of(s, NULL, false, &posted);
 		int score = -1;
 		long long posted_id = 0;
 		int posted_days = 0;
@@ -222,12 +220,7 @@ static int run_pass(struct store *st, const struct demo_options *o, enum pass pa
 					buf_addf(&b, "%lld\t%s\t%s\t%d\t%zu\n", inspection_id,
 					         s->code, in->violations[v].code,
 					         in->violations[v].points, v + 1);
-			} else if (g->sets_posted_grade) {
-				state = g->outcome == GRADE_OUTCOME_GRADED    ? "graded"
-				        : g->outcome == GRADE_OUTCOME_PENDING ? "pending"
-				                                              : "not_yet_graded";
-				code = g->code;
-				label = g->label;
+			} else if (grade_posted_of(s, g, false, &posted)) {
 				score = g->score;
 				posted_id = inspection_id;
 				posted_days = in->days_ago;
@@ -236,10 +229,10 @@ static int run_pass(struct store *st, const struct demo_options *o, enum pass pa
 		if (pass == PASS_POSTED) {
 			char issued[40];
 			day_text(today, posted_days, 120, issued);
-			buf_addf(&b, "%lld\t%s\t", est, state);
-			store_copy_escape(&b, code);
+			buf_addf(&b, "%lld\t%s\t", est, posted.state);
+			store_copy_escape(&b, posted.code);
 			buf_addch(&b, '\t');
-			store_copy_escape(&b, label);
+			store_copy_escape(&b, posted.label);
 			if (posted_id)
 				buf_addf(&b, "\t%d\t%lld\t%s\n", score, posted_id, issued);
 			else

@@ -400,6 +400,35 @@ const char *grade_outcome_name(enum grade_outcome o)
 	return "?";
 }
 
+bool grade_posted_of(const struct grade_scheme *s, const struct grade_result *r, bool closed,
+                     struct grade_posted *ret)
+{
+	if (closed) {
+		*ret = (struct grade_posted){ "closed", "", "Closed" };
+		return true;
+	}
+	if (!r) {
+		const struct grade_rules *rules = s ? &s->rules : NULL;
+		*ret = (struct grade_posted){
+			"not_yet_graded",
+			rules && rules->not_yet_graded_code ? rules->not_yet_graded_code : "",
+			rules && rules->not_yet_graded_label ? rules->not_yet_graded_label
+			                                     : "Not yet graded",
+		};
+		return true;
+	}
+	if (!r->sets_posted_grade)
+		return false;
+	*ret = (struct grade_posted){
+		r->outcome == GRADE_OUTCOME_GRADED    ? "graded"
+		: r->outcome == GRADE_OUTCOME_PENDING ? "pending"
+		                                      : "not_yet_graded",
+		r->code,
+		r->label,
+	};
+	return true;
+}
+
 const char *grade_category_name(enum grade_category c)
 {
 	switch (c) {

@@ -282,6 +282,26 @@ int grade_reinspection_wait_days(const struct grade_scheme *s, int days_since_pr
 /* Stable lowercase names for JSON, SQL and open data; "?" for out-of-range values. */
 const char *grade_inspection_type_name(enum grade_inspection_type t);
 const char *grade_outcome_name(enum grade_outcome o);
+
+/* What an establishment posts: its state ("graded", "pending", "not_yet_graded", "closed"),
+ * the grade's code and its label. */
+struct grade_posted {
+	const char *state;
+	const char *code;
+	const char *label;
+};
+
+/*
+ * The posting an inspection's result @r sets under scheme @s: "closed" (no code, "Closed")
+ * for a closed establishment whatever the result; the band's grade when @r sets the posted
+ * grade ("graded", or "pending"/"not_yet_graded" for those outcomes); with @r NULL (an
+ * establishment never graded, or whose only grades were overturned) the scheme's "not yet
+ * graded" code and label (@s may then be NULL: no code, "Not yet graded"). Returns false,
+ * leaving *@ret alone, when @r sets no posted grade and the establishment is not closed:
+ * the posting stands.
+ */
+bool grade_posted_of(const struct grade_scheme *s, const struct grade_result *r, bool closed,
+                     struct grade_posted *ret);
 const char *grade_category_name(enum grade_category c);
 const char *grade_severity_name(enum grade_severity v);
 const char *grade_scheme_kind_name(enum grade_scheme_kind k);

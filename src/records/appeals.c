@@ -300,13 +300,9 @@ static int fall_back(struct rec *r, const struct grade_scheme *s, const char *es
 		return rc;
 	if ((rc = rec_exec(r, STMT_GRADE_FALLBACK, p, &f)) < 0)
 		return rc;
-	const char *pg[] = { est,
-		             "not_yet_graded",
-		             s->rules.not_yet_graded_code ? s->rules.not_yet_graded_code : "",
-		             s->rules.not_yet_graded_label ? s->rules.not_yet_graded_label
-		                                           : "Not yet graded",
-		             NULL,
-		             NULL };
+	struct grade_posted none;
+	grade_posted_of(s, NULL, false, &none);
+	const char *pg[] = { est, none.state, none.code, none.label, NULL, NULL };
 	if (store_nrows(f) == 1) {
 		pg[1] = store_get(f, 0, "state");
 		pg[2] = store_get(f, 0, "grade_code");

@@ -80,16 +80,9 @@ int rec_establishment_create(struct rec *r, const char *jurisdiction, const char
 	}
 	const char *id = store_get(res, 0, "id");
 	const struct grade_scheme *scheme = grade_scheme_builtin(store_get(res, 0, "scheme"));
-	const char *pg[] = { id,
-		             "not_yet_graded",
-		             scheme && scheme->rules.not_yet_graded_code
-		                     ? scheme->rules.not_yet_graded_code
-		                     : "",
-		             scheme && scheme->rules.not_yet_graded_label
-		                     ? scheme->rules.not_yet_graded_label
-		                     : "Not yet graded",
-		             NULL,
-		             NULL };
+	struct grade_posted none;
+	grade_posted_of(scheme, NULL, false, &none);
+	const char *pg[] = { id, none.state, none.code, none.label, NULL, NULL };
 	if ((rc = rec_exec(r, STMT_POSTED_GRADE_SET, pg, NULL)) < 0 ||
 	    (rc = rec_event(r, "establishment.registered",
 	                    arena_printf(r->a, "establishment/%s", id),

@@ -74,16 +74,26 @@ void rec_appeal_code_new(char out[APPEAL_CODE_LEN + 1])
 	while (!appeal_code_strong(out, RANDOM_CODE_ALPHABET));
 }
 
+int rec_inspection_lock(struct rec *r, const char *id, enum policy_action step,
+                        struct store_result **ret)
+{
+	const char *p[] = { id };
+	int rc = rec_exec(r, STMT_INSPECTION_LOCK, p, ret);
+	if (rc < 0)
+		return rc;
+	if (store_nrows(*ret) == 0)
+		return rec_refuse(r, 404, NULL, "There is no inspection %s.", id);
+	return step == REC_NO_STEP ? 0 : rec_duty_check(r, id, step);
+}
+
 int rec_inspection_submit_draft(struct rec *r, const char *id, struct rec_submitted *ret)
 {
 	struct arena *a = r->a;
 	struct store_result *ins, *vr, *days, *latest;
 	const char *p[] = { id };
-	int rc = rec_exec(r, STMT_INSPECTION_LOCK, p, &ins);
+	int rc = rec_inspection_lock(r, id, REC_NO_STEP, &ins);
 	if (rc < 0)
 		return rc;
-	if (store_nrows(ins) == 0)
-		return rec_refuse(r, 404, NULL, "There is no inspection %s.", id);
 	if (!streq(store_get(ins, 0, "status"), "draft"))
 		return rec_refuse(r, 409, NULL,
 		                  "Inspection %s is already submitted; correct it with an "
@@ -197,17 +207,11 @@ int rec_inspection_submit_draft(struct rec *r, const char *id, struct rec_submit
 		return rc;
 	bool is_latest = store_get_bool(latest, 0, "latest");
 
-	const char *state = NULL, *status = NULL;
-	if (in.closed_establishment) {
-		state = "closed";
-		status = "closed";
-	} else if (g->sets_posted_grade) {
-		state = g->outcome == GRADE_OUTCOME_GRADED    ? "graded"
-		        : g->outcome == GRADE_OUTCOME_PENDING ? "pending"
-		                                              : "not_yet_graded";
-	}
-	if (in.type == GRADE_INSPECTION_REOPENING && !in.closed_establishment)
-		status = "active";
+	struct grade_posted posted;
+	bool posts = grade_posted_of(s, g, in.closed_establishment, &posted);
+	const char *status = in.closed_establishment                 ? "closed"
+	                     : in.type == GRADE_INSPECTION_REOPENING ? "active"
+	                                                             : NULL;
 	if (is_latest && status) {
 		const char *pst[] = { est, status };
 		if ((rc = rec_exec(r, STMT_ESTABLISHMENT_SET_STATUS, pst, NULL)) < 0)
@@ -245,15 +249,14 @@ int rec_inspection_submit_draft(struct rec *r, const char *id, struct rec_submit
 			return rc;
 	}
 
-	if (is_latest && state) {
-		const char *label = streq(state, "closed") ? "Closed" : g->label;
-		const char *code = streq(state, "closed") ? "" : g->code;
-		const char *pg[] = { est, state, code, label, rec_num(r, g->score), id };
+	if (is_latest && posts) {
+		const char *pg[] = { est,          posted.state,         posted.code,
+			             posted.label, rec_num(r, g->score), id };
 		if ((rc = rec_exec(r, STMT_POSTED_GRADE_SET, pg, NULL)) < 0 ||
 		    (rc = rec_event(r, "grade.issued", arena_printf(a, "establishment/%s", est),
-		                    json_pack("{s:s, s:s, s:s, s:i, s:s}", "state", state, "code",
-		                              code, "label", label, "score", g->score, "inspection",
-		                              id))) < 0)
+		                    json_pack("{s:s, s:s, s:s, s:i, s:s}", "state", posted.state,
+		                              "code", posted.code, "label", posted.label, "score",
+		                              g->score, "inspection", id))) < 0)
 			return rc;
 	}
 	ret->appeal_code = amends ? NULL : arena_strdup(a, appeal_code);
@@ -266,11 +269,9 @@ int rec_inspection_dismiss(struct rec *r, const char *orig, const char *reason, 
 	struct arena *a = r->a;
 	struct store_result *ins, *rev, *vr;
 	const char *p[] = { orig };
-	int rc = rec_exec(r, STMT_INSPECTION_LOCK, p, &ins);
+	int rc = rec_inspection_lock(r, orig, REC_NO_STEP, &ins);
 	if (rc < 0)
 		return rc;
-	if (store_nrows(ins) == 0)
-		return rec_refuse(r, 404, NULL, "There is no inspection %s.", orig);
 	if (!streq(store_get(ins, 0, "status"), "submitted"))
 		return rec_refuse(r, 409, NULL, "Inspection %s is a draft.", orig);
 	if (store_get(ins, 0, "amended_by"))
@@ -450,13 +451,7 @@ static int staff_json(struct rec *r, const char *id, const struct rec_submitted 
 /* Lock inspection @id for a change of its draft by r->staff; its row in *@ret. */
 static int lock_draft(struct rec *r, const char *id, struct store_result **ret)
 {
-	const char *p[] = { id };
-	int rc = rec_exec(r, STMT_INSPECTION_LOCK, p, ret);
-	if (rc < 0)
-		return rc;
-	if (store_nrows(*ret) == 0)
-		return rec_refuse(r, 404, NULL, "There is no inspection %s.", id);
-	return rec_duty_check(r, id, POLICY_DRAFT_EDIT);
+	return rec_inspection_lock(r, id, POLICY_DRAFT_EDIT, ret);
 }
 
 int rec_inspection_create(struct rec *r, const char *key, const char *body_hash,
@@ -624,19 +619,13 @@ int rec_inspection_amend(struct rec *r, const char *orig, struct inspection_doc 
                          struct rec_inspection_written *ret)
 {
 	struct store_result *ins, *res;
-	const char *p[] = { orig };
 	int rc;
 	*ret = (struct rec_inspection_written){ .version = -1 };
-	if ((rc = rec_begin(r)) < 0 || (rc = rec_exec(r, STMT_INSPECTION_LOCK, p, &ins)) < 0)
-		goto out;
-	if (store_nrows(ins) == 0) {
-		rc = rec_refuse(r, 404, NULL, "There is no inspection %s.", orig);
-		goto out;
-	}
 	/* The own inspector or a supervisor; the newest revision; no appeal open or decided. */
+	if ((rc = rec_begin(r)) < 0 || (rc = rec_inspection_lock(r, orig, POLICY_AMEND, &ins)) < 0)
+		goto out;
 	const char *scheme_code = store_get(ins, 0, "scheme_code");
-	if ((rc = rec_duty_check(r, orig, POLICY_AMEND)) < 0 ||
-	    (rc = check_doc(r, grade_scheme_builtin(scheme_code), d)) < 0)
+	if ((rc = check_doc(r, grade_scheme_builtin(scheme_code), d)) < 0)
 		goto out;
 	const char *pc[] = { store_get(ins, 0, "establishment_id"),
 		             d->type,

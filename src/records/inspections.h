@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "domain/appeal.h"
+#include "domain/policy.h"
 #include "domain/grade.h"
 #include "records/records.h"
 #include "records/tablet.h"
@@ -45,6 +46,18 @@ struct inspection_doc {
  */
 int inspection_doc_check(const struct grade_scheme *s, struct inspection_doc *d,
                          struct json_error *err);
+
+/* No step to check: rec_inspection_lock() for a caller that checked the duty already. */
+#define REC_NO_STEP POLICY_ACTION__COUNT
+
+/*
+ * Lock inspection @id (any revision; its row FOR UPDATE in *@ret, the columns of
+ * STMT_INSPECTION_LOCK) inside the caller's transaction and, unless @step is REC_NO_STEP,
+ * check that r->staff may take @step on it (rec_duty_check). 0, or a refusal: 404 for no
+ * such inspection, 403 or 409 from the rule.
+ */
+int rec_inspection_lock(struct rec *r, const char *id, enum policy_action step,
+                        struct store_result **ret);
 
 /* A new appeal code, as strong as a device's must be (appeal_code_strong). */
 void rec_appeal_code_new(char out[APPEAL_CODE_LEN + 1]);

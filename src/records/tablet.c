@@ -14,6 +14,8 @@
  */
 #include "records/tablet.h"
 
+#include "records/inspections.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,13 +162,7 @@ int rec_tablet_version_check(struct rec *r, const char *id, struct rec_version_c
  * (STMT_INSPECTION_LOCK). 0 or a refusal. */
 static int lock_for_evidence(struct rec *r, const char *id, struct store_result **ret)
 {
-	const char *p[] = { id };
-	int rc = rec_exec(r, STMT_INSPECTION_LOCK, p, ret);
-	if (rc < 0)
-		return rc;
-	if (store_nrows(*ret) == 0)
-		return rec_refuse(r, 404, NULL, "There is no inspection %s.", id);
-	return rec_duty_check(r, id, POLICY_EVIDENCE);
+	return rec_inspection_lock(r, id, POLICY_EVIDENCE, ret);
 }
 
 int rec_tablet_photo_create(struct rec *r, const char *id, const struct rec_photo *p,

@@ -1849,7 +1849,62 @@ static void dump_vectors(void)
 
 /* ---------------------------------------------------------------------------------------- */
 
+/* What an inspection's result posts: every outcome, set or not, closed or not, and none. */
+static void test_posted_of(void **state)
+{
+	(void)state;
+	const struct grade_scheme *nyc = scheme_or_fail("nyc");
+	static const struct {
+		enum grade_outcome outcome;
+		const char *state;
+	} outcomes[] = {
+		{ GRADE_OUTCOME_GRADED, "graded" },
+		{ GRADE_OUTCOME_PENDING, "pending" },
+		{ GRADE_OUTCOME_NOT_YET_GRADED, "not_yet_graded" },
+		{ GRADE_OUTCOME_NO_GRADE, "not_yet_graded" },
+		{ GRADE_OUTCOME_UNCHANGED, "not_yet_graded" },
+	};
+	for (size_t i = 0; i < N_OF(outcomes); i++) {
+		for (int sets = 0; sets < 2; sets++) {
+			for (int closed = 0; closed < 2; closed++) {
+				struct grade_result r = { .outcome = outcomes[i].outcome,
+					                  .sets_posted_grade = sets,
+					                  .code = "B",
+					                  .label = "Grade B" };
+				struct grade_posted p = { "untouched", "untouched", "untouched" };
+				bool posts = grade_posted_of(nyc, &r, closed, &p);
+				assert_int_equal(posts, sets || closed);
+				if (closed) {
+					assert_string_equal(p.state, "closed");
+					assert_string_equal(p.code, "");
+					assert_string_equal(p.label, "Closed");
+				} else if (sets) {
+					assert_string_equal(p.state, outcomes[i].state);
+					assert_string_equal(p.code, "B");
+					assert_string_equal(p.label, "Grade B");
+				} else {
+					assert_string_equal(p.state, "untouched");
+				}
+			}
+		}
+	}
+	/* No result: the scheme's own "not yet graded", or a plain one without a scheme. */
+	struct grade_posted p;
+	assert_true(grade_posted_of(nyc, NULL, false, &p));
+	assert_string_equal(p.state, "not_yet_graded");
+	assert_string_equal(p.code, "N");
+	assert_string_equal(p.label, "Not Yet Graded");
+	assert_true(grade_posted_of(scheme_or_fail("fhrs"), NULL, false, &p));
+	assert_string_equal(p.code, "AwaitingInspection");
+	assert_true(grade_posted_of(NULL, NULL, false, &p));
+	assert_string_equal(p.code, "");
+	assert_string_equal(p.label, "Not yet graded");
+	assert_true(grade_posted_of(nyc, NULL, true, &p));
+	assert_string_equal(p.state, "closed");
+}
+
 static const struct CMUnitTest fixed_tests[] = {
+	cmocka_unit_test(test_posted_of),
 	cmocka_unit_test(test_builtin_lookup),
 	cmocka_unit_test(test_scheme_kinds),
 	cmocka_unit_test(test_bands_well_formed),

@@ -3,6 +3,7 @@
  * responses, and the mapping from store errors to HTTP statuses.
  */
 #include "api/api.h"
+#include "api/tlog.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -66,6 +67,18 @@ const struct http_route api_routes[] = {
 	{ HTTP_GET, "/api/v1/log", api_log_page, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/log/head", api_log_head, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/log/texts/{id:int}", api_log_text_get, API_PUBLIC },
+	/* the log's Merkle tree (api/tlog.c): a tile path has 2 to 8 segments after /tile */
+	{ HTTP_GET, "/checkpoint", api_tlog_checkpoint, API_PUBLIC },
+	{ HTTP_GET, "/api/v1/log/key", api_tlog_key, API_PUBLIC },
+	{ HTTP_GET, "/api/v1/log/proof/inclusion", api_tlog_inclusion, API_PUBLIC },
+	{ HTTP_GET, "/api/v1/log/proof/consistency", api_tlog_consistency, API_PUBLIC },
+	{ HTTP_GET, "/tile/{a}/{b}", api_tlog_tile, API_PUBLIC },
+	{ HTTP_GET, "/tile/{a}/{b}/{c}", api_tlog_tile, API_PUBLIC },
+	{ HTTP_GET, "/tile/{a}/{b}/{c}/{d}", api_tlog_tile, API_PUBLIC },
+	{ HTTP_GET, "/tile/{a}/{b}/{c}/{d}/{e}", api_tlog_tile, API_PUBLIC },
+	{ HTTP_GET, "/tile/{a}/{b}/{c}/{d}/{e}/{f}", api_tlog_tile, API_PUBLIC },
+	{ HTTP_GET, "/tile/{a}/{b}/{c}/{d}/{e}/{f}/{g}", api_tlog_tile, API_PUBLIC },
+	{ HTTP_GET, "/tile/{a}/{b}/{c}/{d}/{e}/{f}/{g}/{h}", api_tlog_tile, API_PUBLIC },
 	/* open data */
 	{ HTTP_GET, "/open-data/lives.zip", api_open_data_lives, API_PUBLIC },
 	/* appeals and due process: the operator (licence number + appeal code, no account) */

@@ -67,18 +67,18 @@ const struct http_route api_routes[] = {
 	{ HTTP_GET, "/api/v1/log", api_log_page, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/log/head", api_log_head, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/log/texts/{id:int}", api_log_text_get, API_PUBLIC },
-	/* the log's Merkle tree (api/tlog.c): a tile path has 2 to 8 segments after /tile */
+	/* the log's Merkle tree (api/tlog.c). A tile path is /tile/L/N[.p/W], N in groups of
+	 * three digits: the longest ones (level 0 and entry bundles, from 256 million entries
+	 * on) have five segments after /tile, one more than a route's parameters. */
 	{ HTTP_GET, "/checkpoint", api_tlog_checkpoint, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/log/key", api_tlog_key, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/log/proof/inclusion", api_tlog_inclusion, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/log/proof/consistency", api_tlog_consistency, API_PUBLIC },
-	{ HTTP_GET, "/tile/{a}/{b}", api_tlog_tile, API_PUBLIC },
-	{ HTTP_GET, "/tile/{a}/{b}/{c}", api_tlog_tile, API_PUBLIC },
-	{ HTTP_GET, "/tile/{a}/{b}/{c}/{d}", api_tlog_tile, API_PUBLIC },
-	{ HTTP_GET, "/tile/{a}/{b}/{c}/{d}/{e}", api_tlog_tile, API_PUBLIC },
-	{ HTTP_GET, "/tile/{a}/{b}/{c}/{d}/{e}/{f}", api_tlog_tile, API_PUBLIC },
-	{ HTTP_GET, "/tile/{a}/{b}/{c}/{d}/{e}/{f}/{g}", api_tlog_tile, API_PUBLIC },
-	{ HTTP_GET, "/tile/{a}/{b}/{c}/{d}/{e}/{f}/{g}/{h}", api_tlog_tile, API_PUBLIC },
+	{ HTTP_GET, "/tile/{l}/{n}", api_tlog_tile, API_PUBLIC },
+	{ HTTP_GET, "/tile/{l}/{n1}/{n2}", api_tlog_tile, API_PUBLIC },
+	{ HTTP_GET, "/tile/{l}/{n1}/{n2}/{n3}", api_tlog_tile, API_PUBLIC },
+	{ HTTP_GET, "/tile/0/{n1}/{n2}/{n3}/{n4}", api_tlog_tile, API_PUBLIC },
+	{ HTTP_GET, "/tile/entries/{n1}/{n2}/{n3}/{n4}", api_tlog_tile, API_PUBLIC },
 	/* open data */
 	{ HTTP_GET, "/open-data/lives.zip", api_open_data_lives, API_PUBLIC },
 	/* appeals and due process: the operator (licence number + appeal code, no account) */

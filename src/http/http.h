@@ -27,7 +27,7 @@ enum http_method {
 	HTTP_OPTIONS = 1 << 6,
 };
 
-#define HTTP_MAX_PARAMS 8
+#define HTTP_MAX_PARAMS 4
 
 enum http_param_type {
 	HTTP_PARAM_INT,  /* {name:int}: decimal 1 .. 2^63-1 */

@@ -261,6 +261,16 @@ static void test_tree_tiles_and_proofs(void **state)
 		itest_response_free(&r);
 	}
 
+	/* The longest paths reach the handler too (a tree of a billion entries has them). */
+	itest_get(&server, "/tile/0/x001/x234/067.p/5", &r);
+	assert_int_equal(r.status, 404);
+	assert_non_null(strstr(r.body.data, "no tile 0/1234067 of width 5"));
+	itest_response_free(&r);
+	itest_get(&server, "/tile/entries/x001/x234/x567/890", &r);
+	assert_int_equal(r.status, 404);
+	assert_non_null(strstr(r.body.data, "no entry bundle 1234567890 "));
+	itest_response_free(&r);
+
 	/* Proofs check against the checkpoint's root. */
 	struct tlog_hash proof[TLOG_PROOF_MAX];
 	itest_get(&server, "/api/v1/log/proof/inclusion?index=299&size=300", &r);

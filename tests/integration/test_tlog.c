@@ -401,6 +401,44 @@ static void test_verify_log(void **state)
 	assert_non_null(strstr(out.data, "the log was rewritten since it was signed"));
 	buf_release(&bodytext);
 	buf_release(&note);
+
+	/* The sealer's tree takes no entry that does not follow on from its last leaf: an entry
+	 * moved to the end behind the trigger stays out of it. */
+	long long size = itest_sql_count(db_url, "SELECT size FROM tlog_state");
+	itest_sql(db_url, "ALTER TABLE event_log DISABLE TRIGGER USER;"
+	                  "UPDATE event_log SET seq = (SELECT max(seq) + 1 FROM event_log) "
+	                  "WHERE seq = 5;"
+	                  "ALTER TABLE event_log ENABLE TRIGGER USER");
+	struct timespec ts = { 0, 300 * 1000000 };
+	nanosleep(&ts, NULL);
+	assert_int_equal(itest_sql_count(db_url, "SELECT size FROM tlog_state"), size);
+	itest_sql(db_url, "ALTER TABLE event_log DISABLE TRIGGER USER;"
+	                  "UPDATE event_log SET seq = 5 WHERE seq = (SELECT max(seq) FROM "
+	                  "event_log);"
+	                  "ALTER TABLE event_log ENABLE TRIGGER USER");
+	assert_int_equal(verify_log(&out, ""), 0);
+
+	/* The newest entries removed: the chain that is left holds, the newest checkpoint the
+	 * server signed does not. */
+	itest_get(&server, "/checkpoint", &r);
+	assert_int_equal(r.status, 200);
+	itest_response_free(&r);
+	itest_sql(db_url, "CREATE TABLE log_copy AS SELECT * FROM event_log;"
+	                  "ALTER TABLE event_log DISABLE TRIGGER USER;"
+	                  "DELETE FROM event_log WHERE seq > (SELECT max(seq) - 3 FROM log_copy);"
+	                  "ALTER TABLE event_log ENABLE TRIGGER USER");
+	assert_int_equal(verify_log(&out, ""), 1);
+	snprintf(want, sizeof(want),
+	         "the newest checkpoint has %lld entries, the log only %lld: entries were "
+	         "removed",
+	         size, size - 3);
+	if (!strstr(out.data, want))
+		fail_msg("%s", out.data);
+	itest_sql(db_url, "ALTER TABLE event_log DISABLE TRIGGER USER;"
+	                  "INSERT INTO event_log SELECT * FROM log_copy WHERE seq > "
+	                  "(SELECT max(seq) FROM event_log);"
+	                  "ALTER TABLE event_log ENABLE TRIGGER USER; DROP TABLE log_copy");
+	assert_int_equal(verify_log(&out, ""), 0);
 	buf_release(&out);
 }
 

@@ -14,8 +14,10 @@ DECLARE
     upto bigint;
     bad bigint;
     add bytea;
+    start bigint;
 BEGIN
     SELECT size INTO n FROM tlog_state;
+    start := n;
     SELECT coalesce(max(seq), 0) INTO target FROM event_log;
     IF target <= n THEN
         RETURN n;
@@ -55,6 +57,8 @@ BEGIN
             EXIT;
         END IF;
     END LOOP;
-    UPDATE tlog_state SET size = n;
+    IF n > start THEN
+        UPDATE tlog_state SET size = n;
+    END IF;
     RETURN n;
 END $$;

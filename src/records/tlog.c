@@ -113,7 +113,7 @@ struct tile_cache {
 		long long index;
 		int width;
 		struct tlog_hash *h;
-	} slot[8];
+	} slot[32];
 	int used, next;
 };
 
@@ -126,7 +126,7 @@ static int cache_read(void *ctx, int tile_level, long long first, int count, str
 		if (c->slot[i].level == tile_level && c->slot[i].index == index)
 			break;
 	if (i == c->used) {
-		i = c->used < 8 ? c->used++ : c->next++ % 8;
+		i = c->used < 32 ? c->used++ : c->next++ % 32;
 		c->slot[i].level = tile_level;
 		c->slot[i].index = index;
 		int rc = read_tile(c->r, tile_level, index, &c->slot[i].h, &c->slot[i].width);

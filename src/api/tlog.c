@@ -31,10 +31,16 @@ int api_tlog_checkpoint(struct http_request *req, struct http_response *res)
 {
 	if (!signer)
 		return no_key(res);
-	struct rec r = api_rec(req, STORE_WRITE);
+	/* Signed where tiles and proofs are read, kept where writes go. */
+	struct rec r = api_rec(req, STORE_READ);
 	const char *note;
-	if (rec_tlog_checkpoint(&r, signer, &note) < 0)
+	long long size;
+	bool kept;
+	if (rec_tlog_checkpoint(&r, signer, &note, &size, &kept) < 0)
 		return api_refused(res, &r);
+	struct rec w = api_rec(req, STORE_WRITE);
+	if (!kept && rec_tlog_checkpoint_keep(&w, signer, size, note) < 0)
+		return api_refused(res, &w);
 	http_header_add(res, "Cache-Control", "no-cache");
 	return http_respond(res, 200, "text/plain; charset=utf-8", note, strlen(note));
 }

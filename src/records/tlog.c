@@ -287,7 +287,8 @@ static const struct rec_tlog_signer *signed_by;
 static long long signed_size = -1;
 static char *signed_note;
 
-int rec_tlog_checkpoint(struct rec *r, const struct rec_tlog_signer *s, const char **ret_note)
+int rec_tlog_checkpoint(struct rec *r, const struct rec_tlog_signer *s, const char **ret_note,
+                        long long *ret_size, bool *ret_kept)
 {
 	long long size;
 	int rc = rec_tlog_size(r, &size);
@@ -298,6 +299,8 @@ int rec_tlog_checkpoint(struct rec *r, const struct rec_tlog_signer *s, const ch
 	if (reuse)
 		*ret_note = arena_strdup(r->a, signed_note);
 	pthread_mutex_unlock(&signed_lock);
+	*ret_size = size;
+	*ret_kept = reuse;
 	if (reuse)
 		return 0;
 	struct tile_cache c = { .r = r };
@@ -309,19 +312,25 @@ int rec_tlog_checkpoint(struct rec *r, const struct rec_tlog_signer *s, const ch
 	tlog_checkpoint_body(s->origin, size, &root, &body);
 	tlog_note_sign(&s->key, body.data, body.len, &note);
 	buf_release(&body);
-	const char *text = arena_strndup(r->a, note.data, note.len);
+	*ret_note = arena_strndup(r->a, note.data, note.len);
 	buf_release(&note);
-	const char *p[] = { rec_num(r, size), s->vkey, text };
-	if ((rc = rec_exec(r, STMT_TLOG_CHECKPOINT_PUT, p, NULL)) < 0)
+	return 0;
+}
+
+int rec_tlog_checkpoint_keep(struct rec *r, const struct rec_tlog_signer *s, long long size,
+                             const char *note)
+{
+	const char *p[] = { rec_num(r, size), s->vkey, note };
+	int rc = rec_exec(r, STMT_TLOG_CHECKPOINT_PUT, p, NULL);
+	if (rc < 0)
 		return rc;
 	pthread_mutex_lock(&signed_lock);
 	if (size > signed_size || signed_by != s) {
 		free(signed_note);
-		signed_note = xstrdup(text);
+		signed_note = xstrdup(note);
 		signed_size = size;
 		signed_by = s;
 	}
 	pthread_mutex_unlock(&signed_lock);
-	*ret_note = text;
 	return 0;
 }

@@ -7,6 +7,7 @@
 #ifndef PLACARD_RECORDS_TLOG_H
 #define PLACARD_RECORDS_TLOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "domain/tlog.h"
@@ -54,10 +55,16 @@ int rec_tlog_inclusion(struct rec *r, long long index, long long size, const cha
 int rec_tlog_consistency(struct rec *r, long long old, long long size, const char **ret_json);
 
 /*
- * The checkpoint of the tree as it is now, signed by @s, in r->a; each new one is kept in
- * tlog_checkpoint (needs a writing connection). The last one signed is reused while the tree
- * has not grown.
+ * The checkpoint of the tree as it is now, signed by @s, in r->a, with its tree size; the
+ * last one kept is reused while the tree has not grown (*@ret_kept true). Read it where the
+ * tiles and proofs are read (a replica), so that it never names a tree they lack yet.
  */
-int rec_tlog_checkpoint(struct rec *r, const struct rec_tlog_signer *s, const char **ret_note);
+int rec_tlog_checkpoint(struct rec *r, const struct rec_tlog_signer *s, const char **ret_note,
+                        long long *ret_size, bool *ret_kept);
+
+/* Keep checkpoint @note of @size entries signed by @s in tlog_checkpoint (a writing
+ * connection), and reuse it from then on while the tree has that size. */
+int rec_tlog_checkpoint_keep(struct rec *r, const struct rec_tlog_signer *s, long long size,
+                             const char *note);
 
 #endif

@@ -341,22 +341,31 @@ int tlog_builder_flush(struct tlog_builder *b)
 
 void tlog_tile_path(int level, long long index, int width, char out[TLOG_PATH_MAX])
 {
-	char groups[40] = "";
-	char tmp[40];
-	snprintf(groups, sizeof(groups), "%03lld", index % 1000);
-	for (long long n = index / 1000; n > 0; n /= 1000) {
-		snprintf(tmp, sizeof(tmp), "x%03lld/%s", n % 1000, groups);
-		memcpy(groups, tmp, sizeof(groups));
-	}
-	char lev[16];
+	/* At most "tile/" + 11 + "/" + seven groups (34) + ".p/255": 57 bytes. */
+	unsigned groups[8];
+	int n = 0;
+	unsigned long long v = (unsigned long long)index;
+	do {
+		groups[n++] = (unsigned)(v % 1000);
+		v /= 1000;
+	} while (v > 0 && n < 8);
+	int at;
 	if (level == TLOG_ENTRIES_LEVEL)
-		snprintf(lev, sizeof(lev), "entries");
+		at = snprintf(out, TLOG_PATH_MAX, "tile/entries/");
 	else
-		snprintf(lev, sizeof(lev), "%d", level);
-	if (width >= TLOG_TILE_WIDTH)
-		snprintf(out, TLOG_PATH_MAX, "tile/%s/%s", lev, groups);
-	else
-		snprintf(out, TLOG_PATH_MAX, "tile/%s/%s.p/%d", lev, groups, width);
+		at = snprintf(out, TLOG_PATH_MAX, "tile/%d/", level);
+	for (int i = n - 1; i >= 0; i--) {
+		if (i > 0)
+			out[at++] = 'x';
+		out[at++] = (char)('0' + groups[i] / 100);
+		out[at++] = (char)('0' + groups[i] / 10 % 10);
+		out[at++] = (char)('0' + groups[i] % 10);
+		if (i > 0)
+			out[at++] = '/';
+	}
+	out[at] = '\0';
+	if (width > 0 && width < TLOG_TILE_WIDTH)
+		snprintf(out + at, (size_t)(TLOG_PATH_MAX - at), ".p/%u", (unsigned)width % 1000);
 }
 
 int tlog_tile_parse(const char *p, int *ret_level, long long *ret_index, int *ret_width)

@@ -437,6 +437,17 @@ void tlog_checkpoint_body(const char *origin, long long size, const struct tlog_
 	buf_addf(out, "%s\n%lld\n%s\n", origin, size, b64);
 }
 
+bool tlog_origin_valid(const char *origin)
+{
+	size_t n = strlen(origin);
+	if (n == 0 || n >= TLOG_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)origin[i] < ' ' || origin[i] == 0x7f)
+			return false;
+	return true;
+}
+
 int tlog_checkpoint_parse(const char *body, size_t len, char origin[TLOG_NAME_MAX],
                           long long *ret_size, struct tlog_hash *ret_root)
 {
@@ -469,6 +480,8 @@ int tlog_checkpoint_parse(const char *body, size_t len, char origin[TLOG_NAME_MA
 		return -EINVAL;
 	memcpy(origin, line[0], linelen[0]);
 	origin[linelen[0]] = '\0';
+	if (!tlog_origin_valid(origin) || strlen(origin) != linelen[0])
+		return -EINVAL;
 	*ret_size = size;
 	return 0;
 }

@@ -132,6 +132,8 @@ int tlog_tile_parse(const char *path, int *ret_level, long long *ret_index, int 
 /* The checkpoint body "<origin>\n<size>\n<base64 root>\n", appended to @out. */
 void tlog_checkpoint_body(const char *origin, long long size, const struct tlog_hash *root,
                           struct buf *out);
+/* An origin line: 1 to 255 bytes, no control characters (spaces are allowed). */
+bool tlog_origin_valid(const char *origin);
 /* Parse a checkpoint body (extension lines after the root are allowed): 0 or -EINVAL. */
 int tlog_checkpoint_parse(const char *body, size_t len, char origin[TLOG_NAME_MAX],
                           long long *ret_size, struct tlog_hash *ret_root);

@@ -57,9 +57,11 @@ int rec_tlog_signer_load(const char *path, const char *origin, struct rec_tlog_s
 	}
 	if (!origin || !*origin)
 		origin = ret->key.name;
-	if (strchr(origin, '\n') || strlen(origin) >= sizeof(ret->origin)) {
+	if (!tlog_origin_valid(origin)) {
 		sodium_memzero(ret, sizeof(*ret));
-		snprintf(err, errsize, "the log origin must be one line of at most %d bytes",
+		snprintf(err, errsize,
+		         "the log origin must be one line of at most %d bytes, without control "
+		         "characters",
 		         TLOG_NAME_MAX - 1);
 		return -EINVAL;
 	}

@@ -417,10 +417,14 @@ static void test_checkpoint_parse(void **state)
 		"\n1\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n",
 		"o\n1\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuF=\n",
 		"o\n1\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=",
+		"o\tx\n1\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(tlog_checkpoint_parse(bad[i], strlen(bad[i]), origin, &size, &h),
 		                 -EINVAL);
+	/* A NUL in the origin line: not an origin. */
+	static const char nul[] = "\0Fg\n1\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n";
+	assert_int_equal(tlog_checkpoint_parse(nul, sizeof(nul) - 1, origin, &size, &h), -EINVAL);
 }
 
 int main(void)

@@ -22,14 +22,10 @@ struct config {
 	const char *read_database_url; /* PLACARD_READ_DATABASE_URL (public reads), may be NULL */
 	const char *web_dir;           /* PLACARD_WEB_DIR, default <data root>/web */
 	const char *sql_dir;           /* PLACARD_SQL_DIR, default <data root>/sql */
-	/* PLACARD_LOG_KEY: the file of the key that signs the log's checkpoints, or NULL;
-	 * PLACARD_LOG_ORIGIN: their origin line, or NULL for the key's name */
-	const char *log_key;
-	const char *log_origin;
-	unsigned threads;            /* PLACARD_THREADS, default: number of cores */
-	size_t max_body;             /* PLACARD_MAX_BODY bytes, default 1 MiB */
-	size_t max_header_memory;    /* PLACARD_MAX_HEADER_BYTES per connection, default 32 KiB */
-	unsigned connection_timeout; /* PLACARD_CONNECTION_TIMEOUT s of inactivity, default 15 */
+	unsigned threads;              /* PLACARD_THREADS, default: number of cores */
+	size_t max_body;               /* PLACARD_MAX_BODY bytes, default 1 MiB */
+	size_t max_header_memory;      /* PLACARD_MAX_HEADER_BYTES per connection, default 32 KiB */
+	unsigned connection_timeout;   /* PLACARD_CONNECTION_TIMEOUT s of inactivity, default 15 */
 	unsigned request_timeout; /* PLACARD_REQUEST_TIMEOUT s for a whole request to arrive, 30 */
 	unsigned max_connections; /* PLACARD_MAX_CONNECTIONS total, default 1024 */
 	unsigned per_ip_connections; /* PLACARD_PER_IP_CONNECTIONS, default 64 */
@@ -42,6 +38,10 @@ struct config {
 	 * "" when unset: placard serve refuses to start without it unless development is set. */
 	char public_url[CONFIG_PUBLIC_URL_MAX + 1];
 	int development; /* PLACARD_DEVELOPMENT=1: a local server (public URL from the listen address) */
+	/* PLACARD_LOG_KEY: the file of the key that signs the log's checkpoints, or NULL;
+	 * PLACARD_LOG_ORIGIN: their origin line, or NULL for the key's name */
+	const char *log_key;
+	const char *log_origin;
 };
 
 /*

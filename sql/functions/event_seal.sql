@@ -1,7 +1,7 @@
 -- The single sealer (called every 50 ms by the server and before verification): moves up
 -- to @p_max pending events into event_log in order, giving each the next sequence number and
--- a SHA-256 over the previous entry's hash and event_canonical() of its own content. Returns
--- how many it sealed.
+-- a SHA-256 over the previous entry's hash and event_canonical() of its own content, and
+-- extends the log's Merkle tree over them (tlog_extend()). Returns how many it sealed.
 CREATE OR REPLACE FUNCTION event_seal(p_max integer) RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
     last_seq bigint;
@@ -31,5 +31,6 @@ BEGIN
         n := n + 1;
     END LOOP;
     DELETE FROM event_pending WHERE id = ANY (ids);
+    PERFORM tlog_extend();
     RETURN n;
 END $$;

@@ -3,6 +3,7 @@
  * responses, and the mapping from store errors to HTTP statuses.
  */
 #include "api/api.h"
+#include "api/tlog.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -66,6 +67,18 @@ const struct http_route api_routes[] = {
 	{ HTTP_GET, "/api/v1/log", api_log_page, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/log/head", api_log_head, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/log/texts/{id:int}", api_log_text_get, API_PUBLIC },
+	/* the log's Merkle tree (api/tlog.c). A tile path is /tile/L/N[.p/W], N in groups of
+	 * three digits: the longest ones (level 0 and entry bundles, from 256 million entries
+	 * on) have five segments after /tile, one more than a route's parameters. */
+	{ HTTP_GET, "/checkpoint", api_tlog_checkpoint, API_PUBLIC },
+	{ HTTP_GET, "/api/v1/log/key", api_tlog_key, API_PUBLIC },
+	{ HTTP_GET, "/api/v1/log/proof/inclusion", api_tlog_inclusion, API_PUBLIC },
+	{ HTTP_GET, "/api/v1/log/proof/consistency", api_tlog_consistency, API_PUBLIC },
+	{ HTTP_GET, "/tile/{l}/{n}", api_tlog_tile, API_PUBLIC },
+	{ HTTP_GET, "/tile/{l}/{n1}/{n2}", api_tlog_tile, API_PUBLIC },
+	{ HTTP_GET, "/tile/{l}/{n1}/{n2}/{n3}", api_tlog_tile, API_PUBLIC },
+	{ HTTP_GET, "/tile/0/{n1}/{n2}/{n3}/{n4}", api_tlog_tile, API_PUBLIC },
+	{ HTTP_GET, "/tile/entries/{n1}/{n2}/{n3}/{n4}", api_tlog_tile, API_PUBLIC },
 	/* open data */
 	{ HTTP_GET, "/open-data/lives.zip", api_open_data_lives, API_PUBLIC },
 	/* appeals and due process: the operator (licence number + appeal code, no account) */

@@ -43,7 +43,11 @@ static const char log_usage[] =
         "log. The first form records the redaction and logs \"log.redacted\"; the second, a\n"
         "separate step run with the database owner's PLACARD_DATABASE_URL, replaces the\n"
         "entry's payload by JSON null. The chain still verifies: the next entry pins the\n"
-        "redacted entry's hash; its own content can no longer be checked.\n";
+        "redacted entry's hash; its own content can no longer be checked.\n"
+        "\n"
+        "       placard log keygen [--origin NAME] FILE\n"
+        "\n"
+        "Make the key that signs the log's checkpoints (placard log keygen --help).\n";
 
 /* Run @stmt with @p in one transaction on PLACARD_DATABASE_URL; prints errors as @cmd. */
 static int run(const struct config *cfg, const char *cmd, enum store_stmt stmt,
@@ -121,6 +125,8 @@ int cli_text(const struct config *cfg, int argc, char **argv)
 
 int cli_log(const struct config *cfg, int argc, char **argv)
 {
+	if (argc >= 2 && streq(argv[1], "keygen"))
+		return cli_log_keygen(cfg, argc - 1, argv + 1);
 	if (cli_wants_help(argc, argv, log_usage))
 		return 0;
 	if (argc < 3 || !streq(argv[1], "redact") || !is_id(argv[2])) {

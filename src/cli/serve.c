@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "http/server.h"
 #include "json/json.h"
+#include "api/tlog.h"
 #include "store/sealer.h"
 #include "records/searchindex.h"
 #include "store/store.h"
@@ -97,6 +98,18 @@ int cli_serve(const struct config *cfg, int argc, char **argv)
 			        access_log, strerror(-rc));
 			return 1;
 		}
+	}
+	/* The key that signs the log's checkpoints: without one, /checkpoint answers 503. */
+	static struct rec_tlog_signer signer;
+	if (cfg->log_key) {
+		char why[512];
+		if (rec_tlog_signer_load(cfg->log_key, cfg->log_origin, &signer, why, sizeof(why)) <
+		    0) {
+			fprintf(stderr, "placard serve: PLACARD_LOG_KEY: %s\n", why);
+			return 1;
+		}
+		api_tlog_set_signer(&signer);
+		log_info("signing log checkpoints as %s with key %s", signer.origin, signer.vkey);
 	}
 	store_configure(cfg->database_url, cfg->read_database_url);
 	if (check_database(cfg->database_url) < 0 ||

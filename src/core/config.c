@@ -165,6 +165,13 @@ int config_from_env(struct config *ret, char *err, size_t errsize)
 	if (!c.sql_dir || !*c.sql_dir)
 		c.sql_dir = root_path(sql_path, sizeof(sql_path), root, "sql");
 
+	c.log_key = getenv("PLACARD_LOG_KEY");
+	if (c.log_key && !*c.log_key)
+		c.log_key = NULL;
+	c.log_origin = getenv("PLACARD_LOG_ORIGIN");
+	if (c.log_origin && !*c.log_origin)
+		c.log_origin = NULL;
+
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	long long v;
 	struct {

@@ -38,6 +38,10 @@ struct config {
 	 * "" when unset: placard serve refuses to start without it unless development is set. */
 	char public_url[CONFIG_PUBLIC_URL_MAX + 1];
 	int development; /* PLACARD_DEVELOPMENT=1: a local server (public URL from the listen address) */
+	/* PLACARD_LOG_KEY: the file of the key that signs the log's checkpoints, or NULL;
+	 * PLACARD_LOG_ORIGIN: their origin line, or NULL for the key's name */
+	const char *log_key;
+	const char *log_origin;
 };
 
 /*

@@ -1461,5 +1461,39 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		" AS legend (minimum_score, maximum_score, description))"
 		" TO STDOUT WITH (FORMAT csv, HEADER, ENCODING 'UTF8')",
 		-1, true },
+	/* ---- the log's Merkle tree and its signed checkpoints (sql/0026_tlog.sql) */
+	/* How many entries the tree has. */
+	[STMT_TLOG_SIZE] = { "tlog_size",
+		"SELECT size"
+		" FROM tlog_state",
+		0, true },
+	/* Tile ($1 level, $2 index): its hashes as hex, 64 digits each; no row when there is none. */
+	[STMT_TLOG_TILE] = { "tlog_tile",
+		"SELECT encode(hashes, 'hex') AS hashes"
+		" FROM tlog_tile"
+		" WHERE level = $1::int"
+		" AND idx = $2::bigint",
+		2, true },
+	/* The chain hashes (the leaf data) of the entries after $1 up to $2, in order, one after
+	 * the other as hex. */
+	[STMT_TLOG_ENTRIES] = { "tlog_entries",
+		"SELECT coalesce(string_agg(hash, '' ORDER BY seq), '') AS hashes"
+		" FROM event_log"
+		" WHERE seq > $1::bigint"
+		" AND seq <= $2::bigint",
+		2, true },
+	/* Keep the checkpoint note $3 of tree size $1 signed with verifier key $2. */
+	[STMT_TLOG_CHECKPOINT_PUT] = { "tlog_checkpoint_put",
+		"INSERT INTO tlog_checkpoint (size, vkey, note)"
+		" VALUES ($1::bigint, $2, $3)"
+		" ON CONFLICT (size, vkey) DO NOTHING",
+		3, false },
+	/* The newest checkpoint kept: no row when none was signed. */
+	[STMT_TLOG_CHECKPOINT_LATEST] = { "tlog_checkpoint_latest",
+		"SELECT size, vkey, note"
+		" FROM tlog_checkpoint"
+		" ORDER BY size DESC, signed_at DESC"
+		" LIMIT 1",
+		0, true },
 	/* clang-format on */
 };

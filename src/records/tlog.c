@@ -1,0 +1,338 @@
+/*
+ * tlog.c - the public log's Merkle tree: tiles, proofs and signed checkpoints. See tlog.h.
+ */
+#include "records/tlog.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/util.h"
+
+int rec_tlog_signer_load(const char *path, const char *origin, struct rec_tlog_signer *ret,
+                         char *err, size_t errsize)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errsize, "cannot open the log key %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	struct stat sb;
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		snprintf(err, errsize, "the log key %s is not a file", path);
+		return -EINVAL;
+	}
+	if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
+		close(fd);
+		snprintf(err, errsize,
+		         "the log key %s may be read by others than its owner: chmod 600 it", path);
+		return -EPERM;
+	}
+	char text[1024];
+	ssize_t n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n < 0) {
+		snprintf(err, errsize, "cannot read the log key %s: %s", path, strerror(errno));
+		return -EIO;
+	}
+	text[n] = '\0';
+	memset(ret, 0, sizeof(*ret));
+	int rc = tlog_key_parse_skey(text, &ret->key);
+	sodium_memzero(text, sizeof(text));
+	if (rc < 0) {
+		snprintf(err, errsize,
+		         "%s is not a log key (PRIVATE+KEY+NAME+HASH+KEY, as placard log keygen "
+		         "writes it)",
+		         path);
+		return rc;
+	}
+	if (!origin || !*origin)
+		origin = ret->key.name;
+	if (!tlog_origin_valid(origin)) {
+		sodium_memzero(ret, sizeof(*ret));
+		snprintf(err, errsize,
+		         "the log origin must be one line of at most %d bytes, without control "
+		         "characters",
+		         TLOG_NAME_MAX - 1);
+		return -EINVAL;
+	}
+	snprintf(ret->origin, sizeof(ret->origin), "%s", origin);
+	struct buf v = BUF_INIT;
+	tlog_key_vkey(&ret->key, &v);
+	snprintf(ret->vkey, sizeof(ret->vkey), "%s", v.data);
+	buf_release(&v);
+	return 0;
+}
+
+int rec_tlog_size(struct rec *r, long long *ret)
+{
+	struct store_result *res;
+	int rc = rec_exec(r, STMT_TLOG_SIZE, NULL, &res);
+	if (rc < 0)
+		return rc;
+	*ret = store_get_int(res, 0, "size");
+	return 0;
+}
+
+/* Tile (@level, @index) as stored: its hashes and how many, in r->a; 0 hashes if none. */
+static int read_tile(struct rec *r, int level, long long index, struct tlog_hash **ret,
+                     int *ret_width)
+{
+	struct store_result *res;
+	const char *p[] = { rec_num(r, level), rec_num(r, index) };
+	int rc = rec_exec(r, STMT_TLOG_TILE, p, &res);
+	if (rc < 0)
+		return rc;
+	*ret_width = 0;
+	if (store_nrows(res) == 0)
+		return 0;
+	const char *hex = store_get(res, 0, "hashes");
+	size_t len = strlen(hex), n;
+	struct tlog_hash *h = arena_alloc(r->a, len / 2 + 1);
+	if (len % 64 || len / 64 > TLOG_TILE_WIDTH ||
+	    sodium_hex2bin((unsigned char *)h, len / 2, hex, len, NULL, &n, NULL) != 0)
+		return rec_refuse(r, 500, NULL, "Tile %d/%lld of the log's tree is malformed.",
+		                  level, index);
+	*ret = h;
+	*ret_width = (int)(n / TLOG_HASH_LEN);
+	return 0;
+}
+
+/* The tiles one proof or root reads, kept for the call. */
+struct tile_cache {
+	struct rec *r;
+	struct {
+		int level;
+		long long index;
+		int width;
+		struct tlog_hash *h;
+	} slot[32];
+	int used, next;
+};
+
+static int cache_read(void *ctx, int tile_level, long long first, int count, struct tlog_hash *out)
+{
+	struct tile_cache *c = ctx;
+	long long index = first / TLOG_TILE_WIDTH;
+	int at = (int)(first % TLOG_TILE_WIDTH), i;
+	for (i = 0; i < c->used; i++)
+		if (c->slot[i].level == tile_level && c->slot[i].index == index)
+			break;
+	if (i == c->used) {
+		i = c->used < 32 ? c->used++ : c->next++ % 32;
+		c->slot[i].level = tile_level;
+		c->slot[i].index = index;
+		int rc = read_tile(c->r, tile_level, index, &c->slot[i].h, &c->slot[i].width);
+		if (rc < 0) {
+			c->slot[i].level = -1;
+			return rc;
+		}
+	}
+	if (c->slot[i].width < at + count)
+		return rec_refuse(c->r, 500, NULL,
+		                  "The log's tree lacks hashes of tile %d/%lld: it is behind "
+		                  "the tree size it records.",
+		                  tile_level, index);
+	memcpy(out, &c->slot[i].h[at], (size_t)count * sizeof(*out));
+	return 0;
+}
+
+/* Refuse @v unless it is from @min to the tree's size. */
+static int within(struct rec *r, const char *field, long long v, long long min)
+{
+	long long size;
+	int rc = rec_tlog_size(r, &size);
+	if (rc < 0)
+		return rc;
+	if (v < min || v > size)
+		return rec_refuse(r, 400, field,
+		                  "\"%s\" must be from %lld to %lld: the tree has %lld entries.",
+		                  field, min, size, size);
+	return 0;
+}
+
+int rec_tlog_root(struct rec *r, long long size, struct tlog_hash *ret)
+{
+	int rc = within(r, "size", size, 0);
+	if (rc < 0)
+		return rc;
+	struct tile_cache c = { .r = r };
+	struct tlog_reader rd = { cache_read, &c };
+	return tlog_tree_hash(&rd, size, ret);
+}
+
+int rec_tlog_tile(struct rec *r, int level, long long index, int width, const unsigned char **ret,
+                  size_t *ret_len)
+{
+	if (level == TLOG_ENTRIES_LEVEL) {
+		long long first = index * TLOG_TILE_WIDTH;
+		struct store_result *res;
+		const char *p[] = { rec_num(r, first), rec_num(r, first + width) };
+		int rc = rec_exec(r, STMT_TLOG_ENTRIES, p, &res);
+		if (rc < 0)
+			return rc;
+		const char *hex = store_get(res, 0, "hashes");
+		size_t n = strlen(hex) / 64;
+		if (n < (size_t)width)
+			return rec_refuse(r, 404, NULL,
+			                  "The log has no entry bundle %lld of %d "
+			                  "entries yet.",
+			                  index, width);
+		unsigned char *out = arena_alloc(r->a, n * 34 + 1);
+		for (size_t i = 0; i < n; i++) {
+			out[i * 34] = 0;
+			out[i * 34 + 1] = TLOG_HASH_LEN;
+			if (sodium_hex2bin(out + i * 34 + 2, TLOG_HASH_LEN, hex + i * 64, 64, NULL,
+			                   NULL, NULL) != 0)
+				return rec_refuse(r, 500, NULL, "Entry %lld's hash is malformed.",
+				                  first + (long long)i + 1);
+		}
+		*ret = out;
+		*ret_len = n * 34;
+		return 0;
+	}
+	struct tlog_hash *h;
+	int have;
+	int rc = read_tile(r, level, index, &h, &have);
+	if (rc < 0)
+		return rc;
+	if (have < width)
+		return rec_refuse(r, 404, NULL,
+		                  "The log's tree has no tile %d/%lld of width %d yet.", level,
+		                  index, width);
+	*ret = (const unsigned char *)h;
+	*ret_len = (size_t)width * TLOG_HASH_LEN;
+	return 0;
+}
+
+static void add_hash(struct buf *b, const char *key, const struct tlog_hash *h)
+{
+	char s[48];
+	tlog_hash_base64(h, s);
+	buf_addf(b, "\"%s\":\"%s\"", key, s);
+}
+
+static const char *proof_json(struct rec *r, struct buf *b, const struct tlog_hash *proof, int n)
+{
+	buf_addstr(b, ",\"proof\":[");
+	for (int i = 0; i < n; i++) {
+		char s[48];
+		tlog_hash_base64(&proof[i], s);
+		buf_addf(b, "%s\"%s\"", i ? "," : "", s);
+	}
+	buf_addstr(b, "]}");
+	const char *json = arena_strndup(r->a, b->data, b->len);
+	buf_release(b);
+	return json;
+}
+
+int rec_tlog_inclusion(struct rec *r, long long index, long long size, const char **ret_json)
+{
+	int rc = within(r, "size", size, 1);
+	if (rc < 0)
+		return rc;
+	if (index < 0 || index >= size)
+		return rec_refuse(r, 400, "index",
+		                  "\"index\" must be from 0 to %lld, a leaf of the tree of %lld "
+		                  "entries (entry seq is leaf seq - 1).",
+		                  size - 1, size);
+	struct tile_cache c = { .r = r };
+	struct tlog_reader rd = { cache_read, &c };
+	struct tlog_hash proof[TLOG_PROOF_MAX], root;
+	int n;
+	if ((rc = tlog_tree_hash(&rd, size, &root)) < 0 ||
+	    (rc = tlog_prove_inclusion(&rd, index, size, proof, &n)) < 0)
+		return rc;
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "{\"index\":%lld,\"size\":%lld,", index, size);
+	add_hash(&b, "root_hash", &root);
+	*ret_json = proof_json(r, &b, proof, n);
+	return 0;
+}
+
+int rec_tlog_consistency(struct rec *r, long long old, long long size, const char **ret_json)
+{
+	int rc = within(r, "size", size, 1);
+	if (rc < 0)
+		return rc;
+	if (old < 1 || old > size)
+		return rec_refuse(r, 400, "old", "\"old\" must be from 1 to %lld, the size.", size);
+	struct tile_cache c = { .r = r };
+	struct tlog_reader rd = { cache_read, &c };
+	struct tlog_hash proof[TLOG_PROOF_MAX], root, old_root;
+	int n;
+	if ((rc = tlog_tree_hash(&rd, size, &root)) < 0 ||
+	    (rc = tlog_tree_hash(&rd, old, &old_root)) < 0 ||
+	    (rc = tlog_prove_consistency(&rd, old, size, proof, &n)) < 0)
+		return rc;
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "{\"old\":%lld,\"size\":%lld,", old, size);
+	add_hash(&b, "old_root_hash", &old_root);
+	buf_addch(&b, ',');
+	add_hash(&b, "root_hash", &root);
+	*ret_json = proof_json(r, &b, proof, n);
+	return 0;
+}
+
+/* The last checkpoint signed, reused while the tree has not grown. */
+static pthread_mutex_t signed_lock = PTHREAD_MUTEX_INITIALIZER;
+static const struct rec_tlog_signer *signed_by;
+static long long signed_size = -1;
+static char *signed_note;
+
+int rec_tlog_checkpoint(struct rec *r, const struct rec_tlog_signer *s, const char **ret_note,
+                        long long *ret_size, bool *ret_kept)
+{
+	long long size;
+	int rc = rec_tlog_size(r, &size);
+	if (rc < 0)
+		return rc;
+	pthread_mutex_lock(&signed_lock);
+	bool reuse = signed_by == s && signed_size == size;
+	if (reuse)
+		*ret_note = arena_strdup(r->a, signed_note);
+	pthread_mutex_unlock(&signed_lock);
+	*ret_size = size;
+	*ret_kept = reuse;
+	if (reuse)
+		return 0;
+	struct tile_cache c = { .r = r };
+	struct tlog_reader rd = { cache_read, &c };
+	struct tlog_hash root;
+	if ((rc = tlog_tree_hash(&rd, size, &root)) < 0)
+		return rc;
+	struct buf body = BUF_INIT, note = BUF_INIT;
+	tlog_checkpoint_body(s->origin, size, &root, &body);
+	tlog_note_sign(&s->key, body.data, body.len, &note);
+	buf_release(&body);
+	*ret_note = arena_strndup(r->a, note.data, note.len);
+	buf_release(&note);
+	return 0;
+}
+
+int rec_tlog_checkpoint_keep(struct rec *r, const struct rec_tlog_signer *s, long long size,
+                             const char *note)
+{
+	const char *p[] = { rec_num(r, size), s->vkey, note };
+	int rc = rec_exec(r, STMT_TLOG_CHECKPOINT_PUT, p, NULL);
+	if (rc < 0)
+		return rc;
+	pthread_mutex_lock(&signed_lock);
+	if (size > signed_size || signed_by != s) {
+		free(signed_note);
+		signed_note = xstrdup(note);
+		signed_size = size;
+		signed_by = s;
+	}
+	pthread_mutex_unlock(&signed_lock);
+	return 0;
+}

@@ -1,0 +1,70 @@
+/*
+ * tlog.h - the public log as a Merkle tree: its size, its tiles (C2SP tlog-tiles), inclusion
+ * and consistency proofs, and checkpoints signed with the server's key (C2SP tlog-checkpoint,
+ * signed-note). The tree itself is kept by the sealer (sql/functions/tlog_extend.sql); the
+ * hashing rules are in domain/tlog.h.
+ */
+#ifndef PLACARD_RECORDS_TLOG_H
+#define PLACARD_RECORDS_TLOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "domain/tlog.h"
+#include "records/records.h"
+
+/* The server's checkpoint signer: its key, the log's origin line, the published verifier key. */
+struct rec_tlog_signer {
+	struct tlog_key key;
+	char origin[TLOG_NAME_MAX];
+	char vkey[TLOG_VKEY_MAX];
+};
+
+/*
+ * Read the signer key file at @path (as placard log keygen writes it: mode 0600, one line
+ * PRIVATE+KEY+...) into @ret, with @origin as the checkpoints' origin line (NULL or "": the
+ * key's name). 0, or a negative errno with a sentence in @err: the file cannot be read, is
+ * readable by others than its owner, or is not a key; the origin is not a valid name.
+ */
+int rec_tlog_signer_load(const char *path, const char *origin, struct rec_tlog_signer *ret,
+                         char *err, size_t errsize);
+
+/* The number of entries the tree has now. */
+int rec_tlog_size(struct rec *r, long long *ret);
+
+/* The root hash of the tree of the first @size entries (refused unless within the tree). */
+int rec_tlog_root(struct rec *r, long long size, struct tlog_hash *ret);
+
+/*
+ * The bytes of tile (@level, @index) of width @width (TLOG_TILE_WIDTH for a full tile;
+ * TLOG_ENTRIES_LEVEL for an entry bundle: each entry's leaf data prefixed by its length as
+ * two bytes, big-endian), in r->a. Refused (404) while the tree does not have that tile
+ * with at least that width.
+ */
+int rec_tlog_tile(struct rec *r, int level, long long index, int width, const unsigned char **ret,
+                  size_t *ret_len);
+
+/*
+ * The inclusion proof of leaf @index in the tree of @size entries, and the consistency proof
+ * from @old entries to @size, as JSON text in r->a:
+ *     {"index": N, "size": S, "root_hash": b64, "proof": [b64, ...]}
+ *     {"old": M, "size": S, "old_root_hash": b64, "root_hash": b64, "proof": [b64, ...]}
+ * Refused (400) for an index, old size or size outside the tree.
+ */
+int rec_tlog_inclusion(struct rec *r, long long index, long long size, const char **ret_json);
+int rec_tlog_consistency(struct rec *r, long long old, long long size, const char **ret_json);
+
+/*
+ * The checkpoint of the tree as it is now, signed by @s, in r->a, with its tree size; the
+ * last one kept is reused while the tree has not grown (*@ret_kept true). Read it where the
+ * tiles and proofs are read (a replica), so that it never names a tree they lack yet.
+ */
+int rec_tlog_checkpoint(struct rec *r, const struct rec_tlog_signer *s, const char **ret_note,
+                        long long *ret_size, bool *ret_kept);
+
+/* Keep checkpoint @note of @size entries signed by @s in tlog_checkpoint (a writing
+ * connection), and reuse it from then on while the tree has that size. */
+int rec_tlog_checkpoint_keep(struct rec *r, const struct rec_tlog_signer *s, long long size,
+                             const char *note);
+
+#endif

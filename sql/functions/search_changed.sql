@@ -1,6 +1,6 @@
 -- Triggers establishment_search_*: record which establishments a statement inserted,
 -- deleted or renamed, with its transaction's id, for the servers' in-memory name index
--- (src/api/searchindex.c). A statement touching more than 1,000 establishments records one
+-- (src/records/searchindex.c). A statement touching more than 1,000 establishments records one
 -- row without an establishment: "reload everything".
 CREATE OR REPLACE FUNCTION search_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE

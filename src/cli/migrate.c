@@ -34,7 +34,7 @@ int cli_migrate(const struct config *cfg, int argc, char **argv)
 	struct rec r = { .a = arena_new() };
 	int rc = store_open(cfg->database_url, &r.st, err, sizeof(err));
 	if (rc == 0 && (rc = rec_schemes_sync(&r)) < 0)
-		snprintf(err, sizeof(err), "%s", r.problem.detail);
+		snprintf(err, sizeof(err), "%s", store_error_message(r.st));
 	arena_destroy(r.a);
 	if (r.st)
 		store_close(r.st);

@@ -69,6 +69,28 @@ static void test_apply_then_noop(void **state)
 	buf_release(&out);
 }
 
+/*
+ * When the scoring schemes cannot be published, migrate says what the database said, not a
+ * sentence meant for a web client: the operator has only this output to go on.
+ */
+static void test_schemes_failure_says_why(void **state)
+{
+	(void)state;
+	if (!url[0])
+		skip();
+	struct buf out = BUF_INIT;
+	assert_int_equal(migrate(&out), 0);
+	itest_sql(url, "ALTER TABLE scheme_violation RENAME TO scheme_violation_away");
+	buf_truncate(&out, 0);
+	int rc = migrate(&out);
+	itest_sql(url, "ALTER TABLE scheme_violation_away RENAME TO scheme_violation");
+	assert_int_equal(rc, 1);
+	if (!strstr(out.data, "cannot publish the scoring schemes") ||
+	    !strstr(out.data, "relation \"scheme_violation\" does not exist"))
+		fail_msg("no database error in: %s", out.data);
+	buf_release(&out);
+}
+
 /* The first line psql prints for @sql in the test database, in @out (cleared first). */
 static void query(struct buf *out, const char *sql)
 {
@@ -397,6 +419,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_apply_then_noop),
+		cmocka_unit_test(test_schemes_failure_says_why),
 		cmocka_unit_test(test_every_function_has_one_file),
 		cmocka_unit_test(test_function_files_recorded_once),
 		cmocka_unit_test(test_changed_function_file_reapplied),

@@ -104,6 +104,8 @@ int api_healthz(struct http_request *req, struct http_response *res);
 int api_version(struct http_request *req, struct http_response *res);
 int api_schemes_list(struct http_request *req, struct http_response *res);
 int api_scheme_get(struct http_request *req, struct http_response *res);
+int api_scheme_versions(struct http_request *req, struct http_response *res);
+int api_scheme_version_get(struct http_request *req, struct http_response *res);
 int api_jurisdictions_list(struct http_request *req, struct http_response *res);
 int api_jurisdiction_create(struct http_request *req, struct http_response *res);
 int api_establishment_create(struct http_request *req, struct http_response *res);

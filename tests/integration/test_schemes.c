@@ -1,0 +1,380 @@
+/*
+ * Scoring schemes as documents, end to end: `placard scheme publish` publishes a made-up
+ * city's scheme from a file (its own bands and 30 codes), a jurisdiction uses it, and an
+ * inspection submitted there is graded and explained from the document; a refused document
+ * names the field at fault; a new version with a stricter band applies from its date on,
+ * while inspections already submitted, and those dated before it, keep the old version's
+ * grades and explanations. Published versions are public and never change.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/crypto.h"
+#include "harness.h"
+#include "staff.h"
+
+static struct itest_server server;
+static char db_url[256];
+static struct staff_session admin, clerk, inspector;
+static const char pw[] = "correct horse battery staple";
+
+static int setup(void **state)
+{
+	(void)state;
+	crypto_init();
+	if (!itest_have_db())
+		return 0;
+	itest_db_create("schemes", db_url, sizeof(db_url));
+	const char *who[][2] = { { "ada", "admin" }, { "clem", "clerk" }, { "ines", "inspector" } };
+	for (size_t i = 0; i < 3; i++)
+		if (staff_add(db_url, who[i][0], who[i][1], pw, "", NULL) != 0)
+			fail_msg("cannot add %s", who[i][0]);
+	itest_server_start(&server, db_url, NULL);
+	struct staff_session *s[] = { &admin, &clerk, &inspector };
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(staff_login(&server, who[i][0], pw, s[i], NULL), 201);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (server.pid)
+		assert_int_equal(itest_server_stop(&server), 0);
+	return 0;
+}
+
+#define NEED_DB()                                                                                  \
+	do {                                                                                       \
+		if (!server.pid)                                                                   \
+			skip();                                                                    \
+	} while (0)
+
+/*
+ * Gotham's scheme: 100 minus points, four bands of its own, 30 codes G01-G30 (G01-G10
+ * priority, 6 points, up to 12; G11-G20 priority foundation, 4; G21-G30 core, 2). @gold_min
+ * is where the top band starts (and the second ends one below); @band_gap leaves a gap
+ * between the second and third bands. Written to @path.
+ */
+static void write_gotham(const char *path, int gold_min, bool band_gap)
+{
+	struct buf b = BUF_INIT;
+	char line[600];
+	snprintf(line, sizeof(line),
+	         "{\"$schema\":\"scheme.schema.json\",\"format\":1,\"code\":\"gotham\","
+	         "\"name\":\"Gotham medals\",\"jurisdiction\":\"Gotham City\","
+	         "\"kind\":\"deduct-from-100\",\"bands\":["
+	         "{\"label\":\"Gold\",\"code\":\"gold\",\"meaning\":\"a gold medal\","
+	         "\"min\":%d,\"max\":100},"
+	         "{\"label\":\"Silver\",\"code\":\"silver\",\"meaning\":\"a silver medal\","
+	         "\"min\":80,\"max\":%d},"
+	         "{\"label\":\"Bronze\",\"code\":\"bronze\",\"meaning\":\"a bronze medal\","
+	         "\"min\":60,\"max\":%d},"
+	         "{\"label\":\"No medal\",\"code\":\"none\",\"meaning\":\"a visit within a "
+	         "month\",\"min\":0,\"max\":59}],\"violations\":[",
+	         gold_min, gold_min - 1, band_gap ? 78 : 79);
+	buf_add(&b, line, strlen(line));
+	for (int i = 1; i <= 30; i++) {
+		const char *cat = i <= 10 ? "priority" : i <= 20 ? "priority-foundation" : "core";
+		int pts = i <= 10 ? 6 : i <= 20 ? 4 : 2;
+		snprintf(line, sizeof(line),
+		         "%s{\"code\":\"G%02d\",\"description\":\"Gotham rule %d was broken.\","
+		         "\"category\":\"%s\",\"severity\":\"none\",\"default_points\":%d,"
+		         "\"min_points\":%d,\"max_points\":%d}",
+		         i > 1 ? "," : "", i, i, cat, pts, pts, pts * 2);
+		buf_add(&b, line, strlen(line));
+	}
+	snprintf(line, sizeof(line),
+	         "],\"rules\":{\"graded_inspection_types\":[\"initial\",\"reinspection\","
+	         "\"complaint\"],\"appeal_window\":\"within_days\",\"appeal_window_days\":14,"
+	         "\"not_yet_graded_label\":\"Not yet judged\",\"not_yet_graded_code\":\"N\"}}\n");
+	buf_add(&b, line, strlen(line));
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(b.data, 1, b.len, f), b.len);
+	fclose(f);
+	buf_release(&b);
+}
+
+/* placard scheme publish @path [--from @from]: the exit status; its output in @out. */
+static int publish(const char *path, const char *from, struct buf *out)
+{
+	char opt[64] = "";
+	if (from)
+		snprintf(opt, sizeof(opt), " --from %s", from);
+	buf_release(out);
+	return itest_shell(out, "PLACARD_DATABASE_URL='%s' '%s' scheme publish '%s'%s 2>&1", db_url,
+	                   itest_bin(), path, opt);
+}
+
+/* A submitted inspection at @establishment, started @days_ago days ago, citing @code (its
+ * default points) and G25 (2 points); the answer (caller decrefs). */
+static json_t *inspect(long long establishment, int days_ago, const char *code, const char *key)
+{
+	char started[32], body[600], idem[96];
+	snprintf(body, sizeof(body),
+	         "{\"establishment_id\":%lld,\"type\":\"initial\",\"started_at\":\"%s\","
+	         "\"violations\":[{\"code\":\"%s\"},{\"code\":\"G25\","
+	         "\"points\":2}],\"submit\":true}",
+	         establishment, staff_ago(days_ago, 10, started), code);
+	snprintf(idem, sizeof(idem), "Idempotency-Key: %s", key);
+	long st;
+	json_t *v = staff_call(&server, &inspector, "POST", "/api/v1/inspections", body, idem, &st);
+	if (st != 201)
+		fail_msg("inspection %s: %ld %s", key, st, json_walk_str(v, "detail"));
+	assert_string_equal(json_walk_str(v, "status"), "submitted");
+	return v;
+}
+
+/* @out holds @text. */
+static void expect_in(const struct buf *out, const char *text)
+{
+	if (!strstr(out->data, text))
+		fail_msg("expected \"%s\" in: %s", text, out->data);
+}
+
+static char path1[128], path2[128];
+static long long est, first_id;
+
+static void test_publish_a_city_scheme(void **state)
+{
+	(void)state;
+	NEED_DB();
+	struct buf out = BUF_INIT;
+	snprintf(path1, sizeof(path1), "/tmp/placard-itest-gotham-%d.json", (int)getpid());
+	snprintf(path2, sizeof(path2), "/tmp/placard-itest-gotham2-%d.json", (int)getpid());
+
+	/* A gap between two bands: refused, naming the field; nothing is stored. */
+	write_gotham(path1, 95, true);
+	assert_int_equal(publish(path1, NULL, &out), 1);
+	expect_in(&out, "/bands/2/max");
+	assert_int_equal(itest_sql_count(db_url, "SELECT count(*) FROM scheme_version"
+	                                         " WHERE scheme_code = 'gotham'"),
+	                 0);
+
+	write_gotham(path1, 95, false);
+	assert_int_equal(publish(path1, NULL, &out), 0);
+	expect_in(&out, "published gotham version 1");
+	/* The same document again publishes nothing. */
+	assert_int_equal(publish(path1, NULL, &out), 0);
+	expect_in(&out, "gotham version 1 already holds this scheme");
+	assert_int_equal(itest_event_count(db_url, "kind = 'scheme.published'"
+	                                           " AND subject = 'scheme/gotham'"),
+	                 1);
+	buf_release(&out);
+
+	long st;
+	json_t *v = staff_call(&server, NULL, "GET", "/api/v1/schemes", NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_int_equal(json_array_size(json_object_get(v, "schemes")), 5);
+	assert_string_equal(json_walk_str(v, "schemes.0.code"), "nyc");
+	assert_string_equal(json_walk_str(v, "schemes.4.code"), "gotham");
+	json_decref(v);
+	v = staff_call(&server, NULL, "GET", "/api/v1/schemes/gotham", NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_int_equal(json_walk_int(v, "version"), 1);
+	assert_string_equal(json_walk_str(v, "score_direction"), "higher_is_better");
+	assert_int_equal(json_array_size(json_object_get(v, "violations")), 30);
+	assert_string_equal(json_walk_str(v, "violations.29.code"), "G30");
+	assert_string_equal(json_walk_str(v, "bands.1.label"), "Silver");
+	json_decref(v);
+	v = staff_call(&server, NULL, "GET", "/api/v1/schemes/gotham/versions", NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_int_equal(json_array_size(json_object_get(v, "versions")), 1);
+	assert_true(json_is_null(json_walk(v, "versions.0.applies_from")));
+	assert_true(json_is_true(json_walk(v, "versions.0.in_force")));
+	json_decref(v);
+	v = staff_call(&server, NULL, "GET", "/api/v1/schemes/gotham/versions/2", NULL, NULL, &st);
+	assert_int_equal(st, 404);
+	json_decref(v);
+	v = staff_call(&server, NULL, "GET", "/api/v1/schemes/nyc/versions", NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_int_equal(json_array_size(json_object_get(v, "versions")), 1);
+	json_decref(v);
+	/* The built-in catalogue and the new one are what cited codes are checked against. */
+	assert_int_equal(itest_sql_count(db_url, "SELECT count(*) FROM scheme_violation"
+	                                         " WHERE scheme_code = 'gotham'"),
+	                 30);
+}
+
+static void test_grade_from_the_document(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long st;
+	json_t *v = staff_call(
+	        &server, &admin, "POST", "/api/v1/jurisdictions",
+	        "{\"code\":\"gotham\",\"name\":\"Gotham City\",\"scheme\":\"gotham\"}", NULL, &st);
+	assert_int_equal(st, 201);
+	json_decref(v);
+	est = staff_establishment(&server, &clerk, "gotham", "GC-1");
+	/* Never inspected: the scheme's own label. */
+	char path[64];
+	snprintf(path, sizeof(path), "/api/v1/establishments/%lld", est);
+	v = staff_call(&server, NULL, "GET", path, NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	char *dump = json_dumps(v, 0);
+	assert_non_null(strstr(dump, "Not yet judged"));
+	free(dump);
+	json_decref(v);
+
+	/* 100 - (6 + 2) = 92: Silver in version 1 (80-94). */
+	v = inspect(est, 90, "G05", "gotham-1");
+	first_id = json_walk_int(v, "id");
+	assert_int_equal(json_walk_int(v, "score"), 92);
+	assert_string_equal(json_walk_str(v, "grade.code"), "silver");
+	assert_string_equal(json_walk_str(v, "grade.label"), "Silver");
+	assert_int_equal(json_walk_int(v, "explanation.scheme.version"), 1);
+	assert_string_equal(json_walk_str(v, "explanation.scheme.code"), "gotham");
+	assert_string_equal(json_walk_str(v, "explanation.rule"),
+	                    "Initial inspection scored 92 (100 minus 8 points), band 80-94: "
+	                    "Silver, a silver medal.");
+	assert_string_equal(json_walk_str(v, "explanation.counted.0.code"), "G05");
+	json_decref(v);
+
+	/* A code of another scheme's catalogue is refused, naming it. */
+	char started[32], body[400];
+	snprintf(body, sizeof(body),
+	         "{\"establishment_id\":%lld,\"type\":\"initial\",\"started_at\":\"%s\","
+	         "\"violations\":[{\"code\":\"04L\"}],\"submit\":true}",
+	         est, staff_ago(80, 10, started));
+	v = staff_call(&server, &inspector, "POST", "/api/v1/inspections", body,
+	               "Idempotency-Key: gotham-bad", &st);
+	assert_int_equal(st, 422);
+	assert_string_equal(json_walk_str(v, "field"), "/violations/0/code");
+	json_decref(v);
+	/* Points outside the item's range, likewise. */
+	snprintf(body, sizeof(body),
+	         "{\"establishment_id\":%lld,\"type\":\"initial\",\"started_at\":\"%s\","
+	         "\"violations\":[{\"code\":\"G05\",\"points\":13}],\"submit\":true}",
+	         est, staff_ago(80, 10, started));
+	v = staff_call(&server, &inspector, "POST", "/api/v1/inspections", body,
+	               "Idempotency-Key: gotham-bad2", &st);
+	assert_int_equal(st, 422);
+	assert_string_equal(json_walk_str(v, "field"), "/violations/0/points");
+	json_decref(v);
+}
+
+static void test_new_version_applies_from_its_date(void **state)
+{
+	(void)state;
+	NEED_DB();
+	struct buf out = BUF_INIT;
+	char from[32], sql[256];
+	/* Version 2: Gold from 94 (was 95), Silver 80-93. Applies from 30 days ago. */
+	staff_ago(30, 0, from);
+	from[10] = '\0';
+	write_gotham(path2, 94, false);
+	assert_int_equal(publish(path2, from, &out), 0);
+	expect_in(&out, "published gotham version 2");
+	/* A version applying from before the one it follows is refused. */
+	char before[32];
+	staff_ago(60, 0, before);
+	before[10] = '\0';
+	write_gotham(path2, 90, false);
+	assert_int_equal(publish(path2, before, &out), 1);
+	expect_in(&out, "applies_from");
+	buf_release(&out);
+
+	/* The inspection submitted under version 1 keeps its grade and explanation. */
+	long st;
+	char path[64];
+	snprintf(path, sizeof(path), "/api/v1/inspections/%lld", first_id);
+	json_t *v = staff_call(&server, NULL, "GET", path, NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_string_equal(json_walk_str(v, "grade.code"), "silver");
+	assert_int_equal(json_walk_int(v, "explanation.scheme.version"), 1);
+	assert_non_null(strstr(json_walk_str(v, "explanation.rule"), "band 80-94"));
+	json_decref(v);
+
+	/* The same findings, 100 - 6 = 94: a visit dated before the new version's date is graded
+	 * under version 1 (Silver, 80-94), one after it under version 2 (Gold, 94-100); with
+	 * 100 - 8 = 92, Silver in the new version's narrower band (80-93). */
+	v = inspect(est, 45, "G15", "gotham-2");
+	long long before_id = json_walk_int(v, "id");
+	assert_int_equal(json_walk_int(v, "score"), 94);
+	assert_string_equal(json_walk_str(v, "grade.code"), "silver");
+	assert_int_equal(json_walk_int(v, "explanation.scheme.version"), 1);
+	assert_string_equal(json_walk_str(v, "explanation.rule"),
+	                    "Initial inspection scored 94 (100 minus 6 points), band 80-94: "
+	                    "Silver, a silver medal.");
+	json_decref(v);
+	v = inspect(est, 2, "G15", "gotham-3");
+	long long after_id = json_walk_int(v, "id");
+	assert_int_equal(json_walk_int(v, "score"), 94);
+	assert_string_equal(json_walk_str(v, "grade.code"), "gold");
+	assert_int_equal(json_walk_int(v, "explanation.scheme.version"), 2);
+	assert_string_equal(json_walk_str(v, "explanation.rule"),
+	                    "Initial inspection scored 94 (100 minus 6 points), band 94-100: "
+	                    "Gold, a gold medal.");
+	json_decref(v);
+	v = inspect(est, 1, "G05", "gotham-4");
+	assert_string_equal(json_walk_str(v, "grade.code"), "silver");
+	assert_string_equal(json_walk_str(v, "explanation.rule"),
+	                    "Initial inspection scored 92 (100 minus 8 points), band 80-93: "
+	                    "Silver, a silver medal.");
+	json_decref(v);
+	/* The version is recorded on each inspection. */
+	snprintf(sql, sizeof(sql),
+	         "SELECT count(*) FROM inspection WHERE id IN (%lld, %lld) AND scheme_version = 1",
+	         first_id, before_id);
+	assert_int_equal(itest_sql_count(db_url, sql), 2);
+	snprintf(sql, sizeof(sql), "SELECT scheme_version FROM inspection WHERE id = %lld",
+	         after_id);
+	assert_int_equal(itest_sql_count(db_url, sql), 2);
+
+	/* Both versions stay public, each as published. */
+	v = staff_call(&server, NULL, "GET", "/api/v1/schemes/gotham/versions", NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_int_equal(json_array_size(json_object_get(v, "versions")), 2);
+	assert_string_equal(json_walk_str(v, "versions.1.applies_from"), from);
+	assert_true(json_is_false(json_walk(v, "versions.0.in_force")));
+	assert_true(json_is_true(json_walk(v, "versions.1.in_force")));
+	json_decref(v);
+	v = staff_call(&server, NULL, "GET", "/api/v1/schemes/gotham/versions/1", NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_int_equal(json_walk_int(v, "version"), 1);
+	assert_int_equal(json_walk_int(v, "bands.0.min"), 95);
+	json_decref(v);
+	v = staff_call(&server, NULL, "GET", "/api/v1/schemes/gotham", NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_int_equal(json_walk_int(v, "version"), 2);
+	assert_int_equal(json_walk_int(v, "bands.0.min"), 94);
+	json_decref(v);
+	/* A published version never changes. */
+	assert_int_not_equal(
+	        itest_shell(NULL,
+	                    "psql -Xqc \"UPDATE scheme_version SET applies_from = '2000-01-01'\" "
+	                    "'%s' 2>/dev/null",
+	                    db_url),
+	        0);
+	assert_int_not_equal(
+	        itest_shell(NULL, "psql -Xqc \"DELETE FROM scheme_version\" '%s' 2>/dev/null",
+	                    db_url),
+	        0);
+	assert_int_equal(itest_event_count(db_url, "kind = 'scheme.published'"
+	                                           " AND subject = 'scheme/gotham'"),
+	                 2);
+	unlink(path1);
+	unlink(path2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_publish_a_city_scheme),
+		cmocka_unit_test(test_grade_from_the_document),
+		cmocka_unit_test(test_new_version_applies_from_its_date),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -40,7 +40,7 @@ int cli_migrate(const struct config *cfg, int argc, char **argv)
 		struct rec_scheme_published p;
 		snprintf(path, sizeof(path), "%s/%s.json", cfg->schemes_dir,
 		         grade_scheme_builtin_at(i)->code);
-		rc = cli_scheme_publish_file(&r, path, NULL, &p, err, sizeof(err));
+		rc = cli_scheme_publish_file(&r, path, NULL, false, &p, err, sizeof(err));
 	}
 	arena_destroy(r.a);
 	if (r.st)

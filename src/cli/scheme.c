@@ -35,7 +35,7 @@ static bool date_ok(const char *s)
 	return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
-int cli_scheme_publish_file(struct rec *r, const char *path, const char *from,
+int cli_scheme_publish_file(struct rec *r, const char *path, const char *from, bool logged,
                             struct rec_scheme_published *ret, char *err, size_t errsize)
 {
 	FILE *f = fopen(path, "rb");
@@ -55,7 +55,7 @@ int cli_scheme_publish_file(struct rec *r, const char *path, const char *from,
 		snprintf(err, errsize, "cannot read %s", path);
 		return -EIO;
 	}
-	int rc = rec_scheme_publish(r, b.data, b.len, from, ret);
+	int rc = rec_scheme_publish(r, b.data, b.len, from, logged, ret);
 	buf_release(&b);
 	if (rc < 0) {
 		if (r->problem.field)
@@ -99,7 +99,7 @@ int cli_scheme(const struct config *cfg, int argc, char **argv)
 	struct rec_scheme_published p;
 	int rc = store_open(cfg->database_url, &r.st, err, sizeof(err));
 	if (rc == 0)
-		rc = cli_scheme_publish_file(&r, file, from, &p, err, sizeof(err));
+		rc = cli_scheme_publish_file(&r, file, from, true, &p, err, sizeof(err));
 	/* p.code lives in r.a. */
 	if (rc == 0 && p.created)
 		printf("placard scheme: published %s version %d\n", p.code, p.version);

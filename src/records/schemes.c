@@ -196,7 +196,7 @@ static int stored_scheme(struct rec *r, struct store_result *res, const struct g
 }
 
 int rec_scheme_publish(struct rec *r, const char *text, size_t len, const char *applies_from,
-                       struct rec_scheme_published *ret)
+                       bool logged, struct rec_scheme_published *ret)
 {
 	struct grade_scheme *s;
 	struct json_error err;
@@ -262,12 +262,16 @@ int rec_scheme_publish(struct rec *r, const char *text, size_t len, const char *
 		if ((rc = rec_exec(r, STMT_SCHEME_VIOLATION_UPSERT, vp, NULL)) < 0)
 			goto out;
 	}
-	const char *from = store_get(ins, 0, "applies_from");
-	json_t *payload = json_pack("{s:s, s:i}", "scheme", s->code, "version", version);
-	json_object_set_new(payload, "applies_from", from ? json_string(from) : json_null());
-	if ((rc = rec_event(r, "scheme.published", arena_printf(r->a, "scheme/%s", s->code),
-	                    payload)) < 0 ||
-	    (rc = rec_commit(r)) < 0)
+	if (logged) {
+		const char *from = store_get(ins, 0, "applies_from");
+		json_t *payload = json_pack("{s:s, s:i}", "scheme", s->code, "version", version);
+		json_object_set_new(payload, "applies_from",
+		                    from ? json_string(from) : json_null());
+		if ((rc = rec_event(r, "scheme.published", arena_printf(r->a, "scheme/%s", s->code),
+		                    payload)) < 0)
+			goto out;
+	}
+	if ((rc = rec_commit(r)) < 0)
 		goto out;
 	*ret = (struct rec_scheme_published){ s->code, version, true };
 out:

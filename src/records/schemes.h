@@ -32,10 +32,11 @@ struct rec_scheme_published {
  * as the next version, applying from @applies_from (YYYY-MM-DD; NULL: a first version from
  * the beginning, a later one from today), never before the version it follows; a version
  * keeps the scheme's kind. Adds the catalogue's codes to the copy that cited violations
- * refer to, and logs the publication. Published versions never change. 0 or a refusal.
+ * refer to, and with @logged logs the publication ("scheme.published"; placard migrate
+ * installs the built-in documents unlogged, as it installs the schema). Published versions never change. 0 or a refusal.
  */
 int rec_scheme_publish(struct rec *r, const char *text, size_t len, const char *applies_from,
-                       struct rec_scheme_published *ret);
+                       bool logged, struct rec_scheme_published *ret);
 
 /* The version of published scheme @code in force today, decoded, in r->a. 0 or a refusal
  * (404). */

@@ -105,6 +105,7 @@ int api_version(struct http_request *req, struct http_response *res);
 int api_schemes_list(struct http_request *req, struct http_response *res);
 int api_scheme_get(struct http_request *req, struct http_response *res);
 int api_scheme_versions(struct http_request *req, struct http_response *res);
+int api_scheme_publish(struct http_request *req, struct http_response *res);
 int api_scheme_version_get(struct http_request *req, struct http_response *res);
 int api_jurisdictions_list(struct http_request *req, struct http_response *res);
 int api_jurisdiction_create(struct http_request *req, struct http_response *res);

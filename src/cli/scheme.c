@@ -11,6 +11,7 @@
 #include "core/buf.h"
 #include "core/util.h"
 #include "domain/grade.h"
+#include "json/json.h"
 #include "records/schemes.h"
 
 static const char scheme_usage[] =
@@ -22,18 +23,6 @@ static const char scheme_usage[] =
         "version applies from the beginning) are graded under it, and inspections already\n"
         "submitted keep the version they were graded under. A published version never\n"
         "changes and stays public at /api/v1/schemes/CODE/versions/N.\n";
-
-/* YYYY-MM-DD with a month and day in range; PostgreSQL checks the rest. */
-static bool date_ok(const char *s)
-{
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return false;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return false;
-	int month = (s[5] - '0') * 10 + (s[6] - '0'), day = (s[8] - '0') * 10 + (s[9] - '0');
-	return month >= 1 && month <= 12 && day >= 1 && day <= 31;
-}
 
 int cli_scheme_publish_file(struct rec *r, const char *path, const char *from, bool logged,
                             struct rec_scheme_published *ret, char *err, size_t errsize)
@@ -90,7 +79,7 @@ int cli_scheme(const struct config *cfg, int argc, char **argv)
 		fputs(scheme_usage, stderr);
 		return 2;
 	}
-	if (from && !date_ok(from)) {
+	if (from && !json_date_valid(from)) {
 		fprintf(stderr, "placard scheme: --from must be a date, YYYY-MM-DD\n");
 		return 2;
 	}

@@ -61,17 +61,17 @@ static int teardown(void **state)
 	} while (0)
 
 /*
- * Gotham's scheme: 100 minus points, four bands of its own, 30 codes G01-G30 (G01-G10
+ * A city's scheme (Gotham's unless @code says otherwise): 100 minus points, four bands of its own, 30 codes G01-G30 (G01-G10
  * priority, 6 points, up to 12; G11-G20 priority foundation, 4; G21-G30 core, 2). @gold_min
  * is where the top band starts (and the second ends one below); @band_gap leaves a gap
  * between the second and third bands. Written to @path.
  */
-static void write_gotham(const char *path, int gold_min, bool band_gap)
+static void write_city(const char *path, const char *code, int gold_min, bool band_gap)
 {
 	struct buf b = BUF_INIT;
 	char line[600];
 	snprintf(line, sizeof(line),
-	         "{\"$schema\":\"scheme.schema.json\",\"format\":1,\"code\":\"gotham\","
+	         "{\"$schema\":\"scheme.schema.json\",\"format\":1,\"code\":\"%s\","
 	         "\"name\":\"Gotham medals\",\"jurisdiction\":\"Gotham City\","
 	         "\"kind\":\"deduct-from-100\",\"bands\":["
 	         "{\"label\":\"Gold\",\"code\":\"gold\",\"meaning\":\"a gold medal\","
@@ -82,7 +82,7 @@ static void write_gotham(const char *path, int gold_min, bool band_gap)
 	         "\"min\":60,\"max\":%d},"
 	         "{\"label\":\"No medal\",\"code\":\"none\",\"meaning\":\"a visit within a "
 	         "month\",\"min\":0,\"max\":59}],\"violations\":[",
-	         gold_min, gold_min - 1, band_gap ? 78 : 79);
+	         code, gold_min, gold_min - 1, band_gap ? 78 : 79);
 	buf_add(&b, line, strlen(line));
 	for (int i = 1; i <= 30; i++) {
 		const char *cat = i <= 10 ? "priority" : i <= 20 ? "priority-foundation" : "core";
@@ -104,6 +104,11 @@ static void write_gotham(const char *path, int gold_min, bool band_gap)
 	assert_int_equal(fwrite(b.data, 1, b.len, f), b.len);
 	fclose(f);
 	buf_release(&b);
+}
+
+static void write_gotham(const char *path, int gold_min, bool band_gap)
+{
+	write_city(path, "gotham", gold_min, band_gap);
 }
 
 /* placard scheme publish @path [--from @from]: the exit status; its output in @out. */
@@ -369,12 +374,92 @@ static void test_new_version_applies_from_its_date(void **state)
 	unlink(path2);
 }
 
+/* The text of file @path, NUL-terminated (caller frees). */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	struct buf b = BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	return buf_detach(&b, NULL);
+}
+
+static void test_publish_through_the_api(void **state)
+{
+	(void)state;
+	NEED_DB();
+	char path[128];
+	long st;
+	snprintf(path, sizeof(path), "/tmp/placard-itest-metropolis-%d.json", (int)getpid());
+	write_city(path, "metropolis", 95, true);
+	char *gap = slurp(path);
+	write_city(path, "metropolis", 95, false);
+	char *good = slurp(path);
+	unlink(path);
+
+	/* Administrators only. */
+	json_t *v = staff_call(&server, &clerk, "POST", "/api/v1/schemes", good, NULL, &st);
+	assert_int_equal(st, 403);
+	json_decref(v);
+	v = staff_call(&server, &admin, "POST", "/api/v1/schemes", gap, NULL, &st);
+	assert_int_equal(st, 422);
+	assert_string_equal(json_walk_str(v, "field"), "/bands/2/max");
+	json_decref(v);
+	v = staff_call(&server, &admin, "POST", "/api/v1/schemes?applies_from=2026-13-01", good,
+	               NULL, &st);
+	assert_int_equal(st, 400);
+	assert_string_equal(json_walk_str(v, "field"), "applies_from");
+	json_decref(v);
+	v = staff_call(&server, &admin, "POST", "/api/v1/schemes", "{\"code\":\"metropolis\"}",
+	               NULL, &st);
+	assert_int_equal(st, 422);
+	assert_string_equal(json_walk_str(v, "field"), "/name");
+	json_decref(v);
+	assert_int_equal(itest_sql_count(db_url, "SELECT count(*) FROM scheme_version"
+	                                         " WHERE scheme_code = 'metropolis'"),
+	                 0);
+
+	v = staff_call(&server, &admin, "POST", "/api/v1/schemes", good, NULL, &st);
+	assert_int_equal(st, 201);
+	assert_string_equal(json_walk_str(v, "code"), "metropolis");
+	assert_int_equal(json_walk_int(v, "version"), 1);
+	assert_true(json_is_true(json_walk(v, "created")));
+	json_decref(v);
+	v = staff_call(&server, &admin, "POST", "/api/v1/schemes", good, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_int_equal(json_walk_int(v, "version"), 1);
+	assert_true(json_is_false(json_walk(v, "created")));
+	json_decref(v);
+	v = staff_call(&server, NULL, "GET", "/api/v1/schemes/metropolis/versions/1", NULL, NULL,
+	               &st);
+	assert_int_equal(st, 200);
+	assert_int_equal(json_array_size(json_object_get(v, "violations")), 30);
+	json_decref(v);
+	/* The imported results' schemes are not scoring schemes to publish over. */
+	char *imported = strdup(good);
+	memcpy(strstr(imported, "metropolis"), "nyc-import", 10);
+	v = staff_call(&server, &admin, "POST", "/api/v1/schemes", imported, NULL, &st);
+	assert_int_equal(st, 409);
+	json_decref(v);
+	assert_int_equal(itest_event_count(db_url, "kind = 'scheme.published'"
+	                                           " AND subject = 'scheme/metropolis'"),
+	                 1);
+	free(imported);
+	free(gap);
+	free(good);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_publish_a_city_scheme),
 		cmocka_unit_test(test_grade_from_the_document),
 		cmocka_unit_test(test_new_version_applies_from_its_date),
+		cmocka_unit_test(test_publish_through_the_api),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

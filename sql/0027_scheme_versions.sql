@@ -8,7 +8,9 @@
 -- first version applies to every inspection before it too. Grading at submission uses the
 -- version in force at the visit's date and records it on the inspection; an amendment keeps
 -- the version of the inspection it amends. scheme.version and scheme.definition hold the
--- latest version, as before.
+-- latest version, as before; what the public sees during an appeal (public_grade(),
+-- public_grade_differs() and the search's shortcut) follows the rules of the inspection's
+-- version.
 
 CREATE TABLE scheme_version (
     id bigint GENERATED ALWAYS AS IDENTITY UNIQUE,   -- publication order
@@ -17,6 +19,11 @@ CREATE TABLE scheme_version (
     document jsonb NOT NULL,
     published_at timestamptz NOT NULL DEFAULT now(),
     applies_from date NOT NULL,
+    -- What the public sees during an appeal follows the rules of the version an inspection
+    -- was graded under (public_grade()); its common case reads this flag, not the document.
+    withholds_new_ratings boolean GENERATED ALWAYS AS
+        (coalesce((document -> 'rules' ->> 'withhold_until_appeal_decided')::boolean, false))
+        STORED,
     PRIMARY KEY (scheme_code, version)
 );
 

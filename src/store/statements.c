@@ -95,8 +95,9 @@
 	"CASE WHEN g.establishment_id IS NULL THEN NULL"                                           \
 	" WHEN g.inspection_id IS NULL OR g.state <> 'graded'"                                     \
 	"  OR (NOT EXISTS (SELECT 1 FROM appeal a WHERE a.establishment_id = e.id)"                \
-	"  AND NOT (SELECT s.withholds_new_ratings FROM inspection gi"                             \
-	"   JOIN scheme s ON s.code = gi.scheme_code WHERE gi.id = g.inspection_id))"              \
+	"  AND NOT (SELECT v.withholds_new_ratings FROM inspection gi"                             \
+	"   JOIN scheme_version v ON v.scheme_code = gi.scheme_code"                               \
+	"   AND v.version = gi.scheme_version WHERE gi.id = g.inspection_id))"                     \
 	" THEN jsonb_build_object('state', g.state, 'code', g.grade_code,"                         \
 	"  'label', g.grade_label, 'score', g.score, 'inspection_id', g.inspection_id,"            \
 	"  'issued_at', g.issued_at, 'under_appeal', false, 'pending', false,"                     \

@@ -64,9 +64,11 @@ static int teardown(void **state)
  * A city's scheme (Gotham's unless @code says otherwise): 100 minus points, four bands of its own, 30 codes G01-G30 (G01-G10
  * priority, 6 points, up to 12; G11-G20 priority foundation, 4; G21-G30 core, 2). @gold_min
  * is where the top band starts (and the second ends one below); @band_gap leaves a gap
- * between the second and third bands. Written to @path.
+ * between the second and third bands; @withhold withholds a new rating during the 14-day
+ * appeal window. Written to @path.
  */
-static void write_city(const char *path, const char *code, int gold_min, bool band_gap)
+static void write_city_rules(const char *path, const char *code, int gold_min, bool band_gap,
+                             bool withhold)
 {
 	struct buf b = BUF_INIT;
 	char line[600];
@@ -97,13 +99,20 @@ static void write_city(const char *path, const char *code, int gold_min, bool ba
 	snprintf(line, sizeof(line),
 	         "],\"rules\":{\"graded_inspection_types\":[\"initial\",\"reinspection\","
 	         "\"complaint\"],\"appeal_window\":\"within_days\",\"appeal_window_days\":14,"
-	         "\"not_yet_graded_label\":\"Not yet judged\",\"not_yet_graded_code\":\"N\"}}\n");
+	         "\"withhold_until_appeal_decided\":%s,"
+	         "\"not_yet_graded_label\":\"Not yet judged\",\"not_yet_graded_code\":\"N\"}}\n",
+	         withhold ? "true" : "false");
 	buf_add(&b, line, strlen(line));
 	FILE *f = fopen(path, "w");
 	assert_non_null(f);
 	assert_int_equal(fwrite(b.data, 1, b.len, f), b.len);
 	fclose(f);
 	buf_release(&b);
+}
+
+static void write_city(const char *path, const char *code, int gold_min, bool band_gap)
+{
+	write_city_rules(path, code, gold_min, band_gap, false);
 }
 
 static void write_gotham(const char *path, int gold_min, bool band_gap)
@@ -122,7 +131,8 @@ static int publish(const char *path, const char *from, struct buf *out)
 	                   itest_bin(), path, opt);
 }
 
-/* A submitted inspection at @establishment, started @days_ago days ago, citing @code (its
+/* A submitted inspection at @establishment, started @days_ago days ago (today: at midnight
+ * UTC), citing @code (its
  * default points) and G25 (2 points); the answer (caller decrefs). */
 static json_t *inspect(long long establishment, int days_ago, const char *code, const char *key)
 {
@@ -131,7 +141,7 @@ static json_t *inspect(long long establishment, int days_ago, const char *code, 
 	         "{\"establishment_id\":%lld,\"type\":\"initial\",\"started_at\":\"%s\","
 	         "\"violations\":[{\"code\":\"%s\"},{\"code\":\"G25\","
 	         "\"points\":2}],\"submit\":true}",
-	         establishment, staff_ago(days_ago, 10, started), code);
+	         establishment, staff_ago(days_ago, days_ago == 0 ? 0 : 10, started), code);
 	snprintf(idem, sizeof(idem), "Idempotency-Key: %s", key);
 	long st;
 	json_t *v = staff_call(&server, &inspector, "POST", "/api/v1/inspections", body, idem, &st);
@@ -371,7 +381,44 @@ static void test_new_version_applies_from_its_date(void **state)
 	                                           " AND subject = 'scheme/gotham'"),
 	                 2);
 	unlink(path1);
+}
+
+/* What the public sees during an appeal window follows the rules of the version the posted
+ * inspection was graded under, not those of a later version. */
+static void test_appeal_rules_of_the_version(void **state)
+{
+	(void)state;
+	NEED_DB();
+	struct buf out = BUF_INIT;
+	char today[32];
+	staff_ago(0, 0, today);
+	today[10] = '\0';
+	/* Version 3 withholds a new rating for the 14-day appeal window, from today. */
+	write_city_rules(path2, "gotham", 94, false, true);
+	assert_int_equal(publish(path2, today, &out), 0);
+	expect_in(&out, "published gotham version 3");
+	buf_release(&out);
 	unlink(path2);
+
+	/* GC-1's grade (yesterday's visit, version 2, which publishes at once) is public. */
+	long st;
+	char path[64];
+	snprintf(path, sizeof(path), "/api/v1/establishments/%lld", est);
+	json_t *v = staff_call(&server, NULL, "GET", path, NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_string_equal(json_walk_str(v, "grade.code"), "silver");
+	assert_false(json_is_true(json_walk(v, "grade.new_rating_pending")));
+	json_decref(v);
+	/* A visit today, under version 3: its rating waits for the window to close. */
+	long long est2 = staff_establishment(&server, &clerk, "gotham", "GC-2");
+	v = inspect(est2, 0, "G05", "gotham-5");
+	assert_int_equal(json_walk_int(v, "explanation.scheme.version"), 3);
+	json_decref(v);
+	snprintf(path, sizeof(path), "/api/v1/establishments/%lld", est2);
+	v = staff_call(&server, NULL, "GET", path, NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_true(json_is_true(json_walk(v, "grade.new_rating_pending")));
+	json_decref(v);
 }
 
 /* The text of file @path, NUL-terminated (caller frees). */
@@ -459,6 +506,7 @@ int main(void)
 		cmocka_unit_test(test_publish_a_city_scheme),
 		cmocka_unit_test(test_grade_from_the_document),
 		cmocka_unit_test(test_new_version_applies_from_its_date),
+		cmocka_unit_test(test_appeal_rules_of_the_version),
 		cmocka_unit_test(test_publish_through_the_api),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -5,8 +5,8 @@
 --  * while an appeal is open under a scheme with a pending label (NYC-style): "Grade
 --    Pending" replaces a grade below the top band, until the establishment has asked for
 --    more adjournments than the scheme allows.
--- The rules come from the scheme as published (scheme.definition, from the engine's tables
--- in src/domain/grade.c). This is the one implementation of the rule: every reader gets the
+-- The rules come from the version of the scheme the posted inspection was graded under, as
+-- published (scheme_version.document). This is the one implementation of the rule: every reader gets the
 -- same answer from here, and the shared vectors of op appeal_posting
 -- (tests/vectors/grading.json) run against it (tests/integration/test_vectors.c). PL/pgSQL,
 -- so that its plans are kept per connection; it returns at once for the common case (no
@@ -37,11 +37,14 @@ BEGIN
     -- Most establishments have never appealed and post under a scheme that publishes at
     -- once: then the posted grade is the public one, and nothing more need be read.
     IF NOT EXISTS (SELECT 1 FROM appeal WHERE establishment_id = p_est)
-       AND NOT (SELECT s.withholds_new_ratings FROM inspection i
-                JOIN scheme s ON s.code = i.scheme_code WHERE i.id = g.inspection_id) THEN
+       AND NOT (SELECT v.withholds_new_ratings FROM inspection i
+                JOIN scheme_version v ON v.scheme_code = i.scheme_code
+                 AND v.version = i.scheme_version
+                WHERE i.id = g.inspection_id) THEN
         RETURN base::json;
     END IF;
-    SELECT s.definition INTO def FROM inspection i JOIN scheme s ON s.code = i.scheme_code
+    SELECT v.document INTO def FROM inspection i
+        JOIN scheme_version v ON v.scheme_code = i.scheme_code AND v.version = i.scheme_version
         WHERE i.id = g.inspection_id;
     root := inspection_root(g.inspection_id);
     SELECT * INTO ri FROM inspection WHERE id = root;

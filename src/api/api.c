@@ -22,7 +22,10 @@ const struct http_route api_routes[] = {
 	{ HTTP_POST, "/api/v1/staff", api_staff_create, API_ADMIN },
 	/* published scoring methods */
 	{ HTTP_GET, "/api/v1/schemes", api_schemes_list, API_PUBLIC },
+	{ HTTP_POST, "/api/v1/schemes", api_scheme_publish, API_ADMIN },
 	{ HTTP_GET, "/api/v1/schemes/{code}", api_scheme_get, API_PUBLIC },
+	{ HTTP_GET, "/api/v1/schemes/{code}/versions", api_scheme_versions, API_PUBLIC },
+	{ HTTP_GET, "/api/v1/schemes/{code}/versions/{n:int}", api_scheme_version_get, API_PUBLIC },
 	/* the licence registry */
 	{ HTTP_GET, "/api/v1/jurisdictions", api_jurisdictions_list, API_PUBLIC },
 	{ HTTP_POST, "/api/v1/jurisdictions", api_jurisdiction_create, API_ADMIN },

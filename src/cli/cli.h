@@ -20,6 +20,14 @@ int cli_export(const struct config *cfg, int argc, char **argv);
 int cli_text(const struct config *cfg, int argc, char **argv);
 int cli_log(const struct config *cfg, int argc, char **argv);
 int cli_log_keygen(const struct config *cfg, int argc, char **argv);
+int cli_scheme(const struct config *cfg, int argc, char **argv);
+
+struct rec;
+struct rec_scheme_published;
+/* Publish the scheme document at @path (rec_scheme_publish(), applying from @from or NULL,
+ * logged or not). 0, or a negative errno with the reason in @err. */
+int cli_scheme_publish_file(struct rec *r, const char *path, const char *from, bool logged,
+                            struct rec_scheme_published *ret, char *err, size_t errsize);
 
 /* True when argv has -h or --help; prints @usage then. */
 bool cli_wants_help(int argc, char **argv, const char *usage);

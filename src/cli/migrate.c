@@ -3,8 +3,9 @@
  */
 #include <stdio.h>
 
-#include "records/schemes.h"
 #include "cli/cli.h"
+#include "domain/grade.h"
+#include "records/schemes.h"
 #include "store/migrate.h"
 
 static const char migrate_usage[] =
@@ -13,7 +14,8 @@ static const char migrate_usage[] =
         "Apply the migrations in sql/ (PLACARD_SQL_DIR) that the database at\n"
         "PLACARD_DATABASE_URL has not run yet, then the files of sql/functions\n"
         "that changed since they were last applied, and publish the built-in\n"
-        "scoring schemes. Running it again applies nothing.\n";
+        "scoring schemes' documents (PLACARD_SCHEMES_DIR) that changed as new\n"
+        "versions. Running it again applies nothing.\n";
 
 int cli_migrate(const struct config *cfg, int argc, char **argv)
 {
@@ -29,12 +31,17 @@ int cli_migrate(const struct config *cfg, int argc, char **argv)
 	printf("placard migrate: %d migration%s applied, %d function file%s applied\n", applied,
 	       applied == 1 ? "" : "s", functions, functions == 1 ? "" : "s");
 
-	/* The published scoring methods come from the grading engine; the database keeps a
-	 * copy so that it can check every violation code an inspection cites. */
+	/* The built-in schemes' documents (schemes/, PLACARD_SCHEMES_DIR), in the engine's
+	 * order: a changed one becomes a new version, applying from today. */
 	struct rec r = { .a = arena_new() };
 	int rc = store_open(cfg->database_url, &r.st, err, sizeof(err));
-	if (rc == 0 && (rc = rec_schemes_sync(&r)) < 0)
-		snprintf(err, sizeof(err), "%s", store_error_message(r.st));
+	for (size_t i = 0; rc == 0 && i < grade_scheme_builtin_count(); i++) {
+		char path[4096];
+		struct rec_scheme_published p;
+		snprintf(path, sizeof(path), "%s/%s.json", cfg->schemes_dir,
+		         grade_scheme_builtin_at(i)->code);
+		rc = cli_scheme_publish_file(&r, path, NULL, false, &p, err, sizeof(err));
+	}
 	arena_destroy(r.a);
 	if (r.st)
 		store_close(r.st);

@@ -23,7 +23,7 @@
 #endif
 
 /* The defaults' text (the settings live as long as the process). */
-static char web_path[4096], sql_path[4096];
+static char web_path[4096], sql_path[4096], schemes_path[4096];
 
 static const char *root_path(char *buf, size_t size, const char *root, const char *name)
 {
@@ -37,7 +37,7 @@ const char *config_data_root(const char *exe, const char *installed_binary, cons
 	return exe && streq(exe, installed_binary) ? data_dir : source_root;
 }
 
-/* Where web/ and sql/ are: beside the installed binary, or in the source tree it was built
+/* Where web/, sql/ and schemes/ are: beside the installed binary, or in the source tree it was built
  * from. */
 static const char *data_root(void)
 {
@@ -164,6 +164,9 @@ int config_from_env(struct config *ret, char *err, size_t errsize)
 	c.sql_dir = getenv("PLACARD_SQL_DIR");
 	if (!c.sql_dir || !*c.sql_dir)
 		c.sql_dir = root_path(sql_path, sizeof(sql_path), root, "sql");
+	c.schemes_dir = getenv("PLACARD_SCHEMES_DIR");
+	if (!c.schemes_dir || !*c.schemes_dir)
+		c.schemes_dir = root_path(schemes_path, sizeof(schemes_path), root, "schemes");
 
 	c.log_key = getenv("PLACARD_LOG_KEY");
 	if (c.log_key && !*c.log_key)

@@ -22,6 +22,7 @@ struct config {
 	const char *read_database_url; /* PLACARD_READ_DATABASE_URL (public reads), may be NULL */
 	const char *web_dir;           /* PLACARD_WEB_DIR, default <data root>/web */
 	const char *sql_dir;           /* PLACARD_SQL_DIR, default <data root>/sql */
+	const char *schemes_dir;       /* PLACARD_SCHEMES_DIR, default <data root>/schemes */
 	unsigned threads;              /* PLACARD_THREADS, default: number of cores */
 	size_t max_body;               /* PLACARD_MAX_BODY bytes, default 1 MiB */
 	size_t max_header_memory;      /* PLACARD_MAX_HEADER_BYTES per connection, default 32 KiB */

@@ -294,6 +294,18 @@ char *json_dump_compact(const json_t *v, size_t *ret_len)
 	return s;
 }
 
+bool json_date_valid(const char *s)
+{
+	static const char shape[] = "dddd-dd-dd";
+	if (strlen(s) != sizeof(shape) - 1)
+		return false;
+	for (size_t i = 0; i < sizeof(shape) - 1; i++)
+		if (shape[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != shape[i])
+			return false;
+	int month = (s[5] - '0') * 10 + (s[6] - '0'), day = (s[8] - '0') * 10 + (s[9] - '0');
+	return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
 bool json_timestamp_valid(const char *s)
 {
 	static const char shape[] = "dddd-dd-ddTdd:dd";

@@ -77,6 +77,10 @@ int json_error_set(struct json_error *err, const char *field, const char *fmt, .
 #define JSON_TIMESTAMP_MAX 40
 bool json_timestamp_valid(const char *s);
 
+/* True if @s is a date as the API takes them, YYYY-MM-DD, with a month and day in range;
+ * PostgreSQL checks the rest. */
+bool json_date_valid(const char *s);
+
 /* Serialise compactly into malloc'd memory (caller frees). Never NULL. */
 char *json_dump_compact(const json_t *v, size_t *ret_len);
 

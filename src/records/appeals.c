@@ -20,6 +20,7 @@
 #include "core/buf.h"
 #include "core/util.h"
 #include "domain/grade.h"
+#include "records/schemes.h"
 #include "records/log.h"
 
 /* The one row of a statement that returns a JSON document as "json". */
@@ -345,10 +346,9 @@ static int posted_grade(struct rec *r, const char *id, const struct store_result
 		        n, d->dismissed, ret_revision);
 	}
 	case APPEAL_POSTED_FALLS_BACK: {
-		const struct grade_scheme *s = grade_scheme_builtin(store_get(l, 0, "scheme_code"));
-		if (!s)
-			return rec_refuse(r, 500, NULL, "The inspection's scheme is unknown.");
-		if ((rc = fall_back(r, s, est, root, id)) < 0)
+		const struct grade_scheme *s;
+		if ((rc = rec_scheme_of_inspection(r, root, &s)) < 0 ||
+		    (rc = fall_back(r, s, est, root, id)) < 0)
 			return rc;
 		return rec_event(r, "inspection.overturned",
 		                 arena_printf(r->a, "inspection/%s", root),

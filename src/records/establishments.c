@@ -10,6 +10,7 @@
 
 #include "core/util.h"
 #include "domain/grade.h"
+#include "records/schemes.h"
 #include "domain/licence.h"
 #include "records/log.h"
 
@@ -28,8 +29,11 @@ int rec_jurisdiction_create(struct rec *r, const struct rec_jurisdiction *j, con
 	struct store_result *res;
 	const char *p[] = { j->code, j->name, j->scheme, j->timezone };
 	int rc;
-	if (!grade_scheme_builtin(j->scheme)) {
-		rc = rec_refuse(r, 422, "/scheme", "There is no scoring scheme \"%s\".", j->scheme);
+	const struct grade_scheme *s;
+	if ((rc = rec_scheme_current(r, j->scheme, &s)) < 0) {
+		if (rc == -ENOENT)
+			rc = rec_refuse(r, 422, "/scheme", "There is no scoring scheme \"%s\".",
+			                j->scheme);
 		goto out;
 	}
 	if ((rc = rec_begin(r)) < 0 || (rc = rec_exec(r, STMT_JURISDICTION_CREATE, p, &res)) < 0 ||
@@ -79,7 +83,9 @@ int rec_establishment_create(struct rec *r, const char *jurisdiction, const char
 		goto out;
 	}
 	const char *id = store_get(res, 0, "id");
-	const struct grade_scheme *scheme = grade_scheme_builtin(store_get(res, 0, "scheme"));
+	const struct grade_scheme *scheme;
+	if ((rc = rec_scheme_current(r, store_get(res, 0, "scheme"), &scheme)) < 0)
+		goto out;
 	struct grade_posted none;
 	grade_posted_of(scheme, NULL, false, &none);
 	const char *pg[] = { id, none.state, none.code, none.label, NULL, NULL };

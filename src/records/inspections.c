@@ -118,9 +118,9 @@ int rec_inspection_submit_draft(struct rec *r, const char *id, struct rec_submit
 			                  "A visit cannot be dated more than a day ahead of the "
 			                  "server's clock; check the device's date and time.");
 	const char *est = store_get(ins, 0, "establishment_id");
-	const struct grade_scheme *s = grade_scheme_builtin(store_get(ins, 0, "scheme_code"));
-	if (!s)
-		return rec_refuse(r, 500, NULL, "The inspection's scheme is unknown.");
+	const struct grade_scheme *s;
+	if ((rc = rec_scheme_of_inspection(r, id, &s)) < 0)
+		return rc;
 	const char *started = store_get(ins, 0, "started_at");
 	const char *amends = store_get(ins, 0, "amends_inspection_id");
 
@@ -195,7 +195,8 @@ int rec_inspection_submit_draft(struct rec *r, const char *id, struct rec_submit
 		               boolstr(g->sets_posted_grade),
 		               expl_text,
 		               public_code,
-		               amends ? NULL : appeal_hash };
+		               amends ? NULL : appeal_hash,
+		               rec_num(r, s->version) };
 	if ((rc = rec_exec(r, STMT_INSPECTION_SUBMIT, psub, NULL)) < 0)
 		return rc;
 
@@ -505,7 +506,8 @@ int rec_inspection_create(struct rec *r, const char *key, const char *body_hash,
 	const char *id = store_get(res, 0, "id");
 	const char *scheme_code = store_get(res, 0, "scheme_code");
 	struct rec_submitted sub = { .requested_code = d->has_appeal_code ? d->appeal_code : NULL };
-	if ((rc = check_doc(r, grade_scheme_builtin(scheme_code), d)) < 0 ||
+	const struct grade_scheme *s;
+	if ((rc = rec_scheme_of_inspection(r, id, &s)) < 0 || (rc = check_doc(r, s, d)) < 0 ||
 	    (rc = store_violations(r, id, scheme_code, d)) < 0 ||
 	    (d->submit && (rc = rec_inspection_submit_draft(r, id, &sub)) < 0))
 		goto out;
@@ -533,9 +535,10 @@ int rec_inspection_update(struct rec *r, const char *id, struct inspection_doc *
 	if ((rc = rec_begin(r)) < 0 || (rc = lock_draft(r, id, &ins)) < 0 ||
 	    (rc = rec_tablet_version_check(r, id, v)) < 0)
 		goto out;
-	const char *scheme_code = store_get(ins, 0, "scheme_code");
-	if ((rc = check_doc(r, grade_scheme_builtin(scheme_code), d)) < 0)
+	const struct grade_scheme *s;
+	if ((rc = rec_scheme_of_inspection(r, id, &s)) < 0 || (rc = check_doc(r, s, d)) < 0)
 		goto out;
+	const char *scheme_code = store_get(ins, 0, "scheme_code");
 	const char *pu[] = { id,
 		             d->type,
 		             d->started_at,
@@ -625,7 +628,8 @@ int rec_inspection_amend(struct rec *r, const char *orig, struct inspection_doc 
 	if ((rc = rec_begin(r)) < 0 || (rc = rec_inspection_lock(r, orig, POLICY_AMEND, &ins)) < 0)
 		goto out;
 	const char *scheme_code = store_get(ins, 0, "scheme_code");
-	if ((rc = check_doc(r, grade_scheme_builtin(scheme_code), d)) < 0)
+	const struct grade_scheme *s;
+	if ((rc = rec_scheme_of_inspection(r, orig, &s)) < 0 || (rc = check_doc(r, s, d)) < 0)
 		goto out;
 	const char *pc[] = { store_get(ins, 0, "establishment_id"),
 		             d->type,

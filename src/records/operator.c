@@ -10,6 +10,7 @@
 #include "core/util.h"
 #include "domain/appeal.h"
 #include "domain/grade.h"
+#include "records/schemes.h"
 #include "domain/ratelimit.h"
 #include "records/guess.h"
 
@@ -44,11 +45,9 @@ int rec_operator_auth(struct rec *r, const char *licence, const char *licence_ke
 	}
 	if ((rc = guess_succeeded(r, &g)) < 0)
 		goto out;
-	const struct grade_scheme *s = grade_scheme_builtin(store_get(res, 0, "scheme"));
-	if (!s) {
-		rc = rec_refuse(r, 500, NULL, "The inspection's scheme is unknown.");
+	const struct grade_scheme *s;
+	if ((rc = rec_scheme_of_inspection(r, store_get(res, 0, "inspection"), &s)) < 0)
 		goto out;
-	}
 	enum policy_appeal appeal = policy_appeal_of(store_get(res, 0, "appeal_state"));
 	int days = 0;
 	if (appeal_filing_window(s, &days) < 0)

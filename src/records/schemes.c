@@ -1,15 +1,19 @@
 /*
- * schemes.c - the published scoring methods as JSON, built from the grading engine's own
- * tables so that what is published is exactly what grades; a grade's explanation; and the
- * copy of the schemes the database keeps to check the violation codes an inspection cites.
+ * schemes.c - the scoring schemes: publishing a scheme's document as a new version, the
+ * version an inspection is graded under, the published methods as JSON (written from the
+ * scheme the engine applies, so that what is published is exactly what grades), and a
+ * grade's explanation.
  */
 #include "records/schemes.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "core/util.h"
 #include "domain/grade.h"
+#include "records/log.h"
+#include "records/scheme_doc.h"
 
 static json_t *band_json(const struct grade_band *b)
 {
@@ -167,41 +171,6 @@ json_t *rec_grade_explanation(const struct grade_scheme *s, const struct grade_r
 	return v;
 }
 
-int rec_schemes_sync(struct rec *r)
-{
-	int rc = rec_begin(r);
-	if (rc < 0)
-		goto out;
-	for (size_t i = 0; i < grade_scheme_builtin_count(); i++) {
-		const struct grade_scheme *s = grade_scheme_builtin_at(i);
-		char version[16];
-		snprintf(version, sizeof(version), "%d", s->version);
-		json_t *def = json_arena(r->a, rec_scheme_json(s, true));
-		char *text = json_dump_compact(def, NULL);
-		arena_defer(r->a, free, text);
-		const char *p[] = { s->code, version, s->name, grade_scheme_kind_name(s->kind),
-			            text };
-		if ((rc = rec_exec(r, STMT_SCHEME_UPSERT, p, NULL)) < 0)
-			goto out;
-		for (size_t j = 0; j < s->n_violations; j++) {
-			const struct grade_violation_def *d = &s->violations[j];
-			char pts[3][16];
-			snprintf(pts[0], sizeof(pts[0]), "%d", d->default_points);
-			snprintf(pts[1], sizeof(pts[1]), "%d", d->min_points);
-			snprintf(pts[2], sizeof(pts[2]), "%d", d->max_points);
-			const char *vp[] = { s->code,        d->code,
-				             d->description, grade_category_name(d->category),
-				             pts[0],         pts[1],
-				             pts[2] };
-			if ((rc = rec_exec(r, STMT_SCHEME_VIOLATION_UPSERT, vp, NULL)) < 0)
-				goto out;
-		}
-	}
-	rc = rec_commit(r);
-out:
-	return rc;
-}
-
 /* @v (a new reference, taken over) as compact JSON text in r->a. */
 static const char *scheme_text(struct rec *r, json_t *v)
 {
@@ -211,20 +180,188 @@ static const char *scheme_text(struct rec *r, json_t *v)
 	return text;
 }
 
+/* A stored version's document, decoded: it was checked when published, so a failure here is
+ * the server's. */
+static int stored_scheme(struct rec *r, struct store_result *res, const struct grade_scheme **ret)
+{
+	struct grade_scheme *s;
+	struct json_error err;
+	const char *text = store_get(res, 0, "document");
+	if (scheme_doc_parse(r->a, text, strlen(text), &s, &err) < 0)
+		return rec_refuse(r, 500, NULL, "A published scheme cannot be read (%s: %s).",
+		                  err.field, err.detail);
+	s->version = (int)store_get_int(res, 0, "version");
+	*ret = s;
+	return 0;
+}
+
+int rec_scheme_publish(struct rec *r, const char *text, size_t len, const char *applies_from,
+                       bool logged, struct rec_scheme_published *ret)
+{
+	struct grade_scheme *s;
+	struct json_error err;
+	struct store_result *latest, *ins;
+	int rc;
+	if (scheme_doc_parse(r->a, text, len, &s, &err) < 0)
+		return rec_refuse(r, 422, err.field, "%s", err.detail);
+	/* What is stored and published is the scheme as the engine reads it, written in one
+	 * form, so that the same scheme in another layout is not a new version. */
+	const char *doc = scheme_text(r, rec_scheme_json(s, true));
+	const char *pl[] = { s->code, doc, applies_from };
+	if ((rc = rec_begin(r)) < 0 || (rc = rec_exec(r, STMT_SCHEME_LATEST, pl, &latest)) < 0)
+		goto out;
+	int version = 1;
+	if (store_nrows(latest) > 0) {
+		if (streq(store_get(latest, 0, "kind"), "imported")) {
+			rc = rec_refuse(r, 409, "/code",
+			                "\"%s\" holds imported results as published; it is not a "
+			                "scoring scheme to publish.",
+			                s->code);
+			goto out;
+		}
+		if (!streq(store_get(latest, 0, "kind"), grade_scheme_kind_name(s->kind))) {
+			rc = rec_refuse(
+			        r, 422, "/kind",
+			        "A new version keeps the scheme's kind (\"%s\"); a scheme of "
+			        "another kind is another scheme, with a code of its own.",
+			        store_get(latest, 0, "kind"));
+			goto out;
+		}
+		version = (int)store_get_int(latest, 0, "version");
+		if (store_get_bool(latest, 0, "same")) {
+			*ret = (struct rec_scheme_published){ s->code, version, false };
+			rc = rec_commit(r);
+			goto out;
+		}
+		if (!store_get_bool(latest, 0, "date_ok")) {
+			rc = rec_refuse(r, 422, "applies_from",
+			                "A new version cannot apply from before the version it "
+			                "follows.");
+			goto out;
+		}
+		version++;
+	}
+	s->version = version;
+	doc = scheme_text(r, rec_scheme_json(s, true));
+	const char *pv = rec_num(r, version);
+	const char *ps[] = { s->code, pv, s->name, grade_scheme_kind_name(s->kind), doc };
+	const char *pi[] = { s->code, pv, doc, applies_from };
+	if ((rc = rec_exec(r, STMT_SCHEME_UPSERT, ps, NULL)) < 0 ||
+	    (rc = rec_exec(r, STMT_SCHEME_VERSION_INSERT, pi, &ins)) < 0)
+		goto out;
+	/* The catalogue's codes, which the violations cited under any version refer to. */
+	for (size_t j = 0; j < s->n_violations; j++) {
+		const struct grade_violation_def *d = &s->violations[j];
+		const char *vp[] = { s->code,
+			             d->code,
+			             d->description,
+			             grade_category_name(d->category),
+			             rec_num(r, d->default_points),
+			             rec_num(r, d->min_points),
+			             rec_num(r, d->max_points) };
+		if ((rc = rec_exec(r, STMT_SCHEME_VIOLATION_UPSERT, vp, NULL)) < 0)
+			goto out;
+	}
+	if (logged) {
+		const char *from = store_get(ins, 0, "applies_from");
+		json_t *payload = json_pack("{s:s, s:i}", "scheme", s->code, "version", version);
+		json_object_set_new(payload, "applies_from",
+		                    from ? json_string(from) : json_null());
+		if ((rc = rec_event(r, "scheme.published", arena_printf(r->a, "scheme/%s", s->code),
+		                    payload)) < 0)
+			goto out;
+	}
+	if ((rc = rec_commit(r)) < 0)
+		goto out;
+	*ret = (struct rec_scheme_published){ s->code, version, true };
+out:
+	if (rc == -EEXIST)
+		rc = rec_refuse(r, 409, NULL,
+		                "Another version of \"%s\" was published at the same time; try "
+		                "again.",
+		                s->code);
+	return rc;
+}
+
+int rec_scheme_current(struct rec *r, const char *code, const struct grade_scheme **ret)
+{
+	struct store_result *res;
+	const char *p[] = { code, NULL };
+	int rc = rec_exec(r, STMT_SCHEME_VERSION_GET, p, &res);
+	if (rc < 0)
+		return rc;
+	if (store_nrows(res) == 0)
+		return rec_refuse(r, 404, NULL, "There is no scoring scheme \"%s\".", code);
+	return stored_scheme(r, res, ret);
+}
+
+int rec_scheme_of_inspection(struct rec *r, const char *inspection_id,
+                             const struct grade_scheme **ret)
+{
+	struct store_result *res;
+	const char *p[] = { inspection_id };
+	int rc = rec_exec(r, STMT_SCHEME_OF_INSPECTION, p, &res);
+	if (rc < 0)
+		return rc;
+	if (store_nrows(res) == 0)
+		return rec_refuse(r, 500, NULL, "The scheme of inspection %s is not published.",
+		                  inspection_id);
+	return stored_scheme(r, res, ret);
+}
+
 int rec_schemes_list(struct rec *r, const char **ret_json)
 {
+	struct store_result *res;
+	int rc = rec_exec(r, STMT_SCHEME_LIST, NULL, &res);
+	if (rc < 0)
+		return rc;
 	json_t *list = json_array();
-	for (size_t i = 0; i < grade_scheme_builtin_count(); i++)
-		json_array_append_new(list, rec_scheme_json(grade_scheme_builtin_at(i), false));
+	int c = store_column(res, "document");
+	for (int i = 0; i < store_nrows(res); i++) {
+		struct grade_scheme *s;
+		struct json_error err;
+		const char *text = store_value(res, i, c);
+		if (scheme_doc_parse(r->a, text, strlen(text), &s, &err) < 0) {
+			json_decref(list);
+			return rec_refuse(r, 500, NULL,
+			                  "A published scheme cannot be read (%s: %s).", err.field,
+			                  err.detail);
+		}
+		json_array_append_new(list, rec_scheme_json(s, false));
+	}
 	*ret_json = scheme_text(r, json_pack("{s:o}", "schemes", list));
 	return 0;
 }
 
-int rec_scheme_get(struct rec *r, const char *code, const char **ret_json)
+int rec_scheme_get(struct rec *r, const char *code, int version, const char **ret_json)
 {
-	const struct grade_scheme *s = grade_scheme_builtin(code);
-	if (!s)
-		return rec_refuse(r, 404, NULL, "There is no scoring scheme \"%s\".", code);
+	struct store_result *res;
+	const char *p[] = { code, version > 0 ? rec_num(r, version) : NULL };
+	const struct grade_scheme *s;
+	int rc = rec_exec(r, STMT_SCHEME_VERSION_GET, p, &res);
+	if (rc < 0)
+		return rc;
+	if (store_nrows(res) == 0)
+		return version > 0 ? rec_refuse(r, 404, NULL,
+		                                "Scoring scheme \"%s\" has no version %d.", code,
+		                                version)
+		                   : rec_refuse(r, 404, NULL, "There is no scoring scheme \"%s\".",
+		                                code);
+	if ((rc = stored_scheme(r, res, &s)) < 0)
+		return rc;
 	*ret_json = scheme_text(r, rec_scheme_json(s, true));
+	return 0;
+}
+
+int rec_scheme_versions(struct rec *r, const char *code, const char **ret_json)
+{
+	struct store_result *res;
+	const char *p[] = { code };
+	int rc = rec_exec(r, STMT_SCHEME_VERSIONS, p, &res);
+	if (rc < 0)
+		return rc;
+	if (store_nrows(res) == 0)
+		return rec_refuse(r, 404, NULL, "There is no scoring scheme \"%s\".", code);
+	*ret_json = store_get(res, 0, "json");
 	return 0;
 }

@@ -25,6 +25,7 @@
 
 #include "core/util.h"
 #include "domain/grade.h"
+#include "records/schemes.h"
 #include "records/duties.h"
 #include "records/log.h"
 
@@ -200,7 +201,9 @@ int rec_tablet_photo_create(struct rec *r, const char *id, const struct rec_phot
 		                id);
 		goto out;
 	}
-	const struct grade_scheme *s = grade_scheme_builtin(store_get(ins, 0, "scheme_code"));
+	const struct grade_scheme *s;
+	if ((rc = rec_scheme_of_inspection(r, id, &s)) < 0)
+		goto out;
 	if (p->code && !grade_violation_lookup(s, p->code)) {
 		rc = rec_refuse(r, 422, "/code", "Photo %s: \"%s\" is not in the %s catalogue.",
 		                p->client_id, p->code, s ? s->name : "inspection's");

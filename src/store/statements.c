@@ -95,8 +95,9 @@
 	"CASE WHEN g.establishment_id IS NULL THEN NULL"                                           \
 	" WHEN g.inspection_id IS NULL OR g.state <> 'graded'"                                     \
 	"  OR (NOT EXISTS (SELECT 1 FROM appeal a WHERE a.establishment_id = e.id)"                \
-	"  AND NOT (SELECT s.withholds_new_ratings FROM inspection gi"                             \
-	"   JOIN scheme s ON s.code = gi.scheme_code WHERE gi.id = g.inspection_id))"              \
+	"  AND NOT (SELECT v.withholds_new_ratings FROM inspection gi"                             \
+	"   JOIN scheme_version v ON v.scheme_code = gi.scheme_code"                               \
+	"   AND v.version = gi.scheme_version WHERE gi.id = g.inspection_id))"                     \
 	" THEN jsonb_build_object('state', g.state, 'code', g.grade_code,"                         \
 	"  'label', g.grade_label, 'score', g.score, 'inspection_id', g.inspection_id,"            \
 	"  'issued_at', g.issued_at, 'under_appeal', false, 'pending', false,"                     \
@@ -132,7 +133,8 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		"SELECT coalesce(max(version), 0) FROM schema_migrations",
 		0, true },
 
-	/* ---- schemes: copies of the engine's built-in methods, written by placard migrate */
+	/* ---- schemes: every published version of each scheme's document (sql/0027), and the
+	 * scheme row and catalogue copy that foreign keys check */
 	[STMT_SCHEME_UPSERT] = { "scheme_upsert",
 		"INSERT INTO scheme (code, version, name, kind, definition)"
 		" VALUES ($1, $2::int, $3, $4, $5::jsonb)"
@@ -150,6 +152,77 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		" category = EXCLUDED.category, default_points = EXCLUDED.default_points,"
 		" min_points = EXCLUDED.min_points, max_points = EXCLUDED.max_points",
 		7, false },
+
+	/* The latest version of scheme $1: whether document $2 is the same (the version number
+	 * aside), its kind, and whether applies_from $3 (NULL: the default) is not before it. */
+	[STMT_SCHEME_LATEST] = { "scheme_latest",
+		"SELECT v.version,"
+		" (v.document - 'version') = ($2::jsonb - 'version') AS same,"
+		" v.document->>'kind' AS kind,"
+		" ($3::date IS NULL OR $3::date >= v.applies_from) AS date_ok"
+		" FROM scheme_version v"
+		" WHERE v.scheme_code = $1"
+		" ORDER BY v.version DESC"
+		" LIMIT 1"
+		" FOR UPDATE",
+		3, false },
+	/* A scheme's first version applies from the beginning unless a date is given; a later
+	 * one from the day it is published. */
+	[STMT_SCHEME_VERSION_INSERT] = { "scheme_version_insert",
+		"INSERT INTO scheme_version (scheme_code, version, document, applies_from)"
+		" VALUES ($1, $2::int, $3::jsonb,"
+		" coalesce($4::date, CASE WHEN $2::int = 1 THEN '-infinity'::date ELSE current_date END))"
+		" RETURNING CASE WHEN isfinite(applies_from) THEN applies_from::text END AS applies_from",
+		4, false },
+	/* The published schemes (imported ones aside), in the order they were first published,
+	 * each as the version in force today. */
+	[STMT_SCHEME_LIST] = { "scheme_list",
+		"SELECT v.document::text AS document"
+		" FROM scheme s"
+		" JOIN scheme_version v ON v.scheme_code = s.code"
+		" AND v.version = scheme_version_at(s.code, current_date)"
+		" JOIN scheme_version f ON f.scheme_code = s.code AND f.version = 1"
+		" WHERE s.kind <> 'imported'"
+		" ORDER BY f.id",
+		0, true },
+	/* Version $2 of scheme $1, or with $2 NULL the version in force today. */
+	[STMT_SCHEME_VERSION_GET] = { "scheme_version_get",
+		"SELECT v.version, v.document::text AS document"
+		" FROM scheme s"
+		" JOIN scheme_version v ON v.scheme_code = s.code"
+		" WHERE s.code = $1 AND s.kind <> 'imported'"
+		" AND v.version = coalesce($2::int, scheme_version_at(s.code, current_date))",
+		2, true },
+	[STMT_SCHEME_VERSIONS] = { "scheme_versions",
+		"SELECT json_build_object('code', s.code,"
+		" 'versions', json_agg(json_build_object("
+		"'version', v.version,"
+		" 'published_at', v.published_at,"
+		" 'applies_from', CASE WHEN isfinite(v.applies_from) THEN v.applies_from END,"
+		" 'in_force', v.version = scheme_version_at(s.code, current_date))"
+		" ORDER BY v.version))::text AS json"
+		" FROM scheme s"
+		" JOIN scheme_version v ON v.scheme_code = s.code"
+		" WHERE s.code = $1 AND s.kind <> 'imported'"
+		" GROUP BY s.code",
+		1, true },
+	/* The scheme version inspection $1 is graded under: the one it was graded under once
+	 * submitted; for a draft amendment, the amended inspection's; for any other draft, the
+	 * version in force on the day the visit started, in the jurisdiction's time zone. */
+	[STMT_SCHEME_OF_INSPECTION] = { "scheme_of_inspection",
+		"SELECT v.version, v.document::text AS document"
+		" FROM inspection i"
+		" JOIN establishment e ON e.id = i.establishment_id"
+		" JOIN jurisdiction j ON j.id = e.jurisdiction_id"
+		" LEFT JOIN inspection o ON o.id = i.amends_inspection_id"
+		" JOIN scheme_version v ON v.scheme_code = i.scheme_code"
+		" AND v.version = CASE"
+		" WHEN i.status = 'submitted' THEN i.scheme_version"
+		" WHEN o.id IS NOT NULL THEN o.scheme_version"
+		" ELSE scheme_version_at(i.scheme_code, (i.started_at AT TIME ZONE j.timezone)::date)"
+		" END"
+		" WHERE i.id = $1::bigint",
+		1, false },
 
 	/* ---- jurisdictions and establishments */
 	[STMT_JURISDICTION_LIST] = { "jurisdiction_list",
@@ -367,9 +440,10 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		"UPDATE inspection SET status = 'submitted', score = $2::int, grade_code = $3,"
 		" grade_label = $4, outcome = $5, sets_grade = $6::boolean,"
 		" explanation = $7::jsonb, submitted_at = now(),"
-		" ended_at = coalesce(ended_at, now()), public_code = $8, appeal_code_hash = $9"
+		" ended_at = coalesce(ended_at, now()), public_code = $8, appeal_code_hash = $9,"
+		" scheme_version = $10::int"
 		" WHERE id = $1::bigint AND status = 'draft' RETURNING id",
-		9, false },
+		10, false },
 	/* True when the posted grade rests on $4 (the inspection being amended), or when no
 	 * submitted inspection of the establishment started after $2, other than the ones named
 	 * and those overturned on appeal: then a grade from the inspection is the current one. */

@@ -4,6 +4,8 @@
 // GET /api/v1/schemes/{code}, as the tablet gets them. Any disagreement fails. The vectors of
 // what the public sees during an appeal (op appeal_posting) are not the tablet's to compute:
 // the database decides it, and tests/integration/test_vectors.c runs them against it.
+// The same vectors run again on the built-in schemes' documents as shipped (schemes/*.json,
+// docs/schemes.md), read from the files: the engine takes a scheme document as it is.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -41,8 +43,13 @@ function input(scheme, v) {
   };
 }
 
-function check(v) {
-  const scheme = schemes[v.scheme];
+// A shipped document has no version: it is its scheme's version 1 until published again.
+const documents = {};
+for (const code of new Set(vectors.map((v) => v.scheme)))
+  documents[code] = { version: 1, ...JSON.parse(readFileSync(join(root, 'schemes', `${code}.json`), 'utf8')) };
+
+function check(v, from = schemes) {
+  const scheme = from[v.scheme];
   assert.equal(scheme.version, v.scheme_version, 'scheme version');
   const e = v.expect;
   if (v.op === 'compute') {
@@ -90,4 +97,8 @@ test('the vectors cover every band edge of every scheme', () => {
 
 for (const v of vectors.filter((v) => v.op !== 'appeal_posting')) {
   test(`vector ${v.id}`, () => check(v));
+}
+
+for (const v of vectors.filter((v) => v.op !== 'appeal_posting')) {
+  test(`vector ${v.id}, on the shipped document`, () => check(v, documents));
 }

@@ -80,13 +80,13 @@ static void test_schemes_failure_says_why(void **state)
 		skip();
 	struct buf out = BUF_INIT;
 	assert_int_equal(migrate(&out), 0);
-	itest_sql(url, "ALTER TABLE scheme_violation RENAME TO scheme_violation_away");
+	itest_sql(url, "ALTER TABLE scheme_version RENAME TO scheme_version_away");
 	buf_truncate(&out, 0);
 	int rc = migrate(&out);
-	itest_sql(url, "ALTER TABLE scheme_violation_away RENAME TO scheme_violation");
+	itest_sql(url, "ALTER TABLE scheme_version_away RENAME TO scheme_version");
 	assert_int_equal(rc, 1);
 	if (!strstr(out.data, "cannot publish the scoring schemes") ||
-	    !strstr(out.data, "relation \"scheme_violation\" does not exist"))
+	    !strstr(out.data, "relation \"scheme_version\" does not exist"))
 		fail_msg("no database error in: %s", out.data);
 	buf_release(&out);
 }

@@ -236,6 +236,7 @@ static void test_data_root(void **state)
 	assert_int_equal(config_from_env(&c, err, sizeof(err)), 0);
 	assert_string_equal(c.web_dir, PLACARD_SOURCE_ROOT "/web");
 	assert_string_equal(c.sql_dir, PLACARD_SOURCE_ROOT "/sql");
+	assert_string_equal(c.schemes_dir, PLACARD_SOURCE_ROOT "/schemes");
 }
 
 int main(void)

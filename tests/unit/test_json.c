@@ -241,6 +241,20 @@ static void test_timestamps(void **state)
 		assert_false(json_timestamp_valid(bad[i]));
 }
 
+static void test_dates(void **state)
+{
+	(void)state;
+	const char *good[] = { "2026-05-01", "1999-12-31", "2027-01-01" };
+	const char *bad[] = { "",           "2026-5-01",     "2026-05-1",   "2026-13-01",
+		              "2026-00-10", "2026-05-00",    "2026-05-32",  "2026/05/01",
+		              "20260501",   "2026-05-01T00", "2026-05-01 ", "-infinity",
+		              "2026-O5-01" };
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_true(json_date_valid(good[i]));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_false(json_date_valid(bad[i]));
+}
+
 static void test_error_set(void **state)
 {
 	(void)state;
@@ -262,6 +276,7 @@ int main(void)
 		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_closed_schema),
 		cmocka_unit_test(test_timestamps),
+		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_error_set),
 		cmocka_unit_test(test_strict_text_and_numbers),
 	};

@@ -1,10 +1,11 @@
 // grade.mjs - the grading engine of src/domain/grade.c, ported to the browser so the tablet
 // can show the score and grade live while the inspector marks items, with no signal.
 //
-// It knows only the three scheme kinds; every jurisdiction's numbers come from the scheme as
-// GET /api/v1/schemes/{code} publishes it (generated from the same C tables that grade on
-// the server). tests/browser/vectors.test.mjs runs it on tests/vectors/grading.json, the
-// vectors the C engine is tested on, and fails on any disagreement.
+// It knows only the three scheme kinds; every jurisdiction's numbers come from the scheme's
+// document (docs/schemes.md) as GET /api/v1/schemes/{code} publishes it, the document the
+// server grades with. tests/browser/vectors.test.mjs runs it on tests/vectors/grading.json,
+// the vectors the C engine is tested on, with the published schemes and with the shipped
+// documents (schemes/*.json), and fails on any disagreement.
 //
 // Errors are returned, not thrown: { error: 'EINVAL' | 'ENOENT' | 'ERANGE' | 'E2BIG',
 // field, index }, as grade_compute() names them.

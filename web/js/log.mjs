@@ -16,6 +16,7 @@ const api = (path) => getJSON(path, 'no-cache');
 
 const kindWords = {
   'jurisdiction.created': 'Jurisdiction created',
+  'scheme.published': 'Scoring scheme published',
   'establishment.registered': 'Establishment registered',
   'establishment.updated': 'Establishment details changed',
   'establishment.assigned': 'Inspector assigned',

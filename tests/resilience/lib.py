@@ -467,3 +467,152 @@ class Tablet(threading.Thread):
                 self.sync_one(self.queue.pop(0))
             if self.pace:
                 time.sleep(self.pace)
+
+
+# ---------------------------------------------------------------------------------------
+# Patroni: a one-node etcd and PostgreSQL nodes managed by Patroni, on loopback
+
+
+def http_json(url, timeout=2):
+    import urllib.error
+    import urllib.request
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never a proxy
+    try:
+        with opener.open(url, timeout=timeout) as r:
+            return r.status, json.loads(r.read() or b"null")
+    except urllib.error.HTTPError as e:
+        try:
+            return e.code, json.loads(e.read() or b"null")
+        except ValueError:
+            return e.code, None
+    except (OSError, ValueError):
+        return None, None
+
+
+class Etcd:
+    def __init__(self, base):
+        self.dir = os.path.join(base, "etcd")
+        self.client, self.peer = free_port(), free_port()
+        self.proc = None
+
+    def start(self):
+        os.makedirs(self.dir, exist_ok=True)
+        peer = f"http://127.0.0.1:{self.peer}"
+        client = f"http://127.0.0.1:{self.client}"
+        self.proc = subprocess.Popen(
+            ["etcd", "--name", "e1", "--data-dir", os.path.join(self.dir, "data"),
+             "--listen-client-urls", client, "--advertise-client-urls", client,
+             "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
+             "--initial-cluster", f"e1={peer}", "--initial-cluster-state", "new",
+             "--enable-v2=true"],
+            stdout=open(os.path.join(self.dir, "etcd.log"), "w"), stderr=subprocess.STDOUT)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            st, _ = http_json(f"{client}/health")
+            if st == 200:
+                return
+            time.sleep(0.2)
+        raise RuntimeError("etcd did not start")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(30)
+
+
+class PatroniNode:
+    def __init__(self, base, name, etcd, scope):
+        self.name = name
+        self.dir = os.path.join(base, name)
+        self.data = os.path.join(self.dir, "data")
+        self.port, self.rest = free_port(), free_port()
+        self.etcd, self.scope = etcd, scope
+        self.proc = None
+        self.config = os.path.join(self.dir, "patroni.yml")
+        os.makedirs(self.dir, exist_ok=True)
+        os.chmod(self.dir, 0o700)
+        if AS_ROOT:
+            shutil.chown(self.dir, "postgres", "postgres")
+
+    def write_config(self):
+        # JSON is YAML: the configuration needs no YAML writer.
+        conf = {
+            "scope": self.scope, "name": self.name,
+            "log": {"level": "INFO", "dir": self.dir},
+            "restapi": {"listen": f"127.0.0.1:{self.rest}", "connect_address": f"127.0.0.1:{self.rest}"},
+            "etcd3": {"hosts": [f"127.0.0.1:{self.etcd.client}"]},
+            "bootstrap": {
+                "dcs": {
+                    "ttl": 10, "loop_wait": 1, "retry_timeout": 4,
+                    "maximum_lag_on_failover": 1048576,
+                    "synchronous_mode": True,
+                    "postgresql": {"use_pg_rewind": True, "parameters": {
+                        "wal_level": "replica", "hot_standby": "on", "wal_log_hints": "on",
+                        "max_wal_senders": 10, "max_replication_slots": 10, "max_connections": 100,
+                        "shared_buffers": "64MB"}},
+                },
+                "initdb": [{"encoding": "UTF8"}, {"locale": "C.UTF-8"}],
+                "pg_hba": ["local all all trust", "host all all 127.0.0.1/32 trust",
+                           "host replication all 127.0.0.1/32 trust"],
+            },
+            "postgresql": {
+                "listen": f"127.0.0.1:{self.port}", "connect_address": f"127.0.0.1:{self.port}",
+                "data_dir": self.data, "bin_dir": PG_BIN,
+                "pgpass": os.path.join(self.dir, "pgpass"),
+                "authentication": {"superuser": {"username": "postgres"},
+                                   "replication": {"username": "postgres"},
+                                   "rewind": {"username": "postgres"}},
+                "parameters": {"unix_socket_directories": self.dir},
+                "pg_hba": ["local all all trust", "host all all 127.0.0.1/32 trust",
+                           "host replication all 127.0.0.1/32 trust"],
+            },
+            "tags": {"nofailover": False, "noloadbalance": False, "clonefrom": False, "nosync": False},
+        }
+        with open(self.config, "w") as f:
+            json.dump(conf, f, indent=1)
+        if AS_ROOT:
+            shutil.chown(self.config, "postgres", "postgres")
+
+    def start(self):
+        self.write_config()
+        kw = {}
+        if AS_ROOT:
+            kw = dict(user="postgres", group="postgres", extra_groups=[])
+        env = dict(os.environ, HOME=self.dir)
+        self.proc = subprocess.Popen(["patroni", self.config], cwd=self.dir, env=env,
+                                     stdout=open(os.path.join(self.dir, "patroni.out"), "w"),
+                                     stderr=subprocess.STDOUT, **kw)
+
+    def status(self):
+        return http_json(f"http://127.0.0.1:{self.rest}/patroni")
+
+    def role(self):
+        st, d = self.status()
+        return (d or {}).get("role") if st else None
+
+    def postmaster_pid(self):
+        try:
+            with open(os.path.join(self.data, "postmaster.pid")) as f:
+                return int(f.readline())
+        except (OSError, ValueError):
+            return None
+
+    def kill_patroni(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait()
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        pid = self.postmaster_pid()
+        if pid:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass

@@ -578,7 +578,7 @@ class PatroniNode:
         kw = {}
         if AS_ROOT:
             kw = dict(user="postgres", group="postgres", extra_groups=[])
-        env = dict(os.environ, HOME=self.dir)
+        env = dict(os.environ, HOME=self.dir, no_proxy="127.0.0.1,localhost", NO_PROXY="127.0.0.1,localhost")
         self.proc = subprocess.Popen(["patroni", self.config], cwd=self.dir, env=env,
                                      stdout=open(os.path.join(self.dir, "patroni.out"), "w"),
                                      stderr=subprocess.STDOUT, **kw)

@@ -418,6 +418,7 @@ class Tablet(threading.Thread):
 
     def sync_one(self, rec):
         if rec["server_id"] is None:
+            rec.setdefault("first_sent", time.time())
             r = self.call("POST", "/api/v1/inspections", rec["create"], {"Idempotency-Key": rec["key"]})
             if r.status != 201:
                 self.refused.append(("create", r.status, r.body[:300]))
@@ -454,6 +455,7 @@ class Tablet(threading.Thread):
                     self.refused.append(("submit answer", r.status, r.body[:300]))
                     return False
             rec["submitted"] = True
+        rec["acked_at"] = time.time()
         self.ledger.append(rec)
         return True
 

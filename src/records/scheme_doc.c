@@ -70,7 +70,7 @@ static int decode_bands(struct arena *a, json_t *arr, struct grade_scheme *s,
 	struct grade_band *bands = arena_calloc(a, json_array_size(arr) + 1, sizeof(*bands));
 	for (size_t i = 0; i < json_array_size(arr); i++) {
 		json_t *o = json_array_get(arr, i);
-		char base[32];
+		char base[48];
 		snprintf(base, sizeof(base), "/bands/%zu", i);
 		struct grade_band *b = &bands[i];
 		int rc;
@@ -104,7 +104,7 @@ static int decode_elements(struct arena *a, json_t *arr, struct grade_scheme *s,
 	struct grade_element *els = arena_calloc(a, json_array_size(arr) + 1, sizeof(*els));
 	for (size_t i = 0; i < json_array_size(arr); i++) {
 		json_t *o = json_array_get(arr, i), *allowed = NULL;
-		char base[32];
+		char base[48];
 		snprintf(base, sizeof(base), "/elements/%zu", i);
 		struct grade_element *e = &els[i];
 		int rc;
@@ -145,7 +145,7 @@ static int decode_violations(struct arena *a, json_t *arr, struct grade_scheme *
 	struct grade_violation_def *defs = arena_calloc(a, json_array_size(arr) + 1, sizeof(*defs));
 	for (size_t i = 0; i < json_array_size(arr); i++) {
 		json_t *o = json_array_get(arr, i);
-		char base[32];
+		char base[48];
 		snprintf(base, sizeof(base), "/violations/%zu", i);
 		struct grade_violation_def *d = &defs[i];
 		const char *element = NULL;

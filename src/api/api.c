@@ -66,6 +66,7 @@ const struct http_route api_routes[] = {
 	/* the tamper-evident log */
 	{ HTTP_GET, "/api/v1/log", api_log_page, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/log/head", api_log_head, API_PUBLIC },
+	{ HTTP_GET, "/api/v1/log/entries", api_log_entries, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/log/texts/{id:int}", api_log_text_get, API_PUBLIC },
 	/* the log's Merkle tree (api/tlog.c). A tile path is /tile/L/N[.p/W], N in groups of
 	 * three digits: the longest ones (level 0 and entry bundles, from 256 million entries

@@ -20,6 +20,11 @@ void api_tlog_set_signer(const struct rec_tlog_signer *s)
 	signer = s;
 }
 
+const struct rec_tlog_signer *api_tlog_signer(void)
+{
+	return signer;
+}
+
 static int no_key(struct http_response *res)
 {
 	return http_problem(res, 503, NULL,

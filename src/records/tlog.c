@@ -70,6 +70,9 @@ int rec_tlog_signer_load(const char *path, const char *origin, struct rec_tlog_s
 	tlog_key_vkey(&ret->key, &v);
 	snprintf(ret->vkey, sizeof(ret->vkey), "%s", v.data);
 	buf_release(&v);
+	/* 12 bytes are 16 base64 characters exactly, and the terminating NUL. */
+	sodium_bin2base64(ret->pin, sizeof(ret->pin), ret->key.pk, REC_TLOG_PIN_LEN / 4 * 3,
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	return 0;
 }
 

@@ -13,11 +13,20 @@
 #include "domain/tlog.h"
 #include "records/records.h"
 
-/* The server's checkpoint signer: its key, the log's origin line, the published verifier key. */
+/* How many characters of the public key a printed card's link carries (12 bytes, base64url). */
+#define REC_TLOG_PIN_LEN 16
+
+/*
+ * The server's checkpoint signer: its key, the log's origin line, the published verifier key,
+ * and its pin: the first 12 bytes of the public key in base64url without padding, which a
+ * grade card's QR code carries so that the page it opens can tell whether the key that signs
+ * the record now is the one the card was printed under.
+ */
 struct rec_tlog_signer {
 	struct tlog_key key;
 	char origin[TLOG_NAME_MAX];
 	char vkey[TLOG_VKEY_MAX];
+	char pin[REC_TLOG_PIN_LEN + 1];
 };
 
 /*

@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "core/crypto.h"
 #include "domain/tlog.h"
 #include "harness.h"
@@ -180,6 +182,88 @@ static void test_without_a_key(void **state)
 	assert_int_not_equal(itest_shell(NULL, "'%s' log keygen --origin x '%s' 2>/dev/null",
 	                                 itest_bin(), key_path),
 	                     0);
+}
+
+/* GET /api/v1/log/entries?subject=S: the entries about S, in order, with the key to check
+ * them against (null from a server without one); paged by after and limit. */
+static void test_entries_by_subject(void **state)
+{
+	(void)state;
+	NEED_DB();
+	append_events(3, "test.subject");
+	append_events(3, "test.subject");
+	long long n =
+	        itest_sql_count(db_url, "SELECT count(*) FROM event_log WHERE subject = 's2'");
+	assert_true(n >= 2);
+	struct itest_response r;
+	itest_get(&server, "/api/v1/log/entries?subject=s2", &r);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(itest_header(&r, "Cache-Control"), "no-cache");
+	json_t *v = json_loads(r.body.data, 0, NULL);
+	itest_response_free(&r);
+	assert_non_null(v);
+	assert_string_equal(json_string_value(json_object_get(v, "vkey")), vkey);
+	assert_string_equal(json_string_value(json_object_get(v, "origin")), "test.example/log");
+	assert_string_equal(json_string_value(json_object_get(v, "subject")), "s2");
+	json_t *entries = json_object_get(v, "entries");
+	assert_int_equal((long long)json_array_size(entries), n);
+	long long prev = 0;
+	for (size_t i = 0; i < json_array_size(entries); i++) {
+		json_t *e = json_array_get(entries, i);
+		long long seq = json_integer_value(json_object_get(e, "seq"));
+		assert_true(seq > prev);
+		prev = seq;
+		assert_string_equal(json_string_value(json_object_get(e, "subject")), "s2");
+		char sql[128];
+		snprintf(sql, sizeof(sql),
+		         "SELECT count(*) FROM event_log WHERE seq = %lld AND hash = '%s'", seq,
+		         json_string_value(json_object_get(e, "hash")));
+		assert_int_equal(itest_sql_count(db_url, sql), 1);
+	}
+	long long first = json_integer_value(json_object_get(json_array_get(entries, 0), "seq"));
+	long long second = json_integer_value(json_object_get(json_array_get(entries, 1), "seq"));
+	json_decref(v);
+
+	/* One at a time, after the first. */
+	char path[128];
+	snprintf(path, sizeof(path), "/api/v1/log/entries?subject=s2&after=%lld&limit=1", first);
+	itest_get(&server, path, &r);
+	assert_int_equal(r.status, 200);
+	v = json_loads(r.body.data, 0, NULL);
+	itest_response_free(&r);
+	assert_int_equal(json_array_size(json_object_get(v, "entries")), 1);
+	assert_int_equal(json_integer_value(json_object_get(v, "next_after")), second);
+	json_decref(v);
+
+	/* Nothing about an unknown subject; a subject is required and at most 100 characters. */
+	itest_get(&server, "/api/v1/log/entries?subject=inspection/999999", &r);
+	assert_int_equal(r.status, 200);
+	v = json_loads(r.body.data, 0, NULL);
+	itest_response_free(&r);
+	assert_int_equal(json_array_size(json_object_get(v, "entries")), 0);
+	assert_true(json_is_null(json_object_get(v, "next_after")));
+	json_decref(v);
+	itest_get(&server, "/api/v1/log/entries", &r);
+	assert_int_equal(r.status, 400);
+	itest_response_free(&r);
+	char longer[200] = "/api/v1/log/entries?subject=";
+	memset(longer + strlen(longer), 'x', 101);
+	itest_get(&server, longer, &r);
+	assert_int_equal(r.status, 400);
+	itest_response_free(&r);
+
+	/* A server without a key gives the entries and no key. */
+	struct itest_server plain;
+	itest_server_start(&plain, db_url, NULL);
+	itest_get(&plain, "/api/v1/log/entries?subject=s2", &r);
+	assert_int_equal(r.status, 200);
+	v = json_loads(r.body.data, 0, NULL);
+	itest_response_free(&r);
+	assert_true(json_is_null(json_object_get(v, "vkey")));
+	assert_true(json_is_null(json_object_get(v, "origin")));
+	assert_int_equal((long long)json_array_size(json_object_get(v, "entries")), n);
+	json_decref(v);
+	assert_int_equal(itest_server_stop(&plain), 0);
 }
 
 static void test_tree_tiles_and_proofs(void **state)
@@ -600,6 +684,7 @@ int main(int argc, char **argv)
 	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_without_a_key),
+		cmocka_unit_test(test_entries_by_subject),
 		cmocka_unit_test(test_tree_tiles_and_proofs),
 		cmocka_unit_test(test_verify_log),
 	};

@@ -7,7 +7,9 @@
 // (the entry is no longer in the signed tree), a tile of the tree changed (the proof no longer
 // leads to the signed root), a checkpoint whose signature does not verify and an inclusion
 // proof changed on the way, and a card printed under another key. Demonstration inspections,
-// which have no entry of their own, say so without a warning.
+// which have no entry of their own, say so without a warning. And the page's proof check
+// agrees with the server's proofs (which tests/tlog/verify.go checks with Go's sumdb) at
+// tree sizes across tile boundaries.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -283,5 +285,42 @@ test('a demonstration inspection says it has no entry of its own, without a warn
   assert.equal(r.state, 'none', r.text);
   assert.match(r.text, /has no entry of its own/);
   assert.deepEqual(page.placardErrors, []);
+  await page.context().close();
+});
+
+test('the page’s proof check agrees with the server’s proofs at many tree sizes', async () => {
+  // Enough entries for a full tile and more: the proofs then read two levels of tiles.
+  db.sql(`SELECT event_append('test.entry', 'deployment', jsonb_build_object('n', g))
+    FROM generate_series(1, 300) g`);
+  await sealed();
+  const size = Number(db.sql('SELECT size FROM tlog_state'));
+  assert.ok(size > 300, `tree of ${size}`);
+  const page = await newPage(browser, 'phone');
+  await page.goto(`${server.url}/establishment.html?id=${est}`);
+  const out = await page.evaluate(async (total) => {
+    const m = await import('/js/tlog.mjs');
+    const sizes = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 255, 256, 257, 299, total];
+    const bad = [];
+    let checked = 0;
+    for (const s of sizes) {
+      const indexes = s <= 17 ? [...Array(s).keys()] : [0, 1, 127, 128, 254, 255, s - 2, s - 1].filter((i) => i >= 0 && i < s);
+      for (const i of indexes) {
+        const p = await (await fetch(`/api/v1/log/proof/inclusion?index=${i}&size=${s}`)).json();
+        const entry = (await (await fetch(`/api/v1/log?after=${i}&limit=1`)).json()).entries[0];
+        const leaf = await m.leafHash(m.hexdecode(entry.hash));
+        const root = m.b64decode(p.root_hash);
+        const proof = p.proof.map(m.b64decode);
+        if (!(await m.inclusionHolds(leaf, i, s, root, proof))) bad.push(`${i}/${s}`);
+        // The same proof for another leaf or index must not hold.
+        const other = await m.leafHash(Uint8Array.of(1, 2, 3));
+        if (await m.inclusionHolds(other, i, s, root, proof)) bad.push(`${i}/${s} other leaf`);
+        if (s > 1 && await m.inclusionHolds(leaf, (i + 1) % s, s, root, proof)) bad.push(`${i}/${s} other index`);
+        checked++;
+      }
+    }
+    return { bad, checked };
+  }, size);
+  assert.deepEqual(out.bad, []);
+  assert.ok(out.checked > 100, `${out.checked} proofs checked`);
   await page.context().close();
 });

@@ -2,8 +2,9 @@
  * log.c - the public event log: GET /api/v1/log?after=N&limit=M pages through the sealed
  * entries with their hashes, GET /api/v1/log/head gives the newest hash, so anyone can
  * recompute the chain and keep the head they saw; GET /api/v1/log/entries?subject=S gives the
- * entries about one thing (an inspection), so that a page can check them in the tree. GET /api/v1/log/texts/{id} shows a text the
- * public is meant to read with the salt of the hash its log entry carries.
+ * entries about one thing (an inspection), so that a page can check them in the tree. GET
+ * /api/v1/log/texts/{id} shows a text the public is meant to read with the salt of the hash
+ * its log entry carries.
  *
  * What goes into the log is written, and read, by records/log.c.
  */

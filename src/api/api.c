@@ -73,6 +73,7 @@ const struct http_route api_routes[] = {
 	 * on) have five segments after /tile, one more than a route's parameters. */
 	{ HTTP_GET, "/checkpoint", api_tlog_checkpoint, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/log/key", api_tlog_key, API_PUBLIC },
+	{ HTTP_GET, "/api/v1/log/witnesses", api_tlog_witnesses, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/log/proof/inclusion", api_tlog_inclusion, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/log/proof/consistency", api_tlog_consistency, API_PUBLIC },
 	{ HTTP_GET, "/tile/{l}/{n}", api_tlog_tile, API_PUBLIC },

@@ -16,6 +16,7 @@ const struct rec_tlog_signer *api_tlog_signer(void);
 
 int api_tlog_checkpoint(struct http_request *req, struct http_response *res);
 int api_tlog_key(struct http_request *req, struct http_response *res);
+int api_tlog_witnesses(struct http_request *req, struct http_response *res);
 int api_tlog_inclusion(struct http_request *req, struct http_response *res);
 int api_tlog_consistency(struct http_request *req, struct http_response *res);
 int api_tlog_tile(struct http_request *req, struct http_response *res);

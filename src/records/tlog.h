@@ -76,4 +76,36 @@ int rec_tlog_checkpoint(struct rec *r, const struct rec_tlog_signer *s, const ch
 int rec_tlog_checkpoint_keep(struct rec *r, const struct rec_tlog_signer *s, long long size,
                              const char *note);
 
+/* A witness Placard asks to cosign its checkpoints (PLACARD_WITNESSES). */
+#define REC_TLOG_WITNESSES_MAX 16
+struct rec_tlog_witness {
+	char name[TLOG_NAME_MAX];
+	char vkey[TLOG_VKEY_MAX];
+	char url[512];
+};
+
+/*
+ * Read PLACARD_WITNESSES: entries separated by ';' or newlines, each a witness's cosignature
+ * verifier key and the URL its add-checkpoint is under, separated by spaces
+ * ("name+hash+key https://witness.example/"), into @ret (at most REC_TLOG_WITNESSES_MAX).
+ * 0, or -EINVAL with a sentence in @err.
+ */
+int rec_tlog_witnesses_parse(const char *text, struct rec_tlog_witness *ret, int *ret_n, char *err,
+                             size_t errsize);
+
+/*
+ * The witnesses configured (set once at start, before requests; kept by reference), and the
+ * cosignature line witness @i gave for checkpoint body @body, kept until a newer one comes.
+ */
+void rec_tlog_witnesses_set(const struct rec_tlog_witness *list, int n);
+void rec_tlog_cosignature_put(int i, const char *body, const char *line);
+
+/* Signed checkpoint @note with the cosignature lines kept for its body appended, in r->a, and
+ * how many there are. */
+const char *rec_tlog_cosigned(struct rec *r, const char *note, int *ret_n);
+
+/* The configured witnesses as JSON text in r->a, and whether the server signs checkpoints:
+ * {"signed": bool, "witnesses": [{"name", "vkey"}, ...]}. */
+const char *rec_tlog_witnesses_json(struct rec *r, bool signs);
+
 #endif

@@ -9,10 +9,12 @@
 // proof changed on the way, and a card printed under another key. Demonstration inspections,
 // which have no entry of their own, say so without a warning. And the page's proof check
 // agrees with the server's proofs (which tests/tlog/verify.go checks with Go's sumdb) at
-// tree sizes across tile boundaries.
+// tree sizes across tile boundaries. Last, the public record page names the outside witness
+// whose cosignature holds, and not one that is down or whose cosignature was changed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +24,7 @@ import {
   bin, createDatabase, startServer, launchBrowser, newPage, screenshot, DEMO_PASSWORD,
 } from './lib.mjs';
 
-let server, browser, db, est, insp, vkey;
+let server, browser, db, est, insp, vkey, keyFile, dir;
 
 async function staffContext(username) {
   const ctx = await request.newContext({ baseURL: server.url });
@@ -85,10 +87,10 @@ const cardUrl = () => `${server.url}/establishment.html?id=${est}&card=${insp.pu
 
 before(async () => {
   db = createDatabase('tlog', { demo: 20 });
-  const dir = mkdtempSync(join(tmpdir(), 'placard-tlog-'));
-  const key = join(dir, 'log.key');
-  vkey = execFileSync(bin, ['log', 'keygen', '--origin', 'test.example/log', key], { encoding: 'utf8' }).split('\n')[0];
-  server = await startServer(db, { PLACARD_LOG_KEY: key });
+  dir = mkdtempSync(join(tmpdir(), 'placard-tlog-'));
+  keyFile = join(dir, 'log.key');
+  vkey = execFileSync(bin, ['log', 'keygen', '--origin', 'test.example/log', keyFile], { encoding: 'utf8' }).split('\n')[0];
+  server = await startServer(db, { PLACARD_LOG_KEY: keyFile });
   browser = await launchBrowser();
   const clerk = await staffContext('clerk');
   let res = await clerk.ctx.post('/api/v1/establishments', {
@@ -153,7 +155,7 @@ test('a grade card and its QR target show the inspection in the public record', 
   const url = new URL(qr.data);
   assert.equal(url.searchParams.get('card'), insp.public_code);
   // The pin is the first 12 bytes of the log's public key.
-  const pk = Buffer.from(vkey.split('+')[2], 'base64').subarray(1, 13).toString('base64url');
+  const pk = Buffer.from(vkey.split('+').slice(2).join('+'), 'base64').subarray(1, 13).toString('base64url');
   assert.equal(url.searchParams.get('log'), pk);
   await page.emulateMedia({ media: 'print' });
   assert.equal(await page.locator('#log-check').isVisible(), false, 'not on paper');
@@ -323,4 +325,76 @@ test('the page’s proof check agrees with the server’s proofs at many tree si
   assert.deepEqual(out.bad, []);
   assert.ok(out.checked > 100, `${out.checked} proofs checked`);
   await page.context().close();
+});
+
+// A witness's cosignature key from the note verifier key keygen prints for its key file.
+function cosigKey(printed) {
+  const [name, , ...rest] = printed.split('+');
+  const b64 = rest.join('+');
+  const raw = Buffer.concat([Buffer.of(4), Buffer.from(b64, 'base64').subarray(1)]);
+  const hash = createHash('sha256').update(Buffer.concat([Buffer.from(`${name}\n`), raw])).digest().subarray(0, 4);
+  return `${name}+${hash.toString('hex')}+${raw.toString('base64')}`;
+}
+
+// placard witness on a free port: { url, stop() }.
+function startWitness(key, state) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, ['witness', '--key', key, '--log', vkey, '--state', state], {
+      env: { ...process.env, PLACARD_LISTEN: '127.0.0.1:0', PLACARD_QUIET_ACCESS_LOG: '1' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let seen = '';
+    child.stdout.on('data', (chunk) => {
+      seen += chunk;
+      const m = seen.match(/http:\/\/127\.0\.0\.1:(\d+)/);
+      if (m) resolve({ url: `http://127.0.0.1:${m[1]}/`, stop: () => new Promise((done) => { child.once('exit', done); child.kill('SIGTERM'); }) });
+    });
+    child.once('exit', (code) => reject(new Error(`placard witness exited ${code}`)));
+  });
+}
+
+test('the public record names the witnesses whose cosignature holds', async () => {
+  const keys = ['w1', 'w2'].map((w) => {
+    const file = join(dir, `${w}.key`);
+    return { file, vkey: cosigKey(execFileSync(bin, ['log', 'keygen', '--origin', `witness.test/${w}`, file], { encoding: 'utf8' }).split('\n')[0]) };
+  });
+  const witness = await startWitness(keys[0].file, join(dir, 'w1.state'));
+  let srv = null;
+  try {
+    srv = await startServer(db, {
+      PLACARD_LOG_KEY: keyFile,
+      PLACARD_WITNESSES: `${keys[0].vkey} ${witness.url}; ${keys[1].vkey} http://127.0.0.1:1/`,
+    });
+    // The server asks its witnesses every second.
+    let cp = '';
+    for (let i = 0; i < 100 && !cp.includes('\u2014 witness.test/w1 '); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      cp = await (await fetch(`${srv.url}/checkpoint`)).text();
+    }
+    assert.ok(cp.includes('\u2014 witness.test/w1 '), cp);
+    let page = await newPage(browser, 'phone');
+    await page.goto(`${srv.url}/log.html`);
+    const count = page.locator('#witness-count');
+    await count.waitFor();
+    assert.equal((await count.textContent()).trim(), 'Co-signed by 1 witness: witness.test/w1.');
+    assert.match(await page.locator('#witnesses').textContent(), /Not \(yet\) co-signed by witness\.test\/w2\./);
+    await screenshot(page, 'tlog-witnesses-phone');
+    assert.deepEqual(page.placardErrors, []);
+    await page.context().close();
+
+    // A cosignature changed on the way does not count.
+    page = await newPage(browser, 'phone');
+    await page.route('**/checkpoint', async (route) => {
+      const res = await route.fetch();
+      const text = (await res.text()).replace(/(\u2014 witness\.test\/w1 \S{20})(\S)/, (_, a, c) => a + (c === 'A' ? 'B' : 'A'));
+      await route.fulfill({ response: res, body: text });
+    });
+    await page.goto(`${srv.url}/log.html`);
+    await page.locator('#witness-count').waitFor();
+    assert.equal((await page.locator('#witness-count').textContent()).trim(), 'Not co-signed by any witness yet.');
+    await page.context().close();
+  } finally {
+    await srv?.stop();
+    await witness.stop();
+  }
 });

@@ -88,6 +88,47 @@ export async function parseVkey(vkey) {
   return { name: m[1], id: m[2], pk, pin: b64url(pk.slice(0, 12)) };
 }
 
+// A witness's cosignature key "<name>+<8 hex>+<base64(0x04 || public key)>" (C2SP
+// tlog-cosignature): { name, id, pk }, its key hash checked.
+export async function parseCosigVkey(vkey) {
+  const m = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/.exec(vkey || '');
+  if (!m) fail('a witness key is not a key');
+  const raw = b64decode(m[3]);
+  if (raw.length !== 33 || raw[0] !== 4) fail('a witness key is not a cosignature key');
+  const h = await sha256(concat(enc.encode(`${m[1]}\n`), raw));
+  if (hex(h.slice(0, 4)) !== m[2]) fail('a witness key does not match its own key hash');
+  return { name: m[1], id: m[2], pk: raw.slice(1) };
+}
+
+// The names of the @witnesses ([{ name, vkey }]) whose cosignature/v1 of signed note @text
+// holds: a signature line of the witness's key over "cosignature/v1\ntime <t>\n" and the
+// note's body, the 8 bytes after the key hash being t.
+export async function cosigners(text, witnesses) {
+  const split = text.lastIndexOf('\n\n');
+  if (split < 0) return [];
+  const body = text.slice(0, split + 1);
+  const lines = text.slice(split + 2).split('\n');
+  const found = [];
+  for (const w of witnesses) {
+    const key = await parseCosigVkey(w.vkey);
+    const ed = await crypto.subtle.importKey('raw', key.pk, { name: 'Ed25519' }, false, ['verify']);
+    for (const line of lines) {
+      const m = /^\u2014 (\S+) ([A-Za-z0-9+/=]+)$/.exec(line);
+      if (!m || m[1] !== key.name) continue;
+      const sig = b64decode(m[2]);
+      if (sig.length !== 76 || hex(sig.slice(0, 4)) !== key.id) continue;
+      let t = 0n;
+      for (const b of sig.slice(4, 12)) t = (t << 8n) | BigInt(b);
+      const msg = enc.encode(`cosignature/v1\ntime ${t}\n${body}`);
+      if (await crypto.subtle.verify({ name: 'Ed25519' }, ed, sig.slice(12), msg)) {
+        found.push({ name: key.name, time: new Date(Number(t) * 1000) });
+        break;
+      }
+    }
+  }
+  return found;
+}
+
 // The body of signed note @text if it carries a signature of @key that holds; fails otherwise.
 export async function openNote(text, key) {
   const split = text.lastIndexOf('\n\n');

@@ -69,12 +69,14 @@ const struct http_route api_routes[] = {
 	/* the tamper-evident log */
 	{ HTTP_GET, "/api/v1/log", api_log_page, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/log/head", api_log_head, API_PUBLIC },
+	{ HTTP_GET, "/api/v1/log/entries", api_log_entries, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/log/texts/{id:int}", api_log_text_get, API_PUBLIC },
 	/* the log's Merkle tree (api/tlog.c). A tile path is /tile/L/N[.p/W], N in groups of
 	 * three digits: the longest ones (level 0 and entry bundles, from 256 million entries
 	 * on) have five segments after /tile, one more than a route's parameters. */
 	{ HTTP_GET, "/checkpoint", api_tlog_checkpoint, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/log/key", api_tlog_key, API_PUBLIC },
+	{ HTTP_GET, "/api/v1/log/witnesses", api_tlog_witnesses, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/log/proof/inclusion", api_tlog_inclusion, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/log/proof/consistency", api_tlog_consistency, API_PUBLIC },
 	{ HTTP_GET, "/tile/{l}/{n}", api_tlog_tile, API_PUBLIC },

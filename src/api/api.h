@@ -124,6 +124,7 @@ int api_inspection_get(struct http_request *req, struct http_response *res);
 int api_inspection_get_staff(struct http_request *req, struct http_response *res);
 int api_log_page(struct http_request *req, struct http_response *res);
 int api_log_head(struct http_request *req, struct http_response *res);
+int api_log_entries(struct http_request *req, struct http_response *res);
 int api_log_text_get(struct http_request *req, struct http_response *res);
 
 /* session.c: sign in (public), who am I, sign out. */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/tlog.h"
 #include "records/search.h"
 #include "core/config.h"
 #include "core/qr.h"
@@ -239,8 +240,12 @@ int api_establishment_qr(struct http_request *req, struct http_response *res)
 		http_header_add(res, "Retry-After", "1");
 		return http_problem(res, 503, NULL, "The server is still starting.");
 	}
-	const char *url = arena_printf(req->arena, "%s/establishment.html?id=%s%s%s", base, id,
-	                               code ? "&card=" : "", code ? code : "");
+	/* With the pin of the key that signs the record now, so that the page the printed card
+	 * opens later tells whether the record is still signed by that key. */
+	const struct rec_tlog_signer *s = api_tlog_signer();
+	const char *url = arena_printf(req->arena, "%s/establishment.html?id=%s%s%s%s%s", base, id,
+	                               code ? "&card=" : "", code ? code : "", s ? "&log=" : "",
+	                               s ? s->pin : "");
 	struct buf b = BUF_INIT;
 	if (qr_svg(url, &b) < 0) {
 		buf_release(&b);

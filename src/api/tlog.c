@@ -20,6 +20,11 @@ void api_tlog_set_signer(const struct rec_tlog_signer *s)
 	signer = s;
 }
 
+const struct rec_tlog_signer *api_tlog_signer(void)
+{
+	return signer;
+}
+
 static int no_key(struct http_response *res)
 {
 	return http_problem(res, 503, NULL,
@@ -41,8 +46,18 @@ int api_tlog_checkpoint(struct http_request *req, struct http_response *res)
 	struct rec w = api_rec(req, STORE_WRITE);
 	if (!kept && rec_tlog_checkpoint_keep(&w, signer, size, note) < 0)
 		return api_refused(res, &w);
+	/* With the cosignatures the witnesses gave for it. */
+	int ncosigs;
+	note = rec_tlog_cosigned(&r, note, &ncosigs);
 	http_header_add(res, "Cache-Control", "no-cache");
 	return http_respond(res, 200, "text/plain; charset=utf-8", note, strlen(note));
+}
+
+int api_tlog_witnesses(struct http_request *req, struct http_response *res)
+{
+	struct rec r = api_rec(req, STORE_READ);
+	http_header_add(res, "Cache-Control", "no-cache");
+	return api_json_text(res, 200, rec_tlog_witnesses_json(&r, signer != NULL));
 }
 
 int api_tlog_key(struct http_request *req, struct http_response *res)

@@ -19,6 +19,7 @@ int cli_import(const struct config *cfg, int argc, char **argv);
 int cli_export(const struct config *cfg, int argc, char **argv);
 int cli_text(const struct config *cfg, int argc, char **argv);
 int cli_log(const struct config *cfg, int argc, char **argv);
+int cli_witness(const struct config *cfg, int argc, char **argv);
 int cli_log_keygen(const struct config *cfg, int argc, char **argv);
 int cli_scheme(const struct config *cfg, int argc, char **argv);
 

@@ -26,6 +26,7 @@ static const char usage[] =
         "  text       erase a text kept out of the public log (personal data)\n"
         "  log        redact an old log entry that holds personal text\n"
         "  scheme     publish a scoring scheme's document as a new version\n"
+        "  witness    run a witness that cosigns another Placard log's checkpoints\n"
         "  version    print the version\n"
         "\n"
         "Run 'placard COMMAND --help' for a command's options. Settings come from the\n"
@@ -58,7 +59,7 @@ static const struct {
 	{ "serve", cli_serve },   { "migrate", cli_migrate }, { "verify-log", cli_verify_log },
 	{ "demo", cli_demo },     { "user", cli_user },       { "version", cli_version },
 	{ "import", cli_import }, { "export", cli_export },   { "text", cli_text },
-	{ "log", cli_log },       { "scheme", cli_scheme },
+	{ "log", cli_log },       { "scheme", cli_scheme },   { "witness", cli_witness },
 };
 
 int main(int argc, char **argv)

@@ -12,6 +12,7 @@
 
 #include "api/api.h"
 #include "cli/cli.h"
+#include "cli/witnesses.h"
 #include "core/log.h"
 #include "http/server.h"
 #include "json/json.h"
@@ -111,6 +112,23 @@ int cli_serve(const struct config *cfg, int argc, char **argv)
 		api_tlog_set_signer(&signer);
 		log_info("signing log checkpoints as %s with key %s", signer.origin, signer.vkey);
 	}
+	/* The witnesses asked to cosign the checkpoints. */
+	static struct rec_tlog_witness witnesses[REC_TLOG_WITNESSES_MAX];
+	int nwitnesses = 0;
+	if (cfg->witnesses) {
+		char why[512];
+		if (!cfg->log_key) {
+			fprintf(stderr, "placard serve: PLACARD_WITNESSES needs PLACARD_LOG_KEY: "
+			                "witnesses cosign signed checkpoints\n");
+			return 1;
+		}
+		if (rec_tlog_witnesses_parse(cfg->witnesses, witnesses, &nwitnesses, why,
+		                             sizeof(why)) < 0) {
+			fprintf(stderr, "placard serve: %s\n", why);
+			return 1;
+		}
+		rec_tlog_witnesses_set(witnesses, nwitnesses);
+	}
 	store_configure(cfg->database_url, cfg->read_database_url);
 	if (check_database(cfg->database_url) < 0 ||
 	    (cfg->read_database_url && check_database(cfg->read_database_url) < 0))
@@ -151,6 +169,12 @@ int cli_serve(const struct config *cfg, int argc, char **argv)
 		log_info("development server: links point to %s", url);
 	}
 	struct store_sealer *sealer = store_sealer_start(cfg->database_url, 50);
+	if (witnesses_start(cfg->database_url, &signer, witnesses, nwitnesses) < 0) {
+		fprintf(stderr, "placard serve: the witness client could not start\n");
+		return 1;
+	}
+	for (int i = 0; i < nwitnesses; i++)
+		log_info("asking witness %s at %s to cosign", witnesses[i].name, witnesses[i].url);
 	if (cfg->search_index)
 		search_index_start(cfg->read_database_url ? cfg->read_database_url
 		                                          : cfg->database_url,
@@ -163,6 +187,7 @@ int cli_serve(const struct config *cfg, int argc, char **argv)
 	int sig = 0;
 	sigwait(&set, &sig);
 	log_info("received signal %d; finishing requests in flight", sig);
+	witnesses_stop();
 	http_server_stop(server, cfg->shutdown_grace);
 	api_open_data_cleanup();
 	store_sealer_stop(sealer);

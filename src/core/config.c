@@ -174,6 +174,9 @@ int config_from_env(struct config *ret, char *err, size_t errsize)
 	c.log_origin = getenv("PLACARD_LOG_ORIGIN");
 	if (c.log_origin && !*c.log_origin)
 		c.log_origin = NULL;
+	c.witnesses = getenv("PLACARD_WITNESSES");
+	if (c.witnesses && !*c.witnesses)
+		c.witnesses = NULL;
 
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	long long v;

@@ -43,6 +43,7 @@ struct config {
 	 * PLACARD_LOG_ORIGIN: their origin line, or NULL for the key's name */
 	const char *log_key;
 	const char *log_origin;
+	const char *witnesses; /* PLACARD_WITNESSES: who cosigns the checkpoints, or NULL */
 };
 
 /*

@@ -14,6 +14,8 @@
 /* The signature line's dash: U+2014, in UTF-8. */
 #define EM_DASH     "\xe2\x80\x94"
 #define ALG_ED25519 0x01
+/* A cosignature/v1 key (c2sp.org/tlog-cosignature): Ed25519 over a timestamped message. */
+#define ALG_COSIG 0x04
 
 void tlog_leaf_hash(const void *data, size_t len, struct tlog_hash *out)
 {
@@ -499,17 +501,27 @@ bool tlog_name_valid(const char *name)
 	return true;
 }
 
-uint32_t tlog_key_hash(const char *name, const unsigned char pk[32])
+static uint32_t key_hash(const char *name, unsigned char alg, const unsigned char pk[32])
 {
 	crypto_hash_sha256_state s;
 	unsigned char h[32];
-	const unsigned char sep[2] = { '\n', ALG_ED25519 };
+	const unsigned char sep[2] = { '\n', alg };
 	crypto_hash_sha256_init(&s);
 	crypto_hash_sha256_update(&s, (const unsigned char *)name, strlen(name));
 	crypto_hash_sha256_update(&s, sep, 2);
 	crypto_hash_sha256_update(&s, pk, 32);
 	crypto_hash_sha256_final(&s, h);
 	return (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 | (uint32_t)h[2] << 8 | h[3];
+}
+
+uint32_t tlog_key_hash(const char *name, const unsigned char pk[32])
+{
+	return key_hash(name, ALG_ED25519, pk);
+}
+
+uint32_t tlog_cosig_key_hash(const char *name, const unsigned char pk[32])
+{
+	return key_hash(name, ALG_COSIG, pk);
 }
 
 int tlog_key_from_seed(const char *name, const unsigned char seed[32], struct tlog_key *ret)
@@ -523,11 +535,11 @@ int tlog_key_from_seed(const char *name, const unsigned char seed[32], struct tl
 	return 0;
 }
 
-static void add_key_b64(struct buf *out, const unsigned char *key32)
+static void add_key_b64(struct buf *out, unsigned char alg, const unsigned char *key32)
 {
 	unsigned char k[33];
 	char b64[64];
-	k[0] = ALG_ED25519;
+	k[0] = alg;
 	memcpy(k + 1, key32, 32);
 	sodium_bin2base64(b64, sizeof(b64), k, sizeof(k), sodium_base64_VARIANT_ORIGINAL);
 	sodium_memzero(k, sizeof(k));
@@ -538,18 +550,24 @@ static void add_key_b64(struct buf *out, const unsigned char *key32)
 void tlog_key_skey(const struct tlog_key *k, struct buf *out)
 {
 	buf_addf(out, "PRIVATE+KEY+%s+%08x+", k->name, k->hash);
-	add_key_b64(out, k->sk); /* the first 32 bytes of sk are the seed */
+	add_key_b64(out, ALG_ED25519, k->sk); /* the first 32 bytes of sk are the seed */
 }
 
 void tlog_key_vkey(const struct tlog_key *k, struct buf *out)
 {
 	buf_addf(out, "%s+%08x+", k->name, k->hash);
-	add_key_b64(out, k->pk);
+	add_key_b64(out, ALG_ED25519, k->pk);
+}
+
+void tlog_cosig_vkey(const struct tlog_key *k, struct buf *out)
+{
+	buf_addf(out, "%s+%08x+", k->name, tlog_cosig_key_hash(k->name, k->pk));
+	add_key_b64(out, ALG_COSIG, k->pk);
 }
 
 /* "<name>+<hash>+<base64>" (the tail of either key) into its parts. */
-static int parse_key_tail(const char *s, size_t len, char name[TLOG_NAME_MAX], uint32_t *hash,
-                          unsigned char key[32])
+static int parse_key_tail(const char *s, size_t len, unsigned char alg, char name[TLOG_NAME_MAX],
+                          uint32_t *hash, unsigned char key[32])
 {
 	const char *p1 = memchr(s, '+', len);
 	if (!p1 || p1 == s || (size_t)(p1 - s) >= TLOG_NAME_MAX)
@@ -573,7 +591,7 @@ static int parse_key_tail(const char *s, size_t len, char name[TLOG_NAME_MAX], u
 	unsigned char k[40];
 	size_t n;
 	int rc = base64_decode(p2 + 1, (size_t)(end - p2 - 1), k, sizeof(k), &n);
-	if (rc == 0 && (n != 33 || k[0] != ALG_ED25519))
+	if (rc == 0 && (n != 33 || k[0] != alg))
 		rc = -EINVAL;
 	if (rc == 0)
 		memcpy(key, k + 1, 32);
@@ -599,8 +617,8 @@ int tlog_key_parse_skey(const char *s, struct tlog_key *ret)
 	char name[TLOG_NAME_MAX];
 	unsigned char seed[32];
 	uint32_t hash;
-	int rc =
-	        parse_key_tail(s + sizeof(prefix) - 1, n - (sizeof(prefix) - 1), name, &hash, seed);
+	int rc = parse_key_tail(s + sizeof(prefix) - 1, n - (sizeof(prefix) - 1), ALG_ED25519, name,
+	                        &hash, seed);
 	if (rc == 0)
 		rc = tlog_key_from_seed(name, seed, ret);
 	sodium_memzero(seed, sizeof(seed));
@@ -615,12 +633,125 @@ int tlog_parse_vkey(const char *s, char name[TLOG_NAME_MAX], unsigned char pk[32
                     uint32_t *ret_hash)
 {
 	uint32_t hash;
-	int rc = parse_key_tail(s, trimmed(s), name, &hash, pk);
+	int rc = parse_key_tail(s, trimmed(s), ALG_ED25519, name, &hash, pk);
 	if (rc < 0)
 		return rc;
 	if (tlog_key_hash(name, pk) != hash)
 		return -EINVAL;
 	*ret_hash = hash;
+	return 0;
+}
+
+int tlog_cosig_parse_vkey(const char *s, char name[TLOG_NAME_MAX], unsigned char pk[32],
+                          uint32_t *ret_hash)
+{
+	uint32_t hash;
+	int rc = parse_key_tail(s, trimmed(s), ALG_COSIG, name, &hash, pk);
+	if (rc < 0)
+		return rc;
+	if (tlog_cosig_key_hash(name, pk) != hash)
+		return -EINVAL;
+	*ret_hash = hash;
+	return 0;
+}
+
+/* The message a cosignature/v1 signs: its header lines, then the checkpoint body. */
+static void cosig_message(uint64_t t, const char *body, size_t len, struct buf *out)
+{
+	buf_addf(out, "cosignature/v1\ntime %llu\n", (unsigned long long)t);
+	buf_add(out, body, len);
+}
+
+void tlog_cosign(const struct tlog_key *k, const char *body, size_t len, uint64_t t,
+                 struct buf *out)
+{
+	uint32_t h = tlog_cosig_key_hash(k->name, k->pk);
+	unsigned char sig[4 + 8 + crypto_sign_ed25519_BYTES];
+	for (int i = 0; i < 4; i++)
+		sig[i] = (unsigned char)(h >> (24 - 8 * i));
+	for (int i = 0; i < 8; i++)
+		sig[4 + i] = (unsigned char)(t >> (56 - 8 * i));
+	struct buf m = BUF_INIT;
+	cosig_message(t, body, len, &m);
+	crypto_sign_ed25519_detached(sig + 12, NULL, (const unsigned char *)m.data, m.len, k->sk);
+	buf_release(&m);
+	char b64[160];
+	sodium_bin2base64(b64, sizeof(b64), sig, sizeof(sig), sodium_base64_VARIANT_ORIGINAL);
+	buf_addf(out, EM_DASH " %s %s\n", k->name, b64);
+}
+
+int tlog_cosig_verify(const char *line, size_t len, const char *body, size_t blen, const char *vkey,
+                      uint64_t *ret_time)
+{
+	char name[TLOG_NAME_MAX];
+	unsigned char pk[32];
+	uint32_t hash;
+	if (tlog_cosig_parse_vkey(vkey, name, pk, &hash) < 0)
+		return -EINVAL;
+	if (len > 0 && line[len - 1] == '\n')
+		len--;
+	static const char dash[] = EM_DASH " ";
+	size_t nl = strlen(name);
+	if (len < sizeof(dash) + nl + 1 || memcmp(line, dash, sizeof(dash) - 1) != 0 ||
+	    memcmp(line + sizeof(dash) - 1, name, nl) != 0 || line[sizeof(dash) - 1 + nl] != ' ')
+		return -EINVAL;
+	const char *b = line + sizeof(dash) + nl;
+	unsigned char sig[4 + 8 + crypto_sign_ed25519_BYTES + 8];
+	size_t n;
+	if (base64_decode(b, (size_t)(line + len - b), sig, sizeof(sig), &n) < 0 ||
+	    n != 4 + 8 + crypto_sign_ed25519_BYTES)
+		return -EINVAL;
+	uint32_t h =
+	        (uint32_t)sig[0] << 24 | (uint32_t)sig[1] << 16 | (uint32_t)sig[2] << 8 | sig[3];
+	uint64_t t = 0;
+	for (int i = 0; i < 8; i++)
+		t = t << 8 | sig[4 + i];
+	if (h != hash)
+		return -EPERM;
+	struct buf m = BUF_INIT;
+	cosig_message(t, body, blen, &m);
+	int ok = crypto_sign_ed25519_verify_detached(sig + 12, (const unsigned char *)m.data, m.len,
+	                                             pk);
+	buf_release(&m);
+	if (ok != 0)
+		return -EPERM;
+	if (ret_time)
+		*ret_time = t;
+	return 0;
+}
+
+int tlog_witness_parse(const char *req, size_t len, long long *ret_old,
+                       struct tlog_hash proof[TLOG_PROOF_MAX], int *ret_n, size_t *ret_note_at)
+{
+	if (memchr(req, '\0', len))
+		return -EINVAL;
+	const char *p = req, *end = req + len;
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	if (!nl || nl - p < 5 || nl - p > 24 || memcmp(p, "old ", 4) != 0)
+		return -EINVAL;
+	long long old = 0;
+	for (const char *c = p + 4; c < nl; c++) {
+		if (*c < '0' || *c > '9' || old > (INT64_MAX - 9) / 10 ||
+		    (c == p + 4 && *c == '0' && nl - c > 1))
+			return -EINVAL;
+		old = old * 10 + (*c - '0');
+	}
+	int n = 0;
+	for (p = nl + 1; p < end && *p != '\n'; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl || n == TLOG_PROOF_MAX || nl - p != 44)
+			return -EINVAL;
+		char b64[45];
+		memcpy(b64, p, 44);
+		b64[44] = '\0';
+		if (tlog_hash_from_base64(b64, &proof[n++]) < 0)
+			return -EINVAL;
+	}
+	if (p >= end)
+		return -EINVAL;
+	*ret_old = old;
+	*ret_n = n;
+	*ret_note_at = (size_t)(p + 1 - req);
 	return 0;
 }
 

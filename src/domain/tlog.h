@@ -172,4 +172,35 @@ void tlog_note_sign(const struct tlog_key *k, const char *body, size_t len, stru
  */
 int tlog_note_verify(const char *text, size_t len, const char *vkey, size_t *ret_body_len);
 
+/*
+ * Witness cosignatures, C2SP tlog-cosignature (https://c2sp.org/tlog-cosignature), as C2SP
+ * tlog-witness (https://c2sp.org/tlog-witness) returns them. A witness's key is an Ed25519 key
+ * (kept as tlog_key, its signer key text as for a log key); its verifier key has type 0x04:
+ *     <name>+<key hash, 8 hex>+<base64(0x04 || public key)>
+ * with the key hash the first 4 bytes of SHA-256(name || 0x0A || 0x04 || public key). A
+ * cosignature is a note signature line whose signature is key hash (4 bytes) || timestamp (8
+ * bytes, big-endian Unix seconds) || Ed25519 signature of
+ *     "cosignature/v1\ntime <timestamp>\n" || the checkpoint body
+ */
+uint32_t tlog_cosig_key_hash(const char *name, const unsigned char pk[32]);
+void tlog_cosig_vkey(const struct tlog_key *k, struct buf *out);
+/* Read a cosignature verifier key: 0 or -EINVAL. */
+int tlog_cosig_parse_vkey(const char *s, char name[TLOG_NAME_MAX], unsigned char pk[32],
+                          uint32_t *ret_hash);
+/* Append the cosignature line ("— <name> <base64>\n") of checkpoint @body at time @t. */
+void tlog_cosign(const struct tlog_key *k, const char *body, size_t len, uint64_t t,
+                 struct buf *out);
+/* Check cosignature @line (one line, its newline optional) of @body by the key @vkey: 0 with
+ * its time in *@ret_time (if set), -EPERM when it does not hold, -EINVAL when malformed. */
+int tlog_cosig_verify(const char *line, size_t len, const char *body, size_t blen, const char *vkey,
+                      uint64_t *ret_time);
+
+/*
+ * A tlog-witness add-checkpoint request: "old <size>\n", the consistency proof from that size
+ * as one base64 hash a line, a blank line, then the signed checkpoint, which starts at
+ * *@ret_note_at. 0 or -EINVAL.
+ */
+int tlog_witness_parse(const char *req, size_t len, long long *ret_old,
+                       struct tlog_hash proof[TLOG_PROOF_MAX], int *ret_n, size_t *ret_note_at);
+
 #endif

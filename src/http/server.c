@@ -140,10 +140,11 @@ static int check_framing(struct http_conn *hc, const char *version)
 			return http_problem(res, 413, NULL,
 			                    "The request body is %lld bytes; the limit is %zu.",
 			                    len, hc->server->opt.max_body);
-		/* Every body Placard reads is JSON: refuse others before reading them. */
+		/* Every body the API reads is JSON: refuse others before reading them. */
 		const char *ct = http_header(&hc->req, "Content-Type");
-		if (len > 0 && (!ct || strncasecmp(ct, "application/json", 16) != 0 ||
-		                (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' ')))
+		if (len > 0 && !hc->server->opt.any_body_type &&
+		    (!ct || strncasecmp(ct, "application/json", 16) != 0 ||
+		     (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' ')))
 			return http_problem(res, 415, "Content-Type",
 			                    "The request body must be application/json.");
 	}

@@ -47,6 +47,8 @@ struct http_server_options {
 	http_hook hook;
 	http_settle settle;
 	bool quiet; /* no access log (benchmarks) */
+	/* Request bodies of any content type (the witness reads text); else JSON only (415). */
+	bool any_body_type;
 	/* Peers whose X-Forwarded-For names the client (http_client_ip); empty: none. */
 	struct netaddr_list trusted_proxies;
 };

@@ -47,6 +47,18 @@ int rec_log_page(struct rec *r, long long after, long long limit, const char **r
 	return 0;
 }
 
+int rec_log_subject(struct rec *r, const char *subject, long long after, long long limit,
+                    const char *vkey, const char *origin, const char **ret_json)
+{
+	struct store_result *res;
+	const char *p[] = { subject, rec_num(r, after), rec_num(r, limit), vkey, origin };
+	int rc = rec_exec(r, STMT_LOG_SUBJECT, p, &res);
+	if (rc < 0)
+		return rc;
+	*ret_json = store_get(res, 0, "json");
+	return 0;
+}
+
 int rec_log_head(struct rec *r, const char **ret_json)
 {
 	struct store_result *res;

@@ -31,6 +31,16 @@ int rec_log_text(struct rec *r, const char *source, const char *source_id, bool 
  */
 int rec_log_page(struct rec *r, long long after, long long limit, const char **ret_json);
 
+/*
+ * The sealed entries whose subject is @subject ("inspection/42"), at most @limit after sequence
+ * number @after, as rec_log_page gives them, in {"subject", "vkey", "origin", "entries",
+ * "next_after"}: @vkey and @origin are the checkpoints' verifier key and origin line, which a
+ * reader checks each entry's inclusion against (NULL: the server signs no checkpoints, JSON
+ * null). 0 or a refusal.
+ */
+int rec_log_subject(struct rec *r, const char *subject, long long after, long long limit,
+                    const char *vkey, const char *origin, const char **ret_json);
+
 /* The newest sealed entry's sequence number and hash, and how many wait to be sealed. */
 int rec_log_head(struct rec *r, const char **ret_json);
 

@@ -70,6 +70,9 @@ int rec_tlog_signer_load(const char *path, const char *origin, struct rec_tlog_s
 	tlog_key_vkey(&ret->key, &v);
 	snprintf(ret->vkey, sizeof(ret->vkey), "%s", v.data);
 	buf_release(&v);
+	/* 12 bytes are 16 base64 characters exactly, and the terminating NUL. */
+	sodium_bin2base64(ret->pin, sizeof(ret->pin), ret->key.pk, REC_TLOG_PIN_LEN / 4 * 3,
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	return 0;
 }
 
@@ -335,4 +338,111 @@ int rec_tlog_checkpoint_keep(struct rec *r, const struct rec_tlog_signer *s, lon
 	}
 	pthread_mutex_unlock(&signed_lock);
 	return 0;
+}
+
+/* The witnesses and the newest cosignature each gave. */
+static const struct rec_tlog_witness *witnesses;
+static int nwitnesses;
+static pthread_mutex_t cosig_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	char *body, *line;
+} cosigs[REC_TLOG_WITNESSES_MAX];
+
+int rec_tlog_witnesses_parse(const char *text, struct rec_tlog_witness *ret, int *ret_n, char *err,
+                             size_t errsize)
+{
+	int n = 0;
+	const char *p = text;
+	while (*p) {
+		size_t len = strcspn(p, ";\n");
+		char entry[1024], vkey[TLOG_VKEY_MAX], url[512];
+		if (len >= sizeof(entry)) {
+			snprintf(err, errsize, "a PLACARD_WITNESSES entry is too long");
+			return -EINVAL;
+		}
+		memcpy(entry, p, len);
+		entry[len] = '\0';
+		p += len + (p[len] ? 1 : 0);
+		char extra[2];
+		int k = sscanf(entry, " %319s %511s %1s", vkey, url, extra);
+		if (k <= 0)
+			continue;
+		unsigned char pk[32];
+		uint32_t hash;
+		if (n == REC_TLOG_WITNESSES_MAX) {
+			snprintf(err, errsize, "PLACARD_WITNESSES names more than %d witnesses",
+			         REC_TLOG_WITNESSES_MAX);
+			return -EINVAL;
+		}
+		if (k != 2 || tlog_cosig_parse_vkey(vkey, ret[n].name, pk, &hash) < 0 ||
+		    (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)) {
+			snprintf(err, errsize,
+			         "PLACARD_WITNESSES: \"%.200s\" is not a witness's cosignature key "
+			         "(NAME+HASH+KEY, key type 4) and an http(s) URL",
+			         entry);
+			return -EINVAL;
+		}
+		snprintf(ret[n].vkey, sizeof(ret[n].vkey), "%s", vkey);
+		snprintf(ret[n].url, sizeof(ret[n].url), "%s", url);
+		n++;
+	}
+	*ret_n = n;
+	return 0;
+}
+
+void rec_tlog_witnesses_set(const struct rec_tlog_witness *list, int n)
+{
+	witnesses = list;
+	nwitnesses = n;
+}
+
+void rec_tlog_cosignature_put(int i, const char *body, const char *line)
+{
+	if (i < 0 || i >= REC_TLOG_WITNESSES_MAX)
+		return;
+	pthread_mutex_lock(&cosig_lock);
+	free(cosigs[i].body);
+	free(cosigs[i].line);
+	cosigs[i].body = xstrdup(body);
+	cosigs[i].line = xstrdup(line);
+	pthread_mutex_unlock(&cosig_lock);
+}
+
+const char *rec_tlog_cosigned(struct rec *r, const char *note, int *ret_n)
+{
+	const char *blank = strstr(note, "\n\n");
+	size_t blen = blank ? (size_t)(blank - note) + 1 : 0;
+	struct buf b = BUF_INIT;
+	buf_addstr(&b, note);
+	int n = 0;
+	pthread_mutex_lock(&cosig_lock);
+	for (int i = 0; i < nwitnesses; i++) {
+		if (blen && cosigs[i].body && strlen(cosigs[i].body) == blen &&
+		    memcmp(cosigs[i].body, note, blen) == 0) {
+			buf_addstr(&b, cosigs[i].line);
+			n++;
+		}
+	}
+	pthread_mutex_unlock(&cosig_lock);
+	const char *out = arena_strndup(r->a, b.data, b.len);
+	buf_release(&b);
+	*ret_n = n;
+	return out;
+}
+
+const char *rec_tlog_witnesses_json(struct rec *r, bool signs)
+{
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "{\"signed\":%s,\"witnesses\":[", signs ? "true" : "false");
+	for (int i = 0; i < nwitnesses; i++) {
+		buf_addstr(&b, i ? ",{\"name\":\"" : "{\"name\":\"");
+		buf_add_json_escaped(&b, witnesses[i].name);
+		buf_addstr(&b, "\",\"vkey\":\"");
+		buf_add_json_escaped(&b, witnesses[i].vkey);
+		buf_addstr(&b, "\"}");
+	}
+	buf_addstr(&b, "]}");
+	const char *out = arena_strndup(r->a, b.data, b.len);
+	buf_release(&b);
+	return out;
 }

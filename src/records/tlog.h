@@ -13,11 +13,20 @@
 #include "domain/tlog.h"
 #include "records/records.h"
 
-/* The server's checkpoint signer: its key, the log's origin line, the published verifier key. */
+/* How many characters of the public key a printed card's link carries (12 bytes, base64url). */
+#define REC_TLOG_PIN_LEN 16
+
+/*
+ * The server's checkpoint signer: its key, the log's origin line, the published verifier key,
+ * and its pin: the first 12 bytes of the public key in base64url without padding, which a
+ * grade card's QR code carries so that the page it opens can tell whether the key that signs
+ * the record now is the one the card was printed under.
+ */
 struct rec_tlog_signer {
 	struct tlog_key key;
 	char origin[TLOG_NAME_MAX];
 	char vkey[TLOG_VKEY_MAX];
+	char pin[REC_TLOG_PIN_LEN + 1];
 };
 
 /*
@@ -66,5 +75,37 @@ int rec_tlog_checkpoint(struct rec *r, const struct rec_tlog_signer *s, const ch
  * connection), and reuse it from then on while the tree has that size. */
 int rec_tlog_checkpoint_keep(struct rec *r, const struct rec_tlog_signer *s, long long size,
                              const char *note);
+
+/* A witness Placard asks to cosign its checkpoints (PLACARD_WITNESSES). */
+#define REC_TLOG_WITNESSES_MAX 16
+struct rec_tlog_witness {
+	char name[TLOG_NAME_MAX];
+	char vkey[TLOG_VKEY_MAX];
+	char url[512];
+};
+
+/*
+ * Read PLACARD_WITNESSES: entries separated by ';' or newlines, each a witness's cosignature
+ * verifier key and the URL its add-checkpoint is under, separated by spaces
+ * ("name+hash+key https://witness.example/"), into @ret (at most REC_TLOG_WITNESSES_MAX).
+ * 0, or -EINVAL with a sentence in @err.
+ */
+int rec_tlog_witnesses_parse(const char *text, struct rec_tlog_witness *ret, int *ret_n, char *err,
+                             size_t errsize);
+
+/*
+ * The witnesses configured (set once at start, before requests; kept by reference), and the
+ * cosignature line witness @i gave for checkpoint body @body, kept until a newer one comes.
+ */
+void rec_tlog_witnesses_set(const struct rec_tlog_witness *list, int n);
+void rec_tlog_cosignature_put(int i, const char *body, const char *line);
+
+/* Signed checkpoint @note with the cosignature lines kept for its body appended, in r->a, and
+ * how many there are. */
+const char *rec_tlog_cosigned(struct rec *r, const char *note, int *ret_n);
+
+/* The configured witnesses as JSON text in r->a, and whether the server signs checkpoints:
+ * {"signed": bool, "witnesses": [{"name", "vkey"}, ...]}. */
+const char *rec_tlog_witnesses_json(struct rec *r, bool signs);
 
 #endif

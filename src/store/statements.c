@@ -508,6 +508,31 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		" ORDER BY l.seq"
 		" LIMIT $2::int) e",
 		2, true },
+	/* The sealed entries of one subject ("inspection/42"), as STMT_LOG_PAGE gives them, with the
+	 * checkpoints' verifier key and origin the caller passes ($4, $5: NULL without a key). */
+	[STMT_LOG_SUBJECT] = { "log_subject",
+		"SELECT json_build_object('subject', $1::text, 'vkey', $4::text, 'origin', $5::text,"
+		" 'entries', coalesce(json_agg(json_build_object("
+		"  'seq', seq,"
+		"  'occurred_at', " UTC_TIMESTAMP("occurred_at") ","
+		"  'kind', kind,"
+		"  'subject', subject,"
+		"  'payload', CASE WHEN redacted THEN NULL ELSE payload END,"
+		"  'payload_text', CASE WHEN redacted THEN NULL ELSE payload::text END,"
+		"  'redacted', redacted,"
+		"  'prev_hash', prev_hash,"
+		"  'hash', hash)"
+		" ORDER BY seq), '[]'),"
+		" 'next_after', max(seq))::text AS json"
+		" FROM (SELECT l.*,"
+		"  (l.payload = 'null'::jsonb"
+		"   AND EXISTS (SELECT 1 FROM log_redaction r WHERE r.seq = l.seq)) AS redacted"
+		"  FROM event_log l"
+		"  WHERE l.subject = $1::text"
+		"  AND l.seq > $2::bigint"
+		"  ORDER BY l.seq"
+		"  LIMIT $3::int) e",
+		5, true },
 	[STMT_LOG_HEAD] = { "log_head",
 		"SELECT json_build_object('seq', coalesce(max(seq), 0),"
 		" 'hash', coalesce((SELECT hash FROM event_log ORDER BY seq DESC LIMIT 1),"

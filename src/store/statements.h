@@ -54,6 +54,7 @@ enum store_stmt {
 	STMT_EVENT_SEAL,
 	STMT_LOG_PAGE,
 	STMT_LOG_HEAD,
+	STMT_LOG_SUBJECT,
 	STMT_LOG_VERIFY_PAGE,
 	/* free text kept out of the log, erasure and redaction */
 	STMT_LOG_TEXT_PUT,

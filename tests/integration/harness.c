@@ -104,6 +104,13 @@ int itest_shell(struct buf *out, const char *fmt, ...)
 
 void itest_server_start(struct itest_server *s, const char *db_url, const char *const env[])
 {
+	static const char *const serve[] = { "placard", "serve", NULL };
+	itest_process_start(s, db_url, env, serve);
+}
+
+void itest_process_start(struct itest_server *s, const char *db_url, const char *const env[],
+                         const char *const argv[])
+{
 	memset(s, 0, sizeof(*s));
 	snprintf(s->db_url, sizeof(s->db_url), "%s", db_url);
 	snprintf(s->log_path, sizeof(s->log_path), "/tmp/placard-itest-%d-%ld.log", (int)getpid(),
@@ -130,7 +137,7 @@ void itest_server_start(struct itest_server *s, const char *db_url, const char *
 		unsetenv("PLACARD_DEVELOPMENT");
 		for (size_t i = 0; env && env[i]; i++)
 			putenv((char *)env[i]);
-		execl(itest_bin(), "placard", "serve", (char *)NULL);
+		execv(itest_bin(), (char *const *)argv);
 		_exit(127);
 	}
 	close(out[1]);

@@ -48,6 +48,10 @@ void itest_sql(const char *url, const char *sql);
 
 /* Start placard serve against @db_url with extra "NAME=value" settings (NULL-terminated). */
 void itest_server_start(struct itest_server *s, const char *db_url, const char *const env[]);
+/* The same for another command that listens (@argv: "placard", the command, its arguments,
+ * NULL), such as placard witness. */
+void itest_process_start(struct itest_server *s, const char *db_url, const char *const env[],
+                         const char *const argv[]);
 
 /* SIGTERM the server, wait for it, and return its exit status. */
 int itest_server_stop(struct itest_server *s);

@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "core/crypto.h"
 #include "domain/tlog.h"
 #include "harness.h"
@@ -180,6 +182,88 @@ static void test_without_a_key(void **state)
 	assert_int_not_equal(itest_shell(NULL, "'%s' log keygen --origin x '%s' 2>/dev/null",
 	                                 itest_bin(), key_path),
 	                     0);
+}
+
+/* GET /api/v1/log/entries?subject=S: the entries about S, in order, with the key to check
+ * them against (null from a server without one); paged by after and limit. */
+static void test_entries_by_subject(void **state)
+{
+	(void)state;
+	NEED_DB();
+	append_events(3, "test.subject");
+	append_events(3, "test.subject");
+	long long n =
+	        itest_sql_count(db_url, "SELECT count(*) FROM event_log WHERE subject = 's2'");
+	assert_true(n >= 2);
+	struct itest_response r;
+	itest_get(&server, "/api/v1/log/entries?subject=s2", &r);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(itest_header(&r, "Cache-Control"), "no-cache");
+	json_t *v = json_loads(r.body.data, 0, NULL);
+	itest_response_free(&r);
+	assert_non_null(v);
+	assert_string_equal(json_string_value(json_object_get(v, "vkey")), vkey);
+	assert_string_equal(json_string_value(json_object_get(v, "origin")), "test.example/log");
+	assert_string_equal(json_string_value(json_object_get(v, "subject")), "s2");
+	json_t *entries = json_object_get(v, "entries");
+	assert_int_equal((long long)json_array_size(entries), n);
+	long long prev = 0;
+	for (size_t i = 0; i < json_array_size(entries); i++) {
+		json_t *e = json_array_get(entries, i);
+		long long seq = json_integer_value(json_object_get(e, "seq"));
+		assert_true(seq > prev);
+		prev = seq;
+		assert_string_equal(json_string_value(json_object_get(e, "subject")), "s2");
+		char sql[128];
+		snprintf(sql, sizeof(sql),
+		         "SELECT count(*) FROM event_log WHERE seq = %lld AND hash = '%s'", seq,
+		         json_string_value(json_object_get(e, "hash")));
+		assert_int_equal(itest_sql_count(db_url, sql), 1);
+	}
+	long long first = json_integer_value(json_object_get(json_array_get(entries, 0), "seq"));
+	long long second = json_integer_value(json_object_get(json_array_get(entries, 1), "seq"));
+	json_decref(v);
+
+	/* One at a time, after the first. */
+	char path[128];
+	snprintf(path, sizeof(path), "/api/v1/log/entries?subject=s2&after=%lld&limit=1", first);
+	itest_get(&server, path, &r);
+	assert_int_equal(r.status, 200);
+	v = json_loads(r.body.data, 0, NULL);
+	itest_response_free(&r);
+	assert_int_equal(json_array_size(json_object_get(v, "entries")), 1);
+	assert_int_equal(json_integer_value(json_object_get(v, "next_after")), second);
+	json_decref(v);
+
+	/* Nothing about an unknown subject; a subject is required and at most 100 characters. */
+	itest_get(&server, "/api/v1/log/entries?subject=inspection/999999", &r);
+	assert_int_equal(r.status, 200);
+	v = json_loads(r.body.data, 0, NULL);
+	itest_response_free(&r);
+	assert_int_equal(json_array_size(json_object_get(v, "entries")), 0);
+	assert_true(json_is_null(json_object_get(v, "next_after")));
+	json_decref(v);
+	itest_get(&server, "/api/v1/log/entries", &r);
+	assert_int_equal(r.status, 400);
+	itest_response_free(&r);
+	char longer[200] = "/api/v1/log/entries?subject=";
+	memset(longer + strlen(longer), 'x', 101);
+	itest_get(&server, longer, &r);
+	assert_int_equal(r.status, 400);
+	itest_response_free(&r);
+
+	/* A server without a key gives the entries and no key. */
+	struct itest_server plain;
+	itest_server_start(&plain, db_url, NULL);
+	itest_get(&plain, "/api/v1/log/entries?subject=s2", &r);
+	assert_int_equal(r.status, 200);
+	v = json_loads(r.body.data, 0, NULL);
+	itest_response_free(&r);
+	assert_true(json_is_null(json_object_get(v, "vkey")));
+	assert_true(json_is_null(json_object_get(v, "origin")));
+	assert_int_equal((long long)json_array_size(json_object_get(v, "entries")), n);
+	json_decref(v);
+	assert_int_equal(itest_server_stop(&plain), 0);
 }
 
 static void test_tree_tiles_and_proofs(void **state)
@@ -442,6 +526,185 @@ static void test_verify_log(void **state)
 	buf_release(&out);
 }
 
+/* Witnesses (placard witness, C2SP tlog-witness). */
+
+static struct itest_server witness, witnessed;
+static char wvkey[TLOG_VKEY_MAX], wstate[320], wkey[320], deadkey[320], wenv[1200];
+
+/* The cosignature verifier key of the witness key file @path. */
+static void cosig_vkey_of(const char *path, char *out, size_t size)
+{
+	struct buf f = BUF_INIT, v = BUF_INIT;
+	assert_int_equal(itest_shell(&f, "cat '%s'", path), 0);
+	struct tlog_key k;
+	assert_int_equal(tlog_key_parse_skey(f.data, &k), 0);
+	tlog_cosig_vkey(&k, &v);
+	snprintf(out, size, "%s", v.data);
+	buf_release(&f);
+	buf_release(&v);
+}
+
+/* A witness, and a server that asks it and a second witness that is down. */
+static void start_witnessed(void)
+{
+	snprintf(wkey, sizeof(wkey), "%s/w1.key", dir);
+	snprintf(deadkey, sizeof(deadkey), "%s/w2.key", dir);
+	snprintf(wstate, sizeof(wstate), "%s/w1.state", dir);
+	itest_shell(NULL, "rm -f '%s' '%s' '%s'", wkey, deadkey, wstate);
+	assert_int_equal(itest_shell(NULL,
+	                             "'%s' log keygen --origin witness.test/w1 '%s' >/dev/null",
+	                             itest_bin(), wkey),
+	                 0);
+	assert_int_equal(itest_shell(NULL,
+	                             "'%s' log keygen --origin witness.test/w2 '%s' >/dev/null",
+	                             itest_bin(), deadkey),
+	                 0);
+	cosig_vkey_of(wkey, wvkey, sizeof(wvkey));
+	char deadvkey[TLOG_VKEY_MAX];
+	cosig_vkey_of(deadkey, deadvkey, sizeof(deadvkey));
+	const char *argv[] = { "placard", "witness", "--key", wkey, "--log",
+		               vkey,      "--state", wstate,  NULL };
+	itest_process_start(&witness, db_url, NULL, argv);
+	snprintf(wenv, sizeof(wenv), "PLACARD_WITNESSES=%s %s/;%s http://127.0.0.1:1/", wvkey,
+	         witness.base, deadvkey);
+	const char *env[] = { env_key, wenv, NULL };
+	itest_server_start(&witnessed, db_url, env);
+}
+
+static void stop_witnessed(void)
+{
+	assert_int_equal(itest_server_stop(&witnessed), 0);
+	assert_int_equal(itest_server_stop(&witness), 0);
+}
+
+/* The server's checkpoint once it is cosigned by the witness at @size or more entries (10 s). */
+static void cosigned_checkpoint(long long size, struct buf *out)
+{
+	char line[TLOG_NAME_MAX + 8];
+	snprintf(line, sizeof(line), "\xe2\x80\x94 witness.test/w1 ");
+	for (int i = 0; i < 200; i++) {
+		struct itest_response r;
+		itest_get(&witnessed, "/checkpoint", &r);
+		assert_int_equal(r.status, 200);
+		long long n = atoll(strchr(r.body.data, '\n') + 1);
+		if (n >= size && strstr(r.body.data, line)) {
+			buf_truncate(out, 0);
+			buf_addstr(out, r.body.data);
+			itest_response_free(&r);
+			return;
+		}
+		itest_response_free(&r);
+		struct timespec ts = { 0, 50 * 1000000 };
+		nanosleep(&ts, NULL);
+	}
+	fail_msg("no checkpoint of %lld entries cosigned by the witness in 10 s", size);
+}
+
+/* POST @body to the witness's add-checkpoint; its status, the answer in @r. */
+static long add_checkpoint(const char *body, struct itest_response *r)
+{
+	const char *headers[] = { "Content-Type: text/plain", NULL };
+	itest_request(&witness, "POST", "/add-checkpoint", headers, body, strlen(body), r);
+	return r->status;
+}
+
+static void test_witness(void **state)
+{
+	(void)state;
+	NEED_DB();
+	start_witnessed();
+	append_events(5, "test.witness");
+	long long size = itest_sql_count(db_url, "SELECT size FROM tlog_state");
+	struct buf cp = BUF_INIT;
+	cosigned_checkpoint(size, &cp);
+	/* The log's signature and the witness's cosignature both hold over the same body. */
+	size_t blen;
+	assert_int_equal(tlog_note_verify(cp.data, cp.len, vkey, &blen), 0);
+	const char *line = strstr(cp.data, "\xe2\x80\x94 witness.test/w1 ");
+	uint64_t t;
+	assert_int_equal(tlog_cosig_verify(line, strcspn(line, "\n") + 1, cp.data, blen, wvkey, &t),
+	                 0);
+	assert_true(t > 1700000000 && t <= (uint64_t)time(NULL) + 1);
+	/* ... and not over another body, nor as the log's key. */
+	assert_int_equal(
+	        tlog_cosig_verify(line, strcspn(line, "\n") + 1, cp.data, blen - 1, wvkey, NULL),
+	        -EPERM);
+	assert_int_equal(
+	        tlog_cosig_verify(line, strcspn(line, "\n") + 1, cp.data, blen, vkey, NULL),
+	        -EINVAL);
+	/* The witness that is down held nothing up, and is not counted. */
+	assert_null(strstr(cp.data, "witness.test/w2 "));
+	struct itest_response r;
+	itest_get(&witnessed, "/api/v1/log/witnesses", &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body.data, "\"signed\":true"));
+	assert_non_null(strstr(r.body.data, "\"name\":\"witness.test/w1\""));
+	assert_non_null(strstr(r.body.data, "\"name\":\"witness.test/w2\""));
+	itest_response_free(&r);
+
+	/* The log grows: the witness cosigns the new size, from a consistency proof. */
+	append_events(300, "test.witness");
+	long long grown = itest_sql_count(db_url, "SELECT size FROM tlog_state");
+	cosigned_checkpoint(grown, &cp);
+	char want[64];
+	snprintf(want, sizeof(want), "%lld\n", grown);
+	struct buf st = BUF_INIT;
+	assert_int_equal(itest_shell(&st, "head -1 '%s'", wstate), 0);
+	assert_string_equal(st.data, want);
+
+	/* A fork signed with the log's own key: the same size and another root, or a larger
+	 * tree whose proof does not join the one cosigned. The witness refuses both (422). */
+	struct buf f = BUF_INIT;
+	assert_int_equal(itest_shell(&f, "cat '%s'", key_path), 0);
+	struct tlog_key logkey;
+	assert_int_equal(tlog_key_parse_skey(f.data, &logkey), 0);
+	struct tlog_hash other;
+	memset(&other, 7, sizeof(other));
+	for (int grow = 0; grow <= 1; grow++) {
+		struct buf body = BUF_INIT, req = BUF_INIT;
+		tlog_checkpoint_body("test.example/log", grown + grow, &other, &body);
+		buf_addf(&req, "old %lld\n", grown);
+		if (grow) {
+			char b64[48];
+			tlog_hash_base64(&other, b64);
+			buf_addf(&req, "%s\n", b64);
+		}
+		buf_addch(&req, '\n');
+		tlog_note_sign(&logkey, body.data, body.len, &req);
+		assert_int_equal(add_checkpoint(req.data, &r), 422);
+		itest_response_free(&r);
+		/* An old size that is not the witness's: 409 and the size it has. */
+		buf_truncate(&req, 0);
+		buf_addf(&req, "old %lld\n\n", grown - 1);
+		tlog_note_sign(&logkey, body.data, body.len, &req);
+		assert_int_equal(add_checkpoint(req.data, &r), 409);
+		assert_string_equal(r.body.data, want);
+		assert_string_equal(itest_header(&r, "Content-Type"), "text/x.tlog.size");
+		itest_response_free(&r);
+		/* Signed by another key: 403; not a request: 400. */
+		struct tlog_key stranger;
+		unsigned char seed[32] = { 1 };
+		assert_int_equal(tlog_key_from_seed("test.example/log", seed, &stranger), 0);
+		buf_truncate(&req, 0);
+		buf_addf(&req, "old %lld\n\n", grown);
+		tlog_note_sign(&stranger, body.data, body.len, &req);
+		assert_int_equal(add_checkpoint(req.data, &r), 403);
+		itest_response_free(&r);
+		assert_int_equal(add_checkpoint("old x\n\nnothing\n", &r), 400);
+		itest_response_free(&r);
+		buf_release(&body);
+		buf_release(&req);
+	}
+	/* The witness kept the size it cosigned. */
+	buf_truncate(&st, 0);
+	assert_int_equal(itest_shell(&st, "head -1 '%s'", wstate), 0);
+	assert_string_equal(st.data, want);
+	buf_release(&st);
+	buf_release(&f);
+	buf_release(&cp);
+	stop_witnessed();
+}
+
 /* ---------------------------------------------------------------------------------------- */
 /* The independent verifier (tests/tlog/verify.go).                                          */
 
@@ -559,6 +822,29 @@ static void test_go_verifier(void **state)
 	buf_release(&out);
 }
 
+/* The cosigned checkpoint is accepted by golang.org/x/mod/sumdb/note with a verifier of the
+ * cosignature written from C2SP tlog-cosignature; a witness that did not cosign is missed. */
+static void test_go_witness(void **state)
+{
+	(void)state;
+	NEED_DB();
+	start_witnessed();
+	append_events(3, "test.witness");
+	struct buf cp = BUF_INIT, out = BUF_INIT;
+	cosigned_checkpoint(itest_sql_count(db_url, "SELECT size FROM tlog_state"), &cp);
+	int rc = itest_shell(&out, "'%s' -url '%s' -vkey '%s' -witness '%s' 2>&1", go_bin,
+	                     witnessed.base, vkey, wvkey);
+	expect(rc, 0, &out, "cosigned by witness witness.test/w1");
+	char deadvkey[TLOG_VKEY_MAX];
+	cosig_vkey_of(deadkey, deadvkey, sizeof(deadvkey));
+	rc = itest_shell(&out, "'%s' -url '%s' -vkey '%s' -witness '%s' 2>&1", go_bin,
+	                 witnessed.base, vkey, deadvkey);
+	expect(rc, 1, &out, "no cosignature of witness witness.test/w2");
+	stop_witnessed();
+	buf_release(&cp);
+	buf_release(&out);
+}
+
 /* Build the Go verifier; false (and why, on stdout) when Go or its packages are missing. */
 static bool build_go_verifier(void)
 {
@@ -593,6 +879,7 @@ int main(int argc, char **argv)
 			return 77;
 		const struct CMUnitTest go[] = {
 			cmocka_unit_test(test_go_verifier),
+			cmocka_unit_test(test_go_witness),
 		};
 		int failed = cmocka_run_group_tests(go, setup, teardown);
 		itest_shell(NULL, "rm -rf \"$(dirname '%s')\"", go_bin);
@@ -600,7 +887,9 @@ int main(int argc, char **argv)
 	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_without_a_key),
+		cmocka_unit_test(test_entries_by_subject),
 		cmocka_unit_test(test_tree_tiles_and_proofs),
+		cmocka_unit_test(test_witness),
 		cmocka_unit_test(test_verify_log),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

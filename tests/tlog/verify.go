@@ -2,7 +2,7 @@
 // Go checksum database's packages (golang.org/x/mod/sumdb/note and tlog) and the published
 // formats: C2SP signed-note, tlog-checkpoint and tlog-tiles. It shares no code with Placard.
 //
-//	verify -url http://HOST:PORT [-vkey VKEY] [-old FILE] [-save FILE]
+//	verify -url http://HOST:PORT [-vkey VKEY] [-witness VKEY] [-old FILE] [-save FILE]
 //
 // It fetches GET /checkpoint and checks its signature with the verifier key (-vkey, or the
 // one GET /api/v1/log/key publishes); reads the tree's tiles under /tile/ (every tile is
@@ -12,6 +12,9 @@
 // entry bundles under /tile/entries/; checks the server's own inclusion proofs; and, given a
 // checkpoint kept earlier (-old), that the log has only been added to since (tlog.ProveTree,
 // tlog.CheckTree, and the server's consistency proof). -save writes the checkpoint fetched.
+// -witness: the checkpoint must also carry a cosignature of that witness key, checked as C2SP
+// tlog-cosignature defines it (cosignature/v1, key type 0x04) through note.Open with a
+// note.Verifier written here from the specification.
 //
 // Exit status 0 when everything holds; 1, with the first thing that does not, otherwise.
 //
@@ -22,7 +25,10 @@ package main
 
 import (
 	"bytes"
+	"crypto/ed25519"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"flag"
@@ -93,6 +99,43 @@ func openCheckpoint(what string, text []byte, v note.Verifier) checkpoint {
 	return checkpoint{lines[0], tlog.Tree{N: size, Hash: root}}
 }
 
+// cosigVerifier checks C2SP tlog-cosignature (cosignature/v1) signatures: a key hash, then
+// an 8-byte big-endian timestamp and an Ed25519 signature of
+// "cosignature/v1\ntime <timestamp>\n" followed by the checkpoint body.
+type cosigVerifier struct {
+	name string
+	hash uint32
+	key  ed25519.PublicKey
+}
+
+func (v cosigVerifier) Name() string    { return v.name }
+func (v cosigVerifier) KeyHash() uint32 { return v.hash }
+func (v cosigVerifier) Verify(msg, sig []byte) bool {
+	if len(sig) != 8+ed25519.SignatureSize {
+		return false
+	}
+	t := binary.BigEndian.Uint64(sig[:8])
+	m := append([]byte(fmt.Sprintf("cosignature/v1\ntime %d\n", t)), msg...)
+	return ed25519.Verify(v.key, m, sig[8:])
+}
+
+func newCosigVerifier(vkey string) cosigVerifier {
+	parts := strings.SplitN(vkey, "+", 3)
+	if len(parts) != 3 {
+		fail("the witness key %q is not NAME+HASH+KEY", vkey)
+	}
+	raw, err := base64.StdEncoding.DecodeString(parts[2])
+	if err != nil || len(raw) != 1+ed25519.PublicKeySize || raw[0] != 0x04 {
+		fail("the witness key %q is not a cosignature/v1 key", vkey)
+	}
+	h := sha256.Sum256(append([]byte(parts[0]+"\n"), raw...))
+	hash, err := strconv.ParseUint(parts[1], 16, 32)
+	if err != nil || len(parts[1]) != 8 || uint32(hash) != binary.BigEndian.Uint32(h[:4]) {
+		fail("the witness key %q: its key hash does not match", vkey)
+	}
+	return cosigVerifier{parts[0], uint32(hash), ed25519.PublicKey(raw[1:])}
+}
+
 // tileReader reads tlog-tiles over HTTP. Go's tlog names tiles tile/H/L/N; C2SP's paths
 // have no height: tile/L/N.
 type tileReader struct{ cache map[string][]byte }
@@ -144,6 +187,7 @@ func main() {
 	vkey := flag.String("vkey", "", "the log's verifier key (default: GET /api/v1/log/key)")
 	oldFile := flag.String("old", "", "a checkpoint kept earlier")
 	saveFile := flag.String("save", "", "write the checkpoint fetched here")
+	witness := flag.String("witness", "", "a witness's cosignature key the checkpoint must carry")
 	flag.Parse()
 	if base == "" {
 		fail("-url is needed")
@@ -163,6 +207,21 @@ func main() {
 
 	text := getOK("/checkpoint")
 	cp := openCheckpoint("GET /checkpoint", text, v)
+	if *witness != "" {
+		wv := newCosigVerifier(*witness)
+		n, err := note.Open(text, note.VerifierList(v, wv))
+		if err != nil {
+			fail("GET /checkpoint: %v", err)
+		}
+		cosigned := false
+		for _, sig := range n.Sigs {
+			cosigned = cosigned || (sig.Name == wv.name && sig.Hash == wv.hash)
+		}
+		if !cosigned {
+			fail("GET /checkpoint carries no cosignature of witness %s", wv.name)
+		}
+		fmt.Printf("cosigned by witness %s\n", wv.name)
+	}
 	if origin != "" && cp.origin != origin {
 		fail("the checkpoint's origin %q is not the log's %q", cp.origin, origin)
 	}

@@ -427,6 +427,85 @@ static void test_checkpoint_parse(void **state)
 	assert_int_equal(tlog_checkpoint_parse(nul, sizeof(nul) - 1, origin, &size, &h), -EINVAL);
 }
 
+/* cosignature/v1: the key's type and hash, a cosignature over exactly the body, and the
+ * tlog-witness request format. */
+static void test_cosignatures_and_witness_requests(void **state)
+{
+	(void)state;
+	unsigned char seed[32] = { 9 };
+	struct tlog_key k;
+	assert_int_equal(tlog_key_from_seed("witness.test/w", seed, &k), 0);
+	struct buf v = BUF_INIT, line = BUF_INIT;
+	tlog_cosig_vkey(&k, &v);
+	char name[TLOG_NAME_MAX], want[16];
+	unsigned char pk[32];
+	uint32_t hash;
+	assert_int_equal(tlog_cosig_parse_vkey(v.data, name, pk, &hash), 0);
+	assert_string_equal(name, "witness.test/w");
+	assert_memory_equal(pk, k.pk, 32);
+	assert_int_not_equal(hash, k.hash);            /* the key type is part of the hash */
+	snprintf(want, sizeof(want), "+%08x+B", hash); /* base64 of 0x04... starts with B */
+	assert_non_null(strstr(v.data, want));
+	/* The log-key form of the same key is not a cosignature key, and the reverse. */
+	struct buf lv = BUF_INIT;
+	tlog_key_vkey(&k, &lv);
+	assert_int_equal(tlog_cosig_parse_vkey(lv.data, name, pk, &hash), -EINVAL);
+	assert_int_equal(tlog_parse_vkey(v.data, name, pk, &hash), -EINVAL);
+
+	const char body[] = "test.example/log\n5\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n";
+	tlog_cosign(&k, body, strlen(body), 1700000123, &line);
+	assert_true(strncmp(line.data, "\xe2\x80\x94 witness.test/w ", 18) == 0);
+	assert_int_equal(line.data[line.len - 1], '\n');
+	uint64_t t = 0;
+	assert_int_equal(tlog_cosig_verify(line.data, line.len, body, strlen(body), v.data, &t), 0);
+	assert_int_equal(t, 1700000123);
+	char other[sizeof(body)];
+	memcpy(other, body, sizeof(body));
+	other[17] = '6';
+	assert_int_equal(tlog_cosig_verify(line.data, line.len, other, strlen(other), v.data, NULL),
+	                 -EPERM);
+	/* Another witness's key does not verify it. */
+	struct tlog_key k2;
+	seed[0] = 10;
+	assert_int_equal(tlog_key_from_seed("witness.test/w", seed, &k2), 0);
+	struct buf v2 = BUF_INIT;
+	tlog_cosig_vkey(&k2, &v2);
+	assert_int_equal(tlog_cosig_verify(line.data, line.len, body, strlen(body), v2.data, NULL),
+	                 -EPERM);
+
+	/* Requests: "old N", proof lines, a blank line, the note. */
+	struct tlog_hash proof[TLOG_PROOF_MAX];
+	long long old;
+	int n;
+	size_t at;
+	const char ok[] = "old 4\n"
+	                  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"
+	                  "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBA=\n"
+	                  "\n"
+	                  "note";
+	assert_int_equal(tlog_witness_parse(ok, strlen(ok), &old, proof, &n, &at), 0);
+	assert_int_equal(old, 4);
+	assert_int_equal(n, 2);
+	assert_string_equal(ok + at, "note");
+	assert_int_equal(tlog_witness_parse("old 0\n\nx", 8, &old, proof, &n, &at), 0);
+	assert_int_equal(old, 0);
+	assert_int_equal(n, 0);
+	const char *bad[] = { "old 01\n\nx",
+		              "old -1\n\nx",
+		              "old 4\nnot a hash\n\nx",
+		              "old 4\n",
+		              "new 4\n\nx",
+		              "old 4\nAAAA\n\nx",
+		              "" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(tlog_witness_parse(bad[i], strlen(bad[i]), &old, proof, &n, &at),
+		                 -EINVAL);
+	buf_release(&v);
+	buf_release(&v2);
+	buf_release(&lv);
+	buf_release(&line);
+}
+
 int main(void)
 {
 	crypto_init();
@@ -437,6 +516,7 @@ int main(void)
 		cmocka_unit_test(test_tile_paths),
 		cmocka_unit_test(test_keys_and_notes_as_go),
 		cmocka_unit_test(test_checkpoint_parse),
+		cmocka_unit_test(test_cosignatures_and_witness_requests),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,9 @@
 // card.mjs - the printable grade card: the grade, a QR code to the live record (made by the
 // server) and the short code of the inspection the grade rests on, so that anyone scanning
-// the card can see whether it is still the current one.
+// the card can see whether it is still the current one; on screen (not on paper), whether the
+// inspection is in the signed public record, checked in the browser (tlog.mjs).
 import { el, getJSON, gradeBadge, formatDate, param, showError } from './portal.mjs';
+import { recordCheck } from './tlog.mjs';
 
 const page = document.getElementById('page');
 
@@ -30,6 +32,7 @@ async function main() {
           alt: 'QR code: scan it to see the live inspection record and check this card is current' }),
         el('p', { class: 'card-code' }, 'Card code ', el('strong', { id: 'card-code' }, insp ? insp.public_code : '—')),
         el('p', { class: 'muted' }, 'Scan to see what inspectors found and whether this card is current.')),
+      insp ? el('div', { class: 'no-print' }, recordCheck(insp)) : '',
       el('p', { class: 'no-print actions' }, print, ' ',
         el('a', { href: `/establishment.html?id=${e.id}`, class: 'button secondary' }, 'Back to the record')));
   } catch (err) {

@@ -1,8 +1,11 @@
 // establishment.mjs - one establishment's public record: the grade it posts and why, any
 // appeal and the operator's reply, when it was last inspected (with a warning when that was
 // long ago), the history with every violation in plain language (dismissed ones marked),
-// and, when opened from a grade card's QR code (?card=CODE), whether that card is current.
+// and, when opened from a grade card's QR code (?card=CODE), whether that card is current;
+// and whether the inspection the grade (or the card) rests on is in the signed public record,
+// checked in the browser (tlog.mjs), against the key pin the card carries (?log=PIN).
 import { el, getJSON, gradeBadge, formatDate, monthsSince, STALE_MONTHS, param, showError } from './portal.mjs';
+import { recordCheck } from './tlog.mjs';
 
 const page = document.getElementById('page');
 
@@ -85,23 +88,28 @@ function lastInspected(e) {
   return el('p', { id: 'last-inspected' }, `Last inspected ${formatDate(last.started_at)}.`);
 }
 
+// The card's notice, and the card when it could be read.
 async function cardCheck(e, code) {
   try {
     const card = await getJSON(`/api/v1/cards/${encodeURIComponent(code)}`);
     if (card.establishment_id !== e.id) throw new Error('That card belongs to another establishment.');
-    if (card.current) {
-      return el('p', { class: 'notice notice-good', id: 'card-check', role: 'status' },
-        el('strong', {}, 'This grade card is current. '),
-        `It shows grade ${card.grade.label} from the inspection on ${formatDate(card.inspected_at)}.`);
-    }
-    return el('p', { class: 'notice notice-bad', id: 'card-check', role: 'alert' },
-      el('strong', {}, 'This grade card has been superseded. '),
-      `It shows ${card.grade.label} from ${formatDate(card.inspected_at)}; the establishment now posts ` +
-      `${card.posted ? card.posted.label : 'no grade'}.`);
+    return [cardNotice(card), card];
   } catch (err) {
-    return el('p', { class: 'notice notice-bad', id: 'card-check', role: 'alert' },
-      el('strong', {}, 'This grade card could not be checked. '), err.message);
+    return [el('p', { class: 'notice notice-bad', id: 'card-check', role: 'alert' },
+      el('strong', {}, 'This grade card could not be checked. '), err.message), null];
   }
+}
+
+function cardNotice(card) {
+  if (card.current) {
+    return el('p', { class: 'notice notice-good', id: 'card-check', role: 'status' },
+      el('strong', {}, 'This grade card is current. '),
+      `It shows grade ${card.grade.label} from the inspection on ${formatDate(card.inspected_at)}.`);
+  }
+  return el('p', { class: 'notice notice-bad', id: 'card-check', role: 'alert' },
+    el('strong', {}, 'This grade card has been superseded. '),
+    `It shows ${card.grade.label} from ${formatDate(card.inspected_at)}; the establishment now posts ` +
+    `${card.posted ? card.posted.label : 'no grade'}.`);
 }
 
 function historyItem(d) {
@@ -169,8 +177,15 @@ async function main() {
     const g = e.grade;
     const current = g && g.inspection_id ? await getJSON(`/api/v1/inspections/${g.inspection_id}`) : null;
     const code = param('card');
+    const [cardNode, card] = code ? await cardCheck(e, code) : [null, null];
+    // The inspection to check in the public record: the card's when opened from one, else
+    // the one the posted grade rests on.
+    const checked = card && (!current || card.inspection_id !== current.id)
+      ? await getJSON(`/api/v1/inspections/${card.inspection_id}`) : current;
+    const check = checked ? recordCheck(checked, code ? param('log') : null) : null;
     const parts = [
-      code ? await cardCheck(e, code) : null,
+      cardNode,
+      code ? check : null,
       el('h1', {}, e.name),
       el('p', { class: 'muted' }, [e.address.line, e.address.city, e.address.postcode].filter(Boolean).join(', '),
         e.cuisine ? ` · ${e.cuisine}` : '', e.status !== 'active' ? ` · ${e.status}` : ''),
@@ -182,6 +197,7 @@ async function main() {
           g && g.new_rating_pending ? el('p', {}, 'A new rating is pending: it is published once the appeal period is over.') : '',
           current ? el('p', {}, `From the ${current.type} inspection on ${formatDate(current.started_at)}.`) : '',
           el('p', {}, el('a', { href: `/methodology.html?scheme=${encodeURIComponent(e.scheme)}` }, 'How this grade is worked out')))),
+      code ? null : check,
       ...appealAndReply(e),
       lastInspected(e),
       current ? explanation(current) : null,

@@ -3,8 +3,10 @@
 // payload_text joined by newlines, as docs/api.md and src/domain/eventlog.c define it) and its
 // link to the entry before; the whole chain walked from entry 1; and a kept head (entry
 // number and hash, remembered by this browser or pasted) checked to be still in the record
-// with everything after it holding.
+// with everything after it holding; and the outside witnesses whose cosignature of the signed
+// checkpoint holds (tlog.mjs).
 import { el, getJSON } from './portal.mjs';
+import { cosigners, openNote, parseVkey } from './tlog.mjs';
 
 export const GENESIS = '0'.repeat(64);
 const PAGE = 1000;
@@ -333,7 +335,34 @@ async function showRecent(upTo) {
     : `No entries were found up to entry ${n(upTo)}.`;
 }
 
+// "Co-signed by N witnesses", with their names, when the server signs checkpoints and names
+// witnesses; the section stays hidden otherwise.
+async function showWitnesses() {
+  const w = await api('/api/v1/log/witnesses');
+  if (!w.signed || !w.witnesses.length || !secure) return;
+  $('witnesses-section').hidden = false;
+  const out = $('witnesses');
+  try {
+    const [key, note] = await Promise.all([api('/api/v1/log/key'),
+      fetch('/checkpoint', { cache: 'no-cache' }).then((r) => r.text())]);
+    await openNote(note, await parseVkey(key.vkey));
+    const found = await cosigners(note, w.witnesses);
+    const names = (list) => list.map((x) => x.name).join(', ');
+    const missing = w.witnesses.filter((x) => !found.some((f) => f.name === x.name));
+    out.className = found.length ? 'notice notice-good' : 'notice';
+    out.replaceChildren(
+      el('strong', { id: 'witness-count' }, found.length
+        ? `Co-signed by ${found.length} ${found.length === 1 ? 'witness' : 'witnesses'}: ${names(found)}.`
+        : 'Not co-signed by any witness yet.'),
+      missing.length ? ` Not (yet) co-signed by ${names(missing)}.` : '');
+  } catch (err) {
+    out.className = 'notice notice-bad';
+    out.textContent = `The signed checkpoint could not be checked: ${err.message}.`;
+  }
+}
+
 async function main() {
+  showWitnesses().catch(() => {});
   if (!secure) {
     const url = `https://${location.host}${location.pathname}`;
     const box = $('secure');

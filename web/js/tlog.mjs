@@ -1,0 +1,274 @@
+// tlog.mjs - checks, in the browser, that the log entries about one thing (an inspection) are
+// in the city's public record: each entry's hash is recomputed from its content, the signed
+// checkpoint (C2SP signed note, Ed25519) is verified with the log's key, and each entry's
+// inclusion proof (RFC 9162 2.1.3) is checked against the checkpoint's root hash. Nothing but
+// WebCrypto: SHA-256 with crypto.subtle.digest, Ed25519 with crypto.subtle.verify. The formats
+// are docs/api.md's ("The Merkle tree: checkpoints, proofs and tiles").
+//
+// What it trusts: the log's verifier key. The key the server gives is compared with the pin a
+// printed grade card carries (its QR code's "log" parameter: the first 16 base64url characters
+// of the public key) and with the key this browser saw on an earlier check; docs/operations.md
+// publishes the key for a person to compare by hand.
+
+import { el } from './portal.mjs';
+
+const enc = new TextEncoder();
+const KEY_STORE = 'placard.log.vkey';
+
+// A check that did not pass: @what says, in plain words, what does not hold.
+export class LogCheckError extends Error {}
+const fail = (what) => { throw new LogCheckError(what); };
+
+export function b64decode(s) {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4) fail('a value in the record is not base64');
+  const bin = atob(s);
+  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+}
+
+const b64url = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+
+export function hexdecode(h) {
+  if (!/^[0-9a-f]{64}$/.test(h)) fail('an entry’s hash is not 64 hexadecimal digits');
+  return Uint8Array.from(h.match(/../g), (x) => parseInt(x, 16));
+}
+
+const concat = (...parts) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+};
+
+export async function sha256(bytes) {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+}
+
+const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+const equal = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+// RFC 6962 hashes: a leaf SHA-256(0x00 || data), a node SHA-256(0x01 || left || right).
+export const leafHash = (data) => sha256(concat(Uint8Array.of(0), data));
+const nodeHash = (l, r) => sha256(concat(Uint8Array.of(1), l, r));
+
+// The text an entry's chain hash covers (docs/api.md; web/js/log.mjs computes the same).
+export const canonical = (e) => `${e.seq}\n${e.prev_hash}\n${e.occurred_at}\n${e.kind}\n${e.subject}\n${e.payload_text}`;
+
+// RFC 9162 2.1.3.2: whether @proof shows leaf hash @leaf at @index in the tree of @size
+// leaves whose root is @root.
+export async function inclusionHolds(leaf, index, size, root, proof) {
+  if (!(index >= 0 && index < size)) return false;
+  let fn = index, sn = size - 1, r = leaf;
+  for (const p of proof) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      r = await nodeHash(p, r);
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = Math.floor(fn / 2);
+        sn = Math.floor(sn / 2);
+      }
+    } else {
+      r = await nodeHash(r, p);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && equal(r, root);
+}
+
+// A verifier key "<name>+<8 hex key hash>+<base64(0x01 || public key)>": { name, id, pk },
+// its key hash checked (the first 4 bytes of SHA-256(name || "\n" || 0x01 || key)).
+export async function parseVkey(vkey) {
+  const m = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/.exec(vkey || '');
+  if (!m) fail('the record’s key is not a key');
+  const raw = b64decode(m[3]);
+  if (raw.length !== 33 || raw[0] !== 1) fail('the record’s key is not an Ed25519 key');
+  const pk = raw.slice(1);
+  const h = await sha256(concat(enc.encode(`${m[1]}\n`), raw));
+  if (hex(h.slice(0, 4)) !== m[2]) fail('the record’s key does not match its own key hash');
+  return { name: m[1], id: m[2], pk, pin: b64url(pk.slice(0, 12)) };
+}
+
+// A witness's cosignature key "<name>+<8 hex>+<base64(0x04 || public key)>" (C2SP
+// tlog-cosignature): { name, id, pk }, its key hash checked.
+export async function parseCosigVkey(vkey) {
+  const m = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/.exec(vkey || '');
+  if (!m) fail('a witness key is not a key');
+  const raw = b64decode(m[3]);
+  if (raw.length !== 33 || raw[0] !== 4) fail('a witness key is not a cosignature key');
+  const h = await sha256(concat(enc.encode(`${m[1]}\n`), raw));
+  if (hex(h.slice(0, 4)) !== m[2]) fail('a witness key does not match its own key hash');
+  return { name: m[1], id: m[2], pk: raw.slice(1) };
+}
+
+// The names of the @witnesses ([{ name, vkey }]) whose cosignature/v1 of signed note @text
+// holds: a signature line of the witness's key over "cosignature/v1\ntime <t>\n" and the
+// note's body, the 8 bytes after the key hash being t.
+export async function cosigners(text, witnesses) {
+  const split = text.lastIndexOf('\n\n');
+  if (split < 0) return [];
+  const body = text.slice(0, split + 1);
+  const lines = text.slice(split + 2).split('\n');
+  const found = [];
+  for (const w of witnesses) {
+    const key = await parseCosigVkey(w.vkey);
+    const ed = await crypto.subtle.importKey('raw', key.pk, { name: 'Ed25519' }, false, ['verify']);
+    for (const line of lines) {
+      const m = /^\u2014 (\S+) ([A-Za-z0-9+/=]+)$/.exec(line);
+      if (!m || m[1] !== key.name) continue;
+      const sig = b64decode(m[2]);
+      if (sig.length !== 76 || hex(sig.slice(0, 4)) !== key.id) continue;
+      let t = 0n;
+      for (const b of sig.slice(4, 12)) t = (t << 8n) | BigInt(b);
+      const msg = enc.encode(`cosignature/v1\ntime ${t}\n${body}`);
+      if (await crypto.subtle.verify({ name: 'Ed25519' }, ed, sig.slice(12), msg)) {
+        found.push({ name: key.name, time: new Date(Number(t) * 1000) });
+        break;
+      }
+    }
+  }
+  return found;
+}
+
+// The body of signed note @text if it carries a signature of @key that holds; fails otherwise.
+export async function openNote(text, key) {
+  const split = text.lastIndexOf('\n\n');
+  if (split < 0 || !text.endsWith('\n')) fail('the record’s checkpoint is not a signed note');
+  const body = text.slice(0, split + 1);
+  const lines = text.slice(split + 2, -1).split('\n');
+  const ed = await crypto.subtle.importKey('raw', key.pk, { name: 'Ed25519' }, false, ['verify']);
+  for (const line of lines) {
+    const m = /^\u2014 (\S+) ([A-Za-z0-9+/=]+)$/.exec(line);
+    if (!m || m[1] !== key.name) continue;
+    const sig = b64decode(m[2]);
+    if (sig.length !== 68 || hex(sig.slice(0, 4)) !== key.id) continue;
+    if (await crypto.subtle.verify({ name: 'Ed25519' }, ed, sig.slice(4), enc.encode(body))) return body;
+  }
+  return fail('the record’s checkpoint is not signed by the record’s key');
+}
+
+// A checkpoint body: { origin, size, root }.
+export function parseCheckpoint(body) {
+  const lines = body.split('\n');
+  if (lines.length < 4 || !/^[0-9]{1,16}$/.test(lines[1])) fail('the record’s checkpoint is malformed');
+  const root = b64decode(lines[2]);
+  if (root.length !== 32) fail('the record’s checkpoint is malformed');
+  return { origin: lines[0], size: Number(lines[1]), root };
+}
+
+function keptKey() {
+  try { return localStorage.getItem(KEY_STORE); } catch { return null; }
+}
+function keepKey(vkey) {
+  try { localStorage.setItem(KEY_STORE, vkey); } catch { /* a browser that keeps nothing */ }
+}
+
+async function fetchOk(path, as) {
+  const res = await fetch(path, { cache: 'no-cache', headers: { Accept: as === 'text' ? 'text/plain' : 'application/json' } });
+  if (!res.ok) fail(`the server did not give ${path.split('?')[0]} (${res.status})`);
+  return as === 'text' ? res.text() : res.json();
+}
+
+/*
+ * Check the entries whose subject is @subject. @pin: the key pin a grade card carries (or
+ * null); @expect(entries): throws a LogCheckError when the entries do not say what the page
+ * shows. Resolves to
+ *   { state: 'included', entries, size, key }   every entry is in the signed tree of @size
+ *   { state: 'unsigned' }                       the server signs no checkpoints
+ *   { state: 'none' }                           the record has no entry about @subject
+ * and rejects with a LogCheckError when anything does not hold (any other error: the check
+ * could not be made, e.g. no network).
+ */
+export async function checkSubject(subject, { pin = null, expect = null } = {}) {
+  const found = await fetchOk(`/api/v1/log/entries?subject=${encodeURIComponent(subject)}`);
+  if (!found.vkey) return { state: 'unsigned' };
+  const key = await parseVkey(found.vkey);
+  if (pin && pin !== key.pin) fail('the key that signs the record is not the one this card was printed under');
+  const kept = keptKey();
+  if (kept && kept !== found.vkey) fail('the key that signs the record is not the one this browser saw before');
+  const entries = found.entries || [];
+  if (!entries.length) return { state: 'none' };
+  for (const e of entries) {
+    if (e.subject !== subject) fail(`entry ${e.seq} is about something else`);
+    if (e.redacted !== true && hex(await sha256(enc.encode(canonical(e)))) !== e.hash) {
+      fail(`entry ${e.seq}’s content does not match its hash`);
+    }
+  }
+  if (expect) expect(entries);
+  const note = await fetchOk('/checkpoint', 'text');
+  const cp = parseCheckpoint(await openNote(note, key));
+  if (found.origin && cp.origin !== found.origin) fail('the checkpoint is of another log');
+  for (const e of entries) {
+    if (e.seq > cp.size) fail(`entry ${e.seq} is not yet in the signed record`);
+    const p = await fetchOk(`/api/v1/log/proof/inclusion?index=${e.seq - 1}&size=${cp.size}`);
+    const proof = (p.proof || []).map(b64decode);
+    if (!(await inclusionHolds(await leafHash(hexdecode(e.hash)), e.seq - 1, cp.size, cp.root, proof))) {
+      fail(`entry ${e.seq} is not in the signed record: its proof does not lead to the signed root`);
+    }
+  }
+  if (!pin || pin === key.pin) keepKey(found.vkey);
+  return { state: 'included', entries, size: cp.size, key };
+}
+
+// Whether this browser can check at all (WebCrypto needs a secure page: https or this machine).
+export const canCheck = () => Boolean(globalThis.crypto && crypto.subtle && typeof crypto.subtle.verify === 'function');
+
+// The inspection's entries must say what the page shows: a submission or amendment of this
+// establishment with this card code, score and grade.
+function sameAsShown(insp) {
+  return (entries) => {
+    const said = entries.filter((e) => e.kind === 'inspection.submitted' || e.kind === 'inspection.amended');
+    if (!said.length) fail('the record has no submission of this inspection');
+    const p = said[said.length - 1].payload || {};
+    if (p.public_code !== insp.public_code || String(p.establishment) !== String(insp.establishment_id)
+      || p.score !== insp.score || (insp.grade && p.grade_code !== insp.grade.code)) {
+      fail('the record’s entry for this inspection does not say what this page shows (its card code, score or grade)');
+    }
+  };
+}
+
+const n = (x) => Number(x).toLocaleString('en');
+
+/*
+ * A notice (#log-check) that checks inspection @insp in the public record and then says so:
+ * class notice-good when it is in the signed record, notice-bad (role alert) when anything
+ * does not hold, a plain notice when it cannot be checked. @pin: a grade card's key pin.
+ */
+export function recordCheck(insp, pin = null) {
+  const box = el('section', { class: 'notice log-check', id: 'log-check', 'aria-labelledby': 'log-check-h', 'data-state': 'checking' },
+    el('p', { id: 'log-check-h', role: 'status' }, 'Checking this inspection in the city’s public record…'));
+  const say = (state, cls, head, ...more) => {
+    box.className = `notice log-check ${cls}`;
+    box.dataset.state = state;
+    box.replaceChildren(el('p', { id: 'log-check-h', role: state === 'failed' ? 'alert' : 'status' }, el('strong', {}, head)), ...more);
+  };
+  if (!canCheck()) {
+    const url = `https://${location.host}${location.pathname}${location.search}`;
+    say('unavailable', 'notice-warn', 'This inspection was not checked in the public record.',
+      el('p', {}, 'Checking needs the secure address of this page: ', el('a', { href: url }, url), '.'));
+    return box;
+  }
+  checkSubject(`inspection/${insp.id}`, { pin, expect: sameAsShown(insp) }).then((r) => {
+    if (r.state === 'unsigned') {
+      say('unsigned', '', 'This inspection could not be checked in the public record.',
+        el('p', {}, 'This server does not sign its public record, so there is nothing to check it against.'));
+    } else if (r.state === 'none') {
+      say('none', '', 'The public record has no entry of its own for this inspection.',
+        el('p', {}, 'Inspections loaded in bulk (imported from another system, or demonstration data) are recorded as the import, not one by one.'));
+    } else {
+      const last = r.entries[r.entries.length - 1];
+      say('included', 'notice-good', 'This inspection is in the city’s public record, checked on this device just now.',
+        el('p', { class: 'muted' }, `${r.entries.length === 1 ? `Entry ${n(last.seq)}` : `Entries ${r.entries.map((e) => n(e.seq)).join(', ')}`}`
+          + ` of ${n(r.size)}, in the record signed with key ${r.key.name} ${r.key.id}. `,
+        el('a', { href: '/log.html' }, 'About the public record')));
+    }
+  }).catch((err) => {
+    if (err instanceof LogCheckError) {
+      say('failed', 'notice-bad', 'Warning: this inspection could not be confirmed in the city’s public record.',
+        el('p', {}, `${err.message[0].toUpperCase()}${err.message.slice(1)}.`),
+        el('p', {}, 'What this page shows may have been changed. Do not rely on it alone, and tell the records office.'));
+    } else {
+      say('error', 'notice-warn', 'The public record could not be checked just now.', el('p', {}, err.message || String(err)));
+    }
+  });
+  return box;
+}

@@ -5,6 +5,7 @@
 #include "domain/tlog.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -473,7 +474,11 @@ int tlog_checkpoint_parse(const char *body, size_t len, char origin[TLOG_NAME_MA
 	for (size_t i = 0; i < linelen[1]; i++) {
 		if (line[1][i] < '0' || line[1][i] > '9')
 			return -EINVAL;
-		size = size * 10 + (line[1][i] - '0');
+		int digit = line[1][i] - '0';
+		/* Nineteen digits may pass LLONG_MAX: no tree is that large. */
+		if (size > (LLONG_MAX - digit) / 10)
+			return -EINVAL;
+		size = size * 10 + digit;
 	}
 	char b64[48];
 	memcpy(b64, line[2], linelen[2]);

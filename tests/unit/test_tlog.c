@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <limits.h>
 #include <stdint.h>
 #include <cmocka.h>
 
@@ -425,6 +426,18 @@ static void test_checkpoint_parse(void **state)
 	/* A NUL in the origin line: not an origin. */
 	static const char nul[] = "\0Fg\n1\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n";
 	assert_int_equal(tlog_checkpoint_parse(nul, sizeof(nul) - 1, origin, &size, &h), -EINVAL);
+	/* Nineteen digits past LLONG_MAX (found by the fuzzer: the sum overflowed); the largest
+	 * size a long long holds still parses. */
+	static const char huge[] =
+	        "o\n9999999999999991000\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n";
+	assert_int_equal(tlog_checkpoint_parse(huge, strlen(huge), origin, &size, &h), -EINVAL);
+	static const char over[] =
+	        "o\n9223372036854775808\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n";
+	assert_int_equal(tlog_checkpoint_parse(over, strlen(over), origin, &size, &h), -EINVAL);
+	static const char max[] =
+	        "o\n9223372036854775807\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n";
+	assert_int_equal(tlog_checkpoint_parse(max, strlen(max), origin, &size, &h), 0);
+	assert_true(size == LLONG_MAX);
 }
 
 /* cosignature/v1: the key's type and hash, a cosignature over exactly the body, and the

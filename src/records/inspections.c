@@ -455,6 +455,29 @@ static int lock_draft(struct rec *r, const char *id, struct store_result **ret)
 	return rec_inspection_lock(r, id, POLICY_DRAFT_EDIT, ret);
 }
 
+/* A new inspection of @establishment by r->staff from document @d, visited at @started:
+ * a draft, or a revision amending @amends with the document's reason. Its row in *@ret. */
+static int insert_inspection(struct rec *r, const char *establishment, const char *started,
+                             const struct inspection_doc *d, const char *amends,
+                             struct store_result **ret)
+{
+	const char *p[] = { establishment,
+		            d->type,
+		            rec_num(r, r->staff->id),
+		            started,
+		            d->ended_at,
+		            boolstr(d->closed),
+		            d->has_elements ? rec_num(r, d->elements[0]) : NULL,
+		            d->has_elements ? rec_num(r, d->elements[1]) : NULL,
+		            d->has_elements ? rec_num(r, d->elements[2]) : NULL,
+		            d->notes,
+		            d->signature,
+		            d->signed_name,
+		            amends,
+		            amends ? d->reason : NULL };
+	return rec_exec(r, STMT_INSPECTION_CREATE, p, ret);
+}
+
 int rec_inspection_create(struct rec *r, const char *key, const char *body_hash,
                           struct inspection_doc *d, struct rec_inspection_written *ret)
 {
@@ -482,21 +505,8 @@ int rec_inspection_create(struct rec *r, const char *key, const char *body_hash,
 		rc = 0;
 		goto out;
 	}
-	const char *pc[] = { rec_num(r, d->establishment_id),
-		             d->type,
-		             user,
-		             d->started_at,
-		             d->ended_at,
-		             boolstr(d->closed),
-		             d->has_elements ? rec_num(r, d->elements[0]) : NULL,
-		             d->has_elements ? rec_num(r, d->elements[1]) : NULL,
-		             d->has_elements ? rec_num(r, d->elements[2]) : NULL,
-		             d->notes,
-		             d->signature,
-		             d->signed_name,
-		             NULL,
-		             NULL };
-	if ((rc = rec_exec(r, STMT_INSPECTION_CREATE, pc, &res)) < 0)
+	if ((rc = insert_inspection(r, rec_num(r, d->establishment_id), d->started_at, d, NULL,
+	                            &res)) < 0)
 		goto out;
 	if (store_nrows(res) == 0) {
 		rc = rec_refuse(r, 422, "/establishment_id", "There is no establishment %lld.",
@@ -631,21 +641,9 @@ int rec_inspection_amend(struct rec *r, const char *orig, struct inspection_doc 
 	const struct grade_scheme *s;
 	if ((rc = rec_scheme_of_inspection(r, orig, &s)) < 0 || (rc = check_doc(r, s, d)) < 0)
 		goto out;
-	const char *pc[] = { store_get(ins, 0, "establishment_id"),
-		             d->type,
-		             rec_num(r, r->staff->id),
-		             d->started_at ? d->started_at : store_get(ins, 0, "started_at"),
-		             d->ended_at,
-		             boolstr(d->closed),
-		             d->has_elements ? rec_num(r, d->elements[0]) : NULL,
-		             d->has_elements ? rec_num(r, d->elements[1]) : NULL,
-		             d->has_elements ? rec_num(r, d->elements[2]) : NULL,
-		             d->notes,
-		             d->signature,
-		             d->signed_name,
-		             orig,
-		             d->reason };
-	if ((rc = rec_exec(r, STMT_INSPECTION_CREATE, pc, &res)) < 0) {
+	const char *started = d->started_at ? d->started_at : store_get(ins, 0, "started_at");
+	if ((rc = insert_inspection(r, store_get(ins, 0, "establishment_id"), started, d, orig,
+	                            &res)) < 0) {
 		rc = amend_error(r, rc, orig);
 		goto out;
 	}

@@ -11,13 +11,15 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
 import { request } from 'playwright-core';
 import {
   createDatabase, startServer, launchBrowser, viewports, screenshot, openapi, DEMO_PASSWORD,
 } from './lib.mjs';
+import { check as checkDoc } from '../../web/inspect/validate.mjs';
 
 let db, server, browser;
-let estOffline, estConflict, estRerating;
+let estOffline, estConflict, estRerating, estValidate, estComplaint, estDeadline;
 
 before(async () => {
   db = createDatabase('tablet', { demo: 30 });
@@ -38,7 +40,13 @@ before(async () => {
   db.sql(`INSERT INTO rerating_request (establishment_id, inspection_id, improvements, earliest_visit_on)
           SELECT ${estRerating}, max(id), 'New wash-hand basin in the kitchen', current_date - 4
           FROM inspection WHERE establishment_id = ${estRerating} AND status = 'submitted'`);
-  for (const e of [estOffline, estConflict, estRerating])
+  estValidate = add('TAB-3', 'Validation Bistro');
+  estComplaint = add('TAB-4', 'Complaint Corner Kitchen');
+  estDeadline = Number(db.sql(
+    `INSERT INTO establishment (jurisdiction_id, licence_number, name, address_line, city, risk_category)
+     SELECT id, 'TAB-5', 'Deadline Deli', '5 Test Street', 'Leeds', 'A' FROM jurisdiction
+     WHERE scheme_code = 'fhrs' ORDER BY id LIMIT 1 RETURNING id`).split('\n')[0]);
+  for (const e of [estOffline, estConflict, estRerating, estValidate, estDeadline])
     db.sql(`INSERT INTO inspector_assignment (establishment_id, inspector_id, assigned_by)
             SELECT ${e}, u.id, s.id FROM staff_user u, staff_user s
             WHERE u.username = 'inspector' AND s.username = 'supervisor'`);
@@ -491,4 +499,141 @@ test('the tablet\'s routes answer as the OpenAPI document says', async () => {
   assert.equal((await photo('tablet-api-photo-1')).id, stored.id, 'a retry still answers the photo stored');
   await inspector.ctx.dispose();
   await supervisor.ctx.dispose();
+});
+
+async function staffSession(username) {
+  const ctx = await request.newContext({ baseURL: server.url });
+  const res = await ctx.post('/api/v1/session', { data: { username, password: DEMO_PASSWORD } });
+  assert.equal(res.status(), 201);
+  const { user, csrf_token: csrf } = await res.json();
+  return { ctx, id: user.id, headers: { 'X-CSRF-Token': csrf } };
+}
+
+test('the tablet refuses before Finish exactly what the server refuses, at the same field', async () => {
+  const vectors = JSON.parse(readFileSync(new URL('../vectors/inspection_docs.json', import.meta.url)));
+  const inspector = await staffSession('inspector');
+  const scheme = await (await inspector.ctx.get(`/api/v1/schemes/${vectors.scheme}`)).json();
+  const send = async (doc, key) => {
+    const res = await inspector.ctx.post('/api/v1/inspections', {
+      headers: { ...inspector.headers, 'Idempotency-Key': key }, data: { establishment_id: estOffline, ...doc },
+    });
+    return { status: res.status(), body: await res.json() };
+  };
+  // The base document is accepted by both.
+  assert.equal(checkDoc(scheme, vectors.base, { submit: true }), null);
+  const ok = await send(vectors.base, `vectors-base-${process.pid}`);
+  assert.equal(ok.status, 201, JSON.stringify(ok.body));
+  let n = 0;
+  for (const c of vectors.cases) {
+    const doc = { ...vectors.base, ...c.set };
+    for (const [k, v] of Object.entries(c.set)) if (v === null) delete doc[k];
+    const server = await send(doc, `vectors-${process.pid}-${n++}`);
+    assert.equal(server.status, 422, `${c.name}: the server answers ${server.status} ${JSON.stringify(server.body)}`);
+    assert.equal(server.body.field, c.field, `${c.name}: the server names ${server.body.field}`);
+    const tablet = checkDoc(scheme, doc, { submit: true });
+    assert.ok(tablet, `${c.name}: the tablet lets it through`);
+    assert.equal(tablet.field, c.field, `${c.name}: the tablet names ${tablet.field}`);
+  }
+  await inspector.ctx.dispose();
+});
+
+async function sign(page, name = 'Olga Operator') {
+  await page.getByLabel('Name of the person signing').fill(name);
+  await page.getByLabel('Name of the person signing').blur();
+  await page.locator('canvas.signature').scrollIntoViewIfNeeded();
+  const box = await page.locator('canvas.signature').boundingBox();
+  await page.mouse.move(box.x + 20, box.y + box.height / 2);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + 20 + i * 30, box.y + box.height / 2 + (i % 2 ? 20 : -20));
+  await page.mouse.up();
+}
+
+function localRecord(page, name) {
+  return page.evaluate((n) => new Promise((resolve) => {
+    const req = indexedDB.open('placard-inspect');
+    req.onsuccess = () => {
+      req.result.transaction('inspections').objectStore('inspections').getAll().onsuccess = (e) =>
+        resolve(e.target.result.find((r) => r.establishmentName === n) || null);
+    };
+  }), name);
+}
+
+test('a value the server would refuse is caught at the field; a refused inspection is corrected and resent', async () => {
+  const { context, page } = await tablet();
+  await signIn(page);
+  await dueItem(page, 'Validation Bistro').getByRole('button', { name: 'Start inspection' }).click();
+  await page.getByRole('heading', { name: 'Validation Bistro' }).waitFor();
+  await mark(page, '10F', 'Out');
+  await mark(page, '02G', 'Not observed');
+  await page.getByRole('button', { name: 'Mark the remaining items in compliance' }).click();
+  const items = await page.locator('fieldset.item').count();
+  await waitFor(async () => (await page.locator('fieldset.item input[value="in"]:checked').count()) === items - 2, 'the rest marked in');
+  assert.ok(await page.locator('fieldset[data-code="02G"] input[value="not_observed"]').isChecked(), 'a mark given by hand stays');
+  assert.ok(await page.locator('fieldset[data-code="10F"] input[value="out"]').isChecked());
+
+  // Points outside the item's range: said at the field, as the server would say it.
+  await page.locator('#pts-10F').fill('9');
+  await page.locator('#pts-10F').blur();
+  await waitFor(async () => (await page.locator('#pts-10F').getAttribute('aria-invalid')) === 'true', 'the error at the field');
+  assert.match(await page.locator('.field-error').textContent(), /10F carries 2 to 5 points, not 9/);
+  await sign(page);
+  // No report and no appeal code for an inspection the server would refuse.
+  await page.getByRole('button', { name: 'Finish and send' }).click();
+  await page.getByText(/^Not finished: 10F carries 2 to 5 points/).waitFor();
+  assert.equal(await page.getByRole('heading', { name: 'Inspection report' }).count(), 0);
+  let rec = await localRecord(page, 'Validation Bistro');
+  assert.equal(rec.finished, false);
+  assert.equal(rec.appealCode, undefined);
+
+  // Corrected, finished with no signal; then the rules change before it is sent (here the
+  // points stored on the tablet are no longer allowed): the server refuses it.
+  await page.locator('#pts-10F').fill('3');
+  await page.locator('#pts-10F').blur();
+  await waitFor(async () => (await page.locator('#pts-10F').getAttribute('aria-invalid')) === null, 'the error cleared');
+  await context.setOffline(true);
+  await page.getByRole('button', { name: 'Finish and send' }).click();
+  await page.getByRole('heading', { name: 'Inspection report' }).waitFor();
+  const printed = (await page.locator('#appeal-code').textContent()).trim();
+  await page.getByRole('button', { name: 'Done' }).click();
+  await page.evaluate(() => new Promise((resolve) => {
+    const req = indexedDB.open('placard-inspect');
+    req.onsuccess = () => {
+      const tx = req.result.transaction('inspections', 'readwrite');
+      tx.objectStore('inspections').getAll().onsuccess = (e) => {
+        for (const r of e.target.result)
+          if (r.establishmentName === 'Validation Bistro')
+            tx.objectStore('inspections').put({ ...r, marks: { ...r.marks, '10F': { ...r.marks['10F'], points: 9 } } });
+      };
+      tx.oncomplete = () => resolve();
+    };
+  }));
+  await context.setOffline(false);
+  const item = localItem(page, 'Validation Bistro');
+  await item.getByText(/Needs attention: the server refused it: .*10F carries 2 to 5 points/).waitFor({ timeout: 30000 });
+  assert.equal(count(`SELECT count(*) FROM inspection WHERE establishment_id = ${estValidate}`), 0);
+
+  // The inspector opens it: not stuck, the field at fault is shown, it is corrected and goes.
+  await item.getByRole('button', { name: 'Open' }).click();
+  await page.getByRole('heading', { name: 'Validation Bistro' }).waitFor();
+  assert.equal(await page.locator('#pts-10F').isDisabled(), false);
+  assert.equal(await page.locator('#pts-10F').getAttribute('aria-invalid'), 'true');
+  assert.match(await page.locator('#attention').textContent(), /10F carries 2 to 5 points/);
+  await page.locator('#pts-10F').fill('4');
+  await page.locator('#pts-10F').blur();
+  await page.getByRole('button', { name: 'Finish and send' }).click();
+  await page.getByRole('heading', { name: 'Inspection report' }).waitFor({ timeout: 5000 }).catch(async () => {
+    assert.fail(`not finished: ${await page.locator('.finish .status').textContent()}`);
+  });
+  assert.equal((await page.locator('#appeal-code').textContent()).trim(), printed, 'the code handed over stays');
+  await page.getByRole('button', { name: 'Done' }).click();
+  await localItem(page, 'Validation Bistro').getByText('Submitted').waitFor({ timeout: 30000 });
+  assert.equal(db.sql(`SELECT status || ' ' || score || ' ' || grade_code FROM inspection WHERE establishment_id = ${estValidate}`),
+    'submitted 4 A');
+  const opened = await fetch(`${server.url}/api/v1/operator/report`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ licence_number: 'TAB-3', appeal_code: printed }),
+  });
+  assert.equal(opened.status, 200);
+  assert.deepEqual(page.placardErrors, []);
+  await context.close();
 });

@@ -106,7 +106,15 @@ async function syncOne(rec) {
       const createBody = JSON.stringify({ establishment_id: rec.establishmentId, ...documentOf(rec) });
       rec = await setFields(rec.id, { createBody, createdRev: rec.rev });
     }
-    const r = await api('POST', '/api/v1/inspections', rec.createBody, { 'Idempotency-Key': rec.id });
+    let r;
+    try {
+      r = await api('POST', '/api/v1/inspections', rec.createBody, { 'Idempotency-Key': rec.id });
+    } catch (e) {
+      // Refused, nothing was stored: the corrected document goes next time, under the
+      // same key (a refusal does not keep the key).
+      if (e.status === 400 || e.status === 422) await setFields(rec.id, { createBody: null });
+      throw e;
+    }
     rec = await setFields(rec.id, { serverId: r.data.id, version: r.data.version, syncedRev: rec.createdRev });
   }
 
@@ -178,6 +186,8 @@ export function syncAll() {
         for (const rec of await store.all('inspections')) {
           const done = rec.syncState === 'synced' && (rec.submitted || rec.syncedRev === rec.rev) && !rec.checkConflicts;
           if (done || (rec.syncState === 'attention' && rec.attention?.reason !== 'offline')) continue;
+          // A shared tablet sends each inspector's work as that inspector only.
+          if (rec.inspectorId && rec.inspectorId !== session?.user?.id) continue;
           if (!navigator.onLine) { failed = true; break; }
           try {
             await syncOne(rec);

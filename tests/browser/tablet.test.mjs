@@ -637,3 +637,115 @@ test('a value the server would refuse is caught at the field; a refused inspecti
   assert.deepEqual(page.placardErrors, []);
   await context.close();
 });
+
+test('an unscheduled visit is found and started, offline too once seen; signing out keeps unsent work and says so', async () => {
+  const { context, page } = await tablet();
+  await signIn(page);
+  const me = db.sql("SELECT display_name FROM staff_user WHERE username = 'inspector'");
+  await page.getByRole('button', { name: 'Unscheduled visit' }).click();
+  await page.getByLabel('Name or licence number').fill('Complaint Corner');
+  await page.getByRole('button', { name: 'Find' }).click();
+  await page.getByRole('button', { name: 'Start inspection of Complaint Corner Kitchen' }).waitFor();
+  // What was found is kept for a start with no signal.
+  await waitFor(() => page.evaluate((id) => new Promise((resolve) => {
+    const req = indexedDB.open('placard-inspect');
+    req.onsuccess = () => {
+      req.result.transaction('cache').objectStore('cache').get(`form:${id}`).onsuccess = (e) => resolve(!!e.target.result?.value);
+    };
+  }), estComplaint), 'the form kept');
+
+  await context.setOffline(true);
+  await page.getByRole('button', { name: '← Due visits' }).click();
+  await page.getByRole('button', { name: 'Unscheduled visit' }).click();
+  await page.getByLabel('Name or licence number').fill('corner kitchen');
+  await page.getByLabel('Inspection type').selectOption('complaint');
+  await page.getByRole('button', { name: 'Find' }).click();
+  await page.getByRole('button', { name: 'Start inspection of Complaint Corner Kitchen' }).click();
+  await page.getByRole('heading', { name: 'Complaint Corner Kitchen' }).waitFor();
+  assert.equal(await page.locator('#type').inputValue(), 'complaint');
+  await page.getByRole('button', { name: 'Mark the remaining items in compliance' }).click();
+  const items = await page.locator('fieldset.item').count();
+  await waitFor(async () => (await page.locator('fieldset.item input[value="in"]:checked').count()) === items, 'all marked in');
+  await sign(page, 'Carl Complainee');
+  await page.getByRole('button', { name: 'Finish and send' }).click();
+  await page.getByRole('heading', { name: 'Inspection report' }).waitFor({ timeout: 5000 }).catch(async () => {
+    assert.fail(`not finished: ${await page.locator('.finish .status').textContent()}`);
+  });
+  assert.match(await page.locator('#report-inspector').textContent(), new RegExp(`Inspector: ${me}`));
+  assert.equal(await page.locator('.report-signature img').count(), 1);
+  assert.match(await page.locator('.report-signature').textContent(), /Carl Complainee/);
+  await page.getByRole('button', { name: 'Done' }).click();
+
+  // Signing out with unsent work: the inspector is told, and the work stays.
+  let said = null;
+  page.once('dialog', (d) => { said = d.message(); d.accept(); });
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByText(/Signed out\. 1 unsent inspection kept on this tablet/).waitFor();
+  assert.match(said, /1 inspection is not sent yet \(Complaint Corner Kitchen\)/);
+  assert.ok(await localRecord(page, 'Complaint Corner Kitchen'), 'the unsent work is on the tablet');
+
+  // Signed in again with a signal, it goes, as this inspector's.
+  await context.setOffline(false);
+  await page.getByLabel('Username').fill('inspector');
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await localItem(page, 'Complaint Corner Kitchen').getByText('Submitted').waitFor({ timeout: 30000 });
+  assert.equal(db.sql(`SELECT i.inspection_type || ' ' || u.username FROM inspection i JOIN staff_user u ON u.id = i.inspector_id
+                       WHERE i.establishment_id = ${estComplaint}`), 'complaint inspector');
+
+  // Everything sent: signing out asks nothing, ends the session and clears the sent work.
+  let asked = false;
+  page.once('dialog', (d) => { asked = true; d.dismiss(); });
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { name: 'Sign in to inspect' }).waitFor();
+  assert.equal(asked, false);
+  assert.equal(await localRecord(page, 'Complaint Corner Kitchen'), null);
+  assert.equal(await page.evaluate(async () => (await fetch('/api/v1/session')).status), 401);
+  await page.reload();
+  await page.getByRole('heading', { name: 'Sign in to inspect' }).waitFor();
+  assert.deepEqual(page.placardErrors, []);
+  await context.close();
+});
+
+test('the report shows the evidence and the appeal deadline as a date, and prints', async () => {
+  const { context, page } = await tablet();
+  await signIn(page);
+  await dueItem(page, 'Deadline Deli').getByRole('button', { name: 'Start inspection' }).click();
+  await page.getByRole('heading', { name: 'Deadline Deli' }).waitFor();
+  await page.getByRole('button', { name: 'Mark the remaining items in compliance' }).click();
+  const items = await page.locator('fieldset.item').count();
+  await waitFor(async () => (await page.locator('fieldset.item input[value="in"]:checked').count()) === items, 'all marked in');
+  await page.getByLabel('Food or equipment').fill('Soup');
+  await page.getByLabel('Temperature').fill('70');
+  await page.getByLabel('Unit').selectOption('C');
+  await page.getByRole('button', { name: 'Add reading' }).click();
+  await page.locator('#photo-input').setInputFiles({ name: 'kitchen.png', mimeType: 'image/png', buffer: png(400, 300) });
+  await page.getByText(/Photo saved/).waitFor();
+  await sign(page);
+  await page.getByRole('button', { name: 'Finish and send' }).click();
+  await page.getByRole('heading', { name: 'Inspection report' }).waitFor({ timeout: 5000 }).catch(async () => {
+    assert.fail(`not finished: ${await page.locator('.finish .status').textContent()}`);
+  });
+  const report = page.locator('article.report');
+  assert.match(await report.textContent(), /Temperatures taken.*Soup: 70 °C/s);
+  assert.match(await report.textContent(), /Photos taken \(1\)/);
+  assert.equal(await report.locator('.report-photos img').count(), 1);
+  // FHRS: 21 days to appeal, said as the date.
+  const due = new Date();
+  due.setDate(due.getDate() + 21);
+  const ymd = `${due.getFullYear()}-${String(due.getMonth() + 1).padStart(2, '0')}-${String(due.getDate()).padStart(2, '0')}`;
+  assert.equal(await page.locator('#appeal-deadline time').getAttribute('datetime'), ymd);
+  // Printed: the report alone, with its code.
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('header.site').isVisible(), false);
+  assert.equal(await page.getByRole('button', { name: 'Print report' }).isVisible(), false);
+  assert.ok(await page.locator('#appeal-code').isVisible());
+  const pdf = await page.pdf({ format: 'A4' });
+  assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+  await page.emulateMedia({ media: 'screen' });
+  await screenshot(page, 'tablet-report-evidence');
+  await page.getByRole('button', { name: 'Done' }).click();
+  await localItem(page, 'Deadline Deli').getByText('Submitted').waitFor({ timeout: 30000 });
+  assert.deepEqual(page.placardErrors, []);
+  await context.close();
+});

@@ -198,7 +198,10 @@ function findView() {
           sync.api('GET', `/api/v1/establishments?licence=${encodeURIComponent(text)}&limit=5`).catch(() => ({ data: { items: [] } }))]);
         const items = [...byLicence.data.items, ...byName.data.items.filter((x) => !byLicence.data.items.some((y) => y.id === x.id))];
         for (const e of items) await remember(e);
-        return list(items, false);
+        list(items, false);
+        // The forms of what was found, kept for a start with no signal later.
+        for (const e of items.slice(0, 10)) await formOf(e.id).catch(() => undefined);
+        return;
       } catch (e) {
         if (e.status) { status.textContent = `The search failed: ${e.message}`; return; }
       }

@@ -62,10 +62,15 @@ const struct http_route api_routes[] = {
 	{ HTTP_POST, "/api/v1/inspections/{id:int}/conflicts/{conflict:int}/resolve",
 	  api_tablet_conflict_resolve, API_INSPECTOR | API_SUPERVISOR },
 	{ HTTP_PUT, "/api/v1/establishments/{id:int}/inspector", api_tablet_assign,
-	  API_SUPERVISOR | API_ADMIN },
+	  API_SUPERVISOR | API_ADMIN | API_INSPECTOR },
 	{ HTTP_GET, "/api/v1/inspector/due", api_tablet_due, API_INSPECTOR | API_SUPERVISOR },
 	{ HTTP_GET, "/api/v1/inspector/establishments/{id:int}", api_tablet_form,
 	  API_INSPECTOR | API_SUPERVISOR },
+	/* the supervisor's screen */
+	{ HTTP_GET, "/api/v1/supervisor/worklist", api_supervisor_worklist,
+	  API_SUPERVISOR | API_ADMIN },
+	{ HTTP_GET, "/api/v1/supervisor/inspectors", api_supervisor_inspectors,
+	  API_SUPERVISOR | API_ADMIN },
 	/* the tamper-evident log */
 	{ HTTP_GET, "/api/v1/log", api_log_page, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/log/head", api_log_head, API_PUBLIC },

@@ -307,3 +307,32 @@ int policy_check(const struct policy_actor *who, enum policy_action what,
 		return rc;
 	return check_state(what, st, ret_reason);
 }
+
+int policy_assign_check(const struct policy_assignment *a, const char **ret_reason)
+{
+	if (!a || (unsigned)a->role >= POLICY_ROLE__COUNT || (a->held_by_self && a->held_by_other))
+		return -EINVAL;
+	switch (a->role) {
+	case POLICY_SUPERVISOR:
+	case POLICY_ADMIN: break;
+	case POLICY_INSPECTOR:
+		if (a->to_self)
+			return refuse(
+			        -EACCES,
+			        "An inspector does not assign work to themselves: a supervisor "
+			        "gives out the due lists.",
+			        ret_reason);
+		if (!a->held_by_self)
+			return refuse(-EACCES,
+			              "This work is not assigned to you: only a supervisor moves "
+			              "another inspector's work or gives out new work.",
+			              ret_reason);
+		break;
+	default:
+		return refuse(-EACCES, "Only a supervisor or an administrator assigns work.",
+		              ret_reason);
+	}
+	if (!a->to_inspector)
+		return refuse(-ENOENT, "Work is assigned only to an active inspector.", ret_reason);
+	return 0;
+}

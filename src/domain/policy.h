@@ -121,6 +121,30 @@ int policy_check(const struct policy_actor *who, enum policy_action what,
  */
 enum policy_appeal policy_appeal_of(const char *state);
 
+/*
+ * Who gives work out. Establishments (and the visits due at them) are assigned to
+ * inspectors: the due list on each inspector's tablet is what was assigned to them. Work is
+ * assigned by a supervisor or an administrator; an inspector may only hand work assigned to
+ * them over to another inspector: never take work for themselves (their list is not theirs
+ * to choose) and never move another inspector's. Nobody else assigns. Work goes only to an
+ * active inspector.
+ */
+struct policy_assignment {
+	enum policy_role role; /* who assigns */
+	bool to_self;          /* the work would go to the one who assigns */
+	bool held_by_self;     /* the work is now assigned to the one who assigns */
+	bool held_by_other;    /* the work is now assigned to someone else */
+	bool to_inspector;     /* the one it would go to is an active inspector */
+};
+
+/*
+ * May the assignment @a be made? 0 when it may; -EACCES when this actor may not (403),
+ * -ENOENT when the one it would go to is not an active inspector (422), -EINVAL for values
+ * out of range, NULL, or work held by both self and another. *@ret_reason as for
+ * policy_check(). Who is checked before whom to.
+ */
+int policy_assign_check(const struct policy_assignment *a, const char **ret_reason);
+
 /* Stable names for messages and tests ("amend", "hearing_officer", "decided"). */
 const char *policy_action_name(enum policy_action a);
 const char *policy_role_name(enum policy_role r);

@@ -1594,5 +1594,80 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		" ORDER BY size DESC, signed_at DESC"
 		" LIMIT 1",
 		0, true },
+
+	/* ---- the supervisor's screen (sql/functions/establishment_due_on.sql) */
+	/* Establishment $1, locked, with the inspector it is assigned to (held_by, NULL when
+	 * none) and whether staff $2 is an active inspector; no row when there is no such
+	 * establishment. */
+	[STMT_ASSIGNMENT_GET] = { "assignment_get",
+		"SELECT e.id AS establishment_id,"
+		" ia.inspector_id AS held_by,"
+		" EXISTS (SELECT 1 FROM staff_user u WHERE u.id = $2::bigint"
+		" AND u.role = 'inspector' AND u.active) AS to_inspector"
+		" FROM establishment e"
+		" LEFT JOIN inspector_assignment ia ON ia.establishment_id = e.id"
+		" WHERE e.id = $1::bigint"
+		" FOR UPDATE OF e",
+		2, false },
+	/* The work to give out: active establishments in area $1 (a city, any case, or the
+	 * beginning of a postcode; NULL: all), of risk categories $2 (comma-separated; NULL:
+	 * all), due within $3 days or overdue (NULL: any), only those assigned to nobody when
+	 * $4, only those of inspector $5 (NULL: anyone's); soonest due first, at most $6. */
+	[STMT_SUPERVISOR_WORKLIST] = { "supervisor_worklist",
+		"SELECT json_build_object('as_of', current_date,"
+		" 'items', coalesce(json_agg(json_build_object("
+		"  'establishment', json_build_object('id', x.id, 'name', x.name,"
+		"   'licence_number', x.licence_number,"
+		"   'address', json_build_object('line', x.address_line, 'city', x.city,"
+		"   'postcode', x.postcode),"
+		"   'risk_category', x.risk_category, 'scheme', x.scheme_code),"
+		"  'due_on', x.due_on,"
+		"  'overdue', coalesce(x.due_on < current_date, false),"
+		"  'days_overdue', greatest(current_date - x.due_on, 0),"
+		"  'inspector', CASE WHEN x.inspector_id IS NULL THEN NULL"
+		"   ELSE json_build_object('id', x.inspector_id, 'display_name', x.display_name) END)"
+		"  ORDER BY x.due_on NULLS LAST, x.risk_category, x.id), '[]'))::text AS worklist"
+		" FROM (SELECT e.id, e.name, e.licence_number, e.address_line, e.city, e.postcode,"
+		"  e.risk_category, j.scheme_code, d.due_on, ia.inspector_id, u.display_name"
+		"  FROM establishment e"
+		"  JOIN jurisdiction j ON j.id = e.jurisdiction_id"
+		"  LEFT JOIN inspector_assignment ia ON ia.establishment_id = e.id"
+		"  LEFT JOIN staff_user u ON u.id = ia.inspector_id"
+		"  CROSS JOIN LATERAL (SELECT establishment_due_on(e.id) AS due_on) d"
+		"  WHERE e.status = 'active'"
+		"  AND ($1::text IS NULL OR lower(e.city) = lower($1::text)"
+		"   OR upper(replace(e.postcode, ' ', '')) LIKE upper(replace($1::text, ' ', '')) || '%')"
+		"  AND ($2::text IS NULL OR e.risk_category = ANY (string_to_array($2::text, ',')))"
+		"  AND ($3::int IS NULL OR d.due_on <= current_date + $3::int)"
+		"  AND (NOT $4::boolean OR ia.inspector_id IS NULL)"
+		"  AND ($5::bigint IS NULL OR ia.inspector_id = $5::bigint)"
+		"  ORDER BY d.due_on NULLS LAST, e.risk_category, e.id"
+		"  LIMIT $6::int) x",
+		6, true, true },
+	/* The active inspectors with how much they hold: establishments assigned, of which due
+	 * within 30 days (overdue included) and overdue. */
+	[STMT_SUPERVISOR_INSPECTORS] = { "supervisor_inspectors",
+		"SELECT json_build_object('as_of', current_date,"
+		" 'inspectors', coalesce(json_agg(json_build_object('id', u.id,"
+		"  'username', u.username, 'display_name', u.display_name,"
+		"  'assigned', c.assigned, 'due_30_days', c.due, 'overdue', c.overdue)"
+		"  ORDER BY u.display_name, u.id), '[]'))::text AS inspectors"
+		" FROM staff_user u"
+		" CROSS JOIN LATERAL (SELECT count(*) AS assigned,"
+		"  count(*) FILTER (WHERE d.due_on <= current_date + 30) AS due,"
+		"  count(*) FILTER (WHERE d.due_on < current_date) AS overdue"
+		"  FROM inspector_assignment ia"
+		"  JOIN establishment e ON e.id = ia.establishment_id AND e.status = 'active'"
+		"  CROSS JOIN LATERAL (SELECT establishment_due_on(e.id) AS due_on) d"
+		"  WHERE ia.inspector_id = u.id) c"
+		" WHERE u.role = 'inspector'"
+		" AND u.active",
+		0, true },
+	/* placard demo: establishments $1 (ids, comma-separated) to inspector $2, by $3. */
+	[STMT_DEMO_ASSIGN] = { "demo_assign",
+		"INSERT INTO inspector_assignment (establishment_id, inspector_id, assigned_by)"
+		" SELECT unnest(string_to_array($1, ','))::bigint, $2::bigint, $3::bigint"
+		" ON CONFLICT (establishment_id) DO NOTHING",
+		3, false },
 	/* clang-format on */
 };

@@ -177,6 +177,11 @@ enum store_stmt {
 	STMT_TLOG_ENTRIES,
 	STMT_TLOG_CHECKPOINT_PUT,
 	STMT_TLOG_CHECKPOINT_LATEST,
+	/* the supervisor's screen: who holds which establishment, the work to give out */
+	STMT_ASSIGNMENT_GET,
+	STMT_SUPERVISOR_WORKLIST,
+	STMT_SUPERVISOR_INSPECTORS,
+	STMT_DEMO_ASSIGN,
 	STMT__COUNT
 };
 

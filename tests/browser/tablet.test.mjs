@@ -49,7 +49,8 @@ before(async () => {
   for (const e of [estOffline, estConflict, estRerating, estValidate, estDeadline])
     db.sql(`INSERT INTO inspector_assignment (establishment_id, inspector_id, assigned_by)
             SELECT ${e}, u.id, s.id FROM staff_user u, staff_user s
-            WHERE u.username = 'inspector' AND s.username = 'supervisor'`);
+            WHERE u.username = 'inspector' AND s.username = 'supervisor'
+            ON CONFLICT (establishment_id) DO UPDATE SET inspector_id = EXCLUDED.inspector_id`);
   server = await startServer(db);
   browser = await launchBrowser();
 });
@@ -748,4 +749,81 @@ test('the report shows the evidence and the appeal deadline as a date, and print
   await localItem(page, 'Deadline Deli').getByText('Submitted').waitFor({ timeout: 30000 });
   assert.deepEqual(page.placardErrors, []);
   await context.close();
+});
+
+test('a supervisor gives out work by area, risk and due date; an inspector neither takes nor moves work', async () => {
+  // The demo gives work to both demo inspectors: their due lists are not empty at first.
+  const supervisor = await staffSession('supervisor'), inspector = await staffSession('inspector');
+  const inspector2 = await staffSession('inspector2'), clerk = await staffSession('clerk');
+  for (const who of [inspector, inspector2]) {
+    const due = await (await supervisor.ctx.get(`/api/v1/inspector/due?inspector=${who.id}&days=366`)).json();
+    assert.ok(due.items.length > 0, `inspector ${who.id} has work`);
+  }
+  const est = Number(db.sql(
+    `INSERT INTO establishment (jurisdiction_id, licence_number, name, address_line, city, postcode, risk_category)
+     SELECT id, 'TAB-6', 'Unassigned Noodle Bar', '6 Test Street', 'Gotham', '10099', 'B' FROM jurisdiction
+     WHERE scheme_code = 'nyc' ORDER BY id LIMIT 1 RETURNING id`).split('\n')[0]);
+
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${server.url}/supervise/`);
+  await page.getByLabel('Username').fill('supervisor');
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Inspectors' }).waitFor();
+  await page.getByRole('heading', { name: 'Establishments to give out' }).waitFor();
+  const ivan = page.locator('tr', { hasText: 'Ivan Inspector' }).first();
+  assert.ok(Number(await ivan.locator('td').first().textContent()) > 0, 'Ivan holds establishments');
+
+  // By area, risk and due date, assigned to nobody: the new establishment, due at once.
+  await page.getByLabel('Area').fill('gotham');
+  await page.locator('input[name="risk"][value="B"]').check();
+  await page.getByLabel('Due within (days)').fill('30');
+  await page.getByLabel('Assigned to nobody only').check();
+  await page.getByRole('button', { name: 'Show establishments' }).click();
+  await page.getByText('1 establishment, soonest due first.').waitFor();
+  const row = page.locator('tr[data-establishment]', { hasText: 'Unassigned Noodle Bar' });
+  assert.equal(await page.locator('tr[data-establishment]').count(), 1);
+  assert.match(await row.textContent(), /nobody/);
+  await row.getByLabel('Inspector for Unassigned Noodle Bar').selectOption({ label: 'Ivan Inspector' });
+  await row.getByRole('button', { name: 'Assign Unassigned Noodle Bar' }).click();
+  await page.getByText('0 establishments, soonest due first.').waitFor();
+  assert.equal(db.sql(`SELECT u.username FROM inspector_assignment a JOIN staff_user u ON u.id = a.inspector_id
+                       WHERE a.establishment_id = ${est}`), 'inspector2');
+  await page.getByLabel('Assigned to nobody only').uncheck();
+  await page.getByRole('button', { name: 'Show establishments' }).click();
+  await page.locator('tr[data-establishment] td.assignee', { hasText: 'Ivan Inspector' }).waitFor();
+  // Ivan's due list has it.
+  await page.getByRole('button', { name: 'Due list of Ivan Inspector' }).click();
+  await page.locator('.inspector-due li', { hasText: 'Unassigned Noodle Bar' }).waitFor();
+  await screenshot(page, 'supervise-assignments');
+  assert.deepEqual(errors, []);
+  await context.close();
+
+  // The rule of who assigns, over HTTP.
+  const { conform } = openapi();
+  const assign = async (who, to) => conform('PUT', '/api/v1/establishments/{id}/inspector',
+    await who.ctx.put(`/api/v1/establishments/${est}/inspector`, { headers: who.headers, data: { inspector_id: to } }));
+  let res = await assign(inspector, inspector.id);
+  assert.equal(res.status, 403, 'an inspector does not take work for themselves');
+  res = await assign(inspector, inspector2.id);
+  assert.equal(res.status, 403, "an inspector does not move another inspector's work");
+  assert.match(res.detail, /not assigned to you/);
+  assert.equal((await assign(inspector2, inspector.id)).inspector_id, inspector.id, 'an inspector hands their own over');
+  assert.equal((await assign(inspector, inspector.id)).status, 403);
+  assert.equal((await assign(clerk, inspector.id)).status, 403);
+  assert.equal((await assign(supervisor, clerk.id)).field, '/inspector_id');
+  const list = await conform('GET', '/api/v1/supervisor/worklist',
+    await supervisor.ctx.get('/api/v1/supervisor/worklist?area=10099&risk=B,A'));
+  assert.equal(list.items[0].inspector.id, inspector.id);
+  assert.equal((await conform('GET', '/api/v1/supervisor/worklist',
+    await supervisor.ctx.get('/api/v1/supervisor/worklist?risk=F'))).field, 'risk');
+  assert.equal((await conform('GET', '/api/v1/supervisor/worklist',
+    await inspector.ctx.get('/api/v1/supervisor/worklist'))).status, 403);
+  const loads = await conform('GET', '/api/v1/supervisor/inspectors',
+    await supervisor.ctx.get('/api/v1/supervisor/inspectors'));
+  assert.ok(loads.inspectors.some((i) => i.id === inspector.id && i.assigned > 0));
+  for (const who of [supervisor, inspector, inspector2, clerk]) await who.ctx.dispose();
 });

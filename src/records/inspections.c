@@ -310,7 +310,8 @@ int rec_inspection_dismiss(struct rec *r, const char *orig, const char *reason, 
 			             store_get(vr, i, "repeat"),
 			             rec_num(r, (long long)i + 1),
 			             status,
-			             why };
+			             why,
+			             store_get(vr, i, "correct_by") };
 		if ((rc = rec_exec(r, STMT_VIOLATION_INSERT, pv, NULL)) < 0)
 			return rc;
 	}
@@ -413,7 +414,8 @@ static int store_violations(struct rec *r, const char *id, const char *scheme,
 			            boolstr(d->viol[i].repeat),
 			            rec_num(r, (long long)i + 1),
 			            NULL,
-			            NULL };
+			            NULL,
+			            d->viol[i].correct_by };
 		rc = rec_exec(r, STMT_VIOLATION_INSERT, p, NULL);
 	}
 	return rc < 0 ? rc : rec_tablet_store_doc(r, id, &d->tablet);

@@ -398,11 +398,11 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		1, false },
 	[STMT_VIOLATION_INSERT] = { "violation_insert",
 		"INSERT INTO violation (inspection_id, scheme_code, code, observed, points,"
-		" corrected_on_site, repeat, position, status, dismissed_reason)"
+		" corrected_on_site, repeat, position, status, dismissed_reason, correct_by)"
 		" VALUES ($1::bigint, $2, $3, coalesce($4, ''), $5::int, $6::boolean,"
 		" $7::boolean,"
-		" $8::int, coalesce($9, 'cited'), $10)",
-		10, false },
+		" $8::int, coalesce($9, 'cited'), $10, $11::date)",
+		11, false },
 	[STMT_INSPECTION_LOCK] = { "inspection_lock",
 		"SELECT i.id, i.establishment_id, i.scheme_code, i.inspection_type,"
 		" i.inspector_id,"
@@ -470,6 +470,10 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		" 'operator_signed_name', i.operator_signed_name,"
 		" 'operator_signature', i.operator_signature,"
 		" 'version', i.version, 'checklist', i.checklist,"
+		" 'corrective_actions', coalesce((SELECT json_agg(json_build_object("
+		"  'violation_id', v.id, 'code', v.code, 'correct_by', v.correct_by)"
+		"  ORDER BY v.position) FROM violation v WHERE v.inspection_id = i.id"
+		"  AND v.correct_by IS NOT NULL), '[]'),"
 		" 'conflicts', coalesce((SELECT json_agg(json_build_object("
 		"  'id', c.id, 'user_id', c.user_id, 'by', u.username,"
 		"  'base_version', c.base_version,"
@@ -985,7 +989,7 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		3, false },
 	[STMT_VIOLATIONS_OF] = { "violations_of",
 		"SELECT id, code, points, observed, corrected_on_site, repeat, status,"
-		" dismissed_reason FROM violation WHERE inspection_id = $1::bigint"
+		" dismissed_reason, correct_by FROM violation WHERE inspection_id = $1::bigint"
 		" ORDER BY position",
 		1, false },
 	[STMT_REPLY_SUPERSEDE] = { "reply_supersede",
@@ -1297,7 +1301,7 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		"  'reason', x.reason, 'due_on', x.due_on, 'overdue', x.overdue,"
 		"  'days_overdue', greatest(current_date - x.due_on, 0),"
 		"  'not_before', x.not_before, 'rerating', x.rerating,"
-		"  'suggested_type', CASE WHEN x.reason IN ('reinspection', 'rerating')"
+		"  'suggested_type', CASE WHEN x.reason IN ('reinspection', 'rerating', 'followup')"
 		"   THEN 'reinspection' ELSE 'initial' END,"
 		"  'days_since_last_inspection', x.days_since,"
 		"  'last_inspection', CASE WHEN x.last_id IS NULL THEN NULL ELSE"
@@ -1348,7 +1352,11 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		"   'visit_on', q.visit_on, 'inspection_id', q.inspection_id,"
 		"   'improvements', q.improvements)"
 		"   FROM rerating_request q WHERE q.establishment_id = e.id"
-		"   AND q.state IN ('requested', 'scheduled')) v"
+		"   AND q.state IN ('requested', 'scheduled')"
+		"   UNION ALL SELECT 'followup', fu.correct_by, NULL::date, NULL::json"
+		"   FROM (SELECT min(cv.correct_by) AS correct_by FROM violation cv"
+		"   WHERE cv.inspection_id = last.id AND cv.status = 'cited'"
+		"   AND cv.correct_by IS NOT NULL) fu WHERE fu.correct_by IS NOT NULL) v"
 		"  WHERE ia.inspector_id = $1::bigint AND e.status = 'active') x"
 		" WHERE x.due_on <= current_date + $2::int",
 		2, true },

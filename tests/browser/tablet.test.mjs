@@ -19,7 +19,7 @@ import {
 import { check as checkDoc } from '../../web/inspect/validate.mjs';
 
 let db, server, browser;
-let estOffline, estConflict, estRerating, estValidate, estComplaint, estDeadline;
+let estOffline, estConflict, estRerating, estValidate, estComplaint, estDeadline, estFollowup;
 
 before(async () => {
   db = createDatabase('tablet', { demo: 30 });
@@ -42,11 +42,12 @@ before(async () => {
           FROM inspection WHERE establishment_id = ${estRerating} AND status = 'submitted'`);
   estValidate = add('TAB-3', 'Validation Bistro');
   estComplaint = add('TAB-4', 'Complaint Corner Kitchen');
+  estFollowup = add('TAB-7', 'Followup Fryer');
   estDeadline = Number(db.sql(
     `INSERT INTO establishment (jurisdiction_id, licence_number, name, address_line, city, risk_category)
      SELECT id, 'TAB-5', 'Deadline Deli', '5 Test Street', 'Leeds', 'A' FROM jurisdiction
      WHERE scheme_code = 'fhrs' ORDER BY id LIMIT 1 RETURNING id`).split('\n')[0]);
-  for (const e of [estOffline, estConflict, estRerating, estValidate, estDeadline])
+  for (const e of [estOffline, estConflict, estRerating, estValidate, estDeadline, estFollowup])
     db.sql(`INSERT INTO inspector_assignment (establishment_id, inspector_id, assigned_by)
             SELECT ${e}, u.id, s.id FROM staff_user u, staff_user s
             WHERE u.username = 'inspector' AND s.username = 'supervisor'
@@ -826,4 +827,46 @@ test('a supervisor gives out work by area, risk and due date; an inspector neith
     await supervisor.ctx.get('/api/v1/supervisor/inspectors'));
   assert.ok(loads.inspectors.some((i) => i.id === inspector.id && i.assigned > 0));
   for (const who of [supervisor, inspector, inspector2, clerk]) await who.ctx.dispose();
+});
+
+test('a cited item carries a day to correct by: on the report, in the staff view, a follow-up on the due list, not public', async () => {
+  const { context, page } = await tablet();
+  await signIn(page);
+  await dueItem(page, 'Followup Fryer').getByRole('button', { name: 'Start inspection' }).click();
+  await page.getByRole('heading', { name: 'Followup Fryer' }).waitFor();
+  await mark(page, '10F', 'Out');
+  await page.getByRole('button', { name: 'Mark the remaining items in compliance' }).click();
+  const items = await page.locator('fieldset.item').count();
+  await waitFor(async () => (await page.locator('fieldset.item input[value="in"]:checked').count()) === items - 1, 'the rest marked in');
+  const by = new Date(Date.now() + 14 * 86400000);
+  const ymd = `${by.getFullYear()}-${String(by.getMonth() + 1).padStart(2, '0')}-${String(by.getDate()).padStart(2, '0')}`;
+  assert.match(await page.locator(`#${await page.locator('#fix-10F').getAttribute('aria-describedby')}`).textContent(), /^Not published/);
+  await page.locator('#fix-10F').fill(ymd);
+  await page.locator('#fix-10F').blur();
+  await sign(page);
+  await page.getByRole('button', { name: 'Finish and send' }).click();
+  await page.getByRole('heading', { name: 'Inspection report' }).waitFor({ timeout: 5000 }).catch(async () => {
+    assert.fail(`not finished: ${await page.locator('.finish .status').textContent()}`);
+  });
+  assert.equal(await page.locator('li[data-code="10F"] .correct-by').getAttribute('data-date'), ymd);
+  await page.getByRole('button', { name: 'Done' }).click();
+  await localItem(page, 'Followup Fryer').getByText('Submitted').waitFor({ timeout: 30000 });
+  const id = Number(db.sql(`SELECT id FROM inspection WHERE establishment_id = ${estFollowup}`));
+  assert.equal(db.sql(`SELECT code || ' ' || correct_by FROM violation WHERE inspection_id = ${id}`), `10F ${ymd}`);
+
+  const inspector = await staffSession('inspector');
+  const staffView = await (await inspector.ctx.get(`/api/v1/staff/inspections/${id}`)).json();
+  assert.deepEqual(staffView.corrective_actions.map((c) => [c.code, c.correct_by]), [['10F', ymd]]);
+  const publicView = await (await fetch(`${server.url}/api/v1/inspections/${id}`)).text();
+  assert.ok(!publicView.includes('correct_by') && !publicView.includes(ymd), 'the day to correct by is not public');
+  const { conform } = openapi();
+  const due = await conform('GET', '/api/v1/inspector/due', await inspector.ctx.get('/api/v1/inspector/due?days=30'));
+  const followup = due.items.find((i) => i.establishment.id === estFollowup && i.reason === 'followup');
+  assert.ok(followup, 'the follow-up is on the due list');
+  assert.equal(followup.due_on, ymd);
+  await page.getByRole('button', { name: 'Refresh due list' }).click();
+  await dueItem(page, 'Followup Fryer').getByText(/Follow-up/).waitFor();
+  await inspector.ctx.dispose();
+  assert.deepEqual(page.placardErrors, []);
+  await context.close();
 });

@@ -230,6 +230,7 @@ async function startUnscheduled(e, type, status) {
 
 function dueReason(item) {
   if (item.reason === 'reinspection') return `Re-inspection, not before ${fmtDate(item.not_before)}`;
+  if (item.reason === 'followup') return 'Follow-up: corrections were due by this day';
   if (item.reason === 'rerating') {
     const when = item.rerating?.state === 'scheduled' ? `, scheduled for ${fmtDate(item.rerating.visit_on)}` : '';
     return `Asked for by the operator${when}, not before ${fmtDate(item.not_before)}`;
@@ -483,6 +484,8 @@ async function reportView(id) {
         el('li', { 'data-code': code }, el('strong', {}, code), ` ${byCode.get(code)?.description || ''}`,
           ` · ${m.points} point${m.points === 1 ? '' : 's'}`,
           m.corrected ? ' · corrected on site' : '',
+          m.correctBy ? el('span', { class: 'correct-by', 'data-date': m.correctBy },
+            ' · to be corrected by ', el('time', { datetime: m.correctBy }, fmtDate(`${m.correctBy}T12:00:00`))) : null,
           m.note ? el('span', { class: 'muted' }, ` (${m.note})`) : null))) : null,
       rec.readings?.length ? el('h2', {}, 'Temperatures taken') : null,
       rec.readings?.length ? el('ul', { class: 'report-readings' }, rec.readings.map((x) =>
@@ -520,7 +523,16 @@ async function reportView(id) {
 // IndexedDB transaction. Changes that build on what is stored (a mark added to the marks)
 // must be functions: two taps in quick succession each start from the record as the
 // other left it, never from the page's older copy, so no tap is lost.
-async function save(changes = {}) {
+const saving = new Set(); // saves in flight: Finish waits for them
+
+function save(changes = {}) {
+  const p = saveNow(changes);
+  saving.add(p);
+  p.finally(() => saving.delete(p));
+  return p;
+}
+
+async function saveNow(changes) {
   const rec = await store.update('inspections', current.id, (r) => {
     Object.assign(r, typeof changes === 'function' ? changes(r) : changes, {
       rev: (r.rev || 0) + 1, updatedAt: new Date().toISOString(),
@@ -570,6 +582,7 @@ function fieldElement(field, doc) {
     if (!code) return null;
     if (m[2] === 'points') return document.getElementById(`pts-${code}`);
     if (m[2] === 'observed') return document.getElementById(`note-${code}`);
+    if (m[2] === 'correct_by') return document.getElementById(`fix-${code}`);
     return document.querySelector(`fieldset[data-code="${CSS.escape(code)}"]`);
   }
   if ((m = /^\/checklist\/(.+)$/.exec(field))) return document.querySelector(`fieldset[data-code="${CSS.escape(m[1])}"]`);
@@ -650,7 +663,9 @@ async function openForm(id) {
       await save((r) => ({ marks: { ...r.marks, [item.code]: { ...r.marks[item.code], [field]: value } } }));
       refresh();
     };
-    const pid = `pts-${item.code}`, nid = `note-${item.code}`;
+    const pid = `pts-${item.code}`, nid = `note-${item.code}`, fid = `fix-${item.code}`;
+    const today = new Date();
+    const isoDay = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
     detail.append(
       el('label', { for: pid }, `Points (${item.min_points}–${item.max_points})`),
       el('input', {
@@ -662,7 +677,15 @@ async function openForm(id) {
       el('textarea', { id: nid, rows: 3, maxlength: 4000, disabled: locked, oninput: upd('note'), 'aria-describedby': `${nid}-who` }, m.note || ''),
       el('label', { class: 'check' }, el('input', { type: 'checkbox', checked: !!m.corrected, disabled: locked, onchange: upd('corrected') }), ' Corrected on site'),
       el('label', { class: 'check' }, el('input', { type: 'checkbox', checked: !!m.repeat, disabled: locked, onchange: upd('repeat') }),
-        ' Repeat', lastCodes.has(item.code) ? el('span', { class: 'hint' }, ' (cited at the last inspection)') : null));
+        ' Repeat', lastCodes.has(item.code) ? el('span', { class: 'hint' }, ' (cited at the last inspection)') : null),
+      // A corrective action: the day by which the operator must correct it.
+      el('label', { for: fid }, 'Correct by (a follow-up visit is due that day)'),
+      internal(`${fid}-who`, "Not published: printed on the operator's report and kept for staff."),
+      el('input', {
+        id: fid, type: 'date', value: m.correctBy || '', disabled: locked, 'aria-describedby': `${fid}-who`,
+        min: isoDay(today), max: isoDay(new Date(today.getTime() + 365 * 86400000)),
+        onchange: upd('correctBy', (x) => x || null),
+      }));
     checklist.append(el('fieldset', { class: `item item-${item.category}`, 'data-code': item.code },
       el('legend', {}, el('strong', {}, item.code), ` ${item.description}`,
         lastCodes.has(item.code) ? el('span', { class: 'repeat-flag' }, ' Cited last time') : null),
@@ -807,6 +830,9 @@ async function openForm(id) {
       el('label', { class: 'check' }, closed, ' This inspection closed the establishment')),
     locked ? null : el('div', { class: 'finish' },
       el('button', { id: 'finish', class: 'primary big', type: 'button', onclick: async () => {
+        // What was typed or drawn a moment ago is saved first: Finish judges all of it.
+        while (saving.size) await Promise.allSettled([...saving]);
+        current = await store.get('inspections', current.id);
         if (!current.signature?.image || !current.signature?.name) { finishMsg.textContent = "Get the operator's name and signature first."; return; }
         const unmarked = scheme.violations.filter((v) => !current.marks[v.code]).length;
         if (unmarked) { finishMsg.textContent = `${unmarked} checklist item${unmarked === 1 ? ' is' : 's are'} not marked yet.`; return; }

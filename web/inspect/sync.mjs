@@ -53,6 +53,7 @@ export function documentOf(rec) {
       violations.push({
         code, points: m.points, observed: m.note || '',
         corrected_on_site: !!m.corrected, repeat: !!m.repeat,
+        ...(m.correctBy ? { correct_by: m.correctBy } : {}),
       });
   }
   const doc = {
@@ -258,10 +259,12 @@ export async function resolve(rec, how) {
 // Fill a tablet record from the server's staff view of a draft.
 export function fromServer(rec, s) {
   const marks = {};
+  const fixBy = new Map((s.corrective_actions || []).map((c) => [c.code, c.correct_by]));
   for (const [code, mark] of Object.entries(s.checklist || {})) marks[code] = { mark };
   for (const v of s.violations || [])
     marks[v.code] = {
       mark: 'out', points: v.points, note: v.observed, corrected: v.corrected_on_site, repeat: v.repeat,
+      ...(fixBy.get(v.code) ? { correctBy: fixBy.get(v.code) } : {}),
     };
   Object.assign(rec, {
     serverId: s.id, version: s.version, type: s.type, startedAt: s.started_at,

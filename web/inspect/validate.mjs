@@ -38,6 +38,15 @@ export function timestampValid(s) {
   return month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour < 24 && min < 60;
 }
 
+// calendar_day() of src/api/inspection_doc.c: YYYY-MM-DD, a day of the calendar.
+export function calendarDay(s) {
+  if (typeof s !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const year = Number(s.slice(0, 4)), month = Number(s.slice(5, 7)), day = Number(s.slice(8, 10));
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return day <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+}
+
 function catalogue(scheme) {
   return new Map(scheme.violations.map((v) => [v.code, v]));
 }
@@ -85,6 +94,11 @@ function decode(doc) {
         (!Number.isInteger(v.points) || v.points < 0 || v.points > 1000))
       return { field: `${base}/points`, detail: '"points" must be a whole number from 0 to 1000.' };
     if ((p = str(v, base, 'observed', false, OBSERVED_MAX))) return p;
+    if ((p = str(v, base, 'correct_by', false, 10))) return p;
+    if (v.correct_by && !calendarDay(v.correct_by))
+      return { field: `${base}/correct_by`, detail: 'A day to correct by looks like 2026-06-01.' };
+    if (v.correct_by && v.corrected_on_site)
+      return { field: `${base}/correct_by`, detail: 'Corrected on site: there is nothing left to correct by a day.' };
   }
   for (const [code, mark] of Object.entries(doc.checklist || {}))
     if (!MARKS.includes(mark))

@@ -2,11 +2,13 @@
 -- inspector's due list counts it (src/store/statements.c, tablet_due_list): a re-inspection
 -- the latest cycle inspection required, on the first day it may be made; else a risk
 -- category's interval after the last inspection (A 6 months, B 12, C 18, D 24), at once for
--- an establishment never inspected; NULL for category E (left to other means). Used by the
--- supervisor's screen to sort and count the work it gives out.
+-- an establishment never inspected; NULL for category E (left to other means); and sooner
+-- when the latest inspection gave a cited violation a day to correct by (a follow-up, due
+-- that day). Used by the supervisor's screen to sort and count the work it gives out.
 CREATE OR REPLACE FUNCTION establishment_due_on(eid bigint) RETURNS date
 LANGUAGE sql STABLE AS $$
-    SELECT CASE
+    SELECT least((SELECT min(v.correct_by) FROM violation v
+                  WHERE v.inspection_id = last.id AND v.status = 'cited'), CASE
         WHEN (cyc.explanation->>'reinspection_required')::boolean
             THEN cyc.started_at::date + coalesce((cyc.explanation->>'reinspection_min_days')::int, 0)
         WHEN e.risk_category = 'E' THEN NULL
@@ -14,7 +16,7 @@ LANGUAGE sql STABLE AS $$
         ELSE (last.started_at + CASE e.risk_category
             WHEN 'A' THEN interval '6 months' WHEN 'B' THEN interval '12 months'
             WHEN 'C' THEN interval '18 months' ELSE interval '24 months' END)::date
-    END
+    END)
     FROM establishment e
     LEFT JOIN LATERAL (SELECT i.id, i.started_at FROM inspection i
         WHERE i.establishment_id = e.id AND i.status = 'submitted'

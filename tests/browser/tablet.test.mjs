@@ -866,6 +866,11 @@ test('a cited item carries a day to correct by: on the report, in the staff view
   assert.equal(followup.due_on, ymd);
   await page.getByRole('button', { name: 'Refresh due list' }).click();
   await dueItem(page, 'Followup Fryer').getByText(/Follow-up/).waitFor();
+  // The supervisors see it due that day too.
+  const supervisor = await staffSession('supervisor');
+  const work = await (await supervisor.ctx.get('/api/v1/supervisor/worklist?risk=A&limit=500')).json();
+  assert.equal(work.items.find((i) => i.establishment.id === estFollowup)?.due_on, ymd);
+  await supervisor.ctx.dispose();
   await inspector.ctx.dispose();
   assert.deepEqual(page.placardErrors, []);
   await context.close();

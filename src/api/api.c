@@ -71,6 +71,8 @@ const struct http_route api_routes[] = {
 	  API_SUPERVISOR | API_ADMIN },
 	{ HTTP_GET, "/api/v1/supervisor/inspectors", api_supervisor_inspectors,
 	  API_SUPERVISOR | API_ADMIN },
+	{ HTTP_GET, "/api/v1/establishments/{id:int}/corrective-actions", api_corrective_actions,
+	  API_INSPECTOR | API_SUPERVISOR | API_CLERK | API_ADMIN },
 	/* the tamper-evident log */
 	{ HTTP_GET, "/api/v1/log", api_log_page, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/log/head", api_log_head, API_PUBLIC },

@@ -142,6 +142,7 @@ int api_tablet_due(struct http_request *req, struct http_response *res);
 int api_tablet_form(struct http_request *req, struct http_response *res);
 int api_supervisor_worklist(struct http_request *req, struct http_response *res);
 int api_supervisor_inspectors(struct http_request *req, struct http_response *res);
+int api_corrective_actions(struct http_request *req, struct http_response *res);
 
 /* staff.c: staff accounts (admin). */
 int api_staff_list(struct http_request *req, struct http_response *res);

@@ -213,3 +213,13 @@ int api_supervisor_inspectors(struct http_request *req, struct http_response *re
 		return api_refused(res, &r);
 	return api_json_text(res, 200, text);
 }
+
+int api_corrective_actions(struct http_request *req, struct http_response *res)
+{
+	const char *id = http_param(req, "id")->value;
+	const char *text;
+	struct rec r = api_rec(req, STORE_WRITE);
+	if (rec_corrective_actions(&r, id, &text) < 0)
+		return api_refused(res, &r);
+	return api_json_text(res, 200, text);
+}

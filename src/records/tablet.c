@@ -417,3 +417,16 @@ int rec_tablet_form(struct rec *r, const char *est, const char **ret_json)
 	*ret_json = store_get(res, 0, "form");
 	return 0;
 }
+
+int rec_corrective_actions(struct rec *r, const char *est, const char **ret_json)
+{
+	struct store_result *res;
+	const char *p[] = { est };
+	int rc = rec_exec(r, STMT_CORRECTIVE_ACTIONS, p, &res);
+	if (rc < 0)
+		return rc;
+	if (store_nrows(res) == 0)
+		return rec_refuse(r, 404, NULL, "There is no establishment %s.", est);
+	*ret_json = store_get(res, 0, "actions");
+	return 0;
+}

@@ -153,6 +153,9 @@ struct rec_worklist_query {
 int rec_supervisor_worklist(struct rec *r, const struct rec_worklist_query *q,
                             const char **ret_json);
 
+/* The corrective actions establishment @est is under (JSON, in r->a). 0 or a refusal (404). */
+int rec_corrective_actions(struct rec *r, const char *est, const char **ret_json);
+
 /* The active inspectors with what they hold, due and overdue (JSON, in r->a). */
 int rec_supervisor_inspectors(struct rec *r, const char **ret_json);
 

@@ -1677,5 +1677,25 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		" SELECT unnest(string_to_array($1, ','))::bigint, $2::bigint, $3::bigint"
 		" ON CONFLICT (establishment_id) DO NOTHING",
 		3, false },
+	/* The corrective actions establishment $1 is under: the cited violations of its latest
+	 * inspection with a day to correct by, soonest first; no row when there is no such
+	 * establishment. */
+	[STMT_CORRECTIVE_ACTIONS] = { "corrective_actions",
+		"SELECT json_build_object('establishment_id', e.id, 'as_of', current_date,"
+		" 'corrective_actions', coalesce((SELECT json_agg(json_build_object("
+		"  'inspection_id', v.inspection_id, 'violation_id', v.id, 'code', v.code,"
+		"  'description', sv.description, 'correct_by', v.correct_by,"
+		"  'overdue', v.correct_by < current_date)"
+		"  ORDER BY v.correct_by, v.position)"
+		"  FROM violation v"
+		"  JOIN scheme_violation sv ON sv.scheme_code = v.scheme_code AND sv.code = v.code"
+		"  WHERE v.inspection_id = (SELECT i.id FROM inspection i"
+		"   WHERE i.establishment_id = e.id AND i.status = 'submitted'"
+		"   ORDER BY i.started_at DESC, i.id DESC LIMIT 1)"
+		"  AND v.status = 'cited'"
+		"  AND v.correct_by IS NOT NULL), '[]'))::text AS actions"
+		" FROM establishment e"
+		" WHERE e.id = $1::bigint",
+		1, true },
 	/* clang-format on */
 };

@@ -866,6 +866,22 @@ test('a cited item carries a day to correct by: on the report, in the staff view
   assert.equal(followup.due_on, ymd);
   await page.getByRole('button', { name: 'Refresh due list' }).click();
   await dueItem(page, 'Followup Fryer').getByText(/Follow-up/).waitFor();
+  // The establishment's staff view lists it; the public cannot ask.
+  const clerk = await staffSession('clerk');
+  const fixes = await conform('GET', '/api/v1/establishments/{id}/corrective-actions',
+    await clerk.ctx.get(`/api/v1/establishments/${estFollowup}/corrective-actions`));
+  assert.deepEqual(fixes.corrective_actions.map((c) => [c.code, c.correct_by, c.overdue]), [['10F', ymd, false]]);
+  assert.equal((await fetch(`${server.url}/api/v1/establishments/${estFollowup}/corrective-actions`)).status, 401);
+  await clerk.ctx.dispose();
+  const desk = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const registry = await desk.newPage();
+  await registry.goto(`${server.url}/registry/?id=${estFollowup}`);
+  await registry.getByLabel('Username').fill('clerk');
+  await registry.getByLabel('Password').fill(DEMO_PASSWORD);
+  await registry.getByRole('button', { name: 'Sign in' }).click();
+  await registry.locator('.corrective-actions li[data-code="10F"]').waitFor();
+  assert.match(await registry.locator('.corrective-actions').textContent(), /not on the public record/);
+  await desk.close();
   // The supervisors see it due that day too.
   const supervisor = await staffSession('supervisor');
   const work = await (await supervisor.ctx.get('/api/v1/supervisor/worklist?risk=A&limit=500')).json();

@@ -509,9 +509,11 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		" LIMIT $2::int) e",
 		2, true },
 	/* The sealed entries of one subject ("inspection/42"), as STMT_LOG_PAGE gives them, with the
-	 * checkpoints' verifier key and origin the caller passes ($4, $5: NULL without a key). */
+	 * checkpoints' verifier key and origin the caller passes ($4, $5: NULL without a key) and
+	 * during a rotation the key being replaced ($6). */
 	[STMT_LOG_SUBJECT] = { "log_subject",
 		"SELECT json_build_object('subject', $1::text, 'vkey', $4::text, 'origin', $5::text,"
+		" 'previous_vkey', $6::text,"
 		" 'entries', coalesce(json_agg(json_build_object("
 		"  'seq', seq,"
 		"  'occurred_at', " UTC_TIMESTAMP("occurred_at") ","
@@ -532,7 +534,7 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		"  AND l.seq > $2::bigint"
 		"  ORDER BY l.seq"
 		"  LIMIT $3::int) e",
-		5, true },
+		6, true },
 	[STMT_LOG_HEAD] = { "log_head",
 		"SELECT json_build_object('seq', coalesce(max(seq), 0),"
 		" 'hash', coalesce((SELECT hash FROM event_log ORDER BY seq DESC LIMIT 1),"

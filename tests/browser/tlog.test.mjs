@@ -279,6 +279,45 @@ test('a card printed under another key, or a key changed since, gets a warning',
   await page.context().close();
 });
 
+test('while the key changes, a card printed under the old key and a browser that kept it check through its signature', async () => {
+  const newFile = join(dir, 'new.key');
+  const newVkey = execFileSync(bin, ['log', 'keygen', '--origin', 'test.example/log', newFile], { encoding: 'utf8' }).split('\n')[0];
+  const pinOf = (v) => Buffer.from(v.split('+').slice(2).join('+'), 'base64').subarray(1, 13).toString('base64url');
+  const card = (srv, pin) => `${srv.url}/establishment.html?id=${est}&card=${insp.public_code}${pin ? `&log=${pin}` : ''}`;
+  let rotating = await startServer(db, { PLACARD_LOG_KEY: newFile, PLACARD_LOG_KEY_PREVIOUS: keyFile });
+  try {
+    let page = await openRecord(card(rotating, pinOf(vkey)));
+    let r = await logCheck(page);
+    assert.equal(r.state, 'included', r.text);
+    // Trusted through the old key's signature, the new key is the one kept from now on.
+    assert.equal(await page.evaluate(() => localStorage.getItem('placard.log.vkey')), newVkey);
+    await screenshot(page, 'tlog-rotation-old-card-phone');
+    await page.context().close();
+
+    page = await openRecord(card(rotating, null));
+    await page.evaluate((v) => localStorage.setItem('placard.log.vkey', v), vkey);
+    await page.reload();
+    r = await logCheck(page);
+    assert.equal(r.state, 'included', r.text);
+    assert.equal(await page.evaluate(() => localStorage.getItem('placard.log.vkey')), newVkey);
+    await page.context().close();
+    await rotating.stop();
+
+    // Once the old key no longer signs, a card printed under it warns.
+    rotating = await startServer(db, { PLACARD_LOG_KEY: newFile });
+    page = await openRecord(card(rotating, pinOf(vkey)));
+    r = await logCheck(page);
+    assert.equal(r.state, 'failed', r.text);
+    assert.match(r.text, /not the one this card was printed under/);
+    await page.context().close();
+  } finally {
+    await rotating.stop();
+  }
+  // The server with the old key signs the newest checkpoint again for the tests after this.
+  await api('/api/v1/log/key');
+  assert.equal((await fetch(`${server.url}/checkpoint`)).status, 200);
+});
+
 test('a demonstration inspection says it has no entry of its own, without a warning', async () => {
   const demo = db.sql(`SELECT e.id FROM establishment e JOIN posted_grade g ON g.establishment_id = e.id
     WHERE g.inspection_id IS NOT NULL ORDER BY e.id LIMIT 1`);

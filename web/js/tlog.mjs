@@ -182,9 +182,19 @@ export async function checkSubject(subject, { pin = null, expect = null } = {}) 
   const found = await fetchOk(`/api/v1/log/entries?subject=${encodeURIComponent(subject)}`);
   if (!found.vkey) return { state: 'unsigned' };
   const key = await parseVkey(found.vkey);
-  if (pin && pin !== key.pin) fail('the key that signs the record is not the one this card was printed under');
+  // While the log's key changes, the key being replaced signs every checkpoint too: a card
+  // printed under it, or a browser that kept it, trusts the new key through that signature.
+  const previous = found.previous_vkey ? await parseVkey(found.previous_vkey) : null;
+  let through = null;
+  if (pin && pin !== key.pin) {
+    if (!previous || pin !== previous.pin) fail('the key that signs the record is not the one this card was printed under');
+    through = previous;
+  }
   const kept = keptKey();
-  if (kept && kept !== found.vkey) fail('the key that signs the record is not the one this browser saw before');
+  if (kept && kept !== found.vkey) {
+    if (!previous || kept !== found.previous_vkey) fail('the key that signs the record is not the one this browser saw before');
+    through = previous;
+  }
   const entries = found.entries || [];
   if (!entries.length) return { state: 'none' };
   for (const e of entries) {
@@ -196,6 +206,7 @@ export async function checkSubject(subject, { pin = null, expect = null } = {}) 
   if (expect) expect(entries);
   const note = await fetchOk('/checkpoint', 'text');
   const cp = parseCheckpoint(await openNote(note, key));
+  if (through) await openNote(note, through);
   if (found.origin && cp.origin !== found.origin) fail('the checkpoint is of another log');
   for (const e of entries) {
     if (e.seq > cp.size) fail(`entry ${e.seq} is not yet in the signed record`);
@@ -205,7 +216,7 @@ export async function checkSubject(subject, { pin = null, expect = null } = {}) 
       fail(`entry ${e.seq} is not in the signed record: its proof does not lead to the signed root`);
     }
   }
-  if (!pin || pin === key.pin) keepKey(found.vkey);
+  keepKey(found.vkey);
   return { state: 'included', entries, size: cp.size, key };
 }
 

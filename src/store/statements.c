@@ -873,7 +873,9 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	 * adjournments, head revision, scheme. */
 	[STMT_APPEAL_LOCK] = { "appeal_lock",
 		"SELECT a.id, a.state, a.inspection_id, a.establishment_id, a.adjournments,"
-		" inspection_head(a.inspection_id) AS head, i.scheme_code, a.original_score"
+		" inspection_head(a.inspection_id) AS head, i.scheme_code, a.original_score,"
+		" coalesce(a.filed_at > a.filing_deadline, false) AS filed_late,"
+		" " UTC_TIMESTAMP("a.filing_deadline") " AS filing_deadline"
 		" FROM appeal a JOIN inspection i ON i.id = a.inspection_id"
 		" WHERE a.id = $1::bigint OR a.inspection_id = $2::bigint"
 		" FOR UPDATE OF a",

@@ -353,6 +353,12 @@ static void test_marker_never_reaches_log_or_open_data(void **state)
 	assert_int_equal(st, 201);
 	long long late = json_walk_int(v, "appeal.id");
 	json_decref(v);
+	/* Filed late (as an appeal lodged on paper and entered afterwards): closed as late. */
+	char late_sql[160];
+	snprintf(late_sql, sizeof(late_sql),
+	         "UPDATE appeal SET filed_at = filing_deadline + interval '1 day' WHERE id = %lld",
+	         late);
+	itest_sql(db_url, late_sql);
 	snprintf(body, sizeof(body), "{\"action\":\"reject_late\",\"note\":\"%s\"}",
 	         marker(F_LATE));
 	appeal_step(late, "review", body);

@@ -107,6 +107,7 @@ static struct report inspect(const struct staff_session *as, long long est, cons
 		r.violation_ids[i] =
 		        json_integer_value(json_object_get(json_array_get(vs, i), "id"));
 	json_decref(v);
+	staff_arrived_at_visit_end(db_url, r.id);
 	return r;
 }
 
@@ -526,6 +527,48 @@ static void test_rejected_late_note(void **state)
 	assert_int_equal(st, 200);
 	assert_string_equal(json_walk_str(v, "state"), "rejected_late");
 	assert_string_equal(json_walk_str(v, "closing_note"), "Posted after the window closed");
+	json_decref(v);
+}
+
+/*
+ * A report that reaches the server late (a tablet without signal for weeks, or a visit dated
+ * back): the operator's window and the code's life count from its arrival, not from the visit
+ * as the device recorded it, so the operator still has the whole window.
+ */
+static void test_window_counts_from_arrival(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long long est = new_establishment("uk", "U-SYNC");
+	char started[32], ended[32], body[600], hdr[64];
+	snprintf(body, sizeof(body),
+	         "{\"establishment_id\":%lld,\"type\":\"initial\",\"started_at\":\"%s\","
+	         "\"ended_at\":\"%s\",\"violations\":[{\"code\":\"H01\",\"points\":15}],"
+	         "\"submit\":true}",
+	         est, staff_ago(30, 9, started), staff_ago(30, 11, ended));
+	snprintf(hdr, sizeof(hdr), "Idempotency-Key: appeals-sync-%d", (int)getpid());
+	long st;
+	json_t *v = staff_call(&server, &inspector, "POST", "/api/v1/inspections", body, hdr, &st);
+	assert_int_equal(st, 201);
+	char code[16];
+	snprintf(code, sizeof(code), "%s", json_walk_str(v, "appeal_code"));
+	json_decref(v);
+	/* The new rating is withheld for the window from today, not published at once. */
+	v = establishment(est);
+	assert_true(json_is_true(json_walk(v, "grade.new_rating_pending")));
+	json_decref(v);
+	v = operator("/api/v1/operator/appeals", "U-SYNC", code, "\"grounds\":\"Synced late\"",
+	             &st);
+	if (st != 201)
+		fail_msg("a report that arrived today, of a visit 30 days ago: %ld %s", st,
+		         json_walk_str(v, "detail"));
+	/* The deadline is the window's length after today. */
+	char sql[300];
+	snprintf(sql, sizeof(sql),
+	         "SELECT count(*) FROM appeal WHERE id = %lld"
+	         " AND filing_deadline > now() + interval '20 days'",
+	         json_walk_int(v, "appeal.id"));
+	assert_int_equal(itest_sql_count(db_url, sql), 1);
 	json_decref(v);
 }
 
@@ -1060,6 +1103,7 @@ int main(void)
 		cmocka_unit_test(test_withdrawn),
 		cmocka_unit_test(test_rejected_late_note),
 		cmocka_unit_test(test_late_refused),
+		cmocka_unit_test(test_window_counts_from_arrival),
 		cmocka_unit_test(test_reply_and_moderation),
 		cmocka_unit_test(test_rerating),
 		cmocka_unit_test(test_rerating_closed_by_visit),

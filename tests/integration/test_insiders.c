@@ -161,6 +161,7 @@ static struct report inspect(const struct staff_session *as, long long est, int 
 		            .violation = json_walk_int(v, "violations.0.id") };
 	snprintf(r.code, sizeof(r.code), "%s", json_walk_str(v, "appeal_code"));
 	json_decref(v);
+	staff_arrived_at_visit_end(db_url, r.id);
 	return r;
 }
 

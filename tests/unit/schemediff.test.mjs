@@ -124,3 +124,25 @@ test('the scheme\'s own fields', () => {
   const d = diffSchemes(city(), b);
   assert.deepEqual(d.scheme, [{ field: 'name', from: 'Gotham medals', to: 'Gotham stars' }]);
 });
+
+// The tablet's choice of the version a visit is graded under (web/inspect/versions.mjs).
+test('the version in force on a day', async () => {
+  const { versionOn, versionsFor, localDay } = await import('../../web/inspect/versions.mjs');
+  const versions = [
+    { version: 1, applies_from: null },
+    { version: 2, applies_from: '2026-03-01' },
+    { version: 3, applies_from: '2026-06-15' },
+  ];
+  assert.equal(versionOn(versions, '2020-01-01'), 1);
+  assert.equal(versionOn(versions, '2026-02-28'), 1);
+  assert.equal(versionOn(versions, '2026-03-01'), 2);
+  assert.equal(versionOn(versions, '2026-06-14'), 2);
+  assert.equal(versionOn(versions, '2026-06-15'), 3);
+  assert.equal(versionOn(versions, '2030-01-01'), 3);
+  assert.equal(versionOn([], '2026-01-01'), null);
+  // A first version with a date still covers the days before it.
+  assert.equal(versionOn([{ version: 1, applies_from: '2026-05-01' }], '2026-01-01'), 1);
+  assert.deepEqual(versionsFor(versions, ['2026-07-01', '2025-01-01', '2026-07-02', '2026-04-01']), [1, 2, 3]);
+  assert.deepEqual(versionsFor(versions, ['2026-07-01']), [3]);
+  assert.match(localDay(), /^\d{4}-\d{2}-\d{2}$/);
+});

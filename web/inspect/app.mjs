@@ -335,7 +335,7 @@ async function reportView(id) {
     el('div', { class: 'bar no-print' },
       el('button', { class: 'secondary', type: 'button', onclick: () => home() }, '← Due visits'),
       el('button', { class: 'secondary', type: 'button', onclick: () => openForm(rec.id) }, 'The inspection')),
-    el('article', { class: 'report', 'aria-labelledby': 'report-title' },
+    el('article', { class: 'report', 'aria-labelledby': 'report-title', 'data-id': rec.id },
       el('h1', { id: 'report-title' }, 'Inspection report'),
       el('p', { class: 'report-est' }, rec.establishmentName),
       form ? el('p', {}, `Licence ${form.establishment.licence_number}`) : null,
@@ -671,6 +671,16 @@ async function main() {
   addEventListener('offline', setNet);
   if ('serviceWorker' in navigator) navigator.serviceWorker.register('/inspect/sw.js', { scope: '/inspect/' }).catch(() => {});
   sync.onChange(() => {
+    // The operator's report stays on the screen (its appeal code is shown only there); it
+    // says when the inspection has reached the record.
+    const report = app.querySelector('article.report');
+    if (!current && report) {
+      store.get('inspections', report.dataset.id).then((r) => {
+        const s = document.getElementById('report-state');
+        if (r?.submitted && s) s.textContent = 'Sent to the record.';
+      });
+      return;
+    }
     if (!current) {
       if (document.activeElement === document.body || document.activeElement === app) home();
       return;

@@ -267,7 +267,7 @@ test('the establishment and the methodology page are built from the document', a
   assert.equal(words.length, 4);
   assert.match(words[0], /^Gold: a score of 95 to 100 out of 100 .*the best of 4 grades\. It means a gold medal\.$/);
   assert.match(words[3], /^No medal: .*the lowest of 4 grades/);
-  assert.match(await page.locator('#versions').textContent(), /Version 2, applied from .* \(to come\)/);
+  assert.match(await page.locator('#versions').textContent(), /Version 2, applies from .* \(to come\)/);
   await screenshot(page, 'schemes-methodology-tablet');
   // The version to come is readable.
   await page.locator('#versions a', { hasText: 'Version 2' }).click();

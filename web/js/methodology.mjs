@@ -25,8 +25,10 @@ function versionsList(code, versions, shown) {
   return el('section', { id: 'versions', 'aria-labelledby': 'versions-title' },
     el('h3', { id: 'versions-title' }, 'Versions'),
     el('ol', { reversed: true }, [...versions].reverse().map((v) => {
-      const words = `Version ${v.version}, ${v.in_force ? 'in force ' : 'applied '}${fromText(v)}`
-        + `${v.in_force ? '' : v.version < versions.find((x) => x.in_force)?.version ? ' (earlier)' : ' (to come)'}`;
+      const earlier = v.version < (versions.find((x) => x.in_force)?.version ?? 0);
+      const words = v.in_force ? `Version ${v.version}, in force ${fromText(v)}`
+        : earlier ? `Version ${v.version}, applied ${fromText(v)} (earlier)`
+          : `Version ${v.version}, applies ${fromText(v)} (to come)`;
       return el('li', {}, v.version === shown ? el('strong', { 'aria-current': 'page' }, words)
         : el('a', { href: `?scheme=${encodeURIComponent(code)}&version=${v.version}` }, words));
     })));

@@ -113,7 +113,10 @@ test('an administrator publishes Gotham, compares versions and moves a jurisdict
 
   // Version 2, from a month ahead: Gold from 94, G05 reworded. Compared with version 1.
   await page.getByRole('link', { name: 'All schemes' }).click();
-  await page.locator('#publish-json').fill(gotham({ goldMin: 94, g05: 'Hands were not washed.' }));
+  // From a file this time.
+  await page.locator('#publish-file').setInputFiles({ name: 'gotham-2.json', mimeType: 'application/json',
+    buffer: Buffer.from(gotham({ goldMin: 94, g05: 'Hands were not washed.' })) });
+  await waitFor(async () => (await page.locator('#publish-json').inputValue()).includes('Hands were not washed.'), 'the file read');
   await page.locator('#publish-from').fill(isoDay(30));
   await page.getByRole('button', { name: 'Publish' }).click();
   await page.locator('#published').waitFor();

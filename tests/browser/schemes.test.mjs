@@ -129,6 +129,15 @@ test('an administrator publishes Gotham, compares versions and moves a jurisdict
   assert.match(await page.locator('#diff-rules').textContent(), /No change/);
   await screenshot(page, 'schemes-compare-tablet');
 
+  // Any two versions, from the list: the other way round.
+  await page.getByRole('link', { name: 'All schemes' }).click();
+  const cmp = page.locator('form.compare[data-scheme="gotham"]');
+  await cmp.locator('#cmp-gotham-a').selectOption('2');
+  await cmp.locator('#cmp-gotham-b').selectOption('1');
+  await cmp.getByRole('button', { name: 'Compare' }).click();
+  await page.locator('#compare-h', { hasText: 'version 2 and version 1 compared' }).waitFor();
+  assert.match(await page.locator('#diff-bands').textContent(), /gold: min: 94 → 95/);
+
   // Gotham City moves to Gotham's scheme from today.
   await page.getByRole('link', { name: 'All schemes' }).click();
   await page.locator('#assign-jurisdiction').selectOption('gotham-city');

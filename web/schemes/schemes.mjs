@@ -68,9 +68,7 @@ async function showHome() {
       el('td', {}, el('ul', { class: 'versions' }, vs.map((v) => el('li', {},
         link(`Version ${v.version}`, `?scheme=${encodeURIComponent(s.code)}&version=${v.version}`),
         ` from ${day(v.applies_from)}${v.in_force ? ' (in force)' : ''}`)))),
-      el('td', {}, vs.length > 1
-        ? link('Compare the last two', `?scheme=${encodeURIComponent(s.code)}&compare=${vs[vs.length - 2].version}..${vs[vs.length - 1].version}`)
-        : ''));
+      el('td', {}, vs.length > 1 ? compareForm(s, vs) : ''));
   });
   app.replaceChildren(
     el('section', { 'aria-labelledby': 'list-h' },
@@ -80,6 +78,23 @@ async function showHome() {
         el('tbody', {}, rows))),
     publishForm(),
     juris.status === 200 ? assignForm(juris.data.jurisdictions, list.data.schemes) : '');
+}
+
+// Two versions of scheme @s to compare (the last two at first).
+function compareForm(s, vs) {
+  const pick = (id, label, chosen) => {
+    const sel = el('select', { id }, vs.map((v) => el('option', { value: v.version, selected: v.version === chosen || null }, `Version ${v.version}`)));
+    return [el('label', { for: id }, label), sel];
+  };
+  const [la, a] = pick(`cmp-${s.code}-a`, 'Compare', vs[vs.length - 2].version);
+  const [lb, b] = pick(`cmp-${s.code}-b`, 'with', vs[vs.length - 1].version);
+  const form = el('form', { class: 'compare', 'data-scheme': s.code }, la, a, lb, b,
+    el('button', { type: 'submit', class: 'secondary' }, 'Compare'));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    go(`?scheme=${encodeURIComponent(s.code)}&compare=${a.value}..${b.value}`);
+  });
+  return form;
 }
 
 // ---- publishing

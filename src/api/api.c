@@ -29,6 +29,9 @@ const struct http_route api_routes[] = {
 	/* the licence registry */
 	{ HTTP_GET, "/api/v1/jurisdictions", api_jurisdictions_list, API_PUBLIC },
 	{ HTTP_POST, "/api/v1/jurisdictions", api_jurisdiction_create, API_ADMIN },
+	{ HTTP_GET, "/api/v1/jurisdictions/{code}/schemes", api_jurisdiction_schemes, API_PUBLIC },
+	{ HTTP_POST, "/api/v1/jurisdictions/{code}/schemes", api_jurisdiction_scheme_assign,
+	  API_ADMIN },
 	{ HTTP_POST, "/api/v1/establishments", api_establishment_create, API_CLERK | API_ADMIN },
 	{ HTTP_GET, "/api/v1/establishments/{id:int}", api_establishment_get, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/establishments/{id:int}/inspections", api_establishment_inspections,

@@ -109,6 +109,8 @@ int api_scheme_publish(struct http_request *req, struct http_response *res);
 int api_scheme_version_get(struct http_request *req, struct http_response *res);
 int api_jurisdictions_list(struct http_request *req, struct http_response *res);
 int api_jurisdiction_create(struct http_request *req, struct http_response *res);
+int api_jurisdiction_schemes(struct http_request *req, struct http_response *res);
+int api_jurisdiction_scheme_assign(struct http_request *req, struct http_response *res);
 int api_establishment_create(struct http_request *req, struct http_response *res);
 int api_establishment_update(struct http_request *req, struct http_response *res);
 int api_establishment_get(struct http_request *req, struct http_response *res);

@@ -368,3 +368,29 @@ int scheme_check(const struct grade_scheme *s, struct scheme_problem *ret)
 		return rc;
 	return 0;
 }
+
+/* @s is YYYY-MM-DD, a month 01-12 and a day 01-31. */
+static bool is_date(const char *s)
+{
+	static const char shape[] = "dddd-dd-dd";
+	if (!s || strlen(s) != sizeof(shape) - 1)
+		return false;
+	for (size_t i = 0; i < sizeof(shape) - 1; i++)
+		if (shape[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != shape[i])
+			return false;
+	int month = (s[5] - '0') * 10 + (s[6] - '0'), day = (s[8] - '0') * 10 + (s[9] - '0');
+	return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+enum scheme_assignment_verdict
+scheme_assignment_check(const char *applies_from, const char *last_visit, const char *last_from)
+{
+	if (!is_date(applies_from))
+		return SCHEME_ASSIGN_BAD_DATE;
+	/* Dates of one shape compare as text. */
+	if (last_visit && strcmp(applies_from, last_visit) <= 0)
+		return SCHEME_ASSIGN_BEFORE_VISITS;
+	if (last_from && strcmp(applies_from, last_from) <= 0)
+		return SCHEME_ASSIGN_BEFORE_ASSIGNMENT;
+	return SCHEME_ASSIGN_OK;
+}

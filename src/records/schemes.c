@@ -246,8 +246,10 @@ int rec_scheme_publish(struct rec *r, const char *text, size_t len, const char *
 	const char *pv = rec_num(r, version);
 	const char *ps[] = { s->code, pv, s->name, grade_scheme_kind_name(s->kind), doc };
 	const char *pi[] = { s->code, pv, doc, applies_from };
+	const char *pw[] = { s->code, pv };
 	if ((rc = rec_exec(r, STMT_SCHEME_UPSERT, ps, NULL)) < 0 ||
-	    (rc = rec_exec(r, STMT_SCHEME_VERSION_INSERT, pi, &ins)) < 0)
+	    (rc = rec_exec(r, STMT_SCHEME_VERSION_INSERT, pi, &ins)) < 0 ||
+	    (rc = rec_exec(r, STMT_SCHEME_VERSION_VIOLATIONS_INSERT, pw, NULL)) < 0)
 		goto out;
 	/* The catalogue's codes, which the violations cited under any version refer to. */
 	for (size_t j = 0; j < s->n_violations; j++) {

@@ -31,12 +31,15 @@
 	"  WHERE a.amends_inspection_id = i.id),"                                                  \
 	" 'operator_signed', i.operator_signature IS NOT NULL,"                                    \
 	" 'violations', coalesce((SELECT json_agg(json_build_object('id', v.id,"                   \
-	"  'code', v.code, 'description', sv.description, 'category', sv.category,"                \
+	"  'code', v.code, 'description', coalesce(vv.description, sv.description),"               \
+	"  'category', sv.category,"                                                               \
 	"  'observed', v.observed, 'points', v.points,"                                            \
 	"  'corrected_on_site', v.corrected_on_site, 'repeat', v.repeat,"                          \
 	"  'status', v.status, 'dismissed_reason', v.dismissed_reason) ORDER BY v.position)"       \
 	"  FROM violation v JOIN scheme_violation sv ON sv.scheme_code = v.scheme_code"            \
-	"  AND sv.code = v.code WHERE v.inspection_id = i.id), '[]'),"                             \
+	"  AND sv.code = v.code LEFT JOIN scheme_version_violation vv"                             \
+	"  ON vv.scheme_code = v.scheme_code AND vv.version = i.scheme_version"                    \
+	"  AND vv.code = v.code WHERE v.inspection_id = i.id), '[]'),"                             \
 	" 'readings', coalesce((SELECT json_agg(json_build_object('item', r.item,"                 \
 	"  'location', r.location, 'value', r.value, 'unit', r.unit, 'taken_at', r.taken_at,"      \
 	"  'code', r.code) ORDER BY r.position)"                                                   \
@@ -118,7 +121,8 @@
 	" 'location', CASE WHEN e.latitude IS NULL THEN NULL ELSE json_build_object("              \
 	"  'latitude', e.latitude, 'longitude', e.longitude) END,"                                 \
 	" 'establishment_type', e.establishment_type, 'cuisine', e.cuisine,"                       \
-	" 'status', e.status, 'jurisdiction', j.code, 'scheme', j.scheme_code,"                    \
+	" 'status', e.status, 'jurisdiction', j.code,"                                             \
+	" 'scheme', jurisdiction_scheme_at(j.id, (now() AT TIME ZONE j.timezone)::date),"          \
 	" 'grade', " SEARCH_GRADE ","                                                              \
 	" 'last_inspected_at', (SELECT max(i.started_at) FROM inspection i"                        \
 	"  WHERE i.establishment_id = e.id AND i.status = 'submitted'),"                           \
@@ -224,11 +228,22 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		" WHERE i.id = $1::bigint",
 		1, false },
 
+	/* The descriptions of version $2 of scheme $1's catalogue (sql/0029), from its document:
+	 * what is shown beside the violations cited under that version. */
+	[STMT_SCHEME_VERSION_VIOLATIONS_INSERT] = { "scheme_version_violations_insert",
+		"INSERT INTO scheme_version_violation (scheme_code, version, code, description)"
+		" SELECT v.scheme_code, v.version, x->>'code', x->>'description'"
+		" FROM scheme_version v, jsonb_array_elements(v.document->'violations') x"
+		" WHERE v.scheme_code = $1 AND v.version = $2::int"
+		" ON CONFLICT DO NOTHING",
+		2, false },
+
 	/* ---- jurisdictions and establishments */
 	[STMT_JURISDICTION_LIST] = { "jurisdiction_list",
 		"SELECT json_build_object('jurisdictions',"
 		" coalesce(json_agg(json_build_object('code', code, 'name', name, 'scheme',"
-		" scheme_code, 'timezone', timezone) ORDER BY code), '[]'))::text AS json"
+		" jurisdiction_scheme_at(id, (now() AT TIME ZONE timezone)::date),"
+		" 'timezone', timezone) ORDER BY code), '[]'))::text AS json"
 		" FROM jurisdiction",
 		0, true },
 	[STMT_JURISDICTION_CREATE] = { "jurisdiction_create",
@@ -237,6 +252,41 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		" RETURNING json_build_object('code', code, 'name', name, 'scheme',"
 		" scheme_code, 'timezone', timezone)::text AS json",
 		4, false },
+	/* What decides whether jurisdiction $1 may move to scheme $2: the jurisdiction (locked),
+	 * the scheme's kind (NULL: no such scheme), the latest day a submitted inspection's visit
+	 * started there, in its time zone, and the latest assignment's date
+	 * (scheme_assignment_check() decides). */
+	[STMT_JURISDICTION_SCHEME_CHECK] = { "jurisdiction_scheme_check",
+		"SELECT j.id,"
+		" (SELECT s.kind FROM scheme s WHERE s.code = $2) AS kind,"
+		" (SELECT max((i.started_at AT TIME ZONE j.timezone)::date)::text"
+		"  FROM inspection i JOIN establishment e ON e.id = i.establishment_id"
+		"  WHERE e.jurisdiction_id = j.id AND i.status = 'submitted') AS last_visit,"
+		" (SELECT max(a.applies_from)::text FROM jurisdiction_scheme a"
+		"  WHERE a.jurisdiction_id = j.id) AS last_from"
+		" FROM jurisdiction j"
+		" WHERE j.code = $1"
+		" FOR UPDATE OF j",
+		2, false },
+	[STMT_JURISDICTION_SCHEME_INSERT] = { "jurisdiction_scheme_insert",
+		"INSERT INTO jurisdiction_scheme (jurisdiction_id, scheme_code, applies_from,"
+		" assigned_by)"
+		" VALUES ($1::bigint, $2, $3::date, $4::bigint)"
+		" RETURNING applies_from::text AS applies_from",
+		4, false },
+	/* Jurisdiction $1's schemes: the one it started with, its assignments in date order, and
+	 * the scheme in force today in its time zone. */
+	[STMT_JURISDICTION_SCHEMES] = { "jurisdiction_schemes",
+		"SELECT json_build_object('code', j.code, 'name', j.name, 'timezone', j.timezone,"
+		" 'initial_scheme', j.scheme_code,"
+		" 'scheme', jurisdiction_scheme_at(j.id, (now() AT TIME ZONE j.timezone)::date),"
+		" 'assignments', coalesce((SELECT json_agg(json_build_object('scheme', a.scheme_code,"
+		"  'applies_from', a.applies_from, 'assigned_at', a.assigned_at)"
+		"  ORDER BY a.applies_from)"
+		"  FROM jurisdiction_scheme a WHERE a.jurisdiction_id = j.id), '[]'))::text AS json"
+		" FROM jurisdiction j"
+		" WHERE j.code = $1",
+		1, true },
 	[STMT_ESTABLISHMENT_CREATE] = { "establishment_create",
 		"INSERT INTO establishment (jurisdiction_id, licence_number, name,"
 		" address_line, city, postcode, latitude, longitude, establishment_type,"
@@ -293,7 +343,8 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		" 'location', CASE WHEN e.latitude IS NULL THEN NULL ELSE json_build_object( 'latitude', e.latitude, 'longitude', e.longitude) END,"
 		" 'establishment_type', e.establishment_type, 'cuisine', e.cuisine,"
 		" 'risk_category', e.risk_category, 'status', e.status,"
-		" 'jurisdiction', j.code, 'scheme', j.scheme_code,"
+		" 'jurisdiction', j.code,"
+		" 'scheme', jurisdiction_scheme_at(j.id, (now() AT TIME ZONE j.timezone)::date),"
 		" 'grade', public_grade(e.id),"
 		" 'appeal', establishment_appeal_json(e.id),"
 		" 'reply', establishment_reply_json(e.id),"
@@ -374,7 +425,10 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		" started_at, ended_at, closed_establishment, hygiene_score, structural_score,"
 		" management_score, notes, operator_signature, operator_signed_name,"
 		" amends_inspection_id, amendment_reason, revision)"
-		" SELECT e.id, j.scheme_code, $2, $3::bigint, coalesce($4::timestamptz, now()),"
+		" SELECT e.id,"
+		" coalesce((SELECT o.scheme_code FROM inspection o WHERE o.id = $13::bigint),"
+		" jurisdiction_scheme_at(j.id, (coalesce($4::timestamptz, now()) AT TIME ZONE j.timezone)::date)),"
+		" $2, $3::bigint, coalesce($4::timestamptz, now()),"
 		" $5::timestamptz, $6::boolean, $7::int, $8::int, $9::int, coalesce($10, ''),"
 		" $11, $12,"
 		" $13::bigint, $14,"
@@ -821,11 +875,14 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		"  'grade_code', h.grade_code, 'grade_label', h.grade_label,"
 		"  'overturned', inspection_overturned(r.id),"
 		"  'violations', coalesce((SELECT json_agg(json_build_object('id', v.id,"
-		"   'code', v.code, 'description', sv.description, 'points', v.points,"
+		"   'code', v.code, 'description', coalesce(vv.description, sv.description),"
+		"   'points', v.points,"
 		"   'status', v.status, 'dismissed_reason',"
 		" v.dismissed_reason) ORDER BY v.position)"
 		"   FROM violation v JOIN scheme_violation sv ON sv.scheme_code = v.scheme_code"
-		"   AND sv.code = v.code WHERE v.inspection_id = h.id), '[]')),"
+		"   AND sv.code = v.code LEFT JOIN scheme_version_violation vv"
+		"   ON vv.scheme_code = v.scheme_code AND vv.version = h.scheme_version"
+		"   AND vv.code = v.code WHERE v.inspection_id = h.id), '[]')),"
 		" 'appeal_window', json_build_object('appealable', $2::int IS NOT NULL,"
 		"  'days', $2::int, 'until_hearing', $2::int = 0,"
 		"  'deadline', CASE WHEN $2::int > 0 THEN greatest(r.ended_at, r.submitted_at)"
@@ -1314,7 +1371,9 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		"  x.due_on, x.risk_category, x.id, x.reason), '[]'))::text AS due"
 		" FROM (SELECT e.id, e.name, e.licence_number, e.address_line, e.city,"
 		" e.postcode,"
-		"  e.risk_category, j.scheme_code, v.reason, v.due_on, v.not_before,"
+		"  e.risk_category,"
+		"  jurisdiction_scheme_at(j.id, (now() AT TIME ZONE j.timezone)::date) AS scheme_code,"
+		"  v.reason, v.due_on, v.not_before,"
 		"  v.rerating, v.due_on < current_date AS overdue,"
 		"  current_date - last.started_at::date AS days_since,"
 		"  last.id AS last_id, last.inspection_type AS last_type,"
@@ -1385,7 +1444,8 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		" '[]'))"
 		"  END)::text AS form"
 		" FROM establishment e JOIN jurisdiction j ON j.id = e.jurisdiction_id"
-		" JOIN scheme s ON s.code = j.scheme_code"
+		" JOIN scheme s ON s.code = jurisdiction_scheme_at(j.id,"
+		" (now() AT TIME ZONE j.timezone)::date)"
 		" LEFT JOIN LATERAL (SELECT i.* FROM inspection i WHERE i.establishment_id = e.id"
 		"  AND i.status = 'submitted' ORDER BY i.started_at DESC,"
 		" i.id DESC LIMIT 1) last ON true"
@@ -1513,7 +1573,9 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		"COPY (SELECT i.establishment_id AS business_id,"
 		" to_char(i.started_at AT TIME ZONE j.timezone, 'YYYYMMDD') AS date, v.code,"
 		" CASE WHEN sv.imported THEN coalesce(nullif(v.observed, ''), sv.description)"
-		"  ELSE sv.description END AS description,"
+		"  ELSE coalesce((SELECT vv.description FROM scheme_version_violation vv"
+		"  WHERE vv.scheme_code = v.scheme_code AND vv.version = i.scheme_version"
+		"  AND vv.code = v.code), sv.description) END AS description,"
 		" i.id AS inspection_id,"
 		" CASE sv.category WHEN 'priority' THEN 'High Risk'"
 		"  WHEN 'priority-foundation' THEN 'Moderate Risk' ELSE 'Low Risk' END"

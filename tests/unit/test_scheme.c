@@ -352,6 +352,41 @@ static void test_rules(void **state)
 	refused(&c->s, "/rules/not_yet_graded_code");
 }
 
+/* A jurisdiction moves to a scheme only after every submitted visit and after its latest
+ * assignment: the whole table, with and without either. */
+static void test_assignment_dates(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *from, *visit, *last;
+		enum scheme_assignment_verdict want;
+	} cases[] = {
+		{ "2026-05-01", NULL, NULL, SCHEME_ASSIGN_OK },
+		{ "2026-05-01", "2026-04-30", NULL, SCHEME_ASSIGN_OK },
+		{ "2026-05-01", "2026-05-01", NULL, SCHEME_ASSIGN_BEFORE_VISITS },
+		{ "2026-05-01", "2026-05-02", NULL, SCHEME_ASSIGN_BEFORE_VISITS },
+		{ "2026-05-01", NULL, "2026-04-30", SCHEME_ASSIGN_OK },
+		{ "2026-05-01", NULL, "2026-05-01", SCHEME_ASSIGN_BEFORE_ASSIGNMENT },
+		{ "2026-05-01", NULL, "2027-01-01", SCHEME_ASSIGN_BEFORE_ASSIGNMENT },
+		{ "2026-05-01", "2026-04-01", "2026-04-15", SCHEME_ASSIGN_OK },
+		{ "2026-05-01", "2026-06-01", "2026-07-01", SCHEME_ASSIGN_BEFORE_VISITS },
+		{ "2026-05-01", "2026-04-01", "2026-07-01", SCHEME_ASSIGN_BEFORE_ASSIGNMENT },
+		{ "2026-5-01", NULL, NULL, SCHEME_ASSIGN_BAD_DATE },
+		{ "2026-13-01", NULL, NULL, SCHEME_ASSIGN_BAD_DATE },
+		{ "2026-05-00", NULL, NULL, SCHEME_ASSIGN_BAD_DATE },
+		{ "2026-05-01T00", NULL, NULL, SCHEME_ASSIGN_BAD_DATE },
+		{ "", NULL, NULL, SCHEME_ASSIGN_BAD_DATE },
+		{ NULL, NULL, NULL, SCHEME_ASSIGN_BAD_DATE },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (scheme_assignment_check(cases[i].from, cases[i].visit, cases[i].last) !=
+		    cases[i].want)
+			fail_msg("case %zu: %s after %s, %s", i,
+			         cases[i].from ? cases[i].from : "-",
+			         cases[i].visit ? cases[i].visit : "-",
+			         cases[i].last ? cases[i].last : "-");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -365,6 +400,7 @@ int main(void)
 		cmocka_unit_test(test_violations),
 		cmocka_unit_test(test_violation_elements),
 		cmocka_unit_test(test_rules),
+		cmocka_unit_test(test_assignment_dates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -211,20 +211,19 @@ static const struct grade_band sf_bands[] = {
 static const struct grade_violation_def sf_violations[] = {
 	SF_HIGH("103103", "High-risk food was held at an unsafe temperature."),
 	SF_HIGH("103105", "Food was cooled the wrong way."),
-	SF_HIGH("103109", "Hands were unclean, or gloves were used wrongly."),
-	SF_HIGH("103114", "Surfaces that touch food were unclean or unsanitary."),
-	SF_HIGH("103120", "High-risk vermin infestation."),
-	SF_MOD("103130", "Food was held at an unsafe temperature (moderate risk)."),
-	SF_MOD("103131", "Food was not protected from contamination."),
-	SF_MOD("103132", "Hand-washing facilities were missing or hard to reach."),
-	SF_MOD("103133", "Moderate-risk vermin infestation."),
-	SF_MOD("103134", "No certified food safety manager, or staff lacked food safety "
-	                 "knowledge."),
-	SF_LOW("103142", "Floors, walls or ceilings were unclean or worn."),
+	SF_HIGH("103109", "Surfaces that touch food were unclean or unsanitary."),
+	SF_HIGH("103114", "High-risk vermin infestation."),
+	SF_HIGH("103120", "Food was held at an unsafe temperature (moderate risk)."),
+	SF_MOD("103130", "Sewage or waste water was not disposed of properly."),
+	SF_MOD("103131", "Moderate-risk vermin infestation."),
+	SF_MOD("103132", "Food was thawed the wrong way."),
+	SF_MOD("103133", "Food was not protected from contamination."),
+	SF_MOD("103134", "Other moderate-risk violation."),
+	SF_LOW("103142", "Surfaces that do not touch food were unclean."),
 	SF_LOW("103144", "Equipment or utensils were unapproved or not maintained."),
-	SF_LOW("103145", "Surfaces that do not touch food were unclean."),
+	SF_LOW("103145", "Equipment, utensils or linens were stored improperly."),
 	SF_LOW("103149", "Wiping cloths were dirty or stored without sanitizer."),
-	SF_LOW("103154", "Permit, licence or last inspection report was not posted."),
+	SF_LOW("103154", "Floors, walls or ceilings were unclean or worn."),
 };
 
 /* ---------------------------------------------------------------------------------------- */

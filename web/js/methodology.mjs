@@ -43,7 +43,8 @@ function render(s) {
     el('caption', {}, 'Grades by score'),
     el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Grade'), el('th', { scope: 'col' }, 'Score'), el('th', { scope: 'col' }, 'Meaning'))),
     el('tbody', {}, s.bands.map((b) => el('tr', {},
-      el('td', {}, gradeBadge({ code: b.code, label: b.label }), ' ', b.label),
+      el('td', {}, gradeBadge({ code: b.code, label: b.label }), ' ', b.label,
+        b.local_label ? [' ', el('span', { lang: s.local_language }, b.local_label)] : ''),
       el('td', {}, b.max === null ? `${b.min} or more` : `${b.min}–${b.max}`, b.max_element !== undefined ? ` (no element over ${b.max_element})` : ''),
       el('td', {}, b.meaning)))));
   const elements = s.elements ? el('section', {},
@@ -58,9 +59,13 @@ function render(s) {
       el('table', {},
         el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Code'), el('th', { scope: 'col' }, 'What it means'), el('th', { scope: 'col' }, 'Points'))),
         el('tbody', {}, rows.map((v) => el('tr', {},
-          el('td', {}, v.code), el('td', {}, v.description),
-          el('td', {}, v.min_points === v.max_points ? String(v.min_points) : `${v.min_points}–${v.max_points}`))))));
+          el('td', {}, v.code),
+          el('td', {}, v.description,
+            v.local_description ? [el('br'), el('span', { lang: s.local_language }, v.local_description)] : ''),
+          el('td', {}, v.min_points === v.max_points ? String(v.min_points) : `${v.min_points}–${v.max_points}`,
+            v.confirmed === false ? el('span', { class: 'muted' }, ' (to be confirmed by the city)') : ''))))));
   });
+  const unconfirmed = s.violations.filter((v) => v.confirmed === false).length;
   out.replaceChildren(
     el('h2', {}, s.name),
     el('p', { class: 'muted' }, `${s.jurisdiction} · version ${s.version}`),
@@ -68,6 +73,7 @@ function render(s) {
     el('h3', {}, 'The rules'), rules(s),
     el('h3', {}, 'What inspectors cite'),
     el('p', {}, 'Priority items are those most likely to make someone ill; core items are general upkeep.'),
+    unconfirmed ? el('p', {}, `The points of ${unconfirmed} of the ${s.violations.length} items are read from the jurisdiction's published data and rules, to be confirmed by the city.`) : '',
     ...catalogue);
 }
 

@@ -36,7 +36,9 @@ struct scheme_problem {
  * the severity stands for, an element exactly in element schemes, element points among the
  * element's allowed scores); and the rules (types a grade may come from, the appeal window
  * and its days, pending labels only with hearings, withholding only with a window in days,
- * labels given in pairs with their codes, no negative day counts).
+ * labels given in pairs with their codes, no negative day counts); and the local wording
+ * (band local labels and violation local descriptions present only with the scheme's
+ * local_language, a well-formed language tag, and as long as the texts they stand beside).
  *
  * Returns 0, or -EINVAL with @ret naming the first field at fault (when @ret is not NULL).
  */

@@ -1507,11 +1507,11 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		-1, false },
 	/* $1 import id, $2 jurisdiction id: the counts, as JSON text. */
 	[STMT_OPENDATA_NYC_APPLY] = { "opendata_nyc_apply",
-		"SELECT opendata_nyc_apply($1::bigint, $2::bigint)::text AS counts",
-		2, false },
+		"SELECT opendata_nyc_apply($1::bigint, $2::bigint, $3)::text AS counts",
+		3, false },
 	[STMT_OPENDATA_LIVES_APPLY] = { "opendata_lives_apply",
-		"SELECT opendata_lives_apply($1::bigint, $2::bigint)::text AS counts",
-		2, false },
+		"SELECT opendata_lives_apply($1::bigint, $2::bigint, $3)::text AS counts",
+		3, false },
 	[STMT_OPENDATA_SKIPPED_LIST] = { "opendata_skipped_list",
 		"SELECT file, row_no, reason FROM import_skipped"
 		" WHERE import_id = $1::bigint ORDER BY file, row_no",

@@ -387,6 +387,58 @@ static void test_assignment_dates(void **state)
 			         cases[i].last ? cases[i].last : "-");
 }
 
+/* The jurisdiction's own wording: only with the scheme's language, well formed, sized as the
+ * texts it stands beside; an item's points may be marked unconfirmed anywhere. */
+static void test_local_wording(void **state)
+{
+	(void)state;
+	struct copy *c = copy_of("cn-faces");
+	c->s.local_language = "zh-CN";
+	c->bands[0].local_label = "\xe8\x89\xaf\xe5\xa5\xbd";
+	c->violations[0].local_description = "\xe8\x84\x8f";
+	c->violations[0].unconfirmed = true;
+	assert_int_equal(scheme_check(&c->s, NULL), 0);
+	c->s.local_language = NULL;
+	refused(&c->s, "/bands/0/local_label");
+	c->bands[0].local_label = NULL;
+	refused(&c->s, "/violations/0/local_description");
+	c->violations[0].local_description = NULL;
+	assert_int_equal(scheme_check(&c->s, NULL), 0);
+
+	static const char *const bad_tags[] = { "",      "z",
+		                                "1zh",   "zh_CN",
+		                                "zh CN", "abcdefghijklmnopqrstuvwxyz0123456789" };
+	for (size_t i = 0; i < sizeof(bad_tags) / sizeof(bad_tags[0]); i++) {
+		c = copy_of("cn-faces");
+		c->s.local_language = bad_tags[i];
+		refused(&c->s, "/local_language");
+	}
+	c = copy_of("cn-faces");
+	c->s.local_language = "abcdefghijklmnopqrstuvwxyz012345678"; /* 35: the longest */
+	assert_int_equal(scheme_check(&c->s, NULL), 0);
+
+	char long_text[502];
+	memset(long_text, 'x', sizeof(long_text) - 1);
+	long_text[sizeof(long_text) - 1] = '\0';
+	c = copy_of("cn-faces");
+	c->s.local_language = "zh-CN";
+	c->violations[3].local_description = long_text;
+	refused(&c->s, "/violations/3/local_description");
+	long_text[500] = '\0';
+	assert_int_equal(scheme_check(&c->s, NULL), 0);
+	c->violations[3].local_description = "";
+	refused(&c->s, "/violations/3/local_description");
+	c = copy_of("cn-faces");
+	c->s.local_language = "zh-CN";
+	c->bands[2].local_label = "";
+	refused(&c->s, "/bands/2/local_label");
+	long_text[65] = '\0';
+	c->bands[2].local_label = long_text;
+	refused(&c->s, "/bands/2/local_label");
+	long_text[64] = '\0';
+	assert_int_equal(scheme_check(&c->s, NULL), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -401,6 +453,7 @@ int main(void)
 		cmocka_unit_test(test_violation_elements),
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_assignment_dates),
+		cmocka_unit_test(test_local_wording),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -113,7 +113,8 @@ export function bandsTable(s) {
     el('caption', {}, 'Grades by score'),
     el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Grade'), el('th', { scope: 'col' }, 'Score'), el('th', { scope: 'col' }, 'Meaning'))),
     el('tbody', {}, s.bands.map((b) => el('tr', {},
-      el('td', {}, gradeBadge({ code: b.code, label: b.label }), ' ', b.label),
+      el('td', {}, gradeBadge({ code: b.code, label: b.label }), ' ', b.label,
+        b.local_label ? [' ', el('span', { lang: s.local_language }, b.local_label)] : ''),
       el('td', {}, b.max === null ? `${b.min} or more` : `${b.min}–${b.max}`, b.max_element !== undefined ? ` (no element over ${b.max_element})` : ''),
       el('td', {}, b.meaning)))));
 }
@@ -128,9 +129,18 @@ export function catalogue(s, open = false) {
       el('table', {},
         el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Code'), el('th', { scope: 'col' }, 'What it means'), el('th', { scope: 'col' }, 'Points'))),
         el('tbody', {}, rows.map((v) => el('tr', {},
-          el('td', {}, v.code), el('td', {}, v.description),
-          el('td', {}, v.min_points === v.max_points ? String(v.min_points) : `${v.min_points}–${v.max_points}`))))));
+          el('td', {}, v.code),
+          el('td', {}, v.description,
+            v.local_description ? [el('br'), el('span', { lang: s.local_language }, v.local_description)] : ''),
+          el('td', {}, v.min_points === v.max_points ? String(v.min_points) : `${v.min_points}–${v.max_points}`,
+            v.confirmed === false ? el('span', { class: 'muted' }, ' (to be confirmed by the city)') : ''))))));
   });
+}
+
+// How many items' points are still to be confirmed by the city, in a sentence (or '').
+function unconfirmed(s) {
+  const n = s.violations.filter((v) => v.confirmed === false).length;
+  return n ? el('p', {}, `The points of ${n} of the ${s.violations.length} items are read from the jurisdiction's published data and rules, to be confirmed by the city.`) : '';
 }
 
 // The whole version @s as people read it (without its title).
@@ -143,6 +153,7 @@ export function schemeBody(s, idPrefix = 'scale') {
     el('h3', {}, 'The rules'), rulesList(s),
     el('h3', {}, 'What inspectors cite'),
     el('p', {}, 'Priority items are those most likely to make someone ill; core items are general upkeep.'),
+    unconfirmed(s),
     ...catalogue(s),
   ];
 }

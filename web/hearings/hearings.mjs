@@ -23,7 +23,7 @@ function status() {
 // Every error the page shows goes when anything is sent again: the forms' status lines and
 // the messages beside fields.
 function clearErrors() {
-  for (const s of app.querySelectorAll('form .status')) s.textContent = '';
+  for (const s of app.querySelectorAll('form .status, #appeal-note')) s.textContent = '';
   for (const m of app.querySelectorAll('.field-error')) m.remove();
   for (const f of app.querySelectorAll('[aria-invalid]')) f.removeAttribute('aria-invalid');
 }

@@ -109,8 +109,21 @@ int cli_serve(const struct config *cfg, int argc, char **argv)
 			fprintf(stderr, "placard serve: PLACARD_LOG_KEY: %s\n", why);
 			return 1;
 		}
+		if (cfg->log_key_previous &&
+		    rec_tlog_signer_add_previous(&signer, cfg->log_key_previous, why, sizeof(why)) <
+		            0) {
+			fprintf(stderr, "placard serve: PLACARD_LOG_KEY_PREVIOUS: %s\n", why);
+			return 1;
+		}
 		api_tlog_set_signer(&signer);
 		log_info("signing log checkpoints as %s with key %s", signer.origin, signer.vkey);
+		if (signer.has_previous)
+			log_info("and, while the key changes, with the previous key %s",
+			         signer.previous_vkey);
+	} else if (cfg->log_key_previous) {
+		fprintf(stderr, "placard serve: PLACARD_LOG_KEY_PREVIOUS is set without "
+		                "PLACARD_LOG_KEY: the previous key only signs beside a new one\n");
+		return 1;
 	}
 	/* The witnesses asked to cosign the checkpoints. */
 	static struct rec_tlog_witness witnesses[REC_TLOG_WITNESSES_MAX];

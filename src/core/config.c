@@ -171,6 +171,9 @@ int config_from_env(struct config *ret, char *err, size_t errsize)
 	c.log_key = getenv("PLACARD_LOG_KEY");
 	if (c.log_key && !*c.log_key)
 		c.log_key = NULL;
+	c.log_key_previous = getenv("PLACARD_LOG_KEY_PREVIOUS");
+	if (c.log_key_previous && !*c.log_key_previous)
+		c.log_key_previous = NULL;
 	c.log_origin = getenv("PLACARD_LOG_ORIGIN");
 	if (c.log_origin && !*c.log_origin)
 		c.log_origin = NULL;

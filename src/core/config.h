@@ -43,6 +43,9 @@ struct config {
 	 * PLACARD_LOG_ORIGIN: their origin line, or NULL for the key's name */
 	const char *log_key;
 	const char *log_origin;
+	/* PLACARD_LOG_KEY_PREVIOUS: during a key rotation, the file of the key being replaced,
+	 * which signs every checkpoint beside the new one; or NULL */
+	const char *log_key_previous;
 	const char *witnesses; /* PLACARD_WITNESSES: who cosigns the checkpoints, or NULL */
 };
 

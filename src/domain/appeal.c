@@ -77,6 +77,11 @@ static const char *const rerating_names[RERATING_STATE__COUNT] = {
 	[RERATING_INSPECTED] = "inspected",
 };
 
+bool appeal_event_fits_filing(enum appeal_event event, bool filed_late)
+{
+	return event != APPEAL_EV_REJECT_LATE || filed_late;
+}
+
 int appeal_next(enum appeal_state from, enum appeal_event event, enum appeal_state *ret_to)
 {
 	if (!ret_to || (unsigned)from >= APPEAL_STATE__COUNT ||

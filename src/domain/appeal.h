@@ -86,6 +86,14 @@ struct appeal {
 int appeal_next(enum appeal_state from, enum appeal_event event, enum appeal_state *ret_to);
 
 /*
+ * Whether @event fits how the appeal was filed: closing an appeal as late
+ * (APPEAL_EV_REJECT_LATE) only when it was filed after its window closed (@filed_late: it has
+ * a filing deadline and was filed after it); every other event either way. So a hearing
+ * officer cannot close a timely appeal as late, whatever note they write.
+ */
+bool appeal_event_fits_filing(enum appeal_event event, bool filed_late);
+
+/*
  * Apply @event to @a: the new state, and one more adjournment for APPEAL_EV_ADJOURN.
  * 0, or as appeal_next() (then @a is untouched).
  */

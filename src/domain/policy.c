@@ -26,6 +26,7 @@ static const char *const action_names[POLICY_ACTION__COUNT] = {
 	[POLICY_APPEAL_READ_INTERNAL] = "appeal_read_internal",
 	[POLICY_REPLY_MODERATE] = "reply_moderate",
 	[POLICY_EVIDENCE] = "evidence",
+	[POLICY_DRAFT_SUBMIT] = "draft_submit",
 	[POLICY_APPEAL_ATTACH] = "appeal_attach",
 };
 
@@ -87,6 +88,14 @@ static int check_actor(const struct policy_actor *who, enum policy_action what,
 		return refuse(-EACCES,
 		              "Only the inspector who made this inspection, or a supervisor, may "
 		              "change it.",
+		              ret_reason);
+	case POLICY_DRAFT_SUBMIT:
+		if (r == POLICY_INSPECTOR && who->owner)
+			return 0;
+		return refuse(-EACCES,
+		              "Only the inspector who made this inspection may submit it: "
+		              "submitting hands over the report's appeal code, which belongs to "
+		              "the operator on site.",
 		              ret_reason);
 	case POLICY_AMEND:
 		if (r == POLICY_SUPERVISOR || (r == POLICY_INSPECTOR && who->owner))
@@ -187,6 +196,7 @@ static int check_state(enum policy_action what, const struct policy_state *st,
 {
 	switch (what) {
 	case POLICY_DRAFT_EDIT:
+	case POLICY_DRAFT_SUBMIT:
 		if (st->submitted)
 			return refuse(-EBUSY,
 			              "This inspection is submitted; correct it with an amendment.",

@@ -64,7 +64,7 @@ struct policy_actor {
 
 /* The steps. */
 enum policy_action {
-	POLICY_DRAFT_EDIT,       /* change, submit, add or remove photos of a draft */
+	POLICY_DRAFT_EDIT,       /* change, add or remove photos of a draft */
 	POLICY_AMEND,            /* a new revision of a submitted inspection */
 	POLICY_CODE_REISSUE,     /* a new appeal code for a lost report */
 	POLICY_APPEAL_FILE,      /* operator */
@@ -85,6 +85,10 @@ enum policy_action {
 	 * in its own words (a replayed photo is answered, a new or removed one is not) and by
 	 * the database's triggers. */
 	POLICY_EVIDENCE,
+	/* Submit a draft: only the inspector who made it, since submitting hands the report's
+	 * appeal code to whoever submits, to give to the operator on site. A supervisor who
+	 * submitted someone's draft would hold a code that acts as the operator. */
+	POLICY_DRAFT_SUBMIT,
 	/* operator: attach a photo or document to their open appeal; only the code that filed
 	 * it. Read by hearing officers and supervisors with no part in the inspection
 	 * (POLICY_APPEAL_READ_INTERNAL) and by the operator (POLICY_OPERATOR_READ); never

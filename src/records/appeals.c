@@ -167,6 +167,14 @@ static int lock_for(struct rec *r, const char *id, const char *root, enum appeal
 		return rec_refuse(r, 409, NULL, "Appeal %s is %s: it cannot %s now.",
 		                  store_get(*ret, 0, "id"), appeal_state_name(from),
 		                  appeal_event_name(ev));
+	if (!appeal_event_fits_filing(ev, store_get_bool(*ret, 0, "filed_late")))
+		return rec_refuse(r, 409, "/action",
+		                  "Appeal %s was filed within its window (it closed %s): it cannot "
+		                  "be closed as late. Accept it for review.",
+		                  store_get(*ret, 0, "id"),
+		                  store_get(*ret, 0, "filing_deadline")
+		                          ? store_get(*ret, 0, "filing_deadline")
+		                          : "only at the hearing");
 	return 0;
 }
 

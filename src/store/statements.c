@@ -534,9 +534,11 @@ const struct store_statement
 		" LIMIT $2::int) e",
 		2, true },
 	/* The sealed entries of one subject ("inspection/42"), as STMT_LOG_PAGE gives them, with the
-	 * checkpoints' verifier key and origin the caller passes ($4, $5: NULL without a key). */
+	 * checkpoints' verifier key and origin the caller passes ($4, $5: NULL without a key) and
+	 * during a rotation the key being replaced ($6). */
 	[STMT_LOG_SUBJECT] = { "log_subject",
 		"SELECT json_build_object('subject', $1::text, 'vkey', $4::text, 'origin', $5::text,"
+		" 'previous_vkey', $6::text,"
 		" 'entries', coalesce(json_agg(json_build_object("
 		"  'seq', seq,"
 		"  'occurred_at', " UTC_TIMESTAMP("occurred_at") ","
@@ -557,7 +559,7 @@ const struct store_statement
 		"  AND l.seq > $2::bigint"
 		"  ORDER BY l.seq"
 		"  LIMIT $3::int) e",
-		5, true },
+		6, true },
 	[STMT_LOG_HEAD] = { "log_head",
 		"SELECT json_build_object('seq', coalesce(max(seq), 0),"
 		" 'hash', coalesce((SELECT hash FROM event_log ORDER BY seq DESC LIMIT 1),"
@@ -906,7 +908,9 @@ const struct store_statement
 	 * adjournments, head revision, scheme. */
 	[STMT_APPEAL_LOCK] = { "appeal_lock",
 		"SELECT a.id, a.state, a.inspection_id, a.establishment_id, a.adjournments,"
-		" inspection_head(a.inspection_id) AS head, i.scheme_code, a.original_score"
+		" inspection_head(a.inspection_id) AS head, i.scheme_code, a.original_score,"
+		" coalesce(a.filed_at > a.filing_deadline, false) AS filed_late,"
+		" " UTC_TIMESTAMP("a.filing_deadline") " AS filing_deadline"
 		" FROM appeal a JOIN inspection i ON i.id = a.inspection_id"
 		" WHERE a.id = $1::bigint OR a.inspection_id = $2::bigint"
 		" FOR UPDATE OF a",

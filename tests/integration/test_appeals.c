@@ -481,7 +481,12 @@ static void test_withdrawn(void **state)
 	json_decref(v);
 }
 
-/* Rejected as late: the hearing officer's note is the appeal's public closing note. */
+/*
+ * Rejected as late: only an appeal filed after its window closed (the server refuses late
+ * filings, so this one is made late in the database, as an appeal lodged on paper and
+ * entered afterwards would be); a timely one cannot be closed as late, whatever the note.
+ * The hearing officer's note is the appeal's public closing note.
+ */
 static void test_rejected_late_note(void **state)
 {
 	(void)state;
@@ -496,11 +501,26 @@ static void test_rejected_late_note(void **state)
 	assert_int_equal(st, 201);
 	long long appeal = json_walk_int(v, "appeal.id");
 	json_decref(v);
+	char path[64], sql[200];
+	snprintf(path, sizeof(path), "/api/v1/appeals/%lld/review", appeal);
+	v = staff_call(&server, &hearing, "POST", path,
+	               "{\"action\":\"reject_late\",\"note\":\"Posted after the window closed\"}",
+	               NULL, &st);
+	assert_int_equal(st, 409);
+	assert_string_equal(json_walk_str(v, "field"), "/action");
+	assert_non_null(strstr(json_walk_str(v, "detail"), "filed within its window"));
+	json_decref(v);
+	snprintf(sql, sizeof(sql),
+	         "SELECT count(*) FROM appeal WHERE id = %lld AND state = 'filed'", appeal);
+	assert_int_equal(itest_sql_count(db_url, sql), 1);
+	snprintf(sql, sizeof(sql),
+	         "UPDATE appeal SET filed_at = filing_deadline + interval '1 day' WHERE id = %lld",
+	         appeal);
+	itest_sql(db_url, sql);
 	assert_int_equal(appeal_step(&hearing, appeal, "review",
 	                             "{\"action\":\"reject_late\",\"note\":\"Posted after the "
 	                             "window closed\"}"),
 	                 200);
-	char path[64];
 	snprintf(path, sizeof(path), "/api/v1/appeals/%lld", appeal);
 	v = staff_call(&server, NULL, "GET", path, NULL, NULL, &st);
 	assert_int_equal(st, 200);

@@ -62,6 +62,17 @@ static void test_each_legal_move(void **state)
 	}
 }
 
+/* Closing as late fits only an appeal filed late; every other event fits either filing. */
+static void test_event_fits_filing(void **state)
+{
+	(void)state;
+	for (int e = 0; e < APPEAL_EVENT__COUNT; e++) {
+		assert_true(appeal_event_fits_filing((enum appeal_event)e, true));
+		assert_int_equal(appeal_event_fits_filing((enum appeal_event)e, false),
+		                 e != APPEAL_EV_REJECT_LATE);
+	}
+}
+
 static void test_each_illegal_move(void **state)
 {
 	(void)state;
@@ -365,14 +376,14 @@ static void test_attachments(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_each_legal_move),  cmocka_unit_test(test_each_illegal_move),
-		cmocka_unit_test(test_out_of_range),     cmocka_unit_test(test_whole_paths),
-		cmocka_unit_test(test_open_and_decided), cmocka_unit_test(test_names_round_trip),
-		cmocka_unit_test(test_filing_window),    cmocka_unit_test(test_rerating_moves),
-		cmocka_unit_test(test_text_length),      cmocka_unit_test(test_code_normalise),
-		cmocka_unit_test(test_code_well_formed), cmocka_unit_test(test_code_strength),
-		cmocka_unit_test(test_code_expiry),      cmocka_unit_test(test_attachments),
-		cmocka_unit_test(test_posted_grade),
+		cmocka_unit_test(test_each_legal_move),   cmocka_unit_test(test_each_illegal_move),
+		cmocka_unit_test(test_event_fits_filing), cmocka_unit_test(test_out_of_range),
+		cmocka_unit_test(test_whole_paths),       cmocka_unit_test(test_open_and_decided),
+		cmocka_unit_test(test_names_round_trip),  cmocka_unit_test(test_filing_window),
+		cmocka_unit_test(test_rerating_moves),    cmocka_unit_test(test_text_length),
+		cmocka_unit_test(test_code_normalise),    cmocka_unit_test(test_code_well_formed),
+		cmocka_unit_test(test_code_strength),     cmocka_unit_test(test_code_expiry),
+		cmocka_unit_test(test_attachments),       cmocka_unit_test(test_posted_grade),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

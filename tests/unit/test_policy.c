@@ -41,6 +41,7 @@ static const struct rule rules[POLICY_ACTION__COUNT] = {
 	                        -1, -1, ALL_APPEALS },
 	[POLICY_EVIDENCE] = { R(POLICY_INSPECTOR) | R(POLICY_SUPERVISOR), true, false, false, -1,
 	                      -1, -1, ALL_APPEALS },
+	[POLICY_DRAFT_SUBMIT] = { R(POLICY_INSPECTOR), true, false, false, 0, -1, -1, ALL_APPEALS },
 	[POLICY_AMEND] = { R(POLICY_INSPECTOR) | R(POLICY_SUPERVISOR), true, false, false, 1, 1, 0,
 	                   R(POLICY_APPEAL_NONE) | R(POLICY_APPEAL_CLOSED) },
 	[POLICY_CODE_REISSUE] = { R(POLICY_CLERK), false, true, false, 1, -1, 0, ALL_APPEALS },

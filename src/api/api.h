@@ -166,6 +166,11 @@ int api_operator_appeal_withdraw(struct http_request *req, struct http_response 
 int api_appeal_get(struct http_request *req, struct http_response *res);
 int api_appeal_queue(struct http_request *req, struct http_response *res);
 int api_appeal_overdue(struct http_request *req, struct http_response *res);
+int api_appeal_calendar(struct http_request *req, struct http_response *res);
+int api_appeal_decided(struct http_request *req, struct http_response *res);
+int api_appeal_attachment_get(struct http_request *req, struct http_response *res);
+int api_operator_attachment_add(struct http_request *req, struct http_response *res);
+int api_operator_attachment_get(struct http_request *req, struct http_response *res);
 int api_appeal_get_staff(struct http_request *req, struct http_response *res);
 int api_appeal_review(struct http_request *req, struct http_response *res);
 int api_appeal_hearing(struct http_request *req, struct http_response *res);

@@ -194,6 +194,28 @@ bool appeal_code_expired(int window_days, long seconds_since_issue, bool appeal_
                          long seconds_since_closed);
 
 /* An operator's request for a re-rating visit. */
+/*
+ * The operator's attachments to an appeal (photos and documents): the type is told by the
+ * content, never by the name; one file is at most APPEAL_ATTACHMENT_MAX_BYTES (its base64
+ * form and the JSON around it fit in the default 1 MiB request body), an appeal has at most
+ * APPEAL_ATTACHMENT_MAX_COUNT of them, APPEAL_ATTACHMENT_MAX_TOTAL bytes in all.
+ */
+#define APPEAL_ATTACHMENT_MAX_BYTES (750 * 1024)
+#define APPEAL_ATTACHMENT_MAX_COUNT 10
+#define APPEAL_ATTACHMENT_MAX_TOTAL (5 * 1024 * 1024)
+/* Characters of an attachment's file name, as the operator's device gave it. */
+#define APPEAL_ATTACHMENT_NAME_MAX 200
+
+/* The type of attachment @data (@len bytes) by its first bytes: "image/jpeg", "image/png",
+ * "application/pdf", or NULL for anything else. */
+const char *appeal_attachment_type(const unsigned char *data, size_t len);
+
+/* Where adding an attachment of @len bytes to an appeal that has @count of them, @total bytes
+ * in all, would stand: 0 when allowed; -EFBIG when the file alone is too large; -EMLINK when
+ * the appeal has as many as it may; -ENOSPC when the total would pass the limit; -EINVAL for
+ * an empty file. */
+int appeal_attachment_check(long count, long long total, size_t len);
+
 enum rerating_state {
 	RERATING_REQUESTED,
 	RERATING_SCHEDULED,

@@ -15,6 +15,9 @@
  * - the hearing officers' view of an appeal (the operator's grounds, review notes and
  *   adjournment reasons) is read by hearing officers and supervisors who had no part in the
  *   inspection, never by a party to it;
+ * - what the operator attaches to their appeal is seen by the operator and by the hearing
+ *   officers and supervisors who may read the appeal, never by a party to the inspection
+ *   nor the public; only the code that filed the appeal attaches, while it is open;
  * - the operator's public reply is moderated by a clerk or an administrator who had no
  *   part in the inspection it answers.
  *
@@ -86,6 +89,11 @@ enum policy_action {
 	 * appeal code to whoever submits, to give to the operator on site. A supervisor who
 	 * submitted someone's draft would hold a code that acts as the operator. */
 	POLICY_DRAFT_SUBMIT,
+	/* operator: attach a photo or document to their open appeal; only the code that filed
+	 * it. Read by hearing officers and supervisors with no part in the inspection
+	 * (POLICY_APPEAL_READ_INTERNAL) and by the operator (POLICY_OPERATOR_READ); never
+	 * public. */
+	POLICY_APPEAL_ATTACH,
 	POLICY_ACTION__COUNT,
 };
 

@@ -53,6 +53,30 @@
 	"  ELSE inspection_root(i.id) END), '[]'))"
 
 /*
+ * An appeal's attachments (alias a), without their bytes: each with the URL it is read at,
+ * @prefix (an SQL expression) followed by its id.
+ */
+#define APPEAL_ATTACHMENTS_JSON(prefix)                                                            \
+	"(SELECT coalesce(json_agg(json_build_object('id', x.id, 'filename', x.filename,"          \
+	"  'content_type', x.content_type, 'bytes', x.size_bytes, 'sha256', x.sha256,"             \
+	"  'uploaded_at', x.uploaded_at, 'url', " prefix " || x.id) ORDER BY x.id), '[]')"         \
+	"  FROM appeal_attachment x WHERE x.appeal_id = a.id)"
+
+/* Whether staff member $1 inspected or amended a revision of appeal a's inspection (a
+ * decision's revision does not count), as in inspection_duties. */
+#define APPEAL_INVOLVED                                                                            \
+	"EXISTS (SELECT 1 FROM inspection c"                                                       \
+	"  WHERE c.id IN (SELECT id FROM inspection_chain(a.inspection_id))"                       \
+	"  AND c.inspector_id = $1::bigint"                                                        \
+	"  AND NOT EXISTS (SELECT 1 FROM appeal d WHERE d.revision_inspection_id = c.id))"
+
+/* An appeal in a list of the hearing officers' (aliases a, e, i). */
+#define APPEAL_LISTED_JSON                                                                         \
+	"(appeal_public_json(a.id)::jsonb || jsonb_build_object("                                  \
+	"  'establishment', json_build_object('id', e.id, 'name', e.name,"                         \
+	"  'licence_number', e.licence_number), 'scheme', i.scheme_code))::text"
+
+/*
  * Public search (alias e, posted grade g). Parameters: $1 the name query (a tsquery from
  * name_query()), $2 an address fragment (ILIKE-escaped), $3 a postcode prefix (upper case,
  * no spaces), $4 a cuisine, $5 grade codes (comma-separated) matched against the grade the
@@ -128,8 +152,9 @@
 	"  WHERE i.establishment_id = e.id AND i.status = 'submitted'),"                           \
 	" 'distance_m', " distance ")::text AS item"
 
-const struct store_statement store_statements[STMT__COUNT] = {
-	/* clang-format off */
+const struct store_statement
+        store_statements[STMT__COUNT] = {
+	        /* clang-format off */
 	[STMT_PING] = { "ping",
 		"SELECT 1 AS ok",
 		0, true },
@@ -863,7 +888,9 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		" WHERE licence = $1 AND ip = $2",
 		2, false },
 	/* What the operator sees: $1 root inspection, $2 filing window in days (0: until the
-	 * hearing, NULL: no appeal). Their own grounds and reply text as posted are included. */
+	 * hearing, NULL: no appeal), $3 whether the code acts in the appeal, $4 whether it was
+	 * replaced, $5 the scheme's re-rating stand-still in days (0 or NULL: no re-rating). Their
+	 * own grounds, attachments (without their bytes) and reply text as posted are included. */
 	[STMT_OPERATOR_STATUS_JSON] = { "operator_status_json",
 		"SELECT json_build_object("
 		" 'establishment', json_build_object('id', e.id, 'name', e.name,"
@@ -878,17 +905,23 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		"   'code', v.code, 'description', coalesce(vv.description, sv.description),"
 		"   'points', v.points,"
 		"   'status', v.status, 'dismissed_reason',"
-		" v.dismissed_reason) ORDER BY v.position)"
+		" v.dismissed_reason, 'observed', v.observed,"
+		"   'corrected_on_site', v.corrected_on_site, 'repeat', v.repeat) ORDER BY v.position)"
 		"   FROM violation v JOIN scheme_violation sv ON sv.scheme_code = v.scheme_code"
 		"   AND sv.code = v.code LEFT JOIN scheme_version_violation vv"
 		"   ON vv.scheme_code = v.scheme_code AND vv.version = h.scheme_version"
-		"   AND vv.code = v.code WHERE v.inspection_id = h.id), '[]')),"
+		"   AND vv.code = v.code WHERE v.inspection_id = h.id), '[]'),"
+		"  'readings', coalesce((SELECT json_agg(json_build_object('item', rd.item,"
+		"   'location', rd.location, 'value', rd.value, 'unit', rd.unit,"
+		"   'taken_at', rd.taken_at) ORDER BY rd.position)"
+		"   FROM inspection_reading rd WHERE rd.inspection_id = h.id), '[]')),"
 		" 'appeal_window', json_build_object('appealable', $2::int IS NOT NULL,"
 		"  'days', $2::int, 'until_hearing', $2::int = 0,"
 		"  'deadline', CASE WHEN $2::int > 0 THEN greatest(r.ended_at, r.submitted_at)"
 		"   + $2::int * interval '1 day' END),"
 		" 'appeal', (SELECT appeal_public_json(a.id)::jsonb || jsonb_build_object("
-		"  'grounds', a.grounds, 'contested_violations', a.contested_violations)"
+		"  'grounds', a.grounds, 'contested_violations', a.contested_violations,"
+		"  'attachments', " APPEAL_ATTACHMENTS_JSON("'/api/v1/operator/appeals/attachments/'") ")"
 		"  FROM appeal a WHERE a.inspection_id = r.id),"
 		" 'reply', (SELECT json_build_object('id', p.id, 'text', p.original_text,"
 		"  'published_text', p.published_text, 'posted_at', p.posted_at,"
@@ -904,11 +937,13 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		"  'issued_at', x.issued_at) ORDER BY x.id)"
 		"  FROM appeal_code_reissue x WHERE x.inspection_id = r.id), '[]'),"
 		" 'code_acts_in_appeal', $3::boolean, 'code_replaced', $4::boolean,"
+		" 'rerating_window', json_build_object('available', coalesce($5::int, 0) > 0,"
+		"  'standstill_days', $5::int),"
 		" 'now', now())::text AS json"
 		" FROM inspection r JOIN inspection h ON h.id = inspection_head(r.id)"
 		" JOIN establishment e ON e.id = r.establishment_id"
 		" WHERE r.id = $1::bigint",
-		4, true },
+		5, true },
 	/* $1 root inspection, $2 establishment, $3 grounds, $4 contested violation ids of the
 	 * current revision, $5 filing window days (NULL: until the hearing), $6 decision days.
 	 * $7 the hash of the code that files it. No row when a contested id is not a violation of
@@ -1009,6 +1044,23 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		"  AND t.source IN ('appeal.review_note', 'appeal.adjournment_reason')),"
 		" 'establishment', json_build_object('id', e.id, 'name', e.name,"
 		"  'licence_number', e.licence_number),"
+		" 'attachments', "
+		APPEAL_ATTACHMENTS_JSON("'/api/v1/staff/appeals/' || a.id || '/attachments/'") ","
+		" 'observations', (SELECT i.notes FROM inspection i"
+		"  WHERE i.id = inspection_head(a.inspection_id)),"
+		" 'previous_inspections', (SELECT coalesce(json_agg(json_build_object("
+		"  'id', p.id, 'type', p.inspection_type, 'started_at', p.started_at,"
+		"  'score', ph.score, 'grade_label', ph.grade_label,"
+		"  'overturned', inspection_overturned(p.id),"
+		"  'violations', (SELECT count(*) FROM violation v WHERE v.inspection_id = ph.id"
+		"   AND v.status <> 'dismissed'))"
+		"  ORDER BY p.started_at DESC), '[]')"
+		"  FROM (SELECT * FROM inspection q"
+		"   WHERE q.establishment_id = a.establishment_id"
+		"   AND q.amends_inspection_id IS NULL AND q.status = 'submitted'"
+		"   AND q.id <> a.inspection_id AND q.started_at < r.started_at"
+		"   ORDER BY q.started_at DESC LIMIT 10) p"
+		"  JOIN inspection ph ON ph.id = inspection_head(p.id)),"
 		" 'inspection', (SELECT "
 		INSPECTION_JSON
 		" FROM inspection i"
@@ -1660,5 +1712,71 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		" ORDER BY size DESC, signed_at DESC"
 		" LIMIT 1",
 		0, true },
-	/* clang-format on */
-};
+	/* The appeal against root inspection $1, locked, with its attachments so far: how many,
+	 * their bytes in all. */
+	[STMT_APPEAL_ATTACHMENT_TOTALS] = { "appeal_attachment_totals",
+		"SELECT a.id,"
+		" (SELECT count(*) FROM appeal_attachment x WHERE x.appeal_id = a.id) AS count,"
+		" (SELECT coalesce(sum(x.size_bytes), 0) FROM appeal_attachment x"
+		"  WHERE x.appeal_id = a.id) AS total"
+		" FROM appeal a"
+		" WHERE a.inspection_id = $1::bigint"
+		" FOR UPDATE OF a",
+		1, false },
+	/* $1 appeal, $2 file name, $3 content type, $4 data (hex), $5 sha256 (hex). The database
+	 * checks the size and the hash again. */
+	[STMT_APPEAL_ATTACHMENT_INSERT] = { "appeal_attachment_insert",
+		"INSERT INTO appeal_attachment (appeal_id, filename, content_type, data,"
+		" size_bytes, sha256)"
+		" VALUES ($1::bigint, $2, $3, decode($4, 'hex'), length($4) / 2, $5)"
+		" RETURNING id",
+		5, false },
+	/* Attachment $3 of the appeal $1 (by id) or of the appeal against root inspection $2:
+	 * its bytes, type, name and hash. */
+	[STMT_APPEAL_ATTACHMENT_GET] = { "appeal_attachment_get",
+		"SELECT x.content_type, encode(x.data, 'hex') AS data_hex, x.sha256, x.filename,"
+		" a.inspection_id"
+		" FROM appeal_attachment x"
+		" JOIN appeal a ON a.id = x.appeal_id"
+		" WHERE x.id = $3::bigint"
+		" AND ($1::bigint IS NULL OR a.id = $1::bigint)"
+		" AND ($2::bigint IS NULL OR a.inspection_id = $2::bigint)",
+		3, true },
+	/* The hearing calendar: hearings scheduled from day $2 to day $3 (dates, inclusive, in
+	 * UTC), in order; for each whether staff member $1 took part in the inspection. */
+	[STMT_APPEAL_CALENDAR] = { "appeal_calendar",
+		"SELECT " APPEAL_LISTED_JSON " AS json,"
+		" " APPEAL_INVOLVED " AS involved,"
+		" a.state"
+		" FROM appeal a"
+		" JOIN establishment e ON e.id = a.establishment_id"
+		" JOIN inspection i ON i.id = a.inspection_id"
+		" WHERE a.state = 'hearing_scheduled'"
+		" AND a.hearing_at >= ($2::date)::timestamp AT TIME ZONE 'UTC'"
+		" AND a.hearing_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC'"
+		" ORDER BY a.hearing_at, a.id"
+		" LIMIT 500",
+		3, true },
+	/* Decided appeals, newest decision first: $2 establishment name or licence number
+	 * (a fragment, ILIKE-escaped), $3 $4 decided from day to day (inclusive, UTC), $5 the
+	 * outcome, $6 how many; NULL: no such filter. For each, whether staff member $1 took
+	 * part in the inspection. */
+	[STMT_APPEAL_DECIDED_SEARCH] = { "appeal_decided_search",
+		"SELECT " APPEAL_LISTED_JSON " AS json,"
+		" " APPEAL_INVOLVED " AS involved,"
+		" a.state"
+		" FROM appeal a"
+		" JOIN establishment e ON e.id = a.establishment_id"
+		" JOIN inspection i ON i.id = a.inspection_id"
+		" WHERE a.decided_at IS NOT NULL"
+		" AND ($2::text IS NULL OR e.name ILIKE '%' || $2::text || '%'"
+		"  OR e.licence_number ILIKE '%' || $2::text || '%')"
+		" AND ($3::date IS NULL OR a.decided_at >= ($3::date)::timestamp AT TIME ZONE 'UTC')"
+		" AND ($4::date IS NULL"
+		"  OR a.decided_at < ($4::date + 1)::timestamp AT TIME ZONE 'UTC')"
+		" AND ($5::text IS NULL OR a.state = $5::text)"
+		" ORDER BY a.decided_at DESC, a.id DESC"
+		" LIMIT $6::int",
+		6, true },
+	        /* clang-format on */
+        };

@@ -181,6 +181,13 @@ enum store_stmt {
 	STMT_TLOG_ENTRIES,
 	STMT_TLOG_CHECKPOINT_PUT,
 	STMT_TLOG_CHECKPOINT_LATEST,
+	/* the operator's attachments to an appeal, the hearing calendar, decided appeals
+	 * (sql/0034_appeal_attachments.sql) */
+	STMT_APPEAL_ATTACHMENT_TOTALS,
+	STMT_APPEAL_ATTACHMENT_INSERT,
+	STMT_APPEAL_ATTACHMENT_GET,
+	STMT_APPEAL_CALENDAR,
+	STMT_APPEAL_DECIDED_SEARCH,
 	STMT__COUNT
 };
 

@@ -98,12 +98,13 @@ enum field {
 	F_IMPROVEMENTS,
 	F_LICENCE,
 	F_REISSUE,
+	F_ATTACHMENT,
 	F_COUNT
 };
 static const char *const field_names[F_COUNT] = {
-	"notes",      "observed",     "amendment", "conflict", "grounds", "review",
-	"adjourn",    "reasons",      "dismissal", "late",     "reply",   "moderatedtext",
-	"moderation", "improvements", "licence",   "reissue",
+	"notes",      "observed",     "amendment", "conflict", "grounds",    "review",
+	"adjourn",    "reasons",      "dismissal", "late",     "reply",      "moderatedtext",
+	"moderation", "improvements", "licence",   "reissue",  "attachment",
 };
 static char markers[F_COUNT][64];
 
@@ -309,6 +310,12 @@ static void test_marker_never_reaches_log_or_open_data(void **state)
 	v = operator("/api/v1/operator/appeals", "P-2", b.code, more, &st);
 	assert_int_equal(st, 201);
 	long long appeal = json_walk_int(v, "appeal.id");
+	json_decref(v);
+	/* An attachment's file name (a PDF: "%PDF-1.4" in base64). */
+	snprintf(more, sizeof(more), "\"filename\":\"%s.pdf\",\"data\":[\"JVBERi0xLjQK\"]",
+	         marker(F_ATTACHMENT));
+	v = operator("/api/v1/operator/appeals/attachments", "P-2", b.code, more, &st);
+	assert_int_equal(st, 201);
 	json_decref(v);
 	snprintf(body, sizeof(body), "{\"action\":\"accept\",\"note\":\"%s\"}", marker(F_REVIEW));
 	appeal_step(appeal, "review", body);

@@ -230,9 +230,13 @@ async function showAppeal(id, note = '') {
   parts.push(evidence);
   if (a.state === 'filed') {
     parts.push(actionForm(a.id, 'review', 'Take under review', [], () => ({ action: 'accept' })));
-    const lateNote = el('input', { maxlength: 2000, 'data-pointer': '/note' });
-    parts.push(actionForm(a.id, 'review', 'Reject as late', [field('late-note', 'Why it is late', lateNote)],
-      (f) => ({ action: 'reject_late', note: f['late-note'].value.trim() }), 'secondary'));
+    // Closing as late only fits an appeal filed after its deadline (the server refuses it
+    // for a timely one), such as a paper appeal entered afterwards.
+    if (a.filing_deadline && new Date(a.filed_at) > new Date(a.filing_deadline)) {
+      const lateNote = el('input', { maxlength: 2000, 'data-pointer': '/note' });
+      parts.push(actionForm(a.id, 'review', 'Reject as late', [field('late-note', 'Why it is late', lateNote)],
+        (f) => ({ action: 'reject_late', note: f['late-note'].value.trim() }), 'secondary'));
+    }
   }
   if (a.state === 'under_review') {
     const at = el('input', { type: 'datetime-local', 'data-pointer': '/hearing_at' });

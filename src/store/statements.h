@@ -177,6 +177,9 @@ enum store_stmt {
 	STMT_TLOG_ENTRIES,
 	STMT_TLOG_CHECKPOINT_PUT,
 	STMT_TLOG_CHECKPOINT_LATEST,
+	/* GET /metrics: what only the database knows, read at scrape time */
+	STMT_METRICS_TIMEOUT,
+	STMT_METRICS_GAUGES,
 	STMT__COUNT
 };
 

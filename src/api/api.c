@@ -14,7 +14,8 @@
 const struct http_route api_routes[] = {
 	{ HTTP_GET, "/healthz", api_healthz, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/version", api_version, API_PUBLIC },
-	{ HTTP_GET, "/metrics", api_metrics, API_METRICS },
+	/* No session, but not for everyone: api_hook() lets only PLACARD_METRICS_ALLOW in. */
+	{ HTTP_GET, "/metrics", api_metrics, API_PUBLIC | API_METRICS },
 	/* staff and sessions */
 	{ HTTP_POST, "/api/v1/session", api_session_create, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/session", api_session_get, API_ANY_STAFF },

@@ -29,7 +29,9 @@ enum api_route_flag {
 	API_INSPECTOR = 1 << 3,       /* inspections */
 	API_SUPERVISOR = 1 << 4,      /* oversight: overdue work, all inspections */
 	API_HEARING_OFFICER = 1 << 5, /* appeals */
-	API_METRICS = 1 << 6,         /* PLACARD_METRICS_ALLOW addresses only (api/metrics.c) */
+	/* with API_PUBLIC (no session): the addresses of PLACARD_METRICS_ALLOW only, checked
+	 * before anything else (api/metrics.c) */
+	API_METRICS = 1 << 6,
 	API_ANY_STAFF =
 	        API_ADMIN | API_CLERK | API_INSPECTOR | API_SUPERVISOR | API_HEARING_OFFICER,
 };

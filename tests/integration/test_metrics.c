@@ -226,6 +226,33 @@ static void test_promtool_accepts_it(void **state)
 	buf_release(&out);
 }
 
+/* An open-data import is counted, with its time; the name index keeps up with it. */
+static void test_import_counted(void **state)
+{
+	(void)state;
+	NEED_DB();
+	char *body = scrape(&server);
+	double imports = series(body, "placard_imports_total");
+	assert_true(series(body, "placard_search_index_last_load_timestamp_seconds") > 0);
+	free(body);
+	time_t started = time(NULL);
+	struct buf out = BUF_INIT;
+	int rc = itest_shell(&out,
+	                     "PLACARD_DATABASE_URL='%s' '%s' import nyc "
+	                     "'%s/tests/fixtures/opendata/nyc-portal.csv' 2>&1",
+	                     db_url, itest_bin(), itest_source_root());
+	if (rc != 0)
+		fail_msg("placard import: %s", out.data);
+	buf_release(&out);
+	body = scrape(&server);
+	assert_true(series(body, "placard_imports_total") == imports + 1);
+	double last = series(body, "placard_import_last_timestamp_seconds");
+	assert_true(last >= (double)started - 1 && last <= (double)time(NULL) + 1);
+	/* Brought up to date every second. */
+	assert_true(series(body, "placard_search_index_last_sync_age_seconds") <= 2);
+	free(body);
+}
+
 /* The tablet sends an offline submission again (its Idempotency-Key kept): the stored
  * answer is given again, and counted. */
 static void test_replay_counted(void **state)
@@ -398,6 +425,7 @@ int main(void)
 		cmocka_unit_test(test_requests_counted_by_route),
 		cmocka_unit_test(test_headers_and_format),
 		cmocka_unit_test(test_promtool_accepts_it),
+		cmocka_unit_test(test_import_counted),
 		cmocka_unit_test(test_replay_counted),
 		cmocka_unit_test(test_appeals_open_and_overdue),
 		cmocka_unit_test(test_sealer_lag),

@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #ifdef PLACARD_HAVE_JOURNAL
+/* Not CODE_FILE=log.c on every line: the place that logged is in the message. */
+#define SD_JOURNAL_SUPPRESS_LOCATION
 #include <systemd/sd-journal.h>
 /* sd-journal.h brings <syslog.h>, whose LOG_DEBUG and LOG_INFO macros (7 and 6) would
  * otherwise replace the names of enum log_level here. */

@@ -137,8 +137,8 @@ void http_metrics_write_to(struct http_metrics *m, struct buf *out)
 				                     labels.data, (double)n);
 			}
 	metrics_write_family(out, "placard_http_request_duration_seconds", "histogram",
-	                     "Time from a request's first byte to its answer's last, by route "
-	                     "pattern.");
+	                     "Time from a request's headers having arrived to its answer having "
+	                     "been sent, by route pattern.");
 	for (size_t s = 0; s < m->nslots; s++) {
 		uint_least64_t n = 0;
 		for (size_t b = 0; b <= METRICS_BUCKETS; b++)

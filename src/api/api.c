@@ -14,6 +14,8 @@
 const struct http_route api_routes[] = {
 	{ HTTP_GET, "/healthz", api_healthz, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/version", api_version, API_PUBLIC },
+	/* No session, but not for everyone: api_hook() lets only PLACARD_METRICS_ALLOW in. */
+	{ HTTP_GET, "/metrics", api_metrics, API_PUBLIC | API_METRICS },
 	/* staff and sessions */
 	{ HTTP_POST, "/api/v1/session", api_session_create, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/session", api_session_get, API_ANY_STAFF },
@@ -136,6 +138,9 @@ const size_t api_nroutes = ARRAY_SIZE(api_routes);
 
 int api_hook(struct http_request *req, struct http_response *res)
 {
+	/* Operations' monitoring: no session, not for the public, never kept by a cache. */
+	if (req->route->flags & API_METRICS)
+		return api_metrics_check(req, res);
 	if (req->route->flags & API_PUBLIC) {
 		/* Others may build on the public data: cross-origin reads, never writes. */
 		if (req->method & (HTTP_GET | HTTP_HEAD)) {

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "core/crypto.h"
+#include "core/metrics.h"
 #include "core/util.h"
 #include "domain/appeal.h"
 #include "domain/grade.h"
@@ -501,6 +502,7 @@ int rec_inspection_create(struct rec *r, const char *key, const char *body_hash,
 		}
 		ret->replayed = true;
 		ret->replayed_status = (int)store_get_int(res, 0, "status");
+		metrics_add(METRICS_TABLET_REPLAYED_INSPECTIONS, 1);
 		ret->json = store_get(res, 0, "response");
 		rc = 0;
 		goto out;

@@ -1778,5 +1778,25 @@ const struct store_statement
 		" ORDER BY a.decided_at DESC, a.id DESC"
 		" LIMIT $6::int",
 		6, true },
-	        /* clang-format on */
-        };
+	/* ---- GET /metrics (records/metrics.c) */
+	/* A scrape must not wait on a busy database: its queries give up after 2 s (for the
+	 * rest of the transaction). */
+	[STMT_METRICS_TIMEOUT] = { "metrics_timeout",
+		"SELECT set_config('statement_timeout', '2000', true) AS timeout",
+		0, true },
+	/* The gauges only the database knows: events not yet sealed into the log and the age in
+	 * seconds of the oldest; appeals open and those past their decision deadline; imports
+	 * and when the last one started (seconds since the epoch, 0 for none). */
+	[STMT_METRICS_GAUGES] = { "metrics_gauges",
+		"SELECT (SELECT count(*) FROM event_pending) AS sealer_pending,"
+		" (SELECT coalesce(extract(epoch FROM clock_timestamp() - min(occurred_at)), 0)"
+		" FROM event_pending)::float8 AS sealer_oldest_age,"
+		" (SELECT count(*) FROM appeal WHERE appeal_state_open(state)) AS appeals_open,"
+		" (SELECT count(*) FROM appeal WHERE appeal_state_open(state)"
+		" AND decision_due < now()) AS appeals_overdue,"
+		" (SELECT count(*) FROM import_report) AS imports,"
+		" (SELECT coalesce(extract(epoch FROM max(started_at)), 0)"
+		" FROM import_report)::float8 AS last_import",
+		0, true },
+	/* clang-format on */
+};

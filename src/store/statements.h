@@ -188,6 +188,9 @@ enum store_stmt {
 	STMT_APPEAL_ATTACHMENT_GET,
 	STMT_APPEAL_CALENDAR,
 	STMT_APPEAL_DECIDED_SEARCH,
+	/* GET /metrics: what only the database knows, read at scrape time */
+	STMT_METRICS_TIMEOUT,
+	STMT_METRICS_GAUGES,
 	STMT__COUNT
 };
 

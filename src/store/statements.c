@@ -1798,5 +1798,5 @@ const struct store_statement
 		" (SELECT coalesce(extract(epoch FROM max(started_at)), 0)"
 		" FROM import_report)::float8 AS last_import",
 		0, true },
-	/* clang-format on */
-};
+	        /* clang-format on */
+        };

@@ -9,6 +9,7 @@ import * as store from './store.mjs';
 import * as sync from './sync.mjs';
 import { compute } from './grade.mjs';
 import { check } from './validate.mjs';
+import { localDay, versionOn, versionsFor } from './versions.mjs';
 
 const PHOTO_MAX_EDGE = 1600;
 const PHOTO_MAX_BYTES = 700 * 1024; // the server takes up to 750 KiB
@@ -123,15 +124,41 @@ async function refreshDue() {
   if (!navigator.onLine) return;
   const due = (await sync.api('GET', '/api/v1/inspector/due?days=30')).data;
   await store.cachePut('due', due);
-  const schemes = new Set();
+  // The days each scheme is needed for: today, the due visits' days and the days of the
+  // visits kept on this tablet (drafts, and those sent, whose report it may show again).
+  const today = localDay();
+  const days = new Map();
+  const need = (code, day) => days.set(code, [...(days.get(code) || []), day]);
   for (const item of due.items) {
     const form = (await sync.api('GET', `/api/v1/inspector/establishments/${item.establishment.id}`)).data;
     await store.cachePut(`form:${item.establishment.id}`, form);
     await remember(form.establishment);
-    schemes.add(form.scheme.code);
+    need(form.scheme.code, today);
+    if (item.due_on && item.due_on > today) need(form.scheme.code, item.due_on);
   }
-  for (const code of schemes)
-    await store.cachePut(`scheme:${code}`, (await sync.api('GET', `/api/v1/schemes/${code}`)).data);
+  for (const rec of await store.all('inspections'))
+    if (rec.scheme) need(rec.scheme, localDay(rec.startedAt));
+  for (const [code, list] of days) await cacheVersions(code, list);
+}
+
+// Keep the versions of scheme @code in force on @days (YYYY-MM-DD) on this tablet, and the
+// list of its versions. A published version never changes: one already kept is not fetched
+// again.
+async function cacheVersions(code, days) {
+  const list = (await sync.api('GET', `/api/v1/schemes/${encodeURIComponent(code)}/versions`)).data;
+  await store.cachePut(`versions:${code}`, list.versions);
+  for (const n of versionsFor(list.versions, days))
+    if (!(await store.cacheGet(`scheme:${code}:${n}`)))
+      await store.cachePut(`scheme:${code}:${n}`,
+        (await sync.api('GET', `/api/v1/schemes/${encodeURIComponent(code)}/versions/${n}`)).data);
+}
+
+// The scheme version @rec is graded under: the version of its scheme in force on the day its
+// visit started, as kept on this tablet (null when it was never downloaded).
+async function schemeOf(rec) {
+  const versions = await store.cacheGet(`versions:${rec.scheme}`);
+  const n = versionOn(versions, localDay(rec.startedAt));
+  return n === null ? null : (await store.cacheGet(`scheme:${rec.scheme}:${n}`)) || null;
 }
 
 // ---- unscheduled visits (a complaint, a re-opening) -----------------------------------
@@ -157,8 +184,7 @@ async function formOf(id) {
       const form = (await sync.api('GET', `/api/v1/inspector/establishments/${id}`)).data;
       await store.cachePut(`form:${id}`, form);
       await remember(form.establishment);
-      if (!(await store.cacheGet(`scheme:${form.scheme.code}`)))
-        await store.cachePut(`scheme:${form.scheme.code}`, (await sync.api('GET', `/api/v1/schemes/${form.scheme.code}`)).data);
+      await cacheVersions(form.scheme.code, [localDay()]);
       return form;
     } catch (e) {
       if (e.status) throw e;
@@ -221,7 +247,7 @@ function findView() {
 async function startUnscheduled(e, type, status) {
   let form;
   try { form = await formOf(e.id); } catch (err) { status.textContent = `Could not open it: ${err.message}`; return; }
-  if (!form || !(await store.cacheGet(`scheme:${form.scheme.code}`))) {
+  if (!form || !(await schemeOf({ scheme: form.scheme.code, startedAt: new Date().toISOString() }))) {
     status.textContent = `${e.name} has not been seen on this tablet with a connection: connect to start it.`;
     return;
   }
@@ -384,6 +410,7 @@ async function openServerDraft(item) {
       scheme: s.scheme, finished: false, syncState: 'synced', updatedAt: new Date().toISOString(),
     }, s);
     await store.saveInspection(rec);
+    await cacheVersions(rec.scheme, [localDay(rec.startedAt)]);
     openForm(rec.id);
   } catch (e) {
     alert(`The draft could not be opened: ${e.message}`);
@@ -456,7 +483,7 @@ async function reportView(id) {
   if (!rec) return home();
   current = null;
   const [form, scheme] = await Promise.all([
-    store.cacheGet(`form:${rec.establishmentId}`), store.cacheGet(`scheme:${rec.scheme}`)]);
+    store.cacheGet(`form:${rec.establishmentId}`), schemeOf(rec)]);
   const r = scheme ? compute(scheme, previewInput(rec, form)) : { error: true };
   const byCode = new Map((scheme?.violations || []).map((v) => [v.code, v]));
   const cited = Object.entries(rec.marks || {}).filter(([, m]) => m.mark === 'out');
@@ -624,7 +651,7 @@ async function openForm(id) {
     rec = await store.update('inspections', rec.id, (r) => Object.assign(r, { finished: false }));
   current = rec;
   const [form, scheme, photos] = await Promise.all([
-    store.cacheGet(`form:${rec.establishmentId}`), store.cacheGet(`scheme:${rec.scheme}`), store.photosOf(rec.id)]);
+    store.cacheGet(`form:${rec.establishmentId}`), schemeOf(rec), store.photosOf(rec.id)]);
   if (!scheme) { alert('The scoring scheme has not been downloaded: refresh the due list with a connection.'); return home(); }
   const locked = !!rec.finished || !!rec.submitted;
   const lastCodes = new Set((form?.last_inspection?.violations || []).map((v) => v.code));
@@ -920,6 +947,16 @@ async function main() {
   addEventListener('offline', setNet);
   if ('serviceWorker' in navigator) navigator.serviceWorker.register('/inspect/sw.js', { scope: '/inspect/' }).catch(() => {});
   sync.onChange(() => {
+    // The operator's report stays on the screen (its appeal code is shown only there); it
+    // says when the inspection has reached the record.
+    const report = app.querySelector('article.report');
+    if (!current && report) {
+      store.get('inspections', report.dataset.id).then((r) => {
+        const s = document.getElementById('report-state');
+        if (r?.submitted && s) s.textContent = 'Sent to the record.';
+      });
+      return;
+    }
     if (!current) {
       // Only the home screen follows the sync; a report being handed over stays as it is.
       if (view === 'home' && (document.activeElement === document.body || document.activeElement === app)) home();

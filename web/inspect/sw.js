@@ -17,6 +17,7 @@ const SHELL = [
   '/inspect/grade.mjs',
   '/inspect/store.mjs',
   '/inspect/sync.mjs',
+  '/inspect/versions.mjs',
   '/inspect/validate.mjs',
   '/js/portal.mjs',
   '/inspect/manifest.webmanifest',

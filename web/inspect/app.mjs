@@ -958,15 +958,9 @@ async function main() {
       return;
     }
     if (!current) {
-      // Only the home screen follows the sync; a report being handed over stays as it is.
+      // Only the home screen follows the sync: a search for an unscheduled visit or the
+      // sign-in form stays as it is.
       if (view === 'home' && (document.activeElement === document.body || document.activeElement === app)) home();
-      if (view === 'report') {
-        const id = document.querySelector('article.report')?.dataset.id;
-        if (id) store.get('inspections', id).then((r) => {
-          const st = document.getElementById('report-state');
-          if (r && st) st.textContent = r.submitted ? 'Sent to the record.' : 'Saved on this tablet; it will be sent when there is signal.';
-        });
-      }
       return;
     }
     store.get('inspections', current.id).then((r) => {

@@ -192,8 +192,9 @@ int api_card_get(struct http_request *req, struct http_response *res);
 int api_establishment_qr(struct http_request *req, struct http_response *res);
 int api_openapi(struct http_request *req, struct http_response *res);
 
-/* opendata.c: the LIVES feed. */
+/* opendata.c: the LIVES feed and Placard's own. */
 int api_open_data_lives(struct http_request *req, struct http_response *res);
+int api_open_data_placard(struct http_request *req, struct http_response *res);
 
 /* At shutdown: remove the private folder the served feed was built in, if one was made. */
 void api_open_data_cleanup(void);

@@ -163,6 +163,33 @@ static void expect_counts(const struct buf *out, long long inspections, long lon
 	"FROM inspection i WHERE i.status = 'submitted' AND NOT EXISTS (SELECT 1 FROM "            \
 	"inspection a WHERE a.amends_inspection_id = i.id)"
 
+/* Every line of feed @file is valid under docs/opendata.schema.json (Python's jsonschema;
+ * skipped with a message where it is not installed). */
+static void assert_schema_valid(const char *file)
+{
+	struct buf out = BUF_INIT;
+	if (itest_shell(&out, "python3 -c 'import jsonschema' 2>/dev/null") != 0) {
+		print_message(
+		        "python3-jsonschema is not installed: the feed is not checked against "
+		        "docs/opendata.schema.json\n");
+		buf_release(&out);
+		return;
+	}
+	int rc = itest_shell(&out,
+	                     "python3 -c 'import json, sys, jsonschema\n"
+	                     "s = json.load(open(sys.argv[1]))\n"
+	                     "v = jsonschema.Draft202012Validator(s,"
+	                     " format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)\n"
+	                     "for n, line in enumerate(open(sys.argv[2]), 1):\n"
+	                     "    for e in v.iter_errors(json.loads(line)):\n"
+	                     "        sys.exit(\"line %%d: %%s at %%s\" %% (n, e.message,"
+	                     " list(e.absolute_path)))' '%s/docs/opendata.schema.json' '%s' 2>&1",
+	                     itest_source_root(), file);
+	if (rc != 0)
+		fail_msg("the feed does not follow docs/opendata.schema.json: %s", out.data);
+	buf_release(&out);
+}
+
 /* ---- the content, over HTTP and as a command */
 
 struct report {
@@ -306,6 +333,7 @@ static void test_content(void **state)
 	itest_response_free(&r);
 
 	/* What it holds. */
+	assert_schema_valid(file);
 	json_t *header;
 	json_t *lines = parse_feed(feed.data, &header);
 	assert_string_equal(json_walk_str(header, "feed"), "placard-inspections");
@@ -571,6 +599,7 @@ static void test_recompute_real(void **state)
 	tmp_path(file, sizeof(file), "real.ndjson");
 	snprintf(args, sizeof(args), "export placard %s", file);
 	must(url, args);
+	assert_schema_valid(file);
 	struct itest_server srv;
 	itest_server_start(&srv, url, NULL);
 	long long published = itest_sql_count(url, "SELECT count(*) " PUBLISHED);

@@ -98,6 +98,7 @@ const struct http_route api_routes[] = {
 	{ HTTP_GET, "/tile/entries/{n1}/{n2}/{n3}/{n4}", api_tlog_tile, API_PUBLIC },
 	/* open data */
 	{ HTTP_GET, "/open-data/lives.zip", api_open_data_lives, API_PUBLIC },
+	{ HTTP_GET, "/api/v1/opendata/inspections.ndjson", api_open_data_placard, API_PUBLIC },
 	/* appeals and due process: the operator (licence number + appeal code, no account) */
 	{ HTTP_POST, "/api/v1/operator/report", api_operator_status, API_PUBLIC },
 	{ HTTP_POST, "/api/v1/operator/appeals", api_operator_appeal_file, API_PUBLIC },

@@ -222,8 +222,9 @@ void api_set_metrics_allow(const struct netaddr_list *allow);
  */
 int api_metrics_check(struct http_request *req, struct http_response *res);
 
-/* opendata.c: the LIVES feed. */
+/* opendata.c: the LIVES feed and Placard's own. */
 int api_open_data_lives(struct http_request *req, struct http_response *res);
+int api_open_data_placard(struct http_request *req, struct http_response *res);
 
 /* At shutdown: remove the private folder the served feed was built in, if one was made. */
 void api_open_data_cleanup(void);

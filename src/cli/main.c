@@ -24,7 +24,7 @@ static const char usage[] =
         "  demo       load a demo city (staff, establishments, inspections)\n"
         "  user       add staff accounts (password on standard input) or list them\n"
         "  import     load open data: NYC inspection results, LIVES feeds\n"
-        "  export     write the LIVES open-data feed (a ZIP)\n"
+        "  export     write an open-data feed (LIVES ZIP, or Placard's own JSON lines)\n"
         "  text       erase a text kept out of the public log (personal data)\n"
         "  log        redact an old log entry that holds personal text\n"
         "  scheme     publish a scoring scheme's document as a new version\n"

@@ -1,8 +1,8 @@
 /*
  * tlog.h - the public log as a Merkle tree: its size, its tiles (C2SP tlog-tiles), inclusion
  * and consistency proofs, and checkpoints signed with the server's key (C2SP tlog-checkpoint,
- * signed-note). The tree itself is kept by the sealer (sql/functions/tlog_extend.sql); the
- * hashing rules are in domain/tlog.h.
+ * signed-note). The tree itself is kept by the sealer (sql/functions/tlog_extend_sealed.sql);
+ * the hashing rules are in domain/tlog.h.
  */
 #ifndef PLACARD_RECORDS_TLOG_H
 #define PLACARD_RECORDS_TLOG_H

@@ -175,6 +175,7 @@ enum store_stmt {
 	STMT_OPENDATA_EXPORT_VIOLATIONS,
 	STMT_OPENDATA_EXPORT_FEED_INFO,
 	STMT_OPENDATA_EXPORT_LEGEND,
+	STMT_OPENDATA_EXPORT_PLACARD,
 	/* the log's Merkle tree and its signed checkpoints (sql/0026_tlog.sql) */
 	STMT_TLOG_SIZE,
 	STMT_TLOG_TILE,

@@ -6,7 +6,8 @@
  *    appeal's note, the operator's reply, the moderated text and its reason, a re-rating
  *    request's improvements, a licence action's reason, inspection notes, what was seen,
  *    an amendment's reason, a device's refused edit) never reaches GET /api/v1/log nor the
- *    LIVES open data (read with libzip, in memory);
+ *    LIVES open data (read with libzip, in memory), nor Placard's own feed
+ *    (GET /api/v1/opendata/inspections.ndjson);
  *  - a text the public reads can be checked against the log's salted hash, an internal one
  *    is not published;
  *  - placard text erase blanks a text where it lived and the log still verifies;
@@ -386,6 +387,11 @@ static void test_marker_never_reaches_log_or_open_data(void **state)
 	open_data(&zip);
 	assert_true(log.len > 1000);
 	assert_non_null(strstr(zip.data, "business_id"));
+	struct itest_response feed;
+	itest_get(&server, "/api/v1/opendata/inspections.ndjson", &feed);
+	assert_int_equal(feed.status, 200);
+	buf_addch(&feed.body, '\0');
+	assert_non_null(strstr(feed.body.data, "\"violations\""));
 	int leaks = 0;
 	for (int f = 0; f < F_COUNT; f++) {
 		if (strstr(log.data, marker(f))) {
@@ -396,12 +402,17 @@ static void test_marker_never_reaches_log_or_open_data(void **state)
 			print_message("the open data holds the %s text\n", field_names[f]);
 			leaks++;
 		}
+		if (strstr(feed.body.data, marker(f))) {
+			print_message("the Placard feed holds the %s text\n", field_names[f]);
+			leaks++;
+		}
 	}
 	/* Nor does the database's own copy of the log (the pages above are what it holds). */
 	assert_int_equal(itest_event_count(db_url, "payload::text LIKE '%PRIVMARK%'"), 0);
 	assert_int_equal(leaks, 0);
 	buf_release(&log);
 	buf_release(&zip);
+	itest_response_free(&feed);
 }
 
 /* The log entry of kind @kind for @subject, sealed (caller decrefs), or NULL. */

@@ -633,6 +633,45 @@ static void test_key_rotation(void **state)
 
 /* Witnesses (placard witness, C2SP tlog-witness). */
 
+/*
+ * The sealer extends the tree from the leaf hashes it computes while sealing, only when the
+ * tree ends where the new entries begin; otherwise tlog_extend() reads the entries back and
+ * checks each follows on. Its own database, sealing called directly: a tree built from an
+ * empty log, then extended batch by batch, is the one verify-log computes; an entry moved
+ * to the end behind the trigger keeps the tree where it was even when new entries are sealed
+ * after it, which the shortcut alone would have taken in.
+ */
+static void test_sealer_extends_or_checks(void **state)
+{
+	(void)state;
+	if (!itest_have_db())
+		skip();
+	char url[256];
+	itest_db_create("tlog_seal", url, sizeof(url));
+	itest_sql(url, "SELECT event_append('test.one', 'test/' || i, '{}') "
+	               "FROM generate_series(1, 300) AS i;"
+	               "SELECT event_seal(1000);"
+	               "SELECT event_append('test.two', 'test/' || i, '{}') "
+	               "FROM generate_series(1, 7) AS i;"
+	               "SELECT event_seal(3); SELECT event_seal(3); SELECT event_seal(3)");
+	assert_int_equal(itest_sql_count(url, "SELECT size FROM tlog_state"), 307);
+	assert_int_equal(itest_sql_count(url, "SELECT count(*) FROM tlog_tile WHERE level = 1"), 1);
+	struct buf out = BUF_INIT;
+	if (itest_shell(&out, "PLACARD_DATABASE_URL='%s' '%s' verify-log 2>&1", url, itest_bin()) !=
+	    0)
+		fail_msg("verify-log: %s", out.data);
+
+	itest_sql(url, "ALTER TABLE event_log DISABLE TRIGGER USER;"
+	               "UPDATE event_log SET seq = 308 WHERE seq = 5;"
+	               "ALTER TABLE event_log ENABLE TRIGGER USER;"
+	               "SELECT event_append('test.three', 'test/' || i, '{}') "
+	               "FROM generate_series(1, 4) AS i;"
+	               "SELECT event_seal(1000)");
+	assert_int_equal(itest_sql_count(url, "SELECT max(seq) FROM event_log"), 312);
+	assert_int_equal(itest_sql_count(url, "SELECT size FROM tlog_state"), 307);
+	buf_release(&out);
+}
+
 static struct itest_server witness, witnessed;
 static char wvkey[TLOG_VKEY_MAX], wstate[320], wkey[320], deadkey[320], wenv[1200];
 
@@ -997,6 +1036,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_witness),
 		cmocka_unit_test(test_verify_log),
 		cmocka_unit_test(test_key_rotation),
+		cmocka_unit_test(test_sealer_extends_or_checks),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

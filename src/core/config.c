@@ -26,7 +26,10 @@
 #define PLACARD_CONFIG_FILE "/usr/local/etc/placard/placard.conf"
 #endif
 
-/* Every setting Placard reads from the environment, which a configuration file may set too. */
+/*
+ * Every setting Placard reads from the environment, which a configuration file may set too.
+ * script/test checks that every "PLACARD_..." name in src/ is here (PLACARD_CONFIG aside).
+ */
 static const char *const setting_names[] = {
 	"PLACARD_ACCESS_LOG",
 	"PLACARD_CACHE_DIR",
@@ -35,6 +38,7 @@ static const char *const setting_names[] = {
 	"PLACARD_DEVELOPMENT",
 	"PLACARD_LISTEN",
 	"PLACARD_LOG_KEY",
+	"PLACARD_LOG_KEY_PREVIOUS",
 	"PLACARD_LOG_ORIGIN",
 	"PLACARD_MAX_BODY",
 	"PLACARD_MAX_CONNECTIONS",

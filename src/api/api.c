@@ -14,6 +14,8 @@
 const struct http_route api_routes[] = {
 	{ HTTP_GET, "/healthz", api_healthz, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/version", api_version, API_PUBLIC },
+	/* No session, but not for everyone: api_hook() lets only PLACARD_METRICS_ALLOW in. */
+	{ HTTP_GET, "/metrics", api_metrics, API_PUBLIC | API_METRICS },
 	/* staff and sessions */
 	{ HTTP_POST, "/api/v1/session", api_session_create, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/session", api_session_get, API_ANY_STAFF },
@@ -29,6 +31,9 @@ const struct http_route api_routes[] = {
 	/* the licence registry */
 	{ HTTP_GET, "/api/v1/jurisdictions", api_jurisdictions_list, API_PUBLIC },
 	{ HTTP_POST, "/api/v1/jurisdictions", api_jurisdiction_create, API_ADMIN },
+	{ HTTP_GET, "/api/v1/jurisdictions/{code}/schemes", api_jurisdiction_schemes, API_PUBLIC },
+	{ HTTP_POST, "/api/v1/jurisdictions/{code}/schemes", api_jurisdiction_scheme_assign,
+	  API_ADMIN },
 	{ HTTP_POST, "/api/v1/establishments", api_establishment_create, API_CLERK | API_ADMIN },
 	{ HTTP_GET, "/api/v1/establishments/{id:int}", api_establishment_get, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/establishments/{id:int}/inspections", api_establishment_inspections,
@@ -91,6 +96,10 @@ const struct http_route api_routes[] = {
 	{ HTTP_POST, "/api/v1/operator/appeals", api_operator_appeal_file, API_PUBLIC },
 	{ HTTP_POST, "/api/v1/operator/appeals/withdraw", api_operator_appeal_withdraw,
 	  API_PUBLIC },
+	{ HTTP_POST, "/api/v1/operator/appeals/attachments", api_operator_attachment_add,
+	  API_PUBLIC },
+	{ HTTP_POST, "/api/v1/operator/appeals/attachments/{id:int}", api_operator_attachment_get,
+	  API_PUBLIC },
 	{ HTTP_POST, "/api/v1/operator/replies", api_operator_reply, API_PUBLIC },
 	{ HTTP_POST, "/api/v1/operator/rerating-requests", api_operator_rerating, API_PUBLIC },
 	/* appeals and due process: the public record, hearing officers, clerks, inspectors */
@@ -99,6 +108,12 @@ const struct http_route api_routes[] = {
 	{ HTTP_GET, "/api/v1/appeals/overdue", api_appeal_overdue,
 	  API_SUPERVISOR | API_HEARING_OFFICER },
 	{ HTTP_GET, "/api/v1/staff/appeals/{id:int}", api_appeal_get_staff,
+	  API_HEARING_OFFICER | API_SUPERVISOR },
+	{ HTTP_GET, "/api/v1/staff/appeals/{id:int}/attachments/{attachment:int}",
+	  api_appeal_attachment_get, API_HEARING_OFFICER | API_SUPERVISOR },
+	{ HTTP_GET, "/api/v1/appeals/calendar", api_appeal_calendar,
+	  API_HEARING_OFFICER | API_SUPERVISOR },
+	{ HTTP_GET, "/api/v1/appeals/decided", api_appeal_decided,
 	  API_HEARING_OFFICER | API_SUPERVISOR },
 	{ HTTP_POST, "/api/v1/appeals/{id:int}/review", api_appeal_review, API_HEARING_OFFICER },
 	{ HTTP_POST, "/api/v1/appeals/{id:int}/hearing", api_appeal_hearing, API_HEARING_OFFICER },
@@ -123,6 +138,9 @@ const size_t api_nroutes = ARRAY_SIZE(api_routes);
 
 int api_hook(struct http_request *req, struct http_response *res)
 {
+	/* Operations' monitoring: no session, not for the public, never kept by a cache. */
+	if (req->route->flags & API_METRICS)
+		return api_metrics_check(req, res);
 	if (req->route->flags & API_PUBLIC) {
 		/* Others may build on the public data: cross-origin reads, never writes. */
 		if (req->method & (HTTP_GET | HTTP_HEAD)) {

@@ -15,6 +15,9 @@
  * - the hearing officers' view of an appeal (the operator's grounds, review notes and
  *   adjournment reasons) is read by hearing officers and supervisors who had no part in the
  *   inspection, never by a party to it;
+ * - what the operator attaches to their appeal is seen by the operator and by the hearing
+ *   officers and supervisors who may read the appeal, never by a party to the inspection
+ *   nor the public; only the code that filed the appeal attaches, while it is open;
  * - the operator's public reply is moderated by a clerk or an administrator who had no
  *   part in the inspection it answers.
  *
@@ -61,7 +64,7 @@ struct policy_actor {
 
 /* The steps. */
 enum policy_action {
-	POLICY_DRAFT_EDIT,       /* change, submit, add or remove photos of a draft */
+	POLICY_DRAFT_EDIT,       /* change, add or remove photos of a draft */
 	POLICY_AMEND,            /* a new revision of a submitted inspection */
 	POLICY_CODE_REISSUE,     /* a new appeal code for a lost report */
 	POLICY_APPEAL_FILE,      /* operator */
@@ -82,6 +85,15 @@ enum policy_action {
 	 * in its own words (a replayed photo is answered, a new or removed one is not) and by
 	 * the database's triggers. */
 	POLICY_EVIDENCE,
+	/* Submit a draft: only the inspector who made it, since submitting hands the report's
+	 * appeal code to whoever submits, to give to the operator on site. A supervisor who
+	 * submitted someone's draft would hold a code that acts as the operator. */
+	POLICY_DRAFT_SUBMIT,
+	/* operator: attach a photo or document to their open appeal; only the code that filed
+	 * it. Read by hearing officers and supervisors with no part in the inspection
+	 * (POLICY_APPEAL_READ_INTERNAL) and by the operator (POLICY_OPERATOR_READ); never
+	 * public. */
+	POLICY_APPEAL_ATTACH,
 	POLICY_ACTION__COUNT,
 };
 

@@ -23,6 +23,7 @@
 
 #include <sodium.h>
 
+#include "core/metrics.h"
 #include "core/util.h"
 #include "domain/grade.h"
 #include "records/schemes.h"
@@ -191,6 +192,7 @@ int rec_tablet_photo_create(struct rec *r, const char *id, const struct rec_phot
 		*ret = (struct rec_photo_stored){ .id = store_get(res, 0, "id"),
 			                          .json = store_get(res, 0, "photo"),
 			                          .replayed = true };
+		metrics_add(METRICS_TABLET_REPLAYED_PHOTOS, 1);
 		rc = 0;
 		goto out;
 	}

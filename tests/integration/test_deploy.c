@@ -552,6 +552,12 @@ static void test_tls(void **state)
 	assert_non_null(strstr(v, "HttpOnly"));
 	answer_free(&a);
 
+	/* The metrics are not for the public: nginx answers 404 without asking Placard. */
+	https("GET", "/metrics", NULL, NULL, 0, NULL, &a);
+	assert_int_equal(a.status, 404);
+	answer_free(&a);
+	assert_int_equal(placard_saw("/metrics"), 0);
+
 	/* Plain HTTP: a redirect to HTTPS, nothing else. */
 	struct buf out = BUF_INIT;
 	assert_int_equal(itest_shell(&out,

@@ -8,6 +8,7 @@ import { el } from '/js/portal.mjs';
 import * as store from './store.mjs';
 import * as sync from './sync.mjs';
 import { compute } from './grade.mjs';
+import { localDay, versionOn, versionsFor } from './versions.mjs';
 
 const PHOTO_MAX_EDGE = 1600;
 const PHOTO_MAX_BYTES = 700 * 1024; // the server takes up to 750 KiB
@@ -109,14 +110,40 @@ async function refreshDue() {
   if (!navigator.onLine) return;
   const due = (await sync.api('GET', '/api/v1/inspector/due?days=30')).data;
   await store.cachePut('due', due);
-  const schemes = new Set();
+  // The days each scheme is needed for: today, the due visits' days and the days of the
+  // visits kept on this tablet (drafts, and those sent, whose report it may show again).
+  const today = localDay();
+  const days = new Map();
+  const need = (code, day) => days.set(code, [...(days.get(code) || []), day]);
   for (const item of due.items) {
     const form = (await sync.api('GET', `/api/v1/inspector/establishments/${item.establishment.id}`)).data;
     await store.cachePut(`form:${item.establishment.id}`, form);
-    schemes.add(form.scheme.code);
+    need(form.scheme.code, today);
+    if (item.due_on && item.due_on > today) need(form.scheme.code, item.due_on);
   }
-  for (const code of schemes)
-    await store.cachePut(`scheme:${code}`, (await sync.api('GET', `/api/v1/schemes/${code}`)).data);
+  for (const rec of await store.all('inspections'))
+    if (rec.scheme) need(rec.scheme, localDay(rec.startedAt));
+  for (const [code, list] of days) await cacheVersions(code, list);
+}
+
+// Keep the versions of scheme @code in force on @days (YYYY-MM-DD) on this tablet, and the
+// list of its versions. A published version never changes: one already kept is not fetched
+// again.
+async function cacheVersions(code, days) {
+  const list = (await sync.api('GET', `/api/v1/schemes/${encodeURIComponent(code)}/versions`)).data;
+  await store.cachePut(`versions:${code}`, list.versions);
+  for (const n of versionsFor(list.versions, days))
+    if (!(await store.cacheGet(`scheme:${code}:${n}`)))
+      await store.cachePut(`scheme:${code}:${n}`,
+        (await sync.api('GET', `/api/v1/schemes/${encodeURIComponent(code)}/versions/${n}`)).data);
+}
+
+// The scheme version @rec is graded under: the version of its scheme in force on the day its
+// visit started, as kept on this tablet (null when it was never downloaded).
+async function schemeOf(rec) {
+  const versions = await store.cacheGet(`versions:${rec.scheme}`);
+  const n = versionOn(versions, localDay(rec.startedAt));
+  return n === null ? null : (await store.cacheGet(`scheme:${rec.scheme}:${n}`)) || null;
 }
 
 function dueReason(item) {
@@ -235,6 +262,7 @@ async function openServerDraft(item) {
       scheme: s.scheme, finished: false, syncState: 'synced', updatedAt: new Date().toISOString(),
     }, s);
     await store.saveInspection(rec);
+    await cacheVersions(rec.scheme, [localDay(rec.startedAt)]);
     openForm(rec.id);
   } catch (e) {
     alert(`The draft could not be opened: ${e.message}`);
@@ -297,7 +325,7 @@ async function reportView(id) {
   if (!rec) return home();
   current = null;
   const [form, scheme] = await Promise.all([
-    store.cacheGet(`form:${rec.establishmentId}`), store.cacheGet(`scheme:${rec.scheme}`)]);
+    store.cacheGet(`form:${rec.establishmentId}`), schemeOf(rec)]);
   const r = scheme ? compute(scheme, previewInput(rec, form)) : { error: true };
   const byCode = new Map((scheme?.violations || []).map((v) => [v.code, v]));
   const cited = Object.entries(rec.marks || {}).filter(([, m]) => m.mark === 'out');
@@ -307,7 +335,7 @@ async function reportView(id) {
     el('div', { class: 'bar no-print' },
       el('button', { class: 'secondary', type: 'button', onclick: () => home() }, '← Due visits'),
       el('button', { class: 'secondary', type: 'button', onclick: () => openForm(rec.id) }, 'The inspection')),
-    el('article', { class: 'report', 'aria-labelledby': 'report-title' },
+    el('article', { class: 'report', 'aria-labelledby': 'report-title', 'data-id': rec.id },
       el('h1', { id: 'report-title' }, 'Inspection report'),
       el('p', { class: 'report-est' }, rec.establishmentName),
       form ? el('p', {}, `Licence ${form.establishment.licence_number}`) : null,
@@ -387,7 +415,7 @@ async function openForm(id) {
   if (!rec) return home();
   current = rec;
   const [form, scheme, photos] = await Promise.all([
-    store.cacheGet(`form:${rec.establishmentId}`), store.cacheGet(`scheme:${rec.scheme}`), store.photosOf(rec.id)]);
+    store.cacheGet(`form:${rec.establishmentId}`), schemeOf(rec), store.photosOf(rec.id)]);
   if (!scheme) { alert('The scoring scheme has not been downloaded: refresh the due list with a connection.'); return home(); }
   const locked = !!rec.finished || !!rec.submitted;
   const lastCodes = new Set((form?.last_inspection?.violations || []).map((v) => v.code));
@@ -643,6 +671,16 @@ async function main() {
   addEventListener('offline', setNet);
   if ('serviceWorker' in navigator) navigator.serviceWorker.register('/inspect/sw.js', { scope: '/inspect/' }).catch(() => {});
   sync.onChange(() => {
+    // The operator's report stays on the screen (its appeal code is shown only there); it
+    // says when the inspection has reached the record.
+    const report = app.querySelector('article.report');
+    if (!current && report) {
+      store.get('inspections', report.dataset.id).then((r) => {
+        const s = document.getElementById('report-state');
+        if (r?.submitted && s) s.textContent = 'Sent to the record.';
+      });
+      return;
+    }
     if (!current) {
       if (document.activeElement === document.body || document.activeElement === app) home();
       return;

@@ -32,7 +32,8 @@ static const char usage[] =
         "  version    print the version\n"
         "\n"
         "Run 'placard COMMAND --help' for a command's options. Settings come from the\n"
-        "environment; see docs/operations.md.\n";
+        "environment, which wins over the configuration file PLACARD_CONFIG names (for the\n"
+        "installed binary, by default " PLACARD_CONFIG_FILE "); see docs/operations.md.\n";
 
 bool cli_wants_help(int argc, char **argv, const char *text)
 {
@@ -79,7 +80,12 @@ int main(int argc, char **argv)
 		if (!streq(argv[1], commands[i].name))
 			continue;
 		struct config cfg;
-		char err[256];
+		char err[512];
+		/* The configuration file's settings join the environment (which wins). */
+		if (config_file_load_default(err, sizeof(err)) < 0) {
+			fprintf(stderr, "placard: %s\n", err);
+			return 2;
+		}
 		if (config_from_env(&cfg, err, sizeof(err)) < 0) {
 			fprintf(stderr, "placard: %s\n", err);
 			return 2;

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
 
 #include "api/api.h"
 #include "cli/cli.h"
@@ -45,7 +47,7 @@ static const char serve_usage[] =
  * Refuse a database that is not UTF8. One that cannot be reached now is not refused: the
  * workers connect when it comes up, and answer 503 until then.
  */
-static int check_database(const char *url)
+static int check_database(const char *url, bool *reachable)
 {
 	struct store *st;
 	char err[512];
@@ -54,11 +56,37 @@ static int check_database(const char *url)
 		fprintf(stderr, "placard serve: %s\n", err);
 		return rc;
 	}
+	*reachable = rc == 0;
 	if (rc < 0)
 		log_warn("%s; serving anyway, with 503 until it can be reached", err);
 	else
 		store_close(st);
 	return 0;
+}
+
+/*
+ * Under systemd (Type=notify: NOTIFY_SOCKET is set), the service is ready only once it
+ * really serves: it listens already, and the database must answer too. Until then, try the
+ * database every second (the server answers 503 meanwhile). Returns 0 once it answers, or
+ * the signal (SIGTERM, SIGINT in @set) that came first, in *@sig.
+ */
+static int wait_for_database(const char *url, const sigset_t *set, int *sig)
+{
+	for (;;) {
+		struct store *st;
+		char err[512];
+		if (store_open(url, &st, err, sizeof(err)) == 0) {
+			store_close(st);
+			return 0;
+		}
+		sd_notifyf(0, "STATUS=Waiting for the database: %s", err);
+		struct timespec second = { 1, 0 };
+		int got = sigtimedwait(set, NULL, &second);
+		if (got > 0) {
+			*sig = got;
+			return -EINTR;
+		}
+	}
 }
 
 int cli_serve(const struct config *cfg, int argc, char **argv)
@@ -148,8 +176,9 @@ int cli_serve(const struct config *cfg, int argc, char **argv)
 		rec_tlog_witnesses_set(witnesses, nwitnesses);
 	}
 	store_configure(cfg->database_url, cfg->read_database_url);
-	if (check_database(cfg->database_url) < 0 ||
-	    (cfg->read_database_url && check_database(cfg->read_database_url) < 0))
+	bool db_up = false, read_db_up = false;
+	if (check_database(cfg->database_url, &db_up) < 0 ||
+	    (cfg->read_database_url && check_database(cfg->read_database_url, &read_db_up) < 0))
 		return 1;
 
 	struct http_server_options o = {
@@ -203,7 +232,14 @@ int cli_serve(const struct config *cfg, int argc, char **argv)
 	         cfg->threads);
 
 	int sig = 0;
-	sigwait(&set, &sig);
+	if (getenv("NOTIFY_SOCKET")) {
+		if (db_up || wait_for_database(cfg->database_url, &set, &sig) == 0)
+			sd_notifyf(0, "READY=1\nSTATUS=Serving on %s:%u", cfg->listen_host,
+			           http_server_port(server));
+	}
+	if (!sig)
+		sigwait(&set, &sig);
+	sd_notify(0, "STOPPING=1\nSTATUS=Finishing the requests in flight");
 	log_info("received signal %d; finishing requests in flight", sig);
 	witnesses_stop();
 	http_server_stop(server, cfg->shutdown_grace);

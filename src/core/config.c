@@ -1,9 +1,10 @@
 /*
- * config.c - settings from the environment. See config.h.
+ * config.c - settings from the environment and the configuration file. See config.h.
  */
 #include "core/config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,44 @@
 #ifndef PLACARD_INSTALLED_BINARY
 #define PLACARD_INSTALLED_BINARY "/usr/local/bin/placard"
 #endif
+#ifndef PLACARD_CONFIG_FILE
+#define PLACARD_CONFIG_FILE "/usr/local/etc/placard/placard.conf"
+#endif
+
+/*
+ * Every setting Placard reads from the environment, which a configuration file may set too.
+ * script/test checks that every "PLACARD_..." name in src/ is here (PLACARD_CONFIG aside).
+ */
+static const char *const setting_names[] = {
+	"PLACARD_ACCESS_LOG",
+	"PLACARD_CACHE_DIR",
+	"PLACARD_CONNECTION_TIMEOUT",
+	"PLACARD_DATABASE_URL",
+	"PLACARD_DEVELOPMENT",
+	"PLACARD_LISTEN",
+	"PLACARD_LOG_KEY",
+	"PLACARD_LOG_KEY_PREVIOUS",
+	"PLACARD_LOG_ORIGIN",
+	"PLACARD_LOG_TARGET",
+	"PLACARD_MAX_BODY",
+	"PLACARD_MAX_CONNECTIONS",
+	"PLACARD_MAX_HEADER_BYTES",
+	"PLACARD_METRICS_ALLOW",
+	"PLACARD_PER_IP_CONNECTIONS",
+	"PLACARD_PUBLIC_URL",
+	"PLACARD_QUIET_ACCESS_LOG",
+	"PLACARD_READ_DATABASE_URL",
+	"PLACARD_REQUEST_TIMEOUT",
+	"PLACARD_SCHEMES_DIR",
+	"PLACARD_SEARCH_INDEX",
+	"PLACARD_SHUTDOWN_GRACE",
+	"PLACARD_SQL_DIR",
+	"PLACARD_THREADS",
+	"PLACARD_TLS",
+	"PLACARD_TRUSTED_PROXIES",
+	"PLACARD_WEB_DIR",
+	"PLACARD_WITNESSES",
+};
 
 /* The defaults' text (the settings live as long as the process). */
 static char web_path[4096], sql_path[4096], schemes_path[4096];
@@ -37,15 +76,182 @@ const char *config_data_root(const char *exe, const char *installed_binary, cons
 	return exe && streq(exe, installed_binary) ? data_dir : source_root;
 }
 
-/* Where web/, sql/ and schemes/ are: beside the installed binary, or in the source tree it was built
- * from. */
-static const char *data_root(void)
+/* The running executable's path, or NULL when unknown. */
+static const char *self_exe(void)
 {
 	static char exe[4096];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	exe[n > 0 ? n : 0] = '\0';
-	return config_data_root(n > 0 ? exe : NULL, PLACARD_INSTALLED_BINARY, PLACARD_SOURCE_ROOT,
+	return n > 0 ? exe : NULL;
+}
+
+/* Where web/, sql/ and schemes/ are: beside the installed binary, or in the source tree it was built
+ * from. */
+static const char *data_root(void)
+{
+	return config_data_root(self_exe(), PLACARD_INSTALLED_BINARY, PLACARD_SOURCE_ROOT,
 	                        PLACARD_DATA_DIR);
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+static const char *setting_known(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(setting_names); i++)
+		if (streq(name, setting_names[i]))
+			return setting_names[i];
+	return NULL;
+}
+
+int config_file_parse(char *text, size_t len, struct config_file_entry *ret, size_t *n, char *err,
+                      size_t errsize)
+{
+	size_t count = 0;
+	unsigned line = 0;
+	if (len > CONFIG_FILE_MAX) {
+		snprintf(err, errsize, "longer than %d bytes", CONFIG_FILE_MAX);
+		return -EINVAL;
+	}
+	for (size_t pos = 0; pos < len;) {
+		line++;
+		char *start = text + pos;
+		char *nl = memchr(start, '\n', len - pos);
+		char *end = nl ? nl : text + len;
+		pos = (size_t)(end - text) + (nl ? 1 : 0);
+		/* Trim the line; a CR before the LF is one of the blanks. */
+		while (start < end && is_blank(*start))
+			start++;
+		while (end > start && is_blank(end[-1]))
+			end--;
+		for (char *c = start; c < end; c++) {
+			if ((unsigned char)*c < 0x20 && *c != '\t') {
+				snprintf(err, errsize, "line %u: a control character (byte 0x%02x)",
+				         line, (unsigned char)*c);
+				return -EINVAL;
+			}
+			if (*c == 0x7f) {
+				snprintf(err, errsize, "line %u: a control character (byte 0x7f)",
+				         line);
+				return -EINVAL;
+			}
+		}
+		if (start == end || *start == '#')
+			continue;
+		char *eq = memchr(start, '=', (size_t)(end - start));
+		if (!eq) {
+			snprintf(err, errsize, "line %u: not NAME=VALUE", line);
+			return -EINVAL;
+		}
+		char *name_end = eq;
+		while (name_end > start && is_blank(name_end[-1]))
+			name_end--;
+		char *value = eq + 1;
+		while (value < end && is_blank(*value))
+			value++;
+		if (name_end == start) {
+			snprintf(err, errsize, "line %u: no name before \"=\"", line);
+			return -EINVAL;
+		}
+		*name_end = '\0';
+		const char *name = setting_known(start);
+		if (!name) {
+			snprintf(err, errsize, "line %u: %.64s is not a setting of Placard", line,
+			         start);
+			return -EINVAL;
+		}
+		if (end > value && (*value == '"' || *value == '\'')) {
+			if (end - value < 2 || end[-1] != *value ||
+			    memchr(value + 1, *value, (size_t)(end - value - 2))) {
+				snprintf(err, errsize, "line %u: %s: unmatched quote", line, name);
+				return -EINVAL;
+			}
+			value++;
+			end--;
+		}
+		*end = '\0';
+		for (size_t i = 0; i < count; i++) {
+			if (ret[i].name == name) {
+				snprintf(err, errsize, "line %u: %s is already set on line %u",
+				         line, name, ret[i].line);
+				return -EINVAL;
+			}
+		}
+		if (count == CONFIG_FILE_SETTINGS) {
+			snprintf(err, errsize, "line %u: more than %d settings", line,
+			         CONFIG_FILE_SETTINGS);
+			return -EINVAL;
+		}
+		ret[count++] =
+		        (struct config_file_entry){ .name = name, .value = value, .line = line };
+	}
+	*n = count;
+	return 0;
+}
+
+const char *config_file_choose(const char *env, const char *exe, const char *installed_binary,
+                               const char *sysconf_file, int *required)
+{
+	*required = env != NULL;
+	if (env)
+		return *env ? env : NULL;
+	return exe && streq(exe, installed_binary) ? sysconf_file : NULL;
+}
+
+int config_file_load(const char *path, int required, char *err, size_t errsize)
+{
+	if (!path)
+		return 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+		if (e == ENOENT && !required)
+			return 0;
+		snprintf(err, errsize, "cannot read the configuration file %s: %s", path,
+		         strerror(e));
+		return -e;
+	}
+	/* One byte more than the limit: a longer file is seen as such, and the parser may end
+	 * the last value in place. setenv() copies the settings out. */
+	char *text = xmalloc(CONFIG_FILE_MAX + 1);
+	size_t len = 0;
+	ssize_t got;
+	while ((got = read(fd, text + len, CONFIG_FILE_MAX + 1 - len)) > 0) {
+		len += (size_t)got;
+		if (len > CONFIG_FILE_MAX)
+			break;
+	}
+	int e = got < 0 ? errno : 0;
+	close(fd);
+	if (e) {
+		free(text);
+		snprintf(err, errsize, "cannot read the configuration file %s: %s", path,
+		         strerror(e));
+		return -e;
+	}
+	struct config_file_entry entries[CONFIG_FILE_SETTINGS];
+	size_t n = 0;
+	char why[200];
+	if (config_file_parse(text, len, entries, &n, why, sizeof(why)) < 0) {
+		free(text);
+		snprintf(err, errsize, "the configuration file %s: %s", path, why);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < n; i++)
+		setenv(entries[i].name, entries[i].value, 0);
+	free(text);
+	return 0;
+}
+
+int config_file_load_default(char *err, size_t errsize)
+{
+	int required;
+	const char *path =
+	        config_file_choose(getenv("PLACARD_CONFIG"), self_exe(), PLACARD_INSTALLED_BINARY,
+	                           PLACARD_CONFIG_FILE, &required);
+	return config_file_load(path, required, err, errsize);
 }
 
 int config_parse_listen(const char *s, char *host, size_t hostsize, unsigned *port)

@@ -1,5 +1,7 @@
 /*
- * config.h - Placard's settings, read once from the environment at start.
+ * config.h - Placard's settings, read once from the environment at start, and from a
+ * configuration file of NAME=VALUE lines whose names are those of the environment variables
+ * (the environment wins over the file).
  *
  * Every setting has a default that works for a local run; docs/operations.md lists them.
  * Every user-controlled size the server accepts has its limit here.
@@ -82,5 +84,50 @@ int config_parse_listen(const char *s, char *host, size_t hostsize, unsigned *po
  */
 const char *config_data_root(const char *exe, const char *installed_binary, const char *source_root,
                              const char *data_dir);
+
+/* A configuration file: at most this many bytes, and this many settings (one a name). */
+#define CONFIG_FILE_MAX      (64 * 1024)
+#define CONFIG_FILE_SETTINGS 64
+
+struct config_file_entry {
+	const char *name;  /* one of the settings' names (PLACARD_LISTEN, ...) */
+	const char *value; /* the text after "=", unquoted */
+	unsigned line;     /* where it was set, from 1 */
+};
+
+/*
+ * Parse the configuration file @text (@len bytes and room for one more, changed in place:
+ * names and values are cut out of it, so it must outlive @ret). One setting a line: NAME=VALUE, NAME one of the
+ * environment variables Placard reads, spaces and tabs around NAME and VALUE ignored, VALUE
+ * optionally between a pair of double or single quotes (no escapes inside); blank lines and
+ * lines whose first non-blank is '#' are ignored; CRLF endings are accepted. Refused, naming
+ * the line in @err: a line without "=", a name Placard does not read, a name set twice, an
+ * unmatched quote, a control character or a NUL byte, more than CONFIG_FILE_MAX bytes or
+ * CONFIG_FILE_SETTINGS settings. Fills @ret[0..*n). 0 or -EINVAL.
+ */
+int config_file_parse(char *text, size_t len, struct config_file_entry *ret, size_t *n, char *err,
+                      size_t errsize);
+
+/*
+ * Which configuration file to read: @env (PLACARD_CONFIG) when it is set, none (NULL) when it
+ * is set but empty; otherwise @sysconf_file (SYSCONFDIR/placard/placard.conf) when the running
+ * executable @exe is the installed binary @installed_binary, and none for any other binary (a
+ * build directory, the tests). Sets *@required when the file was named explicitly (a missing
+ * file is then an error; the default file may be absent).
+ */
+const char *config_file_choose(const char *env, const char *exe, const char *installed_binary,
+                               const char *sysconf_file, int *required);
+
+/*
+ * Read the configuration file @path and put every setting it holds into the environment,
+ * except those the environment already has (setenv without overwriting), so that
+ * config_from_env() and every other reader of a setting see them. Call before any thread
+ * starts. @path NULL: nothing to do. A missing file is an error only when @required.
+ * 0, or a negative errno with a message (the file and the line) in @err.
+ */
+int config_file_load(const char *path, int required, char *err, size_t errsize);
+
+/* config_file_choose() for this process, then config_file_load(). */
+int config_file_load_default(char *err, size_t errsize);
 
 #endif

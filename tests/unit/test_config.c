@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "core/config.h"
@@ -302,6 +304,177 @@ static void test_data_root(void **state)
 	assert_string_equal(c.schemes_dir, PLACARD_SOURCE_ROOT "/schemes");
 }
 
+/* Parses @text (copied: the parser cuts it up); the return code, the entries in @e. */
+static int parse(const char *text, struct config_file_entry *e, size_t *n, char *err,
+                 size_t errsize)
+{
+	static char copy[CONFIG_FILE_MAX + 2];
+	size_t len = strlen(text);
+	assert_true(len <= CONFIG_FILE_MAX + 1);
+	memcpy(copy, text, len + 1);
+	err[0] = '\0';
+	return config_file_parse(copy, len, e, n, err, errsize);
+}
+
+static void test_config_file(void **state)
+{
+	(void)state;
+	struct config_file_entry e[CONFIG_FILE_SETTINGS];
+	size_t n = 99;
+	char err[256];
+	assert_int_equal(parse("# Placard\n"
+	                       "\n"
+	                       "PLACARD_LISTEN=127.0.0.1:8080\n"
+	                       "  PLACARD_DATABASE_URL = host=/run/postgresql dbname=placard  \r\n"
+	                       "\t# a comment\n"
+	                       "PLACARD_PUBLIC_URL=\"https://inspections.example.gov\"\n"
+	                       "PLACARD_TRUSTED_PROXIES='127.0.0.1, ::1'\n"
+	                       "PLACARD_LOG_ORIGIN=\n"
+	                       "PLACARD_TLS=1",
+	                       e, &n, err, sizeof(err)),
+	                 0);
+	assert_int_equal(n, 6);
+	assert_string_equal(e[0].name, "PLACARD_LISTEN");
+	assert_string_equal(e[0].value, "127.0.0.1:8080");
+	assert_int_equal(e[0].line, 3);
+	assert_string_equal(e[1].name, "PLACARD_DATABASE_URL");
+	assert_string_equal(e[1].value, "host=/run/postgresql dbname=placard");
+	assert_int_equal(e[1].line, 4);
+	assert_string_equal(e[2].value, "https://inspections.example.gov");
+	assert_string_equal(e[3].value, "127.0.0.1, ::1");
+	assert_string_equal(e[4].name, "PLACARD_LOG_ORIGIN");
+	assert_string_equal(e[4].value, "");
+	assert_string_equal(e[5].name, "PLACARD_TLS");
+	assert_string_equal(e[5].value, "1");
+	assert_int_equal(e[5].line, 9);
+
+	/* An empty file, and one of comments only. */
+	assert_int_equal(parse("", e, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(parse("# nothing\n\n   \n", e, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 0);
+}
+
+static void test_config_file_bad_lines(void **state)
+{
+	(void)state;
+	struct config_file_entry e[CONFIG_FILE_SETTINGS];
+	size_t n = 0;
+	char err[256];
+	static const struct {
+		const char *text, *err;
+	} bad[] = {
+		{ "PLACARD_TLS=1\nPLACARD_LISTEN\n", "line 2: not NAME=VALUE" },
+		{ "# x\n=1\n", "line 2: no name before \"=\"" },
+		{ "PLACARD_LISTN=127.0.0.1:80\n",
+		  "line 1: PLACARD_LISTN is not a setting of Placard" },
+		{ "\n\nexport PLACARD_TLS=1\n",
+		  "line 3: export PLACARD_TLS is not a setting of Placard" },
+		{ "PLACARD_CONFIG=/etc/x\n", "line 1: PLACARD_CONFIG is not a setting of Placard" },
+		{ "placard_tls=1\n", "line 1: placard_tls is not a setting of Placard" },
+		{ "PLACARD_TLS=1\n\nPLACARD_TLS=0\n",
+		  "line 3: PLACARD_TLS is already set on line 1" },
+		{ "PLACARD_PUBLIC_URL=\"https://x.example\n",
+		  "line 1: PLACARD_PUBLIC_URL: unmatched quote" },
+		{ "PLACARD_PUBLIC_URL='https://x.example\"\n",
+		  "line 1: PLACARD_PUBLIC_URL: unmatched quote" },
+		{ "PLACARD_LOG_ORIGIN=\"a\"b\"\n", "line 1: PLACARD_LOG_ORIGIN: unmatched quote" },
+		{ "PLACARD_LOG_ORIGIN=\"\n", "line 1: PLACARD_LOG_ORIGIN: unmatched quote" },
+		{ "PLACARD_TLS=1\nPLACARD_LISTEN=a\rb\n",
+		  "line 2: a control character (byte 0x0d)" },
+		{ "PLACARD_TLS=1\x1b[2J\n", "line 1: a control character (byte 0x1b)" },
+		{ "PLACARD_TLS=1\x7f\n", "line 1: a control character (byte 0x7f)" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		assert_int_equal(parse(bad[i].text, e, &n, err, sizeof(err)), -EINVAL);
+		assert_string_equal(err, bad[i].err);
+	}
+
+	/* A NUL byte inside the file (the length says there is more). */
+	char nul[] = "PLACARD_TLS=1\nPLACARD_LISTEN=a\0b\n";
+	assert_int_equal(config_file_parse(nul, sizeof(nul) - 1, e, &n, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "line 2: a control character (byte 0x00)");
+
+	/* The size limits: bytes, and settings (every name may be set once, so a file of
+	 * distinct names cannot reach it; the bound is checked against the array all the same). */
+	static char big[CONFIG_FILE_MAX + 2];
+	memset(big, '#', CONFIG_FILE_MAX + 1);
+	big[CONFIG_FILE_MAX + 1] = '\0';
+	assert_int_equal(config_file_parse(big, CONFIG_FILE_MAX + 1, e, &n, err, sizeof(err)),
+	                 -EINVAL);
+	assert_string_equal(err, "longer than 65536 bytes");
+	big[CONFIG_FILE_MAX] = '\0';
+	assert_int_equal(config_file_parse(big, CONFIG_FILE_MAX, e, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 0);
+}
+
+static void test_config_file_choose(void **state)
+{
+	(void)state;
+	int required = -1;
+	const char *etc = "/etc/placard/placard.conf";
+	/* The installed binary reads the default file, which may be absent. */
+	assert_string_equal(
+	        config_file_choose(NULL, "/usr/bin/placard", "/usr/bin/placard", etc, &required),
+	        etc);
+	assert_int_equal(required, 0);
+	/* Any other binary reads none. */
+	assert_null(
+	        config_file_choose(NULL, "/src/build/placard", "/usr/bin/placard", etc, &required));
+	assert_null(config_file_choose(NULL, NULL, "/usr/bin/placard", etc, &required));
+	/* PLACARD_CONFIG names the file, which must then exist; empty: none. */
+	assert_string_equal(config_file_choose("/tmp/p.conf", "/src/build/placard",
+	                                       "/usr/bin/placard", etc, &required),
+	                    "/tmp/p.conf");
+	assert_int_equal(required, 1);
+	assert_null(config_file_choose("", "/usr/bin/placard", "/usr/bin/placard", etc, &required));
+}
+
+/* The file's settings reach config_from_env(), and the environment wins over them. */
+static void test_config_file_load(void **state)
+{
+	(void)state;
+	clear_env();
+	char path[] = "/tmp/placard-config-test-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	const char text[] = "PLACARD_LISTEN=127.0.0.9:8123\n"
+	                    "PLACARD_THREADS=3\n"
+	                    "PLACARD_PUBLIC_URL=https://inspections.example.gov/\n";
+	assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t)(sizeof(text) - 1));
+	close(fd);
+	setenv("PLACARD_THREADS", "5", 1);
+	char err[512];
+	assert_int_equal(config_file_load(path, 1, err, sizeof(err)), 0);
+	struct config c;
+	assert_int_equal(config_from_env(&c, err, sizeof(err)), 0);
+	assert_string_equal(c.listen_host, "127.0.0.9");
+	assert_int_equal(c.listen_port, 8123);
+	assert_int_equal(c.threads, 5);
+	assert_string_equal(c.public_url, "https://inspections.example.gov");
+
+	/* A bad line names the file and the line, and sets nothing. */
+	clear_env();
+	fd = open(path, O_WRONLY | O_TRUNC);
+	assert_true(fd >= 0);
+	const char worse[] = "PLACARD_TLS=1\nPLACARD_THREDS=3\n";
+	assert_int_equal(write(fd, worse, sizeof(worse) - 1), (ssize_t)(sizeof(worse) - 1));
+	close(fd);
+	unsetenv("PLACARD_TLS");
+	assert_int_equal(config_file_load(path, 1, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, "line 2: PLACARD_THREDS is not a setting of Placard"));
+	assert_null(getenv("PLACARD_TLS"));
+
+	/* A missing file: an error when named, nothing when it is the default. */
+	unlink(path);
+	assert_int_equal(config_file_load(path, 1, err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, path));
+	assert_int_equal(config_file_load(path, 0, err, sizeof(err)), 0);
+	assert_int_equal(config_file_load(NULL, 1, err, sizeof(err)), 0);
+	clear_env();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -315,6 +488,10 @@ int main(void)
 		cmocka_unit_test(test_public_url),
 		cmocka_unit_test(test_public_url_env),
 		cmocka_unit_test(test_data_root),
+		cmocka_unit_test(test_config_file),
+		cmocka_unit_test(test_config_file_bad_lines),
+		cmocka_unit_test(test_config_file_choose),
+		cmocka_unit_test(test_config_file_load),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

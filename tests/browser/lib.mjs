@@ -2,12 +2,16 @@
 // Debian's Chromium driven by playwright-core, phone and tablet viewports, screenshots, and
 // answers checked against the OpenAPI document.
 //
+// Every page a test visits is checked with axe-core (checkA11y), at least where the test
+// takes its screenshot: screenshot() checks the page first.
+//
 // Tests run under tests/integration/with-db (pg_virtualenv), which sets the PG* variables.
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -95,7 +99,35 @@ export async function newPage(browser, size = 'phone') {
   return page;
 }
 
+// axe-core's source, injected into pages by checkA11y().
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+// Check @page with axe-core (WCAG 2.x A and AA rules and best practices); fails on any
+// violation axe rates serious or critical, naming the rule, its help text and the elements.
+// @what names the page in the message.
+export async function checkA11y(page, what = page.url()) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
+    try {
+      await page.addScriptTag({ path: axePath });
+    } catch {
+      // A page whose Content-Security-Policy refuses the injected tag: evaluate it instead.
+    }
+    if (!(await page.evaluate(() => typeof window.axe === 'object')))
+      await page.evaluate(readFileSync(axePath, 'utf8'));
+  }
+  const result = await page.evaluate(() => window.axe.run(document, {
+    resultTypes: ['violations'],
+  }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const text = bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n` +
+    v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')}: ${n.failureSummary.split('\n').slice(1).join(' ').trim()}`).join('\n'))
+    .join('\n  ');
+  assert.equal(bad.length, 0, `accessibility of ${what}:\n  ${text}`);
+}
+
+// Check the page (checkA11y), then save a full-page screenshot under tests/browser/out/.
 export async function screenshot(page, name) {
+  await checkA11y(page, name);
   mkdirSync(outDir, { recursive: true });
   await page.screenshot({ path: join(outDir, `${name}.png`), fullPage: true });
 }

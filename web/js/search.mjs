@@ -1,8 +1,11 @@
 // search.mjs - the search page: name (typo-tolerant), address, postcode, cuisine, grade and
 // "near me", with results as a list of grade badges and a "Show more" that follows the
-// API's cursor. The form's fields are mirrored in the address bar, so a search can be
+// API's cursor (shown only when there is more; a page that could not be loaded leaves the
+// results shown and says so beside the button). Each result names its grade in words (the
+// band's meaning from the scheme) and where it is: the city and the authority that inspects
+// it, so that places of two jurisdictions are told apart. The form's fields are mirrored in the address bar, so a search can be
 // shared and the back button works.
-import { el, getJSON, gradeBadge, formatDate, monthsSince, STALE_MONTHS, showError } from './portal.mjs';
+import { el, getJSON, gradeBadge, gradeMeaning, schemeDoc, formatDate, monthsSince, STALE_MONTHS, showError } from './portal.mjs';
 
 const form = document.getElementById('search');
 const status = document.getElementById('status');
@@ -21,27 +24,48 @@ function formQuery() {
   return p;
 }
 
-function item(e) {
+// The jurisdictions' names by code (GET /api/v1/jurisdictions), read once.
+let jurisdictions = null;
+function jurisdictionNames() {
+  if (!jurisdictions) {
+    jurisdictions = getJSON('/api/v1/jurisdictions')
+      .then((d) => new Map((d.jurisdictions || []).map((j) => [j.code, j.name])))
+      .catch(() => new Map());
+  }
+  return jurisdictions;
+}
+
+const statusWords = { suspended: 'Licence suspended', closed: 'Closed' };
+
+function item(e, doc, names) {
   const when = e.last_inspected_at;
   const stale = when && monthsSince(when) > STALE_MONTHS;
-  const facts = [e.address.line, e.address.postcode, e.cuisine].filter(Boolean).join(' · ');
-  return el('li', { class: 'result' },
+  const a = e.address || {};
+  const facts = [a.line, a.postcode, e.cuisine].filter(Boolean).join(' · ');
+  const where = [a.city, names.get(e.jurisdiction) || e.jurisdiction].filter(Boolean).join(' · ');
+  return el('li', { class: 'result', 'data-jurisdiction': e.jurisdiction || '' },
     gradeBadge(e.grade),
     el('div', { class: 'result-body' },
       el('a', { href: `/establishment.html?id=${e.id}`, class: 'result-name' }, e.name),
-      el('p', { class: 'muted' }, facts),
+      el('p', { class: 'grade-meaning' }, gradeMeaning(e.grade, doc)),
+      e.status && e.status !== 'active'
+        ? el('p', { class: 'status-flag' }, statusWords[e.status] || e.status) : null,
+      facts ? el('p', { class: 'muted' }, facts) : null,
+      where ? el('p', { class: 'muted where' }, where) : null,
       el('p', { class: stale ? 'muted stale' : 'muted' },
         when ? `Last inspected ${formatDate(when)}` : 'Not inspected yet',
-        e.distance_m !== null && e.distance_m !== undefined ? ` · ${Math.round(e.distance_m)} m away` : '',
-        e.status !== 'active' ? ` · ${e.status}` : '')));
+        e.distance_m !== null && e.distance_m !== undefined ? ` · ${Math.round(e.distance_m)} m away` : '')));
 }
 
 async function load(params, append) {
   status.textContent = 'Searching…';
   try {
     const page = await getJSON(`/api/v1/establishments?${params}`);
+    const codes = [...new Set(page.items.map((e) => e.scheme))];
+    const docs = new Map(await Promise.all(codes.map(async (c) => [c, await schemeDoc(c)])));
+    const names = await jurisdictionNames();
     if (!append) list.replaceChildren();
-    list.append(...page.items.map(item));
+    list.append(...page.items.map((e) => item(e, docs.get(e.scheme), names)));
     next = page.next_cursor;
     more.hidden = !next;
     const n = page.total;
@@ -50,6 +74,11 @@ async function load(params, append) {
     status.textContent = n === 0 ? 'No places found. Check the spelling or try fewer filters.'
       : `${count} found${params.get('lat') ? ', nearest first' : ''}.`;
   } catch (err) {
+    if (append) {
+      // The results shown stay; the button stays for another try.
+      status.textContent = `More places could not be loaded: ${err.message} Try again.`;
+      return;
+    }
     showError(list, err);
     status.textContent = '';
     more.hidden = true;
@@ -80,10 +109,13 @@ form.addEventListener('submit', (ev) => {
   ev.preventDefault();
   search(true);
 });
-more.addEventListener('click', () => {
+more.addEventListener('click', async () => {
+  if (!next || more.disabled) return;
   const p = new URLSearchParams(query);
   p.set('cursor', next);
-  load(p, true);
+  more.disabled = true;
+  await load(p, true);
+  more.disabled = false;
 });
 const near = document.getElementById('near');
 function showNear() {

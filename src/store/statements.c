@@ -766,6 +766,35 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	                              "grade_label, score,"
 	                              " inspection_id, issued_at) FROM STDIN",
 	                              -1, false },
+	/* The demo's events, one per record, with what the records functions would have logged
+	 * (establishment.registered, inspection.submitted) under kinds that say they are demo
+	 * data: each establishment from id $1 on, then each of their inspections, oldest
+	 * first. */
+	/* clang-format off */
+	[STMT_DEMO_EVENTS] = { "demo_events",
+		"INSERT INTO event_pending (kind, subject, payload)"
+		" SELECT kind, subject, payload FROM ("
+		" SELECT 0 AS pass, NULL::timestamptz AS at, e.id,"
+		" 'demo.establishment' AS kind, 'establishment/' || e.id AS subject,"
+		" jsonb_build_object('jurisdiction', j.code, 'licence_number', e.licence_number,"
+		" 'name', e.name) AS payload"
+		" FROM establishment e JOIN jurisdiction j ON j.id = e.jurisdiction_id"
+		" WHERE e.id >= $1::bigint"
+		" UNION ALL"
+		" SELECT 1, i.started_at, i.id,"
+		" 'demo.inspection', 'inspection/' || i.id,"
+		" jsonb_build_object('establishment', i.establishment_id::text,"
+		" 'type', i.inspection_type, 'score', i.score,"
+		" 'grade_code', coalesce(i.grade_code, ''), 'outcome', i.outcome,"
+		" 'public_code', i.public_code,"
+		" 'violations', (SELECT coalesce(jsonb_agg(jsonb_build_object('code', v.code,"
+		" 'points', v.points, 'dismissed', v.status = 'dismissed') ORDER BY v.id), '[]')"
+		" FROM violation v WHERE v.inspection_id = i.id))"
+		" FROM inspection i WHERE i.establishment_id >= $1::bigint"
+		") ev"
+		" ORDER BY pass, at, id",
+		1, false },
+	/* clang-format on */
 	[STMT_SEQUENCES_RESET] = { "sequences_reset",
 	                           "SELECT setval(pg_get_serial_sequence('establishment', 'id'),"
 	                           " (SELECT coalesce(max(id), 0) + 1 FROM establishment), false),"

@@ -83,6 +83,7 @@ enum store_stmt {
 	STMT_COPY_VIOLATIONS,
 	STMT_COPY_POSTED_GRADES,
 	STMT_SEQUENCES_RESET,
+	STMT_DEMO_EVENTS,
 	/* appeals and due process: appeals, operator codes, replies, re-rating requests */
 	STMT_OPERATOR_REPORT,
 	STMT_APPEAL_CODE_IN_USE,

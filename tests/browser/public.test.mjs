@@ -205,6 +205,26 @@ test('the history marks superseded revisions and explains "no grade"', async () 
   await page.context().close();
 });
 
+test('the demo city is in the log entry by entry', async () => {
+  // Every demo establishment and every demo inspection, named as demo data, then the load.
+  const count = (kind) => Number(db.sql(`SELECT (SELECT count(*) FROM event_log WHERE kind = '${kind}')
+    + (SELECT count(*) FROM event_pending WHERE kind = '${kind}')`));
+  const submitted = Number(db.sql(`SELECT count(*) FROM inspection WHERE revision = 1`));
+  assert.equal(count('demo.inspection'), submitted);
+  assert.ok(submitted > 100);
+  assert.equal(count('demo.establishment'), 120);
+  assert.equal(count('demo.loaded'), 1);
+  const page = await newPage(browser, 'phone');
+  const first = await page.request.get(`${server.url}/api/v1/log?after=0&limit=3`);
+  const { entries } = await first.json();
+  assert.equal(entries[0].kind, 'demo.establishment');
+  await page.goto(`${server.url}/log.html`);
+  await page.locator('#recent li.log-entry').first().waitFor();
+  assert.ok((await page.locator('#recent li.log-entry h3').allTextContents()).includes('Demo inspection recorded'));
+  await screenshot(page, 'public-log-demo-phone');
+  await page.context().close();
+});
+
 test('no public page shows "null"', async () => {
   const page = await newPage(browser, 'phone');
   const ids = db.sql(`SELECT id FROM establishment ORDER BY random() LIMIT 12`).split('\n');
@@ -215,9 +235,18 @@ test('no public page shows "null"', async () => {
     await assertNoNull(page, `establishment ${id}`);
   }
   await checkA11y(page, 'an establishment, its history open');
+  // A licence renewed without a reason: its entry records no reason (JSON null).
+  const id = ids[0];
+  const csrf = await signIn(page, server.url, 'clerk');
+  const res = await page.request.post(`${server.url}/api/v1/establishments/${id}/licence-actions`,
+    { data: { action: 'renewed' }, headers: { 'X-CSRF-Token': csrf } });
+  assert.equal(res.status(), 201, await res.text());
   await page.goto(`${server.url}/log.html`);
-  await page.waitForLoadState('networkidle');
-  await assertNoNull(page, 'the public record');
+  const entry = page.locator('#recent li.log-entry', { hasText: 'licence' }).first();
+  await entry.waitFor();
+  await page.locator('#recent details').evaluateAll((ds) => ds.forEach((d) => { d.open = true; }));
+  assert.match(await entry.locator('.log-fields').textContent(), /reason\s*none/);
+  await assertNoNull(page, 'the public record, every entry open');
   await screenshot(page, 'public-log-phone');
   await page.context().close();
 });

@@ -700,21 +700,22 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		" inspection_id, issued_at) FROM STDIN",
 		-1, false },
 	/* The demo's events, one per record, with what the records functions would have logged
-	 * (establishment.registered, inspection.submitted) under kinds that say they are demo
-	 * data: each establishment from id $1 on, then each of their inspections, oldest
-	 * first. */
+	 * (establishment.registered, inspection.submitted) under kinds and subjects that say
+	 * they are demo data (so that no demo inspection passes for a submission in the
+	 * record's check): each establishment from id $1 on, then each of their inspections,
+	 * oldest first. */
 	[STMT_DEMO_EVENTS] = { "demo_events",
 		"INSERT INTO event_pending (kind, subject, payload)"
 		" SELECT kind, subject, payload FROM ("
 		" SELECT 0 AS pass, NULL::timestamptz AS at, e.id,"
-		" 'demo.establishment' AS kind, 'establishment/' || e.id AS subject,"
+		" 'demo.establishment' AS kind, 'demo-establishment/' || e.id AS subject,"
 		" jsonb_build_object('jurisdiction', j.code, 'licence_number', e.licence_number,"
 		" 'name', e.name) AS payload"
 		" FROM establishment e JOIN jurisdiction j ON j.id = e.jurisdiction_id"
 		" WHERE e.id >= $1::bigint"
 		" UNION ALL"
 		" SELECT 1, i.started_at, i.id,"
-		" 'demo.inspection', 'inspection/' || i.id,"
+		" 'demo.inspection', 'demo-inspection/' || i.id,"
 		" jsonb_build_object('establishment', i.establishment_id::text,"
 		" 'type', i.inspection_type, 'score', i.score,"
 		" 'grade_code', coalesce(i.grade_code, ''), 'outcome', i.outcome,"

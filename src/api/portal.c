@@ -254,6 +254,25 @@ int api_establishment_qr(struct http_request *req, struct http_response *res)
 	return http_respond_buf(res, 200, "image/svg+xml", &b);
 }
 
+/* Published once by api_set_map_tiles() before the server starts. */
+static char map_tiles[CONFIG_MAP_TILES_MAX + 1];
+
+void api_set_map_tiles(const char *url)
+{
+	snprintf(map_tiles, sizeof(map_tiles), "%s", url);
+}
+
+int api_map(struct http_request *req, struct http_response *res)
+{
+	(void)req;
+	json_t *o = json_pack("{s:s, s:s}", "tiles", map_tiles, "attribution",
+	                      "Map data \u00a9 OpenStreetMap contributors");
+	http_header_add(res, "Cache-Control", "public, max-age=300");
+	int status = api_json(res, 200, o);
+	json_decref(o);
+	return status;
+}
+
 int api_openapi(struct http_request *req, struct http_response *res)
 {
 	return http_send_file(req, res, "/openapi.json");

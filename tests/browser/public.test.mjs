@@ -250,3 +250,55 @@ test('no public page shows "null"', async () => {
   await screenshot(page, 'public-log-phone');
   await page.context().close();
 });
+
+test('the results on a map, from this site, with the open data a tap away', async () => {
+  const cuisine = db.sql(`SELECT cuisine FROM establishment WHERE latitude IS NOT NULL
+    GROUP BY cuisine ORDER BY count(*) DESC LIMIT 1`);
+  const page = await newPage(browser, 'phone');
+  // No network: the tiles are refused; everything else must come from this server.
+  const elsewhere = [];
+  await page.route((url) => !url.href.startsWith(server.url), (route) => {
+    elsewhere.push(route.request().url());
+    return route.abort();
+  });
+  const res = await page.goto(`${server.url}/?cuisine=${encodeURIComponent(cuisine)}`);
+  const csp = res.headers()['content-security-policy'];
+  assert.match(csp, /img-src 'self' data: blob: https:\/\/tile\.openstreetmap\.org;/);
+  await page.locator('.results li').first().waitFor();
+  await page.getByRole('button', { name: 'Map' }).click();
+  await page.locator('#map .map-marker').first().waitFor();
+  const shown = await page.locator('.results li').count();
+  const api = await (await page.request.get(`${server.url}/api/v1/establishments?cuisine=${encodeURIComponent(cuisine)}`)).json();
+  const placed = api.items.slice(0, shown).filter((e) => e.location).length;
+  assert.ok(placed > 0);
+  assert.equal(await page.locator('#map .map-marker').count(), placed, 'a marker for each place shown');
+  assert.equal(await page.getByRole('button', { name: 'Map' }).getAttribute('aria-pressed'), 'true');
+  assert.ok(await page.locator('#results').isHidden());
+  assert.match(await page.locator('#map .leaflet-control-attribution').textContent(), /OpenStreetMap/);
+  assert.ok(elsewhere.every((u) => u.startsWith('https://tile.openstreetmap.org/')), `only tiles elsewhere: ${elsewhere.slice(0, 3)}`);
+  await screenshot(page, 'public-map-phone');
+  // A marker opens the place's name, a link to its record.
+  await page.locator('#map .map-marker').first().click({ force: true });
+  assert.match(await page.locator('.leaflet-popup-content a').getAttribute('href'), /^\/establishment\.html\?id=\d+$/);
+
+  // The open data: a visible link to the same search in the API.
+  const link = page.locator('#download');
+  assert.ok(await link.isVisible());
+  const data = await page.request.get(new URL(await link.getAttribute('href'), server.url).href);
+  assert.equal(data.status(), 200);
+  const body = await data.json();
+  assert.ok(body.items.length >= shown && body.items.every((e) => e.cuisine === cuisine));
+
+  // Leaflet is this site's (the system's copy), with its images.
+  for (const path of ['/vendor/leaflet/leaflet.esm.js', '/vendor/leaflet/leaflet.css', '/vendor/leaflet/images/layers.png']) {
+    const r = await page.request.get(server.url + path);
+    assert.equal(r.status(), 200, path);
+  }
+  const missing = await page.request.get(`${server.url}/vendor/leaflet/../../../etc/passwd`);
+  assert.equal(missing.status(), 404);
+  // Back to the list.
+  await page.getByRole('button', { name: 'List' }).click();
+  assert.ok(await page.locator('#results').isVisible());
+  assert.deepEqual(page.placardErrors.filter((e) => !/ERR_FAILED|net::/.test(e)), []);
+  await page.context().close();
+});

@@ -3,7 +3,9 @@
 // API's cursor (shown only when there is more; a page that could not be loaded leaves the
 // results shown and says so beside the button). Each result names its grade in words (the
 // band's meaning from the scheme) and where it is: the city and the authority that inspects
-// it, so that places of two jurisdictions are told apart. The form's fields are mirrored in the address bar, so a search can be
+// it, so that places of two jurisdictions are told apart. The results can be seen on a map
+// (Leaflet, served by this site from the system's copy under /vendor/; tiles from the
+// address GET /api/v1/map gives) and downloaded as the open data they are (JSON). The form's fields are mirrored in the address bar, so a search can be
 // shared and the back button works.
 import { el, getJSON, gradeBadge, gradeMeaning, schemeDoc, formatDate, monthsSince, STALE_MONTHS, showError } from './portal.mjs';
 
@@ -14,6 +16,8 @@ const more = document.getElementById('more-results');
 const fields = ['q', 'address', 'postcode', 'cuisine', 'grade', 'lat', 'lon', 'radius'];
 let next = null;
 let query = null;
+// The results shown, for the map.
+let shown = [];
 
 function formQuery() {
   const p = new URLSearchParams();
@@ -64,8 +68,14 @@ async function load(params, append) {
     const codes = [...new Set(page.items.map((e) => e.scheme))];
     const docs = new Map(await Promise.all(codes.map(async (c) => [c, await schemeDoc(c)])));
     const names = await jurisdictionNames();
-    if (!append) list.replaceChildren();
+    if (!append) {
+      list.replaceChildren();
+      shown = [];
+    }
+    shown.push(...page.items);
     list.append(...page.items.map((e) => item(e, docs.get(e.scheme), names)));
+    showSwitch(params);
+    if (mapShown) drawMap();
     next = page.next_cursor;
     more.hidden = !next;
     const n = page.total;
@@ -85,11 +95,78 @@ async function load(params, append) {
   }
 }
 
+// The map: Leaflet loaded the first time the map is asked for.
+const mapBox = document.getElementById('map');
+const viewSwitch = document.getElementById('view-switch');
+const listButton = document.getElementById('view-list');
+const mapButton = document.getElementById('view-map');
+const download = document.getElementById('download');
+let mapShown = false;
+let leaflet = null;
+let map = null;
+let markers = null;
+
+function showSwitch(params) {
+  viewSwitch.hidden = shown.length === 0;
+  const p = new URLSearchParams(params);
+  p.delete('cursor');
+  p.set('limit', '100');
+  download.href = `/api/v1/establishments?${p}`;
+}
+
+async function drawMap() {
+  if (!leaflet) {
+    const css = el('link', { rel: 'stylesheet', href: '/vendor/leaflet/leaflet.css' });
+    document.head.append(css);
+    const [L, settings] = await Promise.all([import('/vendor/leaflet/leaflet.esm.js'), getJSON('/api/v1/map')]);
+    leaflet = L;
+    map = L.map(mapBox, { scrollWheelZoom: false });
+    L.tileLayer(settings.tiles, { attribution: settings.attribution, maxZoom: 19 }).addTo(map);
+    markers = L.layerGroup().addTo(map);
+  }
+  markers.clearLayers();
+  const placed = shown.filter((e) => e.location && e.location.latitude !== null && e.location.longitude !== null);
+  for (const e of placed) {
+    const m = leaflet.circleMarker([e.location.latitude, e.location.longitude],
+      { radius: 9, weight: 2, color: '#0b5394', fillColor: '#ffffff', fillOpacity: 0.9, className: 'map-marker' });
+    const a = document.createElement('a');
+    a.href = `/establishment.html?id=${e.id}`;
+    a.textContent = e.name;
+    m.bindPopup(a);
+    m.addTo(markers);
+  }
+  mapBox.dataset.markers = String(placed.length);
+  if (placed.length) {
+    map.fitBounds(leaflet.latLngBounds(placed.map((e) => [e.location.latitude, e.location.longitude])), { padding: [24, 24], maxZoom: 16 });
+  } else {
+    map.setView([0, 0], 1);
+  }
+  map.invalidateSize();
+}
+
+async function setView(asMap) {
+  mapShown = asMap;
+  mapBox.hidden = !asMap;
+  list.hidden = asMap;
+  listButton.setAttribute('aria-pressed', String(!asMap));
+  mapButton.setAttribute('aria-pressed', String(asMap));
+  if (!asMap) return;
+  try {
+    await drawMap();
+  } catch (err) {
+    mapBox.replaceChildren(el('p', { class: 'notice notice-bad', role: 'alert' }, `The map could not be shown: ${err.message}`));
+  }
+}
+listButton.addEventListener('click', () => setView(false));
+mapButton.addEventListener('click', () => setView(true));
+
 function search(push) {
   query = formQuery();
   if (push) history.pushState(null, '', query.toString() ? `/?${query}` : '/');
   if (![...query.keys()].some((k) => k !== 'radius')) {
     list.replaceChildren();
+    shown = [];
+    viewSwitch.hidden = true;
     status.textContent = '';
     more.hidden = true;
     return;

@@ -7,3 +7,7 @@ ALTER TABLE licence_action
     ADD COLUMN reason_category text
     CHECK (reason_category IN ('imminent-health-risk', 'pests', 'no-water-or-power',
         'licence-conditions', 'unlicensed', 'owner-request', 'other'));
+
+-- A search word may name a kind of place ("bakery"), as it may a cuisine (the index
+-- establishment_cuisine of 0006): the search asks whether any establishment has it.
+CREATE INDEX establishment_type_lower ON establishment (lower(establishment_type));

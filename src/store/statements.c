@@ -58,7 +58,10 @@
  * $8 a radius in metres, $9..$12 its bounding box (min longitude, min latitude, max
  * longitude, max latitude), and a licence number (the parameter named by @licence: $13 in
  * the count, $19 in the page), as typed, in capitals or in small letters, in any
- * jurisdiction (so that the unique index on (jurisdiction_id, licence_number) finds it).
+ * jurisdiction (so that the unique index on (jurisdiction_id, licence_number) finds it),
+ * and a cuisine or kind of place named in the search words (the parameter named by @kind:
+ * $15 in the count, $20 in the page; in small letters), which finds the places of that
+ * cuisine or kind besides those whose names match $1 ("pizza" near me).
  * NULL means no such filter. Statements are planned with their values on every execution
  * (custom_plan: a generic plan would scan every row for the "$n IS NULL OR" conditions), so
  * an absent filter costs nothing and a present one uses its index.
@@ -67,9 +70,11 @@
 	"(12742017.6 * asin(least(1, sqrt(power(sin(radians(e.latitude - $6::float8) / 2), 2)"     \
 	" + cos(radians($6::float8)) * cos(radians(e.latitude))"                                   \
 	" * power(sin(radians(e.longitude - $7::float8) / 2), 2)))))"
-#define SEARCH_FROM_WHERE(licence)                                                                 \
+#define SEARCH_FROM_WHERE(licence, kind)                                                           \
 	" FROM establishment e LEFT JOIN posted_grade g ON g.establishment_id = e.id"              \
-	" WHERE ($1::tsquery IS NULL OR name_tsvector(e.name) @@ $1::tsquery)"                     \
+	" WHERE ((" kind "::text IS NULL AND $1::tsquery IS NULL)"                                 \
+	"  OR name_tsvector(e.name) @@ $1::tsquery"                                                \
+	"  OR lower(e.cuisine) = " kind "::text OR lower(e.establishment_type) = " kind "::text)"  \
 	" AND ($2::text IS NULL OR e.address_line ILIKE '%' || $2::text || '%')"                   \
 	" AND ($3::text IS NULL OR upper(replace(e.postcode, ' ', '')) LIKE $3::text || '%')"      \
 	" AND ($4::text IS NULL OR lower(e.cuisine) = lower($4::text))"                            \
@@ -82,8 +87,8 @@
 	" AND (" licence "::text IS NULL OR (e.jurisdiction_id = ANY (ARRAY(SELECT jl.id"          \
 	"  FROM jurisdiction jl)) AND e.licence_number = ANY (ARRAY[" licence "::text,"            \
 	"  upper(" licence "::text), lower(" licence "::text)])))"
-#define SEARCH_COUNT_WHERE SEARCH_FROM_WHERE("$13")
-#define SEARCH_PAGE_WHERE  SEARCH_FROM_WHERE("$19")
+#define SEARCH_COUNT_WHERE SEARCH_FROM_WHERE("$13", "$15")
+#define SEARCH_PAGE_WHERE  SEARCH_FROM_WHERE("$19", "$20")
 
 /*
  * The grade the public sees (alias e, posted grade g), as public_grade(e.id) gives it but
@@ -327,8 +332,7 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		" coalesce($5, ''), $6::bigint, $7)"
 		" RETURNING json_build_object('id', id, 'establishment_id', establishment_id,"
 		" 'action', action, 'effective_on', effective_on, 'expires_on', expires_on,"
-		" 'reason', reason, 'reason_category', reason_category,"
-		" 'recorded_at', recorded_at)::text AS json, id",
+		" 'reason', reason, 'recorded_at', recorded_at)::text AS json, id",
 		7, false },
 	/* An establishment's licence history, newest first (the index on (establishment_id,
 	 * id)); no row when there is no such establishment. */
@@ -337,7 +341,6 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		" SELECT json_agg(json_build_object('id', a.id,"
 		" 'action', a.action, 'effective_on', a.effective_on,"
 		" 'expires_on', a.expires_on, 'reason', a.reason,"
-		" 'reason_category', a.reason_category,"
 		" 'recorded_at', a.recorded_at) ORDER BY a.id DESC)"
 		" FROM licence_action a WHERE a.establishment_id = e.id),"
 		" '[]'))::text AS json"
@@ -1116,12 +1119,18 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	[STMT_SEARCH_NAME_QUERY] = { "search_name_query",
 		"SELECT name_query($1::text)::text AS tsquery",
 		1, true },
+	/* Whether $1 (in small letters) is a cuisine or a kind of place some establishment has. */
+	[STMT_SEARCH_KIND_EXISTS] = { "search_kind_exists",
+		"SELECT EXISTS (SELECT 1 FROM establishment WHERE lower(cuisine) = $1::text)"
+		" OR EXISTS (SELECT 1 FROM establishment WHERE lower(establishment_type) = $1::text)"
+		" AS kind",
+		1, true },
 	/* The matches, counted up to $14 rows (the cap plus one: more means "at least"). */
 	[STMT_SEARCH_COUNT] = { "search_count",
 		"SELECT count(*) FROM (SELECT 1"
 		SEARCH_COUNT_WHERE
 		" LIMIT $14::bigint) m",
-		14, true, true },
+		15, true, true },
 	/* Then $13 the sort (name, relevance, distance), $14 the name as typed (relevance is
 	 * its trigram similarity), the last row of the previous page ($15 name, $16 relevance
 	 * or distance, $17 id; NULL for the first page), $18 the number of rows and $19 the
@@ -1157,7 +1166,7 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		" ORDER BY CASE WHEN $13::text = 'name' THEN h.name END,"
 		"  CASE WHEN $13::text = 'relevance' THEN h.k END DESC,"
 		"  CASE WHEN $13::text = 'distance' THEN h.k END, h.id",
-		19, true, true },
+		20, true, true },
 	/* The name index in memory (src/records/searchindex.c, sql/0014_search_index.sql). What
 	 * was typed ($1) as its words (sql/functions/name_query_words.sql), separated by spaces (the
 	 * parser never puts a space inside a word), and whether a change was recorded by a

@@ -120,6 +120,7 @@ enum store_stmt {
 	STMT_RERATING_CLOSE_BY_VISIT,
 	/* public portal: search, grade cards, the name dictionary */
 	STMT_SEARCH_NAME_QUERY,
+	STMT_SEARCH_KIND_EXISTS,
 	STMT_SEARCH_COUNT,
 	STMT_SEARCH_PAGE,
 	STMT_SEARCH_INDEX_SYNC,

@@ -302,3 +302,32 @@ test('the results on a map, from this site, with the open data a tap away', asyn
   assert.deepEqual(page.placardErrors.filter((e) => !/ERR_FAILED|net::/.test(e)), []);
   await page.context().close();
 });
+
+test('a search for a cuisine or a kind of place finds them, near me too', async () => {
+  // Places whose cuisine is Pizza, most without "pizza" in their names.
+  const pizza = db.sql(`SELECT id FROM establishment WHERE lower(cuisine) = 'pizza' ORDER BY id`).split('\n').map(Number);
+  assert.ok(pizza.length >= 2, 'demo pizza places');
+  const page = await newPage(browser, 'phone');
+  await page.goto(`${server.url}/?q=pizza`);
+  await page.locator('.results li').first().waitFor();
+  const ids = await page.locator('.results a.result-name').evaluateAll((as) => as.map((a) => Number(new URL(a.href).searchParams.get('id'))));
+  for (const id of pizza.slice(0, 10)) assert.ok(ids.includes(id), `pizza place ${id} found`);
+  // A kind of place, in capitals.
+  const bakeries = Number(db.sql(`SELECT count(*) FROM establishment WHERE lower(establishment_type) = 'bakery' OR lower(cuisine) = 'bakery'`));
+  const kind = await (await page.request.get(`${server.url}/api/v1/establishments?q=BAKERY&limit=100`)).json();
+  assert.ok(kind.total >= bakeries && bakeries > 0, `${kind.total} of ${bakeries} bakeries`);
+  // Near me: the pizza places within reach of the first one.
+  const [lat, lon] = db.sql(`SELECT latitude || '|' || longitude FROM establishment WHERE id = ${pizza[0]}`).split('|').map(Number);
+  await page.context().grantPermissions(['geolocation'], { origin: server.url });
+  await page.context().setGeolocation({ latitude: lat, longitude: lon });
+  await page.getByRole('button', { name: 'Near me' }).click();
+  await page.locator('#status', { hasText: 'nearest first' }).waitFor();
+  const near = await page.locator('.results a.result-name').evaluateAll((as) => as.map((a) => Number(new URL(a.href).searchParams.get('id'))));
+  assert.equal(near[0], pizza[0], 'the nearest pizza place first');
+  await screenshot(page, 'public-pizza-near-me-phone');
+  // A word that names nothing is still refused as before, not matched with everything.
+  const none = await page.request.get(`${server.url}/api/v1/establishments?q=zzzzqqq`);
+  assert.equal((await none.json()).total ?? 0, 0);
+  assert.deepEqual(page.placardErrors, []);
+  await page.context().close();
+});

@@ -112,6 +112,7 @@ static int search_parse(struct http_request *req, struct http_response *res, str
 	    (st = text_param(req, res, "postcode", SEARCH_POSTCODE_MAX, &postcode)) ||
 	    (st = text_param(req, res, "cuisine", SEARCH_CUISINE_MAX, &s->cuisine)) ||
 	    (st = text_param(req, res, "grade", SEARCH_GRADE_MAX, &grade)) ||
+	    (st = text_param(req, res, "inspected_since", 10, &s->inspected_since)) ||
 	    (st = text_param(req, res, "sort", 16, &sort)) ||
 	    (st = text_param(req, res, "limit", 8, &limit)) ||
 	    (st = text_param(req, res, "cursor", SEARCH_CURSOR_MAX, &s->cursor)))
@@ -132,6 +133,9 @@ static int search_parse(struct http_request *req, struct http_response *res, str
 		*o = '\0';
 		s->postcode = *pc ? pc : NULL;
 	}
+	if (s->inspected_since && !date_valid(s->inspected_since))
+		return http_problem(res, 400, "inspected_since",
+		                    "\"inspected_since\" must be a date such as 2026-05-01.");
 	if (grade) {
 		/* Codes such as A, Z, 5 or AwaitingInspection, separated by commas. */
 		size_t n = 1;

@@ -81,10 +81,11 @@ static const char *like_escape(struct arena *a, const char *s)
 
 /* The search's filters as statement parameters: $1..$12 of STMT_SEARCH_COUNT, the page's
  * $13..$18 of STMT_SEARCH_PAGE, the licence number, p[18], and the cuisine or kind of place
- * the words name, p[19] (set by the caller). */
-static void search_params(struct arena *a, const struct rec_search *s, const char *p[20])
+ * the words name, p[19] (set by the caller), and the day inspected since, p[20]. */
+static void search_params(struct arena *a, const struct rec_search *s, const char *p[21])
 {
-	memset(p, 0, 20 * sizeof(*p));
+	memset(p, 0, 21 * sizeof(*p));
+	p[20] = s->inspected_since;
 	p[18] = s->licence;
 	p[1] = s->address ? like_escape(a, s->address) : NULL;
 	p[2] = s->postcode;
@@ -229,7 +230,7 @@ static int search_kind(struct rec *r, const char *q, const char **ret)
 
 int rec_establishments_search(struct rec *r, const struct rec_search *s, const char **ret_json)
 {
-	const char *p[20];
+	const char *p[21];
 	struct store_result *res;
 	int rc;
 	search_params(r->a, s, p);
@@ -240,7 +241,7 @@ int rec_establishments_search(struct rec *r, const struct rec_search *s, const c
 		bool by_name_alone = s->sort == REC_SORT_RELEVANCE;
 		for (int i = 1; i <= 11; i++)
 			by_name_alone = by_name_alone && !p[i];
-		by_name_alone = by_name_alone && !p[18] && !p[19];
+		by_name_alone = by_name_alone && !p[18] && !p[19] && !p[20];
 		struct name_search ns;
 		if ((rc = search_index_find(r->st, r->a, s->q, by_name_alone, &ns)) < 0)
 			return rec_store_error(r, rc);
@@ -268,12 +269,13 @@ int rec_establishments_search(struct rec *r, const struct rec_search *s, const c
 	long long total = shown;
 	bool lower_bound = false;
 	if (s->cursor || rows > s->limit) {
-		const char *pc[15];
+		const char *pc[16];
 		struct store_result *counted;
 		memcpy(pc, p, 12 * sizeof(*pc));
 		pc[12] = p[18];
 		pc[13] = arena_printf(r->a, "%d", SEARCH_TOTAL_MAX + 1);
 		pc[14] = p[19];
+		pc[15] = p[20];
 		if ((rc = rec_exec(r, STMT_SEARCH_COUNT, pc, &counted)) < 0)
 			return rc;
 		total = store_get_int(counted, 0, "count");

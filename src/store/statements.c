@@ -61,7 +61,8 @@
  * jurisdiction (so that the unique index on (jurisdiction_id, licence_number) finds it),
  * and a cuisine or kind of place named in the search words (the parameter named by @kind:
  * $15 in the count, $20 in the page; in small letters), which finds the places of that
- * cuisine or kind besides those whose names match $1 ("pizza" near me).
+ * cuisine or kind besides those whose names match $1 ("pizza" near me), and a date (named
+ * by @since: $16 in the count, $21 in the page): only places inspected since that day.
  * NULL means no such filter. Statements are planned with their values on every execution
  * (custom_plan: a generic plan would scan every row for the "$n IS NULL OR" conditions), so
  * an absent filter costs nothing and a present one uses its index.
@@ -70,7 +71,7 @@
 	"(12742017.6 * asin(least(1, sqrt(power(sin(radians(e.latitude - $6::float8) / 2), 2)"     \
 	" + cos(radians($6::float8)) * cos(radians(e.latitude))"                                   \
 	" * power(sin(radians(e.longitude - $7::float8) / 2), 2)))))"
-#define SEARCH_FROM_WHERE(licence, kind)                                                           \
+#define SEARCH_FROM_WHERE(licence, kind, since)                                                    \
 	" FROM establishment e LEFT JOIN posted_grade g ON g.establishment_id = e.id"              \
 	" WHERE ((" kind "::text IS NULL AND $1::tsquery IS NULL)"                                 \
 	"  OR name_tsvector(e.name) @@ $1::tsquery"                                                \
@@ -86,9 +87,12 @@
 	"  point($11::float8, $12::float8)) AND " SEARCH_DISTANCE " <= $8::float8))"               \
 	" AND (" licence "::text IS NULL OR (e.jurisdiction_id = ANY (ARRAY(SELECT jl.id"          \
 	"  FROM jurisdiction jl)) AND e.licence_number = ANY (ARRAY[" licence "::text,"            \
-	"  upper(" licence "::text), lower(" licence "::text)])))"
-#define SEARCH_COUNT_WHERE SEARCH_FROM_WHERE("$13", "$15")
-#define SEARCH_PAGE_WHERE  SEARCH_FROM_WHERE("$19", "$20")
+	"  upper(" licence "::text), lower(" licence "::text)])))"                                 \
+	" AND (" since "::date IS NULL OR EXISTS (SELECT 1 FROM inspection si"                     \
+	"  WHERE si.establishment_id = e.id AND si.status = 'submitted'"                           \
+	"  AND si.started_at >= " since "::date))"
+#define SEARCH_COUNT_WHERE SEARCH_FROM_WHERE("$13", "$15", "$16")
+#define SEARCH_PAGE_WHERE  SEARCH_FROM_WHERE("$19", "$20", "$21")
 
 /*
  * The grade the public sees (alias e, posted grade g), as public_grade(e.id) gives it but
@@ -1130,7 +1134,7 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		"SELECT count(*) FROM (SELECT 1"
 		SEARCH_COUNT_WHERE
 		" LIMIT $14::bigint) m",
-		15, true, true },
+		16, true, true },
 	/* Then $13 the sort (name, relevance, distance), $14 the name as typed (relevance is
 	 * its trigram similarity), the last row of the previous page ($15 name, $16 relevance
 	 * or distance, $17 id; NULL for the first page), $18 the number of rows and $19 the
@@ -1166,7 +1170,7 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		" ORDER BY CASE WHEN $13::text = 'name' THEN h.name END,"
 		"  CASE WHEN $13::text = 'relevance' THEN h.k END DESC,"
 		"  CASE WHEN $13::text = 'distance' THEN h.k END, h.id",
-		20, true, true },
+		21, true, true },
 	/* The name index in memory (src/records/searchindex.c, sql/0014_search_index.sql). What
 	 * was typed ($1) as its words (sql/functions/name_query_words.sql), separated by spaces (the
 	 * parser never puts a space inside a word), and whether a change was recorded by a

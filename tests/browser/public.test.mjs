@@ -331,3 +331,28 @@ test('a search for a cuisine or a kind of place finds them, near me too', async 
   assert.deepEqual(page.placardErrors, []);
   await page.context().close();
 });
+
+test('the results filtered by when places were last inspected, on the map too', async () => {
+  // A day that splits the demo city: places inspected since, and places not.
+  const day = db.sql(`SELECT (percentile_disc(0.5) WITHIN GROUP (ORDER BY last))::date FROM
+    (SELECT max(started_at) AS last FROM inspection WHERE status = 'submitted' GROUP BY establishment_id) x`);
+  const recent = Number(db.sql(`SELECT count(DISTINCT establishment_id) FROM inspection
+    WHERE status = 'submitted' AND started_at >= '${day}'::date`));
+  const all = Number(db.sql('SELECT count(*) FROM establishment'));
+  assert.ok(recent > 0 && recent < all);
+  const page = await newPage(browser, 'phone');
+  await page.route((url) => !url.href.startsWith(server.url), (route) => route.abort());
+  await page.goto(`${server.url}/?inspected_since=${day}`);
+  await page.locator('.results li').first().waitFor();
+  assert.match(await page.locator('#status').textContent(), new RegExp(`^${recent} places found`));
+  assert.equal(await page.locator('#inspected_since').inputValue(), day, 'the filter shows the date');
+  assert.ok(await page.locator('#more').evaluate((d) => d.open));
+  await page.getByRole('button', { name: 'Map' }).click();
+  await page.locator('#map .map-marker').first().waitFor();
+  assert.equal(await page.locator('#map .map-marker').count(), await page.locator('.results li').count());
+  await screenshot(page, 'public-map-since-phone');
+  const bad = await page.request.get(`${server.url}/api/v1/establishments?inspected_since=2026-13-01`);
+  assert.equal(bad.status(), 400);
+  assert.equal((await bad.json()).field, 'inspected_since');
+  await page.context().close();
+});

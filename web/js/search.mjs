@@ -13,7 +13,21 @@ const form = document.getElementById('search');
 const status = document.getElementById('status');
 const list = document.getElementById('results');
 const more = document.getElementById('more-results');
-const fields = ['q', 'address', 'postcode', 'cuisine', 'grade', 'lat', 'lon', 'radius'];
+const fields = ['q', 'address', 'postcode', 'cuisine', 'grade', 'inspected_since', 'lat', 'lon', 'radius'];
+
+// "Last inspected": each option's date, that many months before today (YYYY-MM-DD); a date
+// from a shared address that is none of them is added as an option of its own.
+const since = document.getElementById('inspected_since');
+for (const o of since.options) {
+  if (!o.dataset.months) continue;
+  const d = new Date();
+  d.setMonth(d.getMonth() - Number(o.dataset.months));
+  o.value = d.toISOString().slice(0, 10);
+}
+function sinceOption(value) {
+  if (!value || [...since.options].some((o) => o.value === value)) return;
+  since.append(el('option', { value }, `Since ${formatDate(value)}`));
+}
 let next = null;
 let query = null;
 // The results shown, for the map.
@@ -176,8 +190,9 @@ function search(push) {
 
 function fromAddress() {
   const p = new URLSearchParams(location.search);
+  sinceOption(p.get('inspected_since'));
   for (const f of fields) form.elements[f].value = p.get(f) || (f === 'radius' ? '1000' : '');
-  if (['address', 'postcode', 'cuisine', 'grade'].some((f) => p.get(f))) document.getElementById('more').open = true;
+  if (['address', 'postcode', 'cuisine', 'grade', 'inspected_since'].some((f) => p.get(f))) document.getElementById('more').open = true;
   showNear();
   search(false);
 }

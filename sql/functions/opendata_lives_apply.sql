@@ -1,6 +1,9 @@
 -- Apply a staged LIVES feed (temporary tables lives_business_stage, lives_inspection_stage,
 -- lives_violation_stage) to jurisdiction p_jur. Returns the counts for the report.
-CREATE OR REPLACE FUNCTION opendata_lives_apply(p_import bigint, p_jur bigint) RETURNS jsonb
+-- p_catalogue names the scoring scheme whose catalogue the violations' codes must be in
+-- (sf100 for San Francisco's feed); NULL takes every code as the feed publishes it.
+CREATE OR REPLACE FUNCTION opendata_lives_apply(p_import bigint, p_jur bigint, p_catalogue text)
+RETURNS jsonb
 LANGUAGE plpgsql SET jit = off AS $$
 DECLARE
     tz text;
@@ -150,6 +153,26 @@ BEGIN
     CREATE TEMPORARY TABLE lives_by_date ON COMMIT DROP AS
         SELECT DISTINCT ON (business_id, inspection_date) business_id, inspection_date, id, created
         FROM lives_all ORDER BY business_id, inspection_date, scored DESC, id;
+    -- A violation names a code of the scheme's catalogue (the version in force on the day
+    -- of the import): a row whose code the catalogue lacks is not cited, and says why.
+    IF p_catalogue IS NOT NULL AND scheme_version_at(p_catalogue, current_date) IS NULL THEN
+        RAISE EXCEPTION 'scoring scheme % is not published (placard migrate publishes it)',
+            p_catalogue;
+    END IF;
+    IF p_catalogue IS NOT NULL THEN
+        WITH gone AS (
+            DELETE FROM lives_violation_stage s
+            WHERE s.code NOT IN (SELECT x ->> 'code'
+                  FROM scheme_version v, jsonb_array_elements(v.document -> 'violations') x
+                  WHERE v.scheme_code = p_catalogue
+                    AND v.version = scheme_version_at(p_catalogue, current_date))
+            RETURNING s.row_no, s.code)
+        INSERT INTO import_skipped (import_id, file, row_no, reason)
+            SELECT p_import, 'violations', row_no,
+                   'violation code ' || code || ' is not in the catalogue of scheme '
+                   || p_catalogue
+            FROM gone;
+    END IF;
     CREATE TEMPORARY TABLE lives_viol ON COMMIT DROP AS
         SELECT v.*, coalesce(a.id, b.id) AS inspection_pk, coalesce(a.created, b.created) AS created
         FROM lives_violation_stage v

@@ -1,6 +1,9 @@
 -- Apply a staged NYC file (temporary table nyc_stage) to jurisdiction p_jur. Returns the
 -- counts for the report (rows_skipped includes those the importer recorded before).
-CREATE OR REPLACE FUNCTION opendata_nyc_apply(p_import bigint, p_jur bigint) RETURNS jsonb
+-- p_catalogue names the scoring scheme whose catalogue the citations' codes must be in
+-- (nyc); NULL takes every code as published.
+CREATE OR REPLACE FUNCTION opendata_nyc_apply(p_import bigint, p_jur bigint, p_catalogue text)
+RETURNS jsonb
 LANGUAGE plpgsql SET jit = off AS $$
 DECLARE
     tz text;
@@ -35,6 +38,26 @@ BEGIN
 
     INSERT INTO import_flagged (import_id, file, row_no, flag)
         SELECT p_import, 'nyc', row_no, f FROM nyc_stage, unnest(flags) AS f;
+
+    -- A citation names a code of the scheme's catalogue (the version in force on the day
+    -- of the import): a row whose code the catalogue lacks cites nothing and is flagged;
+    -- the rest of the row (the establishment, the inspection) is imported as usual.
+    IF p_catalogue IS NOT NULL AND scheme_version_at(p_catalogue, current_date) IS NULL THEN
+        RAISE EXCEPTION 'scoring scheme % is not published (placard migrate publishes it)',
+            p_catalogue;
+    END IF;
+    IF p_catalogue IS NOT NULL THEN
+        WITH unknown AS (
+            UPDATE nyc_stage s SET violation_code = ''
+            WHERE s.violation_code <> ''
+              AND s.violation_code NOT IN (SELECT x ->> 'code'
+                  FROM scheme_version v, jsonb_array_elements(v.document -> 'violations') x
+                  WHERE v.scheme_code = p_catalogue
+                    AND v.version = scheme_version_at(p_catalogue, current_date))
+            RETURNING s.row_no)
+        INSERT INTO import_flagged (import_id, file, row_no, flag)
+            SELECT p_import, 'nyc', row_no, 'violation_code_not_in_catalogue' FROM unknown;
+    END IF;
 
     -- Establishments: the details of each CAMIS's most recent row.
     CREATE TEMPORARY TABLE nyc_est ON COMMIT DROP AS
@@ -161,7 +184,8 @@ BEGIN
         JOIN nyc_changed c ON c.current_id = ins.amends_inspection_id;
     SELECT count(*) - n_insp_new INTO n_amended FROM nyc_new;
 
-    -- Violations: a catalogue entry for every code NYC used, then the citations of the
+    -- Violations: a catalogue entry for every code NYC used (all of them in the scheme's
+    -- catalogue, above), then the citations of the
     -- inspections created now (those imported before are immutable and already complete).
     -- Each code's most recent row is chosen on the narrow columns, then read (sorting the
     -- whole rows cost more than the rest of the statement).

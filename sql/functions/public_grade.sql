@@ -57,7 +57,7 @@ BEGIN
         'appeal_id', CASE WHEN has_appeal THEN ap.id END);
 
     IF coalesce((def -> 'rules' ->> 'withhold_until_appeal_decided')::boolean, false) THEN
-        window_end := coalesce(ri.ended_at, ri.submitted_at)
+        window_end := greatest(ri.ended_at, ri.submitted_at)
             + (def -> 'rules' ->> 'appeal_window_days')::int * interval '1 day';
         IF is_open OR (NOT has_appeal AND now() <= window_end) THEN
             SELECT p.* INTO prev FROM inspection p

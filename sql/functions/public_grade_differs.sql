@@ -5,7 +5,7 @@
 -- withholds a new rating, within the longest appeal window of such a version (an inspection that amends another is always listed). A
 -- superset: the search calls public_grade() for its members and takes the posted grade for
 -- everyone else. The cut-off and the withholding schemes are worked out first and the query
--- planned with them as values, so that the inspection_window_start index finds the few
+-- planned with them as values, so that the inspection_notice_at index finds the few
 -- recent inspections.
 CREATE OR REPLACE FUNCTION public_grade_differs() RETURNS SETOF bigint
 LANGUAGE plpgsql STABLE AS $$
@@ -23,7 +23,7 @@ BEGIN
         ' WHERE appeal_state_open(a.state)'
         ' UNION'
         ' SELECT i.establishment_id FROM inspection i'
-        ' WHERE i.status = ''submitted'' AND coalesce(i.ended_at, i.submitted_at) >= $1'
+        ' WHERE i.status = ''submitted'' AND greatest(i.ended_at, i.submitted_at) >= $1'
         '   AND i.scheme_code = ANY ($2)'
         ' UNION'
         ' SELECT i.establishment_id FROM inspection i'

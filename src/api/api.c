@@ -14,6 +14,8 @@
 const struct http_route api_routes[] = {
 	{ HTTP_GET, "/healthz", api_healthz, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/version", api_version, API_PUBLIC },
+	/* No session, but not for everyone: api_hook() lets only PLACARD_METRICS_ALLOW in. */
+	{ HTTP_GET, "/metrics", api_metrics, API_PUBLIC | API_METRICS },
 	/* staff and sessions */
 	{ HTTP_POST, "/api/v1/session", api_session_create, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/session", api_session_get, API_ANY_STAFF },
@@ -30,6 +32,9 @@ const struct http_route api_routes[] = {
 	/* the licence registry */
 	{ HTTP_GET, "/api/v1/jurisdictions", api_jurisdictions_list, API_PUBLIC },
 	{ HTTP_POST, "/api/v1/jurisdictions", api_jurisdiction_create, API_ADMIN },
+	{ HTTP_GET, "/api/v1/jurisdictions/{code}/schemes", api_jurisdiction_schemes, API_PUBLIC },
+	{ HTTP_POST, "/api/v1/jurisdictions/{code}/schemes", api_jurisdiction_scheme_assign,
+	  API_ADMIN },
 	{ HTTP_POST, "/api/v1/establishments", api_establishment_create, API_CLERK | API_ADMIN },
 	{ HTTP_GET, "/api/v1/establishments/{id:int}", api_establishment_get, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/establishments/{id:int}/inspections", api_establishment_inspections,
@@ -63,10 +68,17 @@ const struct http_route api_routes[] = {
 	{ HTTP_POST, "/api/v1/inspections/{id:int}/conflicts/{conflict:int}/resolve",
 	  api_tablet_conflict_resolve, API_INSPECTOR | API_SUPERVISOR },
 	{ HTTP_PUT, "/api/v1/establishments/{id:int}/inspector", api_tablet_assign,
-	  API_SUPERVISOR | API_ADMIN },
+	  API_SUPERVISOR | API_ADMIN | API_INSPECTOR },
 	{ HTTP_GET, "/api/v1/inspector/due", api_tablet_due, API_INSPECTOR | API_SUPERVISOR },
 	{ HTTP_GET, "/api/v1/inspector/establishments/{id:int}", api_tablet_form,
 	  API_INSPECTOR | API_SUPERVISOR },
+	/* the supervisor's screen */
+	{ HTTP_GET, "/api/v1/supervisor/worklist", api_supervisor_worklist,
+	  API_SUPERVISOR | API_ADMIN },
+	{ HTTP_GET, "/api/v1/supervisor/inspectors", api_supervisor_inspectors,
+	  API_SUPERVISOR | API_ADMIN },
+	{ HTTP_GET, "/api/v1/establishments/{id:int}/corrective-actions", api_corrective_actions,
+	  API_INSPECTOR | API_SUPERVISOR | API_CLERK | API_ADMIN },
 	/* the tamper-evident log */
 	{ HTTP_GET, "/api/v1/log", api_log_page, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/log/head", api_log_head, API_PUBLIC },
@@ -87,10 +99,15 @@ const struct http_route api_routes[] = {
 	{ HTTP_GET, "/tile/entries/{n1}/{n2}/{n3}/{n4}", api_tlog_tile, API_PUBLIC },
 	/* open data */
 	{ HTTP_GET, "/open-data/lives.zip", api_open_data_lives, API_PUBLIC },
+	{ HTTP_GET, "/api/v1/opendata/inspections.ndjson", api_open_data_placard, API_PUBLIC },
 	/* appeals and due process: the operator (licence number + appeal code, no account) */
 	{ HTTP_POST, "/api/v1/operator/report", api_operator_status, API_PUBLIC },
 	{ HTTP_POST, "/api/v1/operator/appeals", api_operator_appeal_file, API_PUBLIC },
 	{ HTTP_POST, "/api/v1/operator/appeals/withdraw", api_operator_appeal_withdraw,
+	  API_PUBLIC },
+	{ HTTP_POST, "/api/v1/operator/appeals/attachments", api_operator_attachment_add,
+	  API_PUBLIC },
+	{ HTTP_POST, "/api/v1/operator/appeals/attachments/{id:int}", api_operator_attachment_get,
 	  API_PUBLIC },
 	{ HTTP_POST, "/api/v1/operator/replies", api_operator_reply, API_PUBLIC },
 	{ HTTP_POST, "/api/v1/operator/rerating-requests", api_operator_rerating, API_PUBLIC },
@@ -100,6 +117,12 @@ const struct http_route api_routes[] = {
 	{ HTTP_GET, "/api/v1/appeals/overdue", api_appeal_overdue,
 	  API_SUPERVISOR | API_HEARING_OFFICER },
 	{ HTTP_GET, "/api/v1/staff/appeals/{id:int}", api_appeal_get_staff,
+	  API_HEARING_OFFICER | API_SUPERVISOR },
+	{ HTTP_GET, "/api/v1/staff/appeals/{id:int}/attachments/{attachment:int}",
+	  api_appeal_attachment_get, API_HEARING_OFFICER | API_SUPERVISOR },
+	{ HTTP_GET, "/api/v1/appeals/calendar", api_appeal_calendar,
+	  API_HEARING_OFFICER | API_SUPERVISOR },
+	{ HTTP_GET, "/api/v1/appeals/decided", api_appeal_decided,
 	  API_HEARING_OFFICER | API_SUPERVISOR },
 	{ HTTP_POST, "/api/v1/appeals/{id:int}/review", api_appeal_review, API_HEARING_OFFICER },
 	{ HTTP_POST, "/api/v1/appeals/{id:int}/hearing", api_appeal_hearing, API_HEARING_OFFICER },
@@ -124,6 +147,9 @@ const size_t api_nroutes = ARRAY_SIZE(api_routes);
 
 int api_hook(struct http_request *req, struct http_response *res)
 {
+	/* Operations' monitoring: no session, not for the public, never kept by a cache. */
+	if (req->route->flags & API_METRICS)
+		return api_metrics_check(req, res);
 	if (req->route->flags & API_PUBLIC) {
 		/* Others may build on the public data: cross-origin reads, never writes. */
 		if (req->method & (HTTP_GET | HTTP_HEAD)) {

@@ -5,6 +5,7 @@
 #ifndef PLACARD_API_API_H
 #define PLACARD_API_API_H
 
+#include "core/netaddr.h"
 #include "http/http.h"
 #include "json/json.h"
 #include "domain/policy.h"
@@ -28,6 +29,9 @@ enum api_route_flag {
 	API_INSPECTOR = 1 << 3,       /* inspections */
 	API_SUPERVISOR = 1 << 4,      /* oversight: overdue work, all inspections */
 	API_HEARING_OFFICER = 1 << 5, /* appeals */
+	/* with API_PUBLIC (no session): the addresses of PLACARD_METRICS_ALLOW only, checked
+	 * before anything else (api/metrics.c) */
+	API_METRICS = 1 << 6,
 	API_ANY_STAFF =
 	        API_ADMIN | API_CLERK | API_INSPECTOR | API_SUPERVISOR | API_HEARING_OFFICER,
 };
@@ -109,6 +113,8 @@ int api_scheme_publish(struct http_request *req, struct http_response *res);
 int api_scheme_version_get(struct http_request *req, struct http_response *res);
 int api_jurisdictions_list(struct http_request *req, struct http_response *res);
 int api_jurisdiction_create(struct http_request *req, struct http_response *res);
+int api_jurisdiction_schemes(struct http_request *req, struct http_response *res);
+int api_jurisdiction_scheme_assign(struct http_request *req, struct http_response *res);
 int api_establishment_create(struct http_request *req, struct http_response *res);
 int api_establishment_update(struct http_request *req, struct http_response *res);
 int api_establishment_get(struct http_request *req, struct http_response *res);
@@ -140,6 +146,9 @@ int api_tablet_conflict_resolve(struct http_request *req, struct http_response *
 int api_tablet_assign(struct http_request *req, struct http_response *res);
 int api_tablet_due(struct http_request *req, struct http_response *res);
 int api_tablet_form(struct http_request *req, struct http_response *res);
+int api_supervisor_worklist(struct http_request *req, struct http_response *res);
+int api_supervisor_inspectors(struct http_request *req, struct http_response *res);
+int api_corrective_actions(struct http_request *req, struct http_response *res);
 
 /* staff.c: staff accounts (admin). */
 int api_staff_list(struct http_request *req, struct http_response *res);
@@ -164,6 +173,11 @@ int api_operator_appeal_withdraw(struct http_request *req, struct http_response 
 int api_appeal_get(struct http_request *req, struct http_response *res);
 int api_appeal_queue(struct http_request *req, struct http_response *res);
 int api_appeal_overdue(struct http_request *req, struct http_response *res);
+int api_appeal_calendar(struct http_request *req, struct http_response *res);
+int api_appeal_decided(struct http_request *req, struct http_response *res);
+int api_appeal_attachment_get(struct http_request *req, struct http_response *res);
+int api_operator_attachment_add(struct http_request *req, struct http_response *res);
+int api_operator_attachment_get(struct http_request *req, struct http_response *res);
 int api_appeal_get_staff(struct http_request *req, struct http_response *res);
 int api_appeal_review(struct http_request *req, struct http_response *res);
 int api_appeal_hearing(struct http_request *req, struct http_response *res);
@@ -195,8 +209,25 @@ int api_card_get(struct http_request *req, struct http_response *res);
 int api_establishment_qr(struct http_request *req, struct http_response *res);
 int api_openapi(struct http_request *req, struct http_response *res);
 
-/* opendata.c: the LIVES feed. */
+/* metrics.c: GET /metrics, for the addresses of PLACARD_METRICS_ALLOW. */
+int api_metrics(struct http_request *req, struct http_response *res);
+
+/*
+ * The addresses and networks that may read GET /metrics (copied). Call once before threads
+ * start; until then nobody may.
+ */
+void api_set_metrics_allow(const struct netaddr_list *allow);
+
+/*
+ * api_hook()'s check for API_METRICS routes: 0 when both the connection's peer and the client
+ * it names (X-Forwarded-For from a trusted proxy) are allowed, else the status of the 404 it
+ * answered, the same as for a path with nothing at it.
+ */
+int api_metrics_check(struct http_request *req, struct http_response *res);
+
+/* opendata.c: the LIVES feed and Placard's own. */
 int api_open_data_lives(struct http_request *req, struct http_response *res);
+int api_open_data_placard(struct http_request *req, struct http_response *res);
 
 /* At shutdown: remove the private folder the served feed was built in, if one was made. */
 void api_open_data_cleanup(void);

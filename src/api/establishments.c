@@ -36,6 +36,29 @@ int api_jurisdiction_create(struct http_request *req, struct http_response *res)
 	return api_json_text(res, 201, json);
 }
 
+int api_jurisdiction_schemes(struct http_request *req, struct http_response *res)
+{
+	const char *json;
+	struct rec r = api_rec(req, STORE_READ);
+	if (rec_jurisdiction_schemes(&r, http_param(req, "code")->value, &json) < 0)
+		return api_refused(res, &r);
+	return api_json_text(res, 200, json);
+}
+
+int api_jurisdiction_scheme_assign(struct http_request *req, struct http_response *res)
+{
+	struct json_error err;
+	struct scheme_assignment_doc d;
+	const char *json;
+	if (scheme_assignment_doc_read(req->arena, req->body, req->body_len, &d, &err) < 0)
+		return api_json_error(res, &err);
+	struct rec r = api_rec(req, STORE_WRITE);
+	if (rec_jurisdiction_scheme_assign(&r, http_param(req, "code")->value, d.scheme,
+	                                   d.applies_from, &json) < 0)
+		return api_refused(res, &r);
+	return api_json_text(res, 201, json);
+}
+
 int api_establishment_create(struct http_request *req, struct http_response *res)
 {
 	struct json_error err;

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/crypto.h"
@@ -43,6 +44,17 @@ int inspection_appeal_code_read(json_t *body, char out[APPEAL_CODE_LEN + 1], boo
 	return 0;
 }
 
+/* Whether @s (YYYY-MM-DD) is a day of the calendar: 2026-02-29 is not. */
+static bool calendar_day(const char *s)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (!json_date_valid(s))
+		return false;
+	int year = atoi(s), month = atoi(s + 5), day = atoi(s + 8);
+	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	return day <= days[month - 1] + (month == 2 && leap);
+}
+
 int inspection_doc_read(json_t *body, bool with_establishment, bool amendment,
                         struct inspection_doc *d, struct json_error *err)
 {
@@ -62,9 +74,9 @@ int inspection_doc_read(json_t *body, bool with_establishment, bool amendment,
 		                            "readings",
 		                            NULL };
 	static const char *const element_names[] = { "hygiene", "structural", "management" };
-	static const char *const viol_keys[] = { "code",     "points",
-		                                 "observed", "corrected_on_site",
-		                                 "repeat",   NULL };
+	static const char *const viol_keys[] = {
+		"code", "points", "observed", "corrected_on_site", "repeat", "correct_by", NULL
+	};
 	memset(d, 0, sizeof(*d));
 	if (json_expect_object(body, "", err) < 0 || json_only_keys(body, "", keys, err) < 0)
 		return -EINVAL;
@@ -158,8 +170,20 @@ int inspection_doc_read(json_t *body, bool with_establishment, bool amendment,
 			                      &d->viol[i].observed, err) < 0 ||
 			    json_field_bool(v, base, "corrected_on_site", false,
 			                    &d->viol[i].corrected_on_site, err) < 0 ||
-			    json_field_bool(v, base, "repeat", false, &d->viol[i].repeat, err) < 0)
+			    json_field_bool(v, base, "repeat", false, &d->viol[i].repeat, err) <
+			            0 ||
+			    json_field_string(v, base, "correct_by", false, 10,
+			                      &d->viol[i].correct_by, err) < 0)
 				return -EINVAL;
+			char field[64];
+			snprintf(field, sizeof(field), "%s/correct_by", base);
+			if (d->viol[i].correct_by && !calendar_day(d->viol[i].correct_by))
+				return json_error_set(err, field,
+				                      "A day to correct by looks like 2026-06-01.");
+			if (d->viol[i].correct_by && d->viol[i].corrected_on_site)
+				return json_error_set(err, field,
+				                      "Corrected on site: there is nothing left to "
+				                      "correct by a day.");
 		}
 		d->nviol = json_array_size(list);
 	}

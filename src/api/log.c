@@ -59,8 +59,7 @@ int api_log_entries(struct http_request *req, struct http_response *res)
 	 * the entries' inclusion against without asking for a key this server may not have. */
 	const struct rec_tlog_signer *s = api_tlog_signer();
 	struct rec r = api_rec(req, STORE_READ);
-	if (rec_log_subject(&r, subject, after, limit, s ? s->vkey : NULL, s ? s->origin : NULL,
-	                    &json) < 0)
+	if (rec_log_subject(&r, subject, after, limit, s, &json) < 0)
 		return api_refused(res, &r);
 	http_header_add(res, "Cache-Control", "no-cache");
 	return api_json_text(res, 200, json);

@@ -12,7 +12,11 @@
  * would run as a formula (a name registered as "=HYPERLINK(...)") gets a leading apostrophe,
  * which placard import lives removes again.
  *
- * The HTTP feed is cached in a file per data version (the number of events in the public
+ * Placard's own feed (docs/opendata.md, GET /api/v1/opendata/inspections.ndjson): one JSON
+ * object a line, every published inspection with what its grade was computed from, so that
+ * anyone can recompute the grades from it and the published scheme versions.
+ *
+ * Each HTTP feed is cached in a file per data version (the number of events in the public
  * log: every change appends one in its transaction), rebuilt at most every REFRESH_USEC
  * while the data keeps changing, and served with an ETag of that version.
  */
@@ -36,16 +40,32 @@
 #define REFRESH_USEC  (300LL * 1000000)
 #define CACHE_CONTROL "public, max-age=300"
 
-/* ---- GET /open-data/lives.zip */
+/* ---- GET /open-data/lives.zip and GET /api/v1/opendata/inspections.ndjson */
 
-static pthread_mutex_t feed_lock = PTHREAD_MUTEX_INITIALIZER;
-static char feed_dir[PATH_MAX];       /* PLACARD_CACHE_DIR, or a private folder in TMPDIR */
-static bool feed_dir_made;            /* the private folder: removed at shutdown */
-static char feed_path[PATH_MAX + 64]; /* the current feed, "" before the first */
-static long long feed_version = -1;
-static long long feed_built_usec;
+/* One feed's cached file. The folder is shared; each feed has its own lock and file. */
+struct feed {
+	pthread_mutex_t lock;
+	const char *name; /* "lives": files lives-VERSION-PID.zip, ETag "lives-VERSION" */
+	const char *ext;  /* ".zip" */
+	int (*build)(struct store *st, const char *path, long long *ret_version, char *err,
+	             size_t errsize);
+	char path[PATH_MAX + 64]; /* the current file, "" before the first */
+	long long version;        /* -1 before the first */
+	long long built_usec;
+};
 
-static int feed_dir_ready(void)
+static struct feed lives_feed = {
+	PTHREAD_MUTEX_INITIALIZER, "lives", ".zip", rec_lives_export, "", -1, 0
+};
+static struct feed placard_feed = {
+	PTHREAD_MUTEX_INITIALIZER, "placard", ".ndjson", rec_placard_export, "", -1, 0
+};
+
+static pthread_mutex_t dir_lock = PTHREAD_MUTEX_INITIALIZER;
+static char feed_dir[PATH_MAX]; /* PLACARD_CACHE_DIR, or a private folder in TMPDIR */
+static bool feed_dir_made;      /* the private folder: removed at shutdown */
+
+static int feed_dir_ready_locked(void)
 {
 	if (*feed_dir)
 		return 0;
@@ -67,9 +87,17 @@ static int feed_dir_ready(void)
 	return 0;
 }
 
+static int feed_dir_ready(void)
+{
+	pthread_mutex_lock(&dir_lock);
+	int rc = feed_dir_ready_locked();
+	pthread_mutex_unlock(&dir_lock);
+	return rc;
+}
+
 void api_open_data_cleanup(void)
 {
-	pthread_mutex_lock(&feed_lock);
+	pthread_mutex_lock(&dir_lock);
 	if (feed_dir_made) {
 		DIR *d = opendir(feed_dir);
 		struct dirent *e;
@@ -87,16 +115,16 @@ void api_open_data_cleanup(void)
 		feed_dir_made = false;
 		*feed_dir = '\0';
 	}
-	pthread_mutex_unlock(&feed_lock);
+	pthread_mutex_unlock(&dir_lock);
 }
 
-/* Make sure a feed no older than the rules allow exists; open it. Called with feed_lock. */
-static int feed_open(struct store *st, long long version, int *ret_fd, struct stat *ret_st,
-                     long long *ret_version, char *err, size_t errsize)
+/* Make sure a feed no older than the rules allow exists; open it. Called with @feed's lock. */
+static int feed_open(struct feed *feed, struct store *st, long long version, int *ret_fd,
+                     struct stat *ret_st, long long *ret_version, char *err, size_t errsize)
 {
 	long long now = now_usec();
-	bool stale = feed_version < version && now - feed_built_usec >= REFRESH_USEC;
-	if (feed_version < 0 || stale) {
+	bool stale = feed->version < version && now - feed->built_usec >= REFRESH_USEC;
+	if (feed->version < 0 || stale) {
 		int rc = feed_dir_ready();
 		if (rc < 0) {
 			snprintf(err, errsize, "no folder for the feed: %s", strerror(-rc));
@@ -105,32 +133,33 @@ static int feed_open(struct store *st, long long version, int *ret_fd, struct st
 		/* The folder name leaves room for the file names below (see feed_dir's users). */
 		char tmp[PATH_MAX + 64], path[PATH_MAX + 64];
 		long long built;
-		snprintf(tmp, sizeof(tmp), "%s/lives-building-%d.zip", feed_dir, (int)getpid());
-		if ((rc = rec_lives_export(st, tmp, &built, err, errsize)) < 0)
+		snprintf(tmp, sizeof(tmp), "%s/%s-building-%d%s", feed_dir, feed->name,
+		         (int)getpid(), feed->ext);
+		if ((rc = feed->build(st, tmp, &built, err, errsize)) < 0)
 			return rc;
-		snprintf(path, sizeof(path), "%s/lives-%lld-%d.zip", feed_dir, built,
-		         (int)getpid());
+		snprintf(path, sizeof(path), "%s/%s-%lld-%d%s", feed_dir, feed->name, built,
+		         (int)getpid(), feed->ext);
 		if (rename(tmp, path) < 0) {
 			snprintf(err, errsize, "cannot rename %.200s: %s", tmp, strerror(errno));
 			unlink(tmp);
 			return -EIO;
 		}
-		if (*feed_path && !streq(feed_path, path))
-			unlink(feed_path); /* requests still sending it keep their descriptor */
-		snprintf(feed_path, sizeof(feed_path), "%s", path);
-		feed_version = built;
-		feed_built_usec = now;
+		if (*feed->path && !streq(feed->path, path))
+			unlink(feed->path); /* requests still sending it keep their descriptor */
+		snprintf(feed->path, sizeof(feed->path), "%s", path);
+		feed->version = built;
+		feed->built_usec = now;
 	}
-	int fd = open(feed_path, O_RDONLY | O_CLOEXEC);
+	int fd = open(feed->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, ret_st) < 0) {
-		snprintf(err, errsize, "cannot open %.200s: %s", feed_path, strerror(errno));
+		snprintf(err, errsize, "cannot open %.200s: %s", feed->path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
-		feed_version = -1;
+		feed->version = -1;
 		return -EIO;
 	}
 	*ret_fd = fd;
-	*ret_version = feed_version;
+	*ret_version = feed->version;
 	return 0;
 }
 
@@ -147,7 +176,9 @@ static bool etag_listed(const char *header, const char *etag)
 	return false;
 }
 
-int api_open_data_lives(struct http_request *req, struct http_response *res)
+/* Serve @f, built anew when the data changed and the last one is old enough. */
+static int serve_feed(struct http_request *req, struct http_response *res, struct feed *f,
+                      const char *content_type, const char *filename)
 {
 	long long version, served;
 	struct rec r = api_rec(req, STORE_READ);
@@ -158,9 +189,9 @@ int api_open_data_lives(struct http_request *req, struct http_response *res)
 	int fd = -1;
 	struct stat sb;
 	char err[512];
-	pthread_mutex_lock(&feed_lock);
-	int rc = feed_open(r.st, version, &fd, &sb, &served, err, sizeof(err));
-	pthread_mutex_unlock(&feed_lock);
+	pthread_mutex_lock(&f->lock);
+	int rc = feed_open(f, r.st, version, &fd, &sb, &served, err, sizeof(err));
+	pthread_mutex_unlock(&f->lock);
 	if (rc == -ECONNREFUSED || rc == -EAGAIN) {
 		rec_store_error(&r, rc);
 		return api_refused(res, &r);
@@ -169,13 +200,26 @@ int api_open_data_lives(struct http_request *req, struct http_response *res)
 		log_error("open data: %s", err);
 		return http_problem(res, 500, NULL, "The open-data feed could not be built.");
 	}
-	char *etag = arena_printf(req->arena, "\"lives-%lld\"", served);
+	char *etag = arena_printf(req->arena, "\"%s-%lld\"", f->name, served);
 	http_header_add(res, "ETag", etag);
 	http_header_add(res, "Cache-Control", CACHE_CONTROL);
 	if (etag_listed(http_header(req, "If-None-Match"), etag)) {
 		close(fd);
 		return http_respond(res, 304, NULL, "", 0);
 	}
-	http_header_add(res, "Content-Disposition", "attachment; filename=\"lives.zip\"");
-	return http_respond_fd(res, 200, "application/zip", fd, (uint64_t)sb.st_size);
+	http_header_add(res, "Content-Disposition",
+	                arena_printf(req->arena, "attachment; filename=\"%s\"", filename));
+	return http_respond_fd(res, 200, content_type, fd, (uint64_t)sb.st_size);
+}
+
+int api_open_data_lives(struct http_request *req, struct http_response *res)
+{
+	return serve_feed(req, res, &lives_feed, "application/zip", "lives.zip");
+}
+
+/* ---- GET /api/v1/opendata/inspections.ndjson */
+
+int api_open_data_placard(struct http_request *req, struct http_response *res)
+{
+	return serve_feed(req, res, &placard_feed, "application/x-ndjson", "inspections.ndjson");
 }

@@ -43,6 +43,21 @@ int jurisdiction_doc_read(struct arena *a, const char *body, size_t len,
 	return 0;
 }
 
+int scheme_assignment_doc_read(struct arena *a, const char *body, size_t len,
+                               struct scheme_assignment_doc *ret, struct json_error *err)
+{
+	static const char *const keys[] = { "scheme", "applies_from", NULL };
+	json_t *o;
+	*ret = (struct scheme_assignment_doc){ 0 };
+	if (object_read(a, body, len, keys, &o, err) < 0 ||
+	    json_field_string(o, "", "scheme", true, 32, &ret->scheme, err) < 0 ||
+	    json_field_string(o, "", "applies_from", true, 10, &ret->applies_from, err) < 0)
+		return -EINVAL;
+	if (!json_date_valid(ret->applies_from))
+		return refuse(err, "/applies_from", "\"applies_from\" must be a date, YYYY-MM-DD.");
+	return 0;
+}
+
 /* The editable fields of @body into @f ("name" required when @creating). */
 static int fields_read(struct arena *a, json_t *body, bool creating,
                        struct rec_establishment_fields *f, struct json_error *err)

@@ -26,6 +26,13 @@
 int jurisdiction_doc_read(struct arena *a, const char *body, size_t len,
                           struct rec_jurisdiction *ret, struct json_error *err);
 
+/* POST /api/v1/jurisdictions/{code}/schemes: "scheme" and "applies_from" (YYYY-MM-DD). */
+struct scheme_assignment_doc {
+	const char *scheme, *applies_from;
+};
+int scheme_assignment_doc_read(struct arena *a, const char *body, size_t len,
+                               struct scheme_assignment_doc *ret, struct json_error *err);
+
 /* POST /api/v1/establishments: "jurisdiction", "licence_number" and the fields ("name"
  * required). */
 struct establishment_doc {

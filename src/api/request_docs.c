@@ -407,6 +407,64 @@ out:
 	return rc;
 }
 
+int attachment_doc_read(struct arena *a, const char *body, size_t len, struct attachment_doc *p,
+                        struct json_error *err)
+{
+	static const char *const keys[] = { "licence_number", "appeal_code", "filename", "data",
+		                            NULL };
+	static const size_t max_b64 = ((APPEAL_ATTACHMENT_MAX_BYTES + 2) / 3) * 4;
+	json_t *chunks = NULL;
+	memset(p, 0, sizeof(*p));
+	if (read_object(a, body, len, keys, &p->body, err) < 0 ||
+	    json_field_string(p->body, "", "filename", true, APPEAL_ATTACHMENT_NAME_MAX * 4,
+	                      &p->filename, err) < 0 ||
+	    json_field_array(p->body, "", "data", true, PHOTO_MAX_CHUNKS, &chunks, err) < 0)
+		return -EINVAL;
+	if (!*p->filename)
+		return json_error_set(err, "/filename", "Name the file.");
+	if (too_long(err, "/filename", p->filename, APPEAL_ATTACHMENT_NAME_MAX) < 0)
+		return -EINVAL;
+	for (const unsigned char *c = (const unsigned char *)p->filename; *c; c++)
+		if (*c < 0x20 || *c == 0x7f || *c == '/' || *c == '\\')
+			return json_error_set(err, "/filename",
+			                      "A file name has no control characters, slashes or "
+			                      "backslashes.");
+	struct buf b64 = BUF_INIT;
+	size_t i;
+	json_t *c;
+	int rc = 0;
+	json_array_foreach(chunks, i, c)
+	{
+		if (!json_is_string(c)) {
+			char field[32];
+			snprintf(field, sizeof(field), "/data/%zu", i);
+			rc = json_error_set(err, field, "data is a list of base64 strings.");
+			goto out;
+		}
+		if (b64.len + json_string_length(c) > max_b64) {
+			json_error_set(err, "/data", "\"%s\" is larger than %d bytes.", p->filename,
+			               APPEAL_ATTACHMENT_MAX_BYTES);
+			rc = -E2BIG;
+			goto out;
+		}
+		buf_add(&b64, json_string_value(c), json_string_length(c));
+	}
+	p->data = arena_alloc(a, b64.len / 4 * 3 + 3);
+	if (b64.len == 0 || sodium_base642bin(p->data, b64.len / 4 * 3 + 3, b64.data, b64.len, NULL,
+	                                      &p->len, NULL, sodium_base64_VARIANT_ORIGINAL) != 0) {
+		rc = json_error_set(err, "/data", "data is not valid base64.");
+		goto out;
+	}
+	if (p->len == 0 || p->len > APPEAL_ATTACHMENT_MAX_BYTES) {
+		json_error_set(err, "/data", "\"%s\" is larger than %d bytes.", p->filename,
+		               APPEAL_ATTACHMENT_MAX_BYTES);
+		rc = p->len ? -E2BIG : -EINVAL;
+	}
+out:
+	buf_release(&b64);
+	return rc;
+}
+
 int conflict_resolution_read(struct arena *a, const char *body, size_t len,
                              const char **ret_resolution, struct json_error *err)
 {

@@ -82,6 +82,20 @@ struct appeal_filing {
 int appeal_filing_read(struct arena *a, const char *body, size_t len, struct appeal_filing *ret,
                        struct json_error *err);
 
+/* POST /api/v1/operator/appeals/attachments: a photo or document for the open appeal. */
+struct attachment_doc {
+	json_t *body;         /* for operator_proof_read() */
+	const char *filename; /* 1 to APPEAL_ATTACHMENT_NAME_MAX characters, no control
+	                        * characters, slashes or backslashes */
+	unsigned char *data;  /* 1 to APPEAL_ATTACHMENT_MAX_BYTES bytes, of any type: the
+	                        * records layer tells the type by the content */
+	size_t len;
+};
+/* "data" a list of at most PHOTO_MAX_CHUNKS base64 strings, joined and decoded; -E2BIG (413)
+ * for a file over APPEAL_ATTACHMENT_MAX_BYTES. */
+int attachment_doc_read(struct arena *a, const char *body, size_t len, struct attachment_doc *ret,
+                        struct json_error *err);
+
 /* POST /api/v1/appeals/{id}/review: "action" accept or reject_late, with a "note". */
 struct appeal_review {
 	enum appeal_event ev; /* APPEAL_EV_ACCEPT or APPEAL_EV_REJECT_LATE */

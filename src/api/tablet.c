@@ -10,6 +10,7 @@
  * stored. They are served to staff only; the public record lists their metadata.
  */
 #include <errno.h>
+#include <string.h>
 
 #include "api/api.h"
 #include "api/request_docs.h"
@@ -144,6 +145,81 @@ int api_tablet_form(struct http_request *req, struct http_response *res)
 	const char *text;
 	struct rec r = api_rec(req, STORE_WRITE);
 	if (rec_tablet_form(&r, id, &text) < 0)
+		return api_refused(res, &r);
+	return api_json_text(res, 200, text);
+}
+
+#define WORKLIST_LIMIT_DEFAULT 100
+#define WORKLIST_LIMIT_MAX     500
+#define WORKLIST_AREA_MAX      64
+
+int api_supervisor_worklist(struct http_request *req, struct http_response *res)
+{
+	struct rec_worklist_query q = { .days = -1, .limit = WORKLIST_LIMIT_DEFAULT };
+	long long v;
+	const char *s = http_query(req, "area");
+	if (s && *s) {
+		if (strlen(s) > WORKLIST_AREA_MAX)
+			return http_problem(res, 422, "area",
+			                    "\"area\" is a city or a postcode of at most %d bytes.",
+			                    WORKLIST_AREA_MAX);
+		q.area = s;
+	}
+	s = http_query(req, "risk");
+	if (s && *s) {
+		/* A, B, C, D, E, comma-separated: each letter once at most. */
+		size_t n = strlen(s);
+		bool ok = n <= 9;
+		for (size_t i = 0; ok && i < n; i++)
+			ok = i % 2 ? s[i] == ',' : (s[i] >= 'A' && s[i] <= 'E');
+		if (!ok || n % 2 == 0)
+			return http_problem(res, 422, "risk",
+			                    "\"risk\" is risk categories A to E, comma-separated.");
+		q.risk = s;
+	}
+	s = http_query(req, "days");
+	if (s && parse_int64(s, 0, DUE_DAYS_MAX, &v) < 0)
+		return http_problem(res, 422, "days", "\"days\" is a whole number from 0 to %d.",
+		                    DUE_DAYS_MAX);
+	if (s)
+		q.days = v;
+	s = http_query(req, "unassigned");
+	if (s && !streq(s, "true") && !streq(s, "false"))
+		return http_problem(res, 422, "unassigned", "\"unassigned\" is true or false.");
+	q.unassigned = s && streq(s, "true");
+	s = http_query(req, "inspector");
+	if (s && parse_int64(s, 1, INT64_MAX, &v) < 0)
+		return http_problem(res, 422, "inspector", "\"inspector\" is a staff id.");
+	if (s)
+		q.inspector = v;
+	s = http_query(req, "limit");
+	if (s && parse_int64(s, 1, WORKLIST_LIMIT_MAX, &v) < 0)
+		return http_problem(res, 422, "limit", "\"limit\" is a whole number from 1 to %d.",
+		                    WORKLIST_LIMIT_MAX);
+	if (s)
+		q.limit = v;
+	const char *text;
+	struct rec r = api_rec(req, STORE_WRITE);
+	if (rec_supervisor_worklist(&r, &q, &text) < 0)
+		return api_refused(res, &r);
+	return api_json_text(res, 200, text);
+}
+
+int api_supervisor_inspectors(struct http_request *req, struct http_response *res)
+{
+	const char *text;
+	struct rec r = api_rec(req, STORE_WRITE);
+	if (rec_supervisor_inspectors(&r, &text) < 0)
+		return api_refused(res, &r);
+	return api_json_text(res, 200, text);
+}
+
+int api_corrective_actions(struct http_request *req, struct http_response *res)
+{
+	const char *id = http_param(req, "id")->value;
+	const char *text;
+	struct rec r = api_rec(req, STORE_WRITE);
+	if (rec_corrective_actions(&r, id, &text) < 0)
 		return api_refused(res, &r);
 	return api_json_text(res, 200, text);
 }

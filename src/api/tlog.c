@@ -69,6 +69,10 @@ int api_tlog_key(struct http_request *req, struct http_response *res)
 	buf_add_json_escaped(&b, signer->origin);
 	buf_addstr(&b, "\",\"vkey\":\"");
 	buf_add_json_escaped(&b, signer->vkey);
+	if (signer->has_previous) {
+		buf_addstr(&b, "\",\"previous_vkey\":\"");
+		buf_add_json_escaped(&b, signer->previous_vkey);
+	}
 	buf_addstr(&b, "\"}");
 	const char *json = arena_strndup(req->arena, b.data, b.len);
 	buf_release(&b);

@@ -282,6 +282,31 @@ static int parse_args(int argc, char **argv, struct demo_options *o)
 	return 0;
 }
 
+/* Give the demo's establishments to the demo inspectors (demo_assignee()), assigned by the
+ * demo supervisor, so that their due lists are not empty on the first run. */
+static int assign_work(struct store *st, struct arena *a, const struct demo_options *o,
+                       long long first_id, const long long inspector_ids[2],
+                       long long supervisor_id)
+{
+	int rc = 0;
+	for (int k = 0; k < 2 && rc == 0; k++) {
+		if (!inspector_ids[k])
+			continue;
+		struct buf ids = BUF_INIT;
+		for (long long n = 1; n <= o->establishments; n++)
+			if (demo_assignee(n, 2) == k)
+				buf_addf(&ids, "%s%lld", ids.len ? "," : "", first_id + n - 1);
+		const char *p[] = {
+			ids.len ? ids.data : "", arena_printf(a, "%lld", inspector_ids[k]),
+			arena_printf(a, "%lld", supervisor_id ? supervisor_id : inspector_ids[k])
+		};
+		if (ids.len)
+			rc = store_exec(st, a, STMT_DEMO_ASSIGN, p, NULL);
+		buf_release(&ids);
+	}
+	return rc;
+}
+
 int cli_demo(const struct config *cfg, int argc, char **argv)
 {
 	if (cli_wants_help(argc, argv, demo_usage))
@@ -300,7 +325,7 @@ int cli_demo(const struct config *cfg, int argc, char **argv)
 	struct arena *a = arena_new();
 	int rc = 0, status = 1;
 	struct store_result *r;
-	long long inspector_ids[2] = { 0, 0 };
+	long long inspector_ids[2] = { 0, 0 }, supervisor_id = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(demo_staff); i++) {
 		char hash[128];
 		const char *pw = DEMO_PASSWORD;
@@ -316,6 +341,8 @@ int cli_demo(const struct config *cfg, int argc, char **argv)
 			goto fail;
 		if (streq(demo_staff[i].role, "inspector") && store_nrows(r))
 			inspector_ids[inspector_ids[0] ? 1 : 0] = store_get_int(r, 0, "id");
+		if (streq(demo_staff[i].role, "supervisor") && store_nrows(r))
+			supervisor_id = store_get_int(r, 0, "id");
 	}
 	long long jurisdiction_ids[8] = { 0 };
 	for (size_t i = 0; i < demo_city_count(); i++) {
@@ -345,7 +372,8 @@ int cli_demo(const struct config *cfg, int argc, char **argv)
 		                   &inspections)) < 0)
 			goto fail;
 	const char *pe[] = { arena_printf(a, "%lld", first_id) };
-	if ((rc = store_exec(st, a, STMT_SEQUENCES_RESET, NULL, NULL)) < 0 ||
+	if ((rc = assign_work(st, a, &o, first_id, inspector_ids, supervisor_id)) < 0 ||
+	    (rc = store_exec(st, a, STMT_SEQUENCES_RESET, NULL, NULL)) < 0 ||
 	    (rc = store_exec(st, a, STMT_DEMO_EVENTS, pe, NULL)) < 0 ||
 	    (rc = rec_event(&(struct rec){ .st = st, .a = a }, "demo.loaded", "deployment",
 	                    json_pack("{s:I, s:I, s:I}", "establishments",

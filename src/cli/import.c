@@ -38,8 +38,8 @@
 #define MAX_FILE_BYTES (4LL << 30) /* per file: the whole NYC dataset is well under 1 GiB */
 
 static const char import_usage[] =
-        "usage: placard import nyc FILE [--jurisdiction CODE]\n"
-        "       placard import lives DIR|FILE.zip [--jurisdiction CODE]\n"
+        "usage: placard import nyc FILE [--jurisdiction CODE] [--catalogue SCHEME|none]\n"
+        "       placard import lives DIR|FILE.zip [--jurisdiction CODE] [--catalogue SCHEME|none]\n"
         "\n"
         "Load open data into PLACARD_DATABASE_URL, as published, in one transaction:\n"
         "  nyc    the NYC \"Restaurant Inspection Results\" CSV, portal (CAMIS,DBA,...) or API\n"
@@ -47,6 +47,11 @@ static const char import_usage[] =
         "  lives  a LIVES feed: businesses.csv, inspections.csv (or inspections_plus.csv),\n"
         "         violations.csv (or violations_plus.csv), in a folder or a ZIP;\n"
         "         jurisdiction sf-lives unless told otherwise\n"
+        "--catalogue: the scoring scheme whose catalogue (as in force today) every cited\n"
+        "violation code must be in; nyc for NYC's data unless told otherwise, none (the\n"
+        "codes as published) for a LIVES feed, which any city may publish (sf100 for San\n"
+        "Francisco's). An NYC row citing another code cites nothing and is flagged; a\n"
+        "LIVES violation row citing another code is skipped.\n"
         "The jurisdiction is created when missing. Importing the same data again changes\n"
         "nothing. Prints a report: rows read, establishments, inspections, violations, and\n"
         "every row skipped with its reason (also kept in import_skipped).\n";
@@ -684,19 +689,23 @@ struct format {
 	const char *jurisdiction_name;
 	const char *timezone;
 	const char *scheme;
+	/* The scoring scheme whose catalogue the citations' codes must be in, unless told
+	 * otherwise; NULL: the codes as published. */
+	const char *catalogue;
 	enum store_stmt apply;
 };
 
-static const struct format nyc_format = {
-	"nyc",        "nyc-open-data",        "New York City (DOHMH open data)", "America/New_York",
-	"nyc-import", STMT_OPENDATA_NYC_APPLY
+static const struct format nyc_format = { "nyc",
+	                                  "nyc-open-data",
+	                                  "New York City (DOHMH open data)",
+	                                  "America/New_York",
+	                                  "nyc-import",
+	                                  "nyc",
+	                                  STMT_OPENDATA_NYC_APPLY };
+static const struct format lives_format = {
+	"lives",        "sf-lives", "San Francisco (LIVES open data)", "America/Los_Angeles",
+	"lives-import", NULL,       STMT_OPENDATA_LIVES_APPLY
 };
-static const struct format lives_format = { "lives",
-	                                    "sf-lives",
-	                                    "San Francisco (LIVES open data)",
-	                                    "America/Los_Angeles",
-	                                    "lives-import",
-	                                    STMT_OPENDATA_LIVES_APPLY };
 
 /* Load the LIVES files of @path (a folder or a ZIP) into the staging tables. */
 static int lives_stream(struct importer *im, const char *path, char *err, size_t errsize)
@@ -820,7 +829,7 @@ static void print_report(struct importer *im, json_t *counts)
 }
 
 static int import_run(const struct config *cfg, const struct format *fmt, const char *path,
-                      const char *jurisdiction)
+                      const char *jurisdiction, const char *catalogue)
 {
 	json_init();
 	struct importer im = {
@@ -886,7 +895,7 @@ static int import_run(const struct config *cfg, const struct format *fmt, const 
 		if (rc < 0 || (rc = end) < 0)
 			goto fail;
 	}
-	const char *pa[] = { im.import_id, jid };
+	const char *pa[] = { im.import_id, jid, catalogue };
 	if ((rc = store_exec(im.st, keep, fmt->apply, pa, &r)) < 0)
 		goto fail;
 	counts = json_loads(store_get(r, 0, "counts"), 0, NULL);
@@ -936,10 +945,12 @@ int cli_import(const struct config *cfg, int argc, char **argv)
 {
 	if (cli_wants_help(argc, argv, import_usage))
 		return 0;
-	const char *what = NULL, *path = NULL, *jurisdiction = NULL;
+	const char *what = NULL, *path = NULL, *jurisdiction = NULL, *catalogue = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (streq(argv[i], "--jurisdiction") && i + 1 < argc) {
 			jurisdiction = argv[++i];
+		} else if (streq(argv[i], "--catalogue") && i + 1 < argc) {
+			catalogue = argv[++i];
 		} else if (!what) {
 			what = argv[i];
 		} else if (!path) {
@@ -964,5 +975,14 @@ int cli_import(const struct config *cfg, int argc, char **argv)
 		fprintf(stderr, "placard import: a jurisdiction code is 2-32 of a-z, 0-9 and -\n");
 		return 2;
 	}
-	return import_run(cfg, fmt, path, jurisdiction);
+	if (!catalogue)
+		catalogue = fmt->catalogue;
+	else if (streq(catalogue, "none"))
+		catalogue = NULL;
+	else if ((n = strlen(catalogue)) < 2 || n > 32 ||
+	         strspn(catalogue, "abcdefghijklmnopqrstuvwxyz0123456789-") != n) {
+		fprintf(stderr, "placard import: a scheme code is 2-32 of a-z, 0-9 and -\n");
+		return 2;
+	}
+	return import_run(cfg, fmt, path, jurisdiction, catalogue);
 }

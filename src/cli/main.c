@@ -2,10 +2,12 @@
  * main.c - the placard command: placard COMMAND [ARGS]. Reads the configuration from the
  * environment and hands over to the subcommand.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/log.h"
 #include "core/util.h"
 #include "core/version.h"
 #include "store/store.h"
@@ -22,7 +24,7 @@ static const char usage[] =
         "  demo       load a demo city (staff, establishments, inspections)\n"
         "  user       add staff accounts (password on standard input) or list them\n"
         "  import     load open data: NYC inspection results, LIVES feeds\n"
-        "  export     write the LIVES open-data feed (a ZIP)\n"
+        "  export     write an open-data feed (LIVES ZIP, or Placard's own JSON lines)\n"
         "  text       erase a text kept out of the public log (personal data)\n"
         "  log        redact an old log entry that holds personal text\n"
         "  scheme     publish a scoring scheme's document as a new version\n"
@@ -80,6 +82,13 @@ int main(int argc, char **argv)
 		char err[256];
 		if (config_from_env(&cfg, err, sizeof(err)) < 0) {
 			fprintf(stderr, "placard: %s\n", err);
+			return 2;
+		}
+		int rc = log_use_journal(cfg.log_journal);
+		if (rc < 0) {
+			fprintf(stderr, "placard: PLACARD_LOG_TARGET=journal, but %s\n",
+			        rc == -ENOTSUP ? "this placard was built without libsystemd"
+			                       : "no journald listens at " LOG_JOURNAL_SOCKET);
 			return 2;
 		}
 		return commands[i].run(&cfg, argc - 1, argv + 1);

@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "cli/witnesses.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "http/server.h"
 #include "json/json.h"
 #include "api/tlog.h"
@@ -36,6 +37,8 @@ static const char serve_usage[] =
         "  PLACARD_ACCESS_LOG          file for the request lines (default: standard error)\n"
         "  PLACARD_WEB_DIR             static files (default: web/ of the source tree)\n"
         "  PLACARD_TRUSTED_PROXIES     proxies whose X-Forwarded-For names the client\n"
+        "  PLACARD_METRICS_ALLOW       who may read GET /metrics (default: 127.0.0.0/8,::1)\n"
+        "  PLACARD_LOG_TARGET          auto (default), journal or stderr\n"
         "See docs/operations.md for the limits.\n";
 
 /*
@@ -62,6 +65,7 @@ int cli_serve(const struct config *cfg, int argc, char **argv)
 {
 	if (cli_wants_help(argc, argv, serve_usage))
 		return 0;
+	metrics_set_start_time();
 	/* Links the server makes (QR codes on grade cards) must not follow the Host header,
 	 * which any client chooses: a production server is told its address. */
 	if (!*cfg->public_url && !cfg->development) {
@@ -73,6 +77,7 @@ int cli_serve(const struct config *cfg, int argc, char **argv)
 	}
 	if (*cfg->public_url)
 		api_set_public_url(cfg->public_url);
+	api_set_metrics_allow(&cfg->metrics_allow);
 
 	/* Workers inherit this mask, so only the main thread below receives the signals. */
 	sigset_t set;
@@ -109,8 +114,21 @@ int cli_serve(const struct config *cfg, int argc, char **argv)
 			fprintf(stderr, "placard serve: PLACARD_LOG_KEY: %s\n", why);
 			return 1;
 		}
+		if (cfg->log_key_previous &&
+		    rec_tlog_signer_add_previous(&signer, cfg->log_key_previous, why, sizeof(why)) <
+		            0) {
+			fprintf(stderr, "placard serve: PLACARD_LOG_KEY_PREVIOUS: %s\n", why);
+			return 1;
+		}
 		api_tlog_set_signer(&signer);
 		log_info("signing log checkpoints as %s with key %s", signer.origin, signer.vkey);
+		if (signer.has_previous)
+			log_info("and, while the key changes, with the previous key %s",
+			         signer.previous_vkey);
+	} else if (cfg->log_key_previous) {
+		fprintf(stderr, "placard serve: PLACARD_LOG_KEY_PREVIOUS is set without "
+		                "PLACARD_LOG_KEY: the previous key only signs beside a new one\n");
+		return 1;
 	}
 	/* The witnesses asked to cosign the checkpoints. */
 	static struct rec_tlog_witness witnesses[REC_TLOG_WITNESSES_MAX];

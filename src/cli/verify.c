@@ -36,7 +36,11 @@ static const char verify_usage[] =
         "                    root, so that the log has only been added to since\n"
         "  --key VKEY        the verifier key published for the log (GET /api/v1/log/key):\n"
         "                    checkpoints must be signed with it (without it, with the key\n"
-        "                    the database records with the newest checkpoint)\n";
+        "                    the database records with the newest checkpoint); give it\n"
+        "                    up to four times around a key rotation: each checkpoint\n"
+        "                    must then be signed with one of them\n";
+
+#define VERIFY_KEYS_MAX 4
 
 /* What the tree check needs while the entries stream past. */
 struct tree_check {
@@ -84,16 +88,25 @@ static int compare_tile(void *ctx, int level, long long index, int width,
 	return rc;
 }
 
-/* The signed note in @text: its body's size, root and origin when the signature of @vkey
- * holds; prints why not and returns -1 otherwise. */
-static int open_checkpoint(const char *what, const char *text, const char *vkey,
-                           long long *ret_size, struct tlog_hash *ret_root)
+/* The signed note in @text: its body's size, root and origin when the signature of one of
+ * the @nkeys verifier keys holds, that key in *@ret_key; prints why not and returns -1
+ * otherwise. */
+static int open_checkpoint(const char *what, const char *text, const char *const *keys, int nkeys,
+                           const char **ret_key, long long *ret_size, struct tlog_hash *ret_root)
 {
 	size_t body;
 	char origin[TLOG_NAME_MAX];
-	int rc = tlog_note_verify(text, strlen(text), vkey, &body);
+	int rc = -EPERM;
+	for (int i = 0; i < nkeys && rc == -EPERM; i++) {
+		rc = tlog_note_verify(text, strlen(text), keys[i], &body);
+		*ret_key = keys[i];
+	}
 	if (rc == -EPERM) {
-		printf("placard verify-log: %s is not signed by the key %s\n", what, vkey);
+		printf("placard verify-log: %s is not signed by the key%s", what,
+		       nkeys > 1 ? "s" : "");
+		for (int i = 0; i < nkeys; i++)
+			printf("%s %s", i == 0 ? "" : (i == nkeys - 1 ? " nor" : ","), keys[i]);
+		printf("\n");
 		return -1;
 	}
 	if (rc < 0 || tlog_checkpoint_parse(text, body, origin, ret_size, ret_root) < 0) {
@@ -125,14 +138,20 @@ int cli_verify_log(const struct config *cfg, int argc, char **argv)
 	bool seal = true;
 	long long kept_seq = 0;
 	char kept_hash[SHA256_HEX_LEN + 1] = "";
-	const char *checkpoint_file = NULL, *key = NULL;
+	const char *checkpoint_file = NULL, *keys[VERIFY_KEYS_MAX], *signed_by = NULL;
+	int nkeys = 0;
 	for (int i = 1; i < argc; i++) {
 		if (streq(argv[i], "--no-seal")) {
 			seal = false;
 		} else if (streq(argv[i], "--checkpoint") && i + 1 < argc) {
 			checkpoint_file = argv[++i];
 		} else if (streq(argv[i], "--key") && i + 1 < argc) {
-			key = argv[++i];
+			if (nkeys == VERIFY_KEYS_MAX) {
+				fprintf(stderr, "placard verify-log: at most %d --key\n",
+				        VERIFY_KEYS_MAX);
+				return 2;
+			}
+			keys[nkeys++] = argv[++i];
 		} else if (streq(argv[i], "--head")) {
 			if (i + 1 >= argc ||
 			    eventlog_parse_head(argv[i + 1], &kept_seq, kept_hash) < 0) {
@@ -196,25 +215,24 @@ int cli_verify_log(const struct config *cfg, int argc, char **argv)
 		fprintf(stderr, "placard verify-log: cannot read %s\n", checkpoint_file);
 		status = 1;
 	}
-	if (status == 0 && key && cp_vkey && !streq(key, cp_vkey)) {
-		printf("placard verify-log: the newest checkpoint was signed with the key %s, "
-		       "not with %s\n",
-		       cp_vkey, key);
-		status = 1;
-	}
+	if (nkeys == 0 && cp_vkey)
+		keys[nkeys++] = cp_vkey;
 	for (int k = 0; k < 2 && status == 0; k++) {
-		const char *vkey = key ? key : cp_vkey;
+		const char *used = NULL;
 		if (!cp_text[k])
 			continue;
-		if (!vkey) {
+		if (nkeys == 0) {
 			printf("placard verify-log: no verifier key to check %s with: give --key "
 			       "VKEY "
 			       "(GET /api/v1/log/key)\n",
 			       checkpoint_file);
 			status = 1;
 		} else if (open_checkpoint(k ? checkpoint_file : "the newest checkpoint",
-		                           cp_text[k], vkey, &tree.want[k], &cp_root[k]) < 0) {
+		                           cp_text[k], keys, nkeys, &used, &tree.want[k],
+		                           &cp_root[k]) < 0) {
 			status = 1;
+		} else if (k == 0) {
+			signed_by = used;
 		}
 	}
 	tree.b = xcalloc(1, sizeof(*tree.b));
@@ -379,7 +397,7 @@ int cli_verify_log(const struct config *cfg, int argc, char **argv)
 		if (cp_text[0])
 			printf("placard verify-log: the newest checkpoint (%lld entries) is signed "
 			       "by %s and matches the log\n",
-			       tree.want[0], key ? key : cp_vkey);
+			       tree.want[0], signed_by);
 		else
 			printf("placard verify-log: no checkpoint has been signed yet\n");
 		if (cp_text[1])

@@ -197,6 +197,9 @@ int config_from_env(struct config *ret, char *err, size_t errsize)
 	c.log_key = getenv("PLACARD_LOG_KEY");
 	if (c.log_key && !*c.log_key)
 		c.log_key = NULL;
+	c.log_key_previous = getenv("PLACARD_LOG_KEY_PREVIOUS");
+	if (c.log_key_previous && !*c.log_key_previous)
+		c.log_key_previous = NULL;
 	c.log_origin = getenv("PLACARD_LOG_ORIGIN");
 	if (c.log_origin && !*c.log_origin)
 		c.log_origin = NULL;
@@ -270,6 +273,29 @@ int config_from_env(struct config *ret, char *err, size_t errsize)
 		         "PLACARD_TRUSTED_PROXIES must be a comma-separated list of addresses and "
 		         "CIDR blocks: %s",
 		         why);
+		return -EINVAL;
+	}
+	const char *allow = getenv("PLACARD_METRICS_ALLOW");
+	if (!allow || !*allow)
+		allow = CONFIG_METRICS_ALLOW_DEFAULT;
+	if (netaddr_list_parse(allow, &c.metrics_allow, why, sizeof(why)) < 0) {
+		snprintf(err, errsize,
+		         "PLACARD_METRICS_ALLOW must be a comma-separated list of addresses and "
+		         "CIDR blocks: %s",
+		         why);
+		return -EINVAL;
+	}
+	const char *target = getenv("PLACARD_LOG_TARGET");
+	if (!target || !*target || streq(target, "auto"))
+		c.log_journal = -1;
+	else if (streq(target, "journal"))
+		c.log_journal = 1;
+	else if (streq(target, "stderr"))
+		c.log_journal = 0;
+	else {
+		snprintf(err, errsize,
+		         "PLACARD_LOG_TARGET must be auto, journal or stderr, not \"%.40s\"",
+		         target);
 		return -EINVAL;
 	}
 	*ret = c;

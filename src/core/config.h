@@ -12,6 +12,8 @@
 #include <stddef.h>
 
 #include "core/netaddr.h"
+/* Who may read GET /metrics when PLACARD_METRICS_ALLOW is unset: this machine. */
+#define CONFIG_METRICS_ALLOW_DEFAULT "127.0.0.0/8,::1"
 /* The longest PLACARD_PUBLIC_URL accepted, in bytes. */
 #define CONFIG_PUBLIC_URL_MAX 100
 /* The longest PLACARD_MAP_TILES accepted, in bytes. */
@@ -37,6 +39,11 @@ struct config {
 	int search_index; /* PLACARD_SEARCH_INDEX: 1 (default) keeps names in memory, 0 not */
 	/* PLACARD_TRUSTED_PROXIES: peers whose X-Forwarded-For names the client; default none */
 	struct netaddr_list trusted_proxies;
+	/* PLACARD_METRICS_ALLOW: who may read GET /metrics; default loopback (127.0.0.0/8, ::1) */
+	struct netaddr_list metrics_allow;
+	/* PLACARD_LOG_TARGET: where log lines go, "auto" (default: the journal when stderr is
+	 * connected to it), "journal" or "stderr" */
+	int log_journal; /* 1: the journal, 0: stderr, -1: auto */
 	/* PLACARD_PUBLIC_URL without its trailing slash ("https://inspections.example.gov"), or
 	 * "" when unset: placard serve refuses to start without it unless development is set. */
 	char public_url[CONFIG_PUBLIC_URL_MAX + 1];
@@ -45,6 +52,9 @@ struct config {
 	 * PLACARD_LOG_ORIGIN: their origin line, or NULL for the key's name */
 	const char *log_key;
 	const char *log_origin;
+	/* PLACARD_LOG_KEY_PREVIOUS: during a key rotation, the file of the key being replaced,
+	 * which signs every checkpoint beside the new one; or NULL */
+	const char *log_key_previous;
 	const char *witnesses; /* PLACARD_WITNESSES: who cosigns the checkpoints, or NULL */
 	/* PLACARD_MAP_TILES: the map's tile URL template, default OpenStreetMap's; map_origin
 	 * its scheme, host and port, the one other origin pages may load images from */

@@ -43,3 +43,8 @@ int password_hash(const char *password, size_t len, char ret_hash[128])
 	memcpy(ret_hash, out, sizeof(out));
 	return 0;
 }
+
+bool password_matches(const char *hash, const char *password)
+{
+	return hash && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}

@@ -7,6 +7,7 @@
 #ifndef PLACARD_CORE_CRYPTO_H
 #define PLACARD_CORE_CRYPTO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define SHA256_HEX_LEN 64
@@ -33,5 +34,8 @@ void random_code(char *out, size_t len);
  * the caller's (auth_password_check). 0, or -ENOMEM when argon2id cannot get its memory.
  */
 int password_hash(const char *password, size_t len, char ret_hash[128]);
+
+/* Whether @password matches @hash as password_hash() writes it (false for a NULL hash). */
+bool password_matches(const char *hash, const char *password);
 
 #endif

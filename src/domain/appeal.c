@@ -77,6 +77,11 @@ static const char *const rerating_names[RERATING_STATE__COUNT] = {
 	[RERATING_INSPECTED] = "inspected",
 };
 
+bool appeal_event_fits_filing(enum appeal_event event, bool filed_late)
+{
+	return event != APPEAL_EV_REJECT_LATE || filed_late;
+}
+
 int appeal_next(enum appeal_state from, enum appeal_event event, enum appeal_state *ret_to)
 {
 	if (!ret_to || (unsigned)from >= APPEAL_STATE__COUNT ||
@@ -291,4 +296,30 @@ bool appeal_code_expired(int window_days, long seconds_since_issue, bool appeal_
 	if (window_days + APPEAL_CODE_MARGIN_DAYS > days)
 		days = window_days + APPEAL_CODE_MARGIN_DAYS;
 	return seconds_since_issue >= days * 86400L;
+}
+
+const char *appeal_attachment_type(const unsigned char *d, size_t n)
+{
+	if (!d)
+		return NULL;
+	if (n >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF)
+		return "image/jpeg";
+	if (n >= 8 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0)
+		return "image/png";
+	if (n >= 5 && memcmp(d, "%PDF-", 5) == 0)
+		return "application/pdf";
+	return NULL;
+}
+
+int appeal_attachment_check(long count, long long total, size_t len)
+{
+	if (len == 0 || count < 0 || total < 0)
+		return -EINVAL;
+	if (len > APPEAL_ATTACHMENT_MAX_BYTES)
+		return -EFBIG;
+	if (count >= APPEAL_ATTACHMENT_MAX_COUNT)
+		return -EMLINK;
+	if (total + (long long)len > APPEAL_ATTACHMENT_MAX_TOTAL)
+		return -ENOSPC;
+	return 0;
 }

@@ -86,6 +86,14 @@ struct appeal {
 int appeal_next(enum appeal_state from, enum appeal_event event, enum appeal_state *ret_to);
 
 /*
+ * Whether @event fits how the appeal was filed: closing an appeal as late
+ * (APPEAL_EV_REJECT_LATE) only when it was filed after its window closed (@filed_late: it has
+ * a filing deadline and was filed after it); every other event either way. So a hearing
+ * officer cannot close a timely appeal as late, whatever note they write.
+ */
+bool appeal_event_fits_filing(enum appeal_event event, bool filed_late);
+
+/*
  * Apply @event to @a: the new state, and one more adjournment for APPEAL_EV_ADJOURN.
  * 0, or as appeal_next() (then @a is untouched).
  */
@@ -186,6 +194,28 @@ bool appeal_code_expired(int window_days, long seconds_since_issue, bool appeal_
                          long seconds_since_closed);
 
 /* An operator's request for a re-rating visit. */
+/*
+ * The operator's attachments to an appeal (photos and documents): the type is told by the
+ * content, never by the name; one file is at most APPEAL_ATTACHMENT_MAX_BYTES (its base64
+ * form and the JSON around it fit in the default 1 MiB request body), an appeal has at most
+ * APPEAL_ATTACHMENT_MAX_COUNT of them, APPEAL_ATTACHMENT_MAX_TOTAL bytes in all.
+ */
+#define APPEAL_ATTACHMENT_MAX_BYTES (750 * 1024)
+#define APPEAL_ATTACHMENT_MAX_COUNT 10
+#define APPEAL_ATTACHMENT_MAX_TOTAL (5 * 1024 * 1024)
+/* Characters of an attachment's file name, as the operator's device gave it. */
+#define APPEAL_ATTACHMENT_NAME_MAX 200
+
+/* The type of attachment @data (@len bytes) by its first bytes: "image/jpeg", "image/png",
+ * "application/pdf", or NULL for anything else. */
+const char *appeal_attachment_type(const unsigned char *data, size_t len);
+
+/* Where adding an attachment of @len bytes to an appeal that has @count of them, @total bytes
+ * in all, would stand: 0 when allowed; -EFBIG when the file alone is too large; -EMLINK when
+ * the appeal has as many as it may; -ENOSPC when the total would pass the limit; -EINVAL for
+ * an empty file. */
+int appeal_attachment_check(long count, long long total, size_t len);
+
 enum rerating_state {
 	RERATING_REQUESTED,
 	RERATING_SCHEDULED,

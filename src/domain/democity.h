@@ -54,6 +54,13 @@ struct demo_establishment {
 	char risk;
 };
 
+/*
+ * The demo inspector (0 to @ninspectors - 1) that establishment number @n (from 1) of a
+ * demo is assigned to, or -1 for nobody: in turns, with every fifth left to nobody for the
+ * supervisor's screen to give out. -1 when there is no inspector.
+ */
+int demo_assignee(long long n, int ninspectors);
+
 /* Establishment number @n of @city. */
 void demo_establishment(struct demo_rng *r, const struct demo_city *city, long long n,
                         struct demo_establishment *ret);

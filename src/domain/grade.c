@@ -20,24 +20,24 @@
 /* New York City: points, lower is better.                                                   */
 
 static const struct grade_band nyc_bands[] = {
-	{ 0, 13, "A", "A", "0-13 points", GRADE_NO_CAP },
-	{ 14, 27, "B", "B", "14-27 points", GRADE_NO_CAP },
-	{ 28, GRADE_SCORE_OPEN, "C", "C", "28 or more points", GRADE_NO_CAP },
+	{ 0, 13, "A", "A", "0-13 points", GRADE_NO_CAP, NULL },
+	{ 14, 27, "B", "B", "14-27 points", GRADE_NO_CAP, NULL },
+	{ 28, GRADE_SCORE_OPEN, "C", "C", "28 or more points", GRADE_NO_CAP, NULL },
 };
 
 /* Points grow with the condition level observed: min_points is condition I, max_points the
  * highest level the item allows. */
 #define NYC_PHH(c, d, cat)                                                                         \
 	{                                                                                          \
-		c, d, cat, GRADE_SEVERITY_PUBLIC_HEALTH_HAZARD, 7, 7, 28, -1                       \
+		c, d, cat, GRADE_SEVERITY_PUBLIC_HEALTH_HAZARD, 7, 7, 28, -1, false, NULL          \
 	}
 #define NYC_CRIT(c, d, cat)                                                                        \
 	{                                                                                          \
-		c, d, cat, GRADE_SEVERITY_CRITICAL, 5, 5, 28, -1                                   \
+		c, d, cat, GRADE_SEVERITY_CRITICAL, 5, 5, 28, -1, false, NULL                      \
 	}
 #define NYC_GEN(c, d, cat)                                                                         \
 	{                                                                                          \
-		c, d, cat, GRADE_SEVERITY_GENERAL, 2, 2, 5, -1                                     \
+		c, d, cat, GRADE_SEVERITY_GENERAL, 2, 2, 5, -1, false, NULL                        \
 	}
 
 static const struct grade_violation_def nyc_violations[] = {
@@ -94,17 +94,17 @@ static const struct grade_element fhrs_elements[] = {
 
 /* Totals are always multiples of 5; the ranges are made contiguous so any integer lands. */
 static const struct grade_band fhrs_bands[] = {
-	{ 0, 15, "5", "5", "Very good", 5 },
-	{ 16, 20, "4", "4", "Good", 10 },
-	{ 21, 30, "3", "3", "Generally satisfactory", 10 },
-	{ 31, 40, "2", "2", "Improvement necessary", 15 },
-	{ 41, 50, "1", "1", "Major improvement necessary", 20 },
-	{ 51, GRADE_SCORE_OPEN, "0", "0", "Urgent improvement necessary", GRADE_NO_CAP },
+	{ 0, 15, "5", "5", "Very good", 5, NULL },
+	{ 16, 20, "4", "4", "Good", 10, NULL },
+	{ 21, 30, "3", "3", "Generally satisfactory", 10, NULL },
+	{ 31, 40, "2", "2", "Improvement necessary", 15, NULL },
+	{ 41, 50, "1", "1", "Major improvement necessary", 20, NULL },
+	{ 51, GRADE_SCORE_OPEN, "0", "0", "Urgent improvement necessary", GRADE_NO_CAP, NULL },
 };
 
 #define FHRS_ITEM(c, d, cat, el, pts, lo, hi)                                                      \
 	{                                                                                          \
-		c, d, cat, GRADE_SEVERITY_NONE, pts, lo, hi, el                                    \
+		c, d, cat, GRADE_SEVERITY_NONE, pts, lo, hi, el, false, NULL                       \
 	}
 
 static const struct grade_violation_def fhrs_violations[] = {
@@ -144,16 +144,16 @@ static const struct grade_violation_def fhrs_violations[] = {
 /* Chinese restaurant "faces": 100 minus deductions, higher is better.                       */
 
 static const struct grade_band cn_bands[] = {
-	{ 90, 100, "Good", "good", "green smiling face", GRADE_NO_CAP },
-	{ 75, 89, "Average", "average", "yellow straight face", GRADE_NO_CAP },
-	{ 60, 74, "Poor", "poor", "red crying face", GRADE_NO_CAP },
-	{ 0, 59, "Requires action", "action", "deadline to fix, then licence action",
-	  GRADE_NO_CAP },
+	{ 90, 100, "Good", "good", "green smiling face", GRADE_NO_CAP, NULL },
+	{ 75, 89, "Average", "average", "yellow straight face", GRADE_NO_CAP, NULL },
+	{ 60, 74, "Poor", "poor", "red crying face", GRADE_NO_CAP, NULL },
+	{ 0, 59, "Requires action", "action", "deadline to fix, then licence action", GRADE_NO_CAP,
+	  NULL },
 };
 
 #define CN_ITEM(c, d, cat, pts, hi)                                                                \
 	{                                                                                          \
-		c, d, cat, GRADE_SEVERITY_NONE, pts, pts, hi, -1                                   \
+		c, d, cat, GRADE_SEVERITY_NONE, pts, pts, hi, -1, false, NULL                      \
 	}
 
 static const struct grade_violation_def cn_violations[] = {
@@ -186,44 +186,44 @@ static const struct grade_violation_def cn_violations[] = {
 /* San Francisco-style: 100 minus points by risk level, higher is better.                    */
 
 static const struct grade_band sf_bands[] = {
-	{ 90, 100, "Good", "good", "few or no violations", GRADE_NO_CAP },
-	{ 86, 89, "Adequate", "adequate", "some violations to correct", GRADE_NO_CAP },
+	{ 90, 100, "Good", "good", "few or no violations", GRADE_NO_CAP, NULL },
+	{ 86, 89, "Adequate", "adequate", "some violations to correct", GRADE_NO_CAP, NULL },
 	{ 71, 85, "Needs improvement", "needs-improvement", "several violations to correct",
-	  GRADE_NO_CAP },
-	{ 0, 70, "Poor", "poor", "many or serious violations", GRADE_NO_CAP },
+	  GRADE_NO_CAP, NULL },
+	{ 0, 70, "Poor", "poor", "many or serious violations", GRADE_NO_CAP, NULL },
 };
 
 /* High risk 7 points, moderate 4, low 2. */
 #define SF_HIGH(c, d)                                                                              \
 	{                                                                                          \
-		c, d, GRADE_CATEGORY_PRIORITY, GRADE_SEVERITY_NONE, 7, 7, 7, -1                    \
+		c, d, GRADE_CATEGORY_PRIORITY, GRADE_SEVERITY_NONE, 7, 7, 7, -1, false, NULL       \
 	}
 #define SF_MOD(c, d)                                                                               \
 	{                                                                                          \
-		c, d, GRADE_CATEGORY_PRIORITY_FOUNDATION, GRADE_SEVERITY_NONE, 4, 4, 4, -1         \
+		c, d, GRADE_CATEGORY_PRIORITY_FOUNDATION, GRADE_SEVERITY_NONE, 4, 4, 4, -1, false, \
+		        NULL                                                                       \
 	}
 #define SF_LOW(c, d)                                                                               \
 	{                                                                                          \
-		c, d, GRADE_CATEGORY_CORE, GRADE_SEVERITY_NONE, 2, 2, 2, -1                        \
+		c, d, GRADE_CATEGORY_CORE, GRADE_SEVERITY_NONE, 2, 2, 2, -1, false, NULL           \
 	}
 
 static const struct grade_violation_def sf_violations[] = {
 	SF_HIGH("103103", "High-risk food was held at an unsafe temperature."),
 	SF_HIGH("103105", "Food was cooled the wrong way."),
-	SF_HIGH("103109", "Hands were unclean, or gloves were used wrongly."),
-	SF_HIGH("103114", "Surfaces that touch food were unclean or unsanitary."),
-	SF_HIGH("103120", "High-risk vermin infestation."),
-	SF_MOD("103130", "Food was held at an unsafe temperature (moderate risk)."),
-	SF_MOD("103131", "Food was not protected from contamination."),
-	SF_MOD("103132", "Hand-washing facilities were missing or hard to reach."),
-	SF_MOD("103133", "Moderate-risk vermin infestation."),
-	SF_MOD("103134", "No certified food safety manager, or staff lacked food safety "
-	                 "knowledge."),
-	SF_LOW("103142", "Floors, walls or ceilings were unclean or worn."),
+	SF_HIGH("103109", "Surfaces that touch food were unclean or unsanitary."),
+	SF_HIGH("103114", "High-risk vermin infestation."),
+	SF_HIGH("103120", "Food was held at an unsafe temperature (moderate risk)."),
+	SF_MOD("103130", "Sewage or waste water was not disposed of properly."),
+	SF_MOD("103131", "Moderate-risk vermin infestation."),
+	SF_MOD("103132", "Food was thawed the wrong way."),
+	SF_MOD("103133", "Food was not protected from contamination."),
+	SF_MOD("103134", "Other moderate-risk violation."),
+	SF_LOW("103142", "Surfaces that do not touch food were unclean."),
 	SF_LOW("103144", "Equipment or utensils were unapproved or not maintained."),
-	SF_LOW("103145", "Surfaces that do not touch food were unclean."),
+	SF_LOW("103145", "Equipment, utensils or linens were stored improperly."),
 	SF_LOW("103149", "Wiping cloths were dirty or stored without sanitizer."),
-	SF_LOW("103154", "Permit, licence or last inspection report was not posted."),
+	SF_LOW("103154", "Floors, walls or ceilings were unclean or worn."),
 };
 
 /* ---------------------------------------------------------------------------------------- */

@@ -93,6 +93,9 @@ struct grade_band {
 	const char *code;    /* short code for open data: "A", "good", "4" */
 	const char *meaning; /* plain words for the public page: "green smiling face" */
 	int max_element;     /* worst element allowed for this rating, or GRADE_NO_CAP */
+	/* The label in the jurisdiction's own language and wording, as it publishes it
+	 * (cn-faces: "良好"), or NULL; its language is scheme.local_language. */
+	const char *local_label;
 };
 
 /* One element score (FHRS): the values an officer may award, best first. */
@@ -113,6 +116,12 @@ struct grade_violation_def {
 	int min_points; /* points as applied must lie in [min_points, max_points] */
 	int max_points;
 	int element; /* index into scheme.elements, or -1 */
+	/* The points (or the severity they follow from) are Placard's reading of the
+	 * jurisdiction's published data, to be confirmed by the jurisdiction ("confirmed": false
+	 * in the document). Grading is the same either way. */
+	bool unconfirmed;
+	/* The description in the jurisdiction's own language and wording, or NULL. */
+	const char *local_description;
 };
 
 /*
@@ -161,6 +170,9 @@ struct grade_scheme {
 	int version;
 	const char *name;
 	const char *jurisdiction;
+	/* The language of the local_label and local_description texts (a BCP 47 tag such as
+	 * "zh-CN"), or NULL when the scheme has none. */
+	const char *local_language;
 	enum grade_scheme_kind kind;
 	const struct grade_band *bands; /* best first; together they cover every reachable score */
 	size_t n_bands;

@@ -26,6 +26,8 @@ static const char *const action_names[POLICY_ACTION__COUNT] = {
 	[POLICY_APPEAL_READ_INTERNAL] = "appeal_read_internal",
 	[POLICY_REPLY_MODERATE] = "reply_moderate",
 	[POLICY_EVIDENCE] = "evidence",
+	[POLICY_DRAFT_SUBMIT] = "draft_submit",
+	[POLICY_APPEAL_ATTACH] = "appeal_attach",
 };
 
 static const char *const role_names[POLICY_ROLE__COUNT] = {
@@ -87,6 +89,14 @@ static int check_actor(const struct policy_actor *who, enum policy_action what,
 		              "Only the inspector who made this inspection, or a supervisor, may "
 		              "change it.",
 		              ret_reason);
+	case POLICY_DRAFT_SUBMIT:
+		if (r == POLICY_INSPECTOR && who->owner)
+			return 0;
+		return refuse(-EACCES,
+		              "Only the inspector who made this inspection may submit it: "
+		              "submitting hands over the report's appeal code, which belongs to "
+		              "the operator on site.",
+		              ret_reason);
 	case POLICY_AMEND:
 		if (r == POLICY_SUPERVISOR || (r == POLICY_INSPECTOR && who->owner))
 			return 0;
@@ -115,6 +125,7 @@ static int check_actor(const struct policy_actor *who, enum policy_action what,
 		              "Only the operator, with the report's appeal code, may do this.",
 		              ret_reason);
 	case POLICY_APPEAL_WITHDRAW:
+	case POLICY_APPEAL_ATTACH:
 	case POLICY_OPERATOR_REPLY:
 	case POLICY_RERATING_REQUEST:
 		if (r != POLICY_OPERATOR)
@@ -185,6 +196,7 @@ static int check_state(enum policy_action what, const struct policy_state *st,
 {
 	switch (what) {
 	case POLICY_DRAFT_EDIT:
+	case POLICY_DRAFT_SUBMIT:
 		if (st->submitted)
 			return refuse(-EBUSY,
 			              "This inspection is submitted; correct it with an amendment.",
@@ -247,6 +259,16 @@ static int check_state(enum policy_action what, const struct policy_state *st,
 			return refuse(-EBUSY, "There is no open appeal against this inspection.",
 			              ret_reason);
 		return 0;
+	case POLICY_APPEAL_ATTACH:
+		if (st->appeal == POLICY_APPEAL_NONE)
+			return refuse(-EBUSY,
+			              "File the appeal first: evidence is attached to an appeal.",
+			              ret_reason);
+		if (st->appeal != POLICY_APPEAL_OPEN)
+			return refuse(-EBUSY,
+			              "This appeal is closed: nothing more is attached to it.",
+			              ret_reason);
+		return 0;
 	case POLICY_OPERATOR_REPLY:
 	case POLICY_RERATING_REQUEST:
 	case POLICY_OPERATOR_READ:
@@ -306,4 +328,33 @@ int policy_check(const struct policy_actor *who, enum policy_action what,
 	if (rc < 0)
 		return rc;
 	return check_state(what, st, ret_reason);
+}
+
+int policy_assign_check(const struct policy_assignment *a, const char **ret_reason)
+{
+	if (!a || (unsigned)a->role >= POLICY_ROLE__COUNT || (a->held_by_self && a->held_by_other))
+		return -EINVAL;
+	switch (a->role) {
+	case POLICY_SUPERVISOR:
+	case POLICY_ADMIN: break;
+	case POLICY_INSPECTOR:
+		if (a->to_self)
+			return refuse(
+			        -EACCES,
+			        "An inspector does not assign work to themselves: a supervisor "
+			        "gives out the due lists.",
+			        ret_reason);
+		if (!a->held_by_self)
+			return refuse(-EACCES,
+			              "This work is not assigned to you: only a supervisor moves "
+			              "another inspector's work or gives out new work.",
+			              ret_reason);
+		break;
+	default:
+		return refuse(-EACCES, "Only a supervisor or an administrator assigns work.",
+		              ret_reason);
+	}
+	if (!a->to_inspector)
+		return refuse(-ENOENT, "Work is assigned only to an active inspector.", ret_reason);
+	return 0;
 }

@@ -15,6 +15,9 @@
  * - the hearing officers' view of an appeal (the operator's grounds, review notes and
  *   adjournment reasons) is read by hearing officers and supervisors who had no part in the
  *   inspection, never by a party to it;
+ * - what the operator attaches to their appeal is seen by the operator and by the hearing
+ *   officers and supervisors who may read the appeal, never by a party to the inspection
+ *   nor the public; only the code that filed the appeal attaches, while it is open;
  * - the operator's public reply is moderated by a clerk or an administrator who had no
  *   part in the inspection it answers.
  *
@@ -61,7 +64,7 @@ struct policy_actor {
 
 /* The steps. */
 enum policy_action {
-	POLICY_DRAFT_EDIT,       /* change, submit, add or remove photos of a draft */
+	POLICY_DRAFT_EDIT,       /* change, add or remove photos of a draft */
 	POLICY_AMEND,            /* a new revision of a submitted inspection */
 	POLICY_CODE_REISSUE,     /* a new appeal code for a lost report */
 	POLICY_APPEAL_FILE,      /* operator */
@@ -82,6 +85,15 @@ enum policy_action {
 	 * in its own words (a replayed photo is answered, a new or removed one is not) and by
 	 * the database's triggers. */
 	POLICY_EVIDENCE,
+	/* Submit a draft: only the inspector who made it, since submitting hands the report's
+	 * appeal code to whoever submits, to give to the operator on site. A supervisor who
+	 * submitted someone's draft would hold a code that acts as the operator. */
+	POLICY_DRAFT_SUBMIT,
+	/* operator: attach a photo or document to their open appeal; only the code that filed
+	 * it. Read by hearing officers and supervisors with no part in the inspection
+	 * (POLICY_APPEAL_READ_INTERNAL) and by the operator (POLICY_OPERATOR_READ); never
+	 * public. */
+	POLICY_APPEAL_ATTACH,
 	POLICY_ACTION__COUNT,
 };
 
@@ -120,6 +132,30 @@ int policy_check(const struct policy_actor *who, enum policy_action what,
  * is not a state reads as decided, the state in which nothing changes.
  */
 enum policy_appeal policy_appeal_of(const char *state);
+
+/*
+ * Who gives work out. Establishments (and the visits due at them) are assigned to
+ * inspectors: the due list on each inspector's tablet is what was assigned to them. Work is
+ * assigned by a supervisor or an administrator; an inspector may only hand work assigned to
+ * them over to another inspector: never take work for themselves (their list is not theirs
+ * to choose) and never move another inspector's. Nobody else assigns. Work goes only to an
+ * active inspector.
+ */
+struct policy_assignment {
+	enum policy_role role; /* who assigns */
+	bool to_self;          /* the work would go to the one who assigns */
+	bool held_by_self;     /* the work is now assigned to the one who assigns */
+	bool held_by_other;    /* the work is now assigned to someone else */
+	bool to_inspector;     /* the one it would go to is an active inspector */
+};
+
+/*
+ * May the assignment @a be made? 0 when it may; -EACCES when this actor may not (403),
+ * -ENOENT when the one it would go to is not an active inspector (422), -EINVAL for values
+ * out of range, NULL, or work held by both self and another. *@ret_reason as for
+ * policy_check(). Who is checked before whom to.
+ */
+int policy_assign_check(const struct policy_assignment *a, const char **ret_reason);
 
 /* Stable names for messages and tests ("amend", "hearing_officer", "decided"). */
 const char *policy_action_name(enum policy_action a);

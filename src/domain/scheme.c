@@ -59,6 +59,20 @@ static bool violation_code_ok(const char *s)
 	return true;
 }
 
+/* A language tag as BCP 47 writes it, loosely: 2 to 35 letters, digits and '-', starting
+ * with a letter ("zh-CN", "es"). */
+static bool language_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n < 2 || n > 35 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return false;
+	return true;
+}
+
 /* The fewest points an item of severity @v may carry (NYC's levels). */
 static int severity_min_points(enum grade_severity v)
 {
@@ -107,6 +121,12 @@ static int check_bands(const struct grade_scheme *s, struct scheme_problem *ret)
 				return bad(ret, "Two bands have the same label.",
 				           "/bands/%zu/label", i);
 		}
+		if (b->local_label && !text_ok(b->local_label, LABEL_MAX))
+			return bad(ret, "A local label is 1 to 64 bytes.", "/bands/%zu/local_label",
+			           i);
+		if (b->local_label && !s->local_language)
+			return bad(ret, "Local wording needs the scheme's local_language.",
+			           "/bands/%zu/local_label", i);
 		if (b->min < 0)
 			return bad(ret, "Scores are never negative.", "/bands/%zu/min", i);
 		if (b->max < b->min)
@@ -222,6 +242,12 @@ static int check_violations(const struct grade_scheme *s, struct scheme_problem 
 		if (!text_ok(d->description, TEXT_MAX))
 			return bad(ret, "Every violation needs a description of at most 500 bytes.",
 			           "/violations/%zu/description", i);
+		if (d->local_description && !text_ok(d->local_description, TEXT_MAX))
+			return bad(ret, "A local description is 1 to 500 bytes.",
+			           "/violations/%zu/local_description", i);
+		if (d->local_description && !s->local_language)
+			return bad(ret, "Local wording needs the scheme's local_language.",
+			           "/violations/%zu/local_description", i);
 		if ((unsigned)d->category > GRADE_CATEGORY_CORE)
 			return bad(ret, "Unknown category.", "/violations/%zu/category", i);
 		if (severity_min_points(d->severity) < 0)
@@ -361,10 +387,39 @@ int scheme_check(const struct grade_scheme *s, struct scheme_problem *ret)
 	if (!text_ok(s->jurisdiction, 200))
 		return bad(ret, "A scheme names where it applies, in at most 200 bytes.",
 		           "/jurisdiction");
+	if (s->local_language && !language_ok(s->local_language))
+		return bad(ret, "A language tag is 2 to 35 letters, digits or '-' (\"zh-CN\").",
+		           "/local_language");
 	if ((unsigned)s->kind > GRADE_KIND_ELEMENT_SCORES)
 		return bad(ret, "Unknown kind.", "/kind");
 	if ((rc = check_bands(s, ret)) < 0 || (rc = check_elements(s, ret)) < 0 ||
 	    (rc = check_violations(s, ret)) < 0 || (rc = check_rules(s, ret)) < 0)
 		return rc;
 	return 0;
+}
+
+/* @s is YYYY-MM-DD, a month 01-12 and a day 01-31. */
+static bool is_date(const char *s)
+{
+	static const char shape[] = "dddd-dd-dd";
+	if (!s || strlen(s) != sizeof(shape) - 1)
+		return false;
+	for (size_t i = 0; i < sizeof(shape) - 1; i++)
+		if (shape[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != shape[i])
+			return false;
+	int month = (s[5] - '0') * 10 + (s[6] - '0'), day = (s[8] - '0') * 10 + (s[9] - '0');
+	return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+enum scheme_assignment_verdict
+scheme_assignment_check(const char *applies_from, const char *last_visit, const char *last_from)
+{
+	if (!is_date(applies_from))
+		return SCHEME_ASSIGN_BAD_DATE;
+	/* Dates of one shape compare as text. */
+	if (last_visit && strcmp(applies_from, last_visit) <= 0)
+		return SCHEME_ASSIGN_BEFORE_VISITS;
+	if (last_from && strcmp(applies_from, last_from) <= 0)
+		return SCHEME_ASSIGN_BEFORE_ASSIGNMENT;
+	return SCHEME_ASSIGN_OK;
 }

@@ -36,10 +36,33 @@ struct scheme_problem {
  * the severity stands for, an element exactly in element schemes, element points among the
  * element's allowed scores); and the rules (types a grade may come from, the appeal window
  * and its days, pending labels only with hearings, withholding only with a window in days,
- * labels given in pairs with their codes, no negative day counts).
+ * labels given in pairs with their codes, no negative day counts); and the local wording
+ * (band local labels and violation local descriptions present only with the scheme's
+ * local_language, a well-formed language tag, and as long as the texts they stand beside).
  *
  * Returns 0, or -EINVAL with @ret naming the first field at fault (when @ret is not NULL).
  */
 int scheme_check(const struct grade_scheme *s, struct scheme_problem *ret);
+
+/* Whether a jurisdiction may move to a scheme from a day. */
+enum scheme_assignment_verdict {
+	SCHEME_ASSIGN_OK,
+	/* On or before the day a submitted inspection's visit started there: its grade would no
+	 * longer be the one the scheme in force gives. */
+	SCHEME_ASSIGN_BEFORE_VISITS,
+	/* On or before the date of the jurisdiction's latest assignment, which never changes. */
+	SCHEME_ASSIGN_BEFORE_ASSIGNMENT,
+	/* Not a date, YYYY-MM-DD. */
+	SCHEME_ASSIGN_BAD_DATE,
+};
+
+/*
+ * Decide an assignment applying from @applies_from, given the day the latest submitted
+ * inspection's visit started in the jurisdiction (@last_visit) and the date of its latest
+ * assignment (@last_from), all YYYY-MM-DD in the jurisdiction's time zone, NULL for none. An
+ * assignment applies only after both.
+ */
+enum scheme_assignment_verdict
+scheme_assignment_check(const char *applies_from, const char *last_visit, const char *last_from);
 
 #endif

@@ -762,6 +762,14 @@ int tlog_witness_parse(const char *req, size_t len, long long *ret_old,
 
 void tlog_note_sign(const struct tlog_key *k, const char *body, size_t len, struct buf *out)
 {
+	buf_add(out, body, len);
+	buf_addstr(out, "\n");
+	tlog_note_add_signature(k, body, len, out);
+}
+
+void tlog_note_add_signature(const struct tlog_key *k, const char *body, size_t len,
+                             struct buf *out)
+{
 	unsigned char sig[4 + crypto_sign_ed25519_BYTES];
 	sig[0] = (unsigned char)(k->hash >> 24);
 	sig[1] = (unsigned char)(k->hash >> 16);
@@ -770,8 +778,7 @@ void tlog_note_sign(const struct tlog_key *k, const char *body, size_t len, stru
 	crypto_sign_ed25519_detached(sig + 4, NULL, (const unsigned char *)body, len, k->sk);
 	char b64[128];
 	sodium_bin2base64(b64, sizeof(b64), sig, sizeof(sig), sodium_base64_VARIANT_ORIGINAL);
-	buf_add(out, body, len);
-	buf_addf(out, "\n" EM_DASH " %s %s\n", k->name, b64);
+	buf_addf(out, EM_DASH " %s %s\n", k->name, b64);
 }
 
 int tlog_note_verify(const char *text, size_t len, const char *vkey, size_t *ret_body_len)

@@ -164,6 +164,9 @@ int tlog_parse_vkey(const char *s, char name[TLOG_NAME_MAX], unsigned char pk[32
 
 /* Sign @body (ends with a newline): appends body, the blank line and the signature line. */
 void tlog_note_sign(const struct tlog_key *k, const char *body, size_t len, struct buf *out);
+/* Append one more signature line of @k over @body to a note tlog_note_sign() wrote. */
+void tlog_note_add_signature(const struct tlog_key *k, const char *body, size_t len,
+                             struct buf *out);
 /*
  * Verify the note @text against the verifier key @vkey: 0 when it has a signature line of
  * that key that holds, with the length of its body (up to and including the newline before

@@ -84,6 +84,12 @@ const char *http_cookie(struct http_request *req, const char *name);
 const char *http_client_ip(struct http_request *req);
 
 /*
+ * The address of the direct peer of the connection, whatever X-Forwarded-For says ("unknown"
+ * when it cannot be told). Never NULL.
+ */
+const char *http_peer_ip(struct http_request *req);
+
+/*
  * The network the client's failures are counted against, as text: its IPv4 address, or its
  * IPv6 /64 ("2001:db8:1:2::/64"). Never NULL.
  */
@@ -121,6 +127,12 @@ int http_response_status(const struct http_response *res);
 
 /* Standard reason phrase for @status ("Not Found"), or "Error". */
 const char *http_status_title(int status);
+
+/*
+ * Append the HTTP server's metrics, in the Prometheus text format, to @out: requests by route
+ * pattern, method and status, latency histograms by route pattern, requests in flight.
+ */
+void http_metrics_write(struct http_request *req, struct buf *out);
 
 /*
  * Answer with the static file at @path (a URL path such as "/openapi.json") under the

@@ -7,6 +7,7 @@
 #include <microhttpd.h>
 #include <sys/types.h>
 
+#include "core/metrics.h"
 #include "core/netaddr.h"
 #include "http/http.h"
 
@@ -36,8 +37,22 @@ struct http_conn {
 	long long started_usec;
 	char *client_ip;  /* http_client_ip(), once worked out */
 	char *client_net; /* http_client_network(), once worked out */
+	char *peer_ip;    /* http_peer_ip(), once worked out */
 	bool responded;
+	bool static_file; /* answered from the folder of static files (for the metrics) */
 };
+
+/*
+ * The request counters (metrics.c): by route pattern (@routes, kept by reference), method
+ * and status, and latency histograms by route pattern. Lock-free.
+ */
+struct http_metrics;
+struct http_metrics *http_metrics_new(const struct http_route *routes, size_t nroutes);
+void http_metrics_free(struct http_metrics *m);
+/* Count @hc's request, which took @usec (a request with no answer is counted apart). */
+void http_metrics_count(struct http_metrics *m, const struct http_conn *hc, long long usec);
+/* Write the counters' families in the text format. */
+void http_metrics_write_to(struct http_metrics *m, struct buf *out);
 
 /* The server's trusted proxies (server.c). */
 const struct netaddr_list *http_server_trusted_proxies(const struct http_server *s);

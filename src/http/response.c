@@ -109,6 +109,7 @@ static void client_resolve(struct http_request *req)
 	if (!known) {
 		hc->client_ip = arena_strdup(req->arena, "unknown");
 		hc->client_net = hc->client_ip;
+		hc->peer_ip = hc->client_ip;
 		return;
 	}
 	const struct netaddr_list *trusted = http_server_trusted_proxies(hc->server);
@@ -119,6 +120,8 @@ static void client_resolve(struct http_request *req)
 		netaddr_forwarded_client(trusted, &peer, x.joined, &client);
 	}
 	char ip[NETADDR_TEXT_MAX] = "unknown", net[NETADDR_TEXT_MAX] = "unknown";
+	netaddr_format(&peer, ip, sizeof(ip));
+	hc->peer_ip = arena_strdup(req->arena, ip);
 	netaddr_format(&client, ip, sizeof(ip));
 	netaddr_network(&client, net, sizeof(net));
 	hc->client_ip = arena_strdup(req->arena, ip);
@@ -130,6 +133,13 @@ const char *http_client_ip(struct http_request *req)
 	if (!req->conn->client_ip)
 		client_resolve(req);
 	return req->conn->client_ip;
+}
+
+const char *http_peer_ip(struct http_request *req)
+{
+	if (!req->conn->peer_ip)
+		client_resolve(req);
+	return req->conn->peer_ip;
 }
 
 const char *http_client_network(struct http_request *req)

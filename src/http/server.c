@@ -47,6 +47,7 @@ struct http_server {
 	char csp[512]; /* the Content-Security-Policy of every answer */
 	atomic_int inflight;
 	atomic_bool stopping; /* set by http_server_stop: no new connections or requests */
+	struct http_metrics *metrics;
 	unsigned port;
 };
 
@@ -218,8 +219,10 @@ static int route(struct http_conn *hc)
 		    strncmp(req->path, "/vendor/", 8) == 0)
 			return http_vendor_serve(s->vendor_dir, s->static_dir, req, res);
 		if (s->static_dir && (req->method & (HTTP_GET | HTTP_HEAD)) &&
-		    strncmp(req->path, "/api/", 5) != 0)
+		    strncmp(req->path, "/api/", 5) != 0) {
+			hc->static_file = true;
 			return http_static_serve(s->static_dir, req, res);
+		}
 		return http_problem(res, 404, NULL, "There is nothing at %s.", req->path);
 	}
 	return 0;
@@ -319,6 +322,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (!hc)
 		return;
 	*con_cls = NULL;
+	long long usec = now_usec() - hc->started_usec;
+	http_metrics_count(s->metrics, hc, usec);
 	if (!s->opt.quiet) {
 		struct buf line = BUF_INIT;
 		buf_addstr(&line, "\"method\":\"");
@@ -326,8 +331,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		buf_addstr(&line, "\",\"path\":\"");
 		http_add_json_text(&line, hc->req.path);
 		buf_addf(&line, "\",\"status\":%d,\"bytes\":%zu,\"duration_ms\":%.3f",
-		         hc->responded ? hc->res.status : 0, hc->res.bytes,
-		         (double)(now_usec() - hc->started_usec) / 1000.0);
+		         hc->responded ? hc->res.status : 0, hc->res.bytes, (double)usec / 1000.0);
 		if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
 			buf_addf(&line, ",\"terminated\":%d", (int)toe);
 		log_access_line(line.data);
@@ -390,6 +394,7 @@ int http_server_start(const struct http_server_options *o, struct http_server **
 		free(s);
 		return -EINVAL;
 	}
+	s->metrics = http_metrics_new(o->routes, o->nroutes);
 	if (o->static_dir) {
 		s->static_dir = realpath(o->static_dir, NULL);
 		if (!s->static_dir)
@@ -482,6 +487,7 @@ fail:
 		close(s->listen_fd);
 	http_deadlines_stop(s->deadlines);
 	router_free(s->router);
+	http_metrics_free(s->metrics);
 	free(s->static_dir);
 	free(s->vendor_dir);
 	free(s);
@@ -519,9 +525,20 @@ void http_server_stop(struct http_server *s, unsigned grace_seconds)
 	free(s->daemons);
 	http_deadlines_stop(s->deadlines);
 	router_free(s->router);
+	http_metrics_free(s->metrics);
 	free(s->static_dir);
 	free(s->vendor_dir);
 	free(s);
+}
+
+void http_metrics_write(struct http_request *req, struct buf *out)
+{
+	struct http_server *s = req->conn->server;
+	http_metrics_write_to(s->metrics, out);
+	metrics_write_family(out, "placard_http_requests_in_flight", "gauge",
+	                     "Requests received and not yet completed (this one included).");
+	metrics_write_sample(out, "placard_http_requests_in_flight", NULL,
+	                     (double)atomic_load(&s->inflight));
 }
 
 const char *http_static_root(const struct http_request *req)

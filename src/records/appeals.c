@@ -17,7 +17,10 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "core/buf.h"
+#include "core/crypto.h"
 #include "core/util.h"
 #include "domain/grade.h"
 #include "records/schemes.h"
@@ -43,7 +46,8 @@ static int operator_view(struct rec *r, const struct rec_operator *op, const cha
 	int days;
 	const char *window = appeal_filing_window(op->scheme, &days) == 0 ? rec_num(r, days) : NULL;
 	const char *p[] = { op->inspection_id, window, op->filing_code ? "t" : "f",
-		            op->replaced_code ? "t" : "f" };
+		            op->replaced_code ? "t" : "f",
+		            rec_num(r, op->scheme->rules.rerating_standstill_days) };
 	return json_of(r, STMT_OPERATOR_STATUS_JSON, p, "The inspection disappeared.", ret);
 }
 
@@ -163,6 +167,14 @@ static int lock_for(struct rec *r, const char *id, const char *root, enum appeal
 		return rec_refuse(r, 409, NULL, "Appeal %s is %s: it cannot %s now.",
 		                  store_get(*ret, 0, "id"), appeal_state_name(from),
 		                  appeal_event_name(ev));
+	if (!appeal_event_fits_filing(ev, store_get_bool(*ret, 0, "filed_late")))
+		return rec_refuse(r, 409, "/action",
+		                  "Appeal %s was filed within its window (it closed %s): it cannot "
+		                  "be closed as late. Accept it for review.",
+		                  store_get(*ret, 0, "id"),
+		                  store_get(*ret, 0, "filing_deadline")
+		                          ? store_get(*ret, 0, "filing_deadline")
+		                          : "only at the hearing");
 	return 0;
 }
 
@@ -393,4 +405,169 @@ int rec_appeal_decide(struct rec *r, const char *id, const struct rec_appeal_dec
 	    (rc = rec_commit(r)) < 0)
 		return rc;
 	return staff_view(r, id, "The appeal disappeared.", ret);
+}
+
+/* ---- the operator's attachments */
+
+int rec_appeal_attach(struct rec *r, const struct rec_operator *op, const struct rec_attachment *f,
+                      const char **ret_id, const char **ret)
+{
+	struct arena *a = r->a;
+	struct store_result *l, *res;
+	int rc;
+	if ((rc = rec_operator_may(r, op, POLICY_APPEAL_ATTACH)) < 0)
+		return rc;
+	const char *type = appeal_attachment_type(f->data, f->len);
+	if (!type)
+		return rec_refuse(
+		        r, 422, "/data",
+		        "\"%s\" is not a JPEG or PNG photo or a PDF document (its type is "
+		        "told by its content, not by its name).",
+		        f->filename);
+	const char *pl[] = { op->inspection_id };
+	if ((rc = rec_begin(r)) < 0 ||
+	    (rc = rec_exec(r, STMT_APPEAL_ATTACHMENT_TOTALS, pl, &l)) < 0)
+		return rc;
+	if (store_nrows(l) == 0)
+		return rec_refuse(r, 404, NULL, "There is no appeal against this inspection.");
+	long count = (long)store_get_int(l, 0, "count");
+	long long total = store_get_int(l, 0, "total");
+	switch (appeal_attachment_check(count, total, f->len)) {
+	case 0: break;
+	case -EFBIG:
+		return rec_refuse(r, 413, "/data", "\"%s\" is larger than %d bytes.", f->filename,
+		                  APPEAL_ATTACHMENT_MAX_BYTES);
+	case -EMLINK:
+		return rec_refuse(r, 422, "/data",
+		                  "This appeal already has %d attachments, the most allowed.",
+		                  APPEAL_ATTACHMENT_MAX_COUNT);
+	case -ENOSPC:
+		return rec_refuse(
+		        r, 413, "/data",
+		        "\"%s\" would take this appeal's attachments past %d bytes in all "
+		        "(%lld used).",
+		        f->filename, APPEAL_ATTACHMENT_MAX_TOTAL, total);
+	default: return rec_refuse(r, 422, "/data", "The file is empty.");
+	}
+	char hash[SHA256_HEX_LEN + 1];
+	sha256_hex(f->data, f->len, hash);
+	char *hex = arena_alloc(a, f->len * 2 + 1);
+	sodium_bin2hex(hex, f->len * 2 + 1, f->data, f->len);
+	const char *appeal = store_get(l, 0, "id");
+	const char *pi[] = { appeal, f->filename, type, hex, hash };
+	if ((rc = rec_exec(r, STMT_APPEAL_ATTACHMENT_INSERT, pi, &res)) < 0)
+		return rc;
+	const char *id = store_get(res, 0, "id");
+	/* The log says that evidence was attached, its size and hash: not its name or bytes. */
+	if ((rc = rec_event(r, "appeal.attachment_added", arena_printf(a, "appeal/%s", appeal),
+	                    json_pack("{s:s, s:s, s:s, s:I}", "attachment", id, "sha256", hash,
+	                              "content_type", type, "bytes", (json_int_t)f->len))) < 0 ||
+	    (rc = rec_commit(r)) < 0)
+		return rc;
+	*ret_id = id;
+	return operator_view(r, op, ret);
+}
+
+/* Attachment @id of appeal @appeal or of the appeal against root inspection @root. */
+static int attachment_get(struct rec *r, const char *appeal, const char *root, const char *id,
+                          struct rec_attachment_file *ret)
+{
+	struct store_result *res;
+	const char *p[] = { appeal, root, id };
+	int rc = rec_exec(r, STMT_APPEAL_ATTACHMENT_GET, p, &res);
+	if (rc < 0)
+		return rc;
+	if (store_nrows(res) == 0)
+		return rec_refuse(r, 404, NULL, "This appeal has no attachment %s.", id);
+	const char *hex = store_get(res, 0, "data_hex");
+	size_t hexlen = strlen(hex), len = 0;
+	unsigned char *bin = arena_alloc(r->a, hexlen / 2 + 1);
+	if (sodium_hex2bin(bin, hexlen / 2 + 1, hex, hexlen, NULL, &len, NULL) != 0)
+		return rec_refuse(r, 500, NULL, "The attachment could not be read.");
+	*ret = (struct rec_attachment_file){ .content_type = store_get(res, 0, "content_type"),
+		                             .sha256 = store_get(res, 0, "sha256"),
+		                             .filename = store_get(res, 0, "filename"),
+		                             .data = bin,
+		                             .len = len };
+	return 0;
+}
+
+int rec_appeal_attachment_operator(struct rec *r, const struct rec_operator *op, const char *id,
+                                   struct rec_attachment_file *ret)
+{
+	int rc = rec_operator_may(r, op, POLICY_OPERATOR_READ);
+	if (rc < 0)
+		return rc;
+	return attachment_get(r, NULL, op->inspection_id, id, ret);
+}
+
+int rec_appeal_attachment_staff(struct rec *r, const char *appeal, const char *id,
+                                struct rec_attachment_file *ret)
+{
+	struct store_result *res;
+	const char *p[] = { appeal };
+	int rc = rec_exec(r, STMT_APPEAL_INSPECTION, p, &res);
+	if (rc < 0)
+		return rc;
+	if (store_nrows(res) == 0)
+		return rec_refuse(r, 404, NULL, "There is no appeal %s.", appeal);
+	/* Evidence is part of the officers' view: never a party's to the inspection. */
+	if ((rc = rec_duty_check(r, store_get(res, 0, "inspection_id"),
+	                         POLICY_APPEAL_READ_INTERNAL)) < 0)
+		return rc;
+	return attachment_get(r, appeal, NULL, id, ret);
+}
+
+/* ---- the hearing officers' lists */
+
+/* The rows of @res (columns json, involved, state) that r->staff may read, as
+ * {"appeals": [...]}. */
+static const char *readable_list(struct rec *r, struct store_result *res)
+{
+	int cj = store_column(res, "json"), ci = store_column(res, "involved"),
+	    cs = store_column(res, "state");
+	struct buf b = BUF_INIT;
+	bool first = true;
+	buf_addstr(&b, "{\"appeals\":[");
+	for (int i = 0; i < store_nrows(res); i++) {
+		const char *inv = store_value(res, i, ci);
+		if (!rec_duty_allows(r, inv && streq(inv, "t"), store_value(res, i, cs),
+		                     POLICY_APPEAL_READ_INTERNAL))
+			continue;
+		if (!first)
+			buf_addch(&b, ',');
+		buf_addstr(&b, store_value(res, i, cj));
+		first = false;
+	}
+	buf_addstr(&b, "]}");
+	const char *out = arena_strdup(r->a, b.data);
+	buf_release(&b);
+	return out;
+}
+
+int rec_appeal_calendar(struct rec *r, const char *from, const char *to, const char **ret)
+{
+	struct store_result *res;
+	if (!r->staff)
+		return rec_refuse(r, 403, NULL, "Only hearing officers and supervisors read this.");
+	const char *p[] = { rec_num(r, r->staff->id), from, to };
+	int rc = rec_exec(r, STMT_APPEAL_CALENDAR, p, &res);
+	if (rc < 0)
+		return rc;
+	*ret = readable_list(r, res);
+	return 0;
+}
+
+int rec_appeal_decided(struct rec *r, const struct rec_decided_query *q, const char **ret)
+{
+	struct store_result *res;
+	if (!r->staff)
+		return rec_refuse(r, 403, NULL, "Only hearing officers and supervisors read this.");
+	const char *p[] = { rec_num(r, r->staff->id), q->establishment, q->from, q->to, q->outcome,
+		            rec_num(r, q->limit) };
+	int rc = rec_exec(r, STMT_APPEAL_DECIDED_SEARCH, p, &res);
+	if (rc < 0)
+		return rc;
+	*ret = readable_list(r, res);
+	return 0;
 }

@@ -94,4 +94,63 @@ struct rec_appeal_decision {
 int rec_appeal_decide(struct rec *r, const char *id, const struct rec_appeal_decision *d,
                       const char **ret);
 
+/* A file the operator attaches to their appeal, decoded. */
+struct rec_attachment {
+	const char *filename; /* as their device named it: shown, never trusted for the type */
+	const unsigned char *data;
+	size_t len;
+};
+
+/*
+ * Operator @op attaches file @f to their open appeal: the type is told by the content (JPEG,
+ * PNG or PDF, domain/appeal.h); the appeal's limits are checked under its lock; the event
+ * (size and hash, not the name) is logged. On 0, *@ret_id is the attachment and *@ret the
+ * operator's report after it. Otherwise a refusal: 403/409 from the separation of duties,
+ * 422 naming "/data" for another type or too many files, 413 naming "/data" for a file or a
+ * total too large.
+ */
+int rec_appeal_attach(struct rec *r, const struct rec_operator *op, const struct rec_attachment *f,
+                      const char **ret_id, const char **ret);
+
+/* A stored attachment. */
+struct rec_attachment_file {
+	const char *content_type;
+	const char *sha256;
+	const char *filename;
+	const unsigned char *data;
+	size_t len;
+};
+
+/* Attachment @id of operator @op's appeal. 0 or a refusal (403, 404). */
+int rec_appeal_attachment_operator(struct rec *r, const struct rec_operator *op, const char *id,
+                                   struct rec_attachment_file *ret);
+
+/*
+ * Attachment @id of appeal @appeal, for r->staff: hearing officers and supervisors who had no
+ * part in the inspection (POLICY_APPEAL_READ_INTERNAL). 0 or a refusal (403, 404).
+ */
+int rec_appeal_attachment_staff(struct rec *r, const char *appeal, const char *id,
+                                struct rec_attachment_file *ret);
+
+/*
+ * The hearing calendar: hearings scheduled from day @from to day @to (YYYY-MM-DD, inclusive,
+ * UTC), in order, in *@ret ({"appeals": [...]}); appeals whose inspection r->staff took part
+ * in are left out.
+ */
+int rec_appeal_calendar(struct rec *r, const char *from, const char *to, const char **ret);
+
+/* A search of decided appeals; NULL members filter nothing. */
+struct rec_decided_query {
+	const char *establishment; /* a fragment of the name or the licence number */
+	const char *from, *to;     /* decided on these days or between them (YYYY-MM-DD) */
+	const char *outcome;       /* "upheld", "modified" or "overturned" */
+	long limit;
+};
+
+/*
+ * Decided appeals matching @q, newest decision first, in *@ret ({"appeals": [...]}); appeals
+ * whose inspection r->staff took part in are left out.
+ */
+int rec_appeal_decided(struct rec *r, const struct rec_decided_query *q, const char **ret);
+
 #endif

@@ -50,6 +50,17 @@ int rec_duty_check(struct rec *r, const char *inspection_id, enum policy_action 
 	return 0;
 }
 
+bool rec_duty_allows(const struct rec *r, bool involved, const char *appeal_state,
+                     enum policy_action what)
+{
+	struct policy_actor who = { .role = r->staff ? r->staff->role : POLICY_PUBLIC,
+		                    .involved = involved };
+	struct policy_state state = { .submitted = true,
+		                      .current = true,
+		                      .appeal = policy_appeal_of(appeal_state) };
+	return policy_check(&who, what, &state, NULL) == 0;
+}
+
 int rec_operator_may(struct rec *r, const struct rec_operator *op, enum policy_action what)
 {
 	struct policy_actor who = { .role = POLICY_OPERATOR,

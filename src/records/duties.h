@@ -33,6 +33,15 @@ struct rec_operator {
  */
 int rec_duty_check(struct rec *r, const char *id, enum policy_action what);
 
+/*
+ * In a list of appeals (the hearing calendar, decided appeals): may r->staff, who took part in
+ * the appeal's inspection when @involved, take step @what on an appeal in stored state
+ * @appeal_state? The rule of rec_duty_check() without a refusal: a list leaves out what the
+ * reader may not see.
+ */
+bool rec_duty_allows(const struct rec *r, bool involved, const char *appeal_state,
+                     enum policy_action what);
+
 /* May operator @op take step @what? 0 or the refusal (403 or 409). */
 int rec_operator_may(struct rec *r, const struct rec_operator *op, enum policy_action what);
 

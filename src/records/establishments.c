@@ -12,6 +12,7 @@
 #include "domain/grade.h"
 #include "records/schemes.h"
 #include "domain/licence.h"
+#include "domain/scheme.h"
 #include "records/log.h"
 
 int rec_jurisdictions_list(struct rec *r, const char **ret_json)
@@ -46,6 +47,80 @@ int rec_jurisdiction_create(struct rec *r, const struct rec_jurisdiction *j, con
 out:
 	if (rc == -EEXIST)
 		rc = rec_refuse(r, 409, "/code", "Jurisdiction \"%s\" already exists.", j->code);
+	return rc;
+}
+
+int rec_jurisdiction_schemes(struct rec *r, const char *code, const char **ret_json)
+{
+	struct store_result *res;
+	const char *p[] = { code };
+	int rc = rec_exec(r, STMT_JURISDICTION_SCHEMES, p, &res);
+	if (rc < 0)
+		return rc;
+	if (store_nrows(res) == 0)
+		return rec_refuse(r, 404, NULL, "There is no jurisdiction \"%s\".", code);
+	*ret_json = store_get(res, 0, "json");
+	return 0;
+}
+
+int rec_jurisdiction_scheme_assign(struct rec *r, const char *code, const char *scheme,
+                                   const char *applies_from, const char **ret_json)
+{
+	struct store_result *chk, *ins;
+	const char *pc[] = { code, scheme };
+	int rc;
+	if ((rc = rec_begin(r)) < 0 ||
+	    (rc = rec_exec(r, STMT_JURISDICTION_SCHEME_CHECK, pc, &chk)) < 0)
+		goto out;
+	if (store_nrows(chk) == 0) {
+		rc = rec_refuse(r, 404, NULL, "There is no jurisdiction \"%s\".", code);
+		goto out;
+	}
+	const char *kind = store_get(chk, 0, "kind");
+	if (!kind || streq(kind, "imported")) {
+		rc = rec_refuse(r, 422, "/scheme", "There is no scoring scheme \"%s\".", scheme);
+		goto out;
+	}
+	const char *last_visit = store_get(chk, 0, "last_visit");
+	const char *last_from = store_get(chk, 0, "last_from");
+	switch (scheme_assignment_check(applies_from, last_visit, last_from)) {
+	case SCHEME_ASSIGN_OK: break;
+	case SCHEME_ASSIGN_BAD_DATE:
+		rc = rec_refuse(r, 422, "/applies_from",
+		                "\"applies_from\" must be a date, YYYY-MM-DD.");
+		goto out;
+	case SCHEME_ASSIGN_BEFORE_VISITS:
+		rc = rec_refuse(
+		        r, 422, "/applies_from",
+		        "An inspection in \"%s\" was submitted for a visit on %s: a move to "
+		        "another scheme applies only from a later day.",
+		        code, last_visit);
+		goto out;
+	case SCHEME_ASSIGN_BEFORE_ASSIGNMENT:
+		rc = rec_refuse(
+		        r, 422, "/applies_from",
+		        "\"%s\" already moves to a scheme on %s: a further move applies only "
+		        "from a later day.",
+		        code, last_from);
+		goto out;
+	}
+	const char *pi[] = { store_get(chk, 0, "id"), scheme, applies_from,
+		             rec_num(r, r->staff->id) };
+	const char *ps[] = { code };
+	struct store_result *res;
+	if ((rc = rec_exec(r, STMT_JURISDICTION_SCHEME_INSERT, pi, &ins)) < 0 ||
+	    (rc = rec_event(r, "jurisdiction.scheme_assigned",
+	                    arena_printf(r->a, "jurisdiction/%s", code),
+	                    json_pack("{s:s, s:s, s:s}", "jurisdiction", code, "scheme", scheme,
+	                              "applies_from", store_get(ins, 0, "applies_from")))) < 0 ||
+	    (rc = rec_exec(r, STMT_JURISDICTION_SCHEMES, ps, &res)) < 0 || (rc = rec_commit(r)) < 0)
+		goto out;
+	*ret_json = store_get(res, 0, "json");
+out:
+	if (rc == -EEXIST)
+		rc = rec_refuse(r, 409, "/applies_from",
+		                "\"%s\" was moved to a scheme from that day at the same time.",
+		                code);
 	return rc;
 }
 

@@ -37,6 +37,23 @@ int rec_jurisdictions_list(struct rec *r, const char **ret_json);
 int rec_jurisdiction_create(struct rec *r, const struct rec_jurisdiction *j, const char **ret_json);
 
 /*
+ * Move jurisdiction @code to scheme @scheme from day @applies_from (YYYY-MM-DD, in the
+ * jurisdiction's time zone) on, logged ("jurisdiction.scheme_assigned"). Inspections whose
+ * visit starts on or after that day are filed and graded under @scheme. *@ret_json: the
+ * jurisdiction's schemes, as rec_jurisdiction_schemes() gives them. 0 or a refusal: 404 for
+ * an unknown jurisdiction, 422 for an unknown or imported scheme and for a day on or before
+ * a submitted inspection's visit there or the latest assignment's date. An assignment is
+ * never changed or deleted.
+ */
+int rec_jurisdiction_scheme_assign(struct rec *r, const char *code, const char *scheme,
+                                   const char *applies_from, const char **ret_json);
+
+/* Jurisdiction @code's schemes as JSON text: {"code", "name", "timezone", "initial_scheme",
+ * "scheme" (in force today), "assignments": [{"scheme", "applies_from", "assigned_at"}]}.
+ * 0 or a refusal (404). */
+int rec_jurisdiction_schemes(struct rec *r, const char *code, const char **ret_json);
+
+/*
  * Register an establishment with licence number @licence in @jurisdiction, not yet graded,
  * logged. *@ret_id: its id; *@ret_json: its public record. 0 or a refusal: 422 for an empty
  * licence number or an unknown jurisdiction, 409 for a licence number already registered.

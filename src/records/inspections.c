@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "core/crypto.h"
+#include "core/metrics.h"
 #include "core/util.h"
 #include "domain/appeal.h"
 #include "domain/grade.h"
@@ -310,7 +311,8 @@ int rec_inspection_dismiss(struct rec *r, const char *orig, const char *reason, 
 			             store_get(vr, i, "repeat"),
 			             rec_num(r, (long long)i + 1),
 			             status,
-			             why };
+			             why,
+			             store_get(vr, i, "correct_by") };
 		if ((rc = rec_exec(r, STMT_VIOLATION_INSERT, pv, NULL)) < 0)
 			return rc;
 	}
@@ -413,7 +415,8 @@ static int store_violations(struct rec *r, const char *id, const char *scheme,
 			            boolstr(d->viol[i].repeat),
 			            rec_num(r, (long long)i + 1),
 			            NULL,
-			            NULL };
+			            NULL,
+			            d->viol[i].correct_by };
 		rc = rec_exec(r, STMT_VIOLATION_INSERT, p, NULL);
 	}
 	return rc < 0 ? rc : rec_tablet_store_doc(r, id, &d->tablet);
@@ -501,6 +504,7 @@ int rec_inspection_create(struct rec *r, const char *key, const char *body_hash,
 		}
 		ret->replayed = true;
 		ret->replayed_status = (int)store_get_int(res, 0, "status");
+		metrics_add(METRICS_TABLET_REPLAYED_INSPECTIONS, 1);
 		ret->json = store_get(res, 0, "response");
 		rc = 0;
 		goto out;
@@ -561,7 +565,8 @@ int rec_inspection_update(struct rec *r, const char *id, struct inspection_doc *
 		             d->signature,
 		             d->signed_name };
 	struct rec_submitted sub = { .requested_code = d->has_appeal_code ? d->appeal_code : NULL };
-	if ((rc = rec_exec(r, STMT_INSPECTION_UPDATE_DRAFT, pu, NULL)) < 0 ||
+	if ((d->submit && (rc = rec_duty_check(r, id, POLICY_DRAFT_SUBMIT)) < 0) ||
+	    (rc = rec_exec(r, STMT_INSPECTION_UPDATE_DRAFT, pu, NULL)) < 0 ||
 	    (rc = store_violations(r, id, scheme_code, d)) < 0 ||
 	    (d->submit && (rc = rec_inspection_submit_draft(r, id, &sub)) < 0) ||
 	    (rc = staff_json(r, id, &sub, &ret->json)) < 0 ||
@@ -579,7 +584,8 @@ int rec_inspection_submit(struct rec *r, const char *id, const char *code,
 	struct rec_submitted sub = { .requested_code = code };
 	int rc;
 	*ret = (struct rec_inspection_written){ .id = id, .version = -1 };
-	if ((rc = rec_begin(r)) < 0 || (rc = lock_draft(r, id, &ins)) < 0 ||
+	if ((rc = rec_begin(r)) < 0 ||
+	    (rc = rec_inspection_lock(r, id, POLICY_DRAFT_SUBMIT, &ins)) < 0 ||
 	    (rc = rec_inspection_submit_draft(r, id, &sub)) < 0 ||
 	    (rc = staff_json(r, id, &sub, &ret->json)) < 0)
 		goto out;

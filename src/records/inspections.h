@@ -33,6 +33,7 @@ struct inspection_doc {
 	size_t nviol;
 	struct {
 		const char *code, *observed;
+		const char *correct_by; /* YYYY-MM-DD, or NULL: no corrective action */
 		int64_t points;
 		bool corrected_on_site, repeat;
 	} viol[GRADE_MAX_VIOLATIONS];

@@ -48,10 +48,15 @@ int rec_log_page(struct rec *r, long long after, long long limit, const char **r
 }
 
 int rec_log_subject(struct rec *r, const char *subject, long long after, long long limit,
-                    const char *vkey, const char *origin, const char **ret_json)
+                    const struct rec_tlog_signer *s, const char **ret_json)
 {
 	struct store_result *res;
-	const char *p[] = { subject, rec_num(r, after), rec_num(r, limit), vkey, origin };
+	const char *p[] = { subject,
+		            rec_num(r, after),
+		            rec_num(r, limit),
+		            s ? s->vkey : NULL,
+		            s ? s->origin : NULL,
+		            s && s->has_previous ? s->previous_vkey : NULL };
 	int rc = rec_exec(r, STMT_LOG_SUBJECT, p, &res);
 	if (rc < 0)
 		return rc;

@@ -8,6 +8,7 @@
 
 #include "json/json.h"
 #include "records/records.h"
+#include "records/tlog.h"
 
 /*
  * Append an event to the public log inside the caller's transaction. @payload (a new
@@ -33,13 +34,13 @@ int rec_log_page(struct rec *r, long long after, long long limit, const char **r
 
 /*
  * The sealed entries whose subject is @subject ("inspection/42"), at most @limit after sequence
- * number @after, as rec_log_page gives them, in {"subject", "vkey", "origin", "entries",
- * "next_after"}: @vkey and @origin are the checkpoints' verifier key and origin line, which a
- * reader checks each entry's inclusion against (NULL: the server signs no checkpoints, JSON
- * null). 0 or a refusal.
+ * number @after, as rec_log_page gives them, in {"subject", "vkey", "origin", "previous_vkey",
+ * "entries", "next_after"}: the verifier key and origin line of @s, the checkpoints' signer,
+ * which a reader checks each entry's inclusion against, and during a rotation the key being
+ * replaced (NULL @s: the server signs no checkpoints, JSON nulls). 0 or a refusal.
  */
 int rec_log_subject(struct rec *r, const char *subject, long long after, long long limit,
-                    const char *vkey, const char *origin, const char **ret_json);
+                    const struct rec_tlog_signer *s, const char **ret_json);
 
 /* The newest sealed entry's sequence number and hash, and how many wait to be sealed. */
 int rec_log_head(struct rec *r, const char **ret_json);

@@ -1,6 +1,8 @@
 /*
- * opendata.c - the LIVES open-data feed written to a file: a ZIP of businesses.csv,
- * inspections.csv, violations.csv, feed_info.csv and legend.csv from one snapshot.
+ * opendata.c - the open-data feeds written to a file. LIVES: a ZIP of businesses.csv,
+ * inspections.csv, violations.csv, feed_info.csv and legend.csv from one snapshot. Placard's
+ * own feed (docs/opendata.md): one JSON object a line, streamed from PostgreSQL to the file
+ * as COPY hands it over, never held whole in memory.
  *
  * PostgreSQL writes the CSV itself (COPY ... TO STDOUT WITH (FORMAT csv, HEADER,
  * ENCODING 'UTF8'): RFC 4180 quoting, UTF-8); libzip packs it. Each row passes through
@@ -10,10 +12,12 @@
 #include "records/opendata.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zip.h>
 
@@ -150,4 +154,82 @@ int rec_lives_version(struct rec *r, long long *ret_version)
 		return rc;
 	*ret_version = store_get_int(res, 0, "version");
 	return 0;
+}
+
+struct ndjson_out {
+	FILE *f;
+};
+
+/* One line of the Placard feed (a whole line at a time, newline included), to the file. */
+static int write_line(void *ctx, const char *data, size_t len)
+{
+	struct ndjson_out *o = ctx;
+	return fwrite(data, 1, len, o->f) == len ? 0 : -EIO;
+}
+
+int rec_placard_export(struct store *st, const char *path, long long *ret_version, char *err,
+                       size_t errsize)
+{
+	bool to_stdout = streq(path, "-");
+	char tmp[PATH_MAX];
+	FILE *f = stdout;
+	int rc;
+	*tmp = '\0';
+	if (!to_stdout) {
+		int fd = -1;
+		if (snprintf(tmp, sizeof(tmp), "%s.part-XXXXXX", path) < (int)sizeof(tmp))
+			fd = mkostemp(tmp, O_CLOEXEC);
+		if (fd < 0 || !(f = fdopen(fd, "w"))) {
+			snprintf(err, errsize, "cannot create a file beside %s: %s", path,
+			         strerror(errno));
+			if (fd >= 0) {
+				close(fd);
+				unlink(tmp);
+			}
+			return -EIO;
+		}
+		fchmod(fd, 0644);
+	}
+	struct arena *a = arena_new();
+	struct store_result *r;
+	if ((rc = store_begin_in(st, a)) < 0 ||
+	    (rc = store_exec(st, a, STMT_OPENDATA_SNAPSHOT, NULL, NULL)) < 0 ||
+	    (rc = store_exec(st, a, STMT_OPENDATA_EXPORT_VERSION, NULL, &r)) < 0) {
+		snprintf(err, errsize, "%s", store_error_message(st));
+		goto out;
+	}
+	long long version = store_get_int(r, 0, "version");
+	struct ndjson_out o = { f };
+	rc = store_copy_out(st, STMT_OPENDATA_EXPORT_PLACARD, write_line, &o);
+	if (fflush(f) != 0 && rc == 0)
+		rc = -EIO;
+	if (rc == -EIO && !*store_error_message(st)) {
+		snprintf(err, errsize, "cannot write %.200s: %s", to_stdout ? "the output" : path,
+		         strerror(errno));
+		goto out;
+	}
+	if (rc < 0) {
+		snprintf(err, errsize, "%s", store_error_message(st));
+		goto out;
+	}
+	store_commit(st); /* the snapshot was read only: this only ends it */
+	if (!to_stdout) {
+		rc = fclose(f);
+		f = NULL;
+		if (rc != 0 || rename(tmp, path) < 0) {
+			snprintf(err, errsize, "cannot write %.200s: %s", path, strerror(errno));
+			rc = -EIO;
+			goto out;
+		}
+		*tmp = '\0';
+	}
+	*ret_version = version;
+	rc = 0;
+out:
+	if (!to_stdout && f)
+		fclose(f);
+	if (*tmp)
+		unlink(tmp);
+	arena_destroy(a); /* rolls the snapshot back if it is still open */
+	return rc;
 }

@@ -1,5 +1,6 @@
 /*
- * opendata.h - the LIVES open-data feed (placard export lives, GET /open-data/lives.zip).
+ * opendata.h - the open-data feeds: LIVES (placard export lives, GET /open-data/lives.zip)
+ * and Placard's own (placard export placard, GET /api/v1/opendata/inspections.ndjson).
  */
 #ifndef PLACARD_RECORDS_OPENDATA_H
 #define PLACARD_RECORDS_OPENDATA_H
@@ -22,5 +23,15 @@ int rec_lives_export(struct store *st, const char *path, long long *ret_version,
  * every change appends one in its transaction). 0 or a refusal.
  */
 int rec_lives_version(struct rec *r, long long *ret_version);
+
+/*
+ * Write the Placard feed (docs/opendata.md: a header line, then one line per published
+ * inspection, from one snapshot) to @path, replacing it atomically, or to standard output
+ * when @path is "-". Streamed: PostgreSQL's lines go to the file as they arrive.
+ * *@ret_version is the data version it shows. 0, a store error, or -EIO with a message in
+ * @err.
+ */
+int rec_placard_export(struct store *st, const char *path, long long *ret_version, char *err,
+                       size_t errsize);
 
 #endif

@@ -65,8 +65,8 @@ static const char *const type_names[] = { "initial", "reinspection", "complaint"
 static int decode_bands(struct arena *a, json_t *arr, struct grade_scheme *s,
                         struct json_error *err)
 {
-	static const char *const keys[] = { "label", "code",        "meaning", "min",
-		                            "max",   "max_element", NULL };
+	static const char *const keys[] = { "label", "code",        "meaning",     "min",
+		                            "max",   "max_element", "local_label", NULL };
 	struct grade_band *bands = arena_calloc(a, json_array_size(arr) + 1, sizeof(*bands));
 	for (size_t i = 0; i < json_array_size(arr); i++) {
 		json_t *o = json_array_get(arr, i);
@@ -86,7 +86,9 @@ static int decode_bands(struct arena *a, json_t *arr, struct grade_scheme *s,
 		b->max = GRADE_SCORE_OPEN;
 		b->max_element = GRADE_NO_CAP;
 		if ((rc = field_int(o, base, "max", false, &b->max, err)) < 0 ||
-		    (rc = field_int(o, base, "max_element", false, &b->max_element, err)) < 0)
+		    (rc = field_int(o, base, "max_element", false, &b->max_element, err)) < 0 ||
+		    (rc = json_field_string(o, base, "local_label", false, LABEL_MAX,
+		                            &b->local_label, err)) < 0)
 			return rc;
 	}
 	s->bands = bands;
@@ -139,9 +141,11 @@ static int decode_elements(struct arena *a, json_t *arr, struct grade_scheme *s,
 static int decode_violations(struct arena *a, json_t *arr, struct grade_scheme *s,
                              struct json_error *err)
 {
-	static const char *const keys[] = { "code",       "description",    "category",
-		                            "severity",   "default_points", "min_points",
-		                            "max_points", "element",        NULL };
+	static const char *const keys[] = {
+		"code",           "description",       "category",   "severity",
+		"default_points", "min_points",        "max_points", "element",
+		"confirmed",      "local_description", NULL
+	};
 	struct grade_violation_def *defs = arena_calloc(a, json_array_size(arr) + 1, sizeof(*defs));
 	for (size_t i = 0; i < json_array_size(arr); i++) {
 		json_t *o = json_array_get(arr, i);
@@ -149,6 +153,7 @@ static int decode_violations(struct arena *a, json_t *arr, struct grade_scheme *
 		snprintf(base, sizeof(base), "/violations/%zu", i);
 		struct grade_violation_def *d = &defs[i];
 		const char *element = NULL;
+		bool confirmed = true;
 		int cat = 0, sev = 0, rc;
 		if ((rc = json_expect_object(o, base, err)) < 0 ||
 		    (rc = json_only_keys(o, base, keys, err)) < 0 ||
@@ -164,8 +169,12 @@ static int decode_violations(struct arena *a, json_t *arr, struct grade_scheme *
 		    (rc = field_int(o, base, "min_points", true, &d->min_points, err)) < 0 ||
 		    (rc = field_int(o, base, "max_points", true, &d->max_points, err)) < 0 ||
 		    (rc = json_field_string(o, base, "element", false, LABEL_MAX, &element, err)) <
-		            0)
+		            0 ||
+		    (rc = json_field_bool(o, base, "confirmed", false, &confirmed, err)) < 0 ||
+		    (rc = json_field_string(o, base, "local_description", false, TEXT_MAX,
+		                            &d->local_description, err)) < 0)
 			return rc;
+		d->unconfirmed = !confirmed;
 		d->category = (enum grade_category)cat;
 		d->severity = (enum grade_severity)sev;
 		d->element = -1;
@@ -261,11 +270,13 @@ static int decode_rules(json_t *o, struct grade_scheme *s, struct json_error *er
 int scheme_doc_decode(struct arena *a, json_t *doc, struct grade_scheme **ret,
                       struct json_error *err)
 {
-	static const char *const keys[] = {
-		"$schema", "format",          "code",  "version",  "name",       "jurisdiction",
-		"kind",    "score_direction", "bands", "elements", "violations", "rules",
-		NULL
-	};
+	static const char *const keys[] = { "$schema",        "format",
+		                            "code",           "version",
+		                            "name",           "jurisdiction",
+		                            "kind",           "score_direction",
+		                            "bands",          "elements",
+		                            "violations",     "rules",
+		                            "local_language", NULL };
 	struct grade_scheme *s = arena_calloc(a, 1, sizeof(*s));
 	json_t *bands = NULL, *elements = NULL, *violations = NULL;
 	const char *direction = NULL, *schema = NULL;
@@ -283,6 +294,8 @@ int scheme_doc_decode(struct arena *a, json_t *doc, struct grade_scheme **ret,
 	    (rc = json_field_string(doc, "", "name", true, 200, &s->name, err)) < 0 ||
 	    (rc = json_field_string(doc, "", "jurisdiction", true, 200, &s->jurisdiction, err)) <
 	            0 ||
+	    (rc = json_field_string(doc, "", "local_language", false, 35, &s->local_language,
+	                            err)) < 0 ||
 	    (rc = field_enum(doc, "", "kind", kind_names, ARRAY_SIZE(kind_names), &kind, err)) <
 	            0 ||
 	    (rc = json_field_string(doc, "", "score_direction", false, LABEL_MAX, &direction,

@@ -23,6 +23,8 @@ static json_t *band_json(const struct grade_band *b)
 	                    b->max == GRADE_SCORE_OPEN ? json_null() : json_integer(b->max));
 	if (b->max_element != GRADE_NO_CAP)
 		json_object_set_new(v, "max_element", json_integer(b->max_element));
+	if (b->local_label)
+		json_object_set_new(v, "local_label", json_string(b->local_label));
 	return v;
 }
 
@@ -75,6 +77,8 @@ json_t *rec_scheme_json(const struct grade_scheme *s, bool full)
 	                      s->kind == GRADE_KIND_POINTS_LOWER_BETTER ? "lower_is_better"
 	                      : s->kind == GRADE_KIND_DEDUCT_FROM_100   ? "higher_is_better"
 	                                                                : "lower_is_better");
+	if (s->local_language)
+		json_object_set_new(v, "local_language", json_string(s->local_language));
 	if (!full)
 		return v;
 	json_t *bands = json_array();
@@ -105,6 +109,12 @@ json_t *rec_scheme_json(const struct grade_scheme *s, bool full)
 		if (d->element >= 0)
 			json_object_set_new(item, "element",
 			                    json_string(s->elements[d->element].name));
+		/* Written only when set, so that a scheme without them reads as before. */
+		if (d->unconfirmed)
+			json_object_set_new(item, "confirmed", json_false());
+		if (d->local_description)
+			json_object_set_new(item, "local_description",
+			                    json_string(d->local_description));
 		json_array_append_new(cat, item);
 	}
 	json_object_set_new(v, "violations", cat);
@@ -246,8 +256,10 @@ int rec_scheme_publish(struct rec *r, const char *text, size_t len, const char *
 	const char *pv = rec_num(r, version);
 	const char *ps[] = { s->code, pv, s->name, grade_scheme_kind_name(s->kind), doc };
 	const char *pi[] = { s->code, pv, doc, applies_from };
+	const char *pw[] = { s->code, pv };
 	if ((rc = rec_exec(r, STMT_SCHEME_UPSERT, ps, NULL)) < 0 ||
-	    (rc = rec_exec(r, STMT_SCHEME_VERSION_INSERT, pi, &ins)) < 0)
+	    (rc = rec_exec(r, STMT_SCHEME_VERSION_INSERT, pi, &ins)) < 0 ||
+	    (rc = rec_exec(r, STMT_SCHEME_VERSION_VIOLATIONS_INSERT, pw, NULL)) < 0)
 		goto out;
 	/* The catalogue's codes, which the violations cited under any version refer to. */
 	for (size_t j = 0; j < s->n_violations; j++) {

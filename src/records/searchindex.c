@@ -27,11 +27,12 @@
 static struct {
 	pthread_rwlock_t lock;
 	pthread_mutex_t sync;
-	struct name_index *ix; /* under lock */
-	char *snapshot;        /* under sync: what ix is current to */
-	time_t synced_at;      /* under sync */
-	atomic_bool ready;     /* ix is loaded and no reload is pending */
-	atomic_bool reload;    /* a bulk change asks for every name again */
+	struct name_index *ix;  /* under lock */
+	char *snapshot;         /* under sync: what ix is current to */
+	time_t synced_at;       /* under sync */
+	atomic_llong loaded_at; /* when the last whole load finished (seconds), 0: never */
+	atomic_bool ready;      /* ix is loaded and no reload is pending */
+	atomic_bool reload;     /* a bulk change asks for every name again */
 	atomic_bool stop;
 	atomic_bool started;
 	pthread_t thread;
@@ -100,6 +101,7 @@ static int index_load(struct store *st)
 	free(names.snapshot);
 	names.snapshot = xstrdup(store_get(r, 0, "snapshot"));
 	names.synced_at = time(NULL);
+	atomic_store(&names.loaded_at, (long long)names.synced_at);
 	pthread_rwlock_wrlock(&names.lock);
 	struct name_index *old = names.ix;
 	names.ix = l.ix;
@@ -268,6 +270,14 @@ const char *search_index_state(void)
 	if (!atomic_load(&names.started))
 		return "off";
 	return atomic_load(&names.ready) ? "ready" : "loading";
+}
+
+void search_index_times(long long *ret_loaded_at, long long *ret_synced_at)
+{
+	*ret_loaded_at = atomic_load(&names.loaded_at);
+	pthread_mutex_lock(&names.sync);
+	*ret_synced_at = (long long)names.synced_at;
+	pthread_mutex_unlock(&names.sync);
 }
 
 /* ---- searching */

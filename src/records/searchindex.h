@@ -38,6 +38,12 @@ void search_index_stop(void);
 const char *search_index_state(void);
 
 /*
+ * When (seconds since the epoch) the index last finished loading every name, and when it was
+ * last brought up to date with the database (a load or the changes since); 0 for never.
+ */
+void search_index_times(long long *ret_loaded_at, long long *ret_synced_at);
+
+/*
  * What @q (as typed) finds, on the calling thread's connection @st. With @want_matches,
  * also every matching establishment (the array lives as long as @a). 0, or a negative
  * errno from the store (see store.h).

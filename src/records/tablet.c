@@ -23,8 +23,10 @@
 
 #include <sodium.h>
 
+#include "core/metrics.h"
 #include "core/util.h"
 #include "domain/grade.h"
+#include "domain/policy.h"
 #include "records/schemes.h"
 #include "records/duties.h"
 #include "records/log.h"
@@ -191,6 +193,7 @@ int rec_tablet_photo_create(struct rec *r, const char *id, const struct rec_phot
 		*ret = (struct rec_photo_stored){ .id = store_get(res, 0, "id"),
 			                          .json = store_get(res, 0, "photo"),
 			                          .replayed = true };
+		metrics_add(METRICS_TABLET_REPLAYED_PHOTOS, 1);
 		rc = 0;
 		goto out;
 	}
@@ -320,17 +323,39 @@ out:
 
 int rec_tablet_assign(struct rec *r, const char *est, int64_t inspector)
 {
-	struct store_result *res;
+	struct store_result *cur, *res;
 	int rc;
-	const char *p[] = { est, rec_num(r, inspector), rec_num(r, r->staff->id) };
-	if ((rc = rec_begin(r)) < 0 || (rc = rec_exec(r, STMT_TABLET_ASSIGN, p, &res)) < 0)
+	const char *pg[] = { est, rec_num(r, inspector) };
+	if ((rc = rec_begin(r)) < 0 || (rc = rec_exec(r, STMT_ASSIGNMENT_GET, pg, &cur)) < 0)
 		goto out;
-	if (store_nrows(res) == 0) {
+	if (store_nrows(cur) == 0) {
 		rc = rec_refuse(r, 422, "/inspector_id",
 		                "Establishment %s or active inspector %lld does not exist.", est,
 		                (long long)inspector);
 		goto out;
 	}
+	const char *held = store_get(cur, 0, "held_by");
+	long long holder = held ? atoll(held) : 0;
+	struct policy_assignment pa = { .role = r->staff->role,
+		                        .to_self = inspector == r->staff->id,
+		                        .held_by_self = holder == r->staff->id,
+		                        .held_by_other = held && holder != r->staff->id,
+		                        .to_inspector = store_get_bool(cur, 0, "to_inspector") };
+	const char *why = NULL;
+	rc = policy_assign_check(&pa, &why);
+	if (rc == -ENOENT) {
+		rc = rec_refuse(r, 422, "/inspector_id",
+		                "Establishment %s or active inspector %lld does not exist.", est,
+		                (long long)inspector);
+		goto out;
+	}
+	if (rc < 0) {
+		rc = rec_refuse(r, 403, "/inspector_id", "%s", why ? why : "Not allowed.");
+		goto out;
+	}
+	const char *p[] = { est, rec_num(r, inspector), rec_num(r, r->staff->id) };
+	if ((rc = rec_exec(r, STMT_TABLET_ASSIGN, p, &res)) < 0)
+		goto out;
 	/* The log is public: it says that the establishment was assigned, not to whom. */
 	if ((rc = rec_event(r, "establishment.assigned",
 	                    arena_printf(r->a, "establishment/%s", est), json_object())) < 0)
@@ -338,6 +363,33 @@ int rec_tablet_assign(struct rec *r, const char *est, int64_t inspector)
 	rc = rec_commit(r);
 out:
 	return rc;
+}
+
+int rec_supervisor_worklist(struct rec *r, const struct rec_worklist_query *q,
+                            const char **ret_json)
+{
+	struct store_result *res;
+	const char *p[] = { q->area,
+		            q->risk,
+		            q->days >= 0 ? rec_num(r, q->days) : NULL,
+		            q->unassigned ? "true" : "false",
+		            q->inspector > 0 ? rec_num(r, q->inspector) : NULL,
+		            rec_num(r, q->limit) };
+	int rc = rec_exec(r, STMT_SUPERVISOR_WORKLIST, p, &res);
+	if (rc < 0)
+		return rc;
+	*ret_json = store_get(res, 0, "worklist");
+	return 0;
+}
+
+int rec_supervisor_inspectors(struct rec *r, const char **ret_json)
+{
+	struct store_result *res;
+	int rc = rec_exec(r, STMT_SUPERVISOR_INSPECTORS, NULL, &res);
+	if (rc < 0)
+		return rc;
+	*ret_json = store_get(res, 0, "inspectors");
+	return 0;
 }
 
 int rec_tablet_due(struct rec *r, int64_t inspector, long long days, const char **ret_json)
@@ -365,5 +417,18 @@ int rec_tablet_form(struct rec *r, const char *est, const char **ret_json)
 	if (store_nrows(res) == 0)
 		return rec_refuse(r, 404, NULL, "There is no establishment %s.", est);
 	*ret_json = store_get(res, 0, "form");
+	return 0;
+}
+
+int rec_corrective_actions(struct rec *r, const char *est, const char **ret_json)
+{
+	struct store_result *res;
+	const char *p[] = { est };
+	int rc = rec_exec(r, STMT_CORRECTIVE_ACTIONS, p, &res);
+	if (rc < 0)
+		return rc;
+	if (store_nrows(res) == 0)
+		return rec_refuse(r, 404, NULL, "There is no establishment %s.", est);
+	*ret_json = store_get(res, 0, "actions");
 	return 0;
 }

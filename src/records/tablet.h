@@ -131,9 +131,33 @@ int rec_tablet_photo_delete(struct rec *r, const char *id, const char *photo);
 int rec_tablet_conflict_resolve(struct rec *r, const char *id, const char *conflict,
                                 const char *resolution);
 
-/* Assign establishment @est to active inspector @inspector. 0 (committed) or a refusal
- * (422 when either does not exist). */
+/*
+ * Assign establishment @est to active inspector @inspector, as policy_assign_check() allows
+ * r->staff: a supervisor or an administrator gives out any work; an inspector only hands
+ * over what is assigned to them, never to themselves. 0 (committed) or a refusal (403 by
+ * the rule, 422 when either does not exist).
+ */
 int rec_tablet_assign(struct rec *r, const char *est, int64_t inspector);
+
+/* What the supervisor's screen asks for (STMT_SUPERVISOR_WORKLIST). */
+struct rec_worklist_query {
+	const char *area;  /* a city or the beginning of a postcode, or NULL */
+	const char *risk;  /* risk categories, comma-separated ("A,B"), or NULL */
+	long long days;    /* due within so many days or overdue; -1: any */
+	bool unassigned;   /* only establishments assigned to nobody */
+	int64_t inspector; /* only this inspector's; 0: anyone's */
+	long long limit;
+};
+
+/* The work to give out (JSON, in r->a): establishments with their due day and inspector. */
+int rec_supervisor_worklist(struct rec *r, const struct rec_worklist_query *q,
+                            const char **ret_json);
+
+/* The corrective actions establishment @est is under (JSON, in r->a). 0 or a refusal (404). */
+int rec_corrective_actions(struct rec *r, const char *est, const char **ret_json);
+
+/* The active inspectors with what they hold, due and overdue (JSON, in r->a). */
+int rec_supervisor_inspectors(struct rec *r, const char **ret_json);
 
 /*
  * The due list (JSON, in r->a) of @inspector (0: r->staff) within @days. Only a supervisor

@@ -76,6 +76,31 @@ int rec_tlog_signer_load(const char *path, const char *origin, struct rec_tlog_s
 	return 0;
 }
 
+int rec_tlog_signer_add_previous(struct rec_tlog_signer *s, const char *path, char *err,
+                                 size_t errsize)
+{
+	struct rec_tlog_signer old;
+	int rc = rec_tlog_signer_load(path, s->origin, &old, err, errsize);
+	if (rc < 0)
+		return rc;
+	if (!streq(old.key.name, s->key.name)) {
+		snprintf(err, errsize,
+		         "the previous key %s is named %s, the key %s: a new key keeps the log's "
+		         "name (placard log keygen --origin %s)",
+		         path, old.key.name, s->key.name, old.key.name);
+		rc = -EINVAL;
+	} else if (old.key.hash == s->key.hash && !memcmp(old.key.pk, s->key.pk, 32)) {
+		snprintf(err, errsize, "the previous key %s is the key itself", path);
+		rc = -EINVAL;
+	} else {
+		s->previous = old.key;
+		snprintf(s->previous_vkey, sizeof(s->previous_vkey), "%s", old.vkey);
+		s->has_previous = true;
+	}
+	sodium_memzero(&old, sizeof(old));
+	return rc;
+}
+
 int rec_tlog_size(struct rec *r, long long *ret)
 {
 	struct store_result *res;
@@ -316,6 +341,8 @@ int rec_tlog_checkpoint(struct rec *r, const struct rec_tlog_signer *s, const ch
 	struct buf body = BUF_INIT, note = BUF_INIT;
 	tlog_checkpoint_body(s->origin, size, &root, &body);
 	tlog_note_sign(&s->key, body.data, body.len, &note);
+	if (s->has_previous)
+		tlog_note_add_signature(&s->previous, body.data, body.len, &note);
 	buf_release(&body);
 	*ret_note = arena_strndup(r->a, note.data, note.len);
 	buf_release(&note);

@@ -1,8 +1,8 @@
 /*
  * tlog.h - the public log as a Merkle tree: its size, its tiles (C2SP tlog-tiles), inclusion
  * and consistency proofs, and checkpoints signed with the server's key (C2SP tlog-checkpoint,
- * signed-note). The tree itself is kept by the sealer (sql/functions/tlog_extend.sql); the
- * hashing rules are in domain/tlog.h.
+ * signed-note). The tree itself is kept by the sealer (sql/functions/tlog_extend_sealed.sql);
+ * the hashing rules are in domain/tlog.h.
  */
 #ifndef PLACARD_RECORDS_TLOG_H
 #define PLACARD_RECORDS_TLOG_H
@@ -27,6 +27,11 @@ struct rec_tlog_signer {
 	char origin[TLOG_NAME_MAX];
 	char vkey[TLOG_VKEY_MAX];
 	char pin[REC_TLOG_PIN_LEN + 1];
+	/* During a rotation, the key being replaced: it signs every checkpoint too, so that a
+	 * card or a reader that knows only the old key checks the new one through it. */
+	bool has_previous;
+	struct tlog_key previous;
+	char previous_vkey[TLOG_VKEY_MAX];
 };
 
 /*
@@ -37,6 +42,15 @@ struct rec_tlog_signer {
  */
 int rec_tlog_signer_load(const char *path, const char *origin, struct rec_tlog_signer *ret,
                          char *err, size_t errsize);
+
+/*
+ * Add the key being replaced, read from @path as rec_tlog_signer_load() reads a key, to @s:
+ * every checkpoint is then signed by both. Refused (a negative errno, a sentence in @err)
+ * as a key file is, and when it is the same key or carries another name than @s's key (a
+ * new key keeps the log's name, so that verifiers find both signatures).
+ */
+int rec_tlog_signer_add_previous(struct rec_tlog_signer *s, const char *path, char *err,
+                                 size_t errsize);
 
 /* The number of entries the tree has now. */
 int rec_tlog_size(struct rec *r, long long *ret);

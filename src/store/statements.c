@@ -31,12 +31,15 @@
 	"  WHERE a.amends_inspection_id = i.id),"                                                  \
 	" 'operator_signed', i.operator_signature IS NOT NULL,"                                    \
 	" 'violations', coalesce((SELECT json_agg(json_build_object('id', v.id,"                   \
-	"  'code', v.code, 'description', sv.description, 'category', sv.category,"                \
+	"  'code', v.code, 'description', coalesce(vv.description, sv.description),"               \
+	"  'category', sv.category,"                                                               \
 	"  'observed', v.observed, 'points', v.points,"                                            \
 	"  'corrected_on_site', v.corrected_on_site, 'repeat', v.repeat,"                          \
 	"  'status', v.status, 'dismissed_reason', v.dismissed_reason) ORDER BY v.position)"       \
 	"  FROM violation v JOIN scheme_violation sv ON sv.scheme_code = v.scheme_code"            \
-	"  AND sv.code = v.code WHERE v.inspection_id = i.id), '[]'),"                             \
+	"  AND sv.code = v.code LEFT JOIN scheme_version_violation vv"                             \
+	"  ON vv.scheme_code = v.scheme_code AND vv.version = i.scheme_version"                    \
+	"  AND vv.code = v.code WHERE v.inspection_id = i.id), '[]'),"                             \
 	" 'readings', coalesce((SELECT json_agg(json_build_object('item', r.item,"                 \
 	"  'location', r.location, 'value', r.value, 'unit', r.unit, 'taken_at', r.taken_at,"      \
 	"  'code', r.code) ORDER BY r.position)"                                                   \
@@ -48,6 +51,30 @@
 	"  || '/photos/' || p.id) ORDER BY p.id) FROM inspection_photo p"                          \
 	"  WHERE p.inspection_id = CASE WHEN i.amends_inspection_id IS NULL THEN i.id"             \
 	"  ELSE inspection_root(i.id) END), '[]'))"
+
+/*
+ * An appeal's attachments (alias a), without their bytes: each with the URL it is read at,
+ * @prefix (an SQL expression) followed by its id.
+ */
+#define APPEAL_ATTACHMENTS_JSON(prefix)                                                            \
+	"(SELECT coalesce(json_agg(json_build_object('id', x.id, 'filename', x.filename,"          \
+	"  'content_type', x.content_type, 'bytes', x.size_bytes, 'sha256', x.sha256,"             \
+	"  'uploaded_at', x.uploaded_at, 'url', " prefix " || x.id) ORDER BY x.id), '[]')"         \
+	"  FROM appeal_attachment x WHERE x.appeal_id = a.id)"
+
+/* Whether staff member $1 inspected or amended a revision of appeal a's inspection (a
+ * decision's revision does not count), as in inspection_duties. */
+#define APPEAL_INVOLVED                                                                            \
+	"EXISTS (SELECT 1 FROM inspection c"                                                       \
+	"  WHERE c.id IN (SELECT id FROM inspection_chain(a.inspection_id))"                       \
+	"  AND c.inspector_id = $1::bigint"                                                        \
+	"  AND NOT EXISTS (SELECT 1 FROM appeal d WHERE d.revision_inspection_id = c.id))"
+
+/* An appeal in a list of the hearing officers' (aliases a, e, i). */
+#define APPEAL_LISTED_JSON                                                                         \
+	"(appeal_public_json(a.id)::jsonb || jsonb_build_object("                                  \
+	"  'establishment', json_build_object('id', e.id, 'name', e.name,"                         \
+	"  'licence_number', e.licence_number), 'scheme', i.scheme_code))::text"
 
 /*
  * Public search (alias e, posted grade g). Parameters: $1 the name query (a tsquery from
@@ -127,14 +154,16 @@
 	" 'location', CASE WHEN e.latitude IS NULL THEN NULL ELSE json_build_object("              \
 	"  'latitude', e.latitude, 'longitude', e.longitude) END,"                                 \
 	" 'establishment_type', e.establishment_type, 'cuisine', e.cuisine,"                       \
-	" 'status', e.status, 'jurisdiction', j.code, 'scheme', j.scheme_code,"                    \
+	" 'status', e.status, 'jurisdiction', j.code,"                                             \
+	" 'scheme', jurisdiction_scheme_at(j.id, (now() AT TIME ZONE j.timezone)::date),"          \
 	" 'grade', " SEARCH_GRADE ","                                                              \
 	" 'last_inspected_at', (SELECT max(i.started_at) FROM inspection i"                        \
 	"  WHERE i.establishment_id = e.id AND i.status = 'submitted'),"                           \
 	" 'distance_m', " distance ")::text AS item"
 
-const struct store_statement store_statements[STMT__COUNT] = {
-	/* clang-format off */
+const struct store_statement
+        store_statements[STMT__COUNT] = {
+	        /* clang-format off */
 	[STMT_PING] = { "ping",
 		"SELECT 1 AS ok",
 		0, true },
@@ -233,11 +262,22 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		" WHERE i.id = $1::bigint",
 		1, false },
 
+	/* The descriptions of version $2 of scheme $1's catalogue (sql/0029), from its document:
+	 * what is shown beside the violations cited under that version. */
+	[STMT_SCHEME_VERSION_VIOLATIONS_INSERT] = { "scheme_version_violations_insert",
+		"INSERT INTO scheme_version_violation (scheme_code, version, code, description)"
+		" SELECT v.scheme_code, v.version, x->>'code', x->>'description'"
+		" FROM scheme_version v, jsonb_array_elements(v.document->'violations') x"
+		" WHERE v.scheme_code = $1 AND v.version = $2::int"
+		" ON CONFLICT DO NOTHING",
+		2, false },
+
 	/* ---- jurisdictions and establishments */
 	[STMT_JURISDICTION_LIST] = { "jurisdiction_list",
 		"SELECT json_build_object('jurisdictions',"
 		" coalesce(json_agg(json_build_object('code', code, 'name', name, 'scheme',"
-		" scheme_code, 'timezone', timezone) ORDER BY code), '[]'))::text AS json"
+		" jurisdiction_scheme_at(id, (now() AT TIME ZONE timezone)::date),"
+		" 'timezone', timezone) ORDER BY code), '[]'))::text AS json"
 		" FROM jurisdiction",
 		0, true },
 	[STMT_JURISDICTION_CREATE] = { "jurisdiction_create",
@@ -246,6 +286,41 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		" RETURNING json_build_object('code', code, 'name', name, 'scheme',"
 		" scheme_code, 'timezone', timezone)::text AS json",
 		4, false },
+	/* What decides whether jurisdiction $1 may move to scheme $2: the jurisdiction (locked),
+	 * the scheme's kind (NULL: no such scheme), the latest day a submitted inspection's visit
+	 * started there, in its time zone, and the latest assignment's date
+	 * (scheme_assignment_check() decides). */
+	[STMT_JURISDICTION_SCHEME_CHECK] = { "jurisdiction_scheme_check",
+		"SELECT j.id,"
+		" (SELECT s.kind FROM scheme s WHERE s.code = $2) AS kind,"
+		" (SELECT max((i.started_at AT TIME ZONE j.timezone)::date)::text"
+		"  FROM inspection i JOIN establishment e ON e.id = i.establishment_id"
+		"  WHERE e.jurisdiction_id = j.id AND i.status = 'submitted') AS last_visit,"
+		" (SELECT max(a.applies_from)::text FROM jurisdiction_scheme a"
+		"  WHERE a.jurisdiction_id = j.id) AS last_from"
+		" FROM jurisdiction j"
+		" WHERE j.code = $1"
+		" FOR UPDATE OF j",
+		2, false },
+	[STMT_JURISDICTION_SCHEME_INSERT] = { "jurisdiction_scheme_insert",
+		"INSERT INTO jurisdiction_scheme (jurisdiction_id, scheme_code, applies_from,"
+		" assigned_by)"
+		" VALUES ($1::bigint, $2, $3::date, $4::bigint)"
+		" RETURNING applies_from::text AS applies_from",
+		4, false },
+	/* Jurisdiction $1's schemes: the one it started with, its assignments in date order, and
+	 * the scheme in force today in its time zone. */
+	[STMT_JURISDICTION_SCHEMES] = { "jurisdiction_schemes",
+		"SELECT json_build_object('code', j.code, 'name', j.name, 'timezone', j.timezone,"
+		" 'initial_scheme', j.scheme_code,"
+		" 'scheme', jurisdiction_scheme_at(j.id, (now() AT TIME ZONE j.timezone)::date),"
+		" 'assignments', coalesce((SELECT json_agg(json_build_object('scheme', a.scheme_code,"
+		"  'applies_from', a.applies_from, 'assigned_at', a.assigned_at)"
+		"  ORDER BY a.applies_from)"
+		"  FROM jurisdiction_scheme a WHERE a.jurisdiction_id = j.id), '[]'))::text AS json"
+		" FROM jurisdiction j"
+		" WHERE j.code = $1",
+		1, true },
 	[STMT_ESTABLISHMENT_CREATE] = { "establishment_create",
 		"INSERT INTO establishment (jurisdiction_id, licence_number, name,"
 		" address_line, city, postcode, latitude, longitude, establishment_type,"
@@ -307,7 +382,8 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		" 'reason_category', la.reason_category)"
 		" FROM licence_action la WHERE la.establishment_id = e.id"
 		" AND la.action IN ('suspended', 'revoked') ORDER BY la.id DESC LIMIT 1) END,"
-		" 'jurisdiction', j.code, 'jurisdiction_name', j.name, 'scheme', j.scheme_code,"
+		" 'jurisdiction', j.code, 'jurisdiction_name', j.name,"
+		" 'scheme', jurisdiction_scheme_at(j.id, (now() AT TIME ZONE j.timezone)::date),"
 		" 'grade', public_grade(e.id),"
 		" 'appeal', establishment_appeal_json(e.id),"
 		" 'reply', establishment_reply_json(e.id),"
@@ -388,7 +464,10 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		" started_at, ended_at, closed_establishment, hygiene_score, structural_score,"
 		" management_score, notes, operator_signature, operator_signed_name,"
 		" amends_inspection_id, amendment_reason, revision)"
-		" SELECT e.id, j.scheme_code, $2, $3::bigint, coalesce($4::timestamptz, now()),"
+		" SELECT e.id,"
+		" coalesce((SELECT o.scheme_code FROM inspection o WHERE o.id = $13::bigint),"
+		" jurisdiction_scheme_at(j.id, (coalesce($4::timestamptz, now()) AT TIME ZONE j.timezone)::date)),"
+		" $2, $3::bigint, coalesce($4::timestamptz, now()),"
 		" $5::timestamptz, $6::boolean, $7::int, $8::int, $9::int, coalesce($10, ''),"
 		" $11, $12,"
 		" $13::bigint, $14,"
@@ -412,11 +491,11 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		1, false },
 	[STMT_VIOLATION_INSERT] = { "violation_insert",
 		"INSERT INTO violation (inspection_id, scheme_code, code, observed, points,"
-		" corrected_on_site, repeat, position, status, dismissed_reason)"
+		" corrected_on_site, repeat, position, status, dismissed_reason, correct_by)"
 		" VALUES ($1::bigint, $2, $3, coalesce($4, ''), $5::int, $6::boolean,"
 		" $7::boolean,"
-		" $8::int, coalesce($9, 'cited'), $10)",
-		10, false },
+		" $8::int, coalesce($9, 'cited'), $10, $11::date)",
+		11, false },
 	[STMT_INSPECTION_LOCK] = { "inspection_lock",
 		"SELECT i.id, i.establishment_id, i.scheme_code, i.inspection_type,"
 		" i.inspector_id,"
@@ -484,6 +563,10 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		" 'operator_signed_name', i.operator_signed_name,"
 		" 'operator_signature', i.operator_signature,"
 		" 'version', i.version, 'checklist', i.checklist,"
+		" 'corrective_actions', coalesce((SELECT json_agg(json_build_object("
+		"  'violation_id', v.id, 'code', v.code, 'correct_by', v.correct_by)"
+		"  ORDER BY v.position) FROM violation v WHERE v.inspection_id = i.id"
+		"  AND v.correct_by IS NOT NULL), '[]'),"
 		" 'conflicts', coalesce((SELECT json_agg(json_build_object("
 		"  'id', c.id, 'user_id', c.user_id, 'by', u.username,"
 		"  'base_version', c.base_version,"
@@ -523,9 +606,11 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		" LIMIT $2::int) e",
 		2, true },
 	/* The sealed entries of one subject ("inspection/42"), as STMT_LOG_PAGE gives them, with the
-	 * checkpoints' verifier key and origin the caller passes ($4, $5: NULL without a key). */
+	 * checkpoints' verifier key and origin the caller passes ($4, $5: NULL without a key) and
+	 * during a rotation the key being replaced ($6). */
 	[STMT_LOG_SUBJECT] = { "log_subject",
 		"SELECT json_build_object('subject', $1::text, 'vkey', $4::text, 'origin', $5::text,"
+		" 'previous_vkey', $6::text,"
 		" 'entries', coalesce(json_agg(json_build_object("
 		"  'seq', seq,"
 		"  'occurred_at', " UTC_TIMESTAMP("occurred_at") ","
@@ -546,7 +631,7 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		"  AND l.seq > $2::bigint"
 		"  ORDER BY l.seq"
 		"  LIMIT $3::int) e",
-		5, true },
+		6, true },
 	[STMT_LOG_HEAD] = { "log_head",
 		"SELECT json_build_object('seq', coalesce(max(seq), 0),"
 		" 'hash', coalesce((SELECT hash FROM event_log ORDER BY seq DESC LIMIT 1),"
@@ -754,7 +839,7 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		"SELECT r.id AS inspection, r.establishment_id AS establishment,"
 		" r.scheme_code AS scheme, inspection_head(r.id) AS head,"
 		" greatest(0, floor(extract(epoch FROM now()"
-		"  - coalesce(r.ended_at, r.submitted_at))))::bigint AS since_notice,"
+		"  - greatest(r.ended_at, r.submitted_at))))::bigint AS since_notice,"
 		" a.state AS appeal_state,"
 		" a.id IS NULL OR a.filed_code_hash IS NULL OR a.filed_code_hash = $2"
 		"  AS filing_code,"
@@ -766,7 +851,7 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		" c.rank = 2 AS replaced_code"
 		" FROM (SELECT inspection_root(i.id) AS root,"
 		"  CASE WHEN i.amends_inspection_id IS NULL"
-		"  THEN coalesce(i.ended_at, i.submitted_at)"
+		"  THEN greatest(i.ended_at, i.submitted_at)"
 		"  ELSE i.submitted_at END AS issued, 0 AS rank"
 		"  FROM inspection i JOIN establishment e ON e.id = i.establishment_id"
 		"  WHERE lower(e.licence_number) = lower($1) AND i.appeal_code_hash = $2"
@@ -849,7 +934,9 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		" WHERE licence = $1 AND ip = $2",
 		2, false },
 	/* What the operator sees: $1 root inspection, $2 filing window in days (0: until the
-	 * hearing, NULL: no appeal). Their own grounds and reply text as posted are included. */
+	 * hearing, NULL: no appeal), $3 whether the code acts in the appeal, $4 whether it was
+	 * replaced, $5 the scheme's re-rating stand-still in days (0 or NULL: no re-rating). Their
+	 * own grounds, attachments (without their bytes) and reply text as posted are included. */
 	[STMT_OPERATOR_STATUS_JSON] = { "operator_status_json",
 		"SELECT json_build_object("
 		" 'establishment', json_build_object('id', e.id, 'name', e.name,"
@@ -857,21 +944,30 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		"  'grade', public_grade(e.id)),"
 		" 'inspection', json_build_object('id', r.id, 'current_revision_id', h.id,"
 		"  'type', r.inspection_type, 'started_at', r.started_at,"
-		"  'notified_at', coalesce(r.ended_at, r.submitted_at), 'score', h.score,"
+		"  'notified_at', greatest(r.ended_at, r.submitted_at), 'score', h.score,"
 		"  'grade_code', h.grade_code, 'grade_label', h.grade_label,"
 		"  'overturned', inspection_overturned(r.id),"
 		"  'violations', coalesce((SELECT json_agg(json_build_object('id', v.id,"
-		"   'code', v.code, 'description', sv.description, 'points', v.points,"
+		"   'code', v.code, 'description', coalesce(vv.description, sv.description),"
+		"   'points', v.points,"
 		"   'status', v.status, 'dismissed_reason',"
-		" v.dismissed_reason) ORDER BY v.position)"
+		" v.dismissed_reason, 'observed', v.observed,"
+		"   'corrected_on_site', v.corrected_on_site, 'repeat', v.repeat) ORDER BY v.position)"
 		"   FROM violation v JOIN scheme_violation sv ON sv.scheme_code = v.scheme_code"
-		"   AND sv.code = v.code WHERE v.inspection_id = h.id), '[]')),"
+		"   AND sv.code = v.code LEFT JOIN scheme_version_violation vv"
+		"   ON vv.scheme_code = v.scheme_code AND vv.version = h.scheme_version"
+		"   AND vv.code = v.code WHERE v.inspection_id = h.id), '[]'),"
+		"  'readings', coalesce((SELECT json_agg(json_build_object('item', rd.item,"
+		"   'location', rd.location, 'value', rd.value, 'unit', rd.unit,"
+		"   'taken_at', rd.taken_at) ORDER BY rd.position)"
+		"   FROM inspection_reading rd WHERE rd.inspection_id = h.id), '[]')),"
 		" 'appeal_window', json_build_object('appealable', $2::int IS NOT NULL,"
 		"  'days', $2::int, 'until_hearing', $2::int = 0,"
-		"  'deadline', CASE WHEN $2::int > 0 THEN coalesce(r.ended_at, r.submitted_at)"
+		"  'deadline', CASE WHEN $2::int > 0 THEN greatest(r.ended_at, r.submitted_at)"
 		"   + $2::int * interval '1 day' END),"
 		" 'appeal', (SELECT appeal_public_json(a.id)::jsonb || jsonb_build_object("
-		"  'grounds', a.grounds, 'contested_violations', a.contested_violations)"
+		"  'grounds', a.grounds, 'contested_violations', a.contested_violations,"
+		"  'attachments', " APPEAL_ATTACHMENTS_JSON("'/api/v1/operator/appeals/attachments/'") ")"
 		"  FROM appeal a WHERE a.inspection_id = r.id),"
 		" 'reply', (SELECT json_build_object('id', p.id, 'text', p.original_text,"
 		"  'published_text', p.published_text, 'posted_at', p.posted_at,"
@@ -887,11 +983,13 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		"  'issued_at', x.issued_at) ORDER BY x.id)"
 		"  FROM appeal_code_reissue x WHERE x.inspection_id = r.id), '[]'),"
 		" 'code_acts_in_appeal', $3::boolean, 'code_replaced', $4::boolean,"
+		" 'rerating_window', json_build_object('available', coalesce($5::int, 0) > 0,"
+		"  'standstill_days', $5::int),"
 		" 'now', now())::text AS json"
 		" FROM inspection r JOIN inspection h ON h.id = inspection_head(r.id)"
 		" JOIN establishment e ON e.id = r.establishment_id"
 		" WHERE r.id = $1::bigint",
-		4, true },
+		5, true },
 	/* $1 root inspection, $2 establishment, $3 grounds, $4 contested violation ids of the
 	 * current revision, $5 filing window days (NULL: until the hearing), $6 decision days.
 	 * $7 the hash of the code that files it. No row when a contested id is not a violation of
@@ -902,7 +1000,7 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		" original_score, original_grade_code, original_grade_label,"
 		" filed_code_hash)"
 		" SELECT r.id, $2::bigint, $3, $4::bigint[],"
-		" coalesce(r.ended_at, r.submitted_at) + $5::int * interval '1 day',"
+		" greatest(r.ended_at, r.submitted_at) + $5::int * interval '1 day',"
 		" now() + $6::int * interval '1 day', h.score, h.grade_code, h.grade_label, $7"
 		" FROM inspection r JOIN inspection h ON h.id = inspection_head(r.id)"
 		" WHERE r.id = $1::bigint AND $4::bigint[] <@ ARRAY(SELECT v.id FROM violation v"
@@ -913,7 +1011,9 @@ const struct store_statement store_statements[STMT__COUNT] = {
 	 * adjournments, head revision, scheme. */
 	[STMT_APPEAL_LOCK] = { "appeal_lock",
 		"SELECT a.id, a.state, a.inspection_id, a.establishment_id, a.adjournments,"
-		" inspection_head(a.inspection_id) AS head, i.scheme_code, a.original_score"
+		" inspection_head(a.inspection_id) AS head, i.scheme_code, a.original_score,"
+		" coalesce(a.filed_at > a.filing_deadline, false) AS filed_late,"
+		" " UTC_TIMESTAMP("a.filing_deadline") " AS filing_deadline"
 		" FROM appeal a JOIN inspection i ON i.id = a.inspection_id"
 		" WHERE a.id = $1::bigint OR a.inspection_id = $2::bigint"
 		" FOR UPDATE OF a",
@@ -990,6 +1090,23 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		"  AND t.source IN ('appeal.review_note', 'appeal.adjournment_reason')),"
 		" 'establishment', json_build_object('id', e.id, 'name', e.name,"
 		"  'licence_number', e.licence_number),"
+		" 'attachments', "
+		APPEAL_ATTACHMENTS_JSON("'/api/v1/staff/appeals/' || a.id || '/attachments/'") ","
+		" 'observations', (SELECT i.notes FROM inspection i"
+		"  WHERE i.id = inspection_head(a.inspection_id)),"
+		" 'previous_inspections', (SELECT coalesce(json_agg(json_build_object("
+		"  'id', p.id, 'type', p.inspection_type, 'started_at', p.started_at,"
+		"  'score', ph.score, 'grade_label', ph.grade_label,"
+		"  'overturned', inspection_overturned(p.id),"
+		"  'violations', (SELECT count(*) FROM violation v WHERE v.inspection_id = ph.id"
+		"   AND v.status <> 'dismissed'))"
+		"  ORDER BY p.started_at DESC), '[]')"
+		"  FROM (SELECT * FROM inspection q"
+		"   WHERE q.establishment_id = a.establishment_id"
+		"   AND q.amends_inspection_id IS NULL AND q.status = 'submitted'"
+		"   AND q.id <> a.inspection_id AND q.started_at < r.started_at"
+		"   ORDER BY q.started_at DESC LIMIT 10) p"
+		"  JOIN inspection ph ON ph.id = inspection_head(p.id)),"
 		" 'inspection', (SELECT "
 		INSPECTION_JSON
 		" FROM inspection i"
@@ -1027,7 +1144,7 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		3, false },
 	[STMT_VIOLATIONS_OF] = { "violations_of",
 		"SELECT id, code, points, observed, corrected_on_site, repeat, status,"
-		" dismissed_reason FROM violation WHERE inspection_id = $1::bigint"
+		" dismissed_reason, correct_by FROM violation WHERE inspection_id = $1::bigint"
 		" ORDER BY position",
 		1, false },
 	[STMT_REPLY_SUPERSEDE] = { "reply_supersede",
@@ -1345,7 +1462,7 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		"  'reason', x.reason, 'due_on', x.due_on, 'overdue', x.overdue,"
 		"  'days_overdue', greatest(current_date - x.due_on, 0),"
 		"  'not_before', x.not_before, 'rerating', x.rerating,"
-		"  'suggested_type', CASE WHEN x.reason IN ('reinspection', 'rerating')"
+		"  'suggested_type', CASE WHEN x.reason IN ('reinspection', 'rerating', 'followup')"
 		"   THEN 'reinspection' ELSE 'initial' END,"
 		"  'days_since_last_inspection', x.days_since,"
 		"  'last_inspection', CASE WHEN x.last_id IS NULL THEN NULL ELSE"
@@ -1358,7 +1475,9 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		"  x.due_on, x.risk_category, x.id, x.reason), '[]'))::text AS due"
 		" FROM (SELECT e.id, e.name, e.licence_number, e.address_line, e.city,"
 		" e.postcode,"
-		"  e.risk_category, j.scheme_code, v.reason, v.due_on, v.not_before,"
+		"  e.risk_category,"
+		"  jurisdiction_scheme_at(j.id, (now() AT TIME ZONE j.timezone)::date) AS scheme_code,"
+		"  v.reason, v.due_on, v.not_before,"
 		"  v.rerating, v.due_on < current_date AS overdue,"
 		"  current_date - last.started_at::date AS days_since,"
 		"  last.id AS last_id, last.inspection_type AS last_type,"
@@ -1396,7 +1515,11 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		"   'visit_on', q.visit_on, 'inspection_id', q.inspection_id,"
 		"   'improvements', q.improvements)"
 		"   FROM rerating_request q WHERE q.establishment_id = e.id"
-		"   AND q.state IN ('requested', 'scheduled')) v"
+		"   AND q.state IN ('requested', 'scheduled')"
+		"   UNION ALL SELECT 'followup', fu.correct_by, NULL::date, NULL::json"
+		"   FROM (SELECT min(cv.correct_by) AS correct_by FROM violation cv"
+		"   WHERE cv.inspection_id = last.id AND cv.status = 'cited'"
+		"   AND cv.correct_by IS NOT NULL) fu WHERE fu.correct_by IS NOT NULL) v"
 		"  WHERE ia.inspector_id = $1::bigint AND e.status = 'active') x"
 		" WHERE x.due_on <= current_date + $2::int",
 		2, true },
@@ -1429,7 +1552,8 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		" '[]'))"
 		"  END)::text AS form"
 		" FROM establishment e JOIN jurisdiction j ON j.id = e.jurisdiction_id"
-		" JOIN scheme s ON s.code = j.scheme_code"
+		" JOIN scheme s ON s.code = jurisdiction_scheme_at(j.id,"
+		" (now() AT TIME ZONE j.timezone)::date)"
 		" LEFT JOIN LATERAL (SELECT i.* FROM inspection i WHERE i.establishment_id = e.id"
 		"  AND i.status = 'submitted' ORDER BY i.started_at DESC,"
 		" i.id DESC LIMIT 1) last ON true"
@@ -1491,11 +1615,11 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		-1, false },
 	/* $1 import id, $2 jurisdiction id: the counts, as JSON text. */
 	[STMT_OPENDATA_NYC_APPLY] = { "opendata_nyc_apply",
-		"SELECT opendata_nyc_apply($1::bigint, $2::bigint)::text AS counts",
-		2, false },
+		"SELECT opendata_nyc_apply($1::bigint, $2::bigint, $3)::text AS counts",
+		3, false },
 	[STMT_OPENDATA_LIVES_APPLY] = { "opendata_lives_apply",
-		"SELECT opendata_lives_apply($1::bigint, $2::bigint)::text AS counts",
-		2, false },
+		"SELECT opendata_lives_apply($1::bigint, $2::bigint, $3)::text AS counts",
+		3, false },
 	[STMT_OPENDATA_SKIPPED_LIST] = { "opendata_skipped_list",
 		"SELECT file, row_no, reason FROM import_skipped"
 		" WHERE import_id = $1::bigint ORDER BY file, row_no",
@@ -1557,7 +1681,9 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		"COPY (SELECT i.establishment_id AS business_id,"
 		" to_char(i.started_at AT TIME ZONE j.timezone, 'YYYYMMDD') AS date, v.code,"
 		" CASE WHEN sv.imported THEN coalesce(nullif(v.observed, ''), sv.description)"
-		"  ELSE sv.description END AS description,"
+		"  ELSE coalesce((SELECT vv.description FROM scheme_version_violation vv"
+		"  WHERE vv.scheme_code = v.scheme_code AND vv.version = i.scheme_version"
+		"  AND vv.code = v.code), sv.description) END AS description,"
 		" i.id AS inspection_id,"
 		" CASE sv.category WHEN 'priority' THEN 'High Risk'"
 		"  WHEN 'priority-foundation' THEN 'Moderate Risk' ELSE 'Low Risk' END"
@@ -1608,6 +1734,70 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		" AS legend (minimum_score, maximum_score, description))"
 		" TO STDOUT WITH (FORMAT csv, HEADER, ENCODING 'UTF8')",
 		-1, true },
+	/* The Placard feed (docs/opendata.md): one JSON object a line, a header line first, then
+	 * every published inspection (the latest revision of each) with what its grade was
+	 * computed from. COPY's CSV mode with a quote and a delimiter that JSON text never holds
+	 * (control characters are escaped in it) writes each line exactly as PostgreSQL made it. */
+	[STMT_OPENDATA_EXPORT_PLACARD] = { "opendata_export_placard",
+		"COPY (SELECT line"
+		" FROM (SELECT 0 AS part, 0::bigint AS establishment_id, NULL::timestamptz AS started_at,"
+		" 0::bigint AS id,"
+		" json_build_object('feed', 'placard-inspections', 'format', 1,"
+		" 'data_version', (SELECT coalesce(max(seq), 0) FROM event_log)"
+		" + (SELECT count(*) FROM event_pending),"
+		" 'generated_at', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+		" 'scheme_versions', '/api/v1/schemes/{code}/versions/{version}',"
+		" 'log_seq', coalesce(h.seq, 0),"
+		" 'log_hash', coalesce(h.hash, ''))::text AS line"
+		" FROM (SELECT 1) one"
+		" LEFT JOIN (SELECT seq, hash FROM event_log ORDER BY seq DESC LIMIT 1) h ON true"
+		" UNION ALL"
+		" SELECT 1, i.establishment_id, i.started_at, i.id,"
+		" json_build_object('inspection', i.id,"
+		" 'establishment', i.establishment_id,"
+		" 'jurisdiction', j.code,"
+		" 'date', to_char(i.started_at AT TIME ZONE j.timezone, 'YYYY-MM-DD'),"
+		" 'type', i.inspection_type,"
+		" 'closed', i.closed_establishment,"
+		" 'revision', i.revision,"
+		" 'scheme', json_build_object('code', i.scheme_code, 'version', i.scheme_version),"
+		" 'as_published', i.source IS NOT NULL,"
+		" 'source', i.source,"
+		" 'score', i.score,"
+		" 'grade', json_build_object('code', coalesce(i.grade_code, ''),"
+		" 'label', coalesce(i.grade_label, ''),"
+		" 'outcome', i.outcome,"
+		" 'sets_grade', coalesce(i.sets_grade, false)),"
+		" 'counts', NOT inspection_overturned(i.id),"
+		" 'elements', CASE WHEN i.hygiene_score IS NULL THEN NULL"
+		" ELSE (SELECT json_object_agg(el.e ->> 'name',"
+		" (ARRAY[i.hygiene_score, i.structural_score, i.management_score])[el.n] ORDER BY el.n)"
+		" FROM jsonb_array_elements(sv.document -> 'elements') WITH ORDINALITY AS el (e, n)"
+		" WHERE el.n <= 3) END,"
+		" 'violations', coalesce((SELECT json_agg(json_build_object('code', v.code,"
+		" 'points', v.points,"
+		" 'category', c.category,"
+		" 'corrected_on_site', v.corrected_on_site,"
+		" 'repeat', v.repeat,"
+		" 'dismissed', v.status = 'dismissed',"
+		" 'dismissed_reason', CASE WHEN v.status <> 'dismissed' THEN NULL"
+		" WHEN EXISTS (SELECT 1 FROM appeal a"
+		" WHERE a.inspection_id = inspection_root(i.id)"
+		" AND a.state = 'modified') THEN 'appeal'"
+		" ELSE 'other' END) ORDER BY v.position)"
+		" FROM violation v"
+		" JOIN scheme_violation c ON c.scheme_code = v.scheme_code AND c.code = v.code"
+		" WHERE v.inspection_id = i.id), '[]'::json))::text"
+		" FROM inspection i"
+		" JOIN establishment e ON e.id = i.establishment_id"
+		" JOIN jurisdiction j ON j.id = e.jurisdiction_id"
+		" JOIN scheme_version sv ON sv.scheme_code = i.scheme_code"
+		" AND sv.version = i.scheme_version"
+		" WHERE i.status = 'submitted'"
+		" AND NOT EXISTS (SELECT 1 FROM inspection a WHERE a.amends_inspection_id = i.id)) feed"
+		" ORDER BY part, establishment_id, started_at, id)"
+		" TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02', ENCODING 'UTF8')",
+		-1, true },
 	/* ---- the log's Merkle tree and its signed checkpoints (sql/0026_tlog.sql) */
 	/* How many entries the tree has. */
 	[STMT_TLOG_SIZE] = { "tlog_size",
@@ -1642,5 +1832,186 @@ const struct store_statement store_statements[STMT__COUNT] = {
 		" ORDER BY size DESC, signed_at DESC"
 		" LIMIT 1",
 		0, true },
-	/* clang-format on */
-};
+	/* The appeal against root inspection $1, locked, with its attachments so far: how many,
+	 * their bytes in all. */
+	[STMT_APPEAL_ATTACHMENT_TOTALS] = { "appeal_attachment_totals",
+		"SELECT a.id,"
+		" (SELECT count(*) FROM appeal_attachment x WHERE x.appeal_id = a.id) AS count,"
+		" (SELECT coalesce(sum(x.size_bytes), 0) FROM appeal_attachment x"
+		"  WHERE x.appeal_id = a.id) AS total"
+		" FROM appeal a"
+		" WHERE a.inspection_id = $1::bigint"
+		" FOR UPDATE OF a",
+		1, false },
+	/* $1 appeal, $2 file name, $3 content type, $4 data (hex), $5 sha256 (hex). The database
+	 * checks the size and the hash again. */
+	[STMT_APPEAL_ATTACHMENT_INSERT] = { "appeal_attachment_insert",
+		"INSERT INTO appeal_attachment (appeal_id, filename, content_type, data,"
+		" size_bytes, sha256)"
+		" VALUES ($1::bigint, $2, $3, decode($4, 'hex'), length($4) / 2, $5)"
+		" RETURNING id",
+		5, false },
+	/* Attachment $3 of the appeal $1 (by id) or of the appeal against root inspection $2:
+	 * its bytes, type, name and hash. */
+	[STMT_APPEAL_ATTACHMENT_GET] = { "appeal_attachment_get",
+		"SELECT x.content_type, encode(x.data, 'hex') AS data_hex, x.sha256, x.filename,"
+		" a.inspection_id"
+		" FROM appeal_attachment x"
+		" JOIN appeal a ON a.id = x.appeal_id"
+		" WHERE x.id = $3::bigint"
+		" AND ($1::bigint IS NULL OR a.id = $1::bigint)"
+		" AND ($2::bigint IS NULL OR a.inspection_id = $2::bigint)",
+		3, true },
+	/* The hearing calendar: hearings scheduled from day $2 to day $3 (dates, inclusive, in
+	 * UTC), in order; for each whether staff member $1 took part in the inspection. */
+	[STMT_APPEAL_CALENDAR] = { "appeal_calendar",
+		"SELECT " APPEAL_LISTED_JSON " AS json,"
+		" " APPEAL_INVOLVED " AS involved,"
+		" a.state"
+		" FROM appeal a"
+		" JOIN establishment e ON e.id = a.establishment_id"
+		" JOIN inspection i ON i.id = a.inspection_id"
+		" WHERE a.state = 'hearing_scheduled'"
+		" AND a.hearing_at >= ($2::date)::timestamp AT TIME ZONE 'UTC'"
+		" AND a.hearing_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC'"
+		" ORDER BY a.hearing_at, a.id"
+		" LIMIT 500",
+		3, true },
+	/* Decided appeals, newest decision first: $2 establishment name or licence number
+	 * (a fragment, ILIKE-escaped), $3 $4 decided from day to day (inclusive, UTC), $5 the
+	 * outcome, $6 how many; NULL: no such filter. For each, whether staff member $1 took
+	 * part in the inspection. */
+	[STMT_APPEAL_DECIDED_SEARCH] = { "appeal_decided_search",
+		"SELECT " APPEAL_LISTED_JSON " AS json,"
+		" " APPEAL_INVOLVED " AS involved,"
+		" a.state"
+		" FROM appeal a"
+		" JOIN establishment e ON e.id = a.establishment_id"
+		" JOIN inspection i ON i.id = a.inspection_id"
+		" WHERE a.decided_at IS NOT NULL"
+		" AND ($2::text IS NULL OR e.name ILIKE '%' || $2::text || '%'"
+		"  OR e.licence_number ILIKE '%' || $2::text || '%')"
+		" AND ($3::date IS NULL OR a.decided_at >= ($3::date)::timestamp AT TIME ZONE 'UTC')"
+		" AND ($4::date IS NULL"
+		"  OR a.decided_at < ($4::date + 1)::timestamp AT TIME ZONE 'UTC')"
+		" AND ($5::text IS NULL OR a.state = $5::text)"
+		" ORDER BY a.decided_at DESC, a.id DESC"
+		" LIMIT $6::int",
+		6, true },
+	/* ---- GET /metrics (records/metrics.c) */
+	/* A scrape must not wait on a busy database: its queries give up after 2 s (for the
+	 * rest of the transaction). */
+	[STMT_METRICS_TIMEOUT] = { "metrics_timeout",
+		"SELECT set_config('statement_timeout', '2000', true) AS timeout",
+		0, true },
+	/* The gauges only the database knows: events not yet sealed into the log and the age in
+	 * seconds of the oldest; appeals open and those past their decision deadline; imports
+	 * and when the last one started (seconds since the epoch, 0 for none). */
+	[STMT_METRICS_GAUGES] = { "metrics_gauges",
+		"SELECT (SELECT count(*) FROM event_pending) AS sealer_pending,"
+		" (SELECT coalesce(extract(epoch FROM clock_timestamp() - min(occurred_at)), 0)"
+		" FROM event_pending)::float8 AS sealer_oldest_age,"
+		" (SELECT count(*) FROM appeal WHERE appeal_state_open(state)) AS appeals_open,"
+		" (SELECT count(*) FROM appeal WHERE appeal_state_open(state)"
+		" AND decision_due < now()) AS appeals_overdue,"
+		" (SELECT count(*) FROM import_report) AS imports,"
+		" (SELECT coalesce(extract(epoch FROM max(started_at)), 0)"
+		" FROM import_report)::float8 AS last_import",
+		0, true },
+
+	/* ---- the supervisor's screen (sql/functions/establishment_due_on.sql) */
+	/* Establishment $1, locked, with the inspector it is assigned to (held_by, NULL when
+	 * none) and whether staff $2 is an active inspector; no row when there is no such
+	 * establishment. */
+	[STMT_ASSIGNMENT_GET] = { "assignment_get",
+		"SELECT e.id AS establishment_id,"
+		" ia.inspector_id AS held_by,"
+		" EXISTS (SELECT 1 FROM staff_user u WHERE u.id = $2::bigint"
+		" AND u.role = 'inspector' AND u.active) AS to_inspector"
+		" FROM establishment e"
+		" LEFT JOIN inspector_assignment ia ON ia.establishment_id = e.id"
+		" WHERE e.id = $1::bigint"
+		" FOR UPDATE OF e",
+		2, false },
+	/* The work to give out: active establishments in area $1 (a city, any case, or the
+	 * beginning of a postcode; NULL: all), of risk categories $2 (comma-separated; NULL:
+	 * all), due within $3 days or overdue (NULL: any), only those assigned to nobody when
+	 * $4, only those of inspector $5 (NULL: anyone's); soonest due first, at most $6. */
+	[STMT_SUPERVISOR_WORKLIST] = { "supervisor_worklist",
+		"SELECT json_build_object('as_of', current_date,"
+		" 'items', coalesce(json_agg(json_build_object("
+		"  'establishment', json_build_object('id', x.id, 'name', x.name,"
+		"   'licence_number', x.licence_number,"
+		"   'address', json_build_object('line', x.address_line, 'city', x.city,"
+		"   'postcode', x.postcode),"
+		"   'risk_category', x.risk_category, 'scheme', x.scheme_code),"
+		"  'due_on', x.due_on,"
+		"  'overdue', coalesce(x.due_on < current_date, false),"
+		"  'days_overdue', greatest(current_date - x.due_on, 0),"
+		"  'inspector', CASE WHEN x.inspector_id IS NULL THEN NULL"
+		"   ELSE json_build_object('id', x.inspector_id, 'display_name', x.display_name) END)"
+		"  ORDER BY x.due_on NULLS LAST, x.risk_category, x.id), '[]'))::text AS worklist"
+		" FROM (SELECT e.id, e.name, e.licence_number, e.address_line, e.city, e.postcode,"
+		"  e.risk_category, j.scheme_code, d.due_on, ia.inspector_id, u.display_name"
+		"  FROM establishment e"
+		"  JOIN jurisdiction j ON j.id = e.jurisdiction_id"
+		"  LEFT JOIN inspector_assignment ia ON ia.establishment_id = e.id"
+		"  LEFT JOIN staff_user u ON u.id = ia.inspector_id"
+		"  CROSS JOIN LATERAL (SELECT establishment_due_on(e.id) AS due_on) d"
+		"  WHERE e.status = 'active'"
+		"  AND ($1::text IS NULL OR lower(e.city) = lower($1::text)"
+		"   OR upper(replace(e.postcode, ' ', '')) LIKE upper(replace($1::text, ' ', '')) || '%')"
+		"  AND ($2::text IS NULL OR e.risk_category = ANY (string_to_array($2::text, ',')))"
+		"  AND ($3::int IS NULL OR d.due_on <= current_date + $3::int)"
+		"  AND (NOT $4::boolean OR ia.inspector_id IS NULL)"
+		"  AND ($5::bigint IS NULL OR ia.inspector_id = $5::bigint)"
+		"  ORDER BY d.due_on NULLS LAST, e.risk_category, e.id"
+		"  LIMIT $6::int) x",
+		6, true, true },
+	/* The active inspectors with how much they hold: establishments assigned, of which due
+	 * within 30 days (overdue included) and overdue. */
+	[STMT_SUPERVISOR_INSPECTORS] = { "supervisor_inspectors",
+		"SELECT json_build_object('as_of', current_date,"
+		" 'inspectors', coalesce(json_agg(json_build_object('id', u.id,"
+		"  'username', u.username, 'display_name', u.display_name,"
+		"  'assigned', c.assigned, 'due_30_days', c.due, 'overdue', c.overdue)"
+		"  ORDER BY u.display_name, u.id), '[]'))::text AS inspectors"
+		" FROM staff_user u"
+		" CROSS JOIN LATERAL (SELECT count(*) AS assigned,"
+		"  count(*) FILTER (WHERE d.due_on <= current_date + 30) AS due,"
+		"  count(*) FILTER (WHERE d.due_on < current_date) AS overdue"
+		"  FROM inspector_assignment ia"
+		"  JOIN establishment e ON e.id = ia.establishment_id AND e.status = 'active'"
+		"  CROSS JOIN LATERAL (SELECT establishment_due_on(e.id) AS due_on) d"
+		"  WHERE ia.inspector_id = u.id) c"
+		" WHERE u.role = 'inspector'"
+		" AND u.active",
+		0, true },
+	/* placard demo: establishments $1 (ids, comma-separated) to inspector $2, by $3. */
+	[STMT_DEMO_ASSIGN] = { "demo_assign",
+		"INSERT INTO inspector_assignment (establishment_id, inspector_id, assigned_by)"
+		" SELECT unnest(string_to_array($1, ','))::bigint, $2::bigint, $3::bigint"
+		" ON CONFLICT (establishment_id) DO NOTHING",
+		3, false },
+	/* The corrective actions establishment $1 is under: the cited violations of its latest
+	 * inspection with a day to correct by, soonest first; no row when there is no such
+	 * establishment. */
+	[STMT_CORRECTIVE_ACTIONS] = { "corrective_actions",
+		"SELECT json_build_object('establishment_id', e.id, 'as_of', current_date,"
+		" 'corrective_actions', coalesce((SELECT json_agg(json_build_object("
+		"  'inspection_id', v.inspection_id, 'violation_id', v.id, 'code', v.code,"
+		"  'description', sv.description, 'correct_by', v.correct_by,"
+		"  'overdue', v.correct_by < current_date)"
+		"  ORDER BY v.correct_by, v.position)"
+		"  FROM violation v"
+		"  JOIN scheme_violation sv ON sv.scheme_code = v.scheme_code AND sv.code = v.code"
+		"  WHERE v.inspection_id = (SELECT i.id FROM inspection i"
+		"   WHERE i.establishment_id = e.id AND i.status = 'submitted'"
+		"   ORDER BY i.started_at DESC, i.id DESC LIMIT 1)"
+		"  AND v.status = 'cited'"
+		"  AND v.correct_by IS NOT NULL), '[]'))::text AS actions"
+		" FROM establishment e"
+		" WHERE e.id = $1::bigint",
+		1, true },
+	        /* clang-format on */
+        };

@@ -13,6 +13,7 @@
 
 #include "core/buf.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/util.h"
 #include "store/conn.h"
 
@@ -28,7 +29,26 @@ struct store {
 	long long last_failure_usec;
 	char *err_message;
 	char *err_constraint;
+	/* For the metrics: whose connection it is (METRICS_DB_*_WRITE + pool), and whether it is
+	 * counted as open and as in use (running a statement, or in a transaction). */
+	int pool;
+	bool counted_open, counted_busy, executing;
 };
+
+/* Bring the connection gauges in line with @s's state. */
+static void count_state(struct store *s)
+{
+	bool open = s->conn && PQstatus(s->conn) == CONNECTION_OK;
+	bool busy = open && (s->in_tx || s->executing);
+	if (open != s->counted_open) {
+		metrics_add(METRICS_DB_OPEN_WRITE + s->pool, open ? 1 : -1);
+		s->counted_open = open;
+	}
+	if (busy != s->counted_busy) {
+		metrics_add(METRICS_DB_BUSY_WRITE + s->pool, busy ? 1 : -1);
+		s->counted_busy = busy;
+	}
+}
 
 struct store_result {
 	PGresult *res;
@@ -133,6 +153,8 @@ static int store_connect(struct store *s)
 	if (PQstatus(s->conn) != CONNECTION_OK) {
 		set_error(s, PQerrorMessage(s->conn), NULL);
 		s->last_failure_usec = now;
+		metrics_add(METRICS_DB_ERRORS_CONNECT, 1);
+		count_state(s);
 		return -ECONNREFUSED;
 	}
 	char msg[512];
@@ -141,9 +163,12 @@ static int store_connect(struct store *s)
 		PQfinish(s->conn);
 		s->conn = NULL;
 		s->last_failure_usec = now;
+		metrics_add(METRICS_DB_ERRORS_CONNECT, 1);
+		count_state(s);
 		return -EILSEQ;
 	}
 	s->last_failure_usec = 0;
+	count_state(s);
 	return 0;
 }
 
@@ -159,6 +184,7 @@ struct store *store_thread(enum store_role role)
 	if (!ts->s[role]) {
 		struct store *s = xcalloc(1, sizeof(*s));
 		s->url = xstrdup(urls[role] ? urls[role] : "");
+		s->pool = role == STORE_WRITE ? 0 : 1;
 		ts->s[role] = s;
 	}
 	return ts->s[role];
@@ -168,6 +194,7 @@ int store_open(const char *url, struct store **ret, char *err, size_t errsize)
 {
 	struct store *s = xcalloc(1, sizeof(*s));
 	s->url = xstrdup(url ? url : "");
+	s->pool = METRICS_DB_OPEN_BACKGROUND - METRICS_DB_OPEN_WRITE;
 	int rc = store_connect(s);
 	if (rc < 0) {
 		if (rc == -EILSEQ)
@@ -188,6 +215,8 @@ void store_close(struct store *s)
 		return;
 	if (s->conn)
 		PQfinish(s->conn);
+	s->conn = NULL;
+	count_state(s);
 	free(s->url);
 	free(s->err_message);
 	free(s->err_constraint);
@@ -199,13 +228,30 @@ static void result_clear(void *p)
 	PQclear(p);
 }
 
-/* Map a failed result to our error codes; keeps the message for the caller. */
+static int map_state(struct store *s, PGresult *res, const char *what);
+
+/* Map a failed result to our error codes (and count it); keeps the message for the caller. */
 static int map_error(struct store *s, PGresult *res, const char *what)
 {
 	if (PQstatus(s->conn) != CONNECTION_OK) {
 		set_error(s, PQerrorMessage(s->conn), NULL);
+		metrics_add(METRICS_DB_ERRORS_UNAVAILABLE, 1);
 		return -ECONNREFUSED;
 	}
+	int rc = map_state(s, res, what);
+	switch (rc) {
+	case -EEXIST:
+	case -EINVAL: metrics_add(METRICS_DB_ERRORS_CONSTRAINT, 1); break;
+	case -EAGAIN: metrics_add(METRICS_DB_ERRORS_RETRY, 1); break;
+	case -ECONNREFUSED: metrics_add(METRICS_DB_ERRORS_UNAVAILABLE, 1); break;
+	default: metrics_add(METRICS_DB_ERRORS_OTHER, 1); break;
+	}
+	return rc;
+}
+
+/* map_error() for a connection that is still up: by the SQLSTATE. */
+static int map_state(struct store *s, PGresult *res, const char *what)
+{
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	const char *constraint = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
 	if (!constraint && res)
@@ -274,14 +320,17 @@ int store_exec(struct store *s, struct arena *a, enum store_stmt id, const char 
 {
 	if (store_connect(s) < 0)
 		return -ECONNREFUSED;
+	s->executing = true;
+	count_state(s);
 	int rc = exec_once(s, a, id, params, ret);
 	/* A connection that died under us (a database restart) is retried once, on a fresh
 	 * connection, for statements that are safe to repeat and only outside a transaction. */
 	if (rc == -ECONNREFUSED && !s->in_tx && store_statements[id].readonly) {
-		if (store_connect(s) < 0)
-			return -ECONNREFUSED;
-		rc = exec_once(s, a, id, params, ret);
+		if (store_connect(s) == 0)
+			rc = exec_once(s, a, id, params, ret);
 	}
+	s->executing = false;
+	count_state(s);
 	return rc;
 }
 
@@ -305,6 +354,7 @@ int store_begin(struct store *s)
 	}
 	s->in_tx = rc == 0;
 	s->tx_number++;
+	count_state(s);
 	return rc;
 }
 
@@ -347,18 +397,22 @@ int store_commit(struct store *s)
 {
 	int rc = exec_simple(s, "COMMIT");
 	s->in_tx = false;
+	count_state(s);
 	return rc;
 }
 
 void store_rollback(struct store *s)
 {
-	if (!s->conn || PQstatus(s->conn) != CONNECTION_OK)
+	if (!s->conn || PQstatus(s->conn) != CONNECTION_OK) {
+		count_state(s);
 		return;
+	}
 	if (PQtransactionStatus(s->conn) != PQTRANS_IDLE) {
 		PGresult *res = PQexec(s->conn, "ROLLBACK");
 		PQclear(res);
 	}
 	s->in_tx = false;
+	count_state(s);
 }
 
 int store_nrows(const struct store_result *r)

@@ -1,7 +1,11 @@
-// Appeals through the pages, in Chromium at phone and tablet sizes: an operator opens the
-// report with the licence number and appeal code, files an appeal and sees the deadlines
-// count down, publishes a reply and asks for a re-rating visit; a hearing officer signs in,
-// works the queue and records a modified decision; the operator then sees the decision. The
+// Appeals through the pages, in Chromium at phone, tablet and desktop sizes: an operator finds
+// their page from the public record, opens the report with the licence number and appeal
+// code, files an appeal and sees the deadlines count down, reads the report as recorded,
+// attaches photos and documents, publishes a reply and asks for a re-rating visit (offered
+// only where the scheme has one); a hearing officer at a desk reads the evidence, sees the
+// hearing calendar, decides with the errors of each try cleared, and finds the decision again
+// among the decided appeals; a hearing officer signs in, works the queue and records a
+// modified decision; the operator then sees the decision. The
 // public record shows the open appeal and the reply, then the decision with the dismissed
 // violation and its reason; a place inspected long ago carries a warning. Every route of the
 // operator, the hearing officers, reply moderation and re-rating visits answers as the
@@ -141,6 +145,236 @@ test('the public record shows the open appeal and the reply (phone and tablet)',
     assert.deepEqual(page.placardErrors, []);
     await page.context().close();
   }
+});
+
+// A real 1x1 PNG, so that the page can be seen to show it.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(1500, 32)]);
+
+test('the public record links the operator to their page (phone)', async () => {
+  const page = await publicRecord('phone');
+  const link = page.getByRole('link', { name: 'Is this your business?' });
+  await link.click();
+  await page.getByLabel('Appeal code').waitFor();
+  assert.equal(new URL(page.url()).pathname, '/operator/');
+  assert.deepEqual(page.placardErrors, []);
+  await page.context().close();
+});
+
+test('after filing, the operator reads the report as recorded and attaches evidence (phone)', async () => {
+  const page = await newPage(browser, 'phone');
+  await openReport(page);
+  await page.locator('#appeal-state', { hasText: 'Filed' }).waitFor();
+  const recorded = await page.locator('#recorded').textContent();
+  assert.match(recorded, /H03:.*\(10 points\)/);
+  assert.match(recorded, /S02:.*\(15 points\).*you contest this/);
+  assert.match(await page.locator('#your-grounds').textContent(), /pest contractor found no activity/);
+  assert.match(await page.locator('#your-contested').textContent(), /S02/);
+  // The type is told by the content: a web page named .pdf is refused, naming why.
+  await page.getByLabel('Add a photo or document').setInputFiles(
+    { name: 'report.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html><script>alert(1)</script>') });
+  await page.getByRole('button', { name: 'Attach the file' }).click();
+  await page.locator('#attach-status', { hasText: 'not a JPEG or PNG photo or a PDF' }).waitFor();
+  await page.getByLabel('Add a photo or document').setInputFiles({ name: 'basin.png', mimeType: 'image/png', buffer: PNG });
+  await page.getByRole('button', { name: 'Attach the file' }).click();
+  await page.getByRole('heading', { name: 'Evidence you attached (1)' }).waitFor();
+  await page.getByLabel('Add a photo or document').setInputFiles({ name: 'contract.pdf', mimeType: 'application/pdf', buffer: PDF });
+  await page.getByRole('button', { name: 'Attach the file' }).click();
+  await page.getByRole('heading', { name: 'Evidence you attached (2)' }).waitFor();
+  assert.match(await page.locator('#attachments').textContent(), /basin\.png · photo.*contract\.pdf · PDF/);
+  // The operator opens their own file again (sent with the code, not by a public address).
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Open contract.pdf' }).click();
+  assert.equal((await download).suggestedFilename(), 'contract.pdf');
+  await screenshot(page, 'appeals-operator-evidence-phone');
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth));
+  assert.deepEqual(scriptErrors(page), []);
+  await page.context().close();
+});
+
+test('no re-rating request is offered under a scheme without one (phone)', async () => {
+  const clerk = await staffContext('clerk');
+  const inspector = await staffContext('inspector');
+  let res = await clerk.ctx.post('/api/v1/establishments', {
+    headers: clerk.headers, data: { jurisdiction: 'nyc', licence_number: 'BR-NYC-1', name: 'Deli on Fifth' },
+  });
+  assert.equal(res.status(), 201);
+  const est = (await res.json()).id;
+  res = await inspector.ctx.post('/api/v1/inspections', {
+    headers: { ...inspector.headers, 'Idempotency-Key': `browser-appeals-nyc-${process.pid}` },
+    data: {
+      establishment_id: est, type: 'initial', submit: true,
+      started_at: new Date(Date.now() - 86400000).toISOString().replace(/\.\d+Z$/, 'Z'),
+      violations: [{ code: '10F', points: 2 }],
+    },
+  });
+  assert.equal(res.status(), 201);
+  const code = (await res.json()).appeal_code;
+  await clerk.ctx.dispose();
+  await inspector.ctx.dispose();
+  const page = await newPage(browser, 'phone');
+  await page.goto(server.url + '/operator/');
+  await page.getByLabel('Licence number').fill('BR-NYC-1');
+  await page.getByLabel('Appeal code').fill(code);
+  await page.getByRole('button', { name: 'Open my report' }).click();
+  await page.getByRole('heading', { name: 'Re-rating visit' }).waitFor();
+  assert.match(await page.locator('#rerating-none').textContent(), /no re-rating visits/);
+  assert.equal(await page.getByRole('button', { name: 'Ask for a re-rating visit' }).count(), 0);
+  assert.equal(await page.getByLabel('What have you improved?').count(), 0);
+  assert.deepEqual(scriptErrors(page), []);
+  await page.context().close();
+});
+
+test('a hearing officer at a desk reads the evidence, schedules, decides and finds the decision again (desktop)', async () => {
+  const { conform } = openapi();
+  // A second case, with evidence, worked and decided here so that the queue is as it was.
+  const clerk = await staffContext('clerk');
+  const inspector = await staffContext('inspector');
+  let res = await clerk.ctx.post('/api/v1/establishments', {
+    headers: clerk.headers, data: { jurisdiction: 'uk-demo', licence_number: 'BR-DESK-1', name: 'The Desk Diner' },
+  });
+  assert.equal(res.status(), 201);
+  const est = (await res.json()).id;
+  const earlier = new Date(Date.now() - 400 * 86400000).toISOString().replace(/\.\d+Z$/, 'Z');
+  res = await inspector.ctx.post('/api/v1/inspections', {
+    headers: { ...inspector.headers, 'Idempotency-Key': `browser-appeals-desk0-${process.pid}` },
+    data: { establishment_id: est, type: 'initial', started_at: earlier, submit: true, violations: [{ code: 'H03', points: 5 }] },
+  });
+  assert.equal(res.status(), 201);
+  res = await inspector.ctx.post('/api/v1/inspections', {
+    headers: { ...inspector.headers, 'Idempotency-Key': `browser-appeals-desk-${process.pid}` },
+    data: {
+      establishment_id: est, type: 'initial', submit: true,
+      started_at: new Date(Date.now() - 86400000).toISOString().replace(/\.\d+Z$/, 'Z'),
+      notes: 'Kitchen busy; the manager was helpful throughout.',
+      readings: [{ item: 'walk-in fridge', value: 9, unit: 'C' }],
+      violations: [{ code: 'H03', points: 10, observed: 'No soap at the hand basin by the pass' },
+        { code: 'S02', points: 15, observed: 'Droppings behind the dry store shelving, several days old' }],
+    },
+  });
+  assert.equal(res.status(), 201);
+  const inspection = await res.json();
+  const anon = await request.newContext({ baseURL: server.url });
+  const creds = { licence_number: 'BR-DESK-1', appeal_code: inspection.appeal_code };
+  res = await anon.post('/api/v1/operator/appeals', {
+    data: { ...creds, grounds: 'The droppings were from before our deep clean; see the contractor\'s report.',
+      contested_violations: [inspection.violations[1].id] },
+  });
+  assert.equal(res.status(), 201);
+  const appeal = (await res.json()).appeal.id;
+  res = await anon.post('/api/v1/operator/appeals/attachments',
+    { data: { ...creds, filename: 'shelving.png', data: [PNG.toString('base64')] } });
+  let view = await conform('POST', '/api/v1/operator/appeals/attachments', res);
+  assert.equal(res.status(), 201);
+  assert.equal(view.appeal.attachments.length, 1);
+  res = await anon.post('/api/v1/operator/appeals/attachments',
+    { data: { ...creds, filename: 'contractor-report.pdf', data: [PDF.toString('base64')] } });
+  assert.equal(res.status(), 201);
+  res = await anon.post('/api/v1/operator/appeals/attachments',
+    { data: { ...creds, filename: 'page.png', data: [Buffer.from('<svg onload=alert(1)>').toString('base64')] } });
+  assert.equal((await conform('POST', '/api/v1/operator/appeals/attachments', res)).field, '/data');
+  await clerk.ctx.dispose();
+  await inspector.ctx.dispose();
+  await anon.dispose();
+
+  const page = await newPage(browser, 'desktop');
+  await page.goto(server.url + '/hearings/');
+  await page.getByLabel('Username').fill('hearing');
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator(`[data-appeal="${appeal}"]`).click();
+  await page.locator('#appeal-state', { hasText: 'filed' }).waitFor();
+
+  // The evidence: the inspection as recorded, what is contested and why, the files, history.
+  const recorded = page.locator('#recorded-violations');
+  assert.match(await recorded.textContent(), /H03.*No soap at the hand basin.*10/);
+  assert.match(await recorded.locator('tr.contested').textContent(), /S02.*Droppings behind the dry store.*15.*Contested/);
+  assert.equal(await recorded.locator('tr.contested').count(), 1);
+  assert.match(await page.locator('#observations').textContent(), /manager was helpful/);
+  assert.match(await page.locator('#readings').textContent(), /walk-in fridge.*9 °C/);
+  assert.match(await page.locator('#grounds').textContent(), /before our deep clean/);
+  const files = page.locator('#attachments');
+  assert.match(await files.textContent(), /shelving\.png.*contractor-report\.pdf/);
+  const img = files.locator('img');
+  await img.waitFor();
+  await page.waitForFunction(() => document.querySelector('#attachments img')?.complete);
+  assert.equal(await img.evaluate((i) => i.naturalWidth), 1, 'the attached photo is shown');
+  assert.match(await page.locator('#history').textContent(), /initial.*5/);
+  await screenshot(page, 'appeals-evidence-desktop');
+
+  await page.getByRole('button', { name: 'Take under review' }).click();
+  await page.locator('#appeal-state', { hasText: 'under review' }).waitFor();
+
+  // At a desk the decision form is one column: the violations' text is not crushed.
+  const label = page.getByText(/^S02: .*\(15 points\)$/);
+  const width = (await label.boundingBox()).width;
+  assert.ok(width >= 300, `the S02 label is ${width}px wide`);
+  const formWidth = (await page.locator('form.decision').boundingBox()).width;
+  const reasonsWidth = (await page.getByLabel('Reasons (published)').boundingBox()).width;
+  assert.ok(reasonsWidth >= formWidth * 0.8, `reasons ${reasonsWidth}px of ${formWidth}px`);
+
+  // Each try clears the errors of the one before.
+  await page.getByRole('button', { name: 'Schedule the hearing' }).click();
+  await page.getByText('Use a timestamp like').waitFor();
+  await page.getByLabel('Upheld: the result stands').check();
+  await page.getByRole('button', { name: 'Record the decision' }).click();
+  await page.getByText('A decision needs written reasons').waitFor();
+  assert.equal(await page.getByText('Use a timestamp like').count(), 0, 'the schedule error is gone');
+  assert.equal(await page.locator('#appeal-note').textContent(), '', 'the earlier "Saved." is gone');
+  assert.equal(await page.locator('[aria-invalid=true]').count(), 1);
+  await page.getByLabel('Modified: dismiss violations and re-grade').check();
+  await page.getByLabel('Reasons (published)').fill('Reasons given.');
+  await page.getByRole('button', { name: 'Record the decision' }).click();
+  await page.getByText('A modified decision names the violations it dismisses').waitFor();
+  assert.equal(await page.getByText('A decision needs written reasons').count(), 0, 'the reasons error is gone');
+  assert.equal(await page.locator('[aria-invalid=true]').count(), 1);
+  await screenshot(page, 'appeals-decision-errors-desktop');
+
+  // The hearing, on the calendar.
+  const when = new Date(Date.now() + 5 * 86400000);
+  when.setHours(10, 30, 0, 0);
+  const local = `${when.getFullYear()}-${String(when.getMonth() + 1).padStart(2, '0')}-${String(when.getDate()).padStart(2, '0')}T10:30`;
+  await page.getByLabel('Hearing date and time').fill(local);
+  await page.getByRole('button', { name: 'Schedule the hearing' }).click();
+  await page.locator('#appeal-state', { hasText: 'hearing scheduled' }).waitFor();
+  await page.getByRole('button', { name: 'Hearing calendar' }).click();
+  await page.getByRole('heading', { name: 'Hearing calendar' }).waitFor();
+  const cal = page.locator('#calendar');
+  await cal.locator(`[data-appeal="${appeal}"]`).waitFor();
+  assert.match(await cal.textContent(), /The Desk Diner/);
+  await screenshot(page, 'appeals-calendar-desktop');
+  await cal.locator(`[data-appeal="${appeal}"]`).click();
+  await page.locator('#appeal-state', { hasText: 'hearing scheduled' }).waitFor();
+
+  await page.getByLabel('Upheld: the result stands').check();
+  await page.getByLabel('Reasons (published)').fill('The contractor\'s report is dated after the visit.');
+  await page.getByRole('button', { name: 'Record the decision' }).click();
+  await page.locator('#decision-outcome', { hasText: 'upheld' }).waitFor();
+
+  // Found again among the decided appeals, by establishment and outcome, and read in full.
+  await page.getByRole('button', { name: 'Decided appeals' }).click();
+  await page.getByLabel('Establishment or licence').fill('desk diner');
+  await page.getByLabel('Outcome').selectOption('modified');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.locator('#decided-count', { hasText: '0 decided appeals' }).waitFor();
+  await page.getByLabel('Outcome').selectOption('upheld');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.locator('#decided-count', { hasText: '1 decided appeal' }).waitFor();
+  await screenshot(page, 'appeals-decided-search-desktop');
+  await page.locator(`#decided [data-appeal="${appeal}"]`).click();
+  await page.locator('#decision-reasons', { hasText: 'dated after the visit' }).waitFor();
+  assert.match(await page.locator('#attachments').textContent(), /shelving\.png/);
+  assert.deepEqual(scriptErrors(page), []);
+
+  // The lists' answers as the OpenAPI document says.
+  const hearing = await staffContext('hearing');
+  const cal2 = await conform('GET', '/api/v1/appeals/calendar', await hearing.ctx.get('/api/v1/appeals/calendar?from=2030-01-01&to=2030-01-02'));
+  assert.deepEqual(cal2.appeals, []);
+  const decided = await conform('GET', '/api/v1/appeals/decided', await hearing.ctx.get('/api/v1/appeals/decided?establishment=BR-DESK'));
+  assert.equal(decided.appeals[0].id, appeal);
+  assert.equal((await conform('GET', '/api/v1/appeals/decided', await hearing.ctx.get('/api/v1/appeals/decided?outcome=won'))).field, 'outcome');
+  await hearing.ctx.dispose();
+  await page.context().close();
 });
 
 test('a hearing officer decides the appeal through the queue (tablet)', async () => {

@@ -28,6 +28,7 @@ export const viewports = {
   tabletLandscape: {
     viewport: { width: 1180, height: 820 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2,
   },
+  desktop: { viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 },
 };
 
 function psql(db, sql) {

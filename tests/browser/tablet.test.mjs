@@ -11,13 +11,15 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
 import { request } from 'playwright-core';
 import {
   createDatabase, startServer, launchBrowser, viewports, screenshot, openapi, DEMO_PASSWORD,
 } from './lib.mjs';
+import { check as checkDoc } from '../../web/inspect/validate.mjs';
 
 let db, server, browser;
-let estOffline, estConflict, estRerating;
+let estOffline, estConflict, estRerating, estValidate, estComplaint, estDeadline, estFollowup;
 
 before(async () => {
   db = createDatabase('tablet', { demo: 30 });
@@ -38,10 +40,18 @@ before(async () => {
   db.sql(`INSERT INTO rerating_request (establishment_id, inspection_id, improvements, earliest_visit_on)
           SELECT ${estRerating}, max(id), 'New wash-hand basin in the kitchen', current_date - 4
           FROM inspection WHERE establishment_id = ${estRerating} AND status = 'submitted'`);
-  for (const e of [estOffline, estConflict, estRerating])
+  estValidate = add('TAB-3', 'Validation Bistro');
+  estComplaint = add('TAB-4', 'Complaint Corner Kitchen');
+  estFollowup = add('TAB-7', 'Followup Fryer');
+  estDeadline = Number(db.sql(
+    `INSERT INTO establishment (jurisdiction_id, licence_number, name, address_line, city, risk_category)
+     SELECT id, 'TAB-5', 'Deadline Deli', '5 Test Street', 'Leeds', 'A' FROM jurisdiction
+     WHERE scheme_code = 'fhrs' ORDER BY id LIMIT 1 RETURNING id`).split('\n')[0]);
+  for (const e of [estOffline, estConflict, estRerating, estValidate, estDeadline, estFollowup])
     db.sql(`INSERT INTO inspector_assignment (establishment_id, inspector_id, assigned_by)
             SELECT ${e}, u.id, s.id FROM staff_user u, staff_user s
-            WHERE u.username = 'inspector' AND s.username = 'supervisor'`);
+            WHERE u.username = 'inspector' AND s.username = 'supervisor'
+            ON CONFLICT (establishment_id) DO UPDATE SET inspector_id = EXCLUDED.inspector_id`);
   server = await startServer(db);
   browser = await launchBrowser();
 });
@@ -491,4 +501,393 @@ test('the tablet\'s routes answer as the OpenAPI document says', async () => {
   assert.equal((await photo('tablet-api-photo-1')).id, stored.id, 'a retry still answers the photo stored');
   await inspector.ctx.dispose();
   await supervisor.ctx.dispose();
+});
+
+async function staffSession(username) {
+  const ctx = await request.newContext({ baseURL: server.url });
+  const res = await ctx.post('/api/v1/session', { data: { username, password: DEMO_PASSWORD } });
+  assert.equal(res.status(), 201);
+  const { user, csrf_token: csrf } = await res.json();
+  return { ctx, id: user.id, headers: { 'X-CSRF-Token': csrf } };
+}
+
+test('the tablet refuses before Finish exactly what the server refuses, at the same field', async () => {
+  const vectors = JSON.parse(readFileSync(new URL('../vectors/inspection_docs.json', import.meta.url)));
+  const inspector = await staffSession('inspector');
+  const scheme = await (await inspector.ctx.get(`/api/v1/schemes/${vectors.scheme}`)).json();
+  const send = async (doc, key) => {
+    const res = await inspector.ctx.post('/api/v1/inspections', {
+      headers: { ...inspector.headers, 'Idempotency-Key': key }, data: { establishment_id: estOffline, ...doc },
+    });
+    return { status: res.status(), body: await res.json() };
+  };
+  // The base document is accepted by both.
+  assert.equal(checkDoc(scheme, vectors.base, { submit: true }), null);
+  const ok = await send(vectors.base, `vectors-base-${process.pid}`);
+  assert.equal(ok.status, 201, JSON.stringify(ok.body));
+  let n = 0;
+  for (const c of vectors.cases) {
+    const doc = { ...vectors.base, ...c.set };
+    for (const [k, v] of Object.entries(c.set)) if (v === null) delete doc[k];
+    const server = await send(doc, `vectors-${process.pid}-${n++}`);
+    assert.equal(server.status, 422, `${c.name}: the server answers ${server.status} ${JSON.stringify(server.body)}`);
+    assert.equal(server.body.field, c.field, `${c.name}: the server names ${server.body.field}`);
+    const tablet = checkDoc(scheme, doc, { submit: true });
+    assert.ok(tablet, `${c.name}: the tablet lets it through`);
+    assert.equal(tablet.field, c.field, `${c.name}: the tablet names ${tablet.field}`);
+  }
+  await inspector.ctx.dispose();
+});
+
+async function sign(page, name = 'Olga Operator') {
+  await page.getByLabel('Name of the person signing').fill(name);
+  await page.getByLabel('Name of the person signing').blur();
+  await page.locator('canvas.signature').scrollIntoViewIfNeeded();
+  const box = await page.locator('canvas.signature').boundingBox();
+  await page.mouse.move(box.x + 20, box.y + box.height / 2);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + 20 + i * 30, box.y + box.height / 2 + (i % 2 ? 20 : -20));
+  await page.mouse.up();
+}
+
+function localRecord(page, name) {
+  return page.evaluate((n) => new Promise((resolve) => {
+    const req = indexedDB.open('placard-inspect');
+    req.onsuccess = () => {
+      req.result.transaction('inspections').objectStore('inspections').getAll().onsuccess = (e) =>
+        resolve(e.target.result.find((r) => r.establishmentName === n) || null);
+    };
+  }), name);
+}
+
+test('a value the server would refuse is caught at the field; a refused inspection is corrected and resent', async () => {
+  const { context, page } = await tablet();
+  await signIn(page);
+  await dueItem(page, 'Validation Bistro').getByRole('button', { name: 'Start inspection' }).click();
+  await page.getByRole('heading', { name: 'Validation Bistro' }).waitFor();
+  await mark(page, '10F', 'Out');
+  await mark(page, '02G', 'Not observed');
+  await page.getByRole('button', { name: 'Mark the remaining items in compliance' }).click();
+  const items = await page.locator('fieldset.item').count();
+  await waitFor(async () => (await page.locator('fieldset.item input[value="in"]:checked').count()) === items - 2, 'the rest marked in');
+  assert.ok(await page.locator('fieldset[data-code="02G"] input[value="not_observed"]').isChecked(), 'a mark given by hand stays');
+  assert.ok(await page.locator('fieldset[data-code="10F"] input[value="out"]').isChecked());
+
+  // Points outside the item's range: said at the field, as the server would say it.
+  await page.locator('#pts-10F').fill('9');
+  await page.locator('#pts-10F').blur();
+  await waitFor(async () => (await page.locator('#pts-10F').getAttribute('aria-invalid')) === 'true', 'the error at the field');
+  assert.match(await page.locator('.field-error').textContent(), /10F carries 2 to 5 points, not 9/);
+  await sign(page);
+  // No report and no appeal code for an inspection the server would refuse.
+  await page.getByRole('button', { name: 'Finish and send' }).click();
+  await page.getByText(/^Not finished: 10F carries 2 to 5 points/).waitFor();
+  assert.equal(await page.getByRole('heading', { name: 'Inspection report' }).count(), 0);
+  let rec = await localRecord(page, 'Validation Bistro');
+  assert.equal(rec.finished, false);
+  assert.equal(rec.appealCode, undefined);
+
+  // Corrected, finished with no signal; then the rules change before it is sent (here the
+  // points stored on the tablet are no longer allowed): the server refuses it.
+  await page.locator('#pts-10F').fill('3');
+  await page.locator('#pts-10F').blur();
+  await waitFor(async () => (await page.locator('#pts-10F').getAttribute('aria-invalid')) === null, 'the error cleared');
+  await context.setOffline(true);
+  await page.getByRole('button', { name: 'Finish and send' }).click();
+  await page.getByRole('heading', { name: 'Inspection report' }).waitFor();
+  const printed = (await page.locator('#appeal-code').textContent()).trim();
+  await page.getByRole('button', { name: 'Done' }).click();
+  await page.evaluate(() => new Promise((resolve) => {
+    const req = indexedDB.open('placard-inspect');
+    req.onsuccess = () => {
+      const tx = req.result.transaction('inspections', 'readwrite');
+      tx.objectStore('inspections').getAll().onsuccess = (e) => {
+        for (const r of e.target.result)
+          if (r.establishmentName === 'Validation Bistro')
+            tx.objectStore('inspections').put({ ...r, marks: { ...r.marks, '10F': { ...r.marks['10F'], points: 9 } } });
+      };
+      tx.oncomplete = () => resolve();
+    };
+  }));
+  await context.setOffline(false);
+  const item = localItem(page, 'Validation Bistro');
+  await item.getByText(/Needs attention: the server refused it: .*10F carries 2 to 5 points/).waitFor({ timeout: 30000 });
+  assert.equal(count(`SELECT count(*) FROM inspection WHERE establishment_id = ${estValidate}`), 0);
+
+  // The inspector opens it: not stuck, the field at fault is shown, it is corrected and goes.
+  await item.getByRole('button', { name: 'Open' }).click();
+  await page.getByRole('heading', { name: 'Validation Bistro' }).waitFor();
+  assert.equal(await page.locator('#pts-10F').isDisabled(), false);
+  assert.equal(await page.locator('#pts-10F').getAttribute('aria-invalid'), 'true');
+  assert.match(await page.locator('#attention').textContent(), /10F carries 2 to 5 points/);
+  await page.locator('#pts-10F').fill('4');
+  await page.locator('#pts-10F').blur();
+  await page.getByRole('button', { name: 'Finish and send' }).click();
+  await page.getByRole('heading', { name: 'Inspection report' }).waitFor({ timeout: 5000 }).catch(async () => {
+    assert.fail(`not finished: ${await page.locator('.finish .status').textContent()}`);
+  });
+  assert.equal((await page.locator('#appeal-code').textContent()).trim(), printed, 'the code handed over stays');
+  await page.getByRole('button', { name: 'Done' }).click();
+  await localItem(page, 'Validation Bistro').getByText('Submitted').waitFor({ timeout: 30000 });
+  assert.equal(db.sql(`SELECT status || ' ' || score || ' ' || grade_code FROM inspection WHERE establishment_id = ${estValidate}`),
+    'submitted 4 A');
+  const opened = await fetch(`${server.url}/api/v1/operator/report`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ licence_number: 'TAB-3', appeal_code: printed }),
+  });
+  assert.equal(opened.status, 200);
+  assert.deepEqual(page.placardErrors, []);
+  await context.close();
+});
+
+test('an unscheduled visit is found and started, offline too once seen; signing out keeps unsent work and says so', async () => {
+  const { context, page } = await tablet();
+  await signIn(page);
+  const me = db.sql("SELECT display_name FROM staff_user WHERE username = 'inspector'");
+  await page.getByRole('button', { name: 'Unscheduled visit' }).click();
+  await page.getByLabel('Name or licence number').fill('Complaint Corner');
+  await page.getByRole('button', { name: 'Find' }).click();
+  await page.getByRole('button', { name: 'Start inspection of Complaint Corner Kitchen' }).waitFor();
+  // What was found is kept for a start with no signal.
+  await waitFor(() => page.evaluate((id) => new Promise((resolve) => {
+    const req = indexedDB.open('placard-inspect');
+    req.onsuccess = () => {
+      req.result.transaction('cache').objectStore('cache').get(`form:${id}`).onsuccess = (e) => resolve(!!e.target.result?.value);
+    };
+  }), estComplaint), 'the form kept');
+
+  await context.setOffline(true);
+  await page.getByRole('button', { name: '← Due visits' }).click();
+  await page.getByRole('button', { name: 'Unscheduled visit' }).click();
+  await page.getByLabel('Name or licence number').fill('corner kitchen');
+  await page.getByLabel('Inspection type').selectOption('complaint');
+  await page.getByRole('button', { name: 'Find' }).click();
+  await page.getByRole('button', { name: 'Start inspection of Complaint Corner Kitchen' }).click();
+  await page.getByRole('heading', { name: 'Complaint Corner Kitchen' }).waitFor();
+  assert.equal(await page.locator('#type').inputValue(), 'complaint');
+  await page.getByRole('button', { name: 'Mark the remaining items in compliance' }).click();
+  const items = await page.locator('fieldset.item').count();
+  await waitFor(async () => (await page.locator('fieldset.item input[value="in"]:checked').count()) === items, 'all marked in');
+  await sign(page, 'Carl Complainee');
+  await page.getByRole('button', { name: 'Finish and send' }).click();
+  await page.getByRole('heading', { name: 'Inspection report' }).waitFor({ timeout: 5000 }).catch(async () => {
+    assert.fail(`not finished: ${await page.locator('.finish .status').textContent()}`);
+  });
+  assert.match(await page.locator('#report-inspector').textContent(), new RegExp(`Inspector: ${me}`));
+  assert.equal(await page.locator('.report-signature img').count(), 1);
+  assert.match(await page.locator('.report-signature').textContent(), /Carl Complainee/);
+  await page.getByRole('button', { name: 'Done' }).click();
+
+  // Signing out with unsent work: the inspector is told, and the work stays.
+  let said = null;
+  page.once('dialog', (d) => { said = d.message(); d.accept(); });
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByText(/Signed out\. 1 unsent inspection kept on this tablet/).waitFor();
+  assert.match(said, /1 inspection is not sent yet \(Complaint Corner Kitchen\)/);
+  assert.ok(await localRecord(page, 'Complaint Corner Kitchen'), 'the unsent work is on the tablet');
+
+  // Signed in again with a signal, it goes, as this inspector's.
+  await context.setOffline(false);
+  await page.getByLabel('Username').fill('inspector');
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await localItem(page, 'Complaint Corner Kitchen').getByText('Submitted').waitFor({ timeout: 30000 });
+  assert.equal(db.sql(`SELECT i.inspection_type || ' ' || u.username FROM inspection i JOIN staff_user u ON u.id = i.inspector_id
+                       WHERE i.establishment_id = ${estComplaint}`), 'complaint inspector');
+
+  // Everything sent: signing out asks nothing, ends the session and clears the sent work.
+  let asked = false;
+  page.once('dialog', (d) => { asked = true; d.dismiss(); });
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { name: 'Sign in to inspect' }).waitFor();
+  assert.equal(asked, false);
+  assert.equal(await localRecord(page, 'Complaint Corner Kitchen'), null);
+  assert.equal(await page.evaluate(async () => (await fetch('/api/v1/session')).status), 401);
+  await page.reload();
+  await page.getByRole('heading', { name: 'Sign in to inspect' }).waitFor();
+  assert.deepEqual(page.placardErrors, []);
+  await context.close();
+});
+
+test('the report shows the evidence and the appeal deadline as a date, and prints', async () => {
+  const { context, page } = await tablet();
+  await signIn(page);
+  await dueItem(page, 'Deadline Deli').getByRole('button', { name: 'Start inspection' }).click();
+  await page.getByRole('heading', { name: 'Deadline Deli' }).waitFor();
+  await page.getByRole('button', { name: 'Mark the remaining items in compliance' }).click();
+  const items = await page.locator('fieldset.item').count();
+  await waitFor(async () => (await page.locator('fieldset.item input[value="in"]:checked').count()) === items, 'all marked in');
+  await page.getByLabel('Food or equipment').fill('Soup');
+  await page.getByLabel('Temperature').fill('70');
+  await page.getByLabel('Unit').selectOption('C');
+  await page.getByRole('button', { name: 'Add reading' }).click();
+  await page.locator('#photo-input').setInputFiles({ name: 'kitchen.png', mimeType: 'image/png', buffer: png(400, 300) });
+  await page.getByText(/Photo saved/).waitFor();
+  await sign(page);
+  await page.getByRole('button', { name: 'Finish and send' }).click();
+  await page.getByRole('heading', { name: 'Inspection report' }).waitFor({ timeout: 5000 }).catch(async () => {
+    assert.fail(`not finished: ${await page.locator('.finish .status').textContent()}`);
+  });
+  const report = page.locator('article.report');
+  assert.match(await report.textContent(), /Temperatures taken.*Soup: 70 °C/s);
+  assert.match(await report.textContent(), /Photos taken \(1\)/);
+  assert.equal(await report.locator('.report-photos img').count(), 1);
+  // FHRS: 21 days to appeal, said as the date.
+  const due = new Date();
+  due.setDate(due.getDate() + 21);
+  const ymd = `${due.getFullYear()}-${String(due.getMonth() + 1).padStart(2, '0')}-${String(due.getDate()).padStart(2, '0')}`;
+  assert.equal(await page.locator('#appeal-deadline time').getAttribute('datetime'), ymd);
+  // Printed: the report alone, with its code.
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('header.site').isVisible(), false);
+  assert.equal(await page.getByRole('button', { name: 'Print report' }).isVisible(), false);
+  assert.ok(await page.locator('#appeal-code').isVisible());
+  const pdf = await page.pdf({ format: 'A4' });
+  assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+  await page.emulateMedia({ media: 'screen' });
+  await screenshot(page, 'tablet-report-evidence');
+  await page.getByRole('button', { name: 'Done' }).click();
+  await localItem(page, 'Deadline Deli').getByText('Submitted').waitFor({ timeout: 30000 });
+  assert.deepEqual(page.placardErrors, []);
+  await context.close();
+});
+
+test('a supervisor gives out work by area, risk and due date; an inspector neither takes nor moves work', async () => {
+  // The demo gives work to both demo inspectors: their due lists are not empty at first.
+  const supervisor = await staffSession('supervisor'), inspector = await staffSession('inspector');
+  const inspector2 = await staffSession('inspector2'), clerk = await staffSession('clerk');
+  for (const who of [inspector, inspector2]) {
+    const due = await (await supervisor.ctx.get(`/api/v1/inspector/due?inspector=${who.id}&days=366`)).json();
+    assert.ok(due.items.length > 0, `inspector ${who.id} has work`);
+  }
+  const est = Number(db.sql(
+    `INSERT INTO establishment (jurisdiction_id, licence_number, name, address_line, city, postcode, risk_category)
+     SELECT id, 'TAB-6', 'Unassigned Noodle Bar', '6 Test Street', 'Gotham', '10099', 'B' FROM jurisdiction
+     WHERE scheme_code = 'nyc' ORDER BY id LIMIT 1 RETURNING id`).split('\n')[0]);
+
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${server.url}/supervise/`);
+  await page.getByLabel('Username').fill('supervisor');
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Inspectors' }).waitFor();
+  await page.getByRole('heading', { name: 'Establishments to give out' }).waitFor();
+  const ivan = page.locator('tr', { hasText: 'Ivan Inspector' }).first();
+  assert.ok(Number(await ivan.locator('td').first().textContent()) > 0, 'Ivan holds establishments');
+
+  // By area, risk and due date, assigned to nobody: the new establishment, due at once.
+  await page.getByLabel('Area').fill('gotham');
+  await page.locator('input[name="risk"][value="B"]').check();
+  await page.getByLabel('Due within (days)').fill('30');
+  await page.getByLabel('Assigned to nobody only').check();
+  await page.getByRole('button', { name: 'Show establishments' }).click();
+  await page.getByText('1 establishment, soonest due first.').waitFor();
+  const row = page.locator('tr[data-establishment]', { hasText: 'Unassigned Noodle Bar' });
+  assert.equal(await page.locator('tr[data-establishment]').count(), 1);
+  assert.match(await row.textContent(), /nobody/);
+  await row.getByLabel('Inspector for Unassigned Noodle Bar').selectOption({ label: 'Ivan Inspector' });
+  await row.getByRole('button', { name: 'Assign Unassigned Noodle Bar' }).click();
+  await page.getByText('0 establishments, soonest due first.').waitFor();
+  assert.equal(db.sql(`SELECT u.username FROM inspector_assignment a JOIN staff_user u ON u.id = a.inspector_id
+                       WHERE a.establishment_id = ${est}`), 'inspector2');
+  await page.getByLabel('Assigned to nobody only').uncheck();
+  await page.getByRole('button', { name: 'Show establishments' }).click();
+  await page.locator('tr[data-establishment] td.assignee', { hasText: 'Ivan Inspector' }).waitFor();
+  // Ivan's due list has it.
+  await page.getByRole('button', { name: 'Due list of Ivan Inspector' }).click();
+  await page.locator('.inspector-due li', { hasText: 'Unassigned Noodle Bar' }).waitFor();
+  await screenshot(page, 'supervise-assignments');
+  assert.deepEqual(errors, []);
+  await context.close();
+
+  // The rule of who assigns, over HTTP.
+  const { conform } = openapi();
+  const assign = async (who, to) => conform('PUT', '/api/v1/establishments/{id}/inspector',
+    await who.ctx.put(`/api/v1/establishments/${est}/inspector`, { headers: who.headers, data: { inspector_id: to } }));
+  let res = await assign(inspector, inspector.id);
+  assert.equal(res.status, 403, 'an inspector does not take work for themselves');
+  res = await assign(inspector, inspector2.id);
+  assert.equal(res.status, 403, "an inspector does not move another inspector's work");
+  assert.match(res.detail, /not assigned to you/);
+  assert.equal((await assign(inspector2, inspector.id)).inspector_id, inspector.id, 'an inspector hands their own over');
+  assert.equal((await assign(inspector, inspector.id)).status, 403);
+  assert.equal((await assign(clerk, inspector.id)).status, 403);
+  assert.equal((await assign(supervisor, clerk.id)).field, '/inspector_id');
+  const list = await conform('GET', '/api/v1/supervisor/worklist',
+    await supervisor.ctx.get('/api/v1/supervisor/worklist?area=10099&risk=B,A'));
+  assert.equal(list.items[0].inspector.id, inspector.id);
+  assert.equal((await conform('GET', '/api/v1/supervisor/worklist',
+    await supervisor.ctx.get('/api/v1/supervisor/worklist?risk=F'))).field, 'risk');
+  assert.equal((await conform('GET', '/api/v1/supervisor/worklist',
+    await inspector.ctx.get('/api/v1/supervisor/worklist'))).status, 403);
+  const loads = await conform('GET', '/api/v1/supervisor/inspectors',
+    await supervisor.ctx.get('/api/v1/supervisor/inspectors'));
+  assert.ok(loads.inspectors.some((i) => i.id === inspector.id && i.assigned > 0));
+  for (const who of [supervisor, inspector, inspector2, clerk]) await who.ctx.dispose();
+});
+
+test('a cited item carries a day to correct by: on the report, in the staff view, a follow-up on the due list, not public', async () => {
+  const { context, page } = await tablet();
+  await signIn(page);
+  await dueItem(page, 'Followup Fryer').getByRole('button', { name: 'Start inspection' }).click();
+  await page.getByRole('heading', { name: 'Followup Fryer' }).waitFor();
+  await mark(page, '10F', 'Out');
+  await page.getByRole('button', { name: 'Mark the remaining items in compliance' }).click();
+  const items = await page.locator('fieldset.item').count();
+  await waitFor(async () => (await page.locator('fieldset.item input[value="in"]:checked').count()) === items - 1, 'the rest marked in');
+  const by = new Date(Date.now() + 14 * 86400000);
+  const ymd = `${by.getFullYear()}-${String(by.getMonth() + 1).padStart(2, '0')}-${String(by.getDate()).padStart(2, '0')}`;
+  assert.match(await page.locator(`#${await page.locator('#fix-10F').getAttribute('aria-describedby')}`).textContent(), /^Not published/);
+  await page.locator('#fix-10F').fill(ymd);
+  await page.locator('#fix-10F').blur();
+  await sign(page);
+  await page.getByRole('button', { name: 'Finish and send' }).click();
+  await page.getByRole('heading', { name: 'Inspection report' }).waitFor({ timeout: 5000 }).catch(async () => {
+    assert.fail(`not finished: ${await page.locator('.finish .status').textContent()}`);
+  });
+  assert.equal(await page.locator('li[data-code="10F"] .correct-by').getAttribute('data-date'), ymd);
+  await page.getByRole('button', { name: 'Done' }).click();
+  await localItem(page, 'Followup Fryer').getByText('Submitted').waitFor({ timeout: 30000 });
+  const id = Number(db.sql(`SELECT id FROM inspection WHERE establishment_id = ${estFollowup}`));
+  assert.equal(db.sql(`SELECT code || ' ' || correct_by FROM violation WHERE inspection_id = ${id}`), `10F ${ymd}`);
+
+  const inspector = await staffSession('inspector');
+  const staffView = await (await inspector.ctx.get(`/api/v1/staff/inspections/${id}`)).json();
+  assert.deepEqual(staffView.corrective_actions.map((c) => [c.code, c.correct_by]), [['10F', ymd]]);
+  const publicView = await (await fetch(`${server.url}/api/v1/inspections/${id}`)).text();
+  assert.ok(!publicView.includes('correct_by') && !publicView.includes(ymd), 'the day to correct by is not public');
+  const { conform } = openapi();
+  const due = await conform('GET', '/api/v1/inspector/due', await inspector.ctx.get('/api/v1/inspector/due?days=30'));
+  const followup = due.items.find((i) => i.establishment.id === estFollowup && i.reason === 'followup');
+  assert.ok(followup, 'the follow-up is on the due list');
+  assert.equal(followup.due_on, ymd);
+  await page.getByRole('button', { name: 'Refresh due list' }).click();
+  await dueItem(page, 'Followup Fryer').getByText(/Follow-up/).waitFor();
+  // The establishment's staff view lists it; the public cannot ask.
+  const clerk = await staffSession('clerk');
+  const fixes = await conform('GET', '/api/v1/establishments/{id}/corrective-actions',
+    await clerk.ctx.get(`/api/v1/establishments/${estFollowup}/corrective-actions`));
+  assert.deepEqual(fixes.corrective_actions.map((c) => [c.code, c.correct_by, c.overdue]), [['10F', ymd, false]]);
+  assert.equal((await fetch(`${server.url}/api/v1/establishments/${estFollowup}/corrective-actions`)).status, 401);
+  await clerk.ctx.dispose();
+  const desk = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const registry = await desk.newPage();
+  await registry.goto(`${server.url}/registry/?id=${estFollowup}`);
+  await registry.getByLabel('Username').fill('clerk');
+  await registry.getByLabel('Password').fill(DEMO_PASSWORD);
+  await registry.getByRole('button', { name: 'Sign in' }).click();
+  await registry.locator('.corrective-actions li[data-code="10F"]').waitFor();
+  assert.match(await registry.locator('.corrective-actions').textContent(), /not on the public record/);
+  await desk.close();
+  // The supervisors see it due that day too.
+  const supervisor = await staffSession('supervisor');
+  const work = await (await supervisor.ctx.get('/api/v1/supervisor/worklist?risk=A&limit=500')).json();
+  assert.equal(work.items.find((i) => i.establishment.id === estFollowup)?.due_on, ymd);
+  await supervisor.ctx.dispose();
+  await inspector.ctx.dispose();
+  assert.deepEqual(page.placardErrors, []);
+  await context.close();
 });

@@ -279,6 +279,45 @@ test('a card printed under another key, or a key changed since, gets a warning',
   await page.context().close();
 });
 
+test('while the key changes, a card printed under the old key and a browser that kept it check through its signature', async () => {
+  const newFile = join(dir, 'new.key');
+  const newVkey = execFileSync(bin, ['log', 'keygen', '--origin', 'test.example/log', newFile], { encoding: 'utf8' }).split('\n')[0];
+  const pinOf = (v) => Buffer.from(v.split('+').slice(2).join('+'), 'base64').subarray(1, 13).toString('base64url');
+  const card = (srv, pin) => `${srv.url}/establishment.html?id=${est}&card=${insp.public_code}${pin ? `&log=${pin}` : ''}`;
+  let rotating = await startServer(db, { PLACARD_LOG_KEY: newFile, PLACARD_LOG_KEY_PREVIOUS: keyFile });
+  try {
+    let page = await openRecord(card(rotating, pinOf(vkey)));
+    let r = await logCheck(page);
+    assert.equal(r.state, 'included', r.text);
+    // Trusted through the old key's signature, the new key is the one kept from now on.
+    assert.equal(await page.evaluate(() => localStorage.getItem('placard.log.vkey')), newVkey);
+    await screenshot(page, 'tlog-rotation-old-card-phone');
+    await page.context().close();
+
+    page = await openRecord(card(rotating, null));
+    await page.evaluate((v) => localStorage.setItem('placard.log.vkey', v), vkey);
+    await page.reload();
+    r = await logCheck(page);
+    assert.equal(r.state, 'included', r.text);
+    assert.equal(await page.evaluate(() => localStorage.getItem('placard.log.vkey')), newVkey);
+    await page.context().close();
+    await rotating.stop();
+
+    // Once the old key no longer signs, a card printed under it warns.
+    rotating = await startServer(db, { PLACARD_LOG_KEY: newFile });
+    page = await openRecord(card(rotating, pinOf(vkey)));
+    r = await logCheck(page);
+    assert.equal(r.state, 'failed', r.text);
+    assert.match(r.text, /not the one this card was printed under/);
+    await page.context().close();
+  } finally {
+    await rotating.stop();
+  }
+  // The server with the old key signs the newest checkpoint again for the tests after this.
+  await api('/api/v1/log/key');
+  assert.equal((await fetch(`${server.url}/checkpoint`)).status, 200);
+});
+
 test('a demonstration inspection says it has no entry of its own, without a warning', async () => {
   const demo = db.sql(`SELECT e.id FROM establishment e JOIN posted_grade g ON g.establishment_id = e.id
     WHERE g.inspection_id IS NOT NULL ORDER BY e.id LIMIT 1`);
@@ -324,6 +363,69 @@ test('the page’s proof check agrees with the server’s proofs at many tree si
   }, size);
   assert.deepEqual(out.bad, []);
   assert.ok(out.checked > 100, `${out.checked} proofs checked`);
+
+  // Consistency proofs between every pair of sizes to 40, and across tile boundaries.
+  const cons = await page.evaluate(async (total) => {
+    const m = await import('/js/tlog.mjs');
+    const pairs = [];
+    for (let a = 1; a <= 40; a++) for (let b = a; b <= 40; b++) pairs.push([a, b]);
+    for (const a of [1, 2, 128, 255, 256, 257]) for (const b of [256, 257, 299, total]) if (a <= b) pairs.push([a, b]);
+    const bad = [];
+    for (const [a, b] of pairs) {
+      const p = await (await fetch(`/api/v1/log/proof/consistency?old=${a}&size=${b}`)).json();
+      const ra = m.b64decode(p.old_root_hash), rb = m.b64decode(p.root_hash);
+      const proof = p.proof.map(m.b64decode);
+      if (!(await m.consistencyHolds(a, b, ra, rb, proof))) bad.push(`${a}->${b}`);
+      // Another old root, or another new one, must not hold.
+      const forged = Uint8Array.from(ra, (x, i) => (i === 0 ? x ^ 1 : x));
+      if (await m.consistencyHolds(a, b, forged, rb, proof)) bad.push(`${a}->${b} forged old root`);
+      if (a < b && await m.consistencyHolds(a, b, ra, forged, proof)) bad.push(`${a}->${b} forged new root`);
+    }
+    return { bad, checked: pairs.length };
+  }, size);
+  assert.deepEqual(cons.bad, []);
+  assert.ok(cons.checked > 800, `${cons.checked} consistency proofs checked`);
+  await page.context().close();
+});
+
+test('a record that does not extend the one this device checked before (a fork, a dropped tail) gets a warning', async () => {
+  const page = await openRecord(cardUrl());
+  let r = await logCheck(page);
+  assert.equal(r.state, 'included', r.text);
+  const kept = await page.evaluate(() => JSON.parse(localStorage.getItem('placard.log.checkpoint')));
+  assert.equal(kept.origin, 'test.example/log');
+  assert.ok(kept.size >= 1);
+  // The record grows: the next visit checks that it extends what was kept, and keeps it.
+  db.sql(`SELECT event_append('test.entry', 'deployment', jsonb_build_object('grow', g))
+    FROM generate_series(1, 3) g`);
+  await sealed();
+  await page.reload();
+  r = await logCheck(page);
+  assert.equal(r.state, 'included', r.text);
+  const grown = await page.evaluate(() => JSON.parse(localStorage.getItem('placard.log.checkpoint')));
+  assert.equal(grown.size, kept.size + 3);
+
+  const seen = async (cp) => {
+    await page.evaluate((v) => localStorage.setItem('placard.log.checkpoint', JSON.stringify(v)), cp);
+    await page.reload();
+    return logCheck(page);
+  };
+  const otherRoot = Buffer.alloc(32, 7).toString('base64');
+  // This device was shown another history of the same size, or of a smaller one: a fork.
+  r = await seen({ ...grown, root: otherRoot });
+  assert.equal(r.state, 'failed', r.text);
+  assert.match(r.text, /rewritten/);
+  r = await seen({ ...kept, root: otherRoot });
+  assert.equal(r.state, 'failed', r.text);
+  assert.match(r.text, /rewritten/);
+  await screenshot(page, 'tlog-fork-phone');
+  // This device saw more entries than the record has now: a dropped tail.
+  r = await seen({ ...grown, size: grown.size + 10 });
+  assert.equal(r.state, 'failed', r.text);
+  assert.match(r.text, /entries were removed/);
+  // The honest history it kept still passes.
+  r = await seen(kept);
+  assert.equal(r.state, 'included', r.text);
   await page.context().close();
 });
 

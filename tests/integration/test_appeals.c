@@ -107,6 +107,7 @@ static struct report inspect(const struct staff_session *as, long long est, cons
 		r.violation_ids[i] =
 		        json_integer_value(json_object_get(json_array_get(vs, i), "id"));
 	json_decref(v);
+	staff_arrived_at_visit_end(db_url, r.id);
 	return r;
 }
 
@@ -481,7 +482,12 @@ static void test_withdrawn(void **state)
 	json_decref(v);
 }
 
-/* Rejected as late: the hearing officer's note is the appeal's public closing note. */
+/*
+ * Rejected as late: only an appeal filed after its window closed (the server refuses late
+ * filings, so this one is made late in the database, as an appeal lodged on paper and
+ * entered afterwards would be); a timely one cannot be closed as late, whatever the note.
+ * The hearing officer's note is the appeal's public closing note.
+ */
 static void test_rejected_late_note(void **state)
 {
 	(void)state;
@@ -496,16 +502,73 @@ static void test_rejected_late_note(void **state)
 	assert_int_equal(st, 201);
 	long long appeal = json_walk_int(v, "appeal.id");
 	json_decref(v);
+	char path[64], sql[200];
+	snprintf(path, sizeof(path), "/api/v1/appeals/%lld/review", appeal);
+	v = staff_call(&server, &hearing, "POST", path,
+	               "{\"action\":\"reject_late\",\"note\":\"Posted after the window closed\"}",
+	               NULL, &st);
+	assert_int_equal(st, 409);
+	assert_string_equal(json_walk_str(v, "field"), "/action");
+	assert_non_null(strstr(json_walk_str(v, "detail"), "filed within its window"));
+	json_decref(v);
+	snprintf(sql, sizeof(sql),
+	         "SELECT count(*) FROM appeal WHERE id = %lld AND state = 'filed'", appeal);
+	assert_int_equal(itest_sql_count(db_url, sql), 1);
+	snprintf(sql, sizeof(sql),
+	         "UPDATE appeal SET filed_at = filing_deadline + interval '1 day' WHERE id = %lld",
+	         appeal);
+	itest_sql(db_url, sql);
 	assert_int_equal(appeal_step(&hearing, appeal, "review",
 	                             "{\"action\":\"reject_late\",\"note\":\"Posted after the "
 	                             "window closed\"}"),
 	                 200);
-	char path[64];
 	snprintf(path, sizeof(path), "/api/v1/appeals/%lld", appeal);
 	v = staff_call(&server, NULL, "GET", path, NULL, NULL, &st);
 	assert_int_equal(st, 200);
 	assert_string_equal(json_walk_str(v, "state"), "rejected_late");
 	assert_string_equal(json_walk_str(v, "closing_note"), "Posted after the window closed");
+	json_decref(v);
+}
+
+/*
+ * A report that reaches the server late (a tablet without signal for weeks, or a visit dated
+ * back): the operator's window and the code's life count from its arrival, not from the visit
+ * as the device recorded it, so the operator still has the whole window.
+ */
+static void test_window_counts_from_arrival(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long long est = new_establishment("uk", "U-SYNC");
+	char started[32], ended[32], body[600], hdr[64];
+	snprintf(body, sizeof(body),
+	         "{\"establishment_id\":%lld,\"type\":\"initial\",\"started_at\":\"%s\","
+	         "\"ended_at\":\"%s\",\"violations\":[{\"code\":\"H01\",\"points\":15}],"
+	         "\"submit\":true}",
+	         est, staff_ago(30, 9, started), staff_ago(30, 11, ended));
+	snprintf(hdr, sizeof(hdr), "Idempotency-Key: appeals-sync-%d", (int)getpid());
+	long st;
+	json_t *v = staff_call(&server, &inspector, "POST", "/api/v1/inspections", body, hdr, &st);
+	assert_int_equal(st, 201);
+	char code[16];
+	snprintf(code, sizeof(code), "%s", json_walk_str(v, "appeal_code"));
+	json_decref(v);
+	/* The new rating is withheld for the window from today, not published at once. */
+	v = establishment(est);
+	assert_true(json_is_true(json_walk(v, "grade.new_rating_pending")));
+	json_decref(v);
+	v = operator("/api/v1/operator/appeals", "U-SYNC", code, "\"grounds\":\"Synced late\"",
+	             &st);
+	if (st != 201)
+		fail_msg("a report that arrived today, of a visit 30 days ago: %ld %s", st,
+		         json_walk_str(v, "detail"));
+	/* The deadline is the window's length after today. */
+	char sql[300];
+	snprintf(sql, sizeof(sql),
+	         "SELECT count(*) FROM appeal WHERE id = %lld"
+	         " AND filing_deadline > now() + interval '20 days'",
+	         json_walk_int(v, "appeal.id"));
+	assert_int_equal(itest_sql_count(db_url, sql), 1);
 	json_decref(v);
 }
 
@@ -1000,6 +1063,446 @@ static void test_device_code_and_reissue(void **state)
 	assert_int_equal(itest_event_count(db_url, "payload::text LIKE '%licence seen%'"), 0);
 }
 
+/* ---- the hearing officer's evidence, the operator's attachments, the calendar ---------- */
+
+static const char b64chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* @len bytes of @data in base64, malloc'd. */
+static char *base64(const unsigned char *data, size_t len)
+{
+	char *out = malloc((len + 2) / 3 * 4 + 1), *o = out;
+	for (size_t i = 0; i < len; i += 3) {
+		unsigned v = (unsigned)data[i] << 16;
+		if (i + 1 < len)
+			v |= (unsigned)data[i + 1] << 8;
+		if (i + 2 < len)
+			v |= data[i + 2];
+		*o++ = b64chars[(v >> 18) & 63];
+		*o++ = b64chars[(v >> 12) & 63];
+		*o++ = i + 1 < len ? b64chars[(v >> 6) & 63] : '=';
+		*o++ = i + 2 < len ? b64chars[v & 63] : '=';
+	}
+	*o = '\0';
+	return out;
+}
+
+/* A file of @len bytes starting with @magic (@mlen bytes), the rest filler. */
+static unsigned char *file_of(const char *magic, size_t mlen, size_t len)
+{
+	unsigned char *f = malloc(len);
+	memset(f, 'x', len);
+	memcpy(f, magic, mlen < len ? mlen : len);
+	return f;
+}
+
+#define PNG_MAGIC "\x89PNG\r\n\x1a\n"
+#define PDF_MAGIC "%PDF-1.4\n"
+
+/* The operator attaches @len bytes of @data named @name (in base64 strings of at most 60000
+ * characters, under the JSON decoder's string limit); the answer, the status. */
+static json_t *attach(const char *licence, const char *code, const char *name,
+                      const unsigned char *data, size_t len, long *status)
+{
+	char *b = base64(data, len);
+	size_t blen = strlen(b);
+	struct buf body = BUF_INIT;
+	buf_addf(&body,
+	         "{\"licence_number\":\"%s\",\"appeal_code\":\"%s\",\"filename\":\"%s\","
+	         "\"data\":[",
+	         licence, code, name);
+	for (size_t i = 0; i < blen; i += 60000) {
+		buf_addstr(&body, i ? ",\"" : "\"");
+		buf_add(&body, b + i, blen - i < 60000 ? blen - i : 60000);
+		buf_addch(&body, '"');
+	}
+	buf_addstr(&body, "]}");
+	json_t *v = staff_call(&server, NULL, "POST", "/api/v1/operator/appeals/attachments",
+	                       body.data, NULL, status);
+	free(b);
+	buf_release(&body);
+	return v;
+}
+
+/* GET @path as @as (NULL: anonymous) into @r; the status. */
+static long get_bytes(const struct staff_session *as, const char *path, struct itest_response *r)
+{
+	staff_request(&server, as, "GET", path, NULL, NULL, r);
+	return r->status;
+}
+
+static long long att_appeal, att_est;
+static struct staff_session otto;
+
+static void test_staff_view_shows_the_evidence(void **state)
+{
+	(void)state;
+	NEED_DB();
+	att_est = new_establishment("uk", "U-EVID-1");
+	/* An earlier inspection, for the history the hearing officer reads. */
+	struct report old =
+	        inspect(&inspector, att_est, "initial", 300, "{\"code\":\"H03\",\"points\":5}");
+	/* Otto inspects, then becomes a hearing officer: he must see nothing of the appeal. */
+	assert_int_equal(staff_add(db_url, "otto", "inspector", pw, "", NULL), 0);
+	assert_int_equal(staff_login(&server, "otto", pw, &otto, NULL), 201);
+	char body[1200], started[32], ended[32];
+	snprintf(body, sizeof(body),
+	         "{\"establishment_id\":%lld,\"type\":\"initial\",\"started_at\":\"%s\","
+	         "\"ended_at\":\"%s\",\"notes\":\"Back door propped open; staff cooperative.\","
+	         "\"readings\":[{\"item\":\"walk-in fridge\",\"value\":9,\"unit\":\"C\"}],"
+	         "\"violations\":[{\"code\":\"H03\",\"points\":10,\"observed\":\"No soap at the "
+	         "basin\"},{\"code\":\"S02\",\"points\":15}],\"submit\":true}",
+	         att_est, staff_ago(2, 9, started), staff_ago(2, 11, ended));
+	long st;
+	json_t *v = staff_call(&server, &otto, "POST", "/api/v1/inspections", body,
+	                       "Idempotency-Key: appeals-evidence-1", &st);
+	assert_int_equal(st, 201);
+	char code[16];
+	snprintf(code, sizeof(code), "%s", json_walk_str(v, "appeal_code"));
+	long long id = json_walk_int(v, "id"), s02 = json_walk_int(v, "violations.1.id");
+	json_decref(v);
+	char more[300];
+	snprintf(more, sizeof(more),
+	         "\"grounds\":\"Our pest contractor found "
+	         "nothing.\",\"contested_violations\":[%lld]",
+	         s02);
+	v = operator("/api/v1/operator/appeals", "U-EVID-1", code, more, &st);
+	assert_int_equal(st, 201);
+	att_appeal = json_walk_int(v, "appeal.id");
+	/* The operator's full report after filing: what was recorded, their appeal. */
+	assert_string_equal(json_walk_str(v, "inspection.violations.0.observed"),
+	                    "No soap at the basin");
+	assert_string_equal(json_walk_str(v, "inspection.readings.0.item"), "walk-in fridge");
+	assert_string_equal(json_walk_str(v, "appeal.grounds"),
+	                    "Our pest contractor found nothing.");
+	assert_int_equal(json_walk_int(v, "appeal.contested_violations.0"), s02);
+	assert_int_equal(json_array_size(json_walk(v, "appeal.attachments")), 0);
+	json_decref(v);
+	itest_sql(db_url, "UPDATE staff_user SET role = 'hearing_officer' WHERE username = 'otto'");
+
+	char path[96];
+	snprintf(path, sizeof(path), "/api/v1/staff/appeals/%lld", att_appeal);
+	v = staff_call(&server, &hearing, "GET", path, NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_int_equal(json_walk_int(v, "inspection.id"), id);
+	assert_string_equal(json_walk_str(v, "observations"),
+	                    "Back door propped open; staff cooperative.");
+	assert_string_equal(json_walk_str(v, "inspection.violations.0.observed"),
+	                    "No soap at the basin");
+	assert_int_equal(json_walk_int(v, "inspection.violations.1.points"), 15);
+	assert_non_null(json_walk_str(v, "inspection.violations.1.description"));
+	assert_true(json_number_value(json_walk(v, "inspection.readings.0.value")) == 9);
+	assert_true(json_is_array(json_walk(v, "inspection.photos")));
+	assert_int_equal(json_walk_int(v, "contested_violations.0"), s02);
+	assert_string_equal(json_walk_str(v, "grounds"), "Our pest contractor found nothing.");
+	assert_int_equal(json_array_size(json_walk(v, "previous_inspections")), 1);
+	assert_int_equal(json_walk_int(v, "previous_inspections.0.id"), old.id);
+	assert_int_equal(json_walk_int(v, "previous_inspections.0.score"), 5);
+	json_decref(v);
+	/* A party to the inspection does not read it. */
+	v = staff_call(&server, &otto, "GET", path, NULL, NULL, &st);
+	assert_int_equal(st, 403);
+	json_decref(v);
+}
+
+static void test_operator_attachments(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long st;
+	char code[16];
+	long long est = new_establishment("uk", "U-ATT-1");
+	struct report rep =
+	        inspect(&inspector, est, "initial", 2, "{\"code\":\"H03\",\"points\":10}");
+	snprintf(code, sizeof(code), "%s", rep.code);
+	unsigned char *png = file_of(PNG_MAGIC, 8, 2000);
+	unsigned char *pdf = file_of(PDF_MAGIC, 9, 3000);
+	unsigned char *html = file_of("<html><script>", 14, 100);
+
+	/* No appeal yet: nothing to attach to. */
+	json_t *v = attach("U-ATT-1", code, "photo.png", png, 2000, &st);
+	assert_int_equal(st, 409);
+	json_decref(v);
+	v = operator("/api/v1/operator/appeals", "U-ATT-1", code,
+	             "\"grounds\":\"The basin was in use by a plumber.\"", &st);
+	assert_int_equal(st, 201);
+	long long appeal = json_walk_int(v, "appeal.id");
+	json_decref(v);
+
+	/* The type is told by the content: a PNG named .pdf is a PNG; a web page named .png is
+	 * refused, naming the field. */
+	v = attach("U-ATT-1", code, "basin.pdf", png, 2000, &st);
+	assert_int_equal(st, 201);
+	assert_int_equal(json_array_size(json_walk(v, "appeal.attachments")), 1);
+	assert_string_equal(json_walk_str(v, "appeal.attachments.0.content_type"), "image/png");
+	assert_string_equal(json_walk_str(v, "appeal.attachments.0.filename"), "basin.pdf");
+	long long png_id = json_walk_int(v, "appeal.attachments.0.id");
+	json_decref(v);
+	v = attach("U-ATT-1", code, "invoice.pdf", pdf, 3000, &st);
+	assert_int_equal(st, 201);
+	assert_string_equal(json_walk_str(v, "appeal.attachments.1.content_type"),
+	                    "application/pdf");
+	json_decref(v);
+	v = attach("U-ATT-1", code, "evil.png", html, 100, &st);
+	assert_int_equal(st, 422);
+	assert_string_equal(json_walk_str(v, "field"), "/data");
+	json_decref(v);
+	v = attach("U-ATT-1", code, "a/b.png", png, 2000, &st);
+	assert_int_equal(st, 422);
+	assert_string_equal(json_walk_str(v, "field"), "/filename");
+	json_decref(v);
+	/* One file too large: 413 naming the field. */
+	unsigned char *big = file_of(PNG_MAGIC, 8, 768001);
+	v = attach("U-ATT-1", code, "big.png", big, 768001, &st);
+	assert_int_equal(st, 413);
+	assert_string_equal(json_walk_str(v, "field"), "/data");
+	json_decref(v);
+	/* The count: ten in all, the eleventh refused. */
+	for (int i = 2; i < 10; i++) {
+		v = attach("U-ATT-1", code, "more.png", png, 2000, &st);
+		assert_int_equal(st, 201);
+		json_decref(v);
+	}
+	v = attach("U-ATT-1", code, "eleventh.png", png, 2000, &st);
+	assert_int_equal(st, 422);
+	assert_string_equal(json_walk_str(v, "field"), "/data");
+	assert_non_null(strstr(json_walk_str(v, "detail"), "10 attachments"));
+	json_decref(v);
+
+	/* The total: six files of 768000 bytes fit, a seventh passes 5 MiB. */
+	long long est2 = new_establishment("uk", "U-ATT-2");
+	struct report rep2 =
+	        inspect(&inspector, est2, "initial", 2, "{\"code\":\"H03\",\"points\":10}");
+	v = operator("/api/v1/operator/appeals", "U-ATT-2", rep2.code,
+	             "\"grounds\":\"Photographs of the new basin.\"", &st);
+	assert_int_equal(st, 201);
+	json_decref(v);
+	for (int i = 0; i < 6; i++) {
+		v = attach("U-ATT-2", rep2.code, "large.png", big, 768000, &st);
+		assert_int_equal(st, 201);
+		json_decref(v);
+	}
+	v = attach("U-ATT-2", rep2.code, "seventh.png", big, 768000, &st);
+	assert_int_equal(st, 413);
+	assert_string_equal(json_walk_str(v, "field"), "/data");
+	assert_non_null(strstr(json_walk_str(v, "detail"), "in all"));
+	json_decref(v);
+
+	/* Read back: by the operator with the code, by a hearing officer; bytes and type. */
+	char path[128];
+	snprintf(path, sizeof(path), "/api/v1/operator/appeals/attachments/%lld", png_id);
+	struct itest_response r;
+	char b[200];
+	snprintf(b, sizeof(b), "{\"licence_number\":\"U-ATT-1\",\"appeal_code\":\"%s\"}", code);
+	staff_request(&server, NULL, "POST", path, b, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(itest_header(&r, "Content-Type"), "image/png");
+	assert_int_equal(r.body.len, 2000);
+	assert_memory_equal(r.body.data, png, 2000);
+	itest_response_free(&r);
+	/* Another report's code does not open it. */
+	snprintf(b, sizeof(b), "{\"licence_number\":\"U-ATT-2\",\"appeal_code\":\"%s\"}",
+	         rep2.code);
+	staff_request(&server, NULL, "POST", path, b, NULL, &r);
+	assert_int_equal(r.status, 404);
+	itest_response_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/staff/appeals/%lld/attachments/%lld", appeal, png_id);
+	assert_int_equal(get_bytes(&hearing, path, &r), 200);
+	assert_string_equal(itest_header(&r, "Content-Type"), "image/png");
+	assert_memory_equal(r.body.data, png, 2000);
+	itest_response_free(&r);
+	assert_int_equal(get_bytes(&supervisor, path, &r), 200);
+	itest_response_free(&r);
+	/* Never public, never another role's, never through another appeal's path. */
+	assert_int_equal(get_bytes(NULL, path, &r), 401);
+	itest_response_free(&r);
+	assert_int_equal(get_bytes(&clerk, path, &r), 403);
+	itest_response_free(&r);
+	assert_int_equal(get_bytes(&inspector, path, &r), 403);
+	itest_response_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/staff/appeals/%lld/attachments/%lld", att_appeal,
+	         png_id);
+	assert_int_equal(get_bytes(&hearing, path, &r), 404);
+	itest_response_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/appeals/%lld", appeal);
+	assert_int_equal(get_bytes(NULL, path, &r), 200);
+	assert_null(strstr(r.body.data, "attachments"));
+	assert_null(strstr(r.body.data, "basin.pdf"));
+	itest_response_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/establishments/%lld", est);
+	assert_int_equal(get_bytes(NULL, path, &r), 200);
+	assert_null(strstr(r.body.data, "basin.pdf"));
+	itest_response_free(&r);
+	/* The log says a file was attached, not its name. */
+	assert_true(itest_event_count(db_url, "kind = 'appeal.attachment_added'") == 16);
+	assert_int_equal(itest_event_count(db_url, "payload::text LIKE '%basin.pdf%'"), 0);
+
+	/* Once decided, nothing more is attached. */
+	assert_int_equal(appeal_step(&hearing, appeal, "review", "{\"action\":\"accept\"}"), 200);
+	assert_int_equal(appeal_step(&hearing, appeal, "decision",
+	                             "{\"outcome\":\"upheld\",\"reasons\":\"The basin was dry.\"}"),
+	                 200);
+	v = attach("U-ATT-1", code, "late.png", png, 2000, &st);
+	assert_int_equal(st, 409);
+	json_decref(v);
+	free(png);
+	free(pdf);
+	free(html);
+	free(big);
+}
+
+/* Whether list @v ({"appeals": [...]}) holds appeal @id. */
+static bool lists(json_t *v, long long id)
+{
+	json_t *a = json_object_get(v, "appeals");
+	for (size_t i = 0; i < json_array_size(a); i++)
+		if (json_integer_value(json_object_get(json_array_get(a, i), "id")) == id)
+			return true;
+	return false;
+}
+
+static void test_calendar_and_decided(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long st;
+	char path[200], day[16], body[96];
+	time_t t = time(NULL) + 10 * 86400;
+	strftime(day, sizeof(day), "%Y-%m-%d", gmtime(&t));
+	assert_int_equal(appeal_step(&hearing, att_appeal, "review", "{\"action\":\"accept\"}"),
+	                 200);
+	snprintf(body, sizeof(body), "{\"hearing_at\":\"%sT10:30:00Z\"}", day);
+	assert_int_equal(appeal_step(&hearing, att_appeal, "hearing", body), 200);
+
+	snprintf(path, sizeof(path), "/api/v1/appeals/calendar?from=%s&to=%s", day, day);
+	json_t *v = staff_call(&server, &hearing, "GET", path, NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_true(lists(v, att_appeal));
+	assert_int_equal(json_array_size(json_object_get(v, "appeals")), 1);
+	assert_non_null(json_walk_str(v, "appeals.0.hearing_at"));
+	assert_string_equal(json_walk_str(v, "appeals.0.establishment.licence_number"), "U-EVID-1");
+	json_decref(v);
+	/* The default window (from today, four weeks) holds it too. */
+	v = staff_call(&server, &supervisor, "GET", "/api/v1/appeals/calendar", NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_true(lists(v, att_appeal));
+	json_decref(v);
+	/* The inspector of it, now a hearing officer, does not see it. */
+	v = staff_call(&server, &otto, "GET", path, NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_false(lists(v, att_appeal));
+	json_decref(v);
+	/* Bad dates name the parameter. */
+	v = staff_call(&server, &hearing, "GET", "/api/v1/appeals/calendar?from=tomorrow", NULL,
+	               NULL, &st);
+	assert_int_equal(st, 422);
+	assert_string_equal(json_walk_str(v, "field"), "from");
+	json_decref(v);
+	v = staff_call(&server, &hearing, "GET",
+	               "/api/v1/appeals/calendar?from=2030-02-01&to=2030-01-01", NULL, NULL, &st);
+	assert_int_equal(st, 422);
+	assert_string_equal(json_walk_str(v, "field"), "to");
+	json_decref(v);
+	v = staff_call(&server, &hearing, "GET",
+	               "/api/v1/appeals/calendar?from=2030-01-01&to=2032-01-01", NULL, NULL, &st);
+	assert_int_equal(st, 422);
+	json_decref(v);
+	v = staff_call(&server, &clerk, "GET", "/api/v1/appeals/calendar", NULL, NULL, &st);
+	assert_int_equal(st, 403);
+	json_decref(v);
+
+	/* Decided, then found by establishment, date and outcome, and read in full later. */
+	assert_int_equal(appeal_step(&hearing, att_appeal, "decision",
+	                             "{\"outcome\":\"upheld\",\"reasons\":\"The photographs show "
+	                             "the soap dispenser empty.\"}"),
+	                 200);
+	char today[16], yesterday[16];
+	t = time(NULL);
+	strftime(today, sizeof(today), "%Y-%m-%d", gmtime(&t));
+	t -= 86400;
+	strftime(yesterday, sizeof(yesterday), "%Y-%m-%d", gmtime(&t));
+	const struct {
+		const char *query;
+		bool found;
+	} q[] = {
+		{ "establishment=evid-1", true },
+		{ "establishment=U-EVID", true },
+		{ "establishment=nowhere", false },
+		{ "establishment=%25", false },
+		{ "outcome=upheld&establishment=U-EVID-1", true },
+		{ "outcome=modified&establishment=U-EVID-1", false },
+		{ "from=TODAY&establishment=U-EVID-1", true },
+		{ "to=YESTERDAY&establishment=U-EVID-1", false },
+	};
+	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
+		char query[96];
+		snprintf(query, sizeof(query), "%s", q[i].query);
+		char *p = strstr(query, "TODAY");
+		if (p) {
+			char rest[96];
+			snprintf(rest, sizeof(rest), "%s", p + 5);
+			snprintf(p, sizeof(query) - (size_t)(p - query), "%s%s", today, rest);
+		}
+		p = strstr(query, "YESTERDAY");
+		if (p) {
+			char rest[96];
+			snprintf(rest, sizeof(rest), "%s", p + 9);
+			snprintf(p, sizeof(query) - (size_t)(p - query), "%s%s", yesterday, rest);
+		}
+		snprintf(path, sizeof(path), "/api/v1/appeals/decided?%s", query);
+		v = staff_call(&server, &hearing, "GET", path, NULL, NULL, &st);
+		assert_int_equal(st, 200);
+		if (lists(v, att_appeal) != q[i].found)
+			fail_msg("%s: found %d", path, !q[i].found);
+		json_decref(v);
+	}
+	v = staff_call(&server, &otto, "GET", "/api/v1/appeals/decided?establishment=U-EVID-1",
+	               NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_false(lists(v, att_appeal));
+	json_decref(v);
+	v = staff_call(&server, &hearing, "GET", "/api/v1/appeals/decided?outcome=lost", NULL, NULL,
+	               &st);
+	assert_int_equal(st, 422);
+	assert_string_equal(json_walk_str(v, "field"), "outcome");
+	json_decref(v);
+	v = staff_call(&server, &hearing, "GET", "/api/v1/appeals/decided?limit=0", NULL, NULL,
+	               &st);
+	assert_int_equal(st, 400);
+	json_decref(v);
+	snprintf(path, sizeof(path), "/api/v1/staff/appeals/%lld", att_appeal);
+	v = staff_call(&server, &hearing, "GET", path, NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_string_equal(json_walk_str(v, "outcome"), "upheld");
+	assert_non_null(strstr(json_walk_str(v, "reasons"), "soap dispenser"));
+	json_decref(v);
+}
+
+/* The operator's view says whether the scheme has re-rating visits at all. */
+static void test_rerating_offered_only_by_its_scheme(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long st;
+	long long nyc = new_establishment("nyc", "N-RR-1");
+	struct report n = inspect(&inspector, nyc, "initial", 3, "{\"code\":\"10F\",\"points\":2}");
+	json_t *v = operator("/api/v1/operator/report", "N-RR-1", n.code, "", &st);
+	assert_int_equal(st, 200);
+	assert_non_null(json_walk(v, "rerating_window"));
+	assert_false(json_is_true(json_walk(v, "rerating_window.available")));
+	json_decref(v);
+	v = operator("/api/v1/operator/rerating-requests", "N-RR-1", n.code,
+	             "\"improvements\":\"New bins.\"", &st);
+	assert_true(st >= 400);
+	json_decref(v);
+	long long uk = new_establishment("uk", "U-RR-1");
+	struct report u = inspect(&inspector, uk, "initial", 3, "{\"code\":\"H03\",\"points\":5}");
+	v = operator("/api/v1/operator/report", "U-RR-1", u.code, "", &st);
+	assert_int_equal(st, 200);
+	assert_true(json_is_true(json_walk(v, "rerating_window.available")));
+	assert_int_equal(json_walk_int(v, "rerating_window.standstill_days"), 90);
+	json_decref(v);
+}
+
 static void test_log_shows_every_step(void **state)
 {
 	(void)state;
@@ -1040,12 +1543,17 @@ int main(void)
 		cmocka_unit_test(test_withdrawn),
 		cmocka_unit_test(test_rejected_late_note),
 		cmocka_unit_test(test_late_refused),
+		cmocka_unit_test(test_window_counts_from_arrival),
 		cmocka_unit_test(test_reply_and_moderation),
 		cmocka_unit_test(test_rerating),
 		cmocka_unit_test(test_rerating_closed_by_visit),
 		cmocka_unit_test(test_overdue_list),
 		cmocka_unit_test(test_wrong_codes_slowed_down),
 		cmocka_unit_test(test_device_code_and_reissue),
+		cmocka_unit_test(test_staff_view_shows_the_evidence),
+		cmocka_unit_test(test_operator_attachments),
+		cmocka_unit_test(test_calendar_and_decided),
+		cmocka_unit_test(test_rerating_offered_only_by_its_scheme),
 		cmocka_unit_test(test_log_shows_every_step),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -161,6 +161,7 @@ static struct report inspect(const struct staff_session *as, long long est, int 
 		            .violation = json_walk_int(v, "violations.0.id") };
 	snprintf(r.code, sizeof(r.code), "%s", json_walk_str(v, "appeal_code"));
 	json_decref(v);
+	staff_arrived_at_visit_end(db_url, r.id);
 	return r;
 }
 
@@ -195,6 +196,60 @@ static long long file_appeal(const char *licence, const char *code)
 	long long id = json_walk_int(v, "appeal.id");
 	json_decref(v);
 	return id;
+}
+
+/*
+ * A supervisor may correct an inspector's draft but not submit it: submitting hands the
+ * report's appeal code to whoever submits, and a supervisor who never met the operator would
+ * hold a code that acts as the operator. Neither by PATCH with "submit" nor by /submit; the
+ * inspector who made it submits it and is handed the code.
+ */
+static void test_supervisor_cannot_submit_a_draft(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long long est = new_establishment("nyc", "INS-SUB");
+	char started[32], ended[32], body[600], hdr[64], path[96];
+	snprintf(body, sizeof(body),
+	         "{\"establishment_id\":%lld,\"type\":\"initial\",\"started_at\":\"%s\","
+	         "\"ended_at\":\"%s\",\"violations\":[]}",
+	         est, staff_ago(1, 9, started), staff_ago(1, 11, ended));
+	snprintf(hdr, sizeof(hdr), "Idempotency-Key: insiders-draft-%d", (int)getpid());
+	long st;
+	json_t *v = staff_call(&server, &ines, "POST", "/api/v1/inspections", body, hdr, &st);
+	assert_int_equal(st, 201);
+	long long id = json_walk_int(v, "id");
+	assert_null(json_walk(v, "appeal_code"));
+	json_decref(v);
+	snprintf(path, sizeof(path), "/api/v1/inspections/%lld/submit", id);
+	refused(&supervisor, "POST", path, NULL, 403, "a supervisor submits a draft");
+	refused(&ivan, "POST", path, NULL, 403, "another inspector submits a draft");
+	snprintf(path, sizeof(path), "/api/v1/inspections/%lld", id);
+	snprintf(body, sizeof(body),
+	         "{\"type\":\"initial\",\"started_at\":\"%s\",\"ended_at\":\"%s\","
+	         "\"violations\":[],\"submit\":true}",
+	         started, ended);
+	long long before = fingerprint();
+	v = staff_call(&server, &supervisor, "PATCH", path, body, "If-Match: \"1\"", &st);
+	if (st != 403)
+		fail_msg("a supervisor submits a draft by PATCH: %ld %s", st,
+		         json_walk_str(v, "detail"));
+	assert_non_null(strstr(json_walk_str(v, "detail"), "Only the inspector who made"));
+	json_decref(v);
+	assert_int_equal(fingerprint(), before);
+	refusals++;
+	/* Correcting it stays open to the supervisor. */
+	snprintf(body, sizeof(body),
+	         "{\"type\":\"initial\",\"started_at\":\"%s\",\"ended_at\":\"%s\","
+	         "\"violations\":[],\"notes\":\"Checked by the supervisor\"}",
+	         started, ended);
+	json_decref(staff_call(&server, &supervisor, "PATCH", path, body, "If-Match: \"1\"", &st));
+	assert_int_equal(st, 200);
+	snprintf(path, sizeof(path), "/api/v1/inspections/%lld/submit", id);
+	v = staff_call(&server, &ines, "POST", path, NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_non_null(json_walk_str(v, "appeal_code"));
+	json_decref(v);
 }
 
 /* Class 1: amendments bypass ownership and the appeal. */
@@ -644,6 +699,7 @@ int main(void)
 		cmocka_unit_test(test_rerating_closed_by_amendment),
 		cmocka_unit_test(test_replaced_code_sees_the_reissue),
 		cmocka_unit_test(test_every_appeal_step),
+		cmocka_unit_test(test_supervisor_cannot_submit_a_draft),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

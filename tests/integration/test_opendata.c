@@ -287,6 +287,73 @@ static void test_nyc_fixtures(void **state)
 	buf_release(&out);
 }
 
+/* How many citations of inspections imported from @source name a code that the catalogue of
+ * scheme @scheme (the version in force today, the one the import checks them against)
+ * lacks. Imported inspections are kept under their source's import scheme as published, not
+ * graded; the scheme whose catalogue they cite is the jurisdiction's own. */
+#define UNCATALOGUED(source, scheme)                                                               \
+	"SELECT count(*) FROM violation v JOIN inspection i ON i.id = v.inspection_id"             \
+	" WHERE i.source = '" source "' AND v.scheme_code = i.scheme_code"                         \
+	" AND NOT EXISTS (SELECT 1 FROM scheme_version sv,"                                        \
+	" jsonb_array_elements(sv.document -> 'violations') x"                                     \
+	" WHERE sv.scheme_code = '" scheme "'"                                                     \
+	" AND sv.version = scheme_version_at('" scheme "', current_date)"                          \
+	" AND x ->> 'code' = v.code)"
+
+/* A code the catalogue lacks is never cited, nor added to the import scheme's catalogue: an
+ * NYC row citing one is imported without the citation and flagged; a LIVES violation row
+ * citing one is skipped with the reason. A LIVES feed imported without a catalogue keeps its
+ * own codes. */
+static void test_codes_outside_the_catalogue(void **state)
+{
+	(void)state;
+	if (!itest_have_db())
+		skip();
+	char url[256], args[1024], dir[128];
+	struct buf out = BUF_INIT;
+	itest_db_create("od_catalogue", url, sizeof(url));
+	snprintf(dir, sizeof(dir), "/tmp/placard-opendata-catalogue-%d", (int)getpid());
+	if (itest_shell(
+	            &out,
+	            "rm -rf %s && mkdir -p %s/lives && sed 's/\"04L\"/\"99Z\"/' %s/nyc-api.csv"
+	            " > %s/nyc-api.csv && cp %s/lives/businesses.csv %s/lives/inspections_plus.csv"
+	            " %s/lives/ && sed 's/,103120,/,999999,/' %s/lives/violations_plus.csv"
+	            " > %s/lives/violations_plus.csv",
+	            dir, dir, fixtures, dir, fixtures, fixtures, dir, fixtures, dir) != 0)
+		fail_msg("cannot prepare %s: %s", dir, out.data);
+
+	snprintf(args, sizeof(args), "import nyc %s/nyc-api.csv", dir);
+	import_twice(url, args, &out);
+	assert_contains(&out, "flagged violation_code_not_in_catalogue: 1 rows");
+	assert_int_equal(query_int(url, "SELECT count(*) FROM violation WHERE code = '99Z'"), 0);
+	assert_int_equal(query_int(url, "SELECT count(*) FROM scheme_violation WHERE code = '99Z'"),
+	                 0);
+	/* The row's inspection is there all the same, without the citation. */
+	assert_int_equal(query_int(url, "SELECT count(*) FROM inspection i JOIN establishment e"
+	                                " ON e.id = i.establishment_id"
+	                                " WHERE e.licence_number = '10000002'"
+	                                " AND i.started_at::date = '2024-02-01'"),
+	                 1);
+	assert_int_equal(query_int(url, "SELECT count(*) FROM violation"), 4);
+	assert_int_equal(query_int(url, UNCATALOGUED("nyc", "nyc")), 0);
+
+	snprintf(args, sizeof(args), "import lives %s/lives --catalogue sf100", dir);
+	import_twice(url, args, &out);
+	assert_contains(&out, "skipped violations line 5: violation code 999999 is not in the "
+	                      "catalogue of scheme sf100");
+	assert_contains(&out, "skipped violations line 6: violation code 999999 is not in the "
+	                      "catalogue of scheme sf100");
+	assert_int_equal(query_int(url, "SELECT count(*) FROM violation WHERE code = '999999'"), 0);
+	assert_int_equal(query_int(url, UNCATALOGUED("lives", "sf100")), 0);
+
+	/* Without a catalogue (a LIVES feed's default): the codes as published. */
+	snprintf(args, sizeof(args), "import lives %s/lives --jurisdiction elsewhere", dir);
+	import_twice(url, args, &out);
+	assert_int_equal(query_int(url, "SELECT count(*) FROM violation WHERE code = '999999'"), 1);
+	itest_shell(&out, "rm -rf %s", dir);
+	buf_release(&out);
+}
+
 static void test_lives_fixtures(void **state)
 {
 	(void)state;
@@ -547,6 +614,55 @@ static void test_sf_real_round_trip(void **state)
 	assert_contains(&out, "rows skipped 0");
 	assert_same_records(a, b);
 	unlink(zip);
+	buf_release(&out);
+}
+
+/* Every code NYC's and San Francisco's published data cite is in the catalogue of their
+ * scheme: importing the real files cites every one of them, none flagged or skipped. */
+static void test_real_codes_in_catalogues(void **state)
+{
+	(void)state;
+	if (!itest_have_db() || !have_shared("nyc-portal/NYC_Restaurant_Inspection_Results.csv") ||
+	    !have_shared("nyc-api/nyc_restaurant_inspections.csv") ||
+	    !have_shared("sf-lives/violations_plus.csv"))
+		skip();
+	char url[256], args[1024];
+	struct buf out = BUF_INIT;
+	itest_db_create("od_real_codes", url, sizeof(url));
+	snprintf(args, sizeof(args),
+	         "import nyc %s/nyc-portal/NYC_Restaurant_Inspection_Results.csv", shared);
+	import_twice(url, args, &out);
+	snprintf(args, sizeof(args), "import nyc %s/nyc-api/nyc_restaurant_inspections.csv",
+	         shared);
+	import_twice(url, args, &out);
+	snprintf(args, sizeof(args), "import lives %s/sf-lives --catalogue sf100", shared);
+	import_twice(url, args, &out);
+	assert_int_equal(query_int(url, "SELECT count(*) FROM import_flagged"
+	                                " WHERE flag = 'violation_code_not_in_catalogue'"),
+	                 0);
+	assert_int_equal(query_int(url, "SELECT count(*) FROM import_skipped"
+	                                " WHERE reason LIKE '%not in the catalogue%'"),
+	                 0);
+	/* Not vacuous: the citations are there, and every one names a catalogue code. */
+	assert_true(query_int(url, "SELECT count(DISTINCT v.code) FROM violation v"
+	                           " JOIN inspection i ON i.id = v.inspection_id"
+	                           " WHERE i.source = 'nyc'") >= 80);
+	assert_true(query_int(url, "SELECT count(DISTINCT v.code) FROM violation v"
+	                           " JOIN inspection i ON i.id = v.inspection_id"
+	                           " WHERE i.source = 'lives'") >= 60);
+	assert_int_equal(query_int(url, UNCATALOGUED("nyc", "nyc")), 0);
+	assert_int_equal(query_int(url, UNCATALOGUED("lives", "sf100")), 0);
+	/* The import schemes' catalogues hold no code the schemes lack. */
+	assert_int_equal(query_int(url, "SELECT count(*) FROM scheme_violation c"
+	                                " WHERE c.scheme_code = 'nyc-import' AND NOT EXISTS"
+	                                " (SELECT 1 FROM scheme_violation n"
+	                                " WHERE n.scheme_code = 'nyc' AND n.code = c.code)"),
+	                 0);
+	assert_int_equal(query_int(url, "SELECT count(*) FROM scheme_violation c"
+	                                " WHERE c.scheme_code = 'lives-import' AND NOT EXISTS"
+	                                " (SELECT 1 FROM scheme_violation n"
+	                                " WHERE n.scheme_code = 'sf100' AND n.code = c.code)"),
+	                 0);
 	buf_release(&out);
 }
 
@@ -911,6 +1027,8 @@ int main(void)
 		cmocka_unit_test(test_lives_export_neutralises_formulas),
 		cmocka_unit_test(test_sf_real_round_trip),
 		cmocka_unit_test(test_nyc_real),
+		cmocka_unit_test(test_codes_outside_the_catalogue),
+		cmocka_unit_test(test_real_codes_in_catalogues),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -6,7 +6,8 @@
  *    appeal's note, the operator's reply, the moderated text and its reason, a re-rating
  *    request's improvements, a licence action's reason, inspection notes, what was seen,
  *    an amendment's reason, a device's refused edit) never reaches GET /api/v1/log nor the
- *    LIVES open data (read with libzip, in memory);
+ *    LIVES open data (read with libzip, in memory), nor Placard's own feed
+ *    (GET /api/v1/opendata/inspections.ndjson);
  *  - a text the public reads can be checked against the log's salted hash, an internal one
  *    is not published;
  *  - placard text erase blanks a text where it lived and the log still verifies;
@@ -98,12 +99,13 @@ enum field {
 	F_IMPROVEMENTS,
 	F_LICENCE,
 	F_REISSUE,
+	F_ATTACHMENT,
 	F_COUNT
 };
 static const char *const field_names[F_COUNT] = {
-	"notes",      "observed",     "amendment", "conflict", "grounds", "review",
-	"adjourn",    "reasons",      "dismissal", "late",     "reply",   "moderatedtext",
-	"moderation", "improvements", "licence",   "reissue",
+	"notes",      "observed",     "amendment", "conflict", "grounds",    "review",
+	"adjourn",    "reasons",      "dismissal", "late",     "reply",      "moderatedtext",
+	"moderation", "improvements", "licence",   "reissue",  "attachment",
 };
 static char markers[F_COUNT][64];
 
@@ -310,6 +312,12 @@ static void test_marker_never_reaches_log_or_open_data(void **state)
 	assert_int_equal(st, 201);
 	long long appeal = json_walk_int(v, "appeal.id");
 	json_decref(v);
+	/* An attachment's file name (a PDF: "%PDF-1.4" in base64). */
+	snprintf(more, sizeof(more), "\"filename\":\"%s.pdf\",\"data\":[\"JVBERi0xLjQK\"]",
+	         marker(F_ATTACHMENT));
+	v = operator("/api/v1/operator/appeals/attachments", "P-2", b.code, more, &st);
+	assert_int_equal(st, 201);
+	json_decref(v);
 	snprintf(body, sizeof(body), "{\"action\":\"accept\",\"note\":\"%s\"}", marker(F_REVIEW));
 	appeal_step(appeal, "review", body);
 	char at[32];
@@ -353,6 +361,12 @@ static void test_marker_never_reaches_log_or_open_data(void **state)
 	assert_int_equal(st, 201);
 	long long late = json_walk_int(v, "appeal.id");
 	json_decref(v);
+	/* Filed late (as an appeal lodged on paper and entered afterwards): closed as late. */
+	char late_sql[160];
+	snprintf(late_sql, sizeof(late_sql),
+	         "UPDATE appeal SET filed_at = filing_deadline + interval '1 day' WHERE id = %lld",
+	         late);
+	itest_sql(db_url, late_sql);
 	snprintf(body, sizeof(body), "{\"action\":\"reject_late\",\"note\":\"%s\"}",
 	         marker(F_LATE));
 	appeal_step(late, "review", body);
@@ -373,6 +387,11 @@ static void test_marker_never_reaches_log_or_open_data(void **state)
 	open_data(&zip);
 	assert_true(log.len > 1000);
 	assert_non_null(strstr(zip.data, "business_id"));
+	struct itest_response feed;
+	itest_get(&server, "/api/v1/opendata/inspections.ndjson", &feed);
+	assert_int_equal(feed.status, 200);
+	buf_addch(&feed.body, '\0');
+	assert_non_null(strstr(feed.body.data, "\"violations\""));
 	int leaks = 0;
 	for (int f = 0; f < F_COUNT; f++) {
 		if (strstr(log.data, marker(f))) {
@@ -383,12 +402,17 @@ static void test_marker_never_reaches_log_or_open_data(void **state)
 			print_message("the open data holds the %s text\n", field_names[f]);
 			leaks++;
 		}
+		if (strstr(feed.body.data, marker(f))) {
+			print_message("the Placard feed holds the %s text\n", field_names[f]);
+			leaks++;
+		}
 	}
 	/* Nor does the database's own copy of the log (the pages above are what it holds). */
 	assert_int_equal(itest_event_count(db_url, "payload::text LIKE '%PRIVMARK%'"), 0);
 	assert_int_equal(leaks, 0);
 	buf_release(&log);
 	buf_release(&zip);
+	itest_response_free(&feed);
 }
 
 /* The log entry of kind @kind for @subject, sealed (caller decrefs), or NULL. */
@@ -475,8 +499,16 @@ static void test_public_text_checks_against_the_log(void **state)
 static int placard(struct buf *out, const char *args)
 {
 	buf_truncate(out, 0);
-	return itest_shell(out, "PLACARD_DATABASE_URL='%s' '%s' %s 2>&1", db_url, itest_bin(),
-	                   args);
+	return itest_shell(out, "PLACARD_DATABASE_URL='%s' '%s' %s 2>&1 </dev/null", db_url,
+	                   itest_bin(), args);
+}
+
+/* placard @args with @password on standard input, as an administrator running it types it. */
+static int placard_with(struct buf *out, const char *password, const char *args)
+{
+	buf_truncate(out, 0);
+	return itest_shell(out, "printf '%%s\\n' '%s' | PLACARD_DATABASE_URL='%s' '%s' %s 2>&1",
+	                   password, db_url, itest_bin(), args);
 }
 
 /* Erasure: the text and its salt go, here and on the appeal's record; the log verifies. */
@@ -492,15 +524,26 @@ static void test_erase(void **state)
 	long long text = json_walk_int(e, "payload.reasons.text");
 	json_decref(e);
 	struct buf out = BUF_INIT;
-	/* Only an administrator, and only with a reason. */
+	/* Only an administrator who gives their password, and only with a reason. */
 	snprintf(args, sizeof(args), "text erase %lld --reason 'Art. 17 request' --by clem", text);
-	assert_int_not_equal(placard(&out, args), 0);
+	assert_int_not_equal(placard_with(&out, pw, args), 0);
+	assert_non_null(strstr(out.data, "not an active administrator"));
 	snprintf(args, sizeof(args), "text erase %lld --by ada", text);
-	assert_int_equal(placard(&out, args), 2);
+	assert_int_equal(placard_with(&out, pw, args), 2);
 	snprintf(args, sizeof(args),
 	         "text erase %lld --reason 'Erasure request under GDPR Art. 17' --by ada", text);
-	assert_int_equal(placard(&out, args), 0);
-	assert_int_not_equal(placard(&out, args), 0); /* already erased */
+	/* Naming an administrator is not enough: without the password, or with a wrong one,
+	 * nothing is erased. */
+	assert_int_equal(placard(&out, args), 1);
+	assert_non_null(strstr(out.data, "give the password of ada"));
+	assert_int_equal(placard_with(&out, "not the password", args), 1);
+	assert_non_null(strstr(out.data, "or the password is wrong"));
+	char erased_sql[96];
+	snprintf(erased_sql, sizeof(erased_sql),
+	         "SELECT count(*) FROM log_text WHERE id = %lld AND erased_at IS NULL", text);
+	assert_int_equal(itest_sql_count(db_url, erased_sql), 1);
+	assert_int_equal(placard_with(&out, pw, args), 0);
+	assert_int_not_equal(placard_with(&out, pw, args), 0); /* already erased */
 
 	long st;
 	snprintf(path, sizeof(path), "/api/v1/appeals/%lld", decided_appeal);
@@ -595,13 +638,14 @@ static void test_redact_old_entry(void **state)
 	assert_true(seq > 0);
 	char args[200];
 	snprintf(args, sizeof(args), "log redact %lld --reason 'Art. 17 request' --by ines", seq);
-	assert_int_not_equal(placard(&out, args), 0);
+	assert_int_not_equal(placard_with(&out, pw, args), 0);
 	/* Not yet recorded: the guarded change is refused, like any other. */
 	char sql[300];
 	snprintf(sql, sizeof(sql), "SELECT event_log_redact_apply(%lld)", seq);
 	assert_int_not_equal(itest_shell(NULL, "psql -Xqc '%s' '%s' 2>/dev/null", sql, db_url), 0);
 	snprintf(args, sizeof(args), "log redact %lld --reason 'Art. 17 request' --by ada", seq);
-	assert_int_equal(placard(&out, args), 0);
+	assert_int_equal(placard(&out, args), 1); /* no password */
+	assert_int_equal(placard_with(&out, pw, args), 0);
 	/* Recorded but not applied: the entry is still whole and checked in full. */
 	long long redacted;
 	assert_int_equal(published_break(&redacted), 0);

@@ -67,6 +67,9 @@ static int teardown(void **state)
  * between the second and third bands; @withhold withholds a new rating during the 14-day
  * appeal window. Written to @path.
  */
+/* G05's description when not NULL (a version that rewords it). */
+static const char *g05_words;
+
 static void write_city_rules(const char *path, const char *code, int gold_min, bool band_gap,
                              bool withhold)
 {
@@ -89,11 +92,16 @@ static void write_city_rules(const char *path, const char *code, int gold_min, b
 	for (int i = 1; i <= 30; i++) {
 		const char *cat = i <= 10 ? "priority" : i <= 20 ? "priority-foundation" : "core";
 		int pts = i <= 10 ? 6 : i <= 20 ? 4 : 2;
+		char words[80];
+		if (i == 5 && g05_words)
+			snprintf(words, sizeof(words), "%s", g05_words);
+		else
+			snprintf(words, sizeof(words), "Gotham rule %d was broken.", i);
 		snprintf(line, sizeof(line),
-		         "%s{\"code\":\"G%02d\",\"description\":\"Gotham rule %d was broken.\","
+		         "%s{\"code\":\"G%02d\",\"description\":\"%s\","
 		         "\"category\":\"%s\",\"severity\":\"none\",\"default_points\":%d,"
 		         "\"min_points\":%d,\"max_points\":%d}",
-		         i > 1 ? "," : "", i, i, cat, pts, pts, pts * 2);
+		         i > 1 ? "," : "", i, words, cat, pts, pts, pts * 2);
 		buf_add(&b, line, strlen(line));
 	}
 	snprintf(line, sizeof(line),
@@ -500,6 +508,172 @@ static void test_publish_through_the_api(void **state)
 	free(good);
 }
 
+/* The description shown beside a cited violation is the wording of the version the
+ * inspection was graded under: a version that rewords G05 leaves the older inspections'
+ * wording as it was. */
+static void test_descriptions_of_the_version(void **state)
+{
+	(void)state;
+	NEED_DB();
+	struct buf out = BUF_INIT;
+	char today[32], path[128];
+	staff_ago(0, 0, today);
+	today[10] = '\0';
+	snprintf(path, sizeof(path), "/tmp/placard-itest-gotham4-%d.json", (int)getpid());
+	g05_words = "Staff worked without washing their hands.";
+	write_city_rules(path, "gotham", 94, false, true);
+	g05_words = NULL;
+	assert_int_equal(publish(path, today, &out), 0);
+	expect_in(&out, "published gotham version 4");
+	buf_release(&out);
+	unlink(path);
+
+	long st;
+	char url[64];
+	snprintf(url, sizeof(url), "/api/v1/inspections/%lld", first_id);
+	json_t *v = staff_call(&server, NULL, "GET", url, NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_string_equal(json_walk_str(v, "violations.0.code"), "G05");
+	assert_string_equal(json_walk_str(v, "violations.0.description"),
+	                    "Gotham rule 5 was broken.");
+	json_decref(v);
+	long long est3 = staff_establishment(&server, &clerk, "gotham", "GC-3");
+	v = inspect(est3, 0, "G05", "gotham-6");
+	assert_int_equal(json_walk_int(v, "explanation.scheme.version"), 4);
+	long long id = json_walk_int(v, "id");
+	json_decref(v);
+	snprintf(url, sizeof(url), "/api/v1/inspections/%lld", id);
+	v = staff_call(&server, NULL, "GET", url, NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	assert_string_equal(json_walk_str(v, "violations.0.description"),
+	                    "Staff worked without washing their hands.");
+	json_decref(v);
+	/* The first inspection, again: still the words it was graded with. */
+	snprintf(url, sizeof(url), "/api/v1/inspections/%lld", first_id);
+	v = staff_call(&server, NULL, "GET", url, NULL, NULL, &st);
+	assert_string_equal(json_walk_str(v, "violations.0.description"),
+	                    "Gotham rule 5 was broken.");
+	json_decref(v);
+	assert_int_equal(itest_sql_count(db_url, "SELECT count(*) FROM scheme_version_violation"
+	                                         " WHERE scheme_code = 'gotham' AND version = 4"),
+	                 30);
+}
+
+/* POST /api/v1/jurisdictions/@code/schemes as @who with @body: the status, the answer in
+ * *@ret (caller decrefs). */
+static long assign(struct staff_session *who, const char *code, const char *body, json_t **ret)
+{
+	char url[96];
+	long st;
+	snprintf(url, sizeof(url), "/api/v1/jurisdictions/%s/schemes", code);
+	*ret = staff_call(&server, who, "POST", url, body, NULL, &st);
+	return st;
+}
+
+/* A jurisdiction moves from Gotham's scheme to Metropolis's on a date: visits before it are
+ * graded under Gotham's, visits from it on under Metropolis's; a move never reaches back
+ * before a submitted visit or an earlier move, and is public and logged. */
+static void test_jurisdiction_moves_scheme(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long st;
+	json_t *v = staff_call(
+	        &server, &admin, "POST", "/api/v1/jurisdictions",
+	        "{\"code\":\"smallville\",\"name\":\"Smallville\",\"scheme\":\"gotham\"}", NULL,
+	        &st);
+	assert_int_equal(st, 201);
+	json_decref(v);
+	long long e = staff_establishment(&server, &clerk, "smallville", "SV-1");
+	v = inspect(e, 10, "G05", "sv-1");
+	assert_string_equal(json_walk_str(v, "explanation.scheme.code"), "gotham");
+	json_decref(v);
+
+	char body[200], d20[32], d5[32], d3[32];
+	staff_ago(20, 0, d20);
+	staff_ago(5, 0, d5);
+	staff_ago(3, 0, d3);
+	d20[10] = d5[10] = d3[10] = '\0';
+	/* Refused: a clerk; an unknown scheme; a bad date; a day before a submitted visit; an
+	 * unknown jurisdiction. Nothing is stored. */
+	snprintf(body, sizeof(body), "{\"scheme\":\"metropolis\",\"applies_from\":\"%s\"}", d5);
+	assert_int_equal(assign(&clerk, "smallville", body, &v), 403);
+	json_decref(v);
+	assert_int_equal(assign(&admin, "nowhere", body, &v), 404);
+	json_decref(v);
+	snprintf(body, sizeof(body), "{\"scheme\":\"atlantis\",\"applies_from\":\"%s\"}", d5);
+	assert_int_equal(assign(&admin, "smallville", body, &v), 422);
+	assert_string_equal(json_walk_str(v, "field"), "/scheme");
+	json_decref(v);
+	assert_int_equal(assign(&admin, "smallville",
+	                        "{\"scheme\":\"metropolis\",\"applies_from\":\"2026-02-30x\"}", &v),
+	                 422);
+	assert_string_equal(json_walk_str(v, "field"), "/applies_from");
+	json_decref(v);
+	snprintf(body, sizeof(body), "{\"scheme\":\"metropolis\",\"applies_from\":\"%s\"}", d20);
+	assert_int_equal(assign(&admin, "smallville", body, &v), 422);
+	assert_string_equal(json_walk_str(v, "field"), "/applies_from");
+	json_decref(v);
+	assert_int_equal(itest_sql_count(db_url, "SELECT count(*) FROM jurisdiction_scheme"), 0);
+
+	snprintf(body, sizeof(body), "{\"scheme\":\"metropolis\",\"applies_from\":\"%s\"}", d5);
+	assert_int_equal(assign(&admin, "smallville", body, &v), 201);
+	assert_string_equal(json_walk_str(v, "initial_scheme"), "gotham");
+	assert_string_equal(json_walk_str(v, "scheme"), "metropolis");
+	assert_string_equal(json_walk_str(v, "assignments.0.applies_from"), d5);
+	json_decref(v);
+	/* The same day again: refused, the move stands. */
+	snprintf(body, sizeof(body), "{\"scheme\":\"gotham\",\"applies_from\":\"%s\"}", d5);
+	assert_int_equal(assign(&admin, "smallville", body, &v), 422);
+	assert_string_equal(json_walk_str(v, "field"), "/applies_from");
+	json_decref(v);
+
+	/* A visit before the move: Gotham's; after it: Metropolis's. */
+	v = inspect(e, 7, "G05", "sv-2");
+	assert_string_equal(json_walk_str(v, "explanation.scheme.code"), "gotham");
+	assert_string_equal(json_walk_str(v, "scheme"), "gotham");
+	json_decref(v);
+	v = inspect(e, 2, "G05", "sv-3");
+	assert_string_equal(json_walk_str(v, "explanation.scheme.code"), "metropolis");
+	assert_string_equal(json_walk_str(v, "scheme"), "metropolis");
+	json_decref(v);
+	/* Now a move from 3 days ago reaches back before that visit. */
+	snprintf(body, sizeof(body), "{\"scheme\":\"gotham\",\"applies_from\":\"%s\"}", d3);
+	assert_int_equal(assign(&admin, "smallville", body, &v), 422);
+	assert_string_equal(json_walk_str(v, "field"), "/applies_from");
+	json_decref(v);
+
+	v = staff_call(&server, NULL, "GET", "/api/v1/jurisdictions/smallville/schemes", NULL, NULL,
+	               &st);
+	assert_int_equal(st, 200);
+	assert_string_equal(json_walk_str(v, "scheme"), "metropolis");
+	assert_int_equal(json_array_size(json_object_get(v, "assignments")), 1);
+	json_decref(v);
+	v = staff_call(&server, NULL, "GET", "/api/v1/jurisdictions", NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	char *dump = json_dumps(v, 0);
+	assert_non_null(strstr(
+	        dump,
+	        "\"code\": \"smallville\", \"name\": \"Smallville\", \"scheme\": \"metropolis\""));
+	free(dump);
+	json_decref(v);
+	assert_int_equal(itest_event_count(db_url, "kind = 'jurisdiction.scheme_assigned'"
+	                                           " AND subject = 'jurisdiction/smallville'"),
+	                 1);
+	/* An assignment never changes. */
+	assert_int_not_equal(
+	        itest_shell(
+	                NULL,
+	                "psql -Xqc \"UPDATE jurisdiction_scheme SET applies_from = '2000-01-01'\" "
+	                "'%s' 2>/dev/null",
+	                db_url),
+	        0);
+	assert_int_not_equal(
+	        itest_shell(NULL, "psql -Xqc \"DELETE FROM jurisdiction_scheme\" '%s' 2>/dev/null",
+	                    db_url),
+	        0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -508,6 +682,8 @@ int main(void)
 		cmocka_unit_test(test_new_version_applies_from_its_date),
 		cmocka_unit_test(test_appeal_rules_of_the_version),
 		cmocka_unit_test(test_publish_through_the_api),
+		cmocka_unit_test(test_descriptions_of_the_version),
+		cmocka_unit_test(test_jurisdiction_moves_scheme),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

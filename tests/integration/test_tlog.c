@@ -429,7 +429,7 @@ static void test_verify_log(void **state)
 	         "'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW'",
 	         cp);
 	assert_int_equal(verify_log(&out, args), 1);
-	assert_non_null(strstr(out.data, "not with PeterNeumann"));
+	assert_non_null(strstr(out.data, "is not signed by the key PeterNeumann"));
 
 	/* A tile changed behind the trigger's back is named. */
 	itest_sql(db_url, "ALTER TABLE tlog_tile DISABLE TRIGGER USER;"
@@ -526,7 +526,151 @@ static void test_verify_log(void **state)
 	buf_release(&out);
 }
 
+/*
+ * A key rotation: PLACARD_LOG_KEY_PREVIOUS signs every checkpoint beside the new key, so that
+ * whoever knows only the old key (a printed card, a browser, a verifier's kept checkpoint)
+ * checks the new one through it. A previous key of another name, the key itself, or one
+ * without a new key is refused at start.
+ */
+static void test_key_rotation(void **state)
+{
+	(void)state;
+	NEED_DB();
+	char new_path[300], other_path[300], cp[300], env_new[400], env_old[400];
+	snprintf(new_path, sizeof(new_path), "%s/new.key", dir);
+	snprintf(other_path, sizeof(other_path), "%s/other.key", dir);
+	snprintf(cp, sizeof(cp), "%s/before-rotation.checkpoint", dir);
+	struct buf out = BUF_INIT;
+	assert_int_equal(itest_shell(&out, "'%s' log keygen --origin test.example/log '%s'",
+	                             itest_bin(), new_path),
+	                 0);
+	char new_vkey[TLOG_VKEY_MAX];
+	snprintf(new_vkey, sizeof(new_vkey), "%.*s", (int)strcspn(out.data, "\n"), out.data);
+	assert_int_equal(itest_shell(NULL, "'%s' log keygen --origin elsewhere.example/log '%s'",
+	                             itest_bin(), other_path),
+	                 0);
+
+	/* A checkpoint kept before the rotation, signed by the old key only. */
+	struct itest_response r;
+	itest_get(&server, "/checkpoint", &r);
+	assert_int_equal(r.status, 200);
+	FILE *f = fopen(cp, "w");
+	fwrite(r.body.data, 1, r.body.len, f);
+	fclose(f);
+	size_t body;
+	assert_int_equal(tlog_note_verify(r.body.data, r.body.len, new_vkey, &body), -EPERM);
+	itest_response_free(&r);
+	append_events(3, "test.rotation");
+
+	snprintf(env_new, sizeof(env_new), "PLACARD_LOG_KEY=%s", new_path);
+	snprintf(env_old, sizeof(env_old), "PLACARD_LOG_KEY_PREVIOUS=%s", key_path);
+	const char *env[] = { env_new, env_old, NULL };
+	struct itest_server rot;
+	itest_server_start(&rot, db_url, env);
+	itest_get(&rot, "/checkpoint", &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(tlog_note_verify(r.body.data, r.body.len, new_vkey, &body), 0);
+	assert_int_equal(tlog_note_verify(r.body.data, r.body.len, vkey, &body), 0);
+	itest_response_free(&r);
+	itest_get(&rot, "/api/v1/log/key", &r);
+	assert_int_equal(r.status, 200);
+	char want[1000];
+	snprintf(want, sizeof(want), "\"vkey\":\"%s\",\"previous_vkey\":\"%s\"", new_vkey, vkey);
+	if (!strstr(r.body.data, want))
+		fail_msg("%s", r.body.data);
+	itest_response_free(&r);
+	itest_get(&rot, "/api/v1/log/entries?subject=test.rotation/s1", &r);
+	assert_int_equal(r.status, 200);
+	snprintf(want, sizeof(want), "\"previous_vkey\" : \"%s\"", vkey);
+	if (!strstr(r.body.data, want))
+		fail_msg("%s", r.body.data);
+	itest_response_free(&r);
+	assert_int_equal(itest_server_stop(&rot), 0);
+
+	/* A verifier that kept the old checkpoint and knows both keys: all holds. With the old
+	 * key alone: the new checkpoint is signed by it too. With the new key alone: the kept
+	 * checkpoint is not its. */
+	char args[1200];
+	snprintf(args, sizeof(args), "--checkpoint '%s' --key '%s' --key '%s'", cp, new_vkey, vkey);
+	if (verify_log(&out, args) != 0)
+		fail_msg("%s", out.data);
+	snprintf(args, sizeof(args), "--checkpoint '%s' --key '%s'", cp, vkey);
+	if (verify_log(&out, args) != 0)
+		fail_msg("%s", out.data);
+	snprintf(args, sizeof(args), "--checkpoint '%s' --key '%s'", cp, new_vkey);
+	assert_int_equal(verify_log(&out, args), 1);
+	assert_non_null(strstr(out.data, "is not signed by the key"));
+
+	/* Refused at start. */
+	const char *bad[][2] = {
+		{ other_path, "keeps the log's name" },
+		{ new_path, "is the key itself" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int rc = itest_shell(&out,
+		                     "PLACARD_LOG_KEY='%s' PLACARD_LOG_KEY_PREVIOUS='%s' "
+		                     "PLACARD_DATABASE_URL='%s' PLACARD_DEVELOPMENT=1 "
+		                     "PLACARD_LISTEN=127.0.0.1:0 timeout 10 '%s' serve 2>&1",
+		                     new_path, bad[i][0], db_url, itest_bin());
+		assert_int_not_equal(rc, 0);
+		if (!strstr(out.data, bad[i][1]))
+			fail_msg("%s", out.data);
+		buf_truncate(&out, 0);
+	}
+	int rc = itest_shell(&out,
+	                     "PLACARD_LOG_KEY_PREVIOUS='%s' PLACARD_DATABASE_URL='%s' "
+	                     "PLACARD_DEVELOPMENT=1 PLACARD_LISTEN=127.0.0.1:0 timeout 10 '%s' "
+	                     "serve 2>&1",
+	                     key_path, db_url, itest_bin());
+	assert_int_not_equal(rc, 0);
+	assert_non_null(strstr(out.data, "without PLACARD_LOG_KEY"));
+	buf_release(&out);
+
+	/* The server with only the old key signs again, so later tests see its checkpoints. */
+	itest_get(&server, "/checkpoint", &r);
+	itest_response_free(&r);
+}
+
 /* Witnesses (placard witness, C2SP tlog-witness). */
+
+/*
+ * The sealer extends the tree from the leaf hashes it computes while sealing, only when the
+ * tree ends where the new entries begin; otherwise tlog_extend() reads the entries back and
+ * checks each follows on. Its own database, sealing called directly: a tree built from an
+ * empty log, then extended batch by batch, is the one verify-log computes; an entry moved
+ * to the end behind the trigger keeps the tree where it was even when new entries are sealed
+ * after it, which the shortcut alone would have taken in.
+ */
+static void test_sealer_extends_or_checks(void **state)
+{
+	(void)state;
+	if (!itest_have_db())
+		skip();
+	char url[256];
+	itest_db_create("tlog_seal", url, sizeof(url));
+	itest_sql(url, "SELECT event_append('test.one', 'test/' || i, '{}') "
+	               "FROM generate_series(1, 300) AS i;"
+	               "SELECT event_seal(1000);"
+	               "SELECT event_append('test.two', 'test/' || i, '{}') "
+	               "FROM generate_series(1, 7) AS i;"
+	               "SELECT event_seal(3); SELECT event_seal(3); SELECT event_seal(3)");
+	assert_int_equal(itest_sql_count(url, "SELECT size FROM tlog_state"), 307);
+	assert_int_equal(itest_sql_count(url, "SELECT count(*) FROM tlog_tile WHERE level = 1"), 1);
+	struct buf out = BUF_INIT;
+	if (itest_shell(&out, "PLACARD_DATABASE_URL='%s' '%s' verify-log 2>&1", url, itest_bin()) !=
+	    0)
+		fail_msg("verify-log: %s", out.data);
+
+	itest_sql(url, "ALTER TABLE event_log DISABLE TRIGGER USER;"
+	               "UPDATE event_log SET seq = 308 WHERE seq = 5;"
+	               "ALTER TABLE event_log ENABLE TRIGGER USER;"
+	               "SELECT event_append('test.three', 'test/' || i, '{}') "
+	               "FROM generate_series(1, 4) AS i;"
+	               "SELECT event_seal(1000)");
+	assert_int_equal(itest_sql_count(url, "SELECT max(seq) FROM event_log"), 312);
+	assert_int_equal(itest_sql_count(url, "SELECT size FROM tlog_state"), 307);
+	buf_release(&out);
+}
 
 static struct itest_server witness, witnessed;
 static char wvkey[TLOG_VKEY_MAX], wstate[320], wkey[320], deadkey[320], wenv[1200];
@@ -891,6 +1035,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_tree_tiles_and_proofs),
 		cmocka_unit_test(test_witness),
 		cmocka_unit_test(test_verify_log),
+		cmocka_unit_test(test_key_rotation),
+		cmocka_unit_test(test_sealer_extends_or_checks),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

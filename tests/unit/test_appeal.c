@@ -62,6 +62,17 @@ static void test_each_legal_move(void **state)
 	}
 }
 
+/* Closing as late fits only an appeal filed late; every other event fits either filing. */
+static void test_event_fits_filing(void **state)
+{
+	(void)state;
+	for (int e = 0; e < APPEAL_EVENT__COUNT; e++) {
+		assert_true(appeal_event_fits_filing((enum appeal_event)e, true));
+		assert_int_equal(appeal_event_fits_filing((enum appeal_event)e, false),
+		                 e != APPEAL_EV_REJECT_LATE);
+	}
+}
+
 static void test_each_illegal_move(void **state)
 {
 	(void)state;
@@ -333,16 +344,46 @@ static void test_posted_grade(void **state)
 	assert_int_equal(appeal_posted_grade(APPEAL_UPHELD, NULL), -EINVAL);
 }
 
+/* Attachments: the type by content, never by name; each limit on its own. */
+static void test_attachments(void **state)
+{
+	(void)state;
+	static const unsigned char jpeg[] = { 0xFF, 0xD8, 0xFF, 0xE0, 0 };
+	static const unsigned char png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0 };
+	static const unsigned char pdf[] = "%PDF-1.7\n";
+	static const unsigned char html[] = "<html><script>alert(1)</script>";
+	static const unsigned char webp[] = "RIFF\0\0\0\0WEBPVP8 ";
+	assert_string_equal(appeal_attachment_type(jpeg, sizeof(jpeg)), "image/jpeg");
+	assert_string_equal(appeal_attachment_type(png, sizeof(png)), "image/png");
+	assert_string_equal(appeal_attachment_type(pdf, sizeof(pdf) - 1), "application/pdf");
+	assert_null(appeal_attachment_type(html, sizeof(html) - 1));
+	assert_null(appeal_attachment_type(webp, sizeof(webp) - 1));
+	assert_null(appeal_attachment_type(jpeg, 2));
+	assert_null(appeal_attachment_type(pdf, 4));
+	assert_null(appeal_attachment_type(NULL, 0));
+
+	assert_int_equal(appeal_attachment_check(0, 0, 1), 0);
+	assert_int_equal(appeal_attachment_check(0, 0, 0), -EINVAL);
+	assert_int_equal(appeal_attachment_check(0, 0, APPEAL_ATTACHMENT_MAX_BYTES), 0);
+	assert_int_equal(appeal_attachment_check(0, 0, APPEAL_ATTACHMENT_MAX_BYTES + 1), -EFBIG);
+	assert_int_equal(appeal_attachment_check(APPEAL_ATTACHMENT_MAX_COUNT - 1, 0, 1), 0);
+	assert_int_equal(appeal_attachment_check(APPEAL_ATTACHMENT_MAX_COUNT, 0, 1), -EMLINK);
+	assert_int_equal(appeal_attachment_check(1, APPEAL_ATTACHMENT_MAX_TOTAL - 10, 10), 0);
+	assert_int_equal(appeal_attachment_check(1, APPEAL_ATTACHMENT_MAX_TOTAL - 10, 11), -ENOSPC);
+	assert_int_equal(appeal_attachment_check(-1, 0, 1), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_each_legal_move),  cmocka_unit_test(test_each_illegal_move),
-		cmocka_unit_test(test_out_of_range),     cmocka_unit_test(test_whole_paths),
-		cmocka_unit_test(test_open_and_decided), cmocka_unit_test(test_names_round_trip),
-		cmocka_unit_test(test_filing_window),    cmocka_unit_test(test_rerating_moves),
-		cmocka_unit_test(test_text_length),      cmocka_unit_test(test_code_normalise),
-		cmocka_unit_test(test_code_well_formed), cmocka_unit_test(test_code_strength),
-		cmocka_unit_test(test_code_expiry),      cmocka_unit_test(test_posted_grade),
+		cmocka_unit_test(test_each_legal_move),   cmocka_unit_test(test_each_illegal_move),
+		cmocka_unit_test(test_event_fits_filing), cmocka_unit_test(test_out_of_range),
+		cmocka_unit_test(test_whole_paths),       cmocka_unit_test(test_open_and_decided),
+		cmocka_unit_test(test_names_round_trip),  cmocka_unit_test(test_filing_window),
+		cmocka_unit_test(test_rerating_moves),    cmocka_unit_test(test_text_length),
+		cmocka_unit_test(test_code_normalise),    cmocka_unit_test(test_code_well_formed),
+		cmocka_unit_test(test_code_strength),     cmocka_unit_test(test_code_expiry),
+		cmocka_unit_test(test_attachments),       cmocka_unit_test(test_posted_grade),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
@@ -19,6 +20,8 @@ static void clear_env(void)
 	unsetenv("PLACARD_TRUSTED_PROXIES");
 	unsetenv("PLACARD_PUBLIC_URL");
 	unsetenv("PLACARD_DEVELOPMENT");
+	unsetenv("PLACARD_METRICS_ALLOW");
+	unsetenv("PLACARD_LOG_TARGET");
 }
 
 static void test_defaults(void **state)
@@ -90,6 +93,66 @@ static void test_trusted_proxies(void **state)
 	assert_int_equal(keep.listen_port, 1234);
 	setenv("PLACARD_TRUSTED_PROXIES", "10.0.0.1/8", 1);
 	assert_int_equal(config_from_env(&keep, err, sizeof(err)), -EINVAL);
+	clear_env();
+}
+
+static bool allows(const struct netaddr_list *l, const char *ip)
+{
+	struct netaddr a;
+	assert_int_equal(netaddr_parse(ip, &a), 0);
+	return netaddr_list_contains(l, &a);
+}
+
+/* PLACARD_METRICS_ALLOW: this machine by default, parsed like PLACARD_TRUSTED_PROXIES. */
+static void test_metrics_allow(void **state)
+{
+	(void)state;
+	clear_env();
+	struct config c;
+	char err[512];
+	assert_int_equal(config_from_env(&c, err, sizeof(err)), 0);
+	assert_true(allows(&c.metrics_allow, "127.0.0.1"));
+	assert_true(allows(&c.metrics_allow, "127.3.2.1"));
+	assert_true(allows(&c.metrics_allow, "::1"));
+	assert_true(allows(&c.metrics_allow, "::ffff:127.0.0.1"));
+	assert_false(allows(&c.metrics_allow, "10.0.0.1"));
+	assert_false(allows(&c.metrics_allow, "::2"));
+	setenv("PLACARD_METRICS_ALLOW", "10.1.2.3, 192.168.0.0/16", 1);
+	assert_int_equal(config_from_env(&c, err, sizeof(err)), 0);
+	assert_int_equal(c.metrics_allow.n, 2);
+	assert_true(allows(&c.metrics_allow, "192.168.7.7"));
+	assert_false(allows(&c.metrics_allow, "127.0.0.1"));
+	struct config keep = { .listen_port = 1234 };
+	setenv("PLACARD_METRICS_ALLOW", "10.0.0.1, prometheus.internal", 1);
+	assert_int_equal(config_from_env(&keep, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "PLACARD_METRICS_ALLOW"));
+	assert_non_null(strstr(err, "\"prometheus.internal\""));
+	assert_int_equal(keep.listen_port, 1234);
+	clear_env();
+}
+
+/* PLACARD_LOG_TARGET: auto by default, journal or stderr, nothing else. */
+static void test_log_target(void **state)
+{
+	(void)state;
+	clear_env();
+	struct config c;
+	char err[512];
+	assert_int_equal(config_from_env(&c, err, sizeof(err)), 0);
+	assert_int_equal(c.log_journal, -1);
+	static const struct {
+		const char *value;
+		int want;
+	} t[] = { { "auto", -1 }, { "journal", 1 }, { "stderr", 0 }, { "", -1 } };
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
+		setenv("PLACARD_LOG_TARGET", t[i].value, 1);
+		assert_int_equal(config_from_env(&c, err, sizeof(err)), 0);
+		assert_int_equal(c.log_journal, t[i].want);
+	}
+	setenv("PLACARD_LOG_TARGET", "syslog", 1);
+	assert_int_equal(config_from_env(&c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "PLACARD_LOG_TARGET"));
+	assert_non_null(strstr(err, "\"syslog\""));
 	clear_env();
 }
 
@@ -282,6 +345,8 @@ int main(void)
 		cmocka_unit_test(test_listen),
 		cmocka_unit_test(test_bad_values_name_the_variable),
 		cmocka_unit_test(test_trusted_proxies),
+		cmocka_unit_test(test_metrics_allow),
+		cmocka_unit_test(test_log_target),
 		cmocka_unit_test(test_parse_int64),
 		cmocka_unit_test(test_public_url),
 		cmocka_unit_test(test_public_url_env),

@@ -136,6 +136,27 @@ static void test_element_scores_match_the_violations(void **state)
 	assert_true(cited > 100);
 }
 
+static void test_work_is_assigned(void **state)
+{
+	(void)state;
+	int held[2] = { 0, 0 }, nobody = 0;
+	for (long long n = 1; n <= 100; n++) {
+		int i = demo_assignee(n, 2);
+		assert_true(i >= -1 && i < 2);
+		if (i < 0)
+			nobody++;
+		else
+			held[i]++;
+	}
+	/* Both demo inspectors have work; a fifth is left to give out. */
+	assert_int_equal(nobody, 20);
+	assert_int_equal(held[0], 40);
+	assert_int_equal(held[1], 40);
+	assert_int_equal(demo_assignee(1, 0), -1);
+	assert_int_equal(demo_assignee(0, 2), -1);
+	assert_int_equal(demo_assignee(7, 1), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -143,6 +164,7 @@ int main(void)
 		cmocka_unit_test(test_many_distinct_words),
 		cmocka_unit_test(test_histories_follow_the_rules),
 		cmocka_unit_test(test_element_scores_match_the_violations),
+		cmocka_unit_test(test_work_is_assigned),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

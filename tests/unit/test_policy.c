@@ -41,6 +41,7 @@ static const struct rule rules[POLICY_ACTION__COUNT] = {
 	                        -1, -1, ALL_APPEALS },
 	[POLICY_EVIDENCE] = { R(POLICY_INSPECTOR) | R(POLICY_SUPERVISOR), true, false, false, -1,
 	                      -1, -1, ALL_APPEALS },
+	[POLICY_DRAFT_SUBMIT] = { R(POLICY_INSPECTOR), true, false, false, 0, -1, -1, ALL_APPEALS },
 	[POLICY_AMEND] = { R(POLICY_INSPECTOR) | R(POLICY_SUPERVISOR), true, false, false, 1, 1, 0,
 	                   R(POLICY_APPEAL_NONE) | R(POLICY_APPEAL_CLOSED) },
 	[POLICY_CODE_REISSUE] = { R(POLICY_CLERK), false, true, false, 1, -1, 0, ALL_APPEALS },
@@ -50,6 +51,9 @@ static const struct rule rules[POLICY_ACTION__COUNT] = {
 	                             R(POLICY_APPEAL_OPEN) },
 	[POLICY_OPERATOR_REPLY] = { R(POLICY_OPERATOR), false, false, true, 1, -1, -1,
 	                            ALL_APPEALS },
+	/* Evidence for an open appeal: only from the code that filed it. */
+	[POLICY_APPEAL_ATTACH] = { R(POLICY_OPERATOR), false, false, true, -1, -1, -1,
+	                           R(POLICY_APPEAL_OPEN) },
 	[POLICY_RERATING_REQUEST] = { R(POLICY_OPERATOR), false, false, true, 1, -1, -1,
 	                              ALL_APPEALS },
 	[POLICY_OPERATOR_READ] = { R(POLICY_OPERATOR), false, false, false, 1, -1, -1,
@@ -226,6 +230,28 @@ static void test_named_cases(void **state)
 		for (int what = POLICY_APPEAL_FILE; what <= POLICY_RERATING_REQUEST; what++)
 			assert_int_equal(policy_check(&old, what, &none, NULL), -EACCES);
 	}
+	/* Evidence: the filing code attaches to the open appeal; a later code, staff, or a
+	 * closed appeal do not. */
+	st.appeal = POLICY_APPEAL_OPEN;
+	assert_int_equal(check(POLICY_OPERATOR, false, false, true, POLICY_APPEAL_ATTACH, st), 0);
+	assert_int_equal(check(POLICY_OPERATOR, false, false, false, POLICY_APPEAL_ATTACH, st),
+	                 -EACCES);
+	assert_int_equal(
+	        check(POLICY_HEARING_OFFICER, false, false, true, POLICY_APPEAL_ATTACH, st),
+	        -EACCES);
+	st.appeal = POLICY_APPEAL_DECIDED;
+	assert_int_equal(check(POLICY_OPERATOR, false, false, true, POLICY_APPEAL_ATTACH, st),
+	                 -EBUSY);
+	st.appeal = POLICY_APPEAL_NONE;
+	assert_int_equal(check(POLICY_OPERATOR, false, false, true, POLICY_APPEAL_ATTACH, st),
+	                 -EBUSY);
+	/* A party to the inspection never reads the officers' view, evidence included. */
+	assert_int_equal(
+	        check(POLICY_HEARING_OFFICER, true, false, false, POLICY_APPEAL_READ_INTERNAL, st),
+	        -EACCES);
+	assert_int_equal(
+	        check(POLICY_SUPERVISOR, true, true, false, POLICY_APPEAL_READ_INTERNAL, st),
+	        -EACCES);
 	/* No member of staff acts as the operator. */
 	for (int role = POLICY_ADMIN; role < POLICY_ROLE__COUNT; role++)
 		assert_int_equal(check(role, false, true, true, POLICY_APPEAL_FILE, st), -EACCES);

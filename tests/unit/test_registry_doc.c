@@ -83,6 +83,34 @@ static void test_jurisdiction(void **state)
 	assert_refused_field(READ(jurisdiction_doc_read, "[]", &j), "body");
 }
 
+static void test_scheme_assignment(void **state)
+{
+	(void)state;
+	struct scheme_assignment_doc d;
+	assert_int_equal(READ(scheme_assignment_doc_read,
+	                      "{\"scheme\":\"gotham\",\"applies_from\":\"2027-01-31\"}", &d),
+	                 0);
+	assert_string_equal(d.scheme, "gotham");
+	assert_string_equal(d.applies_from, "2027-01-31");
+	assert_refused_field(
+	        READ(scheme_assignment_doc_read, "{\"applies_from\":\"2027-01-31\"}", &d),
+	        "/scheme");
+	assert_refused_field(READ(scheme_assignment_doc_read, "{\"scheme\":\"gotham\"}", &d),
+	                     "/applies_from");
+	assert_refused_field(READ(scheme_assignment_doc_read,
+	                          "{\"scheme\":\"gotham\",\"applies_from\":\"2027-13-01\"}", &d),
+	                     "/applies_from");
+	assert_refused_field(READ(scheme_assignment_doc_read,
+	                          "{\"scheme\":\"gotham\",\"applies_from\":\"2027-01-31T00\"}", &d),
+	                     "/applies_from");
+	assert_refused_field(READ(scheme_assignment_doc_read,
+	                          "{\"scheme\":\"gotham\",\"applies_from\":\"2027-01-31\","
+	                          "\"until\":\"2028-01-01\"}",
+	                          &d),
+	                     "/until");
+	assert_refused_field(READ(scheme_assignment_doc_read, "[]", &d), "body");
+}
+
 static void test_establishment_new(void **state)
 {
 	(void)state;
@@ -222,6 +250,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_jurisdiction, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scheme_assignment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_establishment_new, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_establishment_change, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_licence_action, setup, teardown),

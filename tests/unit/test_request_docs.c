@@ -898,6 +898,93 @@ static void test_photo_size(void **state)
 	assert_string_equal(err.field, "/data");
 }
 
+/* ---- the operator's attachments */
+
+/* An attachment body: @len bytes of @data named @name, in base64 strings of 60000. */
+static char *attachment_body(const unsigned char *data, size_t len, const char *name)
+{
+	size_t b64len = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
+	char *b64 = arena_alloc(A, b64len);
+	sodium_bin2base64(b64, b64len, data, len, sodium_base64_VARIANT_ORIGINAL);
+	struct buf b = BUF_INIT;
+	buf_addf(&b,
+	         "{\"licence_number\":\"L-1\",\"appeal_code\":\"ABCDEFGHJK\",\"filename\":\"%s\","
+	         "\"data\":[",
+	         name);
+	size_t n = strlen(b64);
+	for (size_t i = 0; i < n; i += 60000) {
+		buf_addstr(&b, i ? ",\"" : "\"");
+		buf_add(&b, b64 + i, n - i < 60000 ? n - i : 60000);
+		buf_addch(&b, '"');
+	}
+	buf_addstr(&b, "]}");
+	char *out = arena_strdup(A, b.data);
+	buf_release(&b);
+	return out;
+}
+
+static void test_attachment(void **state)
+{
+	(void)state;
+	struct attachment_doc d;
+	const unsigned char pdf[] = "%PDF-1.4\n";
+	char *body = attachment_body(pdf, 9, "report.pdf");
+	assert_int_equal(attachment_doc_read(A, body, strlen(body), &d, &err), 0);
+	assert_string_equal(d.filename, "report.pdf");
+	assert_int_equal(d.len, 9);
+	assert_memory_equal(d.data, pdf, 9);
+	assert_non_null(json_object_get(d.body, "appeal_code"));
+	/* Any type is decoded here: the records layer tells it by the content. */
+	body = attachment_body((const unsigned char *)"<html>", 6, "page.png");
+	assert_int_equal(attachment_doc_read(A, body, strlen(body), &d, &err), 0);
+	/* The name. */
+	body = attachment_body(pdf, 9, "");
+	assert_refused(attachment_doc_read(A, body, strlen(body), &d, &err), "/filename",
+	               "Name the file.");
+	static const char *const bad[] = { "a/b.pdf", "a\\\\b.pdf", "a\\tb.pdf", "a\\u007fb.pdf" };
+	for (size_t i = 0; i < N_OF(bad); i++) {
+		body = attachment_body(pdf, 9, bad[i]);
+		assert_refused(attachment_doc_read(A, body, strlen(body), &d, &err), "/filename",
+		               "A file name has no control characters, slashes or backslashes.");
+	}
+	body = attachment_body(pdf, 9, rep("é", APPEAL_ATTACHMENT_NAME_MAX));
+	assert_int_equal(attachment_doc_read(A, body, strlen(body), &d, &err), 0);
+	body = attachment_body(pdf, 9, rep("é", APPEAL_ATTACHMENT_NAME_MAX + 1));
+	assert_int_equal(attachment_doc_read(A, body, strlen(body), &d, &err), -EINVAL);
+	assert_string_equal(err.field, "/filename");
+	memset(&err, 0, sizeof(err));
+	/* The data: base64 strings, not empty, within the size. */
+	const char *doc = "{\"licence_number\":\"L\",\"appeal_code\":\"C\",\"filename\":\"f\","
+	                  "\"data\":[1]}";
+	assert_refused(attachment_doc_read(A, doc, strlen(doc), &d, &err), "/data/0",
+	               "data is a list of base64 strings.");
+	doc = "{\"licence_number\":\"L\",\"appeal_code\":\"C\",\"filename\":\"f\",\"data\":[]}";
+	assert_refused(attachment_doc_read(A, doc, strlen(doc), &d, &err), "/data",
+	               "data is not valid base64.");
+	doc = "{\"licence_number\":\"L\",\"appeal_code\":\"C\",\"filename\":\"f\","
+	      "\"data\":[\"!!!!\"]}";
+	assert_refused(attachment_doc_read(A, doc, strlen(doc), &d, &err), "/data",
+	               "data is not valid base64.");
+	doc = "{\"licence_number\":\"L\",\"appeal_code\":\"C\",\"filename\":\"f\",\"data\":[\"x\"],"
+	      "\"content_type\":\"image/png\"}";
+	assert_int_equal(attachment_doc_read(A, doc, strlen(doc), &d, &err), -EINVAL);
+	assert_string_equal(err.field, "/content_type");
+	memset(&err, 0, sizeof(err));
+	unsigned char *big = arena_alloc(A, APPEAL_ATTACHMENT_MAX_BYTES + 3);
+	memset(big, 'x', APPEAL_ATTACHMENT_MAX_BYTES + 3);
+	body = attachment_body(big, APPEAL_ATTACHMENT_MAX_BYTES, "big.pdf");
+	assert_int_equal(attachment_doc_read(A, body, strlen(body), &d, &err), 0);
+	assert_int_equal(d.len, APPEAL_ATTACHMENT_MAX_BYTES);
+	body = attachment_body(big, APPEAL_ATTACHMENT_MAX_BYTES + 1, "big.pdf");
+	assert_int_equal(attachment_doc_read(A, body, strlen(body), &d, &err), -E2BIG);
+	assert_string_equal(err.field, "/data");
+	assert_string_equal(err.detail, "\"big.pdf\" is larger than 768000 bytes.");
+	memset(&err, 0, sizeof(err));
+	body = attachment_body(big, APPEAL_ATTACHMENT_MAX_BYTES + 3, "big.pdf");
+	assert_int_equal(attachment_doc_read(A, body, strlen(body), &d, &err), -E2BIG);
+	memset(&err, 0, sizeof(err));
+}
+
 static void test_conflict_resolution(void **state)
 {
 	(void)state;
@@ -957,6 +1044,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rerating_staff, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_photo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_photo_size, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_attachment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conflict_resolution, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_assignment, setup, teardown),
 	};

@@ -352,6 +352,93 @@ static void test_rules(void **state)
 	refused(&c->s, "/rules/not_yet_graded_code");
 }
 
+/* A jurisdiction moves to a scheme only after every submitted visit and after its latest
+ * assignment: the whole table, with and without either. */
+static void test_assignment_dates(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *from, *visit, *last;
+		enum scheme_assignment_verdict want;
+	} cases[] = {
+		{ "2026-05-01", NULL, NULL, SCHEME_ASSIGN_OK },
+		{ "2026-05-01", "2026-04-30", NULL, SCHEME_ASSIGN_OK },
+		{ "2026-05-01", "2026-05-01", NULL, SCHEME_ASSIGN_BEFORE_VISITS },
+		{ "2026-05-01", "2026-05-02", NULL, SCHEME_ASSIGN_BEFORE_VISITS },
+		{ "2026-05-01", NULL, "2026-04-30", SCHEME_ASSIGN_OK },
+		{ "2026-05-01", NULL, "2026-05-01", SCHEME_ASSIGN_BEFORE_ASSIGNMENT },
+		{ "2026-05-01", NULL, "2027-01-01", SCHEME_ASSIGN_BEFORE_ASSIGNMENT },
+		{ "2026-05-01", "2026-04-01", "2026-04-15", SCHEME_ASSIGN_OK },
+		{ "2026-05-01", "2026-06-01", "2026-07-01", SCHEME_ASSIGN_BEFORE_VISITS },
+		{ "2026-05-01", "2026-04-01", "2026-07-01", SCHEME_ASSIGN_BEFORE_ASSIGNMENT },
+		{ "2026-5-01", NULL, NULL, SCHEME_ASSIGN_BAD_DATE },
+		{ "2026-13-01", NULL, NULL, SCHEME_ASSIGN_BAD_DATE },
+		{ "2026-05-00", NULL, NULL, SCHEME_ASSIGN_BAD_DATE },
+		{ "2026-05-01T00", NULL, NULL, SCHEME_ASSIGN_BAD_DATE },
+		{ "", NULL, NULL, SCHEME_ASSIGN_BAD_DATE },
+		{ NULL, NULL, NULL, SCHEME_ASSIGN_BAD_DATE },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (scheme_assignment_check(cases[i].from, cases[i].visit, cases[i].last) !=
+		    cases[i].want)
+			fail_msg("case %zu: %s after %s, %s", i,
+			         cases[i].from ? cases[i].from : "-",
+			         cases[i].visit ? cases[i].visit : "-",
+			         cases[i].last ? cases[i].last : "-");
+}
+
+/* The jurisdiction's own wording: only with the scheme's language, well formed, sized as the
+ * texts it stands beside; an item's points may be marked unconfirmed anywhere. */
+static void test_local_wording(void **state)
+{
+	(void)state;
+	struct copy *c = copy_of("cn-faces");
+	c->s.local_language = "zh-CN";
+	c->bands[0].local_label = "\xe8\x89\xaf\xe5\xa5\xbd";
+	c->violations[0].local_description = "\xe8\x84\x8f";
+	c->violations[0].unconfirmed = true;
+	assert_int_equal(scheme_check(&c->s, NULL), 0);
+	c->s.local_language = NULL;
+	refused(&c->s, "/bands/0/local_label");
+	c->bands[0].local_label = NULL;
+	refused(&c->s, "/violations/0/local_description");
+	c->violations[0].local_description = NULL;
+	assert_int_equal(scheme_check(&c->s, NULL), 0);
+
+	static const char *const bad_tags[] = { "",      "z",
+		                                "1zh",   "zh_CN",
+		                                "zh CN", "abcdefghijklmnopqrstuvwxyz0123456789" };
+	for (size_t i = 0; i < sizeof(bad_tags) / sizeof(bad_tags[0]); i++) {
+		c = copy_of("cn-faces");
+		c->s.local_language = bad_tags[i];
+		refused(&c->s, "/local_language");
+	}
+	c = copy_of("cn-faces");
+	c->s.local_language = "abcdefghijklmnopqrstuvwxyz012345678"; /* 35: the longest */
+	assert_int_equal(scheme_check(&c->s, NULL), 0);
+
+	char long_text[502];
+	memset(long_text, 'x', sizeof(long_text) - 1);
+	long_text[sizeof(long_text) - 1] = '\0';
+	c = copy_of("cn-faces");
+	c->s.local_language = "zh-CN";
+	c->violations[3].local_description = long_text;
+	refused(&c->s, "/violations/3/local_description");
+	long_text[500] = '\0';
+	assert_int_equal(scheme_check(&c->s, NULL), 0);
+	c->violations[3].local_description = "";
+	refused(&c->s, "/violations/3/local_description");
+	c = copy_of("cn-faces");
+	c->s.local_language = "zh-CN";
+	c->bands[2].local_label = "";
+	refused(&c->s, "/bands/2/local_label");
+	long_text[65] = '\0';
+	c->bands[2].local_label = long_text;
+	refused(&c->s, "/bands/2/local_label");
+	long_text[64] = '\0';
+	assert_int_equal(scheme_check(&c->s, NULL), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -365,6 +452,8 @@ int main(void)
 		cmocka_unit_test(test_violations),
 		cmocka_unit_test(test_violation_elements),
 		cmocka_unit_test(test_rules),
+		cmocka_unit_test(test_assignment_dates),
+		cmocka_unit_test(test_local_wording),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

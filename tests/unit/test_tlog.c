@@ -381,6 +381,26 @@ static void test_keys_and_notes_as_go(void **state)
 	/* No blank line, no signature: malformed. */
 	assert_int_equal(tlog_note_verify(text, strlen(text), peter_vkey, &body), -EINVAL);
 
+	/* Signed by two keys (a rotation): each verifies it, a third does not; the first
+	 * signature line is the one tlog_note_sign() writes. */
+	struct buf two = BUF_INIT, vother = BUF_INIT, vthird = BUF_INIT;
+	tlog_note_sign(&k, text, strlen(text), &two);
+	size_t one_len = two.len;
+	tlog_note_add_signature(&other, text, strlen(text), &two);
+	assert_true(two.len > one_len);
+	tlog_key_vkey(&other, &vother);
+	assert_int_equal(tlog_note_verify(two.data, two.len, peter_vkey, &body), 0);
+	assert_int_equal(body, strlen(text));
+	assert_int_equal(tlog_note_verify(two.data, two.len, vother.data, &body), 0);
+	unsigned char seed3[32] = { 9 };
+	struct tlog_key third;
+	assert_int_equal(tlog_key_from_seed("PeterNeumann", seed3, &third), 0);
+	tlog_key_vkey(&third, &vthird);
+	assert_int_equal(tlog_note_verify(two.data, two.len, vthird.data, &body), -EPERM);
+	buf_release(&two);
+	buf_release(&vother);
+	buf_release(&vthird);
+
 	/* Keys that are not keys. */
 	char name[TLOG_NAME_MAX];
 	unsigned char pk[32];

@@ -8,6 +8,8 @@ import { el } from '/js/portal.mjs';
 import * as store from './store.mjs';
 import * as sync from './sync.mjs';
 import { compute } from './grade.mjs';
+import { check } from './validate.mjs';
+import { localDay, versionOn, versionsFor } from './versions.mjs';
 
 const PHOTO_MAX_EDGE = 1600;
 const PHOTO_MAX_BYTES = 700 * 1024; // the server takes up to 750 KiB
@@ -20,6 +22,7 @@ const STATE_TEXT = {
 
 const app = document.getElementById('app');
 let current = null; // the inspection open in the form
+let view = null; // what is shown: 'home', 'form', 'report', 'find', 'signin'
 let saveTimer = null;
 
 // Who will read a field, said beside it (and tied to it with aria-describedby): the public
@@ -33,7 +36,8 @@ function internal(id, text) {
   return el('p', { id, class: 'audience audience-internal' }, text);
 }
 
-function show(...nodes) {
+function show(name, ...nodes) {
+  view = name;
   app.replaceChildren(...nodes);
 }
 
@@ -51,6 +55,16 @@ function setNet() {
 
 async function restoreSession() {
   const cached = await store.cacheGet('session');
+  const signedOut = await store.cacheGet('signout');
+  if (signedOut && navigator.onLine) {
+    // Signed out with no signal: end the server's session too, now that it can be reached.
+    sync.setSession({ csrf: signedOut.csrf });
+    try { await sync.api('DELETE', '/api/v1/session'); } catch { /* already over */ }
+    sync.setSession(null);
+    await store.cachePut('signout', null);
+    return null;
+  }
+  if (signedOut) return null;
   if (navigator.onLine) {
     try {
       const r = await sync.api('GET', '/api/v1/session');
@@ -86,6 +100,7 @@ function signInView(message) {
       }
       const s = { user: r.data.user, csrf: r.data.csrf_token };
       await store.cachePut('session', s);
+      await store.cachePut('signout', null);
       sync.setSession(s);
       // Inspections held back for a new sign-in may go now.
       for (const rec of await store.all('inspections'))
@@ -98,7 +113,7 @@ function signInView(message) {
       status.textContent = e.status === 401 ? 'That username and password do not match.' : `Could not sign in: ${e.message}`;
     }
   });
-  show(el('h1', {}, 'Sign in to inspect'),
+  show('signin', el('h1', {}, 'Sign in to inspect'),
     el('p', {}, 'Sign in once with a connection; after that the app works without signal.'), form);
   form.username.focus();
 }
@@ -109,18 +124,139 @@ async function refreshDue() {
   if (!navigator.onLine) return;
   const due = (await sync.api('GET', '/api/v1/inspector/due?days=30')).data;
   await store.cachePut('due', due);
-  const schemes = new Set();
+  // The days each scheme is needed for: today, the due visits' days and the days of the
+  // visits kept on this tablet (drafts, and those sent, whose report it may show again).
+  const today = localDay();
+  const days = new Map();
+  const need = (code, day) => days.set(code, [...(days.get(code) || []), day]);
   for (const item of due.items) {
     const form = (await sync.api('GET', `/api/v1/inspector/establishments/${item.establishment.id}`)).data;
     await store.cachePut(`form:${item.establishment.id}`, form);
-    schemes.add(form.scheme.code);
+    await remember(form.establishment);
+    need(form.scheme.code, today);
+    if (item.due_on && item.due_on > today) need(form.scheme.code, item.due_on);
   }
-  for (const code of schemes)
-    await store.cachePut(`scheme:${code}`, (await sync.api('GET', `/api/v1/schemes/${code}`)).data);
+  for (const rec of await store.all('inspections'))
+    if (rec.scheme) need(rec.scheme, localDay(rec.startedAt));
+  for (const [code, list] of days) await cacheVersions(code, list);
+}
+
+// Keep the versions of scheme @code in force on @days (YYYY-MM-DD) on this tablet, and the
+// list of its versions. A published version never changes: one already kept is not fetched
+// again.
+async function cacheVersions(code, days) {
+  const list = (await sync.api('GET', `/api/v1/schemes/${encodeURIComponent(code)}/versions`)).data;
+  await store.cachePut(`versions:${code}`, list.versions);
+  for (const n of versionsFor(list.versions, days))
+    if (!(await store.cacheGet(`scheme:${code}:${n}`)))
+      await store.cachePut(`scheme:${code}:${n}`,
+        (await sync.api('GET', `/api/v1/schemes/${encodeURIComponent(code)}/versions/${n}`)).data);
+}
+
+// The scheme version @rec is graded under: the version of its scheme in force on the day its
+// visit started, as kept on this tablet (null when it was never downloaded).
+async function schemeOf(rec) {
+  const versions = await store.cacheGet(`versions:${rec.scheme}`);
+  const n = versionOn(versions, localDay(rec.startedAt));
+  return n === null ? null : (await store.cacheGet(`scheme:${rec.scheme}:${n}`)) || null;
+}
+
+// ---- unscheduled visits (a complaint, a re-opening) -----------------------------------
+
+const SEEN_MAX = 500;
+
+// Keep @e (an establishment as a form or a search answers it) among those seen on this
+// tablet, so it can be found again with no signal. The newest SEEN_MAX are kept.
+async function remember(e) {
+  const seen = (await store.cacheGet('seen')) || [];
+  const entry = {
+    id: e.id, name: e.name, licence_number: e.licence_number,
+    address: e.address || null, scheme: e.scheme?.code || e.scheme || null,
+  };
+  await store.cachePut('seen', [entry, ...seen.filter((x) => x.id !== e.id)].slice(0, SEEN_MAX));
+}
+
+// The form and scheme of establishment @id: fetched and cached with a connection, else the
+// cached ones (undefined when it was never seen).
+async function formOf(id) {
+  if (navigator.onLine) {
+    try {
+      const form = (await sync.api('GET', `/api/v1/inspector/establishments/${id}`)).data;
+      await store.cachePut(`form:${id}`, form);
+      await remember(form.establishment);
+      await cacheVersions(form.scheme.code, [localDay()]);
+      return form;
+    } catch (e) {
+      if (e.status) throw e;
+    }
+  }
+  return store.cacheGet(`form:${id}`);
+}
+
+function findView() {
+  const q = el('input', { id: 'find-q', type: 'search', maxlength: 100, autocomplete: 'off' });
+  const type = el('select', { id: 'find-type' },
+    TYPES.map(([v, l]) => el('option', { value: v, selected: v === 'complaint' }, l)));
+  const results = el('ul', { class: 'due-list find-results', 'aria-live': 'polite' });
+  const status = el('p', { class: 'status', role: 'status' });
+  const list = (items, offline) => {
+    status.textContent = items.length ? '' : offline ? 'None seen on this tablet matches: connect to search them all.' : 'No establishment matches.';
+    results.replaceChildren(...items.map((e) => el('li', { class: 'due find-item' },
+      el('div', { class: 'due-body' },
+        el('p', { class: 'due-name' }, e.name),
+        el('p', { class: 'muted' }, [`Licence ${e.licence_number}`, e.address?.line, e.address?.city].filter(Boolean).join(' · '))),
+      el('div', { class: 'due-actions' },
+        el('button', { class: 'primary big', type: 'button', onclick: () => startUnscheduled(e, type.value, status) },
+          `Start inspection of ${e.name}`)))));
+  };
+  const form = el('form', { class: 'fields find', role: 'search' },
+    el('label', { for: 'find-q' }, 'Name or licence number'), q,
+    el('label', { for: 'find-type' }, 'Inspection type'), type,
+    el('button', { class: 'primary big', type: 'submit' }, 'Find'), status);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const text = q.value.trim();
+    if (!text) { status.textContent = 'Type a name or a licence number.'; return; }
+    if (navigator.onLine) {
+      try {
+        const [byName, byLicence] = await Promise.all([
+          sync.api('GET', `/api/v1/establishments?q=${encodeURIComponent(text)}&limit=20`),
+          sync.api('GET', `/api/v1/establishments?licence=${encodeURIComponent(text)}&limit=5`).catch(() => ({ data: { items: [] } }))]);
+        const items = [...byLicence.data.items, ...byName.data.items.filter((x) => !byLicence.data.items.some((y) => y.id === x.id))];
+        for (const e of items) await remember(e);
+        list(items, false);
+        // The forms of what was found, kept for a start with no signal later.
+        for (const e of items.slice(0, 10)) await formOf(e.id).catch(() => undefined);
+        return;
+      } catch (e) {
+        if (e.status) { status.textContent = `The search failed: ${e.message}`; return; }
+      }
+    }
+    const words = text.toLowerCase().split(/\s+/);
+    const seen = (await store.cacheGet('seen')) || [];
+    list(seen.filter((e) => words.every((w) => `${e.name} ${e.licence_number}`.toLowerCase().includes(w))), true);
+  });
+  show('find',
+    el('div', { class: 'bar' }, el('button', { class: 'secondary', type: 'button', onclick: () => home() }, '← Due visits')),
+    el('h1', {}, 'Unscheduled visit'),
+    el('p', {}, 'A complaint, a re-opening: find the establishment. With no signal, the establishments seen on this tablet are searched.'),
+    form, results);
+  q.focus();
+}
+
+async function startUnscheduled(e, type, status) {
+  let form;
+  try { form = await formOf(e.id); } catch (err) { status.textContent = `Could not open it: ${err.message}`; return; }
+  if (!form || !(await schemeOf({ scheme: form.scheme.code, startedAt: new Date().toISOString() }))) {
+    status.textContent = `${e.name} has not been seen on this tablet with a connection: connect to start it.`;
+    return;
+  }
+  startInspection({ establishment: form.establishment, suggested_type: type });
 }
 
 function dueReason(item) {
   if (item.reason === 'reinspection') return `Re-inspection, not before ${fmtDate(item.not_before)}`;
+  if (item.reason === 'followup') return 'Follow-up: corrections were due by this day';
   if (item.reason === 'rerating') {
     const when = item.rerating?.state === 'scheduled' ? `, scheduled for ${fmtDate(item.rerating.visit_on)}` : '';
     return `Asked for by the operator${when}, not before ${fmtDate(item.not_before)}`;
@@ -130,8 +266,10 @@ function dueReason(item) {
 
 async function home() {
   current = null;
-  const [due, local] = await Promise.all([store.cacheGet('due'), store.all('inspections')]);
+  const [due, all] = await Promise.all([store.cacheGet('due'), store.all('inspections')]);
   const session = await store.cacheGet('session');
+  // A shared tablet shows each inspector only their own work.
+  const local = all.filter((r) => !r.inspectorId || r.inspectorId === session?.user?.id);
   local.sort((a, b) => (b.updatedAt || '').localeCompare(a.updatedAt || ''));
 
   const dueList = el('ol', { class: 'due-list' });
@@ -161,13 +299,15 @@ async function home() {
   const localList = el('ul', { class: 'local-list' });
   for (const rec of local) localList.append(localItem(rec));
 
-  show(
+  show('home',
     el('div', { class: 'bar' },
       el('p', {}, `Signed in as ${session?.user?.display_name || ''}`),
       el('button', { class: 'secondary', type: 'button', disabled: !navigator.onLine, onclick: async () => {
         try { await refreshDue(); } catch (e) { alert(`The due list could not be loaded: ${e.message}`); }
         home();
-      } }, 'Refresh due list')),
+      } }, 'Refresh due list'),
+      el('button', { class: 'secondary', type: 'button', onclick: () => findView() }, 'Unscheduled visit'),
+      el('button', { class: 'secondary', type: 'button', onclick: () => signOut() }, 'Sign out')),
     el('h1', {}, 'Due visits'),
     due ? (due.items.length ? dueList : el('p', {}, 'Nothing due in the next 30 days.'))
       : el('p', {}, 'The due list has not been loaded yet: connect and refresh.'),
@@ -192,6 +332,8 @@ function localItem(rec) {
 function attentionText(a) {
   if (a.reason === 'conflict') return 'conflict: this inspection was changed on another device. Nothing was overwritten.';
   if (a.reason === 'signin') return 'sign in again to send it.';
+  if (a.reason === 'refused')
+    return `the server refused it: ${a.detail || 'no reason given.'} Open it, correct it and finish it again to resend it.`;
   return a.detail || a.reason;
 }
 
@@ -212,12 +354,43 @@ function conflictButtons(rec) {
     el('button', { class: 'secondary big', type: 'button', onclick: run('kept_server') }, 'Use the other version'));
 }
 
+// Sign out of a shared tablet: the session ends, and the inspections of this inspector that
+// were sent leave the tablet with their photos. Work not sent yet is never dropped
+// silently: it stays on the tablet, hidden from whoever signs in next, and goes when this
+// inspector signs in here again; the inspector is told so and may stay signed in instead.
+async function signOut() {
+  const session = await store.cacheGet('session');
+  if (navigator.onLine) await sync.syncAll().catch(() => undefined);
+  const mine = (await store.all('inspections')).filter((r) => !r.inspectorId || r.inspectorId === session?.user?.id);
+  const sent = mine.filter((r) => r.submitted && r.syncState === 'synced');
+  const unsent = mine.filter((r) => !sent.includes(r));
+  if (unsent.length && !confirm(`${unsent.length} inspection${unsent.length === 1 ? ' is' : 's are'} not sent yet `
+    + `(${unsent.map((r) => r.establishmentName).join(', ')}). They stay on this tablet and are sent when you `
+    + 'sign in here again; nobody else sees them. Sign out anyway?')) return;
+  for (const r of sent) {
+    for (const p of await store.photosOf(r.id)) await store.remove('photos', p.id);
+    await store.remove('inspections', r.id);
+  }
+  if (navigator.onLine) {
+    try { await sync.api('DELETE', '/api/v1/session'); } catch { await store.cachePut('signout', { csrf: session?.csrf }); }
+  } else {
+    await store.cachePut('signout', { csrf: session?.csrf });
+  }
+  await store.cachePut('session', null);
+  await store.cachePut('due', null);
+  sync.setSession(null);
+  signInView(unsent.length ? `Signed out. ${unsent.length} unsent inspection${unsent.length === 1 ? '' : 's'} kept on this tablet for you.`
+    : 'Signed out.');
+}
+
 async function startInspection(item) {
   const e = item.establishment;
   const form = await store.cacheGet(`form:${e.id}`);
   if (!form) { alert('This establishment has not been downloaded yet: refresh the due list with a connection.'); return; }
+  const session = await store.cacheGet('session');
   const marks = {};
   const rec = {
+    inspectorId: session?.user?.id ?? null, inspectorName: session?.user?.display_name || '',
     id: crypto.randomUUID(), establishmentId: e.id, establishmentName: e.name, scheme: form.scheme.code,
     type: item.suggested_type || form.suggested_type || 'initial', startedAt: new Date().toISOString(),
     marks, readings: [], notes: '', signature: null, closed: false, finished: false,
@@ -230,11 +403,14 @@ async function startInspection(item) {
 async function openServerDraft(item) {
   try {
     const s = (await sync.api('GET', `/api/v1/staff/inspections/${item.draft_id}`)).data;
+    const session = await store.cacheGet('session');
     const rec = sync.fromServer({
+      inspectorId: session?.user?.id ?? null, inspectorName: session?.user?.display_name || '',
       id: crypto.randomUUID(), establishmentId: item.establishment.id, establishmentName: item.establishment.name,
       scheme: s.scheme, finished: false, syncState: 'synced', updatedAt: new Date().toISOString(),
     }, s);
     await store.saveInspection(rec);
+    await cacheVersions(rec.scheme, [localDay(rec.startedAt)]);
     openForm(rec.id);
   } catch (e) {
     alert(`The draft could not be opened: ${e.message}`);
@@ -285,11 +461,21 @@ function printedCode(code) {
   return `${code.slice(0, 5)}-${code.slice(5)}`;
 }
 
-function appealWindowText(scheme) {
+function appealWindowText(scheme, startedAt) {
   const r = scheme.rules || {};
-  if (r.appeal_window === 'within_days') return `within ${r.appeal_window_days} days of this inspection`;
+  if (r.appeal_window === 'within_days') return `by ${fmtDate(appealDeadline(scheme, startedAt))}`;
   if (r.appeal_window === 'until_hearing') return 'until the hearing on this inspection';
   return null;
+}
+
+// The last day to appeal, as a date (YYYY-MM-DD, the inspection's day plus the scheme's
+// window), or null when the scheme's window is not a number of days.
+function appealDeadline(scheme, startedAt) {
+  const r = scheme.rules || {};
+  if (r.appeal_window !== 'within_days' || !startedAt) return null;
+  const d = new Date(startedAt);
+  d.setDate(d.getDate() + r.appeal_window_days);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
 async function reportView(id) {
@@ -297,17 +483,21 @@ async function reportView(id) {
   if (!rec) return home();
   current = null;
   const [form, scheme] = await Promise.all([
-    store.cacheGet(`form:${rec.establishmentId}`), store.cacheGet(`scheme:${rec.scheme}`)]);
+    store.cacheGet(`form:${rec.establishmentId}`), schemeOf(rec)]);
   const r = scheme ? compute(scheme, previewInput(rec, form)) : { error: true };
   const byCode = new Map((scheme?.violations || []).map((v) => [v.code, v]));
   const cited = Object.entries(rec.marks || {}).filter(([, m]) => m.mark === 'out');
-  const windowText = scheme ? appealWindowText(scheme) : null;
+  const windowText = scheme ? appealWindowText(scheme, rec.startedAt) : null;
+  const deadline = scheme ? appealDeadline(scheme, rec.startedAt) : null;
+  const photos = await store.photosOf(rec.id);
+  const session = await store.cacheGet('session');
+  const inspector = rec.inspectorName || session?.user?.display_name || '';
   const where = `${location.origin}/operator/`;
-  show(
+  show('report',
     el('div', { class: 'bar no-print' },
       el('button', { class: 'secondary', type: 'button', onclick: () => home() }, '← Due visits'),
       el('button', { class: 'secondary', type: 'button', onclick: () => openForm(rec.id) }, 'The inspection')),
-    el('article', { class: 'report', 'aria-labelledby': 'report-title' },
+    el('article', { class: 'report', 'aria-labelledby': 'report-title', 'data-id': rec.id },
       el('h1', { id: 'report-title' }, 'Inspection report'),
       el('p', { class: 'report-est' }, rec.establishmentName),
       form ? el('p', {}, `Licence ${form.establishment.licence_number}`) : null,
@@ -315,16 +505,36 @@ async function reportView(id) {
       r.error ? null : el('p', { class: 'report-grade', 'data-grade': r.code || '' },
         `Score ${r.score}`, r.code ? ` · Grade ${r.label}` : ` · ${r.label}`),
       r.error ? null : el('p', { class: 'muted' }, `${r.rule} The published grade is computed by the same published rules.`),
+      inspector ? el('p', { id: 'report-inspector' }, `Inspector: ${inspector}`) : null,
       el('h2', {}, cited.length ? 'What was found' : 'No violations were cited'),
       cited.length ? el('ul', { class: 'report-items' }, cited.map(([code, m]) =>
-        el('li', {}, el('strong', {}, code), ` ${byCode.get(code)?.description || ''}`,
+        el('li', { 'data-code': code }, el('strong', {}, code), ` ${byCode.get(code)?.description || ''}`,
+          ` · ${m.points} point${m.points === 1 ? '' : 's'}`,
+          m.corrected ? ' · corrected on site' : '',
+          m.correctBy ? el('span', { class: 'correct-by', 'data-date': m.correctBy },
+            ' · to be corrected by ', el('time', { datetime: m.correctBy }, fmtDate(`${m.correctBy}T12:00:00`))) : null,
           m.note ? el('span', { class: 'muted' }, ` (${m.note})`) : null))) : null,
+      rec.readings?.length ? el('h2', {}, 'Temperatures taken') : null,
+      rec.readings?.length ? el('ul', { class: 'report-readings' }, rec.readings.map((x) =>
+        el('li', {}, `${x.item}${x.location ? ` (${x.location})` : ''}: ${x.value} °${x.unit}${x.code ? ` · ${x.code}` : ''}`))) : null,
+      photos.length ? el('h2', {}, `Photos taken (${photos.length})`) : null,
+      photos.length ? el('ul', { class: 'report-photos' }, photos.map((ph) => {
+        const url = URL.createObjectURL(ph.blob);
+        return el('li', {}, el('img', { src: url, alt: `Photo${ph.code ? ` of ${ph.code}` : ''}, ${new Date(ph.takenAt).toLocaleTimeString()}` }),
+          el('span', { class: 'muted' }, `${ph.code || ''} ${new Date(ph.takenAt).toLocaleTimeString()}`));
+      })) : null,
+      rec.signature?.image ? el('section', { class: 'report-signature', 'aria-label': "Operator's signature" },
+        el('h2', {}, 'Signed for the establishment'),
+        el('img', { src: rec.signature.image, alt: `Signature of ${rec.signature.name || 'the operator'}` }),
+        el('p', {}, rec.signature.name || '')) : null,
       rec.appealCode ? el('section', { class: 'report-code', 'aria-label': 'Appeal code' },
         el('h2', {}, 'To appeal, reply or ask for a re-rating'),
         el('p', {}, 'Appeal code'),
         el('p', { id: 'appeal-code', class: 'appeal-code' }, printedCode(rec.appealCode)),
         el('p', {}, `Go to ${where} and enter the licence number and this code`,
           windowText ? `, ${windowText}.` : '.'),
+        deadline ? el('p', { id: 'appeal-deadline', 'data-date': deadline }, 'Last day to appeal: ',
+          el('time', { datetime: deadline }, fmtDate(`${deadline}T12:00:00`))) : null,
         el('p', { class: 'muted' }, 'Keep this code: it is shown only on this report.')) : null,
       el('p', { class: 'muted no-print', id: 'report-state' },
         rec.submitted ? 'Sent to the record.' : 'Saved on this tablet; it will be sent when there is signal.')),
@@ -340,7 +550,16 @@ async function reportView(id) {
 // IndexedDB transaction. Changes that build on what is stored (a mark added to the marks)
 // must be functions: two taps in quick succession each start from the record as the
 // other left it, never from the page's older copy, so no tap is lost.
-async function save(changes = {}) {
+const saving = new Set(); // saves in flight: Finish waits for them
+
+function save(changes = {}) {
+  const p = saveNow(changes);
+  saving.add(p);
+  p.finally(() => saving.delete(p));
+  return p;
+}
+
+async function saveNow(changes) {
   const rec = await store.update('inspections', current.id, (r) => {
     Object.assign(r, typeof changes === 'function' ? changes(r) : changes, {
       rev: (r.rev || 0) + 1, updatedAt: new Date().toISOString(),
@@ -359,9 +578,7 @@ async function save(changes = {}) {
 function previewInput(rec, form) {
   const violations = Object.entries(rec.marks).filter(([, m]) => m.mark === 'out')
     .map(([code, m]) => ({ code, points: Number(m.points), dismissed: false }));
-  let days = null;
-  if (form?.last_inspection) days = Math.floor((Date.now() - Date.parse(form.last_inspection.started_at)) / 86400000);
-  return { type: rec.type, closed: rec.closed, daysSincePrevious: days, elements: null, violations };
+  return { type: rec.type, closed: rec.closed, daysSincePrevious: daysSince(form), elements: null, violations };
 }
 
 function renderPreview(rec, scheme, form, box) {
@@ -382,17 +599,68 @@ function renderPreview(rec, scheme, form, box) {
     el('p', {}, r.rule));
 }
 
+// The form's element for a field the server names ("/violations/0/points"), given the
+// document the field refers to.
+function fieldElement(field, doc) {
+  if (!field) return null;
+  let m = /^\/violations\/(\d+)(?:\/(\w+))?/.exec(field);
+  if (m) {
+    const code = doc.violations?.[Number(m[1])]?.code;
+    if (!code) return null;
+    if (m[2] === 'points') return document.getElementById(`pts-${code}`);
+    if (m[2] === 'observed') return document.getElementById(`note-${code}`);
+    if (m[2] === 'correct_by') return document.getElementById(`fix-${code}`);
+    return document.querySelector(`fieldset[data-code="${CSS.escape(code)}"]`);
+  }
+  if ((m = /^\/checklist\/(.+)$/.exec(field))) return document.querySelector(`fieldset[data-code="${CSS.escape(m[1])}"]`);
+  if ((m = /^\/readings\/(\d+)/.exec(field))) return document.querySelectorAll('ul.readings > li')[Number(m[1])] || null;
+  const ids = { '/type': 'type', '/started_at': 'type', '/notes': 'notes', '/operator_signature/name': 'sig-name',
+    '/operator_signature/image': 'signature', '/operator_signature': 'signature' };
+  return ids[field] ? document.getElementById(ids[field]) : null;
+}
+
+// Show @problem ({ field, detail }, or null to clear) at its field, as the server would name it.
+function showProblem(problem, doc) {
+  for (const e of document.querySelectorAll('.field-error')) e.remove();
+  for (const e of document.querySelectorAll('[aria-invalid="true"]')) {
+    e.removeAttribute('aria-invalid');
+    e.removeAttribute('aria-errormessage');
+  }
+  if (!problem) return;
+  const target = fieldElement(problem.field, doc);
+  if (!target) return;
+  const msg = el('p', { id: 'field-error', class: 'field-error', role: 'alert', 'data-field': problem.field }, problem.detail);
+  target.setAttribute('aria-invalid', 'true');
+  target.setAttribute('aria-errormessage', 'field-error');
+  if (target.tagName === 'FIELDSET' || target.tagName === 'LI') target.append(msg); else target.after(msg);
+}
+
+// Days since the establishment's last inspection, as the tablet knows it (null: unknown).
+function daysSince(form) {
+  if (!form?.last_inspection) return null;
+  return Math.floor((Date.now() - Date.parse(form.last_inspection.started_at)) / 86400000);
+}
+
 async function openForm(id) {
-  const rec = await store.get('inspections', id);
+  let rec = await store.get('inspections', id);
   if (!rec) return home();
+  // Refused by the server after it was finished (the rules changed meanwhile, or it was
+  // wrong in a way the tablet did not know): open again for correction. The appeal code
+  // already printed stays the inspection's; finishing again resends it.
+  if (rec.finished && !rec.submitted && rec.attention?.reason === 'refused')
+    rec = await store.update('inspections', rec.id, (r) => Object.assign(r, { finished: false }));
   current = rec;
   const [form, scheme, photos] = await Promise.all([
-    store.cacheGet(`form:${rec.establishmentId}`), store.cacheGet(`scheme:${rec.scheme}`), store.photosOf(rec.id)]);
+    store.cacheGet(`form:${rec.establishmentId}`), schemeOf(rec), store.photosOf(rec.id)]);
   if (!scheme) { alert('The scoring scheme has not been downloaded: refresh the due list with a connection.'); return home(); }
   const locked = !!rec.finished || !!rec.submitted;
   const lastCodes = new Set((form?.last_inspection?.violations || []).map((v) => v.code));
   const preview = el('section', { class: 'preview', 'aria-live': 'polite', 'aria-label': 'Score and grade preview' });
-  const refresh = () => renderPreview(current, scheme, form, preview);
+  const refresh = () => {
+    renderPreview(current, scheme, form, preview);
+    const doc = sync.documentOf(current);
+    showProblem(check(scheme, doc), doc);
+  };
 
   // The checklist: each catalogue item marked in / out / not observed / not applicable.
   const checklist = el('div', { class: 'checklist' });
@@ -422,7 +690,9 @@ async function openForm(id) {
       await save((r) => ({ marks: { ...r.marks, [item.code]: { ...r.marks[item.code], [field]: value } } }));
       refresh();
     };
-    const pid = `pts-${item.code}`, nid = `note-${item.code}`;
+    const pid = `pts-${item.code}`, nid = `note-${item.code}`, fid = `fix-${item.code}`;
+    const today = new Date();
+    const isoDay = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
     detail.append(
       el('label', { for: pid }, `Points (${item.min_points}–${item.max_points})`),
       el('input', {
@@ -434,7 +704,15 @@ async function openForm(id) {
       el('textarea', { id: nid, rows: 3, maxlength: 4000, disabled: locked, oninput: upd('note'), 'aria-describedby': `${nid}-who` }, m.note || ''),
       el('label', { class: 'check' }, el('input', { type: 'checkbox', checked: !!m.corrected, disabled: locked, onchange: upd('corrected') }), ' Corrected on site'),
       el('label', { class: 'check' }, el('input', { type: 'checkbox', checked: !!m.repeat, disabled: locked, onchange: upd('repeat') }),
-        ' Repeat', lastCodes.has(item.code) ? el('span', { class: 'hint' }, ' (cited at the last inspection)') : null));
+        ' Repeat', lastCodes.has(item.code) ? el('span', { class: 'hint' }, ' (cited at the last inspection)') : null),
+      // A corrective action: the day by which the operator must correct it.
+      el('label', { for: fid }, 'Correct by (a follow-up visit is due that day)'),
+      internal(`${fid}-who`, "Not published: printed on the operator's report and kept for staff."),
+      el('input', {
+        id: fid, type: 'date', value: m.correctBy || '', disabled: locked, 'aria-describedby': `${fid}-who`,
+        min: isoDay(today), max: isoDay(new Date(today.getTime() + 365 * 86400000)),
+        onchange: upd('correctBy', (x) => x || null),
+      }));
     checklist.append(el('fieldset', { class: `item item-${item.category}`, 'data-code': item.code },
       el('legend', {}, el('strong', {}, item.code), ` ${item.description}`,
         lastCodes.has(item.code) ? el('span', { class: 'repeat-flag' }, ' Cited last time') : null),
@@ -528,7 +806,7 @@ async function openForm(id) {
   const closed = el('input', { type: 'checkbox', checked: !!rec.closed, disabled: locked, onchange: async (ev) => { await save({ closed: ev.target.checked }); refresh(); } });
   const finishMsg = el('p', { class: 'status', role: 'status' });
 
-  show(
+  show('form',
     el('div', { class: 'bar' },
       el('button', { class: 'secondary', type: 'button', onclick: () => home() }, '← Due visits'),
       el('p', { id: 'saved-state', class: 'saved-state', role: 'status' }, locked ? (rec.submitted ? 'Submitted.' : 'Finished; it will be sent when there is signal.') : 'Saved on tablet.')),
@@ -539,6 +817,15 @@ async function openForm(id) {
     preview,
     el('div', { class: 'fields' }, el('label', { for: 'type' }, 'Inspection type'), typeSel),
     el('h2', {}, 'Checklist'),
+    locked ? null : el('button', { id: 'mark-remaining', class: 'secondary big', type: 'button', onclick: async () => {
+      // Only items not marked yet: a mark given by hand is never changed.
+      await save((r) => {
+        const marks = { ...r.marks };
+        for (const v of scheme.violations) if (!marks[v.code]) marks[v.code] = { mark: 'in' };
+        return { marks };
+      });
+      openForm(current.id);
+    } }, 'Mark the remaining items in compliance'),
     checklist,
     el('h2', {}, 'Temperature readings'),
     published('readings-who', 'Published on the public record: what was measured, where, and the temperature.'),
@@ -570,15 +857,32 @@ async function openForm(id) {
       el('label', { class: 'check' }, closed, ' This inspection closed the establishment')),
     locked ? null : el('div', { class: 'finish' },
       el('button', { id: 'finish', class: 'primary big', type: 'button', onclick: async () => {
+        // What was typed or drawn a moment ago is saved first: Finish judges all of it.
+        while (saving.size) await Promise.allSettled([...saving]);
+        current = await store.get('inspections', current.id);
         if (!current.signature?.image || !current.signature?.name) { finishMsg.textContent = "Get the operator's name and signature first."; return; }
         const unmarked = scheme.violations.filter((v) => !current.marks[v.code]).length;
         if (unmarked) { finishMsg.textContent = `${unmarked} checklist item${unmarked === 1 ? ' is' : 's are'} not marked yet.`; return; }
+        // What the server would refuse is caught here, before a report or an appeal code
+        // is handed over.
+        const doc = sync.documentOf({ ...current, finishedAt: new Date().toISOString() });
+        const problem = check(scheme, doc, { submit: true, daysSincePrevious: daysSince(form) });
+        showProblem(problem, doc);
+        if (problem) {
+          finishMsg.textContent = `Not finished: ${problem.detail}`;
+          document.querySelector('.field-error')?.scrollIntoView({ block: 'center' });
+          return;
+        }
         await save({ finished: true, finishedAt: new Date().toISOString(), appealCode: current.appealCode || makeAppealCode() });
         sync.syncAll();
         reportView(current.id);
       } }, 'Finish and send'),
       finishMsg));
   refresh();
+  if (rec.attention?.reason === 'refused' && rec.attention.field) {
+    const doc = sync.documentOf(rec);
+    showProblem({ field: rec.attention.field, detail: rec.attention.detail }, doc);
+  }
   app.focus();
 }
 
@@ -643,8 +947,20 @@ async function main() {
   addEventListener('offline', setNet);
   if ('serviceWorker' in navigator) navigator.serviceWorker.register('/inspect/sw.js', { scope: '/inspect/' }).catch(() => {});
   sync.onChange(() => {
+    // The operator's report stays on the screen (its appeal code is shown only there); it
+    // says when the inspection has reached the record.
+    const report = app.querySelector('article.report');
+    if (!current && report) {
+      store.get('inspections', report.dataset.id).then((r) => {
+        const s = document.getElementById('report-state');
+        if (r?.submitted && s) s.textContent = 'Sent to the record.';
+      });
+      return;
+    }
     if (!current) {
-      if (document.activeElement === document.body || document.activeElement === app) home();
+      // Only the home screen follows the sync: a search for an unscheduled visit or the
+      // sign-in form stays as it is.
+      if (view === 'home' && (document.activeElement === document.body || document.activeElement === app)) home();
       return;
     }
     store.get('inspections', current.id).then((r) => {

@@ -10,13 +10,15 @@
 // address is what the tablets registered it under: a new version must keep this address, so
 // that an installed tablet finds it at its next update check and caches the new shell
 // before it is needed offline. Bump CACHE whenever SHELL changes.
-const CACHE = 'placard-inspect-v2';
+const CACHE = 'placard-inspect-v4';
 const SHELL = [
   '/inspect/',
   '/inspect/app.mjs',
   '/inspect/grade.mjs',
   '/inspect/store.mjs',
   '/inspect/sync.mjs',
+  '/inspect/versions.mjs',
+  '/inspect/validate.mjs',
   '/js/portal.mjs',
   '/inspect/manifest.webmanifest',
   '/style.css',

@@ -53,6 +53,7 @@ export function documentOf(rec) {
       violations.push({
         code, points: m.points, observed: m.note || '',
         corrected_on_site: !!m.corrected, repeat: !!m.repeat,
+        ...(m.correctBy ? { correct_by: m.correctBy } : {}),
       });
   }
   const doc = {
@@ -106,7 +107,15 @@ async function syncOne(rec) {
       const createBody = JSON.stringify({ establishment_id: rec.establishmentId, ...documentOf(rec) });
       rec = await setFields(rec.id, { createBody, createdRev: rec.rev });
     }
-    const r = await api('POST', '/api/v1/inspections', rec.createBody, { 'Idempotency-Key': rec.id });
+    let r;
+    try {
+      r = await api('POST', '/api/v1/inspections', rec.createBody, { 'Idempotency-Key': rec.id });
+    } catch (e) {
+      // Refused, nothing was stored: the corrected document goes next time, under the
+      // same key (a refusal does not keep the key).
+      if (e.status === 400 || e.status === 422) await setFields(rec.id, { createBody: null });
+      throw e;
+    }
     rec = await setFields(rec.id, { serverId: r.data.id, version: r.data.version, syncedRev: rec.createdRev });
   }
 
@@ -178,6 +187,8 @@ export function syncAll() {
         for (const rec of await store.all('inspections')) {
           const done = rec.syncState === 'synced' && (rec.submitted || rec.syncedRev === rec.rev) && !rec.checkConflicts;
           if (done || (rec.syncState === 'attention' && rec.attention?.reason !== 'offline')) continue;
+          // A shared tablet sends each inspector's work as that inspector only.
+          if (rec.inspectorId && rec.inspectorId !== session?.user?.id) continue;
           if (!navigator.onLine) { failed = true; break; }
           try {
             await syncOne(rec);
@@ -248,10 +259,12 @@ export async function resolve(rec, how) {
 // Fill a tablet record from the server's staff view of a draft.
 export function fromServer(rec, s) {
   const marks = {};
+  const fixBy = new Map((s.corrective_actions || []).map((c) => [c.code, c.correct_by]));
   for (const [code, mark] of Object.entries(s.checklist || {})) marks[code] = { mark };
   for (const v of s.violations || [])
     marks[v.code] = {
       mark: 'out', points: v.points, note: v.observed, corrected: v.corrected_on_site, repeat: v.repeat,
+      ...(fixBy.get(v.code) ? { correctBy: fixBy.get(v.code) } : {}),
     };
   Object.assign(rec, {
     serverId: s.id, version: s.version, type: s.type, startedAt: s.started_at,

@@ -1,74 +1,55 @@
-// methodology.mjs - a scoring scheme's method, generated from the scheme the grading engine
-// itself uses (GET /api/v1/schemes/{code}): the bands, the element scores, the rules in
-// plain words and the whole violation catalogue with its points.
-import { el, getJSON, gradeBadge, param, showError } from './portal.mjs';
+// methodology.mjs - a scoring scheme's method, generated from the published document the
+// grading engine itself uses (GET /api/v1/schemes/{code}/versions/{n}): which version is in
+// force and from when, the earlier versions (each readable: ?scheme=CODE&version=N), each
+// band in words with a rating scale, the element scores, the rules in plain words and the
+// whole violation catalogue with its points.
+import { el, getJSON, param, showError } from './portal.mjs';
+import { schemeBody } from './schemeview.mjs';
 
 const out = document.getElementById('scheme');
 const tabs = document.getElementById('schemes');
 
-const typeNames = { initial: 'initial', reinspection: 're-inspection', complaint: 'complaint',
-  'pre-permit': 'pre-permit', reopening: 're-opening' };
-
-function rules(s) {
-  const r = s.rules;
-  const lower = s.score_direction === 'lower_is_better';
-  const items = [
-    lower ? 'Each violation adds points: the lower the score, the better.'
-      : 'Each violation takes points off 100: the higher the score, the better.',
-    `Inspections that set the grade: ${r.graded_inspection_types.map((t) => typeNames[t] || t).join(', ')}.`,
-  ];
-  if (r.initial_graded_only_in_top_band)
-    items.push('An initial inspection gives a grade at once only when it scores in the top band; otherwise a re-inspection follows and its score sets the grade.');
-  if (r.min_days_before_reinspection)
-    items.push(`A re-inspection comes no sooner than ${r.min_days_before_reinspection} days after the initial inspection.`);
-  if (r.appeal_window === 'within_days')
-    items.push(`The business may appeal within ${r.appeal_window_days} days.`);
-  else if (r.appeal_window === 'until_hearing')
-    items.push('The business may contest the grade at a hearing.');
-  if (r.pending_label_during_appeal)
-    items.push(`While an appeal is open the business may post "${r.pending_label_during_appeal}".`);
-  if (r.withhold_until_appeal_decided)
-    items.push('A new rating is published only after the appeal window closes or the appeal is decided.');
-  if (r.rerating_standstill_days)
-    items.push(`A re-rating visit can be asked for ${r.rerating_standstill_days} days after the inspection at the earliest.`);
-  if (r.closure_issues_no_grade)
-    items.push(`An inspection that closes the establishment gives no grade${r.reopening_label ? `; after re-opening it posts "${r.reopening_label}"` : ''}.`);
-  items.push('Violations dismissed on appeal stay in the record, marked, and no longer count toward the score.');
-  return el('ul', {}, items.map((t) => el('li', {}, t)));
+// A calendar date (YYYY-MM-DD) in words, read as a local day.
+function day(d) {
+  const t = new Date(`${d}T00:00:00`);
+  return Number.isNaN(t.getTime()) ? d
+    : t.toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric' });
 }
 
-function render(s) {
+function fromText(v) {
+  return v.applies_from ? `from ${day(v.applies_from)}` : 'from the beginning';
+}
+
+// The list of versions of @code, @shown being the one on the page.
+function versionsList(code, versions, shown) {
+  return el('section', { id: 'versions', 'aria-labelledby': 'versions-title' },
+    el('h3', { id: 'versions-title' }, 'Versions'),
+    el('ol', { reversed: true }, [...versions].reverse().map((v) => {
+      const earlier = v.version < (versions.find((x) => x.in_force)?.version ?? 0);
+      const words = v.in_force ? `Version ${v.version}, in force ${fromText(v)}`
+        : earlier ? `Version ${v.version}, applied ${fromText(v)} (earlier)`
+          : `Version ${v.version}, applies ${fromText(v)} (to come)`;
+      return el('li', {}, v.version === shown ? el('strong', { 'aria-current': 'page' }, words)
+        : el('a', { href: `?scheme=${encodeURIComponent(code)}&version=${v.version}` }, words));
+    })));
+}
+
+function render(s, versions) {
   document.title = `${s.name}: how grades are worked out · Placard`;
-  const bands = el('table', { id: 'bands' },
-    el('caption', {}, 'Grades by score'),
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Grade'), el('th', { scope: 'col' }, 'Score'), el('th', { scope: 'col' }, 'Meaning'))),
-    el('tbody', {}, s.bands.map((b) => el('tr', {},
-      el('td', {}, gradeBadge({ code: b.code, label: b.label }), ' ', b.label),
-      el('td', {}, b.max === null ? `${b.min} or more` : `${b.min}–${b.max}`, b.max_element !== undefined ? ` (no element over ${b.max_element})` : ''),
-      el('td', {}, b.meaning)))));
-  const elements = s.elements ? el('section', {},
-    el('h3', {}, 'Element scores'),
-    el('ul', {}, s.elements.map((e) => el('li', {}, el('strong', {}, e.name), `: ${e.description} (scores ${e.allowed_scores.join(', ')})`)))) : '';
-  const cats = ['priority', 'priority-foundation', 'core'];
-  const catalogue = cats.map((c) => {
-    const rows = s.violations.filter((v) => v.category === c);
-    if (!rows.length) return '';
-    return el('details', { class: 'catalogue' },
-      el('summary', {}, `${c.replace('-', ' ')} items (${rows.length})`),
-      el('table', {},
-        el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Code'), el('th', { scope: 'col' }, 'What it means'), el('th', { scope: 'col' }, 'Points'))),
-        el('tbody', {}, rows.map((v) => el('tr', {},
-          el('td', {}, v.code), el('td', {}, v.description),
-          el('td', {}, v.min_points === v.max_points ? String(v.min_points) : `${v.min_points}–${v.max_points}`))))));
-  });
+  const v = versions.find((x) => x.version === s.version) || {};
+  const current = versions.find((x) => x.in_force);
+  const status = v.in_force
+    ? el('p', { class: 'notice', id: 'in-force' }, `Version ${s.version} is in force, ${fromText(v)}.`)
+    : el('p', { class: 'notice notice-warn', id: 'in-force' },
+      `This is version ${s.version}, which applies to visits ${fromText(v)}`,
+      current ? `; version ${current.version} is in force now. ` : '. ',
+      current ? el('a', { href: `?scheme=${encodeURIComponent(s.code)}` }, 'Read the version in force') : '');
   out.replaceChildren(
     el('h2', {}, s.name),
     el('p', { class: 'muted' }, `${s.jurisdiction} · version ${s.version}`),
-    bands, elements,
-    el('h3', {}, 'The rules'), rules(s),
-    el('h3', {}, 'What inspectors cite'),
-    el('p', {}, 'Priority items are those most likely to make someone ill; core items are general upkeep.'),
-    ...catalogue);
+    status,
+    ...schemeBody(s),
+    versionsList(s.code, versions, s.version));
 }
 
 async function main() {
@@ -77,7 +58,11 @@ async function main() {
     const code = param('scheme') || list.schemes[0].code;
     tabs.replaceChildren(...list.schemes.map((s) => el('li', {},
       el('a', { href: `?scheme=${encodeURIComponent(s.code)}`, 'aria-current': s.code === code ? 'page' : null }, s.name))));
-    render(await getJSON(`/api/v1/schemes/${encodeURIComponent(code)}`));
+    const { versions } = await getJSON(`/api/v1/schemes/${encodeURIComponent(code)}/versions`);
+    const asked = Number.parseInt(param('version') || '', 10);
+    const n = versions.some((v) => v.version === asked) ? asked
+      : (versions.find((v) => v.in_force) || versions[versions.length - 1]).version;
+    render(await getJSON(`/api/v1/schemes/${encodeURIComponent(code)}/versions/${n}`), versions);
   } catch (err) {
     showError(out, err);
   }

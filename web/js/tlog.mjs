@@ -8,12 +8,16 @@
 // What it trusts: the log's verifier key. The key the server gives is compared with the pin a
 // printed grade card carries (its QR code's "log" parameter: the first 16 base64url characters
 // of the public key) and with the key this browser saw on an earlier check; docs/operations.md
-// publishes the key for a person to compare by hand.
+// publishes the key for a person to compare by hand. The browser also keeps the last
+// checkpoint it verified and checks that the record it is shown now only extends it (RFC 9162
+// 2.1.4 consistency proof): a server that shows this device one history and later another (a
+// fork) is caught even when both are signed with the real key.
 
 import { el } from './portal.mjs';
 
 const enc = new TextEncoder();
 const KEY_STORE = 'placard.log.vkey';
+const CHECKPOINT_STORE = 'placard.log.checkpoint';
 
 // A check that did not pass: @what says, in plain words, what does not hold.
 export class LogCheckError extends Error {}
@@ -73,6 +77,37 @@ export async function inclusionHolds(leaf, index, size, root, proof) {
     sn = Math.floor(sn / 2);
   }
   return sn === 0 && equal(r, root);
+}
+
+// RFC 9162 2.1.4.2: whether @proof shows that the tree of @first leaves with root
+// @firstRoot is a prefix of the tree of @second leaves with root @secondRoot.
+export async function consistencyHolds(first, second, firstRoot, secondRoot, proof) {
+  if (!(first >= 1 && first <= second)) return false;
+  if (first === second) return proof.length === 0 && equal(firstRoot, secondRoot);
+  if (!proof.length) return false;
+  const path = (first & (first - 1)) === 0 ? [firstRoot, ...proof] : proof;
+  let fn = first - 1, sn = second - 1;
+  while (fn % 2 === 1) {
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  let fr = path[0], sr = path[0];
+  for (const c of path.slice(1)) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      fr = await nodeHash(c, fr);
+      sr = await nodeHash(c, sr);
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = Math.floor(fn / 2);
+        sn = Math.floor(sn / 2);
+      }
+    } else {
+      sr = await nodeHash(sr, c);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && equal(fr, firstRoot) && equal(sr, secondRoot);
 }
 
 // A verifier key "<name>+<8 hex key hash>+<base64(0x01 || public key)>": { name, id, pk },
@@ -155,6 +190,33 @@ export function parseCheckpoint(body) {
   return { origin: lines[0], size: Number(lines[1]), root };
 }
 
+// The last checkpoint this browser verified: { origin, size, root (base64) }, or null.
+function keptCheckpoint() {
+  try { return JSON.parse(localStorage.getItem(CHECKPOINT_STORE) || 'null'); } catch { return null; }
+}
+function keepCheckpoint(cp) {
+  const root = btoa(String.fromCharCode(...cp.root));
+  try { localStorage.setItem(CHECKPOINT_STORE, JSON.stringify({ origin: cp.origin, size: cp.size, root })); } catch { /* nothing kept */ }
+}
+
+// The record @cp (verified) must extend the one this browser verified before, if any.
+async function extendsKept(cp) {
+  const kept = keptCheckpoint();
+  if (!kept || kept.origin !== cp.origin || !(kept.size >= 1)) return;
+  if (kept.size > cp.size) {
+    fail(`the record had ${kept.size} entries when this device last checked it, and now has ${cp.size}: entries were removed`);
+  }
+  const keptRoot = b64decode(String(kept.root));
+  let proof = [];
+  if (kept.size < cp.size) {
+    const p = await fetchOk(`/api/v1/log/proof/consistency?old=${kept.size}&size=${cp.size}`);
+    proof = (p.proof || []).map(b64decode);
+  }
+  if (!(await consistencyHolds(kept.size, cp.size, keptRoot, cp.root, proof))) {
+    fail('the record is not the one this device saw before with entries added: it was rewritten');
+  }
+}
+
 function keptKey() {
   try { return localStorage.getItem(KEY_STORE); } catch { return null; }
 }
@@ -182,9 +244,19 @@ export async function checkSubject(subject, { pin = null, expect = null } = {}) 
   const found = await fetchOk(`/api/v1/log/entries?subject=${encodeURIComponent(subject)}`);
   if (!found.vkey) return { state: 'unsigned' };
   const key = await parseVkey(found.vkey);
-  if (pin && pin !== key.pin) fail('the key that signs the record is not the one this card was printed under');
+  // While the log's key changes, the key being replaced signs every checkpoint too: a card
+  // printed under it, or a browser that kept it, trusts the new key through that signature.
+  const previous = found.previous_vkey ? await parseVkey(found.previous_vkey) : null;
+  let through = null;
+  if (pin && pin !== key.pin) {
+    if (!previous || pin !== previous.pin) fail('the key that signs the record is not the one this card was printed under');
+    through = previous;
+  }
   const kept = keptKey();
-  if (kept && kept !== found.vkey) fail('the key that signs the record is not the one this browser saw before');
+  if (kept && kept !== found.vkey) {
+    if (!previous || kept !== found.previous_vkey) fail('the key that signs the record is not the one this browser saw before');
+    through = previous;
+  }
   const entries = found.entries || [];
   if (!entries.length) return { state: 'none' };
   for (const e of entries) {
@@ -196,7 +268,9 @@ export async function checkSubject(subject, { pin = null, expect = null } = {}) 
   if (expect) expect(entries);
   const note = await fetchOk('/checkpoint', 'text');
   const cp = parseCheckpoint(await openNote(note, key));
+  if (through) await openNote(note, through);
   if (found.origin && cp.origin !== found.origin) fail('the checkpoint is of another log');
+  await extendsKept(cp);
   for (const e of entries) {
     if (e.seq > cp.size) fail(`entry ${e.seq} is not yet in the signed record`);
     const p = await fetchOk(`/api/v1/log/proof/inclusion?index=${e.seq - 1}&size=${cp.size}`);
@@ -205,7 +279,8 @@ export async function checkSubject(subject, { pin = null, expect = null } = {}) 
       fail(`entry ${e.seq} is not in the signed record: its proof does not lead to the signed root`);
     }
   }
-  if (!pin || pin === key.pin) keepKey(found.vkey);
+  keepKey(found.vkey);
+  keepCheckpoint(cp);
   return { state: 'included', entries, size: cp.size, key };
 }
 

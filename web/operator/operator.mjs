@@ -1,7 +1,8 @@
 // operator.mjs - the operator's page: open the inspection report with the licence number and
-// appeal code, file or withdraw an appeal and follow it with its deadlines counting down,
-// publish a reply beside the grade, and ask for a re-rating visit. The licence number and
-// code are kept in this page's memory only, and sent with each request.
+// appeal code, read what the inspector recorded, file or withdraw an appeal, attach photos and
+// documents to it, and follow it with its deadlines counting down; publish a reply beside the
+// grade, and ask for a re-rating visit where the scheme has them. The licence number and code
+// are kept in this page's memory only, and sent with each request.
 import { el, request } from '/js/portal.mjs';
 import { formatWhen, startCountdowns } from '/js/deadline.mjs';
 
@@ -54,6 +55,104 @@ function textForm(id, label, help, max, button, onSubmit, extra = null) {
   return form;
 }
 
+// What the inspector recorded: the findings with their points, what was observed, the
+// readings; the ones the operator contests are marked.
+function recordedSection(r) {
+  const ins = r.inspection;
+  const contested = new Set(r.appeal?.contested_violations || []);
+  const sec = el('section', { 'aria-labelledby': 'recorded-h', id: 'recorded' },
+    el('h2', { id: 'recorded-h' }, 'What the inspector recorded'));
+  if (!ins.violations.length) sec.append(el('p', {}, 'No violations were cited.'));
+  const list = el('ul', { class: 'recorded' });
+  for (const v of ins.violations) {
+    list.append(el('li', { class: v.status === 'dismissed' ? 'violation dismissed' : 'violation' },
+      el('p', {}, el('strong', {}, `${v.code}: ${v.description}`), ` (${v.points} points)`,
+        contested.has(v.id) ? el('span', { class: 'contested-mark' }, ' · you contest this') : ''),
+      v.observed ? el('p', { class: 'observed' }, `Observed: ${v.observed}`) : null,
+      v.corrected_on_site ? el('p', { class: 'muted' }, 'Corrected on site') : null,
+      v.status === 'dismissed' ? el('p', { class: 'muted' }, `Dismissed on appeal: ${v.dismissed_reason}`) : null));
+  }
+  if (ins.violations.length) sec.append(list);
+  if (ins.readings?.length) {
+    sec.append(el('h3', {}, 'Readings'), el('ul', { class: 'recorded' },
+      ...ins.readings.map((x) => el('li', {}, `${x.item}${x.location ? ` (${x.location})` : ''}: ${x.value} °${x.unit}`))));
+  }
+  return sec;
+}
+
+// base64 strings of at most 60000 characters (the server's JSON strings are limited).
+async function base64Chunks(file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  const b64 = btoa(bin);
+  const out = [];
+  for (let i = 0; i < b64.length; i += 60000) out.push(b64.slice(i, i + 60000));
+  return out;
+}
+
+const ATTACH_MAX_BYTES = 768000;
+const ATTACH_MAX_COUNT = 10;
+
+// Open an attached file: it is sent only with the licence number and code, so it is fetched
+// here and shown from memory.
+async function openAttachment(f, status) {
+  const res = await fetch(f.url, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, credentials: 'same-origin',
+    body: JSON.stringify({ licence_number: creds.licence, appeal_code: creds.code }),
+  });
+  if (!res.ok) { status.textContent = `The file could not be opened (${res.status}).`; return; }
+  const url = URL.createObjectURL(await res.blob());
+  const a = el('a', { href: url, download: f.filename });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
+function attachmentsPart(r) {
+  const a = r.appeal;
+  const files = a.attachments || [];
+  const part = el('div', { id: 'attachments' }, el('h3', {}, `Evidence you attached (${files.length})`));
+  const status = el('p', { class: 'status', role: 'status', id: 'attach-status' });
+  if (files.length) {
+    const ul = el('ul', { class: 'attachments' });
+    for (const f of files) {
+      const b = el('button', { type: 'button', class: 'secondary' }, `Open ${f.filename}`);
+      b.addEventListener('click', () => openAttachment(f, status));
+      ul.append(el('li', {}, `${f.filename} · ${f.content_type === 'application/pdf' ? 'PDF' : 'photo'} · ${Math.max(1, Math.round(f.bytes / 1024))} kB `, b));
+    }
+    part.append(ul);
+  } else {
+    part.append(el('p', { class: 'muted' }, 'None yet.'));
+  }
+  if (a.open && r.code_acts_in_appeal !== false && !r.code_replaced && files.length < ATTACH_MAX_COUNT) {
+    const input = el('input', { type: 'file', id: 'attach-file', name: 'file', accept: 'image/jpeg,image/png,application/pdf',
+      'aria-describedby': 'attach-help' });
+    const form = el('form', { class: 'fields attach', novalidate: true },
+      el('div', {}, el('label', { for: 'attach-file' }, 'Add a photo or document'), input,
+        el('p', { class: 'muted', id: 'attach-help' },
+          `JPEG or PNG photos, PDF documents; up to ${ATTACH_MAX_BYTES / 1000} kB each, ${ATTACH_MAX_COUNT} files and 5 MB in all. ` +
+          'Seen by the hearing officer, not published.')),
+      el('div', {}, el('button', { type: 'submit', class: 'primary' }, 'Attach the file')), status);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const file = input.files[0];
+      if (!file) { status.textContent = 'Choose a file first.'; return; }
+      if (file.size > ATTACH_MAX_BYTES) { status.textContent = `${file.name} is larger than ${ATTACH_MAX_BYTES / 1000} kB.`; return; }
+      status.textContent = 'Sending…';
+      const res = await post('/api/v1/operator/appeals/attachments', { filename: file.name, data: await base64Chunks(file) });
+      if (res.status !== 201) { status.textContent = problemText(res); return; }
+      render(res.data);
+      announce(`${file.name} was attached to your appeal.`);
+    });
+    part.append(form);
+  } else {
+    part.append(status);
+  }
+  return part;
+}
+
 function appealSection(r) {
   const sec = el('section', { 'aria-labelledby': 'appeal-h' }, el('h2', { id: 'appeal-h' }, 'Appeal'));
   const a = r.appeal;
@@ -86,6 +185,11 @@ function appealSection(r) {
   }
   sec.append(el('p', { class: `appeal-state state-${a.state}`, id: 'appeal-state' }, STATES[a.state] || a.state));
   sec.append(el('p', { class: 'muted' }, `Filed ${formatWhen(a.filed_at)}`));
+  sec.append(el('h3', {}, 'Your grounds'), el('blockquote', { id: 'your-grounds' }, a.grounds));
+  const contested = r.inspection.violations.filter((v) => (a.contested_violations || []).includes(v.id));
+  sec.append(el('p', { id: 'your-contested' }, contested.length
+    ? `You contest: ${contested.map((v) => v.code).join(', ')}.` : 'You contest the result as a whole.'));
+  sec.append(attachmentsPart(r));
   if (a.open) {
     sec.append(deadlineLine('Decision due', a.decision_due, 'decision-deadline'));
     if (a.hearing_at) sec.append(deadlineLine('Hearing', a.hearing_at, 'hearing-deadline'));
@@ -140,6 +244,10 @@ function replySection(r) {
 function reratingSection(r) {
   const sec = el('section', { 'aria-labelledby': 'rerating-h' }, el('h2', { id: 'rerating-h' }, 'Re-rating visit'));
   const q = r.rerating;
+  if (!r.rerating_window?.available && !q) {
+    sec.append(el('p', { id: 'rerating-none' }, 'This scoring scheme has no re-rating visits on request: the next inspection comes on the usual schedule.'));
+    return sec;
+  }
   if (q && q.state !== 'inspected') {
     sec.append(el('p', { id: 'rerating-state' }, `Requested ${formatWhen(q.requested_at)}: ${q.state}.`),
       el('p', {}, `The visit may happen from ${q.earliest_visit_on}${q.visit_on ? `; it is planned for ${q.visit_on}` : ''}.`));
@@ -183,7 +291,7 @@ function render(r) {
   else if (r.appeal && r.code_acts_in_appeal === false)
     head.append(el('p', { class: 'notice', id: 'code-reads-only' },
       'This code was issued after the appeal was filed: it shows the case, but only the code that filed the appeal can withdraw it, reply or ask for a re-rating.'));
-  box.replaceChildren(head, appealSection(r), replySection(r), reratingSection(r));
+  box.replaceChildren(head, recordedSection(r), appealSection(r), replySection(r), reratingSection(r));
   box.hidden = false;
   startCountdowns();
 }

@@ -589,11 +589,24 @@ function openEstablishment(id, note = '') {
   showEstablishment(id, note);
 }
 
+// The corrective actions of the latest inspection: what the operator must correct, by when.
+// Staff only; nothing is shown when there are none.
+function correctiveSection(actions) {
+  if (!actions.length) return '';
+  return el('section', { 'aria-labelledby': 'fixes-h', class: 'corrective-actions' },
+    el('h3', { id: 'fixes-h' }, 'Corrective actions'),
+    el('p', { class: 'muted' }, 'From the latest inspection; not on the public record.'),
+    el('ul', {}, ...actions.map((a) => el('li', { 'data-code': a.code },
+      el('strong', {}, a.code), ` ${a.description} · to be corrected by ${day(a.correct_by)}`,
+      a.overdue ? el('strong', { class: 'overdue' }, ' · overdue') : ''))));
+}
+
 async function showEstablishment(id, note = '') {
   hideSlip();
-  const [rec, hist] = await Promise.all([
+  const [rec, hist, fixes] = await Promise.all([
     read(`/api/v1/establishments/${id}`),
     read(`/api/v1/establishments/${id}/licence-actions`),
+    read(`/api/v1/establishments/${id}/corrective-actions`),
   ]);
   const back = el('button', { type: 'button', class: 'secondary' }, 'Back to search');
   back.addEventListener('click', () => {
@@ -628,6 +641,7 @@ async function showEstablishment(id, note = '') {
       el('a', { href: '#inspections-h' }, 'Inspections'), el('a', { href: '#reply-h' }, 'Reply'),
       el('a', { href: `/establishment.html?id=${e.id}` }, 'The public record')),
     licenceSection(e, hist.data.licence_actions),
+    correctiveSection(fixes.status === 200 ? fixes.data.corrective_actions : []),
     detailsSection(e),
     inspectionsSection(e),
     replySection(e));

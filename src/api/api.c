@@ -23,6 +23,7 @@ const struct http_route api_routes[] = {
 	{ HTTP_GET, "/api/v1/staff", api_staff_list, API_ADMIN },
 	{ HTTP_POST, "/api/v1/staff", api_staff_create, API_ADMIN },
 	/* published scoring methods */
+	{ HTTP_GET, "/api/v1/map", api_map, API_PUBLIC },
 	{ HTTP_GET, "/api/v1/schemes", api_schemes_list, API_PUBLIC },
 	{ HTTP_POST, "/api/v1/schemes", api_scheme_publish, API_ADMIN },
 	{ HTTP_GET, "/api/v1/schemes/{code}", api_scheme_get, API_PUBLIC },

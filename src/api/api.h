@@ -199,6 +199,9 @@ int api_rerating_inspected(struct http_request *req, struct http_response *res);
  * from any thread (a development server on port 0 learns its port only once listening).
  */
 void api_set_public_url(const char *url);
+/* The map's tile URL template (PLACARD_MAP_TILES), published by GET /api/v1/map. */
+void api_set_map_tiles(const char *url);
+int api_map(struct http_request *req, struct http_response *res);
 
 /* portal.c: the public portal: search, grade cards and their QR codes, the OpenAPI document. */
 int api_establishments_search(struct http_request *req, struct http_response *res);

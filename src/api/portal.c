@@ -112,6 +112,7 @@ static int search_parse(struct http_request *req, struct http_response *res, str
 	    (st = text_param(req, res, "postcode", SEARCH_POSTCODE_MAX, &postcode)) ||
 	    (st = text_param(req, res, "cuisine", SEARCH_CUISINE_MAX, &s->cuisine)) ||
 	    (st = text_param(req, res, "grade", SEARCH_GRADE_MAX, &grade)) ||
+	    (st = text_param(req, res, "inspected_since", 10, &s->inspected_since)) ||
 	    (st = text_param(req, res, "sort", 16, &sort)) ||
 	    (st = text_param(req, res, "limit", 8, &limit)) ||
 	    (st = text_param(req, res, "cursor", SEARCH_CURSOR_MAX, &s->cursor)))
@@ -132,6 +133,9 @@ static int search_parse(struct http_request *req, struct http_response *res, str
 		*o = '\0';
 		s->postcode = *pc ? pc : NULL;
 	}
+	if (s->inspected_since && !date_valid(s->inspected_since))
+		return http_problem(res, 400, "inspected_since",
+		                    "\"inspected_since\" must be a date such as 2026-05-01.");
 	if (grade) {
 		/* Codes such as A, Z, 5 or AwaitingInspection, separated by commas. */
 		size_t n = 1;
@@ -252,6 +256,25 @@ int api_establishment_qr(struct http_request *req, struct http_response *res)
 		return http_problem(res, 500, NULL, "The QR code could not be made.");
 	}
 	return http_respond_buf(res, 200, "image/svg+xml", &b);
+}
+
+/* Published once by api_set_map_tiles() before the server starts. */
+static char map_tiles[CONFIG_MAP_TILES_MAX + 1];
+
+void api_set_map_tiles(const char *url)
+{
+	snprintf(map_tiles, sizeof(map_tiles), "%s", url);
+}
+
+int api_map(struct http_request *req, struct http_response *res)
+{
+	(void)req;
+	json_t *o = json_pack("{s:s, s:s}", "tiles", map_tiles, "attribution",
+	                      "Map data \u00a9 OpenStreetMap contributors");
+	http_header_add(res, "Cache-Control", "public, max-age=300");
+	int status = api_json(res, 200, o);
+	json_decref(o);
+	return status;
 }
 
 int api_openapi(struct http_request *req, struct http_response *res)

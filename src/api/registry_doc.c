@@ -126,15 +126,16 @@ int establishment_change_read(struct arena *a, const char *body, size_t len,
 int licence_action_doc_read(struct arena *a, const char *body, size_t len,
                             struct rec_licence_action *ret, struct json_error *err)
 {
-	static const char *const keys[] = { "action", "effective_on", "expires_on", "reason",
-		                            NULL };
+	static const char *const keys[] = { "action", "effective_on",    "expires_on",
+		                            "reason", "reason_category", NULL };
 	json_t *o;
 	*ret = (struct rec_licence_action){ 0 };
 	if (object_read(a, body, len, keys, &o, err) < 0 ||
 	    json_field_string(o, "", "action", true, 16, &ret->action, err) < 0 ||
 	    json_field_string(o, "", "effective_on", false, 10, &ret->effective_on, err) < 0 ||
 	    json_field_string(o, "", "expires_on", false, 10, &ret->expires_on, err) < 0 ||
-	    json_field_string(o, "", "reason", false, 2000, &ret->reason, err) < 0)
+	    json_field_string(o, "", "reason", false, 2000, &ret->reason, err) < 0 ||
+	    json_field_string(o, "", "reason_category", false, 32, &ret->reason_category, err) < 0)
 		return -EINVAL;
 	return 0;
 }

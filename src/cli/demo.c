@@ -5,7 +5,10 @@
  *
  * Rows go in with COPY, in one transaction: the same generator is run once per table with
  * the same seeds, so nothing has to be held in memory and a million establishments load in
- * minutes. The load is one event in the public log ("demo.loaded").
+ * minutes. The public log gets an entry per demo record, named as demo data (each
+ * establishment, "demo.establishment", and each inspection, "demo.inspection", with what
+ * establishment.registered and inspection.submitted would carry; oldest first), then
+ * "demo.loaded".
  */
 #include <errno.h>
 #include <stdio.h>
@@ -368,8 +371,10 @@ int cli_demo(const struct config *cfg, int argc, char **argv)
 		if ((rc = run_pass(st, &o, pass, first_id, jurisdiction_ids, inspector_ids,
 		                   &inspections)) < 0)
 			goto fail;
+	const char *pe[] = { arena_printf(a, "%lld", first_id) };
 	if ((rc = assign_work(st, a, &o, first_id, inspector_ids, supervisor_id)) < 0 ||
 	    (rc = store_exec(st, a, STMT_SEQUENCES_RESET, NULL, NULL)) < 0 ||
+	    (rc = store_exec(st, a, STMT_DEMO_EVENTS, pe, NULL)) < 0 ||
 	    (rc = rec_event(&(struct rec){ .st = st, .a = a }, "demo.loaded", "deployment",
 	                    json_pack("{s:I, s:I, s:I}", "establishments",
 	                              (json_int_t)o.establishments, "inspections",

@@ -193,6 +193,8 @@ int cli_serve(const struct config *cfg, int argc, char **argv)
 		.per_ip_connections = cfg->per_ip_connections,
 		.tls = cfg->tls,
 		.static_dir = cfg->web_dir,
+		.vendor_dir = cfg->vendor_dir,
+		.img_origin = cfg->map_origin,
 		.routes = api_routes,
 		.nroutes = api_nroutes,
 		.hook = api_hook,
@@ -200,6 +202,7 @@ int cli_serve(const struct config *cfg, int argc, char **argv)
 		.quiet = getenv("PLACARD_QUIET_ACCESS_LOG") != NULL,
 		.trusted_proxies = cfg->trusted_proxies,
 	};
+	api_set_map_tiles(cfg->map_tiles);
 	struct http_server *server;
 	char err[256];
 	if (http_server_start(&o, &server, err, sizeof(err)) < 0) {

@@ -3,6 +3,7 @@
  */
 #include "core/config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -41,6 +42,7 @@ static const char *const setting_names[] = {
 	"PLACARD_LOG_KEY_PREVIOUS",
 	"PLACARD_LOG_ORIGIN",
 	"PLACARD_LOG_TARGET",
+	"PLACARD_MAP_TILES",
 	"PLACARD_MAX_BODY",
 	"PLACARD_MAX_CONNECTIONS",
 	"PLACARD_MAX_HEADER_BYTES",
@@ -57,6 +59,7 @@ static const char *const setting_names[] = {
 	"PLACARD_THREADS",
 	"PLACARD_TLS",
 	"PLACARD_TRUSTED_PROXIES",
+	"PLACARD_VENDOR_DIR",
 	"PLACARD_WEB_DIR",
 	"PLACARD_WITNESSES",
 };
@@ -276,6 +279,31 @@ static bool is_alnum(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
+int config_parse_map_tiles(const char *s, char ret_url[CONFIG_MAP_TILES_MAX + 1],
+                           char ret_origin[CONFIG_PUBLIC_URL_MAX + 1])
+{
+	size_t len = strlen(s);
+	const char *sep = strstr(s, "://");
+	if (len > CONFIG_MAP_TILES_MAX || !sep)
+		return -EINVAL;
+	const char *path = strchr(sep + 3, '/');
+	if (!path || (size_t)(path - s) > CONFIG_PUBLIC_URL_MAX)
+		return -EINVAL;
+	char origin[CONFIG_PUBLIC_URL_MAX + 1], parsed[CONFIG_PUBLIC_URL_MAX + 1];
+	memcpy(origin, s, (size_t)(path - s));
+	origin[path - s] = '\0';
+	if (config_parse_public_url(origin, parsed, sizeof(parsed)) < 0)
+		return -EINVAL;
+	for (const char *p = path; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("-._~/{}@", *p))
+			return -EINVAL;
+	if (!strstr(path, "{z}") || !strstr(path, "{x}") || !strstr(path, "{y}"))
+		return -EINVAL;
+	memcpy(ret_url, s, len + 1);
+	memcpy(ret_origin, parsed, strlen(parsed) + 1);
+	return 0;
+}
+
 int config_parse_public_url(const char *s, char *ret, size_t size)
 {
 	size_t len = strlen(s);
@@ -432,6 +460,20 @@ int config_from_env(struct config *ret, char *err, size_t errsize)
 		         CONFIG_PUBLIC_URL_MAX, public_url);
 		return -EINVAL;
 	}
+	const char *tiles = getenv("PLACARD_MAP_TILES");
+	if (!tiles || !*tiles)
+		tiles = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+	if (config_parse_map_tiles(tiles, c.map_tiles, c.map_origin) < 0) {
+		snprintf(err, errsize,
+		         "PLACARD_MAP_TILES must be an http(s) tile URL with {z}, {x} and {y} in "
+		         "its "
+		         "path, at most %d characters, not \"%.120s\"",
+		         CONFIG_MAP_TILES_MAX, tiles);
+		return -EINVAL;
+	}
+	c.vendor_dir = getenv("PLACARD_VENDOR_DIR");
+	if (!c.vendor_dir || !*c.vendor_dir)
+		c.vendor_dir = "/usr/share/javascript";
 	char why[200];
 	if (netaddr_list_parse(getenv("PLACARD_TRUSTED_PROXIES"), &c.trusted_proxies, why,
 	                       sizeof(why)) < 0) {

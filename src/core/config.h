@@ -18,6 +18,8 @@
 #define CONFIG_METRICS_ALLOW_DEFAULT "127.0.0.0/8,::1"
 /* The longest PLACARD_PUBLIC_URL accepted, in bytes. */
 #define CONFIG_PUBLIC_URL_MAX 100
+/* The longest PLACARD_MAP_TILES accepted, in bytes. */
+#define CONFIG_MAP_TILES_MAX 200
 
 struct config {
 	char listen_host[64];          /* PLACARD_LISTEN host part, default 127.0.0.1 */
@@ -56,6 +58,13 @@ struct config {
 	 * which signs every checkpoint beside the new one; or NULL */
 	const char *log_key_previous;
 	const char *witnesses; /* PLACARD_WITNESSES: who cosigns the checkpoints, or NULL */
+	/* PLACARD_MAP_TILES: the map's tile URL template, default OpenStreetMap's; map_origin
+	 * its scheme, host and port, the one other origin pages may load images from */
+	char map_tiles[CONFIG_MAP_TILES_MAX + 1];
+	char map_origin[CONFIG_PUBLIC_URL_MAX + 1];
+	/* PLACARD_VENDOR_DIR: the system's JavaScript libraries (Debian's libjs-* packages),
+	 * served under /vendor/; default /usr/share/javascript */
+	const char *vendor_dir;
 };
 
 /*
@@ -72,6 +81,16 @@ int config_from_env(struct config *ret, char *err, size_t errsize);
  * (@ret untouched).
  */
 int config_parse_public_url(const char *s, char *ret, size_t size);
+
+/*
+ * Check a map tile URL template: an address as config_parse_public_url() takes it, then a
+ * path holding {z}, {x} and {y} (and optionally {s}), of letters, digits and
+ * -._~/{}@, at most CONFIG_MAP_TILES_MAX bytes. Writes the template into @ret_url and its
+ * origin (scheme, host, port) into @ret_origin (CONFIG_PUBLIC_URL_MAX + 1 bytes). 0 or
+ * -EINVAL (both untouched).
+ */
+int config_parse_map_tiles(const char *s, char ret_url[CONFIG_MAP_TILES_MAX + 1],
+                           char ret_origin[CONFIG_PUBLIC_URL_MAX + 1]);
 
 /* Split "host:port" into its parts; 0 or -EINVAL. */
 int config_parse_listen(const char *s, char *host, size_t hostsize, unsigned *port);

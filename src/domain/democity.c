@@ -157,13 +157,20 @@ static void cite(struct demo_rng *r, const struct grade_scheme *s, int severity,
 		        (struct grade_violation_input){ .code = d->code, .points = pts };
 	}
 	if (s->kind == GRADE_KIND_ELEMENT_SCORES) {
-		/* Officers award element scores; keep them consistent with what was cited. */
-		static const int hs[] = { 0, 5, 5, 5, 10, 10, 15, 20 };
-		static const int ms[] = { 0, 5, 5, 10, 10, 20, 30 };
+		/* Officers award element scores; each is the worst contribution cited under
+		 * its element (0 when nothing was), so that the explanation adds up. */
 		in->has_elements = true;
-		in->elements[0] = hs[demo_rng_below(r, 4 + (uint32_t)severity)];
-		in->elements[1] = hs[demo_rng_below(r, 4 + (uint32_t)severity)];
-		in->elements[2] = ms[demo_rng_below(r, 3 + (uint32_t)severity)];
+		for (size_t e = 0; e < s->n_elements && e < GRADE_MAX_ELEMENTS; e++)
+			in->elements[e] = 0;
+		for (size_t i = 0; i < in->n_violations; i++) {
+			const struct grade_violation_def *d = NULL;
+			for (size_t j = 0; j < s->n_violations && !d; j++)
+				if (strcmp(s->violations[j].code, in->violations[i].code) == 0)
+					d = &s->violations[j];
+			if (d && d->element >= 0 && d->element < GRADE_MAX_ELEMENTS &&
+			    in->violations[i].points > in->elements[d->element])
+				in->elements[d->element] = in->violations[i].points;
+		}
 	}
 }
 

@@ -27,3 +27,25 @@ const char *licence_action_refusal(const char *action, const char *status)
 		              : "The licence is not suspended: there is nothing to reinstate.";
 	return NULL;
 }
+
+static const struct {
+	const char *code, *words;
+} reason_categories[] = {
+	{ "imminent-health-risk", "An imminent risk to health" },
+	{ "pests", "Pests" },
+	{ "no-water-or-power", "No hot water, water or power" },
+	{ "licence-conditions", "Licence conditions not met" },
+	{ "unlicensed", "Trading without a valid licence" },
+	{ "owner-request", "At the operator's request" },
+	{ "other", "Another reason" },
+};
+
+const char *licence_reason_category_words(const char *category)
+{
+	if (!category)
+		return NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(reason_categories); i++)
+		if (streq(category, reason_categories[i].code))
+			return reason_categories[i].words;
+	return NULL;
+}

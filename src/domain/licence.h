@@ -17,4 +17,12 @@
  */
 const char *licence_action_refusal(const char *action, const char *status);
 
+/*
+ * The public reason for a suspension or a revocation: @category one of the codes below, named
+ * in words for the public record ("Pests"), or NULL when @category is not one of them.
+ *   imminent-health-risk, pests, no-water-or-power, licence-conditions, unlicensed,
+ *   owner-request, other
+ */
+const char *licence_reason_category_words(const char *category);
+
 #endif

@@ -108,6 +108,10 @@ void http_add_json_text(struct buf *b, const char *s);
 
 /* Serve a file under @root for @req; fills @res (200, 304, 404) and returns the status. */
 int http_static_serve(const char *root, struct http_request *req, struct http_response *res);
+/* Serve /vendor/PATH from @root/PATH; a missing file is answered as a missing page, with
+ * @pages' 404.html (@pages may be NULL). */
+int http_vendor_serve(const char *root, const char *pages, struct http_request *req,
+                      struct http_response *res);
 
 /*
  * encode.c: called once on every response just before it is queued. For a 200 answer to

@@ -43,6 +43,8 @@ struct http_server {
 	struct router *router;
 	struct http_server_options opt;
 	char *static_dir;
+	char *vendor_dir;
+	char csp[512]; /* the Content-Security-Policy of every answer */
 	atomic_int inflight;
 	atomic_bool stopping; /* set by http_server_stop: no new connections or requests */
 	struct http_metrics *metrics;
@@ -54,8 +56,9 @@ const struct netaddr_list *http_server_trusted_proxies(const struct http_server 
 	return &s->opt.trusted_proxies;
 }
 
+/* The Content-Security-Policy, with %s%s: a space and the one other image origin, or "". */
 static const char security_csp[] =
-        "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
+        "default-src 'self'; img-src 'self' data: blob:%s%s; style-src 'self'; script-src 'self'; "
         "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
         "form-action 'self'; frame-ancestors 'none'";
 
@@ -176,7 +179,7 @@ static enum MHD_Result queue(struct http_conn *hc)
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Referrer-Policy", "strict-origin-when-cross-origin");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
-	MHD_add_response_header(r, "Content-Security-Policy", security_csp);
+	MHD_add_response_header(r, "Content-Security-Policy", hc->server->csp);
 	if (hc->server->opt.tls)
 		MHD_add_response_header(r, "Strict-Transport-Security",
 		                        "max-age=31536000; includeSubDomains");
@@ -212,6 +215,9 @@ static int route(struct http_conn *hc)
 		                    req->method_name, allow_text);
 	}
 	if (r < 0) {
+		if (s->vendor_dir && (req->method & (HTTP_GET | HTTP_HEAD)) &&
+		    strncmp(req->path, "/vendor/", 8) == 0)
+			return http_vendor_serve(s->vendor_dir, s->static_dir, req, res);
 		if (s->static_dir && (req->method & (HTTP_GET | HTTP_HEAD)) &&
 		    strncmp(req->path, "/api/", 5) != 0) {
 			hc->static_file = true;
@@ -395,6 +401,14 @@ int http_server_start(const struct http_server_options *o, struct http_server **
 			log_warn("static files: %s: %s; serving none", o->static_dir,
 			         strerror(errno));
 	}
+	if (o->vendor_dir) {
+		s->vendor_dir = realpath(o->vendor_dir, NULL);
+		if (!s->vendor_dir)
+			log_warn("vendor files: %s: %s; serving none", o->vendor_dir,
+			         strerror(errno));
+	}
+	snprintf(s->csp, sizeof(s->csp), security_csp, o->img_origin ? " " : "",
+	         o->img_origin ? o->img_origin : "");
 
 	union {
 		struct sockaddr sa;
@@ -475,6 +489,7 @@ fail:
 	router_free(s->router);
 	http_metrics_free(s->metrics);
 	free(s->static_dir);
+	free(s->vendor_dir);
 	free(s);
 	return -EINVAL;
 }
@@ -512,6 +527,7 @@ void http_server_stop(struct http_server *s, unsigned grace_seconds)
 	router_free(s->router);
 	http_metrics_free(s->metrics);
 	free(s->static_dir);
+	free(s->vendor_dir);
 	free(s);
 }
 

@@ -42,6 +42,11 @@ struct http_server_options {
 	unsigned per_ip_connections;
 	int tls;
 	const char *static_dir; /* served for GET/HEAD paths no route claims; may be NULL */
+	/* Served under /vendor/ (the system's JavaScript libraries); may be NULL */
+	const char *vendor_dir;
+	/* An origin ("https://tile.example.org") pages may load images from besides their
+	 * own (the map's tiles), added to the Content-Security-Policy; may be NULL */
+	const char *img_origin;
 	const struct http_route *routes;
 	size_t nroutes;
 	http_hook hook;

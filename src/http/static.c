@@ -5,6 +5,9 @@
  * is one holding a control character or a backslash (which browsers drop or read as "/").
  * A folder asked for without its final slash is redirected to a path on this site, never to
  * "//name/", which a browser reads as another site (protocol-relative).
+ *
+ * A page that is not there is answered 404 with the folder's 404.html (a page for people,
+ * which says where to go instead), or with a problem when the folder has none.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -72,13 +75,36 @@ static bool has_control(const char *s)
 	return false;
 }
 
-/* Serve the file at @path (as in a URL) under @root. */
-static int serve_path(const char *root, const char *path, struct http_request *req,
-                      struct http_response *res)
+/* 404 for @path: @root's 404.html when there is one, else (and for an API path, whose
+ * clients read problems) a problem. */
+static int not_found(const char *root, const char *path, struct http_request *req,
+                     struct http_response *res)
+{
+	if (strncmp(req->path, "/api/", 5) == 0)
+		return http_problem(res, 404, NULL, "There is nothing at %s.", path);
+	int fd = root ? open(arena_printf(req->arena, "%s/404.html", root), O_RDONLY | O_CLOEXEC)
+	              : -1;
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		if (fd >= 0)
+			close(fd);
+		return http_problem(res, 404, NULL, "There is nothing at %s.", path);
+	}
+	http_header_add(res, "Cache-Control", "no-cache");
+	res->fd = fd;
+	res->fd_size = st.st_size;
+	res->status = 404;
+	res->content_type = "text/html; charset=utf-8";
+	return 404;
+}
+
+/* Serve the file at @path (as in a URL) under @root; a missing one with @pages' 404 page. */
+static int serve_from(const char *root, const char *pages, const char *path,
+                      struct http_request *req, struct http_response *res)
 {
 	if (path[0] != '/' || strstr(path, "/../") || str_has_suffix(path, "/..") ||
 	    strchr(path, '\\') || has_control(path))
-		return http_problem(res, 404, NULL, "There is nothing at %s.", path);
+		return not_found(pages, path, req, res);
 
 	char *full = arena_printf(req->arena, "%s%s%s", root, path,
 	                          str_has_suffix(path, "/") ? "index.html" : "");
@@ -86,7 +112,7 @@ static int serve_path(const char *root, const char *path, struct http_request *r
 	size_t rootlen = strlen(root);
 	if (!real || strncmp(real, root, rootlen) != 0 || real[rootlen] != '/') {
 		free(real);
-		return http_problem(res, 404, NULL, "There is nothing at %s.", path);
+		return not_found(pages, path, req, res);
 	}
 	int fd = open(real, O_RDONLY | O_CLOEXEC);
 	struct stat st;
@@ -103,7 +129,7 @@ static int serve_path(const char *root, const char *path, struct http_request *r
 			return http_respond(res, 301, "text/plain; charset=utf-8", "", 0);
 		}
 		free(real);
-		return http_problem(res, 404, NULL, "There is nothing at %s.", path);
+		return not_found(pages, path, req, res);
 	}
 
 	char etag[64], lastmod[64];
@@ -134,9 +160,21 @@ static int serve_path(const char *root, const char *path, struct http_request *r
 	return 200;
 }
 
+static int serve_path(const char *root, const char *path, struct http_request *req,
+                      struct http_response *res)
+{
+	return serve_from(root, root, path, req, res);
+}
+
 int http_static_serve(const char *root, struct http_request *req, struct http_response *res)
 {
 	return serve_path(root, req->path, req, res);
+}
+
+int http_vendor_serve(const char *root, const char *pages, struct http_request *req,
+                      struct http_response *res)
+{
+	return serve_from(root, pages, req->path + strlen("/vendor"), req, res);
 }
 
 int http_send_file(struct http_request *req, struct http_response *res, const char *path)

@@ -253,6 +253,15 @@ static int licence_action_check(struct rec *r, const struct rec_licence_action *
 	if ((streq(la->action, "suspended") || streq(la->action, "revoked")) &&
 	    (!la->reason || !*la->reason))
 		return rec_refuse(r, 422, "/reason", "A %s licence needs a reason.", la->action);
+	if (la->reason_category && !licence_reason_category_words(la->reason_category))
+		return rec_refuse(
+		        r, 422, "/reason_category",
+		        "\"reason_category\" must be imminent-health-risk, pests, "
+		        "no-water-or-power, licence-conditions, unlicensed, owner-request "
+		        "or other.");
+	if (la->reason_category && !streq(la->action, "suspended") && !streq(la->action, "revoked"))
+		return rec_refuse(r, 422, "/reason_category",
+		                  "Only a suspension or a revocation has a public reason.");
 	if (la->effective_on && !date_valid(la->effective_on))
 		return rec_refuse(r, 422, "/effective_on",
 		                  "\"effective_on\" must be a date such as 2026-05-01.");
@@ -287,7 +296,8 @@ int rec_licence_action_create(struct rec *r, const char *id, const struct rec_li
 		            la->effective_on,
 		            la->expires_on,
 		            la->reason,
-		            rec_num(r, r->staff ? r->staff->id : 0) };
+		            rec_num(r, r->staff ? r->staff->id : 0),
+		            la->reason_category };
 	const char *ps[] = { id, status };
 	const char *pl[] = { id };
 	if ((rc = rec_begin(r)) < 0 ||
@@ -312,8 +322,9 @@ int rec_licence_action_create(struct rec *r, const char *id, const struct rec_li
 	if ((rc = rec_log_text(r, "licence_action.reason", store_get(res, 0, "id"), false,
 	                       la->reason && *la->reason ? la->reason : NULL, &reason_ref)) < 0 ||
 	    (rc = rec_event(r, "licence.action", arena_printf(r->a, "establishment/%s", id),
-	                    json_pack("{s:s, s:s?, s:o}", "action", la->action, "effective_on",
-	                              la->effective_on, "reason", reason_ref))) < 0 ||
+	                    json_pack("{s:s, s:s?, s:o, s:s?}", "action", la->action,
+	                              "effective_on", la->effective_on, "reason", reason_ref,
+	                              "reason_category", la->reason_category))) < 0 ||
 	    (rc = rec_commit(r)) < 0)
 		goto out;
 	*ret_json = store_get(res, 0, "json");

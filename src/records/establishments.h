@@ -22,6 +22,9 @@ struct rec_establishment_fields {
 /* A licence action as a clerk records it (NULL: absent). */
 struct rec_licence_action {
 	const char *action, *effective_on, *expires_on, *reason;
+	/* The public reason (licence_reason_category_words()); suspensions and revocations
+	 * only; NULL: none given. */
+	const char *reason_category;
 };
 
 /* Every jurisdiction as JSON text in *@ret_json. 0 or a refusal. */

@@ -4,6 +4,7 @@
  */
 #include "records/search.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <sodium.h>
@@ -18,6 +19,7 @@
 #define SEARCH_TOTAL_MAX  1000 /* matches counted; beyond, "at least" this many */
 #define CARD_CODE_MAX     32
 #define METRES_PER_DEGREE 111195.08 /* on a sphere of the mean Earth radius */
+#define SEARCH_KIND_MAX   64        /* bytes of a word that may name a cuisine or kind */
 
 const char *const rec_search_sort_names[3] = { "name", "relevance", "distance" };
 
@@ -78,10 +80,12 @@ static const char *like_escape(struct arena *a, const char *s)
 }
 
 /* The search's filters as statement parameters: $1..$12 of STMT_SEARCH_COUNT, the page's
- * $13..$18 of STMT_SEARCH_PAGE, and the licence number, p[18]. */
-static void search_params(struct arena *a, const struct rec_search *s, const char *p[19])
+ * $13..$18 of STMT_SEARCH_PAGE, the licence number, p[18], and the cuisine or kind of place
+ * the words name, p[19] (set by the caller), and the day inspected since, p[20]. */
+static void search_params(struct arena *a, const struct rec_search *s, const char *p[21])
 {
-	memset(p, 0, 19 * sizeof(*p));
+	memset(p, 0, 21 * sizeof(*p));
+	p[20] = s->inspected_since;
 	p[18] = s->licence;
 	p[1] = s->address ? like_escape(a, s->address) : NULL;
 	p[2] = s->postcode;
@@ -195,18 +199,49 @@ static int search_page_from_index(struct rec *r, const struct rec_search *s,
 	return 0;
 }
 
+/*
+ * The cuisine or kind of place @q names, in small letters, when it is one word that some
+ * establishment has as its cuisine or kind ("pizza", "bakery"): *@ret, else NULL. 0 or a
+ * store error.
+ */
+static int search_kind(struct rec *r, const char *q, const char **ret)
+{
+	*ret = NULL;
+	while (*q == ' ')
+		q++;
+	size_t n = strlen(q);
+	while (n && q[n - 1] == ' ')
+		n--;
+	if (n == 0 || n > SEARCH_KIND_MAX || memchr(q, ' ', n))
+		return 0;
+	char *word = arena_alloc(r->a, n + 1);
+	for (size_t i = 0; i < n; i++)
+		word[i] = (char)tolower((unsigned char)q[i]);
+	word[n] = '\0';
+	struct store_result *res;
+	const char *p[] = { word };
+	int rc = rec_exec(r, STMT_SEARCH_KIND_EXISTS, p, &res);
+	if (rc < 0)
+		return rc;
+	if (store_get_bool(res, 0, "kind"))
+		*ret = word;
+	return 0;
+}
+
 int rec_establishments_search(struct rec *r, const struct rec_search *s, const char **ret_json)
 {
-	const char *p[19];
+	const char *p[21];
 	struct store_result *res;
 	int rc;
 	search_params(r->a, s, p);
+	if (s->q && (rc = search_kind(r, s->q, &p[19])) < 0)
+		return rc;
 	if (s->q) {
 		/* The index in memory finds the names; by name alone, it also ranks them. */
 		bool by_name_alone = s->sort == REC_SORT_RELEVANCE;
 		for (int i = 1; i <= 11; i++)
 			by_name_alone = by_name_alone && !p[i];
-		by_name_alone = by_name_alone && !p[18];
+		by_name_alone = by_name_alone && !p[18] && !p[19] && !p[20];
 		struct name_search ns;
 		if ((rc = search_index_find(r->st, r->a, s->q, by_name_alone, &ns)) < 0)
 			return rec_store_error(r, rc);
@@ -218,7 +253,7 @@ int rec_establishments_search(struct rec *r, const struct rec_search *s, const c
 				return rc;
 			p[0] = store_get(res, 0, "tsquery");
 		}
-		if (!p[0])
+		if (!p[0] && !p[19])
 			return rec_refuse(r, 400, "q",
 			                  "\"q\" has no letters or digits to search for.");
 		if (ns.used && by_name_alone)
@@ -234,11 +269,13 @@ int rec_establishments_search(struct rec *r, const struct rec_search *s, const c
 	long long total = shown;
 	bool lower_bound = false;
 	if (s->cursor || rows > s->limit) {
-		const char *pc[14];
+		const char *pc[16];
 		struct store_result *counted;
 		memcpy(pc, p, 12 * sizeof(*pc));
 		pc[12] = p[18];
 		pc[13] = arena_printf(r->a, "%d", SEARCH_TOTAL_MAX + 1);
+		pc[14] = p[19];
+		pc[15] = p[20];
 		if ((rc = rec_exec(r, STMT_SEARCH_COUNT, pc, &counted)) < 0)
 			return rc;
 		total = store_get_int(counted, 0, "count");

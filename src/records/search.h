@@ -39,8 +39,9 @@ struct rec_search {
 	const char *address;  /* part of the address */
 	const char *postcode; /* without spaces, in upper case */
 	const char *cuisine;
-	const char *grade; /* grade codes separated by commas */
-	bool near;         /* within @radius metres of @lat, @lon */
+	const char *grade;           /* grade codes separated by commas */
+	const char *inspected_since; /* YYYY-MM-DD: only places inspected on that day or since */
+	bool near;                   /* within @radius metres of @lat, @lon */
 	double lat, lon, radius;
 	enum rec_search_sort sort;
 	long long limit;

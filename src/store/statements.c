@@ -85,7 +85,11 @@
  * $8 a radius in metres, $9..$12 its bounding box (min longitude, min latitude, max
  * longitude, max latitude), and a licence number (the parameter named by @licence: $13 in
  * the count, $19 in the page), as typed, in capitals or in small letters, in any
- * jurisdiction (so that the unique index on (jurisdiction_id, licence_number) finds it).
+ * jurisdiction (so that the unique index on (jurisdiction_id, licence_number) finds it),
+ * and a cuisine or kind of place named in the search words (the parameter named by @kind:
+ * $15 in the count, $20 in the page; in small letters), which finds the places of that
+ * cuisine or kind besides those whose names match $1 ("pizza" near me), and a date (named
+ * by @since: $16 in the count, $21 in the page): only places inspected since that day.
  * NULL means no such filter. Statements are planned with their values on every execution
  * (custom_plan: a generic plan would scan every row for the "$n IS NULL OR" conditions), so
  * an absent filter costs nothing and a present one uses its index.
@@ -94,9 +98,11 @@
 	"(12742017.6 * asin(least(1, sqrt(power(sin(radians(e.latitude - $6::float8) / 2), 2)"     \
 	" + cos(radians($6::float8)) * cos(radians(e.latitude))"                                   \
 	" * power(sin(radians(e.longitude - $7::float8) / 2), 2)))))"
-#define SEARCH_FROM_WHERE(licence)                                                                 \
+#define SEARCH_FROM_WHERE(licence, kind, since)                                                    \
 	" FROM establishment e LEFT JOIN posted_grade g ON g.establishment_id = e.id"              \
-	" WHERE ($1::tsquery IS NULL OR name_tsvector(e.name) @@ $1::tsquery)"                     \
+	" WHERE ((" kind "::text IS NULL AND $1::tsquery IS NULL)"                                 \
+	"  OR name_tsvector(e.name) @@ $1::tsquery"                                                \
+	"  OR lower(e.cuisine) = " kind "::text OR lower(e.establishment_type) = " kind "::text)"  \
 	" AND ($2::text IS NULL OR e.address_line ILIKE '%' || $2::text || '%')"                   \
 	" AND ($3::text IS NULL OR upper(replace(e.postcode, ' ', '')) LIKE $3::text || '%')"      \
 	" AND ($4::text IS NULL OR lower(e.cuisine) = lower($4::text))"                            \
@@ -108,9 +114,12 @@
 	"  point($11::float8, $12::float8)) AND " SEARCH_DISTANCE " <= $8::float8))"               \
 	" AND (" licence "::text IS NULL OR (e.jurisdiction_id = ANY (ARRAY(SELECT jl.id"          \
 	"  FROM jurisdiction jl)) AND e.licence_number = ANY (ARRAY[" licence "::text,"            \
-	"  upper(" licence "::text), lower(" licence "::text)])))"
-#define SEARCH_COUNT_WHERE SEARCH_FROM_WHERE("$13")
-#define SEARCH_PAGE_WHERE  SEARCH_FROM_WHERE("$19")
+	"  upper(" licence "::text), lower(" licence "::text)])))"                                 \
+	" AND (" since "::date IS NULL OR EXISTS (SELECT 1 FROM inspection si"                     \
+	"  WHERE si.establishment_id = e.id AND si.status = 'submitted'"                           \
+	"  AND si.started_at >= " since "::date))"
+#define SEARCH_COUNT_WHERE SEARCH_FROM_WHERE("$13", "$15", "$16")
+#define SEARCH_PAGE_WHERE  SEARCH_FROM_WHERE("$19", "$20", "$21")
 
 /*
  * The grade the public sees (alias e, posted grade g), as public_grade(e.id) gives it but
@@ -368,7 +377,12 @@ const struct store_statement
 		" 'location', CASE WHEN e.latitude IS NULL THEN NULL ELSE json_build_object( 'latitude', e.latitude, 'longitude', e.longitude) END,"
 		" 'establishment_type', e.establishment_type, 'cuisine', e.cuisine,"
 		" 'risk_category', e.risk_category, 'status', e.status,"
-		" 'jurisdiction', j.code,"
+		" 'status_since', CASE WHEN e.status <> 'active' THEN (SELECT json_build_object("
+		" 'action', la.action, 'effective_on', la.effective_on,"
+		" 'reason_category', la.reason_category)"
+		" FROM licence_action la WHERE la.establishment_id = e.id"
+		" AND la.action IN ('suspended', 'revoked') ORDER BY la.id DESC LIMIT 1) END,"
+		" 'jurisdiction', j.code, 'jurisdiction_name', j.name,"
 		" 'scheme', jurisdiction_scheme_at(j.id, (now() AT TIME ZONE j.timezone)::date),"
 		" 'grade', public_grade(e.id),"
 		" 'appeal', establishment_appeal_json(e.id),"
@@ -393,13 +407,13 @@ const struct store_statement
 		2, false },
 	[STMT_LICENCE_ACTION_CREATE] = { "licence_action_create",
 		"INSERT INTO licence_action (establishment_id, action, effective_on,"
-		" expires_on, reason, recorded_by)"
+		" expires_on, reason, recorded_by, reason_category)"
 		" VALUES ($1::bigint, $2, coalesce($3::date, current_date), $4::date,"
-		" coalesce($5, ''), $6::bigint)"
+		" coalesce($5, ''), $6::bigint, $7)"
 		" RETURNING json_build_object('id', id, 'establishment_id', establishment_id,"
 		" 'action', action, 'effective_on', effective_on, 'expires_on', expires_on,"
 		" 'reason', reason, 'recorded_at', recorded_at)::text AS json, id",
-		6, false },
+		7, false },
 	/* An establishment's licence history, newest first (the index on (establishment_id,
 	 * id)); no row when there is no such establishment. */
 	[STMT_LICENCE_ACTION_LIST] = { "licence_action_list",
@@ -777,6 +791,34 @@ const struct store_statement
 		"COPY posted_grade (establishment_id, state, grade_code, grade_label, score,"
 		" inspection_id, issued_at) FROM STDIN",
 		-1, false },
+	/* The demo's events, one per record, with what the records functions would have logged
+	 * (establishment.registered, inspection.submitted) under kinds and subjects that say
+	 * they are demo data (so that no demo inspection passes for a submission in the
+	 * record's check): each establishment from id $1 on, then each of their inspections,
+	 * oldest first. */
+	[STMT_DEMO_EVENTS] = { "demo_events",
+		"INSERT INTO event_pending (kind, subject, payload)"
+		" SELECT kind, subject, payload FROM ("
+		" SELECT 0 AS pass, NULL::timestamptz AS at, e.id,"
+		" 'demo.establishment' AS kind, 'demo-establishment/' || e.id AS subject,"
+		" jsonb_build_object('jurisdiction', j.code, 'licence_number', e.licence_number,"
+		" 'name', e.name) AS payload"
+		" FROM establishment e JOIN jurisdiction j ON j.id = e.jurisdiction_id"
+		" WHERE e.id >= $1::bigint"
+		" UNION ALL"
+		" SELECT 1, i.started_at, i.id,"
+		" 'demo.inspection', 'demo-inspection/' || i.id,"
+		" jsonb_build_object('establishment', i.establishment_id::text,"
+		" 'type', i.inspection_type, 'score', i.score,"
+		" 'grade_code', coalesce(i.grade_code, ''), 'outcome', i.outcome,"
+		" 'public_code', i.public_code,"
+		" 'violations', (SELECT coalesce(jsonb_agg(jsonb_build_object('code', v.code,"
+		" 'points', v.points, 'dismissed', v.status = 'dismissed') ORDER BY v.id), '[]')"
+		" FROM violation v WHERE v.inspection_id = i.id))"
+		" FROM inspection i WHERE i.establishment_id >= $1::bigint"
+		") ev"
+		" ORDER BY pass, at, id",
+		1, false },
 	[STMT_SEQUENCES_RESET] = { "sequences_reset",
 		"SELECT setval(pg_get_serial_sequence('establishment', 'id'),"
 		" (SELECT coalesce(max(id), 0) + 1 FROM establishment), false),"
@@ -1198,12 +1240,18 @@ const struct store_statement
 	[STMT_SEARCH_NAME_QUERY] = { "search_name_query",
 		"SELECT name_query($1::text)::text AS tsquery",
 		1, true },
+	/* Whether $1 (in small letters) is a cuisine or a kind of place some establishment has. */
+	[STMT_SEARCH_KIND_EXISTS] = { "search_kind_exists",
+		"SELECT EXISTS (SELECT 1 FROM establishment WHERE lower(cuisine) = $1::text)"
+		" OR EXISTS (SELECT 1 FROM establishment WHERE lower(establishment_type) = $1::text)"
+		" AS kind",
+		1, true },
 	/* The matches, counted up to $14 rows (the cap plus one: more means "at least"). */
 	[STMT_SEARCH_COUNT] = { "search_count",
 		"SELECT count(*) FROM (SELECT 1"
 		SEARCH_COUNT_WHERE
 		" LIMIT $14::bigint) m",
-		14, true, true },
+		16, true, true },
 	/* Then $13 the sort (name, relevance, distance), $14 the name as typed (relevance is
 	 * its trigram similarity), the last row of the previous page ($15 name, $16 relevance
 	 * or distance, $17 id; NULL for the first page), $18 the number of rows and $19 the
@@ -1239,7 +1287,7 @@ const struct store_statement
 		" ORDER BY CASE WHEN $13::text = 'name' THEN h.name END,"
 		"  CASE WHEN $13::text = 'relevance' THEN h.k END DESC,"
 		"  CASE WHEN $13::text = 'distance' THEN h.k END, h.id",
-		19, true, true },
+		21, true, true },
 	/* The name index in memory (src/records/searchindex.c, sql/0014_search_index.sql). What
 	 * was typed ($1) as its words (sql/functions/name_query_words.sql), separated by spaces (the
 	 * parser never puts a space inside a word), and whether a change was recorded by a

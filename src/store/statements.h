@@ -87,6 +87,7 @@ enum store_stmt {
 	STMT_COPY_VIOLATIONS,
 	STMT_COPY_POSTED_GRADES,
 	STMT_SEQUENCES_RESET,
+	STMT_DEMO_EVENTS,
 	/* appeals and due process: appeals, operator codes, replies, re-rating requests */
 	STMT_OPERATOR_REPORT,
 	STMT_APPEAL_CODE_IN_USE,
@@ -123,6 +124,7 @@ enum store_stmt {
 	STMT_RERATING_CLOSE_BY_VISIT,
 	/* public portal: search, grade cards, the name dictionary */
 	STMT_SEARCH_NAME_QUERY,
+	STMT_SEARCH_KIND_EXISTS,
 	STMT_SEARCH_COUNT,
 	STMT_SEARCH_PAGE,
 	STMT_SEARCH_INDEX_SYNC,

@@ -2,12 +2,16 @@
 // Debian's Chromium driven by playwright-core, phone and tablet viewports, screenshots, and
 // answers checked against the OpenAPI document.
 //
+// Every page a test visits is checked with axe-core (checkA11y), at least where the test
+// takes its screenshot: screenshot() checks the page first.
+//
 // Tests run under tests/integration/with-db (pg_virtualenv), which sets the PG* variables.
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -96,7 +100,30 @@ export async function newPage(browser, size = 'phone') {
   return page;
 }
 
+// axe-core's source (node_modules/axe-core), injected into pages by checkA11y().
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+// Check @page with axe-core (WCAG 2.x A and AA rules and best practices); fails on any
+// violation axe rates serious or critical, naming the rule, its help text and the elements.
+// @what names the page in the message. axe is evaluated in the page rather than added as a
+// <script> tag (page.addScriptTag), which the pages' Content-Security-Policy refuses (no
+// inline scripts), and which would log that refusal as a console error.
+export async function checkA11y(page, what = page.url()) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object')))
+    await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, {
+    resultTypes: ['violations'],
+  }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const text = bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n` +
+    v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')}: ${n.failureSummary.split('\n').slice(1).join(' ').trim()}`).join('\n'))
+    .join('\n  ');
+  assert.equal(bad.length, 0, `accessibility of ${what}:\n  ${text}`);
+}
+
+// Check the page (checkA11y), then save a full-page screenshot under tests/browser/out/.
 export async function screenshot(page, name) {
+  await checkA11y(page, name);
   mkdirSync(outDir, { recursive: true });
   await page.screenshot({ path: join(outDir, `${name}.png`), fullPage: true });
 }

@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { request, chromium } from 'playwright-core';
 import {
-  createDatabase, startServer, launchBrowser, newPage, screenshot, DEMO_PASSWORD,
+  createDatabase, startServer, launchBrowser, newPage, screenshot, DEMO_PASSWORD, checkA11y,
 } from './lib.mjs';
 
 let server, browser, db;
@@ -451,6 +451,7 @@ test('an empty record says so', async () => {
     assert.equal((await page.locator('#head-seq').textContent()).trim(), 'none yet');
     assert.equal(await page.locator('#recent li').count(), 0);
     assert.equal(await checkWhole(page), 'The record has no entries yet.');
+    await checkA11y(page, 'an empty public record');
     assert.equal(await page.evaluate(() => localStorage.length), 0, 'no head kept');
     assert.deepEqual(page.placardErrors, []);
     await page.context().close();

@@ -11,7 +11,7 @@ import jsQR from 'jsqr';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { root, createDatabase, startServer, launchBrowser, newPage, screenshot } from './lib.mjs';
+import { root, createDatabase, startServer, launchBrowser, newPage, screenshot, checkA11y } from './lib.mjs';
 
 let server, browser, db, target;
 
@@ -223,6 +223,7 @@ test('a public page weighs under 100 KB before images', async () => {
     const page = await newPage(browser, 'phone');
     await page.setExtraHTTPHeaders({ 'Cache-Control': 'no-cache' });
     await page.goto(server.url + path, { waitUntil: 'networkidle' });
+    await checkA11y(page, path);
     const sizes = await page.evaluate(() => {
       const nav = performance.getEntriesByType('navigation')[0];
       const res = performance.getEntriesByType('resource')

@@ -16,7 +16,7 @@ import { request } from 'playwright-core';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import {
-  root, createDatabase, startServer, launchBrowser, newPage, screenshot, DEMO_PASSWORD,
+  root, createDatabase, startServer, launchBrowser, newPage, screenshot, DEMO_PASSWORD, checkA11y,
 } from './lib.mjs';
 
 let server, browser, db;
@@ -290,6 +290,7 @@ test('an inspector is refused, with the way to the tablet app; a clerk at the ap
   await link.waitFor();
   await link.click();
   await page.getByRole('heading', { name: 'Find an establishment' }).waitFor();
+  await checkA11y(page, 'the registry reached from the hearings page');
   assert.deepEqual(scriptErrors(page), []);
   await page.context().close();
 
@@ -301,6 +302,7 @@ test('an inspector is refused, with the way to the tablet app; a clerk at the ap
   await tablet.getByRole('button', { name: 'Sign in' }).click();
   await tablet.getByRole('link', { name: 'licence registry' }).waitFor();
   assert.equal(await tablet.getByRole('heading', { name: 'Sign in to inspect' }).count(), 1);
+  await checkA11y(tablet, 'the tablet app refusing a clerk');
   assert.deepEqual(scriptErrors(tablet), []);
   await tablet.context().close();
 });

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import jsQR from 'jsqr';
 import { request } from 'playwright-core';
 import {
-  bin, createDatabase, startServer, launchBrowser, newPage, screenshot, DEMO_PASSWORD,
+  bin, createDatabase, startServer, launchBrowser, newPage, screenshot, DEMO_PASSWORD, checkA11y,
 } from './lib.mjs';
 
 let server, browser, db, est, insp, vkey, keyFile, dir;
@@ -494,6 +494,7 @@ test('the public record names the witnesses whose cosignature holds', async () =
     await page.goto(`${srv.url}/log.html`);
     await page.locator('#witness-count').waitFor();
     assert.equal((await page.locator('#witness-count').textContent()).trim(), 'Not co-signed by any witness yet.');
+    await checkA11y(page, 'the public record with a changed cosignature');
     await page.context().close();
   } finally {
     await srv?.stop();

@@ -475,6 +475,42 @@ static void test_config_file_load(void **state)
 	clear_env();
 }
 
+/* Map tile templates: an http(s) origin, then a path with {z}, {x} and {y}; the origin is
+ * what the Content-Security-Policy allows images from. */
+static void test_map_tiles(void **state)
+{
+	(void)state;
+	char url[CONFIG_MAP_TILES_MAX + 1], origin[CONFIG_PUBLIC_URL_MAX + 1];
+	assert_int_equal(config_parse_map_tiles("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+	                                        url, origin),
+	                 0);
+	assert_string_equal(url, "https://tile.openstreetmap.org/{z}/{x}/{y}.png");
+	assert_string_equal(origin, "https://tile.openstreetmap.org");
+	assert_int_equal(config_parse_map_tiles("http://127.0.0.1:8081/tiles/{z}/{x}/{y}@2x.png",
+	                                        url, origin),
+	                 0);
+	assert_string_equal(origin, "http://127.0.0.1:8081");
+	static const char *const bad[] = {
+		"",
+		"tile.openstreetmap.org/{z}/{x}/{y}.png",
+		"https://tile.openstreetmap.org",
+		"https://tile.openstreetmap.org/{z}/{x}.png",
+		"https://tile.openstreetmap.org/{z}/{x}/{y}.png?key=1",
+		"https://tile.openstreetmap.org/{z}/{x}/{y}.png; script-src *",
+		"https://tile.openstreetmap.org/{z}/{x}/{y}'.png",
+		"javascript://x/{z}/{x}/{y}",
+		"https://user@tile.openstreetmap.org/{z}/{x}/{y}.png",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (config_parse_map_tiles(bad[i], url, origin) != -EINVAL)
+			fail_msg("accepted \"%s\"", bad[i]);
+	char long_url[CONFIG_MAP_TILES_MAX + 2];
+	memset(long_url, 'a', sizeof(long_url) - 1);
+	long_url[sizeof(long_url) - 1] = '\0';
+	memcpy(long_url, "https://t.org/{z}/{x}/{y}/", 26);
+	assert_int_equal(config_parse_map_tiles(long_url, url, origin), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -492,6 +528,7 @@ int main(void)
 		cmocka_unit_test(test_config_file_bad_lines),
 		cmocka_unit_test(test_config_file_choose),
 		cmocka_unit_test(test_config_file_load),
+		cmocka_unit_test(test_map_tiles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -86,6 +86,56 @@ static void test_histories_follow_the_rules(void **state)
 	assert_true(reinspections > 0);
 }
 
+/*
+ * FHRS: each element score is the worst contribution cited under that element, 0 when none
+ * was, so that an explanation's element scores and its violations add up; and the engine,
+ * deriving the elements from the violations alone, gives the same score.
+ */
+static void test_element_scores_match_the_violations(void **state)
+{
+	(void)state;
+	struct demo_rng r;
+	demo_rng_seed(&r, 11);
+	const struct grade_scheme *s = grade_scheme_builtin("fhrs");
+	assert_non_null(s);
+	struct demo_inspection h[DEMO_MAX_INSPECTIONS];
+	int cited = 0;
+	for (int k = 0; k < 500; k++) {
+		size_t n = demo_history(&r, s, 4, h);
+		for (size_t i = 0; i < n; i++) {
+			assert_true(h[i].has_elements);
+			int worst[GRADE_MAX_ELEMENTS] = { 0 };
+			for (size_t v = 0; v < h[i].n_violations; v++) {
+				for (size_t j = 0; j < s->n_violations; j++) {
+					const struct grade_violation_def *d = &s->violations[j];
+					if (strcmp(d->code, h[i].violations[v].code) != 0 ||
+					    d->element < 0)
+						continue;
+					cited++;
+					if (h[i].violations[v].points > worst[d->element])
+						worst[d->element] = h[i].violations[v].points;
+				}
+			}
+			for (size_t e = 0; e < s->n_elements; e++)
+				assert_int_equal(h[i].elements[e], worst[e]);
+			struct grade_input given = { .type = h[i].type,
+				                     .days_since_previous =
+				                             h[i].days_since_previous,
+				                     .has_elements = true,
+				                     .violations = h[i].violations,
+				                     .n_violations = h[i].n_violations };
+			memcpy(given.elements, h[i].elements, sizeof(given.elements));
+			struct grade_input derived = given;
+			derived.has_elements = false;
+			struct grade_result a, b;
+			assert_int_equal(grade_compute(s, &given, &a, NULL), 0);
+			assert_int_equal(grade_compute(s, &derived, &b, NULL), 0);
+			assert_int_equal(a.score, b.score);
+		}
+	}
+	assert_true(cited > 100);
+}
+
 static void test_work_is_assigned(void **state)
 {
 	(void)state;
@@ -113,6 +163,7 @@ int main(void)
 		cmocka_unit_test(test_same_seed_same_city),
 		cmocka_unit_test(test_many_distinct_words),
 		cmocka_unit_test(test_histories_follow_the_rules),
+		cmocka_unit_test(test_element_scores_match_the_violations),
 		cmocka_unit_test(test_work_is_assigned),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -35,10 +35,33 @@ static void test_every_action_and_status(void **state)
 		}
 }
 
+/* Every reason category in words, and nothing else accepted (the CHECK of sql/0033). */
+static void test_reason_categories(void **state)
+{
+	(void)state;
+	static const char *const known[] = { "imminent-health-risk",
+		                             "pests",
+		                             "no-water-or-power",
+		                             "licence-conditions",
+		                             "unlicensed",
+		                             "owner-request",
+		                             "other" };
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		const char *w = licence_reason_category_words(known[i]);
+		assert_non_null(w);
+		assert_true(w[0] >= 'A' && w[0] <= 'Z');
+	}
+	static const char *const unknown[] = { "", "Pests", "pest", "other ", "health" };
+	for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++)
+		assert_null(licence_reason_category_words(unknown[i]));
+	assert_null(licence_reason_category_words(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_action_and_status),
+		cmocka_unit_test(test_reason_categories),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,8 +1,9 @@
 // card.mjs - the printable grade card: the grade, a QR code to the live record (made by the
 // server) and the short code of the inspection the grade rests on, so that anyone scanning
 // the card can see whether it is still the current one; on screen (not on paper), whether the
-// inspection is in the signed public record, checked in the browser (tlog.mjs).
-import { el, getJSON, gradeBadge, formatDate, param, showError } from './portal.mjs';
+// inspection is in the signed public record, checked in the browser (tlog.mjs). The grade is
+// named with its band's meaning from the scheme ("2: improvement necessary").
+import { el, getJSON, gradeBadge, gradeMeaning, schemeDoc, formatDate, param, showError } from './portal.mjs';
 import { recordCheck } from './tlog.mjs';
 
 const page = document.getElementById('page');
@@ -17,6 +18,7 @@ async function main() {
     const e = await getJSON(`/api/v1/establishments/${id}`);
     const g = e.grade;
     const insp = g && g.inspection_id ? await getJSON(`/api/v1/inspections/${g.inspection_id}`) : null;
+    const doc = await schemeDoc(e.scheme);
     document.title = `Grade card: ${e.name} · Placard`;
     const print = el('button', { type: 'button', class: 'primary no-print', id: 'print' }, 'Print this card');
     print.addEventListener('click', () => window.print());
@@ -24,9 +26,11 @@ async function main() {
       el('article', { class: 'card', 'aria-labelledby': 'card-name' },
         el('p', { class: 'card-kicker' }, 'Food safety inspection grade'),
         el('h1', { id: 'card-name' }, e.name),
-        el('p', { class: 'card-address' }, [e.address.line, e.address.city, e.address.postcode].filter(Boolean).join(', ')),
+        el('p', { class: 'card-address' }, [e.address?.line, e.address?.city, e.address?.postcode].filter(Boolean).join(', ')),
         gradeBadge(g, true),
-        el('p', { class: 'card-label' }, g ? g.label : 'No grade'),
+        el('p', { class: 'card-label', id: 'card-label' }, gradeMeaning(g, doc)),
+        e.status && e.status !== 'active'
+          ? el('p', { class: 'card-status' }, e.status === 'suspended' ? 'Licence suspended' : 'Closed') : null,
         insp ? el('p', {}, `Inspected ${formatDate(insp.started_at)}`) : '',
         el('img', { class: 'qr', id: 'qr', src: `/api/v1/establishments/${e.id}/qr.svg`, width: '200', height: '200',
           alt: 'QR code: scan it to see the live inspection record and check this card is current' }),

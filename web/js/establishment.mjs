@@ -4,7 +4,10 @@
 // and, when opened from a grade card's QR code (?card=CODE), whether that card is current;
 // and whether the inspection the grade (or the card) rests on is in the signed public record,
 // checked in the browser (tlog.mjs), against the key pin the card carries (?log=PIN).
-import { el, getJSON, gradeBadge, formatDate, monthsSince, STALE_MONTHS, param, showError } from './portal.mjs';
+// A grade is always named with its band's meaning (from the scheme document); a suspended or
+// closed establishment says so first, with the date and the reason's category; the history
+// marks superseded revisions and says why an inspection gave no grade.
+import { el, getJSON, gradeBadge, gradeMeaning, schemeDoc, formatDate, monthsSince, STALE_MONTHS, param, showError } from './portal.mjs';
 import { recordCheck } from './tlog.mjs';
 
 const page = document.getElementById('page');
@@ -36,7 +39,8 @@ function explanation(insp) {
   return el('section', { id: 'explanation', 'aria-labelledby': 'why' },
     el('h2', { id: 'why' }, 'Why this grade'),
     el('p', {}, x.rule),
-    el('p', {}, `Score: ${x.score}`, band ? ` (the band for ${x.band.label} is ${band})` : '', '.'),
+    x.score !== null && x.score !== undefined
+      ? el('p', {}, `Score: ${x.score}`, band ? ` (the band for ${x.band.label} is ${band})` : '', '.') : null,
     x.capped_to ? el('p', {}, `Capped to ${x.capped_to.label} by the ${x.capped_to.by_element} score.`) : '',
     insp.violations.length
       ? el('ul', { class: 'violations' }, insp.violations.map(violationItem))
@@ -112,16 +116,46 @@ function cardNotice(card) {
     `${card.posted ? card.posted.label : 'no grade'}.`);
 }
 
-function historyItem(d) {
+// Why an inspection gave no grade, in words (its outcome).
+const noGradeWords = {
+  'no-grade': 'this inspection did not give a grade; a re-inspection decides it',
+  'not-yet-graded': 'a first inspection before the business opened does not give a grade',
+  pending: 'the grade is pending until the re-inspection',
+  unchanged: 'this type of inspection does not change the grade',
+};
+
+function gradeOf(d) {
+  return d.grade && d.grade.code ? d.grade : null;
+}
+
+function noGradeNote(d) {
+  if (gradeOf(d) && d.grade.outcome !== 'unchanged') return null;
+  const outcome = d.grade ? d.grade.outcome : null;
+  return el('p', { class: 'no-grade-note' },
+    el('strong', {}, 'No grade: '), noGradeWords[outcome] || 'this inspection does not set a grade', '.');
+}
+
+function historyItem(d, doc) {
   const dismissed = d.violations.filter((v) => v.status === 'dismissed').length;
-  return el('li', { class: 'inspection', 'data-id': d.id },
+  const superseded = Boolean(d.amended_by_inspection_id);
+  const type = String(d.type || 'inspection').replace(/-/g, ' ');
+  const score = d.score !== null && d.score !== undefined ? `, score ${d.score}` : '';
+  const grade = gradeOf(d);
+  return el('li', { class: superseded ? 'inspection superseded' : 'inspection', 'data-id': d.id },
     el('details', {},
       el('summary', {},
-        gradeBadge(d.grade), ' ',
-        el('span', {}, `${formatDate(d.started_at)}: ${d.type.replace('-', ' ')} inspection, score ${d.score}`),
-        el('span', { class: 'muted' }, ` · ${d.violations.length} ${d.violations.length === 1 ? 'violation' : 'violations'}${dismissed ? `, ${dismissed} dismissed` : ''}`)),
+        gradeBadge(grade), ' ',
+        el('span', {}, `${formatDate(d.started_at)}: ${type} inspection${score}`),
+        el('span', { class: 'muted' }, ` · ${grade ? gradeMeaning(grade, doc) : 'no grade'}`),
+        el('span', { class: 'muted' }, ` · ${d.violations.length} ${d.violations.length === 1 ? 'violation' : 'violations'}${dismissed ? `, ${dismissed} dismissed` : ''}`),
+        superseded ? el('span', { class: 'tag tag-superseded' }, 'Superseded') : null),
+      superseded ? el('p', { class: 'superseded-note' },
+        el('strong', {}, 'Superseded: '),
+        'this record was corrected by a later revision, which replaces it. It is kept here so that the change can be seen; it no longer counts.') : null,
+      d.amends_inspection_id && d.revision > 1
+        ? el('p', { class: 'muted' }, `Revision ${d.revision}: corrects an earlier record of this inspection.`) : null,
+      noGradeNote(d),
       d.explanation ? el('p', {}, d.explanation.rule) : '',
-      d.amended_by_inspection_id ? el('p', { class: 'muted' }, 'Corrected by a later revision.') : '',
       d.violations.length ? el('ul', { class: 'violations' }, d.violations.map(violationItem)) : el('p', {}, 'No violations.')));
 }
 
@@ -129,12 +163,12 @@ function historyItem(d) {
 const RECORD_INSPECTIONS = 5;
 const OLDER_PAGE = 10;
 
-async function history(e, current) {
+async function history(e, current, doc) {
   const section = el('section', { 'aria-labelledby': 'history-h' }, el('h2', { id: 'history-h' }, 'Inspection history'));
   if (!e.inspections.length) return section;
   const details = await Promise.all(e.inspections.map((i) => (current && i.id === current.id ? current : getJSON(`/api/v1/inspections/${i.id}`))));
   const ol = el('ol', { class: 'history', id: 'history' });
-  ol.append(...details.map(historyItem));
+  ol.append(...details.map((d) => historyItem(d, doc)));
   section.append(ol);
   if (e.inspections.length < RECORD_INSPECTIONS) return section;
   let before = e.inspections[e.inspections.length - 1].id;
@@ -146,7 +180,7 @@ async function history(e, current) {
     try {
       const page = await getJSON(`/api/v1/establishments/${e.id}/inspections?before=${before}&limit=${OLDER_PAGE}`);
       const older = await Promise.all(page.inspections.map((i) => getJSON(`/api/v1/inspections/${i.id}`)));
-      const items = older.map(historyItem);
+      const items = older.map((d) => historyItem(d, doc));
       ol.append(...items);
       status.textContent = older.length ? `${older.length} older ${older.length === 1 ? 'inspection' : 'inspections'} shown.` : 'There are no older inspections.';
       if (page.next_before) {
@@ -163,6 +197,31 @@ async function history(e, current) {
   });
   section.append(more, status);
   return section;
+}
+
+// The public reasons for a suspension or a revocation (licence_action.reason_category).
+const reasonWords = {
+  'imminent-health-risk': 'an imminent risk to health',
+  pests: 'pests',
+  'no-water-or-power': 'no hot water, water or power',
+  'licence-conditions': 'licence conditions not met',
+  unlicensed: 'trading without a valid licence',
+  'owner-request': "the operator's request",
+  other: 'another reason',
+};
+
+// A suspended or closed establishment says so before anything else.
+function statusNotice(e) {
+  if (!e.status || e.status === 'active') return null;
+  const since = e.status_since || {};
+  const suspended = e.status === 'suspended';
+  const title = suspended ? 'Licence suspended' : 'Closed: licence revoked';
+  const what = suspended ? 'This establishment may not trade while its licence is suspended'
+    : 'This establishment may not trade: its licence was revoked';
+  return el('section', { class: 'notice notice-bad status-notice', id: 'status-notice', role: 'alert', 'aria-labelledby': 'status-h' },
+    el('h2', { id: 'status-h' }, title),
+    el('p', {}, since.effective_on ? `${what}, since ${formatDate(since.effective_on)}.` : `${what}.`),
+    el('p', {}, 'Reason: ', since.reason_category ? reasonWords[since.reason_category] || 'another reason' : 'not given', '.'));
 }
 
 async function main() {
@@ -183,16 +242,20 @@ async function main() {
     const checked = card && (!current || card.inspection_id !== current.id)
       ? await getJSON(`/api/v1/inspections/${card.inspection_id}`) : current;
     const check = checked ? recordCheck(checked, code ? param('log') : null) : null;
+    const doc = await schemeDoc(e.scheme);
+    const a = e.address || {};
     const parts = [
+      statusNotice(e),
       cardNode,
       code ? check : null,
       el('h1', {}, e.name),
-      el('p', { class: 'muted' }, [e.address.line, e.address.city, e.address.postcode].filter(Boolean).join(', '),
-        e.cuisine ? ` · ${e.cuisine}` : '', e.status !== 'active' ? ` · ${e.status}` : ''),
+      el('p', { class: 'muted' }, [a.line, a.city, a.postcode].filter(Boolean).join(', '),
+        e.cuisine ? ` · ${e.cuisine}` : ''),
+      e.jurisdiction_name ? el('p', { class: 'muted where' }, `Inspected by ${e.jurisdiction_name}`) : null,
       el('section', { class: 'grade-now', 'aria-labelledby': 'grade-h' },
         gradeBadge(g, true),
         el('div', {},
-          el('h2', { id: 'grade-h' }, g ? g.label : 'No grade'),
+          el('h2', { id: 'grade-h' }, gradeMeaning(g, doc)),
           g && g.under_appeal ? el('p', {}, 'This grade is under appeal.') : '',
           g && g.new_rating_pending ? el('p', {}, 'A new rating is pending: it is published once the appeal period is over.') : '',
           current ? el('p', {}, `From the ${current.type} inspection on ${formatDate(current.started_at)}.`) : '',
@@ -201,7 +264,7 @@ async function main() {
       ...appealAndReply(e),
       lastInspected(e),
       current ? explanation(current) : null,
-      await history(e, current),
+      await history(e, current, doc),
       el('p', { class: 'actions' }, el('a', { href: `/card.html?id=${e.id}`, class: 'button secondary', id: 'card-link' }, 'Printable grade card')),
     ];
     page.replaceChildren(...parts.filter(Boolean));

@@ -24,6 +24,8 @@ const kindWords = {
   'establishment.assigned': 'Inspector assigned',
   'licence.action': 'Licence action',
   'inspection.submitted': 'Inspection submitted',
+  'demo.establishment': 'Demo establishment registered',
+  'demo.inspection': 'Demo inspection recorded',
   'inspection.amended': 'Inspection amended',
   'inspection.appeal_code_reissued': 'Appeal code reissued',
   'inspection.overturned': 'Inspection overturned on appeal',
@@ -82,6 +84,40 @@ export async function entryFault(e, prevSeq, prevHash) {
 }
 
 const n = (x) => Number(x).toLocaleString('en');
+
+// A recorded value in words: none for JSON null, yes/no, lists and records spelt out.
+function valueWords(v) {
+  if (v === null || v === undefined || v === '') return 'none';
+  if (typeof v === 'boolean') return v ? 'yes' : 'no';
+  if (Array.isArray(v)) return v.length ? v.map(valueWords).join('; ') : 'none';
+  if (typeof v === 'object') return Object.entries(v).map(([k, x]) => `${k.replace(/_/g, ' ')} ${valueWords(x)}`).join(', ');
+  return String(v);
+}
+
+// The payload in words, then a button that shows it exactly as recorded (the text the hash
+// covers, JSON).
+let exactIds = 0;
+function exactText(e) {
+  const id = `exact-${++exactIds}`;
+  const pre = el('pre', { class: 'log-payload', id, hidden: true }, e.payload_text);
+  const button = el('button', { type: 'button', class: 'secondary log-exact', 'aria-expanded': 'false', 'aria-controls': id },
+    'Show the exact text');
+  button.addEventListener('click', () => {
+    pre.hidden = !pre.hidden;
+    button.setAttribute('aria-expanded', String(!pre.hidden));
+    button.textContent = pre.hidden ? 'Show the exact text' : 'Hide the exact text';
+  });
+  return [payloadFields(e.payload_text), button, pre];
+}
+
+// An entry's payload as a list of its fields, in words; the exact text follows it.
+function payloadFields(text) {
+  let o;
+  try { o = JSON.parse(text); } catch { return null; }
+  if (!o || typeof o !== 'object' || Array.isArray(o)) return null;
+  return el('dl', { class: 'log-fields' }, Object.entries(o).flatMap(([k, v]) => [
+    el('dt', {}, k.replace(/_/g, ' ')), el('dd', {}, valueWords(v))]));
+}
 
 function when(iso) {
   const d = new Date(iso.replace(/(\.\d{3})\d+/, '$1'));
@@ -319,7 +355,7 @@ async function showRecent(upTo) {
       el('details', {}, el('summary', {}, 'What was recorded'),
         e.redacted === true
           ? el('p', { class: 'log-payload' }, 'Withheld: this entry held personal text and was redacted. Its hash still links the chain.')
-          : el('pre', { class: 'log-payload' }, e.payload_text),
+          : exactText(e),
         el('dl', { class: 'log-hashes' },
           el('dt', {}, 'Kind'), el('dd', {}, el('code', {}, e.kind)),
           el('dt', {}, 'Subject'), el('dd', {}, el('code', {}, e.subject)),

@@ -125,3 +125,26 @@ export function param(name) {
 export function showError(container, err) {
   container.replaceChildren(el('p', { class: 'notice notice-bad', role: 'alert' }, err.message || String(err)));
 }
+
+// The scheme documents (GET /api/v1/schemes/{code}), fetched once a page; null when one
+// could not be read (a grade is then shown by its label alone).
+const schemeDocs = new Map();
+export function schemeDoc(code) {
+  if (!code) return Promise.resolve(null);
+  if (!schemeDocs.has(code)) {
+    schemeDocs.set(code, getJSON(`/api/v1/schemes/${encodeURIComponent(code)}`).catch(() => null));
+  }
+  return schemeDocs.get(code);
+}
+
+// A grade in words, never a bare code: its label and what its band means in the scheme
+// ("2: improvement necessary", "A: 0-13 points"), or the label alone when the scheme gives no
+// meaning (a pending state); "No grade" when there is none.
+export function gradeMeaning(grade, doc) {
+  if (!grade || !(grade.code || grade.label)) return 'No grade';
+  const label = grade.label || grade.code;
+  const band = doc && Array.isArray(doc.bands) ? doc.bands.find((b) => b.code === grade.code) : null;
+  const meaning = band && band.meaning ? band.meaning.trim() : '';
+  if (!meaning || meaning.toLowerCase() === label.toLowerCase()) return label;
+  return `${label}: ${meaning.charAt(0).toLowerCase()}${meaning.slice(1)}`;
+}

@@ -1,16 +1,37 @@
 // search.mjs - the search page: name (typo-tolerant), address, postcode, cuisine, grade and
 // "near me", with results as a list of grade badges and a "Show more" that follows the
-// API's cursor. The form's fields are mirrored in the address bar, so a search can be
+// API's cursor (shown only when there is more; a page that could not be loaded leaves the
+// results shown and says so beside the button). Each result names its grade in words (the
+// band's meaning from the scheme) and where it is: the city and the authority that inspects
+// it, so that places of two jurisdictions are told apart. The results can be seen on a map
+// (Leaflet, served by this site from the system's copy under /vendor/; tiles from the
+// address GET /api/v1/map gives) and downloaded as the open data they are (JSON). The form's fields are mirrored in the address bar, so a search can be
 // shared and the back button works.
-import { el, getJSON, gradeBadge, formatDate, monthsSince, STALE_MONTHS, showError } from './portal.mjs';
+import { el, getJSON, gradeBadge, gradeMeaning, schemeDoc, formatDate, monthsSince, STALE_MONTHS, showError } from './portal.mjs';
 
 const form = document.getElementById('search');
 const status = document.getElementById('status');
 const list = document.getElementById('results');
 const more = document.getElementById('more-results');
-const fields = ['q', 'address', 'postcode', 'cuisine', 'grade', 'lat', 'lon', 'radius'];
+const fields = ['q', 'address', 'postcode', 'cuisine', 'grade', 'inspected_since', 'lat', 'lon', 'radius'];
+
+// "Last inspected": each option's date, that many months before today (YYYY-MM-DD); a date
+// from a shared address that is none of them is added as an option of its own.
+const since = document.getElementById('inspected_since');
+for (const o of since.options) {
+  if (!o.dataset.months) continue;
+  const d = new Date();
+  d.setMonth(d.getMonth() - Number(o.dataset.months));
+  o.value = d.toISOString().slice(0, 10);
+}
+function sinceOption(value) {
+  if (!value || [...since.options].some((o) => o.value === value)) return;
+  since.append(el('option', { value }, `Since ${formatDate(value)}`));
+}
 let next = null;
 let query = null;
+// The results shown, for the map.
+let shown = [];
 
 function formQuery() {
   const p = new URLSearchParams();
@@ -21,27 +42,54 @@ function formQuery() {
   return p;
 }
 
-function item(e) {
+// The jurisdictions' names by code (GET /api/v1/jurisdictions), read once.
+let jurisdictions = null;
+function jurisdictionNames() {
+  if (!jurisdictions) {
+    jurisdictions = getJSON('/api/v1/jurisdictions')
+      .then((d) => new Map((d.jurisdictions || []).map((j) => [j.code, j.name])))
+      .catch(() => new Map());
+  }
+  return jurisdictions;
+}
+
+const statusWords = { suspended: 'Licence suspended', closed: 'Closed' };
+
+function item(e, doc, names) {
   const when = e.last_inspected_at;
   const stale = when && monthsSince(when) > STALE_MONTHS;
-  const facts = [e.address.line, e.address.postcode, e.cuisine].filter(Boolean).join(' · ');
-  return el('li', { class: 'result' },
+  const a = e.address || {};
+  const facts = [a.line, a.postcode, e.cuisine].filter(Boolean).join(' · ');
+  const where = [a.city, names.get(e.jurisdiction) || e.jurisdiction].filter(Boolean).join(' · ');
+  return el('li', { class: 'result', 'data-jurisdiction': e.jurisdiction || '' },
     gradeBadge(e.grade),
     el('div', { class: 'result-body' },
       el('a', { href: `/establishment.html?id=${e.id}`, class: 'result-name' }, e.name),
-      el('p', { class: 'muted' }, facts),
+      el('p', { class: 'grade-meaning' }, gradeMeaning(e.grade, doc)),
+      e.status && e.status !== 'active'
+        ? el('p', { class: 'status-flag' }, statusWords[e.status] || e.status) : null,
+      facts ? el('p', { class: 'muted' }, facts) : null,
+      where ? el('p', { class: 'muted where' }, where) : null,
       el('p', { class: stale ? 'muted stale' : 'muted' },
         when ? `Last inspected ${formatDate(when)}` : 'Not inspected yet',
-        e.distance_m !== null && e.distance_m !== undefined ? ` · ${Math.round(e.distance_m)} m away` : '',
-        e.status !== 'active' ? ` · ${e.status}` : '')));
+        e.distance_m !== null && e.distance_m !== undefined ? ` · ${Math.round(e.distance_m)} m away` : '')));
 }
 
 async function load(params, append) {
   status.textContent = 'Searching…';
   try {
     const page = await getJSON(`/api/v1/establishments?${params}`);
-    if (!append) list.replaceChildren();
-    list.append(...page.items.map(item));
+    const codes = [...new Set(page.items.map((e) => e.scheme))];
+    const docs = new Map(await Promise.all(codes.map(async (c) => [c, await schemeDoc(c)])));
+    const names = await jurisdictionNames();
+    if (!append) {
+      list.replaceChildren();
+      shown = [];
+    }
+    shown.push(...page.items);
+    list.append(...page.items.map((e) => item(e, docs.get(e.scheme), names)));
+    showSwitch(params);
+    if (mapShown) drawMap();
     next = page.next_cursor;
     more.hidden = !next;
     const n = page.total;
@@ -50,17 +98,89 @@ async function load(params, append) {
     status.textContent = n === 0 ? 'No places found. Check the spelling or try fewer filters.'
       : `${count} found${params.get('lat') ? ', nearest first' : ''}.`;
   } catch (err) {
+    if (append) {
+      // The results shown stay; the button stays for another try.
+      status.textContent = `More places could not be loaded: ${err.message} Try again.`;
+      return;
+    }
     showError(list, err);
     status.textContent = '';
     more.hidden = true;
   }
 }
 
+// The map: Leaflet loaded the first time the map is asked for.
+const mapBox = document.getElementById('map');
+const viewSwitch = document.getElementById('view-switch');
+const listButton = document.getElementById('view-list');
+const mapButton = document.getElementById('view-map');
+const download = document.getElementById('download');
+let mapShown = false;
+let leaflet = null;
+let map = null;
+let markers = null;
+
+function showSwitch(params) {
+  viewSwitch.hidden = shown.length === 0;
+  const p = new URLSearchParams(params);
+  p.delete('cursor');
+  p.set('limit', '100');
+  download.href = `/api/v1/establishments?${p}`;
+}
+
+async function drawMap() {
+  if (!leaflet) {
+    const css = el('link', { rel: 'stylesheet', href: '/vendor/leaflet/leaflet.css' });
+    document.head.append(css);
+    const [L, settings] = await Promise.all([import('/vendor/leaflet/leaflet.esm.js'), getJSON('/api/v1/map')]);
+    leaflet = L;
+    map = L.map(mapBox, { scrollWheelZoom: false });
+    L.tileLayer(settings.tiles, { attribution: settings.attribution, maxZoom: 19 }).addTo(map);
+    markers = L.layerGroup().addTo(map);
+  }
+  markers.clearLayers();
+  const placed = shown.filter((e) => e.location && e.location.latitude !== null && e.location.longitude !== null);
+  for (const e of placed) {
+    const m = leaflet.circleMarker([e.location.latitude, e.location.longitude],
+      { radius: 9, weight: 2, color: '#0b5394', fillColor: '#ffffff', fillOpacity: 0.9, className: 'map-marker' });
+    const a = document.createElement('a');
+    a.href = `/establishment.html?id=${e.id}`;
+    a.textContent = e.name;
+    m.bindPopup(a);
+    m.addTo(markers);
+  }
+  mapBox.dataset.markers = String(placed.length);
+  if (placed.length) {
+    map.fitBounds(leaflet.latLngBounds(placed.map((e) => [e.location.latitude, e.location.longitude])), { padding: [24, 24], maxZoom: 16 });
+  } else {
+    map.setView([0, 0], 1);
+  }
+  map.invalidateSize();
+}
+
+async function setView(asMap) {
+  mapShown = asMap;
+  mapBox.hidden = !asMap;
+  list.hidden = asMap;
+  listButton.setAttribute('aria-pressed', String(!asMap));
+  mapButton.setAttribute('aria-pressed', String(asMap));
+  if (!asMap) return;
+  try {
+    await drawMap();
+  } catch (err) {
+    mapBox.replaceChildren(el('p', { class: 'notice notice-bad', role: 'alert' }, `The map could not be shown: ${err.message}`));
+  }
+}
+listButton.addEventListener('click', () => setView(false));
+mapButton.addEventListener('click', () => setView(true));
+
 function search(push) {
   query = formQuery();
   if (push) history.pushState(null, '', query.toString() ? `/?${query}` : '/');
   if (![...query.keys()].some((k) => k !== 'radius')) {
     list.replaceChildren();
+    shown = [];
+    viewSwitch.hidden = true;
     status.textContent = '';
     more.hidden = true;
     return;
@@ -70,8 +190,9 @@ function search(push) {
 
 function fromAddress() {
   const p = new URLSearchParams(location.search);
+  sinceOption(p.get('inspected_since'));
   for (const f of fields) form.elements[f].value = p.get(f) || (f === 'radius' ? '1000' : '');
-  if (['address', 'postcode', 'cuisine', 'grade'].some((f) => p.get(f))) document.getElementById('more').open = true;
+  if (['address', 'postcode', 'cuisine', 'grade', 'inspected_since'].some((f) => p.get(f))) document.getElementById('more').open = true;
   showNear();
   search(false);
 }
@@ -80,10 +201,13 @@ form.addEventListener('submit', (ev) => {
   ev.preventDefault();
   search(true);
 });
-more.addEventListener('click', () => {
+more.addEventListener('click', async () => {
+  if (!next || more.disabled) return;
   const p = new URLSearchParams(query);
   p.set('cursor', next);
-  load(p, true);
+  more.disabled = true;
+  await load(p, true);
+  more.disabled = false;
 });
 const near = document.getElementById('near');
 function showNear() {

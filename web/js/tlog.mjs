@@ -328,7 +328,7 @@ export function recordCheck(insp, pin = null) {
         el('p', {}, 'This server does not sign its public record, so there is nothing to check it against.'));
     } else if (r.state === 'none') {
       say('none', '', 'The public record has no entry of its own for this inspection.',
-        el('p', {}, 'Inspections loaded in bulk (imported from another system, or demonstration data) are recorded as the import, not one by one.'));
+        el('p', {}, 'Inspections loaded in bulk are not submitted one by one: an import from another system is recorded as the import, and demonstration data under entries marked as demo.'));
     } else {
       const last = r.entries[r.entries.length - 1];
       say('included', 'notice-good', 'This inspection is in the city’s public record, checked on this device just now.',

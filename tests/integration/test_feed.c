@@ -474,8 +474,13 @@ static void test_streamed(void **state)
 	print_message("feed of %lld bytes: peak %ld kB; of %lld bytes: peak %ld kB\n", small_bytes,
 	              small_kb, big_bytes, big_kb);
 	assert_true(big_bytes > 8 * 1024 * 1024);
-	/* Held whole, the larger feed would add its size; streamed, next to nothing. */
+	/* Held whole, the larger feed would add its size; streamed, next to nothing. Not under
+	 * AddressSanitizer, whose quarantine keeps freed memory resident by design. */
+#if defined(__SANITIZE_ADDRESS__)
+	print_message("peak memory not compared under AddressSanitizer\n");
+#else
 	assert_true((big_kb - small_kb) * 1024 < (big_bytes - small_bytes) / 4);
+#endif
 
 	/* To standard output, the same lines. */
 	struct buf a = BUF_INIT, out = BUF_INIT;

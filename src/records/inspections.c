@@ -521,7 +521,10 @@ int rec_inspection_create(struct rec *r, const char *key, const char *body_hash,
 	const char *scheme_code = store_get(res, 0, "scheme_code");
 	struct rec_submitted sub = { .requested_code = d->has_appeal_code ? d->appeal_code : NULL };
 	const struct grade_scheme *s;
-	if ((rc = rec_scheme_of_inspection(r, id, &s)) < 0 || (rc = check_doc(r, s, d)) < 0 ||
+	/* Made and submitted at once: the same rule as submitting a draft, so a supervisor is
+	 * never handed a report's appeal code by creating the report themselves. */
+	if ((d->submit && (rc = rec_duty_check(r, id, POLICY_DRAFT_SUBMIT)) < 0) ||
+	    (rc = rec_scheme_of_inspection(r, id, &s)) < 0 || (rc = check_doc(r, s, d)) < 0 ||
 	    (rc = store_violations(r, id, scheme_code, d)) < 0 ||
 	    (d->submit && (rc = rec_inspection_submit_draft(r, id, &sub)) < 0))
 		goto out;

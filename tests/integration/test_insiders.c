@@ -423,6 +423,80 @@ static void test_scheme_moves(void **state)
 	refused(&clerk, "POST", "/api/v1/schemes", "{}", 403, "a clerk publishes a scheme");
 }
 
+static char *attach_body(const char *licence, const char *code)
+{
+	/* A PNG by its first bytes; the name is what the operator typed. */
+	return operator_body(
+	        licence, code,
+	        "\"filename\":\"basin.png\","
+	        "\"data\":[\"iVBORw0KGgoAAQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSYn\"]");
+}
+
+/*
+ * The operator's evidence (row 23): only the code that filed the appeal attaches, only while
+ * it is open; hearing officers with no part in the inspection read it, a supervisor who
+ * amended it does not, nor does anyone through another appeal or another appeal's code.
+ */
+static void test_attachments(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long long est = new_establishment("uk", "INS-ATT"),
+	          est2 = new_establishment("uk", "INS-ATT2");
+	struct report r = inspect(&ines, est, 2, "{\"code\":\"H01\",\"points\":15}");
+	struct report r2 = inspect(&ines, est2, 2, "{\"code\":\"H01\",\"points\":15}");
+	char path[128];
+	long st;
+	snprintf(path, sizeof(path), "/api/v1/inspections/%lld/amendments", r.id);
+	json_decref(staff_call(&server, &supervisor, "POST", path, amend_body, NULL, &st));
+	assert_int_equal(st, 201);
+	refused(NULL, "POST", "/api/v1/operator/appeals/attachments",
+	        attach_body("INS-ATT", r.code), 409, "evidence attached before an appeal");
+	long long appeal = file_appeal("INS-ATT", r.code),
+	          appeal2 = file_appeal("INS-ATT2", r2.code);
+	json_t *v = staff_call(&server, NULL, "POST", "/api/v1/operator/appeals/attachments",
+	                       attach_body("INS-ATT", r.code), NULL, &st);
+	assert_int_equal(st, 201);
+	long long att = json_walk_int(v, "appeal.attachments.0.id");
+	json_decref(v);
+	const char *count = "SELECT count(*) FROM appeal_attachment";
+	long long n = itest_sql_count(db_url, count);
+
+	/* A later code, which a clerk issued, does not add to the case. */
+	snprintf(path, sizeof(path), "/api/v1/inspections/%lld/appeal-code", r.id);
+	v = staff_call(&server, &clerk, "POST", path, "{\"reason\":\"Caller said it was lost\"}",
+	               NULL, &st);
+	assert_int_equal(st, 201);
+	char later[16];
+	snprintf(later, sizeof(later), "%s", json_walk_str(v, "appeal_code"));
+	json_decref(v);
+	refused(NULL, "POST", "/api/v1/operator/appeals/attachments", attach_body("INS-ATT", later),
+	        403, "a later code attaches evidence");
+	/* Another appeal's operator does not read this one's evidence. */
+	snprintf(path, sizeof(path), "/api/v1/operator/appeals/attachments/%lld", att);
+	refused(NULL, "POST", path, operator_body("INS-ATT2", r2.code, ""), 404,
+	        "another appeal's code reads the evidence");
+	/* Staff: a party, other roles and the public are refused; through another appeal 404. */
+	snprintf(path, sizeof(path), "/api/v1/staff/appeals/%lld/attachments/%lld", appeal, att);
+	refused(NULL, "GET", path, NULL, 401, "the public reads the evidence");
+	refused(&supervisor, "GET", path, NULL, 403, "a supervisor who amended reads the evidence");
+	refused(&ines, "GET", path, NULL, 403, "the inspector reads the evidence");
+	refused(&clerk, "GET", path, NULL, 403, "a clerk reads the evidence");
+	refused(&admin, "GET", path, NULL, 403, "an administrator reads the evidence");
+	struct itest_response res;
+	staff_request(&server, &hearing, "GET", path, NULL, NULL, &res);
+	assert_int_equal(res.status, 200);
+	assert_memory_equal(res.body.data, "\x89PNG", 4);
+	itest_response_free(&res);
+	snprintf(path, sizeof(path), "/api/v1/staff/appeals/%lld/attachments/%lld", appeal2, att);
+	refused(&hearing, "GET", path, NULL, 404, "the evidence read through another appeal");
+	/* Closed: nothing more is attached. */
+	assert_int_equal(operator("/api/v1/operator/appeals/withdraw", "INS-ATT", r.code, ""), 200);
+	refused(NULL, "POST", "/api/v1/operator/appeals/attachments",
+	        attach_body("INS-ATT", r.code), 409, "evidence attached to a withdrawn appeal");
+	assert_int_equal(itest_sql_count(db_url, count), n);
+}
+
 /* Class 1: amendments bypass ownership and the appeal. */
 static void test_amendments(void **state)
 {
@@ -875,6 +949,7 @@ int main(void)
 		cmocka_unit_test(test_assignments),
 		cmocka_unit_test(test_corrective_actions_private),
 		cmocka_unit_test(test_scheme_moves),
+		cmocka_unit_test(test_attachments),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -497,6 +497,72 @@ static void test_attachments(void **state)
 	assert_int_equal(itest_sql_count(db_url, count), n);
 }
 
+/*
+ * A jurisdiction moved to another scheme grades visits from that day under it. An inspector
+ * who opens a draft dated before the move and then dates it after would have the visit graded
+ * under the scheme of their choosing: a draft's day does not cross a move.
+ */
+static void test_redated_across_a_scheme_move(void **state)
+{
+	(void)state;
+	NEED_DB();
+	long st;
+	json_decref(staff_call(&server, &admin, "POST", "/api/v1/jurisdictions",
+	                       "{\"code\":\"mv\",\"name\":\"Moving Council\",\"scheme\":\"fhrs\"}",
+	                       NULL, &st));
+	assert_int_equal(st, 201);
+	char today[32], body[600], hdr[64], path[96], started[32], ended[32];
+	staff_ago(0, 0, today);
+	today[10] = '\0';
+	snprintf(body, sizeof(body), "{\"scheme\":\"nyc\",\"applies_from\":\"%s\"}", today);
+	json_decref(staff_call(&server, &admin, "POST", "/api/v1/jurisdictions/mv/schemes", body,
+	                       NULL, &st));
+	assert_int_equal(st, 201);
+	long long est = new_establishment("mv", "INS-MV");
+	/* A draft of a visit two days ago, before the move: the old scheme's catalogue. */
+	snprintf(body, sizeof(body),
+	         "{\"establishment_id\":%lld,\"type\":\"initial\",\"started_at\":\"%s\","
+	         "\"ended_at\":\"%s\",\"violations\":[{\"code\":\"H01\",\"points\":5}]}",
+	         est, staff_ago(2, 9, started), staff_ago(2, 10, ended));
+	snprintf(hdr, sizeof(hdr), "Idempotency-Key: insiders-mv-%d", (int)getpid());
+	json_t *v = staff_call(&server, &ines, "POST", "/api/v1/inspections", body, hdr, &st);
+	assert_int_equal(st, 201);
+	long long id = json_walk_int(v, "id");
+	json_decref(v);
+	/* Dated today, after the move: refused, naming the day. */
+	snprintf(path, sizeof(path), "/api/v1/inspections/%lld", id);
+	snprintf(body, sizeof(body),
+	         "{\"type\":\"initial\",\"started_at\":\"%s\",\"ended_at\":\"%s\","
+	         "\"violations\":[{\"code\":\"H01\",\"points\":5}],\"submit\":true}",
+	         staff_ago(0, 0, started), staff_ago(0, 0, ended));
+	long long before = fingerprint();
+	v = staff_call(&server, &ines, "PATCH", path, body, "If-Match: \"1\"", &st);
+	if (st != 422)
+		fail_msg("a draft re-dated across a scheme move: %ld, graded under %s", st,
+		         json_walk_str(v, "scheme.code") ? json_walk_str(v, "scheme.code") : "?");
+	assert_string_equal(json_walk_str(v, "field"), "/started_at");
+	json_decref(v);
+	assert_int_equal(fingerprint(), before);
+	refusals++;
+	/* Another day before the move is only a correction. */
+	snprintf(body, sizeof(body),
+	         "{\"type\":\"initial\",\"started_at\":\"%s\",\"ended_at\":\"%s\","
+	         "\"violations\":[{\"code\":\"H01\",\"points\":5}],\"submit\":true}",
+	         staff_ago(3, 9, started), staff_ago(3, 10, ended));
+	v = staff_call(&server, &ines, "PATCH", path, body, "If-Match: \"1\"", &st);
+	if (st != 200)
+		fail_msg("a draft re-dated before the move: %ld %s", st,
+		         json_walk_str(v, "detail"));
+	json_decref(v);
+	/* Nor does an amendment move the visit across it. */
+	snprintf(path, sizeof(path), "/api/v1/inspections/%lld/amendments", id);
+	snprintf(body, sizeof(body),
+	         "{\"type\":\"initial\",\"started_at\":\"%s\",\"ended_at\":\"%s\","
+	         "\"violations\":[],\"reason\":\"Wrong day entered\"}",
+	         staff_ago(0, 0, started), staff_ago(0, 0, ended));
+	refused(&supervisor, "POST", path, body, 422, "an amendment re-dated across a scheme move");
+}
+
 /* Class 1: amendments bypass ownership and the appeal. */
 static void test_amendments(void **state)
 {
@@ -950,6 +1016,7 @@ int main(void)
 		cmocka_unit_test(test_corrective_actions_private),
 		cmocka_unit_test(test_scheme_moves),
 		cmocka_unit_test(test_attachments),
+		cmocka_unit_test(test_redated_across_a_scheme_move),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

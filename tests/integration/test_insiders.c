@@ -6,10 +6,12 @@
  * new appeal code or taking any step of the appeal, a later code withdrawing the appeal or
  * speaking for the operator, a code the device made up, an expired code, a code gained by
  * amending, a party reading the officers' view of the appeal or moderating the operator's
- * reply, a visit dated ahead, an administrator reading the staff view. Every refusal is a
- * problem+json with a sentence, and the database is exactly as it was before the attempt
- * (a fingerprint of every inspection, appeal, reply, re-rating request, posted grade, code
- * reissue and log entry). Allowed steps are tried too, so that a refusal is never the only
+ * reply, a visit dated ahead, an administrator reading the staff view, a supervisor creating
+ * a report already submitted, an inspector choosing their own work, the operator's evidence
+ * read by a party, a day to correct by made public, a visit re-dated across a move to
+ * another scheme. Every refusal is a problem+json with a sentence, and the database is
+ * exactly as it was before the attempt (a fingerprint of every inspection, appeal, reply,
+ * re-rating request, posted grade, code reissue and log entry). Allowed steps are tried too, so that a refusal is never the only
  * thing the server can say.
  */
 #include <stdarg.h>

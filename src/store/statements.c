@@ -1796,10 +1796,10 @@ const struct store_statement
 		" ORDER BY size DESC, signed_at DESC"
 		" LIMIT 1",
 		0, true },
-	/* The appeal against root inspection $1, locked, with its attachments so far: how many,
-	 * their bytes in all. */
+	/* The appeal against root inspection $1, locked, its state, and its attachments so far:
+	 * how many, their bytes in all. */
 	[STMT_APPEAL_ATTACHMENT_TOTALS] = { "appeal_attachment_totals",
-		"SELECT a.id,"
+		"SELECT a.id, a.state,"
 		" (SELECT count(*) FROM appeal_attachment x WHERE x.appeal_id = a.id) AS count,"
 		" (SELECT coalesce(sum(x.size_bytes), 0) FROM appeal_attachment x"
 		"  WHERE x.appeal_id = a.id) AS total"

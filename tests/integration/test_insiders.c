@@ -350,6 +350,13 @@ static void test_assignments(void **state)
 	refused(&ines, "PUT", path, TO(id_ines), 403, "an inspector takes back work handed over");
 	refused(&ines, "PUT", path, TO(id_ida), 403, "an inspector moves work handed over");
 	assert_int_equal(holder_of(est), id_ike);
+	/* Whose work it is stays between each inspector and the supervisors. */
+	char due[96];
+	snprintf(due, sizeof(due), "/api/v1/inspector/due?inspector=%lld", id_ike);
+	refused(&ines, "GET", due, NULL, 403, "an inspector reads another's due list");
+	v = staff_call(&server, &supervisor, "GET", due, NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	json_decref(v);
 #undef TO
 }
 

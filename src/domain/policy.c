@@ -358,3 +358,15 @@ int policy_assign_check(const struct policy_assignment *a, const char **ret_reas
 		return refuse(-ENOENT, "Work is assigned only to an active inspector.", ret_reason);
 	return 0;
 }
+
+int policy_due_list_check(enum policy_role role, bool own, const char **ret_reason)
+{
+	if ((unsigned)role >= POLICY_ROLE__COUNT)
+		return -EINVAL;
+	if (role == POLICY_SUPERVISOR || (own && role == POLICY_INSPECTOR))
+		return 0;
+	return refuse(-EACCES,
+	              own ? "Due lists are inspectors' and supervisors'."
+	                  : "Only a supervisor may see another inspector's due list.",
+	              ret_reason);
+}

@@ -157,6 +157,14 @@ struct policy_assignment {
  */
 int policy_assign_check(const struct policy_assignment *a, const char **ret_reason);
 
+/*
+ * Who reads a due list (the establishments assigned to an inspector, and the visits due at
+ * them). An inspector or a supervisor reads their own (@own); only a supervisor reads another
+ * inspector's, to give out and move work. 0 when they may; -EACCES (403) with the reason in
+ * *@ret_reason (may be NULL) when not; -EINVAL for a role out of range.
+ */
+int policy_due_list_check(enum policy_role role, bool own, const char **ret_reason);
+
 /* Stable names for messages and tests ("amend", "hearing_officer", "decided"). */
 const char *policy_action_name(enum policy_action a);
 const char *policy_role_name(enum policy_role r);

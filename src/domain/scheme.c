@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/util.h"
+
 #define LABEL_MAX       64
 #define TEXT_MAX        500
 #define DAYS_MAX        3650
@@ -398,17 +400,10 @@ int scheme_check(const struct grade_scheme *s, struct scheme_problem *ret)
 	return 0;
 }
 
-/* @s is YYYY-MM-DD, a month 01-12 and a day 01-31. */
+/* @s is YYYY-MM-DD, a day of the calendar (date_valid(): leap years, year 0001 on). */
 static bool is_date(const char *s)
 {
-	static const char shape[] = "dddd-dd-dd";
-	if (!s || strlen(s) != sizeof(shape) - 1)
-		return false;
-	for (size_t i = 0; i < sizeof(shape) - 1; i++)
-		if (shape[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != shape[i])
-			return false;
-	int month = (s[5] - '0') * 10 + (s[6] - '0'), day = (s[8] - '0') * 10 + (s[9] - '0');
-	return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+	return s && date_valid(s);
 }
 
 enum scheme_assignment_verdict

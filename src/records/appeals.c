@@ -430,6 +430,12 @@ int rec_appeal_attach(struct rec *r, const struct rec_operator *op, const struct
 		return rc;
 	if (store_nrows(l) == 0)
 		return rec_refuse(r, 404, NULL, "There is no appeal against this inspection.");
+	/* The rule again with the state read under the lock: a withdrawal or a decision made
+	 * since the code was checked closes the appeal to further evidence. */
+	struct rec_operator locked = *op;
+	locked.appeal = policy_appeal_of(store_get(l, 0, "state"));
+	if ((rc = rec_operator_may(r, &locked, POLICY_APPEAL_ATTACH)) < 0)
+		return rc;
 	long count = (long)store_get_int(l, 0, "count");
 	long long total = store_get_int(l, 0, "total");
 	switch (appeal_attachment_check(count, total, f->len)) {

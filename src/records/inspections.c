@@ -453,6 +453,33 @@ static int staff_json(struct rec *r, const char *id, const struct rec_submitted 
 }
 
 /* Lock inspection @id for a change of its draft by r->staff; its row in *@ret. */
+/*
+ * A visit is graded under the scheme its jurisdiction was on that day. Inspection @id keeps
+ * the scheme it was opened under; dating its visit @started instead is refused (422) when a
+ * move to another scheme falls between the two days, so that nobody picks the scheme a visit
+ * is graded under by re-dating it.
+ */
+static int check_scheme_day(struct rec *r, const char *id, const char *started)
+{
+	struct store_result *res;
+	const char *p[] = { id, started };
+	int rc;
+	if (!started)
+		return 0;
+	if ((rc = rec_exec(r, STMT_INSPECTION_SCHEME_CROSSING, p, &res)) < 0)
+		return rc;
+	if (store_nrows(res) == 0)
+		return 0;
+	const char *then = store_get(res, 0, "scheme_then"), *now = store_get(res, 0, "scheme_new");
+	if (then && now && !streq(then, now))
+		return rec_refuse(r, 422, "/started_at",
+		                  "Visits on that day are graded under the \"%s\" scheme, not "
+		                  "the \"%s\" scheme of the day this inspection was opened for: "
+		                  "start a new inspection for that day.",
+		                  now, then);
+	return 0;
+}
+
 static int lock_draft(struct rec *r, const char *id, struct store_result **ret)
 {
 	return rec_inspection_lock(r, id, POLICY_DRAFT_EDIT, ret);
@@ -521,7 +548,10 @@ int rec_inspection_create(struct rec *r, const char *key, const char *body_hash,
 	const char *scheme_code = store_get(res, 0, "scheme_code");
 	struct rec_submitted sub = { .requested_code = d->has_appeal_code ? d->appeal_code : NULL };
 	const struct grade_scheme *s;
-	if ((rc = rec_scheme_of_inspection(r, id, &s)) < 0 || (rc = check_doc(r, s, d)) < 0 ||
+	/* Made and submitted at once: the same rule as submitting a draft, so a supervisor is
+	 * never handed a report's appeal code by creating the report themselves. */
+	if ((d->submit && (rc = rec_duty_check(r, id, POLICY_DRAFT_SUBMIT)) < 0) ||
+	    (rc = rec_scheme_of_inspection(r, id, &s)) < 0 || (rc = check_doc(r, s, d)) < 0 ||
 	    (rc = store_violations(r, id, scheme_code, d)) < 0 ||
 	    (d->submit && (rc = rec_inspection_submit_draft(r, id, &sub)) < 0))
 		goto out;
@@ -547,7 +577,8 @@ int rec_inspection_update(struct rec *r, const char *id, struct inspection_doc *
 	int rc;
 	*ret = (struct rec_inspection_written){ .id = id, .version = -1 };
 	if ((rc = rec_begin(r)) < 0 || (rc = lock_draft(r, id, &ins)) < 0 ||
-	    (rc = rec_tablet_version_check(r, id, v)) < 0)
+	    (rc = rec_tablet_version_check(r, id, v)) < 0 ||
+	    (rc = check_scheme_day(r, id, d->started_at)) < 0)
 		goto out;
 	const struct grade_scheme *s;
 	if ((rc = rec_scheme_of_inspection(r, id, &s)) < 0 || (rc = check_doc(r, s, d)) < 0)
@@ -645,7 +676,8 @@ int rec_inspection_amend(struct rec *r, const char *orig, struct inspection_doc 
 		goto out;
 	const char *scheme_code = store_get(ins, 0, "scheme_code");
 	const struct grade_scheme *s;
-	if ((rc = rec_scheme_of_inspection(r, orig, &s)) < 0 || (rc = check_doc(r, s, d)) < 0)
+	if ((rc = check_scheme_day(r, orig, d->started_at)) < 0 ||
+	    (rc = rec_scheme_of_inspection(r, orig, &s)) < 0 || (rc = check_doc(r, s, d)) < 0)
 		goto out;
 	const char *started = d->started_at ? d->started_at : store_get(ins, 0, "started_at");
 	if ((rc = insert_inspection(r, store_get(ins, 0, "establishment_id"), started, d, orig,

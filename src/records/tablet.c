@@ -395,9 +395,9 @@ int rec_supervisor_inspectors(struct rec *r, const char **ret_json)
 int rec_tablet_due(struct rec *r, int64_t inspector, long long days, const char **ret_json)
 {
 	int64_t who = inspector ? inspector : r->staff->id;
-	if (who != r->staff->id && r->staff->role != POLICY_SUPERVISOR)
-		return rec_refuse(r, 403, "inspector",
-		                  "Only a supervisor may see another inspector's due list.");
+	const char *why = NULL;
+	if (policy_due_list_check(r->staff->role, who == r->staff->id, &why) < 0)
+		return rec_refuse(r, 403, "inspector", "%s", why ? why : "Not allowed.");
 	struct store_result *res;
 	const char *p[] = { rec_num(r, who), rec_num(r, days) };
 	int rc = rec_exec(r, STMT_TABLET_DUE_LIST, p, &res);

@@ -512,6 +512,18 @@ const struct store_statement
 		" coalesce(ended_at > now() + interval '1 day', false) AS ended_ahead"
 		" FROM inspection WHERE id = $1::bigint",
 		1, false },
+	/* Whether inspection $1's visit dated $2 instead would fall under another scheme of its
+	 * jurisdiction than on the day it has (a move, sql/0029, between the two days). */
+	[STMT_INSPECTION_SCHEME_CROSSING] = { "inspection_scheme_crossing",
+		"SELECT jurisdiction_scheme_at(j.id, (i.started_at AT TIME ZONE j.timezone)::date)"
+		"  AS scheme_then,"
+		" jurisdiction_scheme_at(j.id, ($2::timestamptz AT TIME ZONE j.timezone)::date)"
+		"  AS scheme_new"
+		" FROM inspection i"
+		" JOIN establishment e ON e.id = i.establishment_id"
+		" JOIN jurisdiction j ON j.id = e.jurisdiction_id"
+		" WHERE i.id = $1::bigint",
+		2, false },
 	[STMT_INSPECTION_VIOLATIONS] = { "inspection_violations",
 		"SELECT code, points, status = 'dismissed' AS dismissed, observed,"
 		" corrected_on_site, repeat,"
@@ -1832,10 +1844,10 @@ const struct store_statement
 		" ORDER BY size DESC, signed_at DESC"
 		" LIMIT 1",
 		0, true },
-	/* The appeal against root inspection $1, locked, with its attachments so far: how many,
-	 * their bytes in all. */
+	/* The appeal against root inspection $1, locked, its state, and its attachments so far:
+	 * how many, their bytes in all. */
 	[STMT_APPEAL_ATTACHMENT_TOTALS] = { "appeal_attachment_totals",
-		"SELECT a.id,"
+		"SELECT a.id, a.state,"
 		" (SELECT count(*) FROM appeal_attachment x WHERE x.appeal_id = a.id) AS count,"
 		" (SELECT coalesce(sum(x.size_bytes), 0) FROM appeal_attachment x"
 		"  WHERE x.appeal_id = a.id) AS total"

@@ -1,7 +1,8 @@
 /*
  * Unit tests for policy_assign_check() (domain/policy.c): who gives work out, over the whole
  * table (every role x to self x held by self x held by another x to an inspector), checked
- * against the rule written here a second time, as data; then the cases by name.
+ * against the rule written here a second time, as data; then the cases by name. And
+ * policy_due_list_check(): who reads whose due list.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -89,11 +90,39 @@ static void test_cases(void **state)
 	assert_int_equal(policy_assign_check(NULL, NULL), -EINVAL);
 }
 
+/* Who reads a due list: every role, their own and another's. */
+static void test_due_list(void **state)
+{
+	(void)state;
+	int allowed = 0;
+	for (int role = 0; role < POLICY_ROLE__COUNT; role++)
+		for (int own = 0; own < 2; own++) {
+			const char *why = NULL;
+			int rc = policy_due_list_check((enum policy_role)role, own, &why);
+			int want = role == POLICY_SUPERVISOR || (own && role == POLICY_INSPECTOR)
+			                   ? 0
+			                   : -EACCES;
+			if (rc != want)
+				fail_msg("%s own=%d: %d, expected %d",
+				         policy_role_name((enum policy_role)role), own, rc, want);
+			if (rc < 0)
+				assert_non_null(why);
+			allowed += rc == 0;
+		}
+	/* The inspector's own; the supervisor's own and another's. */
+	assert_int_equal(allowed, 3);
+	assert_int_equal(policy_due_list_check(POLICY_ROLE__COUNT, true, NULL), -EINVAL);
+	const char *why;
+	assert_int_equal(policy_due_list_check(POLICY_INSPECTOR, false, &why), -EACCES);
+	assert_non_null(strstr(why, "supervisor"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_whole_table),
 		cmocka_unit_test(test_cases),
+		cmocka_unit_test(test_due_list),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

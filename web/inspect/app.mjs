@@ -36,9 +36,10 @@ function internal(id, text) {
   return el('p', { id, class: 'audience audience-internal' }, text);
 }
 
+// @nodes may hold null for a part not shown (replaceChildren would write it as "null").
 function show(name, ...nodes) {
   view = name;
-  app.replaceChildren(...nodes);
+  app.replaceChildren(...nodes.filter((n) => n !== null && n !== undefined && n !== false));
 }
 
 function fmtDate(s) {

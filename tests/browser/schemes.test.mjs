@@ -152,6 +152,10 @@ test('an administrator publishes Gotham, compares versions and moves a jurisdict
   await page.getByRole('link', { name: 'All schemes' }).click();
   await page.locator('#assign-jurisdiction').selectOption('gotham-city');
   await page.locator('#assign-scheme').selectOption('gotham');
+  // No day chosen: asked for in words, at the date.
+  await page.getByRole('button', { name: 'Move' }).click();
+  assert.equal(await page.locator('#assign-from-error').textContent(), 'Choose the first day of the visits graded under this scheme.');
+  assert.equal(await page.locator('#assign-from').getAttribute('aria-invalid'), 'true');
   await page.locator('#assign-from').fill(isoDay(0));
   await page.getByRole('button', { name: 'Move' }).click();
   await page.locator('#assign-status', { hasText: 'moves to gotham' }).waitFor();

@@ -220,6 +220,13 @@ function assignForm(jurisdictions, schemes) {
     for (const e of form.querySelectorAll('.field-error')) e.textContent = '';
     for (const c of form.querySelectorAll('[aria-invalid]')) c.removeAttribute('aria-invalid');
     alertEl.textContent = '';
+    if (!from.value) {
+      // An empty (or half-typed) date: said in words, not as the API's YYYY-MM-DD.
+      from.setAttribute('aria-invalid', 'true');
+      form.querySelector('#assign-from-error').textContent = 'Choose the first day of the visits graded under this scheme.';
+      from.focus();
+      return;
+    }
     const res = await api('POST', `/api/v1/jurisdictions/${encodeURIComponent(j.value)}/schemes`,
       { scheme: s.value, applies_from: from.value });
     if (res.status === 201) {

@@ -360,6 +360,14 @@ test('a hearing officer at a desk reads the evidence, schedules, decides and fin
   await page.getByLabel('Outcome').selectOption('modified');
   await page.getByRole('button', { name: 'Search' }).click();
   await page.locator('#decided-count', { hasText: '0 decided appeals' }).waitFor();
+  // Dates the wrong way round are pointed out, not answered with an empty list.
+  await page.getByLabel('Decided from').fill('2030-01-02');
+  await page.getByLabel('Decided to').fill('2030-01-01');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.locator('#decided-to-error', { hasText: 'before' }).waitFor({ timeout: 5000 });
+  assert.equal(await page.getByLabel('Decided to').getAttribute('aria-invalid'), 'true');
+  await page.getByLabel('Decided from').fill('');
+  await page.getByLabel('Decided to').fill('');
   await page.getByLabel('Outcome').selectOption('upheld');
   await page.getByRole('button', { name: 'Search' }).click();
   await page.locator('#decided-count', { hasText: '1 decided appeal' }).waitFor();

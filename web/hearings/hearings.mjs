@@ -371,6 +371,13 @@ async function showDecided(q = lastSearch) {
     el('div', {}, el('button', { type: 'submit', class: 'primary' }, 'Search')), st);
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
+    clearErrors();
+    if (fromIn.value && toIn.value && toIn.value < fromIn.value) {
+      // The server would answer an empty list; the dates are the wrong way round.
+      showFieldError(form, { field: 'to', detail: '"Decided to" is a day before "Decided from".' });
+      st.textContent = 'See the marked field.';
+      return;
+    }
     showDecided({ establishment: est.value.trim(), from: fromIn.value, to: toIn.value, outcome: outcome.value });
   });
   const out = el('div', { id: 'decided' });

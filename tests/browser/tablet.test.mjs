@@ -678,6 +678,8 @@ test('an unscheduled visit is found and started, offline too once seen; signing 
   assert.match(await page.locator('#report-inspector').textContent(), new RegExp(`Inspector: ${me}`));
   assert.equal(await page.locator('.report-signature img').count(), 1);
   assert.match(await page.locator('.report-signature').textContent(), /Carl Complainee/);
+  // New York City's scheme has appeals but no re-rating visits on request: none is offered.
+  assert.equal(await page.locator('.report-code h2').textContent(), 'To appeal or reply');
   await page.getByRole('button', { name: 'Done' }).click();
 
   // Signing out with unsent work: the inspector is told, and the work stays.

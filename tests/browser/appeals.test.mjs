@@ -287,6 +287,8 @@ test('a hearing officer at a desk reads the evidence, schedules, decides and fin
 
   // The evidence: the inspection as recorded, what is contested and why, the files, history.
   const recorded = page.locator('#recorded-violations');
+  // The grade is named as one beside the score ("score 25, grade 2", not "score 25, 2").
+  assert.match(await page.locator('#recorded').textContent(), /score \d+, grade \w/);
   assert.match(await recorded.textContent(), /H03.*No soap at the hand basin.*10/);
   assert.match(await recorded.locator('tr.contested').textContent(), /S02.*Droppings behind the dry store.*15.*Contested/);
   assert.equal(await recorded.locator('tr.contested').count(), 1);
@@ -337,6 +339,7 @@ test('a hearing officer at a desk reads the evidence, schedules, decides and fin
   await page.getByLabel('Hearing date and time').fill(local);
   await page.getByRole('button', { name: 'Schedule the hearing' }).click();
   await page.locator('#appeal-state', { hasText: 'hearing scheduled' }).waitFor();
+  assert.match(await page.locator('#hearing-at').textContent(), /; not adjourned\.$/);
   await page.getByRole('button', { name: 'Hearing calendar' }).click();
   await page.getByRole('heading', { name: 'Hearing calendar' }).waitFor();
   const cal = page.locator('#calendar');
@@ -357,6 +360,14 @@ test('a hearing officer at a desk reads the evidence, schedules, decides and fin
   await page.getByLabel('Outcome').selectOption('modified');
   await page.getByRole('button', { name: 'Search' }).click();
   await page.locator('#decided-count', { hasText: '0 decided appeals' }).waitFor();
+  // Dates the wrong way round are pointed out, not answered with an empty list.
+  await page.getByLabel('Decided from').fill('2030-01-02');
+  await page.getByLabel('Decided to').fill('2030-01-01');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.locator('#decided-to-error', { hasText: 'before' }).waitFor({ timeout: 5000 });
+  assert.equal(await page.getByLabel('Decided to').getAttribute('aria-invalid'), 'true');
+  await page.getByLabel('Decided from').fill('');
+  await page.getByLabel('Decided to').fill('');
   await page.getByLabel('Outcome').selectOption('upheld');
   await page.getByRole('button', { name: 'Search' }).click();
   await page.locator('#decided-count', { hasText: '1 decided appeal' }).waitFor();

@@ -101,8 +101,11 @@ for (const size of ['phone', 'tablet']) {
     await page.getByRole('heading', { name: 'Find an establishment' }).waitFor();
     assert.ok(await fits(page), 'the search fits');
 
-    // Register.
+    // Register. Sent empty, the form names the field by its label, not as the API's "name".
     await page.getByRole('button', { name: 'Register a new establishment' }).click();
+    await page.getByRole('button', { name: 'Register', exact: true }).click();
+    await page.locator('#register-form [role=alert]', { hasText: 'required' }).waitFor();
+    assert.match(await page.locator('#register-form [role=alert]').textContent(), /^(Name|Licence number) is required\.$/);
     await page.getByLabel('Jurisdiction').selectOption('uk-demo');
     await page.getByLabel('Licence number').fill(licence);
     await page.getByLabel('Name', { exact: true }).fill(name);

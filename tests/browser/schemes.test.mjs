@@ -94,6 +94,10 @@ test('an administrator publishes Gotham, compares versions and moves a jurisdict
   await page.locator('#scheme-list').waitFor();
   assert.match(await page.locator('#scheme-list').textContent(), /nyc/);
 
+  // Nothing chosen or pasted: said as such, not as a JSON parser's message.
+  await page.getByRole('button', { name: 'Publish' }).click();
+  assert.equal(await page.locator('#publish-json-error').textContent(), 'Choose a scheme document (a JSON file) or paste one.');
+
   // A gap between Silver and Bronze: refused, at the field the server names.
   await page.locator('#publish-json').fill(gotham({ gap: true }));
   await page.getByRole('button', { name: 'Publish' }).click();
@@ -110,6 +114,12 @@ test('an administrator publishes Gotham, compares versions and moves a jurisdict
   assert.match(await page.locator('#version-h').textContent(), /Gotham medals, version 1/);
   assert.match(await page.locator('#bands').textContent(), /Silver/);
   assert.equal(await page.locator('.catalogue tbody tr').count(), 30);
+  // The same document again publishes nothing, and the page does not claim otherwise.
+  await page.getByRole('link', { name: 'All schemes' }).click();
+  await page.locator('#publish-json').fill(gotham());
+  await page.getByRole('button', { name: 'Publish' }).click();
+  await page.locator('#published').waitFor();
+  assert.equal(await page.locator('#published').textContent(), 'Nothing published: version 1 of gotham already holds this document.');
 
   // Version 2, from a month ahead: Gold from 94, G05 reworded. Compared with version 1.
   await page.getByRole('link', { name: 'All schemes' }).click();
@@ -142,6 +152,10 @@ test('an administrator publishes Gotham, compares versions and moves a jurisdict
   await page.getByRole('link', { name: 'All schemes' }).click();
   await page.locator('#assign-jurisdiction').selectOption('gotham-city');
   await page.locator('#assign-scheme').selectOption('gotham');
+  // No day chosen: asked for in words, at the date.
+  await page.getByRole('button', { name: 'Move' }).click();
+  assert.equal(await page.locator('#assign-from-error').textContent(), 'Choose the first day of the visits graded under this scheme.');
+  assert.equal(await page.locator('#assign-from').getAttribute('aria-invalid'), 'true');
   await page.locator('#assign-from').fill(isoDay(0));
   await page.getByRole('button', { name: 'Move' }).click();
   await page.locator('#assign-status', { hasText: 'moves to gotham' }).waitFor();

@@ -665,6 +665,8 @@ test('an unscheduled visit is found and started, offline too once seen; signing 
   await page.getByRole('button', { name: 'Start inspection of Complaint Corner Kitchen' }).click();
   await page.getByRole('heading', { name: 'Complaint Corner Kitchen' }).waitFor();
   assert.equal(await page.locator('#type').inputValue(), 'complaint');
+  // Parts of the form not shown leave no "null" behind.
+  assert.doesNotMatch(await page.locator('main').innerText(), /\bnull\b/);
   await page.getByRole('button', { name: 'Mark the remaining items in compliance' }).click();
   const items = await page.locator('fieldset.item').count();
   await waitFor(async () => (await page.locator('fieldset.item input[value="in"]:checked').count()) === items, 'all marked in');
@@ -676,6 +678,8 @@ test('an unscheduled visit is found and started, offline too once seen; signing 
   assert.match(await page.locator('#report-inspector').textContent(), new RegExp(`Inspector: ${me}`));
   assert.equal(await page.locator('.report-signature img').count(), 1);
   assert.match(await page.locator('.report-signature').textContent(), /Carl Complainee/);
+  // New York City's scheme has appeals but no re-rating visits on request: none is offered.
+  assert.equal(await page.locator('.report-code h2').textContent(), 'To appeal or reply');
   await page.getByRole('button', { name: 'Done' }).click();
 
   // Signing out with unsent work: the inspector is told, and the work stays.
@@ -788,9 +792,17 @@ test('a supervisor gives out work by area, risk and due date; an inspector neith
   const row = page.locator('tr[data-establishment]', { hasText: 'Unassigned Noodle Bar' });
   assert.equal(await page.locator('tr[data-establishment]').count(), 1);
   assert.match(await row.textContent(), /nobody/);
+  // Ivan's due list, open while he is given the work, is brought up to date.
+  await page.getByRole('button', { name: 'Due list of Ivan Inspector' }).click();
+  await page.locator('#due-title').waitFor();
+  assert.equal(await page.locator('.inspector-due li', { hasText: 'Unassigned Noodle Bar' }).count(), 0);
   await row.getByLabel('Inspector for Unassigned Noodle Bar').selectOption({ label: 'Ivan Inspector' });
   await row.getByRole('button', { name: 'Assign Unassigned Noodle Bar' }).click();
   await page.getByText('0 establishments, soonest due first.').waitFor();
+  await page.locator('.inspector-due li', { hasText: 'Unassigned Noodle Bar' }).waitFor({ timeout: 5000 });
+  // An empty list says so, in words.
+  assert.doesNotMatch(await page.locator('section.worklist').innerText(), /\bnull\b/);
+  assert.match(await page.locator('section.worklist').innerText(), /None matches/);
   assert.equal(db.sql(`SELECT u.username FROM inspector_assignment a JOIN staff_user u ON u.id = a.inspector_id
                        WHERE a.establishment_id = ${est}`), 'inspector2');
   await page.getByLabel('Assigned to nobody only').uncheck();

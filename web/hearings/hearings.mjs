@@ -105,6 +105,10 @@ function decisionForm(a) {
     }, 'primary', 'decision');
 }
 
+function adjourned(n) {
+  return n === 0 ? 'not adjourned' : n === 1 ? 'adjourned once' : `adjourned ${n} times`;
+}
+
 function bytes(n) {
   return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} kB`;
 }
@@ -129,7 +133,7 @@ function recordedSection(a) {
   const sec = el('section', { class: 'evidence', 'aria-labelledby': 'recorded-h', id: 'recorded' },
     el('h3', { id: 'recorded-h' }, 'The inspection as recorded'),
     el('p', {}, `${ins.type} inspection ${formatWhen(ins.started_at)}${ins.ended_at ? ` to ${formatWhen(ins.ended_at)}` : ''}; `,
-      `score ${ins.score ?? '—'}, ${ins.grade?.label ?? 'no grade'}; revision ${ins.revision}.`));
+      `score ${ins.score ?? '—'}, ${ins.grade?.label ? `grade ${ins.grade.label}` : 'no grade'}; revision ${ins.revision}.`));
   if (ins.amendment_reason) sec.append(el('p', { class: 'muted' }, `Amended: ${ins.amendment_reason}`));
   if (ins.violations.length) {
     const body = el('tbody');
@@ -224,7 +228,7 @@ async function showAppeal(id, note = '') {
       a.open ? el('span', { class: 'countdown', 'data-deadline': a.decision_due }) : null),
     el('h3', {}, 'Result under appeal'),
     el('p', {}, `${a.before.grade_label || 'No grade'} (score ${a.before.score})`)];
-  if (a.hearing_at) parts.push(el('p', { id: 'hearing-at' }, `Hearing ${formatWhen(a.hearing_at)}; adjourned ${a.adjournments} time(s).`));
+  if (a.hearing_at) parts.push(el('p', { id: 'hearing-at' }, `Hearing ${formatWhen(a.hearing_at)}; ${adjourned(a.adjournments)}.`));
   const evidence = el('div', { class: 'evidence-columns' }, recordedSection(a),
     el('div', {}, operatorSection(a), historySection(a)));
   parts.push(evidence);
@@ -344,7 +348,7 @@ async function showCalendar(range = null) {
     out.append(el('h3', { class: 'calendar-day' }, day), el('ul', { class: 'queue' },
       ...list.map((a) => appealItem(a, el('p', {}, 'Hearing ',
         el('strong', {}, new Date(a.hearing_at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })),
-        a.adjournments ? ` · adjourned ${a.adjournments} time(s)` : '', ` · decision due ${formatWhen(a.decision_due)}`)))));
+        a.adjournments ? ` · ${adjourned(a.adjournments)}` : '', ` · decision due ${formatWhen(a.decision_due)}`)))));
   }
 }
 
@@ -367,6 +371,13 @@ async function showDecided(q = lastSearch) {
     el('div', {}, el('button', { type: 'submit', class: 'primary' }, 'Search')), st);
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
+    clearErrors();
+    if (fromIn.value && toIn.value && toIn.value < fromIn.value) {
+      // The server would answer an empty list; the dates are the wrong way round.
+      showFieldError(form, { field: 'to', detail: '"Decided to" is a day before "Decided from".' });
+      st.textContent = 'See the marked field.';
+      return;
+    }
     showDecided({ establishment: est.value.trim(), from: fromIn.value, to: toIn.value, outcome: outcome.value });
   });
   const out = el('div', { id: 'decided' });

@@ -36,9 +36,10 @@ function internal(id, text) {
   return el('p', { id, class: 'audience audience-internal' }, text);
 }
 
+// @nodes may hold null for a part not shown (replaceChildren would write it as "null").
 function show(name, ...nodes) {
   view = name;
-  app.replaceChildren(...nodes);
+  app.replaceChildren(...nodes.filter((n) => n !== null && n !== undefined && n !== false));
 }
 
 function fmtDate(s) {
@@ -468,6 +469,17 @@ function appealWindowText(scheme, startedAt) {
   return null;
 }
 
+// What the operator may do with the code under @scheme's rules (a scheme without appeals or
+// without re-rating visits on request is not said to offer them).
+function reportCodeHeading(scheme) {
+  const r = scheme?.rules;
+  if (!r) return 'To appeal, reply or ask for a re-rating';
+  const what = [r.appeal_window && r.appeal_window !== 'none' ? 'appeal' : null, 'reply',
+    r.rerating_standstill_days > 0 ? 'ask for a re-rating' : null].filter(Boolean);
+  if (what.length === 1) return 'To reply on the public record';
+  return `To ${what.slice(0, -1).join(', ')} or ${what[what.length - 1]}`;
+}
+
 // The last day to appeal, as a date (YYYY-MM-DD, the inspection's day plus the scheme's
 // window), or null when the scheme's window is not a number of days.
 function appealDeadline(scheme, startedAt) {
@@ -528,7 +540,7 @@ async function reportView(id) {
         el('img', { src: rec.signature.image, alt: `Signature of ${rec.signature.name || 'the operator'}` }),
         el('p', {}, rec.signature.name || '')) : null,
       rec.appealCode ? el('section', { class: 'report-code', 'aria-label': 'Appeal code' },
-        el('h2', {}, 'To appeal, reply or ask for a re-rating'),
+        el('h2', {}, reportCodeHeading(scheme)),
         el('p', {}, 'Appeal code'),
         el('p', { id: 'appeal-code', class: 'appeal-code' }, printedCode(rec.appealCode)),
         el('p', {}, `Go to ${where} and enter the licence number and this code`,

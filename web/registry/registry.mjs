@@ -100,7 +100,10 @@ function showProblem(form, alertEl, res, fallback) {
     expired();
     return;
   }
-  const text = problemText(res, fallback);
+  // The API names a member as '"name" is required.': the form says the field's label.
+  const at = res.data?.field && form.querySelector(`[data-pointer="${CSS.escape(res.data.field)}"]`);
+  const label = at?.labels?.[0]?.textContent;
+  const text = label ? problemText(res, fallback).replace(/^"[a-z_]+"/, label) : problemText(res, fallback);
   alertEl.textContent = text;
   if (!errorAt(form, res.data?.field, text)) alertEl.focus();
 }

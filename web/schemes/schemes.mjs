@@ -136,6 +136,12 @@ function publishForm() {
     text.removeAttribute('aria-invalid');
     from.removeAttribute('aria-invalid');
     let doc;
+    if (!text.value.trim()) {
+      errJson.textContent = 'Choose a scheme document (a JSON file) or paste one.';
+      text.setAttribute('aria-invalid', 'true');
+      text.focus();
+      return;
+    }
     try {
       doc = JSON.parse(text.value);
     } catch (e) {
@@ -152,7 +158,7 @@ function publishForm() {
       result.textContent = res.data.created
         ? `Published ${res.data.code} version ${res.data.version}.`
         : `${res.data.code} version ${res.data.version} already holds this scheme: nothing published.`;
-      setTimeout(() => go(`?scheme=${encodeURIComponent(res.data.code)}&version=${res.data.version}&published=1`), 0);
+      setTimeout(() => go(`?scheme=${encodeURIComponent(res.data.code)}&version=${res.data.version}&published=${res.data.created ? 1 : 0}`), 0);
       return;
     }
     if (res.status === 401) { expired(); return; }
@@ -214,6 +220,13 @@ function assignForm(jurisdictions, schemes) {
     for (const e of form.querySelectorAll('.field-error')) e.textContent = '';
     for (const c of form.querySelectorAll('[aria-invalid]')) c.removeAttribute('aria-invalid');
     alertEl.textContent = '';
+    if (!from.value) {
+      // An empty (or half-typed) date: said in words, not as the API's YYYY-MM-DD.
+      from.setAttribute('aria-invalid', 'true');
+      form.querySelector('#assign-from-error').textContent = 'Choose the first day of the visits graded under this scheme.';
+      from.focus();
+      return;
+    }
     const res = await api('POST', `/api/v1/jurisdictions/${encodeURIComponent(j.value)}/schemes`,
       { scheme: s.value, applies_from: from.value });
     if (res.status === 201) {
@@ -249,7 +262,9 @@ async function showVersion(code, n) {
   const published = new URLSearchParams(location.search).get('published');
   app.replaceChildren(
     el('p', {}, link('All schemes', '?')),
-    published ? el('p', { class: 'notice notice-good', role: 'status', id: 'published' }, `Published: ${s.code} version ${s.version}.`) : '',
+    published === '1' ? el('p', { class: 'notice notice-good', role: 'status', id: 'published' }, `Published: ${s.code} version ${s.version}.`) : '',
+    published === '0' ? el('p', { class: 'notice', role: 'status', id: 'published' },
+      `Nothing published: version ${s.version} of ${s.code} already holds this document.`) : '',
     el('h2', { id: 'version-h' }, `${s.name}, version ${s.version}`),
     el('p', { class: 'muted' }, `${s.jurisdiction} · ${s.kind}`),
     s.version > 1 ? el('p', {}, link(`Compare with version ${s.version - 1}`, `?scheme=${encodeURIComponent(code)}&compare=${s.version - 1}..${s.version}`)) : '',

@@ -53,7 +53,11 @@ function inspectorTable(box, dueBox) {
       el('tbody', {}, ...rows)) : el('p', {}, 'No active inspector.'));
 }
 
+// The due list shown (of which inspector), shown again after each assignment.
+let dueShown = null;
+
 async function showDue(inspector, box) {
+  dueShown = inspector.id;
   box.replaceChildren(el('p', { class: 'status', role: 'status' }, 'Loading…'));
   const res = await api('GET', `/api/v1/inspector/due?inspector=${inspector.id}&days=30`);
   if (res.status !== 200) { box.replaceChildren(el('p', { class: 'status', role: 'alert' }, problemText(res, 'The due list could not be loaded'))); return; }
@@ -62,9 +66,9 @@ async function showDue(inspector, box) {
   box.replaceChildren(
     el('h2', { id: 'due-title' }, `Due list of ${inspector.display_name}`),
     el('p', {}, `${items.length} visit${items.length === 1 ? '' : 's'} due within 30 days, ${overdue} overdue.`),
-    items.length ? el('ol', { class: 'due-list', 'aria-labelledby': 'due-title' }, ...items.map((i) => el('li', { class: i.overdue ? 'due due-overdue' : 'due' },
+    ...(items.length ? [el('ol', { class: 'due-list', 'aria-labelledby': 'due-title' }, ...items.map((i) => el('li', { class: i.overdue ? 'due due-overdue' : 'due' },
       el('strong', {}, i.establishment.name), ` · licence ${i.establishment.licence_number} · risk ${i.establishment.risk_category || '—'} · `,
-      i.reason === 'cycle' ? 'routine' : i.reason, ' · ', dueText(i)))) : null);
+      i.reason === 'cycle' ? 'routine' : i.reason, ' · ', dueText(i))))] : []));
 }
 
 function worklistForm(onQuery) {
@@ -130,6 +134,8 @@ async function start(session) {
   const refresh = async () => {
     await loadInspectors();
     inspectorTable(inspectorsBox, dueBox);
+    const shown = inspectors.find((i) => i.id === dueShown);
+    if (shown) showDue(shown, dueBox);
     const res = await api('GET', `/api/v1/supervisor/worklist?${last}`);
     if (res.status !== 200) { listBox.replaceChildren(el('p', { class: 'field-error', role: 'alert' }, problemText(res, 'The list could not be loaded'))); return; }
     const items = res.data.items;
@@ -138,7 +144,7 @@ async function start(session) {
       el('p', {}, `${items.length} establishment${items.length === 1 ? '' : 's'}, soonest due first.`),
       items.length ? el('table', { class: 'worklist-table' },
         el('thead', {}, el('tr', {}, ...['Establishment', 'Area', 'Risk', 'Due', 'Inspector', 'Assign to'].map((h) => el('th', { scope: 'col' }, h)))),
-        el('tbody', {}, ...items.map((i) => worklistRow(i, refresh)))) : null);
+        el('tbody', {}, ...items.map((i) => worklistRow(i, refresh)))) : el('p', {}, 'None matches: widen the area, the risk categories or the days.'));
   };
   app.replaceChildren(inspectorsBox, dueBox,
     el('h2', {}, 'Find establishments'), worklistForm((q) => { last = q; refresh(); }), listBox);

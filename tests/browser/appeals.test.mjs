@@ -45,7 +45,7 @@ before(async () => {
     headers: { ...inspector.headers, 'Idempotency-Key': `browser-appeals-${process.pid}` },
     data: {
       establishment_id: est, type: 'initial', started_at: started, submit: true,
-      violations: [{ code: 'H03', points: 10 }, { code: 'S02', points: 15 }],
+      violations: [{ code: 'H03', points: 10, correct_by: '2031-03-14' }, { code: 'S02', points: 15 }],
     },
   });
   assert.equal(res.status(), 201);
@@ -167,6 +167,8 @@ test('after filing, the operator reads the report as recorded and attaches evide
   await page.locator('#appeal-state', { hasText: 'Filed' }).waitFor();
   const recorded = await page.locator('#recorded').textContent();
   assert.match(recorded, /H03:.*\(10 points\)/);
+  // The day the inspector set to correct it by: the operator is the other party.
+  assert.match(recorded, /To be corrected by .*2031/);
   assert.match(recorded, /S02:.*\(15 points\).*you contest this/);
   assert.match(await page.locator('#your-grounds').textContent(), /pest contractor found no activity/);
   assert.match(await page.locator('#your-contested').textContent(), /S02/);

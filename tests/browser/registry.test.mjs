@@ -166,7 +166,9 @@ for (const size of ['phone', 'tablet']) {
     await page.getByRole('button', { name: 'Record the action' }).click();
     await page.locator('#est-note', { hasText: 'Issued: recorded' }).waitFor();
     assert.match(await page.locator('#licence-status').textContent(), /Active; the licence runs until January 4, 2027/);
+    assert.equal(await page.getByLabel('Public reason').isVisible(), false, 'no public reason to issue');
     await page.getByLabel('Action').selectOption('suspended');
+    assert.equal(await page.getByLabel('Public reason').isVisible(), true);
     assert.equal(await page.locator('#licence-reason-label').textContent(), 'Reason (required)');
     assert.match(await page.locator('#licence-reason-help').textContent(), /Required to suspend or revoke/);
     await page.getByRole('button', { name: 'Record the action' }).click();
@@ -175,8 +177,15 @@ for (const size of ['phone', 'tablet']) {
     assert.equal(await page.locator('#est-status').textContent(), 'Active', 'nothing recorded');
     await screenshot(page, `registry-suspend-refused-${size}`);
     await page.getByLabel('Reason (required)').fill('No hot water at the hand basins.');
+    // The public reason: offered only for a suspension or revocation, and what the public
+    // record shows in place of the typed reason.
+    await page.getByLabel('Public reason').selectOption('no-water-or-power');
     await page.getByRole('button', { name: 'Record the action' }).click();
     await page.locator('#est-note', { hasText: 'Suspended: recorded' }).waitFor();
+    const record = await (await page.request.get(`${server.url}/api/v1/establishments/${
+      db.sql(`SELECT id FROM establishment WHERE licence_number = '${licence}'`)}`)).json();
+    assert.equal(record.status_since.reason_category, 'no-water-or-power');
+    assert.ok(!JSON.stringify(record).includes('No hot water at the hand basins'), 'the typed reason stays internal');
     assert.equal(await page.locator('#est-status').textContent(), 'Suspended');
     assert.equal(await page.locator('#licence-status').textContent(), 'Status: Suspended', 'no term while suspended');
     const history = page.locator('#licence-history > li');

@@ -379,11 +379,12 @@ static void test_corrective_actions_private(void **state)
 	buf_addch(&res.body, '\0');
 	assert_non_null(strstr(res.body.data, "2029-11-17"));
 	itest_response_free(&res);
-	/* Operator's printed report carries it. */
+	/* The operator's report carries it: the operator is the other party. */
 	long st;
 	json_t *v = staff_call(&server, NULL, "POST", "/api/v1/operator/report",
 	                       operator_body("INS-CA", r.code, ""), NULL, &st);
 	assert_int_equal(st, 200);
+	assert_string_equal(json_walk_str(v, "inspection.violations.0.correct_by"), "2029-11-17");
 	json_decref(v);
 	const char *pub[6];
 	char p0[96], p1[96], p2[96], p3[128];

@@ -70,6 +70,7 @@ function recordedSection(r) {
         contested.has(v.id) ? el('span', { class: 'contested-mark' }, ' · you contest this') : ''),
       v.observed ? el('p', { class: 'observed' }, `Observed: ${v.observed}`) : null,
       v.corrected_on_site ? el('p', { class: 'muted' }, 'Corrected on site') : null,
+      v.correct_by ? el('p', { class: 'correct-by' }, `To be corrected by ${new Date(`${v.correct_by}T12:00:00Z`).toLocaleDateString(undefined, { dateStyle: 'long' })}`) : null,
       v.status === 'dismissed' ? el('p', { class: 'muted' }, `Dismissed on appeal: ${v.dismissed_reason}`) : null));
   }
   if (ins.violations.length) sec.append(list);

@@ -26,6 +26,17 @@ const ACTIONS = {
 };
 const STATUS = { active: 'Active', suspended: 'Suspended', closed: 'Closed' };
 const REASON_REQUIRED = ['suspended', 'revoked'];
+// The public reason categories of a suspension or revocation (src/domain/licence.c): shown on
+// the public record, where the typed reason never is.
+const REASON_CATEGORIES = {
+  'imminent-health-risk': 'An imminent risk to health',
+  pests: 'Pests',
+  'no-water-or-power': 'No hot water, water or power',
+  'licence-conditions': 'Licence conditions not met',
+  unlicensed: 'Trading without a valid licence',
+  'owner-request': "At the operator's request",
+  other: 'Another reason',
+};
 
 // GET @path, always asking the server again (public answers may be kept a minute); resolves
 // to { status, data }.
@@ -386,6 +397,8 @@ function licenceSection(e, history) {
   const effective = input({ type: 'date' });
   const expires = input({ type: 'date' });
   const reason = el('textarea', { rows: 3, maxlength: 2000 });
+  const category = el('select', {}, el('option', { value: '' }, 'None given'),
+    ...Object.entries(REASON_CATEGORIES).map(([v, t]) => el('option', { value: v }, t)));
   const alertEl = formAlert();
   const form = el('form', { class: 'fields', novalidate: true, id: 'licence-form' },
     field('licence-action', 'Action', action, { pointer: '/action' }),
@@ -395,11 +408,17 @@ function licenceSection(e, history) {
       pointer: '/reason', wide: true,
       help: 'Required to suspend or revoke a licence, and kept in the licence history.',
     }),
+    field('licence-category', 'Public reason', category, {
+      pointer: '/reason_category',
+      help: 'Shown on the public record of a suspension or revocation; the reason above is not.',
+    }),
     el('div', { class: 'field-wide form-actions' }, el('button', { type: 'submit', class: 'primary' }, 'Record the action')),
     el('div', { class: 'field-wide' }, alertEl));
   const label = form.querySelector('#licence-reason-label');
+  const categoryField = category.parentElement;
   const mark = () => {
     const needed = REASON_REQUIRED.includes(action.value);
+    categoryField.hidden = !needed;
     label.textContent = needed ? 'Reason (required)' : 'Reason';
     if (needed) reason.setAttribute('aria-required', 'true');
     else reason.removeAttribute('aria-required');
@@ -414,6 +433,7 @@ function licenceSection(e, history) {
     if (effective.value) body.effective_on = effective.value;
     if (expires.value) body.expires_on = expires.value;
     if (reason.value.trim()) body.reason = reason.value.trim();
+    if (REASON_REQUIRED.includes(action.value) && category.value) body.reason_category = category.value;
     const res = await api('POST', `/api/v1/establishments/${e.id}/licence-actions`, body);
     if (res.status !== 201) {
       showProblem(form, alertEl, res, 'The action was not recorded');

@@ -1,7 +1,9 @@
 // portal.mjs - what every page shares, the staff pages and the tablet app included: el(),
 // which builds elements, and request(), which talks to the API (JSON in, JSON or a problem,
 // application/problem+json, out); then what the public pages share: grade badges, dates, the
-// page's parameters and showing an error. Plain ES module; no build step.
+// page's parameters and showing an error. Plain ES module; no build step. Requests ask for
+// the page's language (Accept-Language), so the server's sentences come in it (i18n.mjs).
+import { acceptLanguage, formatDay, t } from './i18n.mjs';
 
 // el('p', { class: 'x' }, 'text', child...) - an element with attributes and children.
 // An attribute that is false, null or undefined is left out, and true is set empty (so
@@ -41,7 +43,7 @@ export class HttpError extends Error {
 //   strict   true: a status other than 2xx rejects with an HttpError instead of resolving
 export async function request(method, path, options = {}) {
   const { body, headers = {}, csrf = null, cache, strict = false } = options;
-  const h = { Accept: 'application/json', ...headers };
+  const h = { Accept: 'application/json', 'Accept-Language': acceptLanguage(), ...headers };
   if (body !== undefined) h['Content-Type'] = 'application/json';
   if (csrf && method !== 'GET') h['X-CSRF-Token'] = csrf;
   const res = await fetch(path, {
@@ -103,9 +105,9 @@ export function gradeBadge(grade, big = false) {
   }, shown);
 }
 
+// A day in the page's language, or "never".
 export function formatDate(iso) {
-  if (!iso) return 'never';
-  return new Date(iso).toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric' });
+  return iso ? formatDay(iso) : t('common.never');
 }
 
 // Whole months between @iso and now.

@@ -90,8 +90,11 @@ export async function launchBrowser() {
   });
 }
 
-export async function newPage(browser, size = 'phone') {
-  const context = await browser.newContext({ ...viewports[size] });
+// A page at @size ('phone', 'tablet', 'desktop'); @locale sets the browser's language
+// (navigator.languages and Accept-Language), as a reader's browser would: 'zh-CN' opens the
+// site in Chinese without touching the switch.
+export async function newPage(browser, size = 'phone', { locale } = {}) {
+  const context = await browser.newContext({ ...viewports[size], ...(locale ? { locale } : {}) });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -126,6 +129,45 @@ export async function screenshot(page, name) {
   await checkA11y(page, name);
   mkdirSync(outDir, { recursive: true });
   await page.screenshot({ path: join(outDir, `${name}.png`), fullPage: true });
+}
+
+// Text on @page that did not come from a catalogue, for a page opened with ?lang=en-XA (the
+// pseudo-language puts every catalogue sentence inside ⟦ ⟧): each text node, and each
+// placeholder, aria-label, title, alt and value of a button, with two Latin letters in a row
+// outside the brackets, unless it is inside an element marked translate="no" (data: names,
+// addresses, codes, typed notes), a <script>/<style>, or hidden. Resolves to a list of
+// { text, where } (empty when all is translated).
+export async function untranslated(page) {
+  return page.evaluate(() => {
+    const found = [];
+    const outside = (s) => s.replace(/⟦[^⟧]*⟧/g, ' ');
+    const latin = /[A-Za-z]{2,}/;
+    const skip = (e) => !e || e.closest('[translate="no"], script, style, noscript, template, svg title');
+    const where = (e) => {
+      const parts = [];
+      for (let x = e; x && x !== document.body && parts.length < 4; x = x.parentElement) {
+        parts.unshift(x.id ? `${x.localName}#${x.id}` : x.localName);
+      }
+      return parts.join(' > ');
+    };
+    const visible = (e) => e.getClientRects().length > 0 || e.closest('details:not([open])');
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const e = n.parentElement;
+      if (skip(e) || !visible(e)) continue;
+      if (latin.test(outside(n.data))) found.push({ text: n.data.trim().slice(0, 80), where: where(e) });
+    }
+    for (const e of document.querySelectorAll('[placeholder], [aria-label], [title], img[alt], input[type=submit], input[type=button]')) {
+      if (skip(e)) continue;
+      for (const a of ['placeholder', 'aria-label', 'title', 'alt', 'value']) {
+        if (a === 'value' && e.localName !== 'input') continue;
+        const v = e.getAttribute(a);
+        if (v && latin.test(outside(v))) found.push({ text: `${a}="${v.slice(0, 80)}"`, where: where(e) });
+      }
+    }
+    if (latin.test(outside(document.title))) found.push({ text: document.title, where: 'title' });
+    return found;
+  });
 }
 
 // Sign in through the API in the page's context (sets the session cookie); the CSRF token.

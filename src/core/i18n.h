@@ -88,6 +88,11 @@ size_t i18n_format(char *buf, size_t size, const char *lang, const char *key, ..
         __attribute__((sentinel));
 size_t i18n_vformat(char *buf, size_t size, const char *lang, const char *key, va_list ap);
 
+/* Decimal text of @v in @buf (at least 24 bytes); returns @buf. I18N_INT(v) gives it a buffer
+ * that lives to the end of the enclosing block: i18n_format(..., "max", I18N_INT(max), NULL). */
+const char *i18n_int_text(char *buf, long long v);
+#define I18N_INT(v) i18n_int_text((char[24]){ 0 }, (long long)(v))
+
 /*
  * Format @pattern (a message, not a key) in @lang with @n arguments. Pure apart from ICU's
  * data; for tests and for i18n_vformat(). -EINVAL when @pattern does not parse, with *ret_len

@@ -5,11 +5,11 @@
 // take it under review or reject it as late, schedule or adjourn the hearing, and record the
 // decision with written reasons (naming the violations a modified decision dismisses).
 import { api, currentSession, mountSignIn, signOut } from '/js/signin.mjs';
-import { formatWhen, startCountdowns } from '/js/deadline.mjs';
+import { formatWhen, startCountdowns, whenElement } from '/js/deadline.mjs';
 import { el } from '/js/portal.mjs';
 import { PSEUDO, formatDay, formatNumber, has, i18nInit, lang, t, tParts, wording } from '/js/i18n.mjs';
 
-await i18nInit(['hearings', 'signin', 'deadline', 'wording']);
+await i18nInit(['hearings', 'signin', 'deadline']);
 
 const app = document.getElementById('app');
 
@@ -132,8 +132,8 @@ function adjourned(n) {
 }
 
 function bytes(n) {
-  return n >= 1024 * 1024 ? `${formatNumber(n / 1024 / 1024, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} MB`
-    : `${Math.max(1, Math.round(n / 1024))} kB`;
+  return n >= 1024 * 1024 ? t('hearings.file.mb', { n: formatNumber(n / 1024 / 1024, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) })
+    : t('hearings.file.kb', { n: Math.max(1, Math.round(n / 1024)) });
 }
 
 // A stored file: an image shown small (opens full size), a document as a download.
@@ -142,10 +142,11 @@ function fileItem(f, label) {
     return el('figure', { class: 'evidence-photo' },
       el('a', { href: f.url, target: '_blank', rel: 'noopener' },
         el('img', { src: f.url, alt: label.textContent, loading: 'lazy', translate: label.getAttribute('translate') || false })),
-      el('figcaption', {}, label, ` · ${bytes(f.bytes)}`));
+      el('figcaption', {}, tParts('hearings.file.photo', { name: label, size: bytes(f.bytes) })));
   }
-  return el('p', { class: 'evidence-file' },
-    el('a', { href: f.url, download: f.filename || '' }, label), ` · PDF · ${bytes(f.bytes)}`);
+  return el('p', { class: 'evidence-file' }, tParts('hearings.file.pdf', {
+    link: el('a', { href: f.url, download: f.filename || '' }, label), size: bytes(f.bytes),
+  }));
 }
 
 // The inspection as recorded: what the inspector found, said and measured, and what the
@@ -156,7 +157,7 @@ function recordedSection(a) {
   const sec = el('section', { class: 'evidence', 'aria-labelledby': 'recorded-h', id: 'recorded' },
     el('h3', { id: 'recorded-h' }, t('hearings.recorded.heading')),
     el('p', {}, tParts(`hearings.recorded.summary${ins.ended_at ? '_span' : ''}${ins.grade?.label ? '' : '_no_grade'}`, {
-      type: named('type', ins.type), from: formatWhen(ins.started_at), to: formatWhen(ins.ended_at),
+      type: named('type', ins.type), from: whenElement(ins.started_at), to: ins.ended_at ? whenElement(ins.ended_at) : '',
       score: ins.score ?? '—', grade: wording(ins.grade?.label), revision: ins.revision,
     })));
   if (ins.amendment_reason) sec.append(el('p', { class: 'muted' }, tParts('hearings.recorded.amended', { reason: data(ins.amendment_reason) })));
@@ -187,7 +188,7 @@ function recordedSection(a) {
     const body = el('tbody');
     for (const r of ins.readings) {
       body.append(el('tr', {}, el('td', { translate: 'no' }, r.item), el('td', { translate: 'no' }, r.location || ''),
-        el('td', { class: 'num', translate: 'no' }, `${formatNumber(r.value)} °${r.unit}`), el('td', {}, r.taken_at ? formatWhen(r.taken_at) : '')));
+        el('td', { class: 'num', translate: 'no' }, `${formatNumber(r.value)} °${r.unit}`), el('td', {}, r.taken_at ? whenElement(r.taken_at) : '')));
     }
     sec.append(el('h4', {}, t('hearings.recorded.readings')), el('table', { class: 'readings', id: 'readings' },
       el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('hearings.recorded.col_item')), el('th', { scope: 'col' }, t('hearings.recorded.col_where')),
@@ -222,7 +223,7 @@ function historySection(a) {
   }
   const body = el('tbody');
   for (const p of prev) {
-    body.append(el('tr', {}, el('td', {}, formatWhen(p.started_at)), el('td', {}, named('type', p.type)),
+    body.append(el('tr', {}, el('td', {}, whenElement(p.started_at)), el('td', {}, named('type', p.type)),
       el('td', { class: 'num' }, String(p.score ?? '—')), el('td', {}, p.grade_label ? wording(p.grade_label) : '—'),
       el('td', { class: 'num' }, String(p.violations)), el('td', {}, p.overturned ? t('hearings.history.overturned') : '')));
   }
@@ -251,10 +252,10 @@ async function showAppeal(id, note = '') {
     el('p', { class: 'status', role: 'status', id: 'appeal-note' }, note),
     el('p', { id: 'appeal-state' }, tParts('hearings.appeal.state', { state: named('state', a.state) })),
     el('p', {}, tParts('hearings.appeal.filed', {
-      licence: data(a.establishment.licence_number), scheme: data(a.scheme), when: formatWhen(a.filed_at),
+      licence: data(a.establishment.licence_number), scheme: data(a.scheme), when: whenElement(a.filed_at),
     })),
     el('p', {}, tParts('hearings.appeal.decision_due', {
-      when: el('strong', {}, formatWhen(a.decision_due)),
+      when: el('strong', {}, whenElement(a.decision_due)),
       left: a.open ? el('span', { class: 'countdown', 'data-deadline': a.decision_due }) : '',
     })),
     el('h3', {}, t('hearings.appeal.under_appeal')),
@@ -337,7 +338,7 @@ async function showQueue() {
   const list = el('ul', { class: 'queue' });
   for (const a of res.data.appeals) {
     list.append(appealItem(a, el('p', {}, tParts(a.overdue ? 'hearings.queue.due_overdue' : 'hearings.queue.due', {
-      when: formatWhen(a.decision_due), left: el('span', { class: 'countdown', 'data-deadline': a.decision_due }),
+      when: whenElement(a.decision_due), left: el('span', { class: 'countdown', 'data-deadline': a.decision_due }),
     }))));
   }
   app.replaceChildren(nav(), el('h2', {}, t('hearings.queue.heading', { n: res.data.appeals.length })),
@@ -383,10 +384,10 @@ async function showCalendar(range = null) {
     return;
   }
   for (const [day, list] of days) {
-    out.append(el('h3', { class: 'calendar-day' }, day), el('ul', { class: 'queue' },
+    out.append(el('h3', { class: 'calendar-day', translate: 'no' }, day), el('ul', { class: 'queue' },
       ...list.map((a) => appealItem(a, el('p', {}, tParts(a.adjournments ? 'hearings.calendar.item_adjourned' : 'hearings.calendar.item', {
-        time: el('strong', {}, hearingTime(a.hearing_at)),
-        adjourned: adjourned(a.adjournments), due: formatWhen(a.decision_due),
+        time: el('strong', {}, whenElement(a.hearing_at, hearingTime(a.hearing_at))),
+        adjourned: adjourned(a.adjournments), due: whenElement(a.decision_due),
       }))))));
   }
 }
@@ -438,7 +439,7 @@ async function showDecided(q = lastSearch) {
   out.append(el('p', { role: 'status', id: 'decided-count' }, t('hearings.decided.count', { n: list.length })));
   if (list.length) {
     out.append(el('ul', { class: 'queue' }, ...list.map((a) => appealItem(a,
-      el('p', {}, tParts('hearings.decided.item', { when: formatWhen(a.decided_at), outcome: el('strong', {}, named('outcome', a.outcome)) }))))));
+      el('p', {}, tParts('hearings.decided.item', { when: whenElement(a.decided_at), outcome: el('strong', {}, named('outcome', a.outcome)) }))))));
   }
 }
 

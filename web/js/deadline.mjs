@@ -21,6 +21,16 @@ export function formatWhen(iso) {
   return formatDateTime(iso, 'medium', 'short');
 }
 
+// formatWhen() in a <time> element: the moment already in the page's language, so kept from
+// page translators (translate="no"), with its timestamp for machines.
+export function whenElement(iso, text = formatWhen(iso)) {
+  const e = document.createElement('time');
+  e.dateTime = iso;
+  e.setAttribute('translate', 'no');
+  e.textContent = text;
+  return e;
+}
+
 function tick() {
   for (const e of document.querySelectorAll('[data-deadline]')) {
     const left = timeLeft(e.dataset.deadline);

@@ -4,10 +4,10 @@
 // grade, and ask for a re-rating visit where the scheme has them. The licence number and code
 // are kept in this page's memory only, and sent with each request.
 import { el, request } from '/js/portal.mjs';
-import { formatWhen, startCountdowns } from '/js/deadline.mjs';
+import { formatWhen, startCountdowns, whenElement } from '/js/deadline.mjs';
 import { formatDay, formatNumber, has, i18nInit, t, tParts, wording } from '/js/i18n.mjs';
 
-await i18nInit(['operator', 'deadline', 'wording']);
+await i18nInit(['operator', 'deadline']);
 
 // An appeal's state as the operator reads it; a state the page does not know, as sent.
 function stateText(state) {
@@ -34,7 +34,7 @@ function problemText(r) {
 function deadlineLine(label, iso, id) {
   if (!iso) return null;
   return el('p', { class: 'deadline' }, tParts(label, {
-    when: el('strong', {}, formatWhen(iso)),
+    when: el('strong', {}, whenElement(iso)),
     left: el('span', { class: 'countdown', 'data-deadline': iso, id }),
   }));
 }

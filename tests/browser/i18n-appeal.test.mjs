@@ -165,7 +165,7 @@ test('a hearing officer decides the appeal in Chinese (tablet)', async () => {
   await signInOn(page, { username: '用户名', password: '密码', signIn: '登录' });
   await page.getByRole('heading', { name: /^未结申诉（\d+）$/ }).waitFor();
   const item = page.locator('ul.queue li', { hasText: reports.zh.name });
-  assert.match(await item.textContent(), new RegExp(`BR-ZH-1 · 已提交.*决定期限${ZH_DATE.source}.*剩余\\d+天`));
+  assert.match(await item.textContent(), new RegExp(`BR-ZH-1 · 已提交.*决定期限：${ZH_DATE.source}.*剩余\\d+天`));
   assert.equal(await page.getByRole('button', { name: '待办' }).getAttribute('aria-current'), 'page');
   await screenshot(page, 'i18n-appeal-zh-CN-hearing-queue-tablet');
 
@@ -183,6 +183,27 @@ test('a hearing officer decides the appeal in Chinese (tablet)', async () => {
   await page.getByRole('button', { name: '受理审查' }).click();
   await page.locator('#appeal-state', { hasText: '状态：审查中' }).waitFor();
   assert.equal(await page.locator('#appeal-note').textContent(), '已保存。');
+
+  // The hearing, and the calendar with its days in Chinese.
+  const when = new Date(Date.now() + 5 * 86400000);
+  when.setHours(10, 30, 0, 0);
+  const local = `${when.getFullYear()}-${String(when.getMonth() + 1).padStart(2, '0')}-${String(when.getDate()).padStart(2, '0')}T10:30`;
+  await page.getByLabel('听证日期和时间').fill(local);
+  await page.getByRole('button', { name: '安排听证' }).click();
+  await page.locator('#appeal-state', { hasText: '状态：已安排听证' }).waitFor();
+  const day = `${when.getFullYear()}年${when.getMonth() + 1}月${when.getDate()}日`;
+  assert.equal(await page.locator('#hearing-at').textContent(), `听证：${day} 10:30；未延期。`);
+  await page.getByRole('button', { name: '听证日程' }).click();
+  await page.getByRole('heading', { name: '听证日程' }).waitFor();
+  const cal = page.locator('#calendar');
+  await cal.locator('li', { hasText: reports.zh.name }).waitFor();
+  assert.match(await cal.locator('h3.calendar-day').first().textContent(), new RegExp(`^${day}星期[一二三四五六日]$`));
+  assert.match(await cal.locator('li', { hasText: reports.zh.name }).textContent(), /听证：10:30 · 决定期限：/);
+  await screenshot(page, 'i18n-appeal-zh-CN-hearing-calendar-tablet');
+  await cal.locator('li', { hasText: reports.zh.name }).getByRole('button').click();
+  await page.locator('#appeal-state', { hasText: '状态：已安排听证' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: '返回听证日程' }).count(), 1);
+
   await page.getByLabel('变更：撤销违规项并重新评级').check();
   await page.getByLabel(/^S02:/).check();
   await page.getByLabel('撤销S02的理由').fill('除虫公司报告显示无虫害');

@@ -738,7 +738,7 @@ window.addEventListener('popstate', () => {
   if (me && ROLES.includes(me.user.role) && location.search !== routed) route();
 });
 
-await i18nInit(['registry', 'signin']);
+await i18nInit(['registry', 'signin', 'wording']);
 const session = await currentSession();
 if (session) start(session);
 else mountSignIn(app, start);

@@ -94,7 +94,8 @@ export function ratingScale(s, idPrefix = 'scale') {
     const text = svg('text', { x: x + cell / 2, y: 28, 'text-anchor': 'middle', fill: '#fff',
       'font-size': '18', 'font-weight': '700' });
     const shown = label(s, b);
-    text.textContent = shown.length > 14 ? `${shown.slice(0, 13)}…` : shown;
+    // A long label is cut short (a pseudo-language label keeps its closing bracket).
+    text.textContent = shown.length > 14 ? `${shown.slice(0, 13)}…${shown.endsWith('⟧') ? '⟧' : ''}` : shown;
     const range = svg('text', { x: x + cell / 2, y: 64, 'text-anchor': 'middle', fill: '#1a1a1a', 'font-size': '13' });
     range.textContent = b.max === null || b.max === undefined ? `${b.min}+` : `${b.min}–${b.max}`;
     g.append(text, range);

@@ -63,6 +63,12 @@ function day(d) {
   return d ? formatDay(d) : '';
 }
 
+// A calendar date as an element, for a date inside a sentence with elements (tParts): already
+// in the page's language, so not for translating.
+function dayElement(d) {
+  return el('time', { datetime: d, translate: 'no' }, day(d));
+}
+
 // A moment (the time a thing was recorded or posted).
 function when(iso) {
   return formatDateTime(iso, 'medium', 'short');
@@ -404,8 +410,8 @@ function licenceSection(e, history) {
   const list = history.length
     ? el('ol', { class: 'licence-history', id: 'licence-history' }, ...history.map((a) => el('li', {},
       el('p', {}, tParts('registry.history.item', {
-        action: el('strong', {}, actionName(a.action)), from: day(a.effective_on),
-        until: a.expires_on ? day(a.expires_on) : '', term: a.expires_on ? 'until' : 'none',
+        action: el('strong', {}, actionName(a.action)), from: dayElement(a.effective_on),
+        until: a.expires_on ? dayElement(a.expires_on) : '', term: a.expires_on ? 'until' : 'none',
       })),
       a.reason ? el('p', { class: 'licence-reason', translate: 'no' }, a.reason) : null,
       el('p', { class: 'muted' }, t('registry.history.recorded', { when: when(a.recorded_at) })))))
@@ -462,7 +468,7 @@ function licenceSection(e, history) {
   return el('section', { 'aria-labelledby': 'licence-h' }, el('h3', { id: 'licence-h' }, t('registry.licence.heading')),
     el('p', { id: 'licence-status', class: e.status === 'active' ? '' : 'licence-flag' },
       tParts('registry.licence.status', {
-        status: el('strong', {}, statusName(e.status)), term: term_, date: term ? day(term.expires_on) : '',
+        status: el('strong', {}, statusName(e.status)), term: term_, date: term ? dayElement(term.expires_on) : '',
       })),
     el('h4', {}, t('registry.history.heading')), list,
     el('h4', {}, t('registry.licence.record_heading')), form);
@@ -509,7 +515,7 @@ function inspectionItem(e, i) {
   const kinds = ['initial', 'reinspection', 'complaint', 'pre-permit', 'reopening'];
   const li = el('li', { class: 'inspection-row', id: `inspection-${i.id}` },
     el('p', {}, tParts('registry.inspection.line', {
-      date: el('strong', {}, date),
+      date: el('strong', {}, dayElement(i.started_at.slice(0, 10))),
       type: kinds.includes(i.type) ? t(`registry.inspection.type.${i.type.replace('-', '_')}`) : i.type,
       grade: i.grade_label ? wording(i.grade_label) : '', graded: i.grade_label ? 'yes' : 'no',
       score: i.score ?? '', scored: i.score === null ? 'no' : 'yes',
@@ -646,9 +652,8 @@ function correctiveSection(actions) {
     el('h3', { id: 'fixes-h' }, t('registry.fixes.heading')),
     el('p', { class: 'muted' }, t('registry.fixes.intro')),
     el('ul', {}, ...actions.map((a) => el('li', { 'data-code': a.code },
-      tParts('registry.fixes.item', {
-        code: el('strong', { translate: 'no' }, a.code), description: a.description, date: day(a.correct_by),
-      }),
+      el('strong', { translate: 'no' }, a.code), ' ',
+      t('registry.fixes.item', { description: a.description, date: day(a.correct_by) }),
       a.overdue ? el('strong', { class: 'overdue' }, t('registry.fixes.overdue')) : ''))));
 }
 

@@ -74,7 +74,8 @@ async function showHome() {
       el('td', {}, el('ul', { class: 'versions' }, vs.map((v) => el('li', {},
         tParts('schemes.list.version_from', {
           version: link(t('schemes.list.version', { n: v.version }), `?scheme=${encodeURIComponent(s.code)}&version=${v.version}`),
-          begins: v.applies_from ? 'no' : 'yes', date: day(v.applies_from), current: v.in_force ? 'yes' : 'no',
+          begins: v.applies_from ? 'no' : 'yes', current: v.in_force ? 'yes' : 'no',
+          date: v.applies_from ? el('time', { datetime: v.applies_from, translate: 'no' }, day(v.applies_from)) : '',
         }))))),
       el('td', {}, vs.length > 1 ? compareForm(s, vs) : ''));
   });
@@ -179,7 +180,7 @@ function publishForm() {
       from.focus();
     } else if (field) {
       const value = atPointer(doc, field);
-      errJson.replaceChildren(...tParts('schemes.publish.refused_at', { pointer: el('strong', { class: 'pointer', translate: 'no' }, field), detail }),
+      errJson.replaceChildren(el('strong', { class: 'pointer', translate: 'no' }, field), t('schemes.publish.refused_at', { detail }),
         value !== undefined ? [' ', el('span', { class: 'muted' }, t('schemes.publish.document_has', { value: JSON.stringify(value).slice(0, 200) }))] : '');
       text.setAttribute('aria-invalid', 'true');
       text.focus();

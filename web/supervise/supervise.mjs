@@ -75,7 +75,8 @@ async function showDue(inspector, box) {
     el('p', {}, t('supervise.due.summary', { n: items.length, overdue })),
     ...(items.length ? [el('ol', { class: 'due-list', 'aria-labelledby': 'due-title' }, ...items.map((i) => el('li', { class: i.overdue ? 'due due-overdue' : 'due' },
       tParts('supervise.due.item', {
-        name: el('strong', { translate: 'no' }, i.establishment.name), licence: i.establishment.licence_number,
+        name: el('strong', { translate: 'no' }, i.establishment.name),
+        licence: el('span', { translate: 'no' }, i.establishment.licence_number),
         risk: i.establishment.risk_category || '—', reason: reasonText(i.reason), due: dueText(i),
       }))))] : []));
 }

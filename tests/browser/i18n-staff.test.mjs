@@ -201,6 +201,7 @@ test('a supervisor reads the loads and a due list in Chinese, and switches to En
   assert.match(await page.locator('.inspector-due > p').textContent(), /^30天内应检\d+次，已逾期\d+次。$/);
   // Assigning without choosing an inspector: said at the row.
   const row = page.locator('tr[data-establishment]').first();
+  await row.locator('select').selectOption('');
   await row.getByRole('button', { name: /^分派/ }).click();
   assert.equal(await row.locator('.field-error').textContent(), '请选择检查员。');
   await screenshot(page, 'i18n-staff-zh-CN-supervise-tablet');
@@ -236,6 +237,7 @@ test('the pseudo-language: every sentence of the registry, the schemes and the s
   await page.goto(`${server.url}/registry/?lang=en-XA`);
   await page.locator('#find-h').waitFor();
   assert.equal(await page.locator('html').getAttribute('lang'), 'en-XA');
+  assert.equal(await page.locator('#find-h').textContent(), '⟦Ƒíñð áñ éšţáƀļíšĥɱéñţ⟧');
   await allTranslated(page, 'the registry');
   await page.locator('form.search button[type=submit]').click();
   await page.locator('#find-status:not(:empty)').waitFor();
@@ -272,6 +274,7 @@ test('the pseudo-language: every sentence of the registry, the schemes and the s
     await page.goto(`${server.url}/schemes/?lang=en-XA&scheme=${code}&version=1`);
     await page.locator('#version-h').waitFor();
     await page.evaluate(() => { for (const d of document.querySelectorAll('details')) d.open = true; });
+    assert.match(await page.locator('#version-h').textContent(), /^⟦.*, ṽéŕšíóñ 1⟧$/);
     await allTranslated(page, `${code} version 1`);
   }
   // cn-faces has a second version (published above); compared both ways.
@@ -289,9 +292,11 @@ test('the pseudo-language: every sentence of the registry, the schemes and the s
   page = await staffPage('supervisor', 'en-US');
   await page.goto(`${server.url}/supervise/?lang=en-XA`);
   await page.locator('table.worklist-table, section.worklist p').first().waitFor();
+  assert.equal(await page.locator('h1').textContent(), '⟦Áššíĝñɱéñţš⟧');
   await allTranslated(page, 'the assignments');
   await page.locator('table.inspectors tbody button').first().click();
   await page.locator('#due-title').waitFor();
+  await page.locator('tr[data-establishment] select').first().selectOption('');
   await page.locator('tr[data-establishment] button').first().click();
   await page.locator('tr[data-establishment] .field-error:not(:empty)').first().waitFor();
   await allTranslated(page, 'a due list and a refusal');

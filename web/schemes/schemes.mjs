@@ -181,7 +181,7 @@ function publishForm() {
     } else if (field) {
       const value = atPointer(doc, field);
       errJson.replaceChildren(el('strong', { class: 'pointer', translate: 'no' }, field), t('schemes.publish.refused_at', { detail }),
-        value !== undefined ? [' ', el('span', { class: 'muted' }, t('schemes.publish.document_has', { value: JSON.stringify(value).slice(0, 200) }))] : '');
+        ...(value !== undefined ? [' ', el('span', { class: 'muted' }, t('schemes.publish.document_has', { value: JSON.stringify(value).slice(0, 200) }))] : []));
       text.setAttribute('aria-invalid', 'true');
       text.focus();
     } else {

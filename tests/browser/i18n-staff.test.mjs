@@ -4,8 +4,9 @@
 // scheme (its own Chinese labels and descriptions), is refused a document at the field it
 // names, publishes a second version and compares the two, and is asked for a date to move a
 // jurisdiction; a supervisor reads the inspectors' loads, a due list and the establishments
-// to give out, and switches to English and back. Each page with ?lang=en-XA shows no text that
-// did not come from a catalogue, but data.
+// to give out, and switches to English and back. On a phone, the three pages in Chinese (the
+// record fits). Each page with ?lang=en-XA shows no text that did not come from a catalogue,
+// but data.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -54,8 +55,8 @@ function cnFaces(change) {
   return JSON.stringify(doc, null, 2);
 }
 
-async function staffPage(username, locale = 'zh-CN') {
-  const page = await newPage(browser, 'tablet', { locale });
+async function staffPage(username, locale = 'zh-CN', size = 'tablet') {
+  const page = await newPage(browser, size, { locale });
   await signIn(page, server.url, username);
   return page;
 }
@@ -221,6 +222,33 @@ test('a supervisor reads the loads and a due list in Chinese, and switches to En
   await page.goto(`${server.url}/supervise/`);
   await page.getByRole('heading', { name: '待分派的经营场所' }).waitFor();
   assert.equal(await page.locator('h1').textContent(), '任务分派');
+  assert.deepEqual(scriptErrors(page), []);
+  await page.context().close();
+});
+
+test('the three pages in Chinese on a phone: a record, a scheme version, the assignments', async () => {
+  const fits = (page) => page.evaluate(() => document.documentElement.scrollWidth <= innerWidth);
+  let page = await staffPage('clerk', 'zh-CN', 'phone');
+  await page.goto(`${server.url}/registry/?id=${place.id}`);
+  await page.locator('#est-title', { hasText: place.name }).waitFor();
+  assert.equal(await page.locator('#licence-h').textContent(), '许可证');
+  assert.ok(await fits(page), 'the record fits the phone');
+  await screenshot(page, 'i18n-staff-zh-CN-registry-phone');
+  assert.deepEqual(scriptErrors(page), []);
+  await page.context().close();
+
+  page = await staffPage('admin', 'zh-CN', 'phone');
+  await page.goto(`${server.url}/schemes/?scheme=cn-faces&version=1`);
+  await page.locator('#version-h', { hasText: '第1版' }).waitFor();
+  assert.ok((await page.locator('#bands').textContent()).includes('良好'));
+  await screenshot(page, 'i18n-staff-zh-CN-schemes-phone');
+  assert.deepEqual(scriptErrors(page), []);
+  await page.context().close();
+
+  page = await staffPage('supervisor', 'zh-CN', 'phone');
+  await page.goto(`${server.url}/supervise/`);
+  await page.getByRole('heading', { name: '待分派的经营场所' }).waitFor();
+  await screenshot(page, 'i18n-staff-zh-CN-supervise-phone');
   assert.deepEqual(scriptErrors(page), []);
   await page.context().close();
 });

@@ -3,34 +3,46 @@
 // (an SVG with a text equivalent), the element scores, the rules in plain words and the
 // whole violation catalogue with its points. Used by the methodology page and the
 // administrators' schemes page.
+// Its sentences are the "methodology" catalogue's and the scheme's own texts (band labels and
+// meanings, element names, violation descriptions) come through wording(): a page that shows
+// it loads both (i18nInit(['methodology', 'wording'])).
 import { el, gradeBadge } from './portal.mjs';
+import { t, tParts, wording } from './i18n.mjs';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
-const typeNames = { initial: 'initial', reinspection: 're-inspection', complaint: 'complaint',
-  'pre-permit': 'pre-permit', reopening: 're-opening' };
+// An inspection type in words ("methodology.type.<type>"), as written when unknown.
+const typeWords = (type) => {
+  const key = `methodology.type.${type.replace(/-/g, '_')}`;
+  const known = ['initial', 'reinspection', 'complaint', 'pre_permit', 'reopening'];
+  return known.includes(type.replace(/-/g, '_')) ? t(key) : type;
+};
+
+// A band's label, meaning and local label in the page's language.
+const label = (s, b) => wording(b.label, b.local_label, s);
+const meaning = (s, b) => wording(b.meaning, null, s);
 
 // The scores band @b covers, in words.
 export function rangeText(s, b) {
-  const unit = s.kind === 'element-scores' ? 'points over the elements' : 'points';
-  if (b.max === null || b.max === undefined) return `${b.min} ${unit} or more`;
-  if (b.min === b.max) return `exactly ${b.min} ${unit}`;
-  return `${b.min} to ${b.max} ${unit}`;
+  const elements = s.kind === 'element-scores' ? 'yes' : 'no';
+  if (b.max === null || b.max === undefined) return t('methodology.range.or_more', { elements, min: String(b.min) });
+  if (b.min === b.max) return t('methodology.range.exactly', { elements, min: String(b.min) });
+  return t('methodology.range.between', { elements, min: String(b.min), max: String(b.max) });
 }
 
 // Band @b explained in a sentence: "A: a score of 0 to 13 points, the best of 4 grades: ...".
 export function bandWords(s, b, i) {
   const n = s.bands.length;
-  const rank = i === 0 ? `the best of ${n} grades` : i === n - 1 ? `the lowest of ${n} grades`
-    : `grade ${i + 1} of ${n}`;
+  const rank = i === 0 ? t('methodology.band.best', { n }) : i === n - 1 ? t('methodology.band.lowest', { n })
+    : t('methodology.band.nth', { i: i + 1, n });
   const score = s.kind === 'deduct-from-100'
-    ? `a score of ${b.min} to ${b.max} out of 100 (points for violations are taken off 100)`
+    ? t('methodology.band.score_100', { min: String(b.min), max: String(b.max) })
     : s.kind === 'element-scores'
-      ? `element scores adding up to ${rangeText(s, b)}`
-      : `${rangeText(s, b)} for violations found`;
+      ? t('methodology.band.score_elements', { range: rangeText(s, b) })
+      : t('methodology.band.score_points', { range: rangeText(s, b) });
   const cap = b.max_element !== undefined && b.max_element !== null
-    ? `, and no single element scoring over ${b.max_element}` : '';
-  return `${b.label}: ${score}${cap}; ${rank}. It means ${b.meaning}.`;
+    ? t('methodology.band.cap', { max: String(b.max_element) }) : '';
+  return t('methodology.band.words', { label: label(s, b), score, cap, rank, meaning: meaning(s, b) });
 }
 
 function svg(tag, attrs = {}, ...children) {
@@ -47,6 +59,12 @@ function bandColour(i, n) {
   return colours[Math.round((i / (n - 1)) * (colours.length - 1))];
 }
 
+// A label cut to fit its cell ("Requires acti…"); a pseudo-language label keeps its brackets.
+function short(x) {
+  const cut = (y) => (y.length > 14 ? `${y.slice(0, 13)}…` : y);
+  return x.startsWith('⟦') && x.endsWith('⟧') ? `⟦${cut(x.slice(1, -1))}⟧` : cut(x);
+}
+
 // The rating scale: the bands side by side, best first, each with its label and scores, as
 // an SVG image named and described for screen readers, and the same as a list under it.
 export function ratingScale(s, idPrefix = 'scale') {
@@ -56,25 +74,26 @@ export function ratingScale(s, idPrefix = 'scale') {
   const pic = svg('svg', { viewBox: `0 0 ${w} ${h}`, role: 'img', 'aria-labelledby': titleId,
     'aria-describedby': descId, class: 'rating-scale', width: '100%', preserveAspectRatio: 'xMidYMid meet' });
   const title = svg('title', { id: titleId });
-  title.textContent = `Rating scale of ${s.name}, best grade on the left`;
+  title.textContent = t('methodology.scale.title', { name: wording(s.name, null, s) });
   const desc = svg('desc', { id: descId });
-  desc.textContent = s.bands.map((b) => `${b.label}: ${rangeText(s, b)}, ${b.meaning}`).join('; ');
+  desc.textContent = s.bands.map((b) => t('methodology.scale.band', { label: label(s, b), range: rangeText(s, b), meaning: meaning(s, b) }))
+    .join(t('methodology.scale.sep'));
   pic.append(title, desc);
   s.bands.forEach((b, i) => {
     const x = i * (cell + gap);
     const g = svg('g', { 'aria-hidden': 'true' });
     g.append(svg('rect', { x, y: 0, width: cell, height: 44, rx: 6, fill: bandColour(i, n) }));
-    const label = svg('text', { x: x + cell / 2, y: 28, 'text-anchor': 'middle', fill: '#fff',
+    const text = svg('text', { x: x + cell / 2, y: 28, 'text-anchor': 'middle', fill: '#fff',
       'font-size': '18', 'font-weight': '700' });
-    label.textContent = b.label.length > 14 ? `${b.label.slice(0, 13)}…` : b.label;
+    text.textContent = short(label(s, b));
     const range = svg('text', { x: x + cell / 2, y: 64, 'text-anchor': 'middle', fill: '#1a1a1a', 'font-size': '13' });
     range.textContent = b.max === null || b.max === undefined ? `${b.min}+` : `${b.min}–${b.max}`;
-    g.append(label, range);
+    g.append(text, range);
     pic.append(g);
   });
   const arrow = el('p', { class: 'muted scale-direction' },
-    s.score_direction === 'higher_is_better' ? 'Best on the left: the higher the score, the better.'
-      : 'Best on the left: the fewer points, the better.');
+    s.score_direction === 'higher_is_better' ? t('methodology.scale.higher_better')
+      : t('methodology.scale.fewer_better'));
   return el('figure', { class: 'rating-scale' }, pic, arrow,
     el('figcaption', {}, el('ol', { class: 'band-words' },
       s.bands.map((b, i) => el('li', {}, bandWords(s, b, i))))));
@@ -84,39 +103,45 @@ export function rulesList(s) {
   const r = s.rules;
   const lower = s.score_direction === 'lower_is_better';
   const items = [
-    lower ? 'Each violation adds points: the lower the score, the better.'
-      : 'Each violation takes points off 100: the higher the score, the better.',
-    `Inspections that set the grade: ${r.graded_inspection_types.map((t) => typeNames[t] || t).join(', ')}.`,
+    lower ? t('methodology.rules.lower') : t('methodology.rules.higher'),
+    t('methodology.rules.graded_types', { types: r.graded_inspection_types.map(typeWords).join(t('methodology.list_sep')) }),
   ];
-  if (r.initial_graded_only_in_top_band)
-    items.push('An initial inspection gives a grade at once only when it scores in the top band; otherwise a re-inspection follows and its score sets the grade.');
+  if (r.initial_graded_only_in_top_band) items.push(t('methodology.rules.initial_top_band'));
   if (r.min_days_before_reinspection)
-    items.push(`A re-inspection comes no sooner than ${r.min_days_before_reinspection} days after the initial inspection.`);
+    items.push(t('methodology.rules.min_days', { days: r.min_days_before_reinspection }));
   if (r.appeal_window === 'within_days')
-    items.push(`The business may appeal within ${r.appeal_window_days} days.`);
+    items.push(t('methodology.rules.appeal_days', { days: r.appeal_window_days }));
   else if (r.appeal_window === 'until_hearing')
-    items.push('The business may contest the grade at a hearing.');
+    items.push(t('methodology.rules.appeal_hearing'));
   if (r.pending_label_during_appeal)
-    items.push(`While an appeal is open the business may post "${r.pending_label_during_appeal}".`);
-  if (r.withhold_until_appeal_decided)
-    items.push('A new rating is published only after the appeal window closes or the appeal is decided.');
+    items.push(t('methodology.rules.pending_label', { label: wording(r.pending_label_during_appeal, null, s) }));
+  if (r.withhold_until_appeal_decided) items.push(t('methodology.rules.withhold'));
   if (r.rerating_standstill_days)
-    items.push(`A re-rating visit can be asked for ${r.rerating_standstill_days} days after the inspection at the earliest.`);
-  if (r.closure_issues_no_grade)
-    items.push(`An inspection that closes the establishment gives no grade${r.reopening_label ? `; after re-opening it posts "${r.reopening_label}"` : ''}.`);
-  items.push('Violations dismissed on appeal stay in the record, marked, and no longer count toward the score.');
-  return el('ul', { class: 'rules' }, items.map((t) => el('li', {}, t)));
+    items.push(t('methodology.rules.rerating', { days: r.rerating_standstill_days }));
+  if (r.closure_issues_no_grade) {
+    items.push(r.reopening_label ? t('methodology.rules.closure_reopening', { label: wording(r.reopening_label, null, s) })
+      : t('methodology.rules.closure'));
+  }
+  items.push(t('methodology.rules.dismissed'));
+  return el('ul', { class: 'rules' }, items.map((x) => el('li', {}, x)));
 }
 
 export function bandsTable(s) {
   return el('table', { id: 'bands' },
-    el('caption', {}, 'Grades by score'),
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Grade'), el('th', { scope: 'col' }, 'Score'), el('th', { scope: 'col' }, 'Meaning'))),
-    el('tbody', {}, s.bands.map((b) => el('tr', {},
-      el('td', {}, gradeBadge({ code: b.code, label: b.label }), ' ', b.label,
-        b.local_label ? [' ', el('span', { lang: s.local_language }, b.local_label)] : ''),
-      el('td', {}, b.max === null ? `${b.min} or more` : `${b.min}–${b.max}`, b.max_element !== undefined ? ` (no element over ${b.max_element})` : ''),
-      el('td', {}, b.meaning)))));
+    el('caption', {}, t('methodology.bands.caption')),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('methodology.bands.grade')),
+      el('th', { scope: 'col' }, t('methodology.bands.score')), el('th', { scope: 'col' }, t('methodology.bands.meaning')))),
+    el('tbody', {}, s.bands.map((b) => {
+      const shown = label(s, b);
+      const badge = gradeBadge({ code: b.code, label: shown });
+      badge.setAttribute('aria-label', t('common.grade_aria', { label: shown }));
+      return el('tr', {},
+        el('td', {}, badge, ' ', shown,
+          b.local_label && b.local_label !== shown ? [' ', el('span', { lang: s.local_language }, b.local_label)] : ''),
+        el('td', {}, b.max === null ? t('methodology.bands.or_more', { min: String(b.min) }) : `${b.min}–${b.max}`,
+          b.max_element !== undefined ? t('methodology.bands.no_element_over', { max: String(b.max_element) }) : ''),
+        el('td', {}, meaning(s, b)));
+    })));
 }
 
 export function catalogue(s, open = false) {
@@ -125,34 +150,42 @@ export function catalogue(s, open = false) {
     const rows = s.violations.filter((v) => v.category === c);
     if (!rows.length) return '';
     return el('details', { class: 'catalogue', open: open || null },
-      el('summary', {}, `${c.replace('-', ' ')} items (${rows.length})`),
+      el('summary', {}, t('methodology.catalogue.summary', { category: c.replace(/-/g, '_'), n: String(rows.length) })),
       el('table', {},
-        el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Code'), el('th', { scope: 'col' }, 'What it means'), el('th', { scope: 'col' }, 'Points'))),
-        el('tbody', {}, rows.map((v) => el('tr', {},
-          el('td', {}, v.code),
-          el('td', {}, v.description,
-            v.local_description ? [el('br'), el('span', { lang: s.local_language }, v.local_description)] : ''),
-          el('td', {}, v.min_points === v.max_points ? String(v.min_points) : `${v.min_points}–${v.max_points}`,
-            v.confirmed === false ? el('span', { class: 'muted' }, ' (to be confirmed by the city)') : ''))))));
+        el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('methodology.catalogue.code')),
+          el('th', { scope: 'col' }, t('methodology.catalogue.meaning')), el('th', { scope: 'col' }, t('methodology.catalogue.points')))),
+        el('tbody', {}, rows.map((v) => {
+          const shown = wording(v.description, v.local_description, s);
+          return el('tr', {},
+            el('td', { translate: 'no' }, v.code),
+            el('td', {}, shown,
+              v.local_description && v.local_description !== shown ? [el('br'), el('span', { lang: s.local_language }, v.local_description)] : ''),
+            el('td', {}, v.min_points === v.max_points ? String(v.min_points) : `${v.min_points}–${v.max_points}`,
+              v.confirmed === false ? el('span', { class: 'muted' }, t('methodology.catalogue.unconfirmed')) : ''));
+        }))));
   });
 }
 
 // How many items' points are still to be confirmed by the city, in a sentence (or '').
 function unconfirmed(s) {
   const n = s.violations.filter((v) => v.confirmed === false).length;
-  return n ? el('p', {}, `The points of ${n} of the ${s.violations.length} items are read from the jurisdiction's published data and rules, to be confirmed by the city.`) : '';
+  return n ? el('p', {}, t('methodology.catalogue.unconfirmed_count', { n, total: s.violations.length })) : '';
 }
 
 // The whole version @s as people read it (without its title).
 export function schemeBody(s, idPrefix = 'scale') {
   const elements = s.elements ? el('section', {},
-    el('h3', {}, 'Element scores'),
-    el('ul', {}, s.elements.map((e) => el('li', {}, el('strong', {}, e.name), `: ${e.description} (scores ${e.allowed_scores.join(', ')})`)))) : '';
+    el('h3', {}, t('methodology.elements.title')),
+    el('ul', {}, s.elements.map((e) => el('li', {}, tParts('methodology.elements.item', {
+      name: el('strong', {}, wording(e.name, null, s)),
+      description: wording(e.description, null, s),
+      scores: e.allowed_scores.join(t('methodology.list_sep')),
+    }))))) : '';
   return [
-    el('h3', {}, 'The grades'), ratingScale(s, idPrefix), bandsTable(s), elements,
-    el('h3', {}, 'The rules'), rulesList(s),
-    el('h3', {}, 'What inspectors cite'),
-    el('p', {}, 'Priority items are those most likely to make someone ill; core items are general upkeep.'),
+    el('h3', {}, t('methodology.grades.title')), ratingScale(s, idPrefix), bandsTable(s), elements,
+    el('h3', {}, t('methodology.rules.title')), rulesList(s),
+    el('h3', {}, t('methodology.catalogue.title')),
+    el('p', {}, t('methodology.catalogue.intro')),
     unconfirmed(s),
     ...catalogue(s),
   ];

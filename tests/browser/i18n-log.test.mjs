@@ -1,0 +1,258 @@
+// The public record page (/log.html), the in-browser record check (tlog.mjs) and the
+// methodology page (/methodology.html) in Simplified Chinese at phone and tablet sizes: the
+// page in zh-CN (<html lang>, the sentences in Chinese, dates in Chinese form, the language
+// switch, the choice remembered across a reload), the whole record checked and passing in
+// Chinese, the Chinese faces scheme's grades shown by their own Chinese labels; then every
+// one of these pages in the pseudo-language en-XA, where no text may be left that did not
+// come from a catalogue (or is marked as data).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  bin, createDatabase, startServer, launchBrowser, newPage, screenshot, untranslated,
+} from './lib.mjs';
+
+let server, browser, db, schemes;
+
+async function api(path) {
+  const res = await fetch(server.url + path);
+  assert.equal(res.status, 200, path);
+  return res.json();
+}
+
+// The server's sealer has moved every pending event into the log.
+async function sealed() {
+  for (let i = 0; i < 200; i++) {
+    const h = await api('/api/v1/log/head');
+    if (h.pending === 0) return h;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('events still pending after 10 s');
+}
+
+before(async () => {
+  db = createDatabase('i18n_log', { demo: 20 });
+  // The record is signed, so that the in-browser check of an inspection has a key to check.
+  const dir = mkdtempSync(join(tmpdir(), 'placard-i18n-log-'));
+  const keyFile = join(dir, 'log.key');
+  execFileSync(bin, ['log', 'keygen', '--origin', 'test.example/log', keyFile], { encoding: 'utf8' });
+  server = await startServer(db, { PLACARD_LOG_KEY: keyFile });
+  browser = await launchBrowser();
+  schemes = (await api('/api/v1/schemes')).schemes.map((s) => s.code);
+  await sealed();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+// Text on the page that is not Chinese where a sentence should be: Latin words outside data.
+async function latinOutsideData(page) {
+  return page.evaluate(() => {
+    const found = [];
+    const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const e = n.parentElement;
+      if (e.closest('[translate="no"], [lang]:not(html), script, style, code, pre, svg, .lang-switch')) continue;
+      if (e.closest('details:not([open])') || !e.getClientRects().length) continue;
+      // SHA-256, JSON, UTC, https and the like are names, not words.
+      const words = (n.data.match(/[A-Za-z]{3,}/g) || []).filter((w) => !/^(SHA|JSON|UTC|https|Ed|ID)$/.test(w));
+      if (words.length) found.push(n.data.trim().slice(0, 80));
+    }
+    return found;
+  });
+}
+
+// The switch: English, then back to Chinese, each remembered across a reload.
+async function switchAndBack(page) {
+  const sw = page.locator('nav.lang-switch');
+  await sw.waitFor();
+  assert.equal(await sw.locator('a[aria-current="true"]').textContent(), '简体中文');
+  await sw.getByText('English').click();
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
+  await page.reload();
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
+  await page.locator('h1', { hasText: /^[A-Za-z]/ }).waitFor();
+  await page.locator('nav.lang-switch').getByText('简体中文').click();
+  await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+  await page.reload();
+  await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+}
+
+for (const size of ['phone', 'tablet']) {
+  test(`the public record in Chinese, checked in the browser, at ${size} size`, async () => {
+    const head = await sealed();
+    const page = await newPage(browser, size, { locale: 'zh-CN' });
+    await page.goto(`${server.url}/log.html`);
+    await page.locator('#recent li.log-entry').first().waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+    assert.equal(await page.title(), '公开记录 · Placard');
+    assert.equal((await page.locator('h1').textContent()).trim(), '公开记录');
+    assert.equal((await page.locator('#head-title').textContent()).trim(), '最新一条记录');
+    assert.equal((await page.locator('#head-pending').textContent()).trim(), '无');
+    assert.deepEqual([...new Set(await page.locator('#recent .log-mark').allTextContents())], ['✓ 核验无误']);
+    const kinds = await page.locator('#recent li.log-entry h3').allTextContents();
+    assert.ok(kinds.includes('已载入演示数据') || kinds.includes('演示检查已记录'), kinds.join(', '));
+    // The entry's time in Chinese form: 2026年12月6日 14:05.
+    assert.match(await page.locator('#recent li.log-entry time').first().textContent(), /^\d{4}年\d{1,2}月\d{1,2}日/);
+    assert.match((await page.locator('#recent-status').textContent()).trim(), /^显示第[\d,]+至[\d,]+条记录，最新的在前。$/);
+    assert.equal(await page.getByLabel('您在别处保存的链头（记录编号:哈希值）').count(), 1);
+
+    // The whole record, checked in the browser: it holds, said in Chinese.
+    await page.getByRole('button', { name: '核验全部记录' }).click();
+    await page.locator('#check-status.log-verdict').waitFor();
+    const n = head.seq.toLocaleString('zh-CN');
+    assert.equal((await page.locator('#check-status').textContent()).trim(),
+      `全部${n}条记录核验无误；最新一条是第${n}条，哈希值${head.hash}。`);
+    assert.ok(await page.locator('#check-result.notice-good').isVisible());
+    assert.equal((await page.locator('#check-more').textContent()).trim(), '本浏览器现已保存该链头，见下方。');
+    assert.match(await page.locator('#kept label').textContent(), /^本浏览器于\d{4}年\d{1,2}月\d{1,2}日.*保存的链头$/);
+    // An entry's fields, in words.
+    const first = page.locator('#recent li.log-entry').first();
+    await first.locator('summary').click();
+    assert.equal((await first.locator('summary').textContent()).trim(), '记录的内容');
+    assert.equal(await first.locator('.log-hashes dt').first().textContent(), '类型');
+    assert.deepEqual(await latinOutsideData(page), []);
+    await screenshot(page, `i18n-log-zh-CN-log-${size}`);
+
+    // The next visit checks the kept head at once, in Chinese.
+    await page.reload();
+    await page.locator('#kept-status.log-verdict').waitFor();
+    assert.match((await page.locator('#kept-status').textContent()).trim(),
+      new RegExp(`^公开记录仍在本浏览器保存的链头之后延续：第${n}条记录的哈希值仍是${head.hash}。$`));
+    await switchAndBack(page);
+    assert.deepEqual(page.placardErrors, []);
+    await page.context().close();
+  });
+
+  test(`the methodology pages in Chinese at ${size} size`, async () => {
+    const page = await newPage(browser, size, { locale: 'zh-CN' });
+    // The Chinese faces: the grades by their own Chinese names.
+    await page.goto(`${server.url}/methodology.html?scheme=cn-faces`);
+    await page.locator('#bands').waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+    assert.equal((await page.locator('h1').textContent()).trim(), '评级是如何得出的');
+    const labels = await page.locator('#bands tbody tr td:first-child').allTextContents();
+    assert.deepEqual(labels.map((x) => x.trim()), ['良好', '一般', '较差', '限期整改']);
+    assert.equal(await page.locator('#bands .badge').first().getAttribute('aria-label'), '评级：良好');
+    assert.equal((await page.locator('#bands caption').textContent()).trim(), '各分数对应的等级');
+    const words = await page.locator('.band-words li').allTextContents();
+    assert.match(words[0], /^良好：满分100分，得分90至100分（违规项的分数从100分中扣除）；4个等级中最好的一级。含义：/);
+    assert.match(words[3], /^限期整改：.*4个等级中最低的一级。/);
+    const scale = page.locator('svg.rating-scale[role="img"]');
+    assert.match(await scale.locator('title').textContent(), /的评级标尺，最好的等级在左$/);
+    assert.match(await scale.locator('desc').textContent(), /^良好：90至100分，/);
+    assert.deepEqual(await page.locator('svg.rating-scale text').evaluateAll((ts) => ts.filter((_, i) => i % 2 === 0)
+      .map((x) => x.textContent)), ['良好', '一般', '较差', '限期整改']);
+    assert.equal((await page.locator('.scale-direction').textContent()).trim(), '最好的在左：分数越高越好。');
+    // The violations in the scheme's own Chinese wording.
+    assert.ok(await page.locator('.catalogue td', { hasText: '从业人员未取得有效健康证明' }).count() >= 1);
+    assert.match(await page.locator('#in-force').textContent(), /^第\d+版现行有效，/);
+    assert.match(await page.locator('#recompute-text').textContent(), /^每次公布的检查都在检查数据集中/);
+    assert.deepEqual(await latinOutsideData(page), []);
+    await screenshot(page, `i18n-log-zh-CN-methodology-cn-faces-${size}`);
+
+    // New York's letter grades.
+    await page.goto(`${server.url}/methodology.html?scheme=nyc`);
+    await page.locator('#bands').waitFor();
+    const text = await page.locator('#bands').textContent();
+    assert.match(text, /0–13/);
+    assert.match(text, /28及以上/);
+    assert.equal((await page.locator('#versions-title').textContent()).trim(), '版本');
+    assert.match(await page.locator('#versions li').first().textContent(), /^第\d+版，/);
+    const rules = await page.locator('ul.rules li').allTextContents();
+    assert.match(rules[0], /^每个违规项都要计分：分数越低越好。$/);
+    assert.ok(rules.some((r) => /^决定评级的检查：.*首次检查/.test(r)), rules.join(' | '));
+    assert.ok(rules.some((r) => r === '经申诉撤销的违规项仍保留在记录中并加以标注，但不再计入分数。'), rules.join(' | '));
+    assert.match(await page.locator('.catalogue summary').first().textContent(), /^重点项（\d+）$/);
+    assert.deepEqual(await latinOutsideData(page), []);
+    await screenshot(page, `i18n-log-zh-CN-methodology-nyc-${size}`);
+    await switchAndBack(page);
+    assert.deepEqual(page.placardErrors, []);
+    await page.context().close();
+  });
+}
+
+test('the record check of an inspection speaks Chinese: in the record, or a key that is not the card\'s', async () => {
+  const id = db.sql('SELECT id FROM inspection ORDER BY id LIMIT 1');
+  const page = await newPage(browser, 'phone', { locale: 'zh-CN' });
+  await page.goto(`${server.url}/log.html`);
+  await page.locator('#recent li.log-entry').first().waitFor();
+  // A demo inspection has no entry of its own; a card printed under another key does not hold.
+  const out = await page.evaluate(async (inspId) => {
+    const { recordCheck } = await import('/js/tlog.mjs');
+    const outcome = async (box) => {
+      document.querySelector('main').prepend(box);
+      for (let i = 0; i < 300 && box.dataset.state === 'checking'; i++) await new Promise((r) => setTimeout(r, 50));
+      const r = { state: box.dataset.state, text: box.textContent.trim() };
+      box.remove();
+      return r;
+    };
+    const insp = { id: inspId, public_code: 'X', establishment_id: 0, score: 0 };
+    return [await outcome(recordCheck(insp)), await outcome(recordCheck(insp, 'AAAAAAAAAAAAAAAA'))];
+  }, id);
+  assert.equal(out[0].state, 'none', out[0].text);
+  assert.match(out[0].text, /^公开记录中没有这次检查的单独记录。批量载入的检查不是逐条提交的/);
+  assert.equal(out[1].state, 'failed', out[1].text);
+  assert.equal(out[1].text, '警告：无法在本市公开记录中确认这次检查。为公开记录签名的密钥不是印制本卡时所用的密钥。'
+    + '本页显示的内容可能已被改动。请勿仅凭本页，并告知档案管理部门。');
+  assert.deepEqual(page.placardErrors, []);
+  await page.context().close();
+});
+
+test('the pseudo-language: every sentence on the record and methodology pages comes from a catalogue', async () => {
+  const page = await newPage(browser, 'tablet');
+  const report = async (what) => {
+    const found = await untranslated(page);
+    assert.deepEqual(found, [], `${what}: ${JSON.stringify(found, null, 1)}`);
+  };
+  await page.goto(`${server.url}/log.html?lang=en-XA`);
+  await page.locator('#recent li.log-entry').first().waitFor();
+  await report('the record');
+  // Every entry open, its fields and exact text shown; then the whole record checked.
+  await page.locator('#recent details').evaluateAll((ds) => ds.forEach((d) => { d.open = true; }));
+  await page.locator('#recent .log-exact').first().click();
+  await report('the record, its entries open');
+  await page.locator('#check-all').click();
+  await page.locator('#check-status.log-verdict').waitFor();
+  await report('the record, checked');
+  await page.reload();
+  await page.locator('#kept-status.log-verdict').waitFor();
+  await report('the record, a kept head checked');
+  // A pasted head: refused at the field, then one that is no longer the record's.
+  await page.locator('#paste-head').fill('not a head');
+  await page.locator('#paste-submit').click();
+  await page.locator('#paste-error').waitFor();
+  await report('the record, a malformed head');
+  const head = await api('/api/v1/log/head');
+  await page.locator('#paste-head').fill(`${head.seq + 5}:${head.hash}`);
+  await page.locator('#paste-submit').click();
+  await page.locator('#kept-result.notice-bad').waitFor();
+  await report('the record, a head no longer in it');
+  // The check of an inspection in the record.
+  const id = db.sql('SELECT id FROM inspection ORDER BY id LIMIT 1');
+  await page.evaluate(async (inspId) => {
+    const { recordCheck } = await import('/js/tlog.mjs');
+    document.querySelector('main').prepend(recordCheck({ id: inspId, public_code: 'X', establishment_id: 0, score: 0 }, 'AAAAAAAAAAAAAAAA'));
+  }, id);
+  await page.locator('#log-check[data-state="failed"]').waitFor();
+  await report('an inspection\'s record check');
+
+  assert.ok(schemes.includes('cn-faces') && schemes.includes('nyc'), schemes.join(', '));
+  for (const code of schemes) {
+    await page.goto(`${server.url}/methodology.html?scheme=${code}&lang=en-XA`);
+    await page.locator('#bands').waitFor();
+    await page.locator('details.catalogue').evaluateAll((ds) => ds.forEach((d) => { d.open = true; }));
+    await report(`the methodology of ${code}`);
+    assert.match(await page.title(), /^⟦/);
+  }
+  // An error: a scheme that is not there.
+  await page.goto(`${server.url}/methodology.html?scheme=no-such-scheme&lang=en-XA`);
+  await page.locator('#scheme [role=alert]').waitFor();
+  await report('the methodology of an unknown scheme');
+  assert.deepEqual(page.placardErrors.filter((e) => !/404/.test(e)), []);
+  await page.context().close();
+});

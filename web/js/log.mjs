@@ -383,7 +383,7 @@ async function showWitnesses() {
       el('strong', { id: 'witness-count' }, found.length
         ? tParts('log.witness.cosigned', { n: found.length, names: names(found) })
         : t('log.witness.none')),
-      missing.length ? tParts('log.witness.missing', { names: names(missing) }) : '');
+      ...(missing.length ? tParts('log.witness.missing', { names: names(missing) }) : []));
   } catch (err) {
     out.className = 'notice notice-bad';
     out.textContent = t('log.witness.unchecked', { reason: err.message });

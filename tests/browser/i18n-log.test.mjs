@@ -7,7 +7,8 @@
 // come from a catalogue (or is marked as data).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import {
   bin, createDatabase, startServer, launchBrowser, newPage, screenshot, untranslated,
 } from './lib.mjs';
 
-let server, browser, db, schemes;
+let server, browser, db, schemes, dir, keyFile, vkey;
 
 async function api(path) {
   const res = await fetch(server.url + path);
@@ -36,9 +37,9 @@ async function sealed() {
 before(async () => {
   db = createDatabase('i18n_log', { demo: 20 });
   // The record is signed, so that the in-browser check of an inspection has a key to check.
-  const dir = mkdtempSync(join(tmpdir(), 'placard-i18n-log-'));
-  const keyFile = join(dir, 'log.key');
-  execFileSync(bin, ['log', 'keygen', '--origin', 'test.example/log', keyFile], { encoding: 'utf8' });
+  dir = mkdtempSync(join(tmpdir(), 'placard-i18n-log-'));
+  keyFile = join(dir, 'log.key');
+  vkey = execFileSync(bin, ['log', 'keygen', '--origin', 'test.example/log', keyFile], { encoding: 'utf8' }).split('\n')[0];
   server = await startServer(db, { PLACARD_LOG_KEY: keyFile });
   browser = await launchBrowser();
   schemes = (await api('/api/v1/schemes')).schemes.map((s) => s.code);
@@ -249,6 +250,67 @@ test('the record check of an inspection speaks Chinese: in the record, or a key 
     + '本页显示的内容可能已被改动。请勿仅凭本页，并告知档案管理部门。');
   assert.deepEqual(errorsOf(page), []);
   await page.context().close();
+});
+
+// A witness's cosignature key from the note verifier key keygen prints for its key file.
+function cosigKey(printed) {
+  const [name, , ...rest] = printed.split('+');
+  const raw = Buffer.concat([Buffer.of(4), Buffer.from(rest.join('+'), 'base64').subarray(1)]);
+  const hash = createHash('sha256').update(Buffer.concat([Buffer.from(`${name}\n`), raw])).digest().subarray(0, 4);
+  return `${name}+${hash.toString('hex')}+${raw.toString('base64')}`;
+}
+
+// placard witness on a free port: { url, stop() }.
+function startWitness(key, state) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, ['witness', '--key', key, '--log', vkey, '--state', state], {
+      env: { ...process.env, PLACARD_LISTEN: '127.0.0.1:0', PLACARD_QUIET_ACCESS_LOG: '1' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let seen = '';
+    child.stdout.on('data', (chunk) => {
+      seen += chunk;
+      const m = seen.match(/http:\/\/127\.0\.0\.1:(\d+)/);
+      if (m) resolve({ url: `http://127.0.0.1:${m[1]}/`, stop: () => new Promise((done) => { child.once('exit', done); child.kill('SIGTERM'); }) });
+    });
+    child.once('exit', (code) => reject(new Error(`placard witness exited ${code}`)));
+  });
+}
+
+test('the outside witnesses in Chinese and in the pseudo-language', async () => {
+  const keys = ['w1', 'w2'].map((w) => {
+    const file = join(dir, `${w}.key`);
+    return { file, vkey: cosigKey(execFileSync(bin, ['log', 'keygen', '--origin', `witness.test/${w}`, file], { encoding: 'utf8' }).split('\n')[0]) };
+  });
+  const witness = await startWitness(keys[0].file, join(dir, 'w1.state'));
+  let srv = null;
+  try {
+    srv = await startServer(db, {
+      PLACARD_LOG_KEY: keyFile,
+      PLACARD_WITNESSES: `${keys[0].vkey} ${witness.url}; ${keys[1].vkey} http://127.0.0.1:1/`,
+    });
+    let cp = '';
+    for (let i = 0; i < 100 && !cp.includes('\u2014 witness.test/w1 '); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      cp = await (await fetch(`${srv.url}/checkpoint`)).text();
+    }
+    assert.ok(cp.includes('\u2014 witness.test/w1 '), cp);
+    const page = await openPage('phone', { locale: 'zh-CN' });
+    await page.goto(`${srv.url}/log.html`);
+    await page.locator('#witness-count').waitFor();
+    assert.equal((await page.locator('#witness-title').textContent()).trim(), '外部见证方');
+    assert.equal((await page.locator('#witnesses').textContent()).trim(),
+      '已有1个见证方联署：witness.test/w1。（尚）未联署的见证方：witness.test/w2。');
+    await page.goto(`${srv.url}/log.html?lang=en-XA`);
+    await page.locator('#witness-count').waitFor();
+    const found = await untranslated(page);
+    assert.deepEqual(found, [], JSON.stringify(found, null, 1));
+    assert.deepEqual(errorsOf(page), []);
+    await page.context().close();
+  } finally {
+    await srv?.stop();
+    await witness.stop();
+  }
 });
 
 test('the pseudo-language: every sentence on the record and methodology pages comes from a catalogue', async () => {

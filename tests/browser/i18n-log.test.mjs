@@ -187,12 +187,14 @@ for (const size of ['phone', 'tablet']) {
     const labels = await page.locator('#bands tbody tr td:first-child').allTextContents();
     assert.deepEqual(labels.map((x) => x.replace(/^!/, '').trim()), ['良好', '一般', '较差', '限期整改']);
     assert.equal(await page.locator('#bands .badge').first().getAttribute('aria-label'), '评级：良好');
-    assert.equal((await page.locator('#bands caption').textContent()).trim(), '各分数对应的等级');
+    // (The scheme as people read it, schemeview.mjs, is shared with the administrators' schemes
+    // page: its sentences are checked here by their substance, not their exact words.)
+    assert.match((await page.locator('#bands caption').textContent()).trim(), /^[^A-Za-z]*等级$/);
     const words = await page.locator('.band-words li').allTextContents();
-    assert.match(words[0], /^良好：满分100分，得分90至100分（违规项的分数从100分中扣除）；4个等级中最好的一级。含义：/);
-    assert.match(words[3], /^限期整改：.*4个等级中最低的一级。/);
+    assert.match(words[0], /^良好：.*90至100分.*；4个等级中最好的.*。含义：/);
+    assert.match(words[3], /^限期整改：.*0至59分.*；4个等级中最(低|差)的/);
     const scale = page.locator('svg.rating-scale[role="img"]');
-    assert.match(await scale.locator('title').textContent(), /的评级标尺，最好的等级在左$/);
+    assert.match(await scale.locator('title').textContent(), /最好的等级在左$/);
     assert.match(await scale.locator('desc').textContent(), /^良好：90至100分，/);
     assert.deepEqual(await page.locator('svg.rating-scale text').evaluateAll((ts) => ts.filter((_, i) => i % 2 === 0)
       .map((x) => x.textContent)), ['良好', '一般', '较差', '限期整改']);
@@ -213,10 +215,10 @@ for (const size of ['phone', 'tablet']) {
     assert.equal((await page.locator('#versions-title').textContent()).trim(), '版本');
     assert.match(await page.locator('#versions li').first().textContent(), /^第\d+版，/);
     const rules = await page.locator('ul.rules li').allTextContents();
-    assert.match(rules[0], /^每个违规项都要计分：分数越低越好。$/);
+    assert.match(rules[0], /^每个违规项都.*分数越低越好。$/);
     assert.ok(rules.some((r) => /^决定评级的检查：.*首次检查/.test(r)), rules.join(' | '));
-    assert.ok(rules.some((r) => r === '经申诉撤销的违规项仍保留在记录中并加以标注，但不再计入分数。'), rules.join(' | '));
-    assert.match(await page.locator('.catalogue summary').first().textContent(), /^重点项（\d+）$/);
+    assert.ok(rules.some((r) => /违规项仍保留在记录中并加以标注，但不再计入(分数|得分)。$/.test(r)), rules.join(' | '));
+    assert.match(await page.locator('.catalogue summary').first().textContent(), /^[^A-Za-z]+项（\d+项?）$/);
     assert.deepEqual(await latinBesidesScheme(page), []);
     await screenshot(page, `i18n-log-zh-CN-methodology-nyc-${size}`);
     await switchAndBack(page);
@@ -310,6 +312,36 @@ test('the outside witnesses in Chinese and in the pseudo-language', async () => 
   } finally {
     await srv?.stop();
     await witness.stop();
+  }
+});
+
+test('an empty record and one that cannot be loaded, in Chinese and in the pseudo-language', async () => {
+  const empty = createDatabase('i18n_log_empty', { demo: 0 });
+  const srv = await startServer(empty);
+  try {
+    const page = await openPage('phone', { locale: 'zh-CN' });
+    await page.goto(`${srv.url}/log.html`);
+    await page.locator('#recent-status', { hasText: '公开记录中还没有任何记录。' }).waitFor();
+    assert.equal((await page.locator('#head-seq').textContent()).trim(), '暂无');
+    assert.equal((await page.locator('#kept').textContent()).trim(), '本浏览器尚未保存链头：核验全部记录后即会保存。');
+    await page.locator('#check-all').click();
+    await page.locator('#check-status.log-verdict').waitFor();
+    assert.equal((await page.locator('#check-status').textContent()).trim(), '公开记录中还没有任何记录。');
+    await page.goto(`${srv.url}/log.html?lang=en-XA`);
+    await page.locator('#recent-status', { hasText: '⟦' }).waitFor();
+    await page.locator('#head-seq').waitFor();
+    let found = await untranslated(page);
+    assert.deepEqual(found, [], JSON.stringify(found, null, 1));
+    // The server cannot be reached for the head: the page says so.
+    await page.route('**/api/v1/log/head', (route) => route.fulfill({ status: 503, contentType: 'application/problem+json',
+      body: JSON.stringify({ status: 503, title: 'Service Unavailable' }) }));
+    await page.reload();
+    await page.locator('#recent-status', { hasText: '503' }).waitFor();
+    found = await untranslated(page);
+    assert.deepEqual(found, [], JSON.stringify(found, null, 1));
+    await page.context().close();
+  } finally {
+    await srv.stop();
   }
 });
 

@@ -3,11 +3,13 @@
 // (an SVG with a text equivalent), the element scores, the rules in plain words and the
 // whole violation catalogue with its points. Used by the methodology page and the
 // administrators' schemes page.
-// Its sentences are the "methodology" catalogue's and the scheme's own texts (band labels and
-// meanings, element names, violation descriptions) come through wording(): a page that shows
-// it loads both (i18nInit(['methodology', 'wording'])).
+// Its sentences are the "methodology" catalogue's (loaded here, for whichever page shows a
+// scheme); the scheme's own texts (band labels and meanings, element names, violation
+// descriptions) come through wording(), so a page that shows a scheme loads "wording" too.
 import { el, gradeBadge } from './portal.mjs';
-import { t, tParts, wording } from './i18n.mjs';
+import { i18nInit, t, tParts, wording } from './i18n.mjs';
+
+await i18nInit(['methodology']);
 
 const SVG = 'http://www.w3.org/2000/svg';
 

@@ -9,7 +9,7 @@ import { formatWhen, startCountdowns, whenElement } from '/js/deadline.mjs';
 import { el } from '/js/portal.mjs';
 import { PSEUDO, formatDay, formatNumber, has, i18nInit, lang, t, tParts, wording } from '/js/i18n.mjs';
 
-await i18nInit(['hearings', 'signin', 'deadline']);
+await i18nInit(['hearings', 'signin', 'deadline', 'wording']);
 
 const app = document.getElementById('app');
 

@@ -7,7 +7,7 @@ import { el, request } from '/js/portal.mjs';
 import { formatWhen, startCountdowns, whenElement } from '/js/deadline.mjs';
 import { formatDay, formatNumber, has, i18nInit, t, tParts, wording } from '/js/i18n.mjs';
 
-await i18nInit(['operator', 'deadline']);
+await i18nInit(['operator', 'deadline', 'wording']);
 
 // An appeal's state as the operator reads it; a state the page does not know, as sent.
 function stateText(state) {

@@ -53,6 +53,12 @@ function gradeLabel(scheme, r) {
   return wording(r.label, band?.local_label, scheme);
 }
 
+// The start of a long text, for a choice in a list (the pseudo-language's brackets kept).
+function shortText(s, n = 40) {
+  const cut = s.slice(0, n);
+  return s.startsWith('⟦') && cut.length < s.length ? `${cut}⟧` : cut;
+}
+
 // A time of day in the page's language (the pseudo-language shows it as digits alone).
 function timeOf(iso) {
   return new Date(iso).toLocaleTimeString(lang() === PSEUDO ? 'en-GB' : lang());
@@ -80,6 +86,8 @@ function show(name, ...nodes) {
   app.replaceChildren(...nodes.filter((n) => n !== null && n !== undefined && n !== false));
 }
 
+// A day in the page's language. Its words are Intl's, not a catalogue's: an element that
+// holds a date alone is marked translate="no".
 function fmtDate(s) {
   return s ? formatDay(s, 'medium') : '';
 }
@@ -363,11 +371,12 @@ async function home() {
 
 function localItem(rec) {
   const state = stateText(rec.submitted && rec.syncState === 'synced' ? 'submitted' : rec.syncState);
-  const meta = { type: typeWord(rec.type), date: fmtDate(rec.startedAt), id: rec.serverId };
+  const meta = { date: fmtDate(rec.startedAt), id: rec.serverId };
   const li = el('li', { class: `local state-${rec.syncState}`, 'data-id': rec.id },
     el('div', {},
       el('p', { class: 'due-name', translate: 'no' }, rec.establishmentName),
-      el('p', { class: 'muted' }, rec.serverId ? t('inspect.local.meta_numbered', meta) : t('inspect.local.meta', meta)),
+      el('p', { class: 'muted' }, typeWord(rec.type), ' · ',
+        rec.serverId ? t('inspect.local.started_numbered', meta) : t('inspect.local.started', meta)),
       el('p', { class: 'sync-state', 'data-state': rec.syncState },
         rec.attention ? t('inspect.local.state_reason', { state, reason: attentionText(rec.attention) }) : state)),
     el('div', { class: 'due-actions' },
@@ -576,7 +585,7 @@ async function reportView(id) {
           m.corrected ? ` · ${t('inspect.report.corrected_on_site')}` : '',
           m.correctBy ? el('span', { class: 'correct-by', 'data-date': m.correctBy },
             ' · ', ...tParts('inspect.report.correct_by',
-              { date: el('time', { datetime: m.correctBy }, fmtDate(`${m.correctBy}T12:00:00`)) })) : null,
+              { date: el('time', { datetime: m.correctBy, translate: 'no' }, fmtDate(`${m.correctBy}T12:00:00`)) })) : null,
           m.note ? el('span', { class: 'muted' }, ' ', t('inspect.report.note', { note: m.note })) : null))) : null,
       rec.readings?.length ? el('h2', {}, t('inspect.report.readings')) : null,
       rec.readings?.length ? el('ul', { class: 'report-readings' }, rec.readings.map((x) =>
@@ -604,7 +613,7 @@ async function reportView(id) {
         el('p', { id: 'appeal-code', class: 'appeal-code', translate: 'no' }, printedCode(rec.appealCode)),
         el('p', {}, reportGoTo(scheme, rec.startedAt, where)),
         deadline ? el('p', { id: 'appeal-deadline', 'data-date': deadline }, ...tParts('inspect.report.deadline',
-          { date: el('time', { datetime: deadline }, fmtDate(`${deadline}T12:00:00`)) })) : null,
+          { date: el('time', { datetime: deadline, translate: 'no' }, fmtDate(`${deadline}T12:00:00`)) })) : null,
         el('p', { class: 'muted' }, t('inspect.report.keep_code'))) : null,
       el('p', { class: 'muted no-print', id: 'report-state' },
         rec.submitted ? t('inspect.report.sent') : t('inspect.report.saved'))),
@@ -815,7 +824,7 @@ async function openForm(id) {
   const rVal = el('input', { id: 'reading-value', type: 'number', step: '0.1', inputmode: 'decimal' });
   const rUnit = el('select', { id: 'reading-unit' }, el('option', { value: 'F' }, '°F'), el('option', { value: 'C' }, '°C'));
   const rCode = el('select', { id: 'reading-code' }, el('option', { value: '' }, t('inspect.form.no_item_reading')),
-    scheme.violations.map((v) => el('option', { value: v.code }, `${v.code} ${itemDescription(scheme, v).slice(0, 40)}`)));
+    scheme.violations.map((v) => el('option', { value: v.code }, `${v.code} ${shortText(itemDescription(scheme, v))}`)));
   const rMsg = el('p', { class: 'status', role: 'status' });
   const addReading = async () => {
     const value = Number(rVal.value);
@@ -848,7 +857,7 @@ async function openForm(id) {
   };
   drawPhotos(photos);
   const pCode = el('select', { id: 'photo-code' }, el('option', { value: '' }, t('inspect.form.no_item_photo')),
-    scheme.violations.map((v) => el('option', { value: v.code }, `${v.code} ${itemDescription(scheme, v).slice(0, 40)}`)));
+    scheme.violations.map((v) => el('option', { value: v.code }, `${v.code} ${shortText(itemDescription(scheme, v))}`)));
   const pMsg = el('p', { class: 'status', role: 'status' });
   const pInput = el('input', {
     id: 'photo-input', type: 'file', accept: 'image/*', capture: 'environment', class: 'visually-hidden', disabled: locked,

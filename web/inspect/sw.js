@@ -54,13 +54,18 @@ async function cacheCatalogues(cache) {
       if (Array.isArray(doc.languages)) codes = doc.languages.map((l) => l.code);
     }
   } catch { /* no signal: the page's own requests fill the cache later */ }
-  await Promise.all(codes.flatMap((code) => CATALOGUES.map(async (domain) => {
-    const path = `/i18n/${code}/${domain}.json`;
-    try {
-      const res = await fetch(path, { cache: 'no-cache' });
-      if (res.ok) await cache.put(path, res);
-    } catch { /* as above */ }
-  })));
+  // One at a time, and an answer not kept is read to its end: the connection it holds is
+  // free for the next (a refusal left unread keeps it).
+  for (const code of codes) {
+    for (const domain of CATALOGUES) {
+      const path = `/i18n/${code}/${domain}.json`;
+      try {
+        const res = await fetch(path, { cache: 'no-cache' });
+        if (res.ok) await cache.put(path, res);
+        else await res.arrayBuffer();
+      } catch { /* as above */ }
+    }
+  }
 }
 
 self.addEventListener('install', (event) => {
@@ -93,7 +98,8 @@ self.addEventListener('fetch', (event) => {
       return res;
     });
     if (cached) {
-      event.waitUntil(fresh.catch(() => undefined));
+      // The fresh answer, not returned, is read to its end so it holds no connection.
+      event.waitUntil(fresh.then((res) => res.arrayBuffer()).catch(() => undefined));
       return cached;
     }
     return fresh;

@@ -33,6 +33,7 @@ before(async () => {
   est.tablet = add('I18N-1', 'Tablet Dumpling House');
   est.phone = add('I18N-2', 'Phone Noodle Bar');
   est.pseudo = add('I18N-3', 'Pseudo Pie Shop');
+  est.refused = add('I18N-4', 'Refused Rice Shop');
   server = await startServer(db);
   browser = await launchBrowser();
 });
@@ -174,6 +175,67 @@ for (const size of ['tablet', 'phone']) {
     await context.close();
   });
 }
+
+test('zh-CN: a value the server would refuse is said at the field in Chinese; a refusal needs attention in Chinese', async () => {
+  const page = await newPage(browser, 'tablet', { locale: 'zh-CN' });
+  const context = page.context();
+  await page.goto(`${server.url}/inspect/`);
+  await page.getByLabel('用户名').fill('inspector');
+  await page.getByLabel('密码').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  const due = page.locator('li.due', { hasText: 'Refused Rice Shop' });
+  await due.getByRole('button', { name: '开始检查' }).click();
+  await page.getByRole('heading', { name: 'Refused Rice Shop' }).waitFor();
+  await page.getByRole('button', { name: '其余项目全部标为符合' }).click();
+  const items = await page.locator('fieldset.item').count();
+  await waitFor(async () => (await page.locator('fieldset.item input[value="in"]:checked').count()) === items, 'all marked in');
+  const code = await page.locator('fieldset.item').first().getAttribute('data-code');
+  await page.locator(`fieldset[data-code="${code}"] label.mark`, { hasText: /^不符合$/ }).click();
+  const points = page.locator(`#pts-${code}`);
+  const good = await points.inputValue();
+  await points.fill('999');
+  await points.blur();
+  await waitFor(async () => (await points.getAttribute('aria-invalid')) === 'true', 'the error at the field');
+  assert.match(await page.locator('.field-error').textContent(), new RegExp(`^${code}的分值为\\d+到\\d+，不能是999。$`));
+  await page.getByLabel('签字人姓名').fill('李老板');
+  await page.getByLabel('签字人姓名').blur();
+  await drawSignature(page);
+  await page.getByRole('button', { name: '完成并发送' }).click();
+  await page.getByText(new RegExp(`^未完成：${code}的分值为`)).waitFor();
+
+  // Corrected and finished with no signal; the points are then changed on the tablet as a
+  // change of rules would leave them: the server refuses it, and the tablet says so.
+  await points.fill(good);
+  await points.blur();
+  await waitFor(async () => (await points.getAttribute('aria-invalid')) === null, 'the error cleared');
+  await context.setOffline(true);
+  await page.getByRole('button', { name: '完成并发送' }).click();
+  await page.getByRole('heading', { name: '检查报告' }).waitFor();
+  await page.getByRole('button', { name: '完成', exact: true }).click();
+  await page.evaluate((c) => new Promise((resolve) => {
+    const req = indexedDB.open('placard-inspect');
+    req.onsuccess = () => {
+      const tx = req.result.transaction('inspections', 'readwrite');
+      tx.objectStore('inspections').getAll().onsuccess = (e) => {
+        for (const r of e.target.result)
+          if (r.establishmentName === 'Refused Rice Shop')
+            tx.objectStore('inspections').put({ ...r, marks: { ...r.marks, [c]: { ...r.marks[c], points: 999 } } });
+      };
+      tx.oncomplete = () => resolve();
+    };
+  }), code);
+  await context.setOffline(false);
+  const local = page.locator('li.local', { hasText: 'Refused Rice Shop' });
+  await local.getByText(/^需要处理：服务器拒收：.+请打开、改正并再次完成后重新发送。$/).waitFor({ timeout: 30000 });
+  assert.equal(db.sql(`SELECT count(*) FROM inspection WHERE establishment_id = ${est.refused}`), '0');
+  await screenshot(page, 'i18n-tablet-zh-CN-attention-tablet');
+  await local.getByRole('button', { name: '打开' }).click();
+  await page.getByRole('heading', { name: 'Refused Rice Shop' }).waitFor();
+  assert.match(await page.locator('#attention').textContent(), /^需要处理：服务器拒收：/);
+  assert.equal(await points.getAttribute('aria-invalid'), 'true');
+  assert.deepEqual(errors(page), []);
+  await context.close();
+});
 
 test('the language switch changes the app to English and back, remembered across a reload', async () => {
   const page = await newPage(browser, 'tablet', { locale: 'zh-CN' });

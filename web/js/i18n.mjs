@@ -464,7 +464,8 @@ export async function i18nInit(domains = [], { switchParent = null } = {}) {
   }
   await ready;
   const codes = current === PSEUDO || current === DEFAULT ? [DEFAULT] : [current, DEFAULT];
-  await Promise.all(codes.map((c) => loadDomains(c, all)));
+  // The scheme wording is keyed by its English text: there is no English file to fetch.
+  await Promise.all(codes.map((c) => loadDomains(c, c === DEFAULT ? all.filter((d) => d !== 'wording') : all)));
   document.documentElement.lang = current;
   if (current !== DEFAULT && !new URLSearchParams(location.search).has('lang')) {
     history.replaceState(history.state, '', withLang(location.href)); // the address, shared, keeps it

@@ -5,8 +5,8 @@
 // the page's language (Accept-Language), so the server's sentences come in it (i18n.mjs).
 import { acceptLanguage, formatDay, formatMessage, has, t, wording } from './i18n.mjs';
 
-// @key from the page's catalogues, or @english when the page did not load the domain that has
-// it (these helpers serve every page; the public pages load "public").
+// @key from the page's catalogues, or @english when the page has not loaded them (these
+// helpers serve every page, the staff pages and the tablet app included).
 function say(key, args, english) {
   return has(key) ? t(key, args) : formatMessage(english, args).join('');
 }
@@ -31,7 +31,7 @@ export function el(tag, attrs = {}, ...children) {
 // (field, errors...) or {} when the answer had none.
 export class HttpError extends Error {
   constructor(status, problem) {
-    super(problem?.detail || t('common.error.status', { status }));
+    super(problem?.detail || say('common.error.status', { status }, 'The server answered {status}.'));
     this.status = status;
     this.problem = problem || {};
   }
@@ -105,7 +105,7 @@ function bandOf(grade, doc) {
 // A grade's label in the page's language: the scheme's wording (its band's local label when
 // the scheme is written in this language), else the label as given.
 export function gradeLabel(grade, doc = null) {
-  if (!grade) return t('common.no_grade');
+  if (!grade) return say('common.no_grade', {}, 'No grade');
   const label = grade.label || grade.code;
   const band = bandOf(grade, doc);
   return band && band.label === label ? wording(label, band.local_label, doc) : wording(label);
@@ -117,12 +117,12 @@ export function gradeLabel(grade, doc = null) {
 // document, when there is one, for its local wording).
 export function gradeBadge(grade, big = false, doc = null) {
   const code = grade && grade.code ? grade.code : '–';
-  const label = grade ? gradeLabel(grade, doc) : t('common.no_grade');
+  const label = grade ? gradeLabel(grade, doc) : say('common.no_grade', {}, 'No grade');
   const [mouth, faceClass] = faces[code] || [];
   const shown = faceClass ? (mouth ? face(mouth) : '!') : code.length > 3 ? '…' : code;
   return el('span', {
     class: `badge ${faceClass || badgeClasses[code] || 'grade-other'}${big ? ' badge-big' : ''}`,
-    title: label, role: 'img', 'aria-label': t('common.grade_aria', { label }),
+    title: label, role: 'img', 'aria-label': say('common.grade_aria', { label }, 'Grade: {label}'),
   }, shown);
 }
 
@@ -149,7 +149,7 @@ export function param(name) {
 // page's language), or that there is no connection when the request never reached the server.
 export function showError(container, err) {
   const offline = err instanceof TypeError && /fetch|network|load/i.test(err.message);
-  const message = offline ? t('common.error.network') : err.message || String(err);
+  const message = offline ? say('common.error.network', {}, 'No connection: check the network and try again.') : err.message || String(err);
   container.replaceChildren(el('p', { class: 'notice notice-bad', role: 'alert' }, message));
 }
 
@@ -169,7 +169,7 @@ export function schemeDoc(code) {
 // meaning (a pending state); "No grade" when there is none. In the page's language: the
 // label and the meaning through the scheme's wording.
 export function gradeMeaning(grade, doc) {
-  if (!grade || !(grade.code || grade.label)) return t('common.no_grade');
+  if (!grade || !(grade.code || grade.label)) return say('common.no_grade', {}, 'No grade');
   const label = gradeLabel(grade, doc);
   const band = bandOf(grade, doc);
   const english = band && band.meaning ? band.meaning.trim() : '';

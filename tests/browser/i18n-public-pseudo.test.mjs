@@ -33,7 +33,7 @@ async function serverTexts(ids) {
       for (const v of insp.violations || []) texts.add(v.description);
     }
   }
-  for (const path of ['/api/v1/establishments/999999999']) texts.add((await ask(path)).detail);
+  for (const path of ['/api/v1/establishments/999999999', '/api/v1/cards/NOSUCHCODE']) texts.add((await ask(path)).detail);
   return [...texts].filter((t) => t && !t.includes('⟦'));
 }
 

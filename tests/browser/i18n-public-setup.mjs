@@ -69,7 +69,7 @@ function pdfPages(pdf) {
 }
 
 // The card, printed: one page, nothing of it cut off at its sides.
-export async function assertCardPrints(page, what) {
+export async function assertCardPrints(page, what, { pdf: printed = true } = {}) {
   await page.emulateMedia({ media: 'print' });
   const overflow = await page.evaluate(() => [...document.querySelectorAll('.card *')]
     .filter((e) => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflow === 'visible' && e.clientWidth > 0)
@@ -79,6 +79,7 @@ export async function assertCardPrints(page, what) {
   const width = await page.evaluate(() => document.documentElement.clientWidth);
   assert.ok(card.x >= 0 && card.x + card.width <= width + 1, `${what}: the card within the page`);
   await page.emulateMedia({ media: 'screen' });
+  if (!printed) return;
   const pdf = await page.pdf({ format: 'A4', printBackground: true });
   assert.equal(pdfPages(pdf), 1, `${what} prints on one page`);
 }
@@ -103,4 +104,11 @@ export async function qrAddress(page) {
   const qr = jsQR(Uint8ClampedArray.from(pixels), 400, 400);
   assert.ok(qr, 'the QR code decodes');
   return new URL(qr.data);
+}
+
+// No error on @page but the one of each of the @notFound pages (404) it opened.
+export function assertNoErrors(page, notFound = 0) {
+  const missing = page.placardErrors.filter((e) => /status of 404/.test(e));
+  assert.deepEqual(page.placardErrors.filter((e) => !/status of 404/.test(e)), []);
+  assert.equal(missing.length, notFound, `only the unknown pages are not found: ${missing.join('; ')}`);
 }

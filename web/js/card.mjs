@@ -15,6 +15,7 @@ async function main() {
   const id = param('id');
   if (!/^[1-9][0-9]{0,18}$/.test(id || '')) {
     showError(page, new Error(t('public.card.no_id')));
+    page.setAttribute('aria-busy', 'false');
     return;
   }
   try {

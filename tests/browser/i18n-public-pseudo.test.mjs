@@ -3,7 +3,7 @@
 // that did not come from a catalogue.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { newPage, untranslated } from './lib.mjs';
+import { newPage, untranslated, signIn } from './lib.mjs';
 import { setUp } from './i18n-public-setup.mjs';
 
 let server, browser, db, zh, en;
@@ -49,10 +49,22 @@ async function assertTranslated(page, what, serverSaid = []) {
 }
 
 test('in the pseudo-language every sentence of the public pages comes from a catalogue', async () => {
-  const withAppeal = db.sql(`SELECT e.id FROM establishment e JOIN posted_grade g ON g.establishment_id = e.id
-    WHERE g.state = 'graded' ORDER BY e.id LIMIT 1`);
-  const server_ = await serverTexts([zh.id, en.id, withAppeal]);
+  const graded = db.sql(`SELECT e.id FROM establishment e JOIN posted_grade g ON g.establishment_id = e.id
+    WHERE g.state = 'graded' AND e.id NOT IN (${zh.id}, ${en.id}) ORDER BY e.id LIMIT 1`);
+  // A suspended place and a closed one.
+  const [suspended, closed] = db.sql(`SELECT id FROM establishment WHERE id NOT IN (${zh.id}, ${en.id}, ${graded})
+    ORDER BY id DESC LIMIT 2`).split('\n');
+  const staff = await newPage(browser, 'desktop');
+  const csrf = await signIn(staff, server.url, 'clerk');
+  for (const [id, body] of [[suspended, { action: 'suspended', effective_on: '2026-03-02', reason: 'Mice', reason_category: 'pests' }],
+    [closed, { action: 'revoked', effective_on: '2026-02-10', reason: 'Repeated failures' }]]) {
+    const res = await staff.request.post(`${server.url}/api/v1/establishments/${id}/licence-actions`,
+      { data: body, headers: { 'X-CSRF-Token': csrf } });
+    assert.equal(res.status(), 201, await res.text());
+  }
+  await staff.context().close();
   const page = await newPage(browser, 'phone');
+  const server_ = await serverTexts([zh.id, en.id, graded, suspended, closed]);
   const open = async (path, ready) => {
     await page.goto(`${server.url}${path}${path.includes('?') ? '&' : '?'}lang=en-XA`);
     await page.locator(ready).first().waitFor();
@@ -66,12 +78,17 @@ test('in the pseudo-language every sentence of the public pages comes from a cat
   await assertTranslated(page, 'the results with the filters open', server_);
   await open('/?grade=A', '.results li');
   await assertTranslated(page, 'many results', server_);
+  const name = db.sql(`SELECT name FROM establishment WHERE id = ${suspended}`);
+  await open(`/?q=${encodeURIComponent(name)}`, `.results a[href="/establishment.html?id=${suspended}"]`);
+  assert.match(await page.locator('.results .status-flag').first().textContent(), /⟦/);
+  await assertTranslated(page, 'a suspended place in the results', server_);
   await open(`/?q=${encodeURIComponent('zzqxv wwkjy')}`, '#status:not(:empty)');
   assert.match(await page.locator('#status').textContent(), /⟦/);
   await assertTranslated(page, 'no results');
-  for (const id of [zh.id, en.id, withAppeal]) {
+  for (const id of [zh.id, en.id, graded, suspended, closed]) {
     await open(`/establishment.html?id=${id}`, '#history-h');
     await page.locator('details').evaluateAll((ds) => ds.forEach((d) => { d.open = true; }));
+    if (id === suspended || id === closed) assert.match(await page.locator('#status-notice').textContent(), /⟦/);
     await assertTranslated(page, `the record ${id}`, server_);
     await open(`/card.html?id=${id}`, '.card h1');
     await assertTranslated(page, `the card ${id}`, server_);

@@ -11,7 +11,7 @@ import { i18nInit, lang, t, tParts } from './i18n.mjs';
 const page = document.getElementById('page');
 
 async function main() {
-  await i18nInit(['public', 'wording']);
+  await i18nInit(['public', 'wording', 'log']);
   const id = param('id');
   if (!/^[1-9][0-9]{0,18}$/.test(id || '')) {
     showError(page, new Error(t('public.card.no_id')));

@@ -276,7 +276,7 @@ function statusNotice(e) {
 }
 
 async function main() {
-  await i18nInit(['public', 'wording']);
+  await i18nInit(['public', 'wording', 'log']);
   const id = param('id');
   if (!/^[1-9][0-9]{0,18}$/.test(id || '')) {
     showError(page, new Error(t('public.record.no_id')));

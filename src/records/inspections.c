@@ -399,8 +399,7 @@ static int check_doc(struct rec *r, const struct grade_scheme *s, struct inspect
 {
 	struct json_error err;
 	if (inspection_doc_check(s, d, &err) < 0)
-		return rec_refuse(r, streq(err.field, "body") ? 400 : 422, err.field,
-		                  "records.document.refused", "detail", err.detail, NULL);
+		return rec_refuse_json(r, streq(err.field, "body") ? 400 : 422, &err);
 	return 0;
 }
 

@@ -40,6 +40,15 @@ int rec_refuse(struct rec *r, int status, const char *field, const char *key, ..
 	return errno_of(status);
 }
 
+int rec_refuse_json(struct rec *r, int status, const struct json_error *err)
+{
+	int rc = rec_refuse(r, status, err->field, "records.document.refused", "detail",
+	                    err->detail, NULL);
+	if (err->code)
+		r->problem.code = arena_strdup(r->a, err->code);
+	return rc;
+}
+
 int rec_store_error(struct rec *r, int rc)
 {
 	switch (rc) {

@@ -23,6 +23,7 @@
 #include "core/arena.h"
 #include "core/i18n.h"
 #include "domain/policy.h"
+#include "json/json.h"
 #include "store/store.h"
 
 /* What a refusal tells the person (problem+json, RFC 9457). */
@@ -64,6 +65,10 @@ struct rec {
  */
 int rec_refuse(struct rec *r, int status, const char *field, const char *key, ...)
         __attribute__((sentinel));
+
+/* Refuse with a decoding error @err of a document (json/json.h): its field, sentence (made in
+ * the thread's language) and code. */
+int rec_refuse_json(struct rec *r, int status, const struct json_error *err);
 
 /*
  * A store error @rc as a refusal: 503 (Retry-After 5) when the database is unavailable, 409

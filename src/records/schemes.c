@@ -213,8 +213,7 @@ int rec_scheme_publish(struct rec *r, const char *text, size_t len, const char *
 	struct store_result *latest, *ins;
 	int rc;
 	if (scheme_doc_parse(r->a, text, len, &s, &err) < 0)
-		return rec_refuse(r, 422, err.field, "records.document.refused", "detail",
-		                  err.detail, NULL);
+		return rec_refuse_json(r, 422, &err);
 	/* What is stored and published is the scheme as the engine reads it, written in one
 	 * form, so that the same scheme in another layout is not a new version. */
 	const char *doc = scheme_text(r, rec_scheme_json(s, true));

@@ -44,11 +44,12 @@ static void set_cookie(struct http_response *res, const char *token)
 	http_header_add(res, "Set-Cookie", cookie);
 }
 
-/* Forget a session cookie the browser sent that names no live session. */
-static int refuse_session(struct http_response *res, const char *detail)
+/* Forget a session cookie the browser sent that names no live session; @code and @detail
+ * as for http_problem_text(). */
+static int refuse_session(struct http_response *res, const char *code, const char *detail)
 {
 	set_cookie(res, NULL);
-	return http_problem_text(res, 401, NULL, NULL, detail);
+	return http_problem_text(res, 401, NULL, code, detail);
 }
 
 static bool state_changing(const struct http_request *req)
@@ -69,12 +70,13 @@ int api_session_check(struct http_request *req, struct http_response *res)
 	if (!token)
 		return http_problem(res, 401, NULL, "api.session.sign_in", NULL);
 	if (!auth_token_valid(token))
-		return refuse_session(res, "Your session has ended; sign in again.");
+		return refuse_session(res, NULL, "Your session has ended; sign in again.");
 	struct rec r = api_rec(req, STORE_WRITE);
 	struct rec_session s;
 	if (rec_session_find(&r, token, &s) < 0)
-		return r.problem.status == 401 ? refuse_session(res, r.problem.detail)
-		                               : api_refused(res, &r);
+		return r.problem.status == 401
+		               ? refuse_session(res, r.problem.code, r.problem.detail)
+		               : api_refused(res, &r);
 
 	if (state_changing(req)) {
 		if (!same_origin(req)) {

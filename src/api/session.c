@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "api/registry_doc.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/auth.h"
@@ -69,8 +70,11 @@ int api_session_check(struct http_request *req, struct http_response *res)
 	const char *token = http_cookie(req, AUTH_COOKIE_NAME);
 	if (!token)
 		return http_problem(res, 401, NULL, "api.session.sign_in", NULL);
-	if (!auth_token_valid(token))
-		return refuse_session(res, NULL, "Your session has ended; sign in again.");
+	if (!auth_token_valid(token)) {
+		char detail[I18N_MESSAGE_MAX];
+		i18n_format(detail, sizeof(detail), NULL, "api.session.ended", NULL);
+		return refuse_session(res, "api.session.ended", detail);
+	}
 	struct rec r = api_rec(req, STORE_WRITE);
 	struct rec_session s;
 	if (rec_session_find(&r, token, &s) < 0)

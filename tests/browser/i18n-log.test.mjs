@@ -221,6 +221,15 @@ for (const size of ['phone', 'tablet']) {
     assert.match(await page.locator('.catalogue summary').first().textContent(), /^[^A-Za-z]+项（\d+项?）$/);
     assert.deepEqual(await latinBesidesScheme(page), []);
     await screenshot(page, `i18n-log-zh-CN-methodology-nyc-${size}`);
+
+    // The Food Hygiene Rating Scheme: its elements described in Chinese.
+    await page.goto(`${server.url}/methodology.html?scheme=fhrs`);
+    await page.locator('#bands').waitFor();
+    const described = await page.locator('main').textContent();
+    assert.match(described, /卫生：食品处理、贮存和烹饪的卫生状况。/);
+    assert.match(described, /管理：保障食品安全的管理制度、记录和培训是否可信。/);
+    assert.ok(!/How hygienically|Condition of the building|Confidence in management/.test(described),
+      'no element is described in English');
     await switchAndBack(page);
     assert.deepEqual(errorsOf(page), []);
     await page.context().close();

@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { newPage, screenshot } from './lib.mjs';
 import { NAME_ZH, zhDay, setUp, htmlLang, assertCardPrints, qrAddress, assertNoErrors } from './i18n-public-setup.mjs';
 
-let server, browser, zh;
+let server, browser, zh, en;
 
 before(async () => {
-  ({ server, browser, zh } = await setUp('i18npublic'));
+  ({ server, browser, zh, en } = await setUp('i18npublic'));
 });
 after(async () => {
   await browser?.close();
@@ -61,6 +61,8 @@ for (const size of ['phone', 'tablet']) {
     assert.match(await page.locator('#last-inspected').textContent(), new RegExp(`^最近检查：${zhDay.source}。$`));
     assert.match(await page.locator('.grade-now').textContent(), new RegExp(`依据${zhDay.source}的常规检查。`));
     assert.equal(await page.locator('#explanation .tag').first().textContent(), '优先项');
+    // The violation in the scheme's Chinese wording, not its English description.
+    assert.match(await page.locator('#explanation li.violation').first().textContent(), /^优先项 生熟食品未分开存放、加工（10分）$/);
     assert.equal(await page.locator('#your-business').textContent(), '这是您的店吗？');
     assert.equal(await page.locator('#card-link').textContent(), '可打印的评级牌');
     await screenshot(page, `i18n-public-zh-CN-establishment-${size}`);
@@ -97,6 +99,17 @@ for (const size of ['phone', 'tablet']) {
   });
 
 }
+
+test('a grade waiting for its appeal period to end is said in Chinese (phone)', async () => {
+  const page = await newPage(browser, 'phone', { locale: 'zh-CN' });
+  await page.goto(`${server.url}/establishment.html?id=${en.id}`);
+  await page.locator('#grade-h').waitFor();
+  assert.equal((await page.locator('#grade-h').textContent()).trim(), '评级待公布');
+  assert.equal(await page.locator('.grade-now .badge, .badge').first().getAttribute('aria-label'), '评级：评级待公布');
+  assert.ok(!(await page.locator('main').textContent()).includes('Awaiting Publication'));
+  assertNoErrors(page);
+  await page.context().close();
+});
 
 test('a record opened from a Chinese card is in Chinese on a phone set to English', async () => {
   const page = await newPage(browser, 'phone', { locale: 'en-US' });

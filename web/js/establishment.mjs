@@ -35,7 +35,7 @@ function violationItem(v) {
     el('span', { class: `tag tag-${v.category}` },
       categoryWords[v.category] ? categoryWords[v.category]() : wording(v.category.replace('-', ' '))),
     ' ',
-    dismissed ? el('del', {}, v.description) : el('span', {}, v.description),
+    dismissed ? el('del', {}, wording(v.description)) : el('span', {}, wording(v.description)),
     v.points ? el('span', { class: 'muted' }, t('public.violation.points', { n: v.points })) : '',
     v.observed ? el('p', { class: 'observed' }, tParts('public.violation.note', { note: typed(v.observed) })) : '',
     v.corrected_on_site ? el('p', { class: 'muted' }, t('public.violation.corrected')) : '',

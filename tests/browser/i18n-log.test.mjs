@@ -139,6 +139,7 @@ for (const size of ['phone', 'tablet']) {
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
     assert.equal(await page.title(), '公开记录 · Placard');
     assert.equal((await page.locator('h1').textContent()).trim(), '公开记录');
+    assert.equal(await page.locator('header.site nav a[href="/"]').textContent(), '搜索', 'the same word as on the search page');
     assert.equal((await page.locator('#head-title').textContent()).trim(), '最新一条记录');
     assert.equal((await page.locator('#head-pending').textContent()).trim(), '无');
     assert.deepEqual([...new Set(await page.locator('#recent .log-mark').allTextContents())], ['✓ 核验无误']);
@@ -183,6 +184,7 @@ for (const size of ['phone', 'tablet']) {
     await page.locator('#bands').waitFor();
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
     assert.equal((await page.locator('h1').textContent()).trim(), '评级是如何得出的');
+    assert.equal(await page.locator('header.site nav a[href="/"]').textContent(), '搜索', 'the same word as on the search page');
     // Each row: the badge (a face, or "!" for the last), then the label.
     const labels = await page.locator('#bands tbody tr td:first-child').allTextContents();
     assert.deepEqual(labels.map((x) => x.replace(/^!/, '').trim()), ['良好', '一般', '较差', '限期整改']);

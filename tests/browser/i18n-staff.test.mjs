@@ -131,6 +131,8 @@ test('an administrator reads cn-faces, publishes a version and compares two in C
   assert.equal(await page.locator('h1').textContent(), '评分方案');
   assert.equal(await page.locator('#list-h').textContent(), '评分方案及其版本');
   assert.match(await page.locator('tr[data-scheme="cn-faces"]').textContent(), /第1版 自最初起适用（现行）/);
+  // Where a scheme applies, in the scheme's Chinese wording.
+  assert.equal(await page.locator('tr[data-scheme="cn-faces"] td').first().textContent(), '中国上海等城市');
 
   // Version 1 of cn-faces, as people read it: the scheme's own Chinese words.
   await page.locator('tr[data-scheme="cn-faces"] a', { hasText: '第1版' }).click();

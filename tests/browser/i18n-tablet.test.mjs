@@ -150,6 +150,10 @@ for (const size of ['tablet', 'phone']) {
     assert.match(await report.locator(`li[data-code="${code}"]`).textContent(), /· \d+ 分|· \d+分/);
     assert.match(await report.textContent(), /测量的温度.*鸡汤（灶台）：70 °C/s);
     assert.equal(await report.locator('.report-code h2').textContent(), '申诉、回复或申请重新评级');
+    // The code under the name the operator's page asks for, and points written as elsewhere.
+    assert.equal(await report.locator('.report-code').getAttribute('aria-label'), '申诉码');
+    assert.equal(await page.locator('#appeal-code').evaluate((e) => e.previousElementSibling.textContent), '申诉码');
+    assert.match(await report.locator(`li[data-code="${code}"]`).textContent(), /· \d+分/);
     assert.equal(await page.locator('#appeal-deadline').textContent(), `申诉截止日期：${chineseDay(21)}`);
     assert.match(await report.textContent(), new RegExp(`请在${chineseDay(21)}前访问http`));
     assert.equal(await page.locator('#report-state').textContent(), '已保存在本平板上；有信号时发送。');

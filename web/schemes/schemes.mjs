@@ -70,7 +70,7 @@ async function showHome() {
     const vs = versions[i].status === 200 ? versions[i].data.versions : [];
     return el('tr', { 'data-scheme': s.code },
       el('th', { scope: 'row' }, wording(s.name), el('br'), el('span', { class: 'muted', translate: 'no' }, s.code)),
-      el('td', { translate: 'no' }, s.jurisdiction),
+      el('td', {}, wording(s.jurisdiction)),
       el('td', {}, el('ul', { class: 'versions' }, vs.map((v) => el('li', {},
         tParts('schemes.list.version_from', {
           version: link(t('schemes.list.version', { n: v.version }), `?scheme=${encodeURIComponent(s.code)}&version=${v.version}`),

@@ -99,6 +99,8 @@ test('the operator reads the report and files an appeal in Chinese (phone)', asy
   const recorded = await page.locator('#recorded').textContent();
   assert.match(recorded, /^检查员记录的内容/);
   assert.match(recorded, /H03:.*（10分）/);
+  // The violation in the scheme's Chinese wording, not its English description.
+  assert.match(recorded, /H03: 员工在应当洗手时未洗手。（10分）/);
   assert.match(recorded, /现场情况：No soap at the hand basin/);
   assert.match(recorded, /整改期限：2031年3月14日/);
   assert.match(recorded, /walk-in fridge：9 °C/);
@@ -175,6 +177,7 @@ test('a hearing officer decides the appeal in Chinese (tablet)', async () => {
   const recorded = page.locator('#recorded');
   assert.match(await recorded.textContent(), new RegExp(`初次检查，${ZH_DATE.source}.*；得分\\d+，评级`));
   assert.match(await recorded.locator('tr.contested').textContent(), /S02.*15.*有异议/);
+  assert.match(await recorded.locator('tr.contested').textContent(), /^S02发现虫鼠（小鼠、大鼠或昆虫）迹象。/);
   assert.equal(await page.locator('#recorded-violations th').first().textContent(), '代码');
   assert.match(await page.locator('#grounds').textContent(), /除虫公司/);
   assert.equal(await page.locator('#operator-case .muted').textContent(), '经营者未提交文件。');
@@ -205,6 +208,7 @@ test('a hearing officer decides the appeal in Chinese (tablet)', async () => {
   assert.equal(await page.getByRole('button', { name: '返回听证日程' }).count(), 1);
 
   await page.getByLabel('变更：撤销违规项并重新评级').check();
+  assert.equal(await page.getByLabel('S02: 发现虫鼠（小鼠、大鼠或昆虫）迹象。（15分）').count(), 1);
   await page.getByLabel(/^S02:/).check();
   await page.getByLabel('撤销S02的理由').fill('除虫公司报告显示无虫害');
   await page.getByLabel('理由（将公开）').fill('虫害违规项证据不足。');

@@ -107,7 +107,7 @@ function decisionForm(a) {
     const why = el('input', { id: `dismiss-reason-${v.id}`, maxlength: 2000 });
     dismiss.append(el('div', { class: 'dismiss-row' },
       el('div', { class: 'check' }, box, el('label', { for: box.id },
-        tParts('hearings.decide.violation', { name: data(`${v.code}: ${v.description}`), points: v.points }))),
+        tParts('hearings.decide.violation', { name: data(`${v.code}: ${wording(v.description)}`), points: v.points }))),
       el('div', {}, el('label', { for: why.id }, tParts('hearings.decide.why', { code: data(v.code) })), why)));
   }
   return actionForm(a.id, 'decision', t('hearings.decide.submit'),
@@ -167,7 +167,7 @@ function recordedSection(a) {
       const isContested = contested.has(v.id);
       body.append(el('tr', { class: [isContested ? 'contested' : '', v.status === 'dismissed' ? 'dismissed' : ''].join(' ').trim() || false },
         el('td', { translate: 'no' }, v.code),
-        el('td', {}, el('div', { translate: 'no' }, v.description),
+        el('td', {}, el('div', { translate: 'no' }, wording(v.description)),
           v.observed ? el('div', { class: 'observed' }, tParts('hearings.recorded.observed', { text: data(v.observed) })) : null,
           v.corrected_on_site ? el('div', { class: 'muted' }, t('hearings.recorded.corrected_on_site')) : null,
           v.repeat ? el('div', { class: 'muted' }, t('hearings.recorded.repeat')) : null,

@@ -16,7 +16,7 @@ function stateText(state) {
 
 // A violation named by its code and the scheme's description (data, or the server's text).
 function violationName(v) {
-  return el('span', { translate: 'no' }, `${v.code}: ${v.description}`);
+  return el('span', { translate: 'no' }, `${v.code}: ${wording(v.description)}`);
 }
 
 let creds = null;

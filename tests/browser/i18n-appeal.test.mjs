@@ -176,6 +176,8 @@ test('a hearing officer decides the appeal in Chinese (tablet)', async () => {
   assert.match(await page.locator('#appeal-title').textContent(), new RegExp(`^申诉\\d+：${reports.zh.name}$`));
   const recorded = page.locator('#recorded');
   assert.match(await recorded.textContent(), new RegExp(`初次检查，${ZH_DATE.source}.*；得分\\d+，评级`));
+  // The record's revision, not to be read as a scheme's version.
+  assert.match(await recorded.textContent(), /；记录第1版。/);
   assert.match(await recorded.locator('tr.contested').textContent(), /S02.*15.*有异议/);
   assert.match(await recorded.locator('tr.contested').textContent(), /^S02发现虫鼠（小鼠、大鼠或昆虫）迹象。/);
   assert.equal(await page.locator('#recorded-violations th').first().textContent(), '代码');

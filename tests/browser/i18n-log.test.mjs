@@ -230,6 +230,8 @@ for (const size of ['phone', 'tablet']) {
     const described = await page.locator('main').textContent();
     assert.match(described, /卫生：食品处理、贮存和烹饪的卫生状况。/);
     assert.match(described, /管理：保障食品安全的管理制度、记录和培训是否可信。/);
+    // A band's score said once, not "the elements' total ... (over the elements)".
+    assert.match((await page.locator('.band-words li').first().textContent()), /^5：得分0至15分（各要素合计），且任何单项要素得分不超过5；/);
     assert.ok(!/How hygienically|Condition of the building|Confidence in management/.test(described),
       'no element is described in English');
     await switchAndBack(page);

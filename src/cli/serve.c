@@ -15,6 +15,7 @@
 #include "api/api.h"
 #include "cli/cli.h"
 #include "cli/witnesses.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "http/server.h"
@@ -174,6 +175,12 @@ int cli_serve(const struct config *cfg, int argc, char **argv)
 			return 1;
 		}
 		rec_tlog_witnesses_set(witnesses, nwitnesses);
+	}
+	/* The catalogues the server writes its sentences from (web/i18n/). */
+	char i18n_err[512];
+	if (i18n_load(cfg->web_dir, i18n_err, sizeof(i18n_err)) < 0) {
+		fprintf(stderr, "placard serve: %s\n", i18n_err);
+		return 1;
 	}
 	store_configure(cfg->database_url, cfg->read_database_url);
 	bool db_up = false, read_db_up = false;

@@ -133,7 +133,7 @@ int rec_establishment_get(struct rec *r, const char *id, const char **ret_json)
 		return rc;
 	if (store_nrows(res) == 0)
 		return rec_refuse(r, 404, NULL, "There is no establishment %s.", id);
-	*ret_json = store_get(res, 0, "json");
+	*ret_json = rec_localize_json(r, store_get(res, 0, "json"));
 	return 0;
 }
 
@@ -224,7 +224,7 @@ int rec_establishment_inspections(struct rec *r, const char *id, long long befor
 		                  "Inspection %lld is not a submitted inspection of establishment "
 		                  "%s.",
 		                  before, id);
-	*ret_json = store_get(res, 0, "json");
+	*ret_json = rec_localize_json(r, store_get(res, 0, "json"));
 	return 0;
 }
 

@@ -533,7 +533,8 @@ static void part_num(struct grade_part *p, const char *name, int v)
 
 bool grade_arg_is_wording(const char *name)
 {
-	static const char *const wording[] = { "label", "meaning", "element", "e0", "e1", "e2" };
+	static const char *const wording[] = { "label", "meaning", "element", "contested",
+		                               "e0",    "e1",      "e2" };
 
 	if (!name)
 		return false;

@@ -14,6 +14,7 @@
 
 #include "core/buf.h"
 #include "core/util.h"
+#include "records/schemes.h"
 #include "records/searchindex.h"
 
 #define SEARCH_TOTAL_MAX  1000 /* matches counted; beyond, "at least" this many */
@@ -313,7 +314,7 @@ int rec_card_get(struct rec *r, const char *code, const char **ret_json)
 		return rc;
 	if (store_nrows(res) == 0)
 		return rec_refuse(r, 404, NULL, "There is no grade card %s.", code);
-	*ret_json = store_get(res, 0, "json");
+	*ret_json = rec_localize_json(r, store_get(res, 0, "json"));
 	return 0;
 }
 

@@ -269,6 +269,64 @@ static void test_chinese_element_scheme(void **state)
 	                       "structural", "1", "Major improvement necessary"));
 }
 
+/* The posted grade's sentences (sql/functions/public_grade.sql writes the English and the
+ * parts): the parts give the English, as the appeal_posting vectors expect it, and Chinese. */
+static void test_posted_grade_sentences(void **state)
+{
+	static char out[RULE_TEXT];
+	static const struct {
+		const char *parts, *en, *zh;
+	} cases[] = {
+		{ "[{\"key\":\"grade.posted.withheld_appeal\",\"args\":{}}]",
+		  "The new rating is not published until the appeal is decided; the previously "
+		  "published rating stands.",
+		  "申诉作出决定前不公布新的评级；此前公布的评级继续有效。" },
+		{ "[{\"key\":\"grade.posted.withheld_window\",\"args\":{}}]",
+		  "The new rating is published when the appeal window closes; the previously "
+		  "published rating stands until then.",
+		  "新的评级在申诉期届满后公布；在此之前，此前公布的评级继续有效。" },
+		{ "[{\"key\":\"grade.posted.contested\",\"args\":{\"contested\":\"C\","
+		  "\"label\":\"Grade Pending\",\"code\":\"Z\"}}]",
+		  "Grade C is contested: the establishment may post Grade Pending (Z) until the "
+		  "hearing.",
+		  NULL },
+	};
+	size_t i, seen = 0;
+	json_t *v;
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		json_t *parts = json_loads(cases[k].parts, 0, NULL);
+		assert_non_null(parts);
+		assert_int_equal(rec_grade_rule_text(parts, "en", out, sizeof(out)), 0);
+		assert_string_equal(out, cases[k].en);
+		assert_int_equal(rec_grade_rule_text(parts, "zh-CN", out, sizeof(out)), 0);
+		assert_string_equal(
+		        out, cases[k].zh ? cases[k].zh
+		                         : zh("等级 %s 正在申诉中：听证前该单位可公示“%s”（Z）。",
+		                              "C", "Grade Pending"));
+		json_decref(parts);
+	}
+	/* The vectors' English is one of these. */
+	json_array_foreach(vectors, i, v)
+	{
+		const char *rule =
+		        json_string_value(json_object_get(json_object_get(v, "expect"), "rule"));
+		if (strcmp(json_string_value(json_object_get(v, "op")), "appeal_posting") != 0 ||
+		    !rule)
+			continue;
+		bool found = false;
+		for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++)
+			found = found || strcmp(rule, cases[k].en) == 0 ||
+			        (strncmp(rule, "Grade ", 6) == 0 &&
+			         strstr(rule, " is contested: "));
+		if (!found)
+			fail_msg("%s: %s", json_string_value(json_object_get(v, "id")), rule);
+		seen++;
+	}
+	assert_true(seen > 0);
+}
+
 /* A stored part that is not one: refused, never formatted. */
 static void test_malformed_parts_are_refused(void **state)
 {
@@ -350,6 +408,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_chinese_points_scheme),
 		cmocka_unit_test(test_chinese_deduct_scheme),
 		cmocka_unit_test(test_chinese_element_scheme),
+		cmocka_unit_test(test_posted_grade_sentences),
 		cmocka_unit_test(test_malformed_parts_are_refused),
 		cmocka_unit_test(test_cut_to_the_buffer),
 	};

@@ -40,7 +40,7 @@ const TYPE_SELECTORS = {
   reopening: 'reopening',
 };
 // The arguments that carry the scheme's wording (grade_arg_is_wording() in the engine).
-const WORDING_ARGS = new Set(['label', 'meaning', 'element', 'e0', 'e1', 'e2']);
+const WORDING_ARGS = new Set(['label', 'meaning', 'element', 'contested', 'e0', 'e1', 'e2']);
 
 function fail(error, field, index = -1) {
   return { error, field, index };

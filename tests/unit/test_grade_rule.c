@@ -20,10 +20,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "core/arena.h"
 #include "core/i18n.h"
 #include "domain/grade.h"
 #include "records/schemes.h"
@@ -327,6 +329,99 @@ static void test_posted_grade_sentences(void **state)
 	assert_true(seen > 0);
 }
 
+/* @path's bytes written to @dir/@name. */
+static void copy_to(const char *path, const char *dir, const char *name)
+{
+	char to[512], data[65536];
+	FILE *in = fopen(path, "rb");
+	assert_non_null(in);
+	size_t n = fread(data, 1, sizeof(data), in);
+	fclose(in);
+	snprintf(to, sizeof(to), "%s/%s", dir, name);
+	FILE *out = fopen(to, "wb");
+	assert_non_null(out);
+	assert_int_equal(fwrite(data, 1, n, out), n);
+	fclose(out);
+}
+
+/* What the store answers with, as a reader of the thread's language reads it: English
+ * untouched; in Chinese the explanation's rule from its parts, one without parts as stored,
+ * descriptions and labels through the wording catalogue (here one of the test's own). */
+static void test_localize_json(void **state)
+{
+	char web[] = "/tmp/placard-grade-rule-XXXXXX", dir[256], err[256];
+	const char *text =
+	        "{\"id\":7,\"grade\":{\"code\":\"A\",\"label\":\"Good\"},"
+	        "\"explanation\":{\"score\":7,\"rule\":\"Re-opening inspection: the "
+	        "establishment posts Grade Pending (P) until its next graded inspection.\","
+	        "\"rule_parts\":[{\"key\":\"grade.rule.reopening\",\"args\":{\"label\":"
+	        "\"Grade Pending\",\"code\":\"P\"}}]},"
+	        "\"older\":{\"rule\":\"As stored.\"},"
+	        "\"violations\":[{\"code\":\"CN03\",\"description\":\"Raw and cooked food "
+	        "were not kept apart.\"}],"
+	        "\"inspections\":[{\"grade_label\":\"Poor\",\"score\":null}]}";
+	struct rec r = { .a = arena_new() };
+
+	(void)state;
+	assert_non_null(mkdtemp(web));
+	snprintf(dir, sizeof(dir), "%s/i18n", web);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	copy_to(WEB_DIR "/i18n/languages.json", dir, "languages.json");
+	snprintf(dir, sizeof(dir), "%s/i18n/en", web);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	copy_to(WEB_DIR "/i18n/en/grade.json", dir, "grade.json");
+	snprintf(dir, sizeof(dir), "%s/i18n/zh-CN", web);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	copy_to(WEB_DIR "/i18n/zh-CN/grade.json", dir, "grade.json");
+	FILE *f = fopen(strcat(dir, "/wording.json"), "w");
+	assert_non_null(f);
+	fputs("{\"Good\":\"良好\",\"Poor\":\"较差\",\"Grade Pending\":\"等级待定\","
+	      "\"Raw and cooked food were not kept apart.\":\"生熟食品未分开存放。\"}",
+	      f);
+	fclose(f);
+	i18n_unload();
+	if (i18n_load(web, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+
+	i18n_set_thread_language("en");
+	assert_ptr_equal(rec_localize_json(&r, text), text);
+
+	i18n_set_thread_language("zh-CN");
+	json_t *v = json_loads(rec_localize_json(&r, text), 0, NULL);
+	assert_non_null(v);
+	assert_string_equal(
+	        json_string_value(json_object_get(json_object_get(v, "explanation"), "rule")),
+	        "重新开业检查：该单位公示“等级待定”（P），直至下一次评级检查。");
+	assert_non_null(json_object_get(json_object_get(v, "explanation"), "rule_parts"));
+	assert_string_equal(json_string_value(json_object_get(json_object_get(v, "older"), "rule")),
+	                    "As stored.");
+	assert_string_equal(
+	        json_string_value(json_object_get(json_object_get(v, "grade"), "label")), "良好");
+	assert_string_equal(
+	        json_string_value(json_object_get(
+	                json_array_get(json_object_get(v, "violations"), 0), "description")),
+	        "生熟食品未分开存放。");
+	assert_string_equal(
+	        json_string_value(json_object_get(
+	                json_array_get(json_object_get(v, "inspections"), 0), "grade_label")),
+	        "较差");
+	assert_true(json_is_null(
+	        json_object_get(json_array_get(json_object_get(v, "inspections"), 0), "score")));
+	json_decref(v);
+
+	/* Not JSON (never from the store, but): as it is. */
+	assert_string_equal(rec_localize_json(&r, "{not json"), "{not json");
+	i18n_set_thread_language(NULL);
+	arena_destroy(r.a);
+
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", web);
+	assert_int_equal(system(cmd), 0);
+	i18n_unload();
+	if (i18n_load(WEB_DIR, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+}
+
 /* A stored part that is not one: refused, never formatted. */
 static void test_malformed_parts_are_refused(void **state)
 {
@@ -411,6 +506,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_posted_grade_sentences),
 		cmocka_unit_test(test_malformed_parts_are_refused),
 		cmocka_unit_test(test_cut_to_the_buffer),
+		cmocka_unit_test(test_localize_json),
 	};
 	int rc;
 

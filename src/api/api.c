@@ -177,7 +177,8 @@ int api_query_limit(struct http_request *req, struct http_response *res, long lo
 	const char *q = http_query(req, "limit");
 	*ret = def;
 	if (q && parse_int64(q, 1, max, ret) < 0)
-		return http_problem(res, 400, "limit", "\"limit\" must be from 1 to %lld.", max);
+		return http_problem(res, 400, "limit", "api.query.limit_range", "max",
+		                    I18N_INT(max), NULL);
 	return 0;
 }
 
@@ -224,14 +225,14 @@ int api_refused(struct http_response *res, const struct rec *r)
 	const struct problem *p = &r->problem;
 	if (!p->status) {
 		/* A records function failed without saying why: a programming error. */
-		return http_problem(res, 500, NULL, "The server could not complete the request.");
+		return http_problem(res, 500, NULL, "api.http.internal", NULL);
 	}
 	if (p->retry_after > 0) {
 		char seconds[16];
 		snprintf(seconds, sizeof(seconds), "%d", p->retry_after);
 		http_header_add(res, "Retry-After", seconds);
 	}
-	return http_problem(res, p->status, p->field, "%s", p->detail);
+	return http_problem_text(res, p->status, p->field, NULL, p->detail);
 }
 
 void api_settle(struct http_request *req)
@@ -242,7 +243,7 @@ void api_settle(struct http_request *req)
 int api_json_error(struct http_response *res, const struct json_error *err)
 {
 	int status = streq(err->field, "body") ? 400 : 422;
-	return http_problem(res, status, err->field, "%s", err->detail);
+	return http_problem_text(res, status, err->field, err->code, err->detail);
 }
 
 int api_json(struct http_response *res, int status, const json_t *v)

@@ -184,7 +184,7 @@ int api_operator_attachment_add(struct http_request *req, struct http_response *
 	const char *id, *out;
 	int rc = attachment_doc_read(req->arena, req->body, req->body_len, &d, &err);
 	if (rc == -E2BIG)
-		return http_problem(res, 413, err.field, "%s", err.detail);
+		return http_problem_text(res, 413, err.field, err.code, err.detail);
 	if (rc < 0)
 		return api_json_error(res, &err);
 	if ((rc = api_operator_auth(req, res, d.body, &op)))
@@ -255,7 +255,7 @@ static int date_query(struct http_request *req, struct http_response *res, const
 	if (!q || !*q)
 		return 0;
 	if (!date_valid(q))
-		return http_problem(res, 422, name, "\"%s\" is a date like 2026-05-01.", name);
+		return http_problem(res, 422, name, "api.query.date", "name", name, NULL);
 	*ret = q;
 	return 0;
 }
@@ -290,10 +290,10 @@ int api_appeal_calendar(struct http_request *req, struct http_response *res)
 	if (!to)
 		to = day_after(req, from, CALENDAR_DAYS_DEFAULT);
 	if (strcmp(to, from) < 0)
-		return http_problem(res, 422, "to", "\"to\" is on or after \"from\".");
+		return http_problem(res, 422, "to", "api.calendar.to_after_from", NULL);
 	if (strcmp(to, day_after(req, from, CALENDAR_DAYS_MAX)) > 0)
-		return http_problem(res, 422, "to", "The calendar shows at most %d days at once.",
-		                    CALENDAR_DAYS_MAX);
+		return http_problem(res, 422, "to", "api.calendar.days_max", "max",
+		                    I18N_INT(CALENDAR_DAYS_MAX), NULL);
 	struct rec r = api_rec(req, STORE_WRITE);
 	if (rec_appeal_calendar(&r, from, to, &out) < 0)
 		return api_refused(res, &r);
@@ -315,8 +315,8 @@ int api_appeal_decided(struct http_request *req, struct http_response *res)
 	if (est && *est) {
 		if (strlen(est) > ESTABLISHMENT_QUERY_MAX)
 			return http_problem(res, 422, "establishment",
-			                    "\"establishment\" is at most %d bytes.",
-			                    ESTABLISHMENT_QUERY_MAX);
+			                    "api.appeals.establishment_query_max", "max",
+			                    I18N_INT(ESTABLISHMENT_QUERY_MAX), NULL);
 		/* A fragment matched with ILIKE: its wildcards are taken literally. */
 		struct buf b = BUF_INIT;
 		for (const char *p = est; *p; p++) {
@@ -331,8 +331,7 @@ int api_appeal_decided(struct http_request *req, struct http_response *res)
 	if (outcome && *outcome) {
 		enum appeal_event ev;
 		if (appeal_outcome_parse(outcome, &ev) < 0)
-			return http_problem(res, 422, "outcome",
-			                    "\"outcome\" is upheld, modified or overturned.");
+			return http_problem(res, 422, "outcome", "api.appeals.outcome_query", NULL);
 		q.outcome = outcome;
 	}
 	struct rec r = api_rec(req, STORE_WRITE);

@@ -101,9 +101,7 @@ int api_establishment_inspections(struct http_request *req, struct http_response
 	long long before = 0, limit;
 	const char *q = http_query(req, "before"), *json;
 	if (q && parse_int64(q, 1, INT64_MAX, &before) < 0)
-		return http_problem(res, 400, "before",
-		                    "\"before\" must be an inspection id (next_before of the page "
-		                    "before).");
+		return http_problem(res, 400, "before", "api.establishments.before", NULL);
 	int status = api_query_limit(req, res, HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX, &limit);
 	if (status)
 		return status;

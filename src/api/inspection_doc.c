@@ -28,17 +28,12 @@ int inspection_appeal_code_read(json_t *body, char out[APPEAL_CODE_LEN + 1], boo
 	char norm[APPEAL_CODE_INPUT_MAX + 1];
 	appeal_code_normalise(code, norm, sizeof(norm));
 	if (!appeal_code_well_formed(norm, RANDOM_CODE_ALPHABET))
-		return json_error_set(
-		        err, "/appeal_code",
-		        "An appeal code is %d characters of %s (spaces and dashes are "
-		        "ignored).",
-		        APPEAL_CODE_LEN, RANDOM_CODE_ALPHABET);
+		return json_error_set(err, "/appeal_code", "api.inspection.appeal_code_form",
+		                      "length", I18N_INT(APPEAL_CODE_LEN), "alphabet",
+		                      RANDOM_CODE_ALPHABET, NULL);
 	if (!appeal_code_strong(norm, RANDOM_CODE_ALPHABET))
-		return json_error_set(
-		        err, "/appeal_code",
-		        "This appeal code is too easy to guess (fewer than %d different "
-		        "characters, or four in a row of the alphabet); make a new one.",
-		        APPEAL_CODE_MIN_DISTINCT);
+		return json_error_set(err, "/appeal_code", "api.inspection.appeal_code_guessable",
+		                      "distinct", I18N_INT(APPEAL_CODE_MIN_DISTINCT), NULL);
 	memcpy(out, norm, APPEAL_CODE_LEN + 1);
 	*has = true;
 	return 0;
@@ -85,7 +80,7 @@ int inspection_doc_read(json_t *body, bool with_establishment, bool amendment,
 		return -EINVAL;
 	if (!with_establishment && json_object_get(body, "establishment_id"))
 		return json_error_set(err, "/establishment_id",
-		                      "An inspection cannot move to another establishment.");
+		                      "api.inspection.establishment_fixed", NULL);
 	if (json_field_string(body, "", "type", true, 32, &d->type, err) < 0 ||
 	    json_field_string(body, "", "started_at", false, JSON_TIMESTAMP_MAX, &d->started_at,
 	                      err) < 0 ||
@@ -98,26 +93,20 @@ int inspection_doc_read(json_t *body, bool with_establishment, bool amendment,
 		return -EINVAL;
 	enum grade_inspection_type type;
 	if (grade_inspection_type_parse(d->type, &type) < 0)
-		return json_error_set(
-		        err, "/type",
-		        "\"type\" must be initial, reinspection, complaint, pre-permit or "
-		        "reopening.");
+		return json_error_set(err, "/type", "api.inspection.type", NULL);
 	if (!amendment && d->reason)
-		return json_error_set(err, "/reason", "Only an amendment has a reason.");
+		return json_error_set(err, "/reason", "api.inspection.reason_only_amendment", NULL);
 	if (inspection_appeal_code_read(body, d->appeal_code, &d->has_appeal_code, err) < 0)
 		return -EINVAL;
 	if (d->has_appeal_code && !amendment && !d->submit)
-		return json_error_set(
-		        err, "/appeal_code",
-		        "An appeal code goes with the submission (\"submit\": true).");
+		return json_error_set(err, "/appeal_code", "api.inspection.appeal_code_with_submit",
+		                      NULL);
 	if (amendment && !*d->reason)
-		return json_error_set(err, "/reason", "An amendment needs a reason.");
+		return json_error_set(err, "/reason", "api.inspection.amendment_reason", NULL);
 	if (d->started_at && !json_timestamp_valid(d->started_at))
-		return json_error_set(err, "/started_at",
-		                      "Use a timestamp like 2026-05-01T09:30:00Z.");
+		return json_error_set(err, "/started_at", "api.doc.timestamp", NULL);
 	if (d->ended_at && !json_timestamp_valid(d->ended_at))
-		return json_error_set(err, "/ended_at",
-		                      "Use a timestamp like 2026-05-01T11:00:00Z.");
+		return json_error_set(err, "/ended_at", "api.doc.timestamp_end", NULL);
 
 	json_t *els = json_object_get(body, "elements");
 	if (els && !json_is_null(els)) {
@@ -145,7 +134,7 @@ int inspection_doc_read(json_t *body, bool with_establishment, bool amendment,
 			return -EINVAL;
 		if (strncmp(d->signature, "data:image/", 11) != 0)
 			return json_error_set(err, "/operator_signature/image",
-			                      "The signature must be a data:image/... URL.");
+			                      "api.inspection.signature_image", NULL);
 	}
 
 	json_t *list = NULL;
@@ -178,12 +167,11 @@ int inspection_doc_read(json_t *body, bool with_establishment, bool amendment,
 			char field[64];
 			snprintf(field, sizeof(field), "%s/correct_by", base);
 			if (d->viol[i].correct_by && !calendar_day(d->viol[i].correct_by))
-				return json_error_set(err, field,
-				                      "A day to correct by looks like 2026-06-01.");
+				return json_error_set(err, field, "api.inspection.correct_by_date",
+				                      NULL);
 			if (d->viol[i].correct_by && d->viol[i].corrected_on_site)
 				return json_error_set(err, field,
-				                      "Corrected on site: there is nothing left to "
-				                      "correct by a day.");
+				                      "api.inspection.corrected_on_site", NULL);
 		}
 		d->nviol = json_array_size(list);
 	}

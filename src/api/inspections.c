@@ -36,12 +36,11 @@ int api_inspection_create(struct http_request *req, struct http_response *res)
 	const char *key = http_header(req, "Idempotency-Key");
 	if (!key || !*key)
 		return http_problem(res, 428, "Idempotency-Key",
-		                    "Send an Idempotency-Key header (a unique id made on the "
-		                    "device) so a retry can never create a second inspection.");
+		                    "api.inspections.idempotency_key_missing", NULL);
 	if (strlen(key) > IDEMPOTENCY_KEY_MAX)
 		return http_problem(res, 400, "Idempotency-Key",
-		                    "The Idempotency-Key is longer than %d characters.",
-		                    IDEMPOTENCY_KEY_MAX);
+		                    "api.inspections.idempotency_key_long", "max",
+		                    I18N_INT(IDEMPOTENCY_KEY_MAX), NULL);
 	struct json_error err;
 	json_t *body;
 	struct inspection_doc *d = arena_alloc(a, sizeof(*d));
@@ -128,10 +127,8 @@ int api_inspection_appeal_code(struct http_request *req, struct http_response *r
 	    json_field_string(body, "", "reason", true, REISSUE_REASON_MAX * 4, &reason, &err) < 0)
 		return api_json_error(res, &err);
 	if (!*reason || appeal_text_length(reason) > REISSUE_REASON_MAX)
-		return http_problem(res, 422, "/reason",
-		                    "Say in at most %d characters why a new code is issued (for "
-		                    "example, how the operator proved who they are).",
-		                    REISSUE_REASON_MAX);
+		return http_problem(res, 422, "/reason", "api.inspections.reissue_reason", "max",
+		                    I18N_INT(REISSUE_REASON_MAX), NULL);
 	char code[APPEAL_CODE_LEN + 1];
 	struct rec r = api_rec(req, STORE_WRITE);
 	if (rec_inspection_appeal_code_reissue(&r, id, reason, code) < 0)

@@ -26,8 +26,7 @@ int api_log_page(struct http_request *req, struct http_response *res)
 	long long after = 0, limit;
 	const char *q = http_query(req, "after"), *json;
 	if (q && parse_int64(q, 0, INT64_MAX, &after) < 0)
-		return http_problem(res, 400, "after",
-		                    "\"after\" must be a sequence number (0 or more).");
+		return http_problem(res, 400, "after", "api.log.after", NULL);
 	int status = api_query_limit(req, res, LOG_PAGE_DEFAULT, LOG_PAGE_MAX, &limit);
 	if (status)
 		return status;
@@ -45,13 +44,10 @@ int api_log_entries(struct http_request *req, struct http_response *res)
 	long long after = 0, limit;
 	const char *subject = http_query(req, "subject"), *q = http_query(req, "after"), *json;
 	if (!subject || !*subject || strlen(subject) > LOG_SUBJECT_MAX)
-		return http_problem(res, 400, "subject",
-		                    "\"subject\" must name what the entries are about, such as "
-		                    "inspection/42 (at most %d characters).",
-		                    LOG_SUBJECT_MAX);
+		return http_problem(res, 400, "subject", "api.log.subject", "max",
+		                    I18N_INT(LOG_SUBJECT_MAX), NULL);
 	if (q && parse_int64(q, 0, INT64_MAX, &after) < 0)
-		return http_problem(res, 400, "after",
-		                    "\"after\" must be a sequence number (0 or more).");
+		return http_problem(res, 400, "after", "api.log.after", NULL);
 	int status = api_query_limit(req, res, LOG_PAGE_DEFAULT, LOG_PAGE_MAX, &limit);
 	if (status)
 		return status;

@@ -36,7 +36,7 @@ int api_metrics_check(struct http_request *req, struct http_response *res)
 	http_header_add(res, "Cache-Control", "no-store");
 	if (is_allowed(http_peer_ip(req)) && is_allowed(http_client_ip(req)))
 		return 0;
-	return http_problem(res, 404, NULL, "There is nothing at %s.", req->path);
+	return http_problem(res, 404, NULL, "api.http.not_found", "path", req->path, NULL);
 }
 
 static void gauge(struct buf *out, const char *name, const char *help, double value)

@@ -198,7 +198,7 @@ static int serve_feed(struct http_request *req, struct http_response *res, struc
 	}
 	if (rc < 0) {
 		log_error("open data: %s", err);
-		return http_problem(res, 500, NULL, "The open-data feed could not be built.");
+		return http_problem(res, 500, NULL, "api.opendata.not_built", NULL);
 	}
 	char *etag = arena_printf(req->arena, "\"%s-%lld\"", f->name, served);
 	http_header_add(res, "ETag", etag);

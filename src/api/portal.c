@@ -66,14 +66,13 @@ static int text_param(struct http_request *req, struct http_response *res, const
 		return 0;
 	size_t len = strlen(v);
 	if (len > max)
-		return http_problem(res, 400, name, "\"%s\" is %zu bytes long; the limit is %zu.",
-		                    name, len, max);
+		return http_problem(res, 400, name, "api.query.too_long", "name", name, "length",
+		                    I18N_INT(len), "max", I18N_INT(max), NULL);
 	for (const unsigned char *p = (const unsigned char *)v; *p;) {
 		size_t n = text_char(p);
 		if (!n)
-			return http_problem(res, 400, name,
-			                    "\"%s\" must be UTF-8 text without control characters.",
-			                    name);
+			return http_problem(res, 400, name, "api.query.not_text", "name", name,
+			                    NULL);
 		p += n;
 	}
 	*ret = v;
@@ -91,10 +90,10 @@ static int number_param(struct http_request *req, struct http_response *res, con
 	char *end;
 	double d = strtod(v, &end);
 	if (*end || end == v || !isfinite(d) || strlen(v) > 32)
-		return http_problem(res, 400, name, "\"%s\" must be a number.", name);
+		return http_problem(res, 400, name, "api.query.not_number", "name", name, NULL);
 	if (d < min || d > max)
-		return http_problem(res, 400, name, "\"%s\" must be between %g and %g.", name, min,
-		                    max);
+		return http_problem(res, 400, name, "api.query.number_between", "name", name, "min",
+		                    I18N_G(min), "max", I18N_G(max), NULL);
 	*ret = d;
 	*ret_set = true;
 	return 0;
@@ -124,18 +123,16 @@ static int search_parse(struct http_request *req, struct http_response *res, str
 				continue;
 			if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
 			      (*c >= '0' && *c <= '9') || *c == '-'))
-				return http_problem(
-				        res, 400, "postcode",
-				        "\"postcode\" may hold letters, digits, spaces and "
-				        "hyphens only.");
+				return http_problem(res, 400, "postcode", "api.search.postcode",
+				                    NULL);
 			*o++ = (char)(*c >= 'a' && *c <= 'z' ? *c - 'a' + 'A' : *c);
 		}
 		*o = '\0';
 		s->postcode = *pc ? pc : NULL;
 	}
 	if (s->inspected_since && !date_valid(s->inspected_since))
-		return http_problem(res, 400, "inspected_since",
-		                    "\"inspected_since\" must be a date such as 2026-05-01.");
+		return http_problem(res, 400, "inspected_since", "api.search.inspected_since",
+		                    NULL);
 	if (grade) {
 		/* Codes such as A, Z, 5 or AwaitingInspection, separated by commas. */
 		size_t n = 1;
@@ -144,16 +141,13 @@ static int search_parse(struct http_request *req, struct http_response *res, str
 				n++;
 			else if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
 			           (*c >= '0' && *c <= '9')))
-				return http_problem(
-				        res, 400, "grade",
-				        "\"grade\" is a comma-separated list of grade codes "
-				        "such as A,B.");
+				return http_problem(res, 400, "grade", "api.search.grade_list",
+				                    NULL);
 		}
 		if (n > SEARCH_GRADES_MAX || strstr(grade, ",,") || grade[0] == ',' ||
 		    str_has_suffix(grade, ","))
-			return http_problem(res, 400, "grade",
-			                    "\"grade\" takes 1 to %d codes separated by commas.",
-			                    SEARCH_GRADES_MAX);
+			return http_problem(res, 400, "grade", "api.search.grade_count", "max",
+			                    I18N_INT(SEARCH_GRADES_MAX), NULL);
 		s->grade = grade;
 	}
 
@@ -165,9 +159,9 @@ static int search_parse(struct http_request *req, struct http_response *res, str
 		return st;
 	if (has_lat != has_lon)
 		return http_problem(res, 400, has_lat ? "lon" : "lat",
-		                    "\"lat\" and \"lon\" go together.");
+		                    "api.search.lat_lon_together", NULL);
 	if (has_radius && !has_lat)
-		return http_problem(res, 400, "radius", "\"radius\" needs \"lat\" and \"lon\".");
+		return http_problem(res, 400, "radius", "api.search.radius_needs_point", NULL);
 	s->near = has_lat;
 
 	s->sort = s->q ? REC_SORT_RELEVANCE : has_lat ? REC_SORT_DISTANCE : REC_SORT_NAME;
@@ -177,25 +171,20 @@ static int search_parse(struct http_request *req, struct http_response *res, str
 			if (streq(sort, rec_search_sort_names[i]))
 				break;
 		if (i == ARRAY_SIZE(rec_search_sort_names))
-			return http_problem(res, 400, "sort",
-			                    "\"sort\" must be relevance, name or distance.");
+			return http_problem(res, 400, "sort", "api.search.sort", NULL);
 		s->sort = (enum rec_search_sort)i;
 	}
 	if (s->sort == REC_SORT_RELEVANCE && !s->q)
-		return http_problem(res, 400, "sort", "Sorting by relevance needs \"q\".");
+		return http_problem(res, 400, "sort", "api.search.relevance_needs_q", NULL);
 	if (s->sort == REC_SORT_DISTANCE && !has_lat)
-		return http_problem(res, 400, "sort",
-		                    "Sorting by distance needs \"lat\" and \"lon\".");
+		return http_problem(res, 400, "sort", "api.search.distance_needs_point", NULL);
 
 	s->limit = SEARCH_LIMIT_DEFAULT;
 	if (limit && parse_int64(limit, 1, SEARCH_LIMIT_MAX, &s->limit) < 0)
-		return http_problem(res, 400, "limit",
-		                    "\"limit\" must be a whole number from 1 to %d.",
-		                    SEARCH_LIMIT_MAX);
+		return http_problem(res, 400, "limit", "api.search.limit", "max",
+		                    I18N_INT(SEARCH_LIMIT_MAX), NULL);
 	if (s->cursor && rec_search_cursor_decode(a, s->cursor, s->sort, &s->after) < 0)
-		return http_problem(res, 400, "cursor",
-		                    "\"cursor\" is not one this search gave out; start again "
-		                    "without it.");
+		return http_problem(res, 400, "cursor", "api.search.cursor", NULL);
 	return 0;
 }
 
@@ -242,18 +231,23 @@ int api_establishment_qr(struct http_request *req, struct http_response *res)
 	const char *base = atomic_load_explicit(&public_url, memory_order_acquire);
 	if (!base) {
 		http_header_add(res, "Retry-After", "1");
-		return http_problem(res, 503, NULL, "The server is still starting.");
+		return http_problem(res, 503, NULL, "api.http.starting", NULL);
 	}
 	/* With the pin of the key that signs the record now, so that the page the printed card
 	 * opens later tells whether the record is still signed by that key. */
 	const struct rec_tlog_signer *s = api_tlog_signer();
-	const char *url = arena_printf(req->arena, "%s/establishment.html?id=%s%s%s%s%s", base, id,
-	                               code ? "&card=" : "", code ? code : "", s ? "&log=" : "",
-	                               s ? s->pin : "");
+	/* A card printed in a language opens the record in it: ?lang= when it names one of the
+	 * catalogues' languages (their codes need no escaping), else as the reader's browser
+	 * chooses. */
+	const char *asked = http_query(req, "lang");
+	const char *lang = asked ? i18n_language_known(asked) : NULL;
+	const char *url = arena_printf(req->arena, "%s/establishment.html?id=%s%s%s%s%s%s%s", base,
+	                               id, code ? "&card=" : "", code ? code : "", s ? "&log=" : "",
+	                               s ? s->pin : "", lang ? "&lang=" : "", lang ? lang : "");
 	struct buf b = BUF_INIT;
 	if (qr_svg(url, &b) < 0) {
 		buf_release(&b);
-		return http_problem(res, 500, NULL, "The QR code could not be made.");
+		return http_problem(res, 500, NULL, "api.qr.failed", NULL);
 	}
 	return http_respond_buf(res, 200, "image/svg+xml", &b);
 }

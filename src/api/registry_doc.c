@@ -11,14 +11,6 @@
 #define NAME_MAX_LEN    200
 #define ADDRESS_MAX_LEN 200
 
-/* Fill @err for @field with @detail. Returns -EINVAL. */
-static int refuse(struct json_error *err, const char *field, const char *detail)
-{
-	snprintf(err->field, sizeof(err->field), "%s", field);
-	snprintf(err->detail, sizeof(err->detail), "%s", detail);
-	return -EINVAL;
-}
-
 static int object_read(struct arena *a, const char *body, size_t len, const char *const keys[],
                        json_t **ret, struct json_error *err)
 {
@@ -54,7 +46,7 @@ int scheme_assignment_doc_read(struct arena *a, const char *body, size_t len,
 	    json_field_string(o, "", "applies_from", true, 10, &ret->applies_from, err) < 0)
 		return -EINVAL;
 	if (!json_date_valid(ret->applies_from))
-		return refuse(err, "/applies_from", "\"applies_from\" must be a date, YYYY-MM-DD.");
+		return json_error_set(err, "/applies_from", "api.schemes.applies_from", NULL);
 	return 0;
 }
 
@@ -76,12 +68,12 @@ static int fields_read(struct arena *a, json_t *body, bool creating,
 	    (has_lon = json_field_number(body, "", "longitude", false, -180, 180, &lon, err)) < 0)
 		return -EINVAL;
 	if (f->name && !*f->name)
-		return refuse(err, "/name", "\"name\" must not be empty.");
+		return json_error_set(err, "/name", "api.registry.name_empty", NULL);
 	if (f->risk && !(f->risk[0] >= 'A' && f->risk[0] <= 'E'))
-		return refuse(err, "/risk_category", "\"risk_category\" must be A to E.");
+		return json_error_set(err, "/risk_category", "api.registry.risk_category", NULL);
 	if ((has_lat == 0) != (has_lon == 0))
-		return refuse(err, has_lat == 0 ? "/longitude" : "/latitude",
-		              "\"latitude\" and \"longitude\" go together.");
+		return json_error_set(err, has_lat == 0 ? "/longitude" : "/latitude",
+		                      "api.registry.lat_lon_together", NULL);
 	if (has_lat == 0) {
 		f->latitude = arena_printf(a, "%.7f", lat);
 		f->longitude = arena_printf(a, "%.7f", lon);
@@ -156,13 +148,14 @@ int staff_doc_read(struct arena *a, const char *body, size_t len, struct staff_d
 	if (!ret->display_name)
 		ret->display_name = ret->username;
 	if (auth_username_check(ret->username, &why) < 0)
-		return refuse(err, "/username", why);
+		return json_error_set_text(err, "/username", NULL, why);
 	if (auth_display_name_check(ret->display_name, &why) < 0)
-		return refuse(err, "/display_name", why);
+		return json_error_set_text(err, "/display_name", NULL, why);
 	if (auth_role_parse(role_text, &ret->role) < 0)
-		return refuse(err, "/role", "\"role\" must be one of " AUTH_ROLE_NAMES ".");
+		return json_error_set(err, "/role", "api.registry.role", "roles", AUTH_ROLE_NAMES,
+		                      NULL);
 	if (auth_password_check(ret->password, strlen(ret->password), &why) < 0)
-		return refuse(err, "/password", why);
+		return json_error_set_text(err, "/password", NULL, why);
 	return 0;
 }
 

@@ -28,7 +28,7 @@ static int read_object(struct arena *a, const char *body, size_t len, const char
 static int too_long(struct json_error *err, const char *field, const char *s, long max)
 {
 	if (s && appeal_text_length(s) > max)
-		return json_error_set(err, field, "At most %ld characters, please.", max);
+		return json_error_set(err, field, "api.doc.at_most", "max", I18N_INT(max), NULL);
 	return 0;
 }
 
@@ -92,7 +92,7 @@ int appeal_filing_read(struct arena *a, const char *body, size_t len, struct app
 	                     &list, err) < 0)
 		return -EINVAL;
 	if (!*ret->grounds)
-		return json_error_set(err, "/grounds", "Say why you contest the result.");
+		return json_error_set(err, "/grounds", "api.appeal.grounds", NULL);
 	if (too_long(err, "/grounds", ret->grounds, APPEAL_GROUNDS_MAX) < 0)
 		return -EINVAL;
 	if (list) {
@@ -103,7 +103,7 @@ int appeal_filing_read(struct arena *a, const char *body, size_t len, struct app
 			if (!json_is_integer(v) || json_integer_value(v) < 1) {
 				char field[48];
 				snprintf(field, sizeof(field), "/contested_violations/%zu", i);
-				return json_error_set(err, field, "Name violations by their id.");
+				return json_error_set(err, field, "api.appeal.violation_ids", NULL);
 			}
 			ret->contested[i] = json_integer_value(v);
 		}
@@ -129,9 +129,9 @@ int appeal_review_read(struct arena *a, const char *body, size_t len, struct app
 	else if (streq(action, "reject_late"))
 		ret->ev = APPEAL_EV_REJECT_LATE;
 	else
-		return json_error_set(err, "/action", "\"action\" must be accept or reject_late.");
+		return json_error_set(err, "/action", "api.appeal.late_action", NULL);
 	if (ret->ev == APPEAL_EV_REJECT_LATE && (!ret->note || !*ret->note))
-		return json_error_set(err, "/note", "Say why the appeal is late.");
+		return json_error_set(err, "/note", "api.appeal.late_note", NULL);
 	return 0;
 }
 
@@ -148,12 +148,11 @@ int appeal_hearing_read(struct arena *a, const char *body, size_t len, bool adjo
 	            0)
 		return -EINVAL;
 	if (!json_timestamp_valid(ret->hearing_at))
-		return json_error_set(err, "/hearing_at",
-		                      "Use a timestamp like 2026-05-01T09:30:00Z.");
+		return json_error_set(err, "/hearing_at", "api.doc.timestamp", NULL);
 	if (!adjourn && ret->reason)
-		return json_error_set(err, "/reason", "Only an adjournment has a reason.");
+		return json_error_set(err, "/reason", "api.hearing.reason_only_adjournment", NULL);
 	if (adjourn && !*ret->reason)
-		return json_error_set(err, "/reason", "Say why the hearing is adjourned.");
+		return json_error_set(err, "/reason", "api.hearing.adjournment_reason", NULL);
 	return too_long(err, "/reason", ret->reason, APPEAL_NOTE_MAX);
 }
 
@@ -172,20 +171,17 @@ int appeal_decision_read(struct arena *a, const char *body, size_t len, struct a
 	    json_field_array(doc, "", "dismissed", false, GRADE_MAX_VIOLATIONS, &list, err) < 0)
 		return -EINVAL;
 	if (appeal_outcome_parse(outcome, &ret->ev) < 0)
-		return json_error_set(err, "/outcome",
-		                      "\"outcome\" must be upheld, modified or overturned.");
+		return json_error_set(err, "/outcome", "api.decision.outcome", NULL);
 	if (!*ret->reasons)
-		return json_error_set(err, "/reasons",
-		                      "A decision needs written reasons; they are published.");
+		return json_error_set(err, "/reasons", "api.decision.reasons", NULL);
 	if (too_long(err, "/reasons", ret->reasons, APPEAL_REASONS_MAX) < 0)
 		return -EINVAL;
 	size_t n = list ? json_array_size(list) : 0;
 	if (ret->ev == APPEAL_EV_MODIFY && n == 0)
-		return json_error_set(err, "/dismissed",
-		                      "A modified decision names the violations it dismisses.");
+		return json_error_set(err, "/dismissed", "api.decision.dismissed_needed", NULL);
 	if (ret->ev != APPEAL_EV_MODIFY && n > 0)
-		return json_error_set(err, "/dismissed",
-		                      "Only a modified decision dismisses violations.");
+		return json_error_set(err, "/dismissed", "api.decision.dismissed_only_modified",
+		                      NULL);
 	struct rec_dismissal *dis = arena_calloc(a, n + 1, sizeof(*dis));
 	for (size_t i = 0; i < n; i++) {
 		json_t *v = json_array_get(list, i);
@@ -201,7 +197,7 @@ int appeal_decision_read(struct arena *a, const char *body, size_t len, struct a
 		dis[i].field = arena_printf(a, "%s/violation_id", base);
 		snprintf(field, sizeof(field), "%s/reason", base);
 		if (!*dis[i].reason)
-			return json_error_set(err, field, "Say why the violation is dismissed.");
+			return json_error_set(err, field, "api.decision.dismissal_reason", NULL);
 		if (too_long(err, field, dis[i].reason, DISMISSAL_REASON_MAX) < 0)
 			return -EINVAL;
 	}
@@ -222,10 +218,10 @@ int operator_reply_read(struct arena *a, const char *body, size_t len, struct op
 	            0)
 		return -EINVAL;
 	if (!has_text(ret->text))
-		return json_error_set(err, "/text", "Write the statement to publish.");
+		return json_error_set(err, "/text", "api.reply.text", NULL);
 	if (appeal_text_length(ret->text) > APPEAL_REPLY_MAX)
-		return json_error_set(err, "/text", "A reply has at most %d characters.",
-		                      APPEAL_REPLY_MAX);
+		return json_error_set(err, "/text", "api.reply.too_long", "max",
+		                      I18N_INT(APPEAL_REPLY_MAX), NULL);
 	return 0;
 }
 
@@ -241,12 +237,12 @@ int reply_moderation_read(struct arena *a, const char *body, size_t len,
 	                      err) < 0)
 		return -EINVAL;
 	if (!has_text(ret->reason))
-		return json_error_set(err, "/reason", "Say why the statement is changed.");
+		return json_error_set(err, "/reason", "api.reply.change_reason", NULL);
 	if (too_long(err, "/reason", ret->reason, MODERATION_REASON_MAX) < 0)
 		return -EINVAL;
 	if (ret->text && appeal_text_length(ret->text) > APPEAL_REPLY_MAX)
-		return json_error_set(err, "/text", "A reply has at most %d characters.",
-		                      APPEAL_REPLY_MAX);
+		return json_error_set(err, "/text", "api.reply.too_long", "max",
+		                      I18N_INT(APPEAL_REPLY_MAX), NULL);
 	/* No text (or only blanks): the statement is withdrawn from public view. */
 	ret->removed = !has_text(ret->text);
 	return 0;
@@ -264,9 +260,7 @@ int rerating_request_read(struct arena *a, const char *body, size_t len,
 	                      &ret->improvements, err) < 0)
 		return -EINVAL;
 	if (!*ret->improvements)
-		return json_error_set(
-		        err, "/improvements",
-		        "Say what was improved, so the inspector knows what to check.");
+		return json_error_set(err, "/improvements", "api.reinspection.improvements", NULL);
 	return too_long(err, "/improvements", ret->improvements, APPEAL_EVIDENCE_MAX);
 }
 
@@ -280,7 +274,7 @@ int rerating_schedule_read(struct arena *a, const char *body, size_t len, const 
 	    json_field_string(doc, "", "visit_on", true, 10, &visit_on, err) < 0)
 		return -EINVAL;
 	if (!date_valid(visit_on))
-		return json_error_set(err, "/visit_on", "Use a date like 2026-05-01.");
+		return json_error_set(err, "/visit_on", "api.doc.date", NULL);
 	*ret_visit_on = visit_on;
 	return 0;
 }
@@ -339,18 +333,14 @@ int photo_doc_read(struct arena *a, const char *body, size_t len, const char *cl
 		return -EINVAL;
 	if (!streq(p->content_type, "image/jpeg") && !streq(p->content_type, "image/png") &&
 	    !streq(p->content_type, "image/webp"))
-		return json_error_set(
-		        err, "/content_type",
-		        "Photo %s: the type must be image/jpeg, image/png or image/webp.",
-		        client_id);
+		return json_error_set(err, "/content_type", "api.photo.type", "id", client_id,
+		                      NULL);
 	if (!valid_sha256_hex(p->sha256))
-		return json_error_set(err, "/sha256",
-		                      "Photo %s: sha256 must be 64 lowercase hexadecimal digits.",
-		                      client_id);
+		return json_error_set(err, "/sha256", "api.photo.sha256_form", "id", client_id,
+		                      NULL);
 	if (p->taken_at && !json_timestamp_valid(p->taken_at))
-		return json_error_set(err, "/taken_at",
-		                      "Photo %s: use a timestamp like 2026-05-01T09:30:00Z.",
-		                      client_id);
+		return json_error_set(err, "/taken_at", "api.photo.taken_at", "id", client_id,
+		                      NULL);
 
 	struct buf b64 = BUF_INIT;
 	size_t i;
@@ -361,16 +351,13 @@ int photo_doc_read(struct arena *a, const char *body, size_t len, const char *cl
 		if (!json_is_string(c)) {
 			char field[32];
 			snprintf(field, sizeof(field), "/data/%zu", i);
-			rc = json_error_set(err, field,
-			                    "Photo %s: data is a list of base64 strings.",
-			                    client_id);
+			rc = json_error_set(err, field, "api.photo.data_list", "id", client_id,
+			                    NULL);
 			goto out;
 		}
 		if (b64.len + json_string_length(c) > PHOTO_MAX_BASE64) {
-			json_error_set(err, "/data",
-			               "Photo %s is larger than %d bytes; the tablet should "
-			               "downscale it.",
-			               client_id, PHOTO_MAX_BYTES);
+			json_error_set(err, "/data", "api.photo.too_large", "id", client_id, "max",
+			               I18N_INT(PHOTO_MAX_BYTES), NULL);
 			rc = -E2BIG;
 			goto out;
 		}
@@ -379,29 +366,25 @@ int photo_doc_read(struct arena *a, const char *body, size_t len, const char *cl
 	p->data = arena_alloc(a, b64.len / 4 * 3 + 3);
 	if (b64.len == 0 || sodium_base642bin(p->data, b64.len / 4 * 3 + 3, b64.data, b64.len, NULL,
 	                                      &p->len, NULL, sodium_base64_VARIANT_ORIGINAL) != 0) {
-		rc = json_error_set(err, "/data", "Photo %s: data is not valid base64.", client_id);
+		rc = json_error_set(err, "/data", "api.photo.not_base64", "id", client_id, NULL);
 		goto out;
 	}
 	if (p->len > PHOTO_MAX_BYTES) {
-		json_error_set(err, "/data",
-		               "Photo %s is larger than %d bytes; the tablet should downscale it.",
-		               client_id, PHOTO_MAX_BYTES);
+		json_error_set(err, "/data", "api.photo.too_large", "id", client_id, "max",
+		               I18N_INT(PHOTO_MAX_BYTES), NULL);
 		rc = -E2BIG;
 		goto out;
 	}
 	if (!image_matches(p->content_type, p->data, p->len)) {
-		rc = json_error_set(err, "/data", "Photo %s: the data is not an %s image.",
-		                    client_id, p->content_type);
+		rc = json_error_set(err, "/data", "api.photo.not_type", "id", client_id, "type",
+		                    p->content_type, NULL);
 		goto out;
 	}
 	char hash[SHA256_HEX_LEN + 1];
 	sha256_hex(p->data, p->len, hash);
 	if (!streq(hash, p->sha256))
-		rc = json_error_set(
-		        err, "/sha256",
-		        "Photo %s: its SHA-256 is %s, not %s as taken on the tablet; it "
-		        "was changed or damaged on the way. Nothing was stored.",
-		        client_id, hash, p->sha256);
+		rc = json_error_set(err, "/sha256", "api.photo.sha256_mismatch", "id", client_id,
+		                    "got", hash, "want", p->sha256, NULL);
 out:
 	buf_release(&b64);
 	return rc;
@@ -421,14 +404,12 @@ int attachment_doc_read(struct arena *a, const char *body, size_t len, struct at
 	    json_field_array(p->body, "", "data", true, PHOTO_MAX_CHUNKS, &chunks, err) < 0)
 		return -EINVAL;
 	if (!*p->filename)
-		return json_error_set(err, "/filename", "Name the file.");
+		return json_error_set(err, "/filename", "api.attachment.name_missing", NULL);
 	if (too_long(err, "/filename", p->filename, APPEAL_ATTACHMENT_NAME_MAX) < 0)
 		return -EINVAL;
 	for (const unsigned char *c = (const unsigned char *)p->filename; *c; c++)
 		if (*c < 0x20 || *c == 0x7f || *c == '/' || *c == '\\')
-			return json_error_set(err, "/filename",
-			                      "A file name has no control characters, slashes or "
-			                      "backslashes.");
+			return json_error_set(err, "/filename", "api.attachment.name_chars", NULL);
 	struct buf b64 = BUF_INIT;
 	size_t i;
 	json_t *c;
@@ -438,12 +419,13 @@ int attachment_doc_read(struct arena *a, const char *body, size_t len, struct at
 		if (!json_is_string(c)) {
 			char field[32];
 			snprintf(field, sizeof(field), "/data/%zu", i);
-			rc = json_error_set(err, field, "data is a list of base64 strings.");
+			rc = json_error_set(err, field, "api.attachment.data_list", NULL);
 			goto out;
 		}
 		if (b64.len + json_string_length(c) > max_b64) {
-			json_error_set(err, "/data", "\"%s\" is larger than %d bytes.", p->filename,
-			               APPEAL_ATTACHMENT_MAX_BYTES);
+			json_error_set(err, "/data", "api.attachment.too_large", "name",
+			               p->filename, "max", I18N_INT(APPEAL_ATTACHMENT_MAX_BYTES),
+			               NULL);
 			rc = -E2BIG;
 			goto out;
 		}
@@ -452,12 +434,12 @@ int attachment_doc_read(struct arena *a, const char *body, size_t len, struct at
 	p->data = arena_alloc(a, b64.len / 4 * 3 + 3);
 	if (b64.len == 0 || sodium_base642bin(p->data, b64.len / 4 * 3 + 3, b64.data, b64.len, NULL,
 	                                      &p->len, NULL, sodium_base64_VARIANT_ORIGINAL) != 0) {
-		rc = json_error_set(err, "/data", "data is not valid base64.");
+		rc = json_error_set(err, "/data", "api.attachment.not_base64", NULL);
 		goto out;
 	}
 	if (p->len == 0 || p->len > APPEAL_ATTACHMENT_MAX_BYTES) {
-		json_error_set(err, "/data", "\"%s\" is larger than %d bytes.", p->filename,
-		               APPEAL_ATTACHMENT_MAX_BYTES);
+		json_error_set(err, "/data", "api.attachment.too_large", "name", p->filename, "max",
+		               I18N_INT(APPEAL_ATTACHMENT_MAX_BYTES), NULL);
 		rc = p->len ? -E2BIG : -EINVAL;
 	}
 out:
@@ -475,11 +457,7 @@ int conflict_resolution_read(struct arena *a, const char *body, size_t len,
 	    json_field_string(doc, "", "resolution", true, 32, &resolution, err) < 0)
 		return -EINVAL;
 	if (!streq(resolution, "kept_server") && !streq(resolution, "kept_device"))
-		return json_error_set(
-		        err, "/resolution",
-		        "\"resolution\" is \"kept_server\" (the other device's version "
-		        "stands) or \"kept_device\" (this device's version was sent "
-		        "again).");
+		return json_error_set(err, "/resolution", "api.tablet.resolution", NULL);
 	*ret_resolution = resolution;
 	return 0;
 }

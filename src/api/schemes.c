@@ -33,8 +33,7 @@ int api_scheme_publish(struct http_request *req, struct http_response *res)
 {
 	const char *from = http_query(req, "applies_from");
 	if (from && !json_date_valid(from))
-		return http_problem(res, 400, "applies_from",
-		                    "\"applies_from\" must be a date, YYYY-MM-DD.");
+		return http_problem(res, 400, "applies_from", "api.schemes.applies_from", NULL);
 	struct rec r = api_rec(req, STORE_WRITE);
 	struct rec_scheme_published p;
 	if (rec_scheme_publish(&r, req->body, req->body_len, from, true, &p) < 0)
@@ -64,7 +63,7 @@ int api_scheme_version_get(struct http_request *req, struct http_response *res)
 	const char *json;
 	int64_t n = http_param(req, "n")->int_value;
 	if (n < 1 || n > 1000000)
-		return http_problem(res, 404, NULL, "There is no such version.");
+		return http_problem(res, 404, NULL, "api.schemes.no_version", NULL);
 	struct rec r = api_rec(req, STORE_READ);
 	if (rec_scheme_get(&r, http_param(req, "code")->value, (int)n, &json) < 0)
 		return api_refused(res, &r);

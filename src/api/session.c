@@ -48,7 +48,7 @@ static void set_cookie(struct http_response *res, const char *token)
 static int refuse_session(struct http_response *res, const char *detail)
 {
 	set_cookie(res, NULL);
-	return http_problem(res, 401, NULL, "%s", detail);
+	return http_problem_text(res, 401, NULL, NULL, detail);
 }
 
 static bool state_changing(const struct http_request *req)
@@ -67,7 +67,7 @@ int api_session_check(struct http_request *req, struct http_response *res)
 {
 	const char *token = http_cookie(req, AUTH_COOKIE_NAME);
 	if (!token)
-		return http_problem(res, 401, NULL, "Sign in to use this.");
+		return http_problem(res, 401, NULL, "api.session.sign_in", NULL);
 	if (!auth_token_valid(token))
 		return refuse_session(res, "Your session has ended; sign in again.");
 	struct rec r = api_rec(req, STORE_WRITE);
@@ -81,24 +81,21 @@ int api_session_check(struct http_request *req, struct http_response *res)
 			log_warn("auth: %s %s by %s refused: cross-origin request from %s",
 			         req->method_name, req->path, s.username,
 			         http_header(req, "Origin"));
-			return http_problem(res, 403, "Origin",
-			                    "Changes may only be sent from this site's own pages.");
+			return http_problem(res, 403, "Origin", "api.session.origin_changes", NULL);
 		}
 		const char *sent = http_header(req, "X-CSRF-Token");
 		size_t len = strlen(s.csrf_token);
 		if (!sent || strlen(sent) != len || sodium_memcmp(sent, s.csrf_token, len) != 0) {
 			log_warn("auth: %s %s by %s refused: %s X-CSRF-Token", req->method_name,
 			         req->path, s.username, sent ? "wrong" : "no");
-			return http_problem(res, 403, "X-CSRF-Token",
-			                    "The X-CSRF-Token header is missing or does not match "
-			                    "this session.");
+			return http_problem(res, 403, "X-CSRF-Token", "api.session.csrf", NULL);
 		}
 	}
 	if (!(role_flags[s.role] & req->route->flags)) {
 		log_warn("auth: %s %s by %s refused: role %s", req->method_name, req->path,
 		         s.username, auth_role_name(s.role));
-		return http_problem(res, 403, NULL, "Staff with the role %s may not do this.",
-		                    auth_role_name(s.role));
+		return http_problem(res, 403, NULL, "api.session.role", "role",
+		                    auth_role_name(s.role), NULL);
 	}
 
 	struct api_user *u = arena_alloc(req->arena, sizeof(*u));
@@ -117,7 +114,7 @@ int api_session_create(struct http_request *req, struct http_response *res)
 	if (!same_origin(req)) {
 		log_warn("auth: sign-in refused: cross-origin request from %s",
 		         http_header(req, "Origin"));
-		return http_problem(res, 403, "Origin", "Sign in from this site's own pages.");
+		return http_problem(res, 403, "Origin", "api.session.origin_sign_in", NULL);
 	}
 	struct sign_in_doc doc;
 	struct json_error err;

@@ -27,19 +27,17 @@ int api_tablet_photo_create(struct http_request *req, struct http_response *res)
 	const char *id = http_param(req, "id")->value;
 	const char *client_id = http_header(req, "Idempotency-Key");
 	if (!client_id || !*client_id)
-		return http_problem(res, 428, "Idempotency-Key",
-		                    "Send the photo's id (made on the device) as Idempotency-Key, "
-		                    "so a retry can never store it twice.");
+		return http_problem(res, 428, "Idempotency-Key", "api.tablet.photo_key_missing",
+		                    NULL);
 	if (!tablet_photo_id_valid(client_id))
-		return http_problem(res, 400, "Idempotency-Key",
-		                    "A photo's Idempotency-Key is %d to %d letters, digits and "
-		                    "hyphens.",
-		                    TABLET_PHOTO_ID_MIN, TABLET_PHOTO_ID_MAX);
+		return http_problem(res, 400, "Idempotency-Key", "api.tablet.photo_key_form", "min",
+		                    I18N_INT(TABLET_PHOTO_ID_MIN), "max",
+		                    I18N_INT(TABLET_PHOTO_ID_MAX), NULL);
 	struct json_error err;
 	struct photo_doc p;
 	int status = photo_doc_read(a, req->body, req->body_len, client_id, &p, &err);
 	if (status == -E2BIG)
-		return http_problem(res, 413, err.field, "%s", err.detail);
+		return http_problem_text(res, 413, err.field, err.code, err.detail);
 	if (status < 0)
 		return api_json_error(res, &err);
 	struct rec_photo photo = { .client_id = client_id,
@@ -127,11 +125,11 @@ int api_tablet_due(struct http_request *req, struct http_response *res)
 	long long days = DUE_DAYS_DEFAULT, who = 0;
 	const char *q = http_query(req, "days");
 	if (q && parse_int64(q, 0, DUE_DAYS_MAX, &days) < 0)
-		return http_problem(res, 422, "days", "\"days\" is a whole number from 0 to %d.",
-		                    DUE_DAYS_MAX);
+		return http_problem(res, 422, "days", "api.tablet.days", "max",
+		                    I18N_INT(DUE_DAYS_MAX), NULL);
 	q = http_query(req, "inspector");
 	if (q && parse_int64(q, 1, INT64_MAX, &who) < 0)
-		return http_problem(res, 422, "inspector", "\"inspector\" is a staff id.");
+		return http_problem(res, 422, "inspector", "api.tablet.inspector", NULL);
 	const char *text;
 	struct rec r = api_rec(req, STORE_WRITE);
 	if (rec_tablet_due(&r, who, days, &text) < 0)
@@ -160,9 +158,8 @@ int api_supervisor_worklist(struct http_request *req, struct http_response *res)
 	const char *s = http_query(req, "area");
 	if (s && *s) {
 		if (strlen(s) > WORKLIST_AREA_MAX)
-			return http_problem(res, 422, "area",
-			                    "\"area\" is a city or a postcode of at most %d bytes.",
-			                    WORKLIST_AREA_MAX);
+			return http_problem(res, 422, "area", "api.tablet.area", "max",
+			                    I18N_INT(WORKLIST_AREA_MAX), NULL);
 		q.area = s;
 	}
 	s = http_query(req, "risk");
@@ -173,29 +170,28 @@ int api_supervisor_worklist(struct http_request *req, struct http_response *res)
 		for (size_t i = 0; ok && i < n; i++)
 			ok = i % 2 ? s[i] == ',' : (s[i] >= 'A' && s[i] <= 'E');
 		if (!ok || n % 2 == 0)
-			return http_problem(res, 422, "risk",
-			                    "\"risk\" is risk categories A to E, comma-separated.");
+			return http_problem(res, 422, "risk", "api.tablet.risk", NULL);
 		q.risk = s;
 	}
 	s = http_query(req, "days");
 	if (s && parse_int64(s, 0, DUE_DAYS_MAX, &v) < 0)
-		return http_problem(res, 422, "days", "\"days\" is a whole number from 0 to %d.",
-		                    DUE_DAYS_MAX);
+		return http_problem(res, 422, "days", "api.tablet.days", "max",
+		                    I18N_INT(DUE_DAYS_MAX), NULL);
 	if (s)
 		q.days = v;
 	s = http_query(req, "unassigned");
 	if (s && !streq(s, "true") && !streq(s, "false"))
-		return http_problem(res, 422, "unassigned", "\"unassigned\" is true or false.");
+		return http_problem(res, 422, "unassigned", "api.tablet.unassigned", NULL);
 	q.unassigned = s && streq(s, "true");
 	s = http_query(req, "inspector");
 	if (s && parse_int64(s, 1, INT64_MAX, &v) < 0)
-		return http_problem(res, 422, "inspector", "\"inspector\" is a staff id.");
+		return http_problem(res, 422, "inspector", "api.tablet.inspector", NULL);
 	if (s)
 		q.inspector = v;
 	s = http_query(req, "limit");
 	if (s && parse_int64(s, 1, WORKLIST_LIMIT_MAX, &v) < 0)
-		return http_problem(res, 422, "limit", "\"limit\" is a whole number from 1 to %d.",
-		                    WORKLIST_LIMIT_MAX);
+		return http_problem(res, 422, "limit", "api.tablet.limit", "max",
+		                    I18N_INT(WORKLIST_LIMIT_MAX), NULL);
 	if (s)
 		q.limit = v;
 	const char *text;

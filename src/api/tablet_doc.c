@@ -30,10 +30,7 @@ int tablet_read_doc(json_t *body, struct tablet_doc *ret, struct json_error *err
 			for (size_t i = 0; marks[i] && json_is_string(mark); i++)
 				ok |= streq(json_string_value(mark), marks[i]);
 			if (!ok)
-				return json_error_set(
-				        err, field,
-				        "Mark each item \"in\", \"out\", \"not_observed\" or "
-				        "\"not_applicable\".");
+				return json_error_set(err, field, "api.checklist.mark", NULL);
 		}
 		ret->checklist = cl;
 	}
@@ -62,25 +59,22 @@ int tablet_read_doc(json_t *body, struct tablet_doc *ret, struct json_error *err
 		char field[48];
 		if (!*r->item) {
 			snprintf(field, sizeof(field), "%s/item", base);
-			return json_error_set(err, field, "Say what was measured.");
+			return json_error_set(err, field, "api.reading.what", NULL);
 		}
 		bool celsius = streq(r->unit, "C");
 		if (!celsius && !streq(r->unit, "F")) {
 			snprintf(field, sizeof(field), "%s/unit", base);
-			return json_error_set(err, field, "\"unit\" must be \"C\" or \"F\".");
+			return json_error_set(err, field, "api.reading.unit", NULL);
 		}
 		double lo = celsius ? -50 : -58, hi = celsius ? 300 : 572;
 		if (r->value < lo || r->value > hi) {
 			snprintf(field, sizeof(field), "%s/value", base);
-			return json_error_set(
-			        err, field,
-			        "A food temperature in degrees %s lies between %g and %g.", r->unit,
-			        lo, hi);
+			return json_error_set(err, field, "api.reading.range", "unit", r->unit,
+			                      "min", I18N_G(lo), "max", I18N_G(hi), NULL);
 		}
 		if (r->taken_at && !json_timestamp_valid(r->taken_at)) {
 			snprintf(field, sizeof(field), "%s/taken_at", base);
-			return json_error_set(err, field,
-			                      "Use a timestamp like 2026-05-01T09:30:00Z.");
+			return json_error_set(err, field, "api.doc.timestamp", NULL);
 		}
 	}
 	ret->nreadings = json_array_size(list);

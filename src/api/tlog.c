@@ -27,9 +27,7 @@ const struct rec_tlog_signer *api_tlog_signer(void)
 
 static int no_key(struct http_response *res)
 {
-	return http_problem(res, 503, NULL,
-	                    "This server signs no checkpoints: it has no log key "
-	                    "(PLACARD_LOG_KEY). The tiles and proofs are served all the same.");
+	return http_problem(res, 503, NULL, "api.tlog.no_key", NULL);
 }
 
 int api_tlog_checkpoint(struct http_request *req, struct http_response *res)
@@ -86,8 +84,8 @@ static int query_number(struct http_request *req, struct http_response *res, con
 {
 	const char *q = http_query(req, name);
 	if (!q || parse_int64(q, min, INT64_MAX, ret) < 0)
-		return http_problem(res, 400, name, "\"%s\" must be a number from %lld.", name,
-		                    min);
+		return http_problem(res, 400, name, "api.tlog.number_from", "name", name, "min",
+		                    I18N_INT(min), NULL);
 	return 0;
 }
 
@@ -127,10 +125,7 @@ int api_tlog_tile(struct http_request *req, struct http_response *res)
 	int level, width;
 	long long index;
 	if (tlog_tile_parse(req->path + 1, &level, &index, &width) < 0)
-		return http_problem(res, 404, NULL,
-		                    "There is no tile %s: tiles are /tile/<L>/<N>[.p/<W>] "
-		                    "(c2sp.org/tlog-tiles).",
-		                    req->path);
+		return http_problem(res, 404, NULL, "api.tlog.no_tile", "path", req->path, NULL);
 	struct rec r = api_rec(req, STORE_READ);
 	const unsigned char *data;
 	size_t len;

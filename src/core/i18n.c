@@ -869,6 +869,12 @@ const char *i18n_int_text(char *buf, long long v)
 	return buf;
 }
 
+const char *i18n_double_text(char *buf, double v)
+{
+	snprintf(buf, 32, "%g", v);
+	return buf;
+}
+
 const char *i18n_wording(const char *lang, const char *text)
 {
 	if (!text || !*text)

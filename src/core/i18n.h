@@ -40,8 +40,8 @@
 
 #define I18N_DEFAULT     "en"
 #define I18N_PSEUDO      "en-XA"
-#define I18N_LANG_MAX    16 /* longest language code kept */
-#define I18N_ACCEPT_MAX  512 /* Accept-Language bytes looked at; the rest is ignored */
+#define I18N_LANG_MAX    16   /* longest language code kept */
+#define I18N_ACCEPT_MAX  512  /* Accept-Language bytes looked at; the rest is ignored */
 #define I18N_MESSAGE_MAX 1024 /* a formatted sentence, bytes; longer ones are cut at a character */
 
 /*
@@ -92,6 +92,11 @@ size_t i18n_vformat(char *buf, size_t size, const char *lang, const char *key, v
  * that lives to the end of the enclosing block: i18n_format(..., "max", I18N_INT(max), NULL). */
 const char *i18n_int_text(char *buf, long long v);
 #define I18N_INT(v) i18n_int_text((char[24]){ 0 }, (long long)(v))
+
+/* @v as printf's %g writes it, in @buf (at least 32 bytes); returns @buf. I18N_G(v) as
+ * I18N_INT(). For numbers the English sentences always wrote with %g (limits such as 1e+06). */
+const char *i18n_double_text(char *buf, double v);
+#define I18N_G(v) i18n_double_text((char[32]){ 0 }, (double)(v))
 
 /*
  * Format @pattern (a message, not a key) in @lang with @n arguments. Pure apart from ICU's

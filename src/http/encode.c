@@ -11,6 +11,12 @@
  *
  * The ETag is computed before compression and is weak (W/"..."), so both forms of a
  * response share it, as RFC 9110 allows for weak validators.
+ *
+ * Languages: a body that holds sentences (a problem, or JSON a handler made) is in the
+ * request's language, so it says Content-Language and Vary: Accept-Language, and its ETag
+ * names the language too (a tag over the body and, but for the default language, the
+ * language): a cached English body is never "not modified" for a request in another
+ * language, even where the two bodies are the same bytes.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -147,6 +153,31 @@ static int gzip_body(struct http_response *res)
 	return 0;
 }
 
+/* Add @token to the response's Vary header (one header, a list), at its start if @first. */
+static void vary_add(struct http_response *res, const char *token, bool first)
+{
+	for (struct http_header_line *h = res->headers; h; h = h->next)
+		if (strcaseeq(h->name, "Vary")) {
+			h->value = first ? arena_printf(res->arena, "%s, %s", token, h->value)
+			                 : arena_printf(res->arena, "%s, %s", h->value, token);
+			return;
+		}
+	http_header_add(res, "Vary", token);
+}
+
+/* Whether the body is made of the request's language: problems, and JSON a handler wrote
+ * (not a static file's). */
+static bool holds_sentences(const struct http_conn *hc)
+{
+	const struct http_response *res = &hc->res;
+	const char *type = res->content_type;
+	if (!type)
+		return false;
+	if (strcmp(type, "application/problem+json") == 0)
+		return true;
+	return strncmp(type, "application/json", 16) == 0 && res->fd < 0 && !hc->static_file;
+}
+
 /*
  * One Cache-Control: the one set last wins (an application's hook may set a default that a
  * handler overrides; headers are kept newest first), except that no-store, once set, is
@@ -179,12 +210,22 @@ void http_encode_response(struct http_conn *hc)
 	struct http_request *req = &hc->req;
 	struct http_response *res = &hc->res;
 	settle_cache_control(res);
+	const char *lang = hc->lang ? hc->lang : I18N_DEFAULT;
+	bool sentences = holds_sentences(hc);
+	if (sentences) {
+		http_header_add(res, "Content-Language", lang);
+		vary_add(res, "Accept-Language", false);
+	}
 	if (!(req->method & (HTTP_GET | HTTP_HEAD)) || res->status != 200)
 		return;
 
 	if (res->fd < 0 && !header_value(res, "ETag")) {
 		char hex[SHA256_HEX_LEN + 1];
 		sha256_hex(res->body.data, res->body.len, hex);
+		if (sentences && strcmp(lang, I18N_DEFAULT) != 0) {
+			char *tagged = arena_printf(res->arena, "%s %s", hex, lang);
+			sha256_hex(tagged, strlen(tagged), hex);
+		}
 		char *etag = arena_printf(res->arena, "W/\"%.*s\"", ETAG_HEX, hex);
 		http_header_add(res, "ETag", etag);
 		const char *inm = http_header(req, "If-None-Match");
@@ -198,7 +239,7 @@ void http_encode_response(struct http_conn *hc)
 
 	if (!compressible(res->content_type))
 		return;
-	http_header_add(res, "Vary", "Accept-Encoding");
+	vary_add(res, "Accept-Encoding", true);
 	if (!http_accepts_gzip(http_header(req, "Accept-Encoding")))
 		return;
 	if (res->fd >= 0 && load_file(res) < 0)

@@ -16,6 +16,7 @@
 
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/i18n.h"
 
 enum http_method {
 	HTTP_GET = 1 << 0,
@@ -95,6 +96,15 @@ const char *http_peer_ip(struct http_request *req);
  */
 const char *http_client_network(struct http_request *req);
 
+/*
+ * The language the response is written in: ?lang= when it names a language of the
+ * catalogues (or the pseudo-language), else the best for Accept-Language, else the default
+ * (i18n_negotiate()). It is the thread's language (i18n_thread_language()) while the
+ * request is served, so every sentence formatted below is in it; answers whose body holds
+ * sentences (problems and the API's JSON) say Content-Language and Vary: Accept-Language.
+ */
+const char *http_language(struct http_request *req);
+
 /* A path parameter by name, or NULL (a route bug, not a client error). */
 const struct http_param *http_param(struct http_request *req, const char *name);
 
@@ -115,12 +125,23 @@ int http_respond_fd(struct http_response *res, int status, const char *content_t
 void http_header_add(struct http_response *res, const char *name, const char *value);
 
 /*
- * Render an RFC 9457 problem: {"type","title","status","detail","instance"[,"field"]}.
+ * Render an RFC 9457 problem: {"type","title","status","detail","code","instance"[,"field"]}.
  * @field names the input at fault (a JSON pointer such as "/name", a query argument or
- * header), or NULL. Returns @status so handlers can `return http_problem(...)`.
+ * header), or NULL. @key is the message of the "api" catalogue (a string literal), given as
+ * "code" and formatted as "detail" in the request's language with the name/value pairs that
+ * follow, ended by NULL (i18n_format()):
+ *
+ *	return http_problem(res, 400, "limit", "api.query.limit_range", "max", I18N_INT(max), NULL);
+ *
+ * Returns @status so handlers can `return http_problem(...)`.
  */
-int http_problem(struct http_response *res, int status, const char *field, const char *fmt, ...)
-        __attribute__((format(printf, 4, 5)));
+int http_problem(struct http_response *res, int status, const char *field, const char *key, ...)
+        __attribute__((sentinel));
+
+/* The same with a sentence already made (a lower layer's refusal): @code is its key, or NULL
+ * for none. */
+int http_problem_text(struct http_response *res, int status, const char *field, const char *code,
+                      const char *detail);
 
 /* The status set so far (0 when none). */
 int http_response_status(const struct http_response *res);

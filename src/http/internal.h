@@ -40,6 +40,7 @@ struct http_conn {
 	char *peer_ip;    /* http_peer_ip(), once worked out */
 	bool responded;
 	bool static_file; /* answered from the folder of static files (for the metrics) */
+	const char *lang; /* the language the response is written in (http_language()) */
 };
 
 /*

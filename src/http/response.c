@@ -149,6 +149,11 @@ const char *http_client_network(struct http_request *req)
 	return req->conn->client_net;
 }
 
+const char *http_language(struct http_request *req)
+{
+	return req->conn->lang ? req->conn->lang : I18N_DEFAULT;
+}
+
 const struct http_param *http_param(struct http_request *req, const char *name)
 {
 	for (unsigned i = 0; i < req->nparams; i++)
@@ -235,18 +240,29 @@ const char *http_status_title(int status)
 	}
 }
 
-int http_problem(struct http_response *res, int status, const char *field, const char *fmt, ...)
+int http_problem(struct http_response *res, int status, const char *field, const char *key, ...)
 {
-	struct buf detail = BUF_INIT, body = BUF_INIT;
+	char detail[I18N_MESSAGE_MAX];
 	va_list ap;
-	va_start(ap, fmt);
-	buf_vaddf(&detail, fmt, ap);
+	va_start(ap, key);
+	i18n_vformat(detail, sizeof(detail), NULL, key, ap);
 	va_end(ap);
+	return http_problem_text(res, status, field, key, detail);
+}
 
+int http_problem_text(struct http_response *res, int status, const char *field, const char *code,
+                      const char *detail)
+{
+	struct buf body = BUF_INIT;
 	buf_addf(&body, "{\"type\":\"about:blank\",\"title\":\"%s\",\"status\":%d,\"detail\":\"",
 	         http_status_title(status), status);
-	http_add_json_text(&body, detail.data);
+	http_add_json_text(&body, detail ? detail : "");
 	buf_addstr(&body, "\"");
+	if (code) {
+		buf_addstr(&body, ",\"code\":\"");
+		http_add_json_text(&body, code);
+		buf_addstr(&body, "\"");
+	}
 	if (res->instance) {
 		buf_addstr(&body, ",\"instance\":\"");
 		http_add_json_text(&body, res->instance);
@@ -258,6 +274,5 @@ int http_problem(struct http_response *res, int status, const char *field, const
 		buf_addstr(&body, "\"");
 	}
 	buf_addstr(&body, "}");
-	buf_release(&detail);
 	return http_respond_buf(res, status, "application/problem+json", &body);
 }

@@ -115,42 +115,37 @@ static int check_framing(struct http_conn *hc, const char *version)
 	MHD_get_connection_values_n(hc->mhd, MHD_HEADER_KIND, scan_header, &scan);
 	const unsigned *counts = scan.count;
 	if (scan.bad_name)
-		return http_problem(res, 400, scan.bad_name,
-		                    "A header name or value holds characters HTTP does not allow.");
+		return http_problem(res, 400, scan.bad_name, "api.http.header_chars", NULL);
 	if (counts[COUNT_CONTENT_LENGTH] > 1)
-		return http_problem(res, 400, "Content-Length",
-		                    "The request has more than one Content-Length header.");
+		return http_problem(res, 400, "Content-Length", "api.http.two_content_length",
+		                    NULL);
 	if (counts[COUNT_CONTENT_LENGTH] && counts[COUNT_TRANSFER_ENCODING])
-		return http_problem(res, 400, "Transfer-Encoding",
-		                    "The request has both Transfer-Encoding and Content-Length.");
+		return http_problem(res, 400, "Transfer-Encoding", "api.http.te_and_cl", NULL);
 	if (counts[COUNT_HOST] > 1)
-		return http_problem(res, 400, "Host", "The request has more than one Host header.");
+		return http_problem(res, 400, "Host", "api.http.two_hosts", NULL);
 	if (!counts[COUNT_HOST] && strcmp(version, MHD_HTTP_VERSION_1_0) != 0)
-		return http_problem(res, 400, "Host", "An HTTP/1.1 request needs a Host header.");
+		return http_problem(res, 400, "Host", "api.http.no_host", NULL);
 	/* libmicrohttpd can answer only before the body or after all of it, so a body whose
 	 * size is unknown up front could not be refused at the limit: require its length. */
 	if (counts[COUNT_TRANSFER_ENCODING])
-		return http_problem(
-		        res, 411, "Transfer-Encoding",
-		        "Send the request body with a Content-Length header, not chunked.");
+		return http_problem(res, 411, "Transfer-Encoding", "api.http.chunked", NULL);
 
 	const char *cl = http_header(&hc->req, "Content-Length");
 	if (cl) {
 		long long len;
 		if (parse_int64(cl, 0, INT64_MAX, &len) < 0)
 			return http_problem(res, 400, "Content-Length",
-			                    "Content-Length is not a valid length.");
+			                    "api.http.bad_content_length", NULL);
 		if ((unsigned long long)len > hc->server->opt.max_body)
-			return http_problem(res, 413, NULL,
-			                    "The request body is %lld bytes; the limit is %zu.",
-			                    len, hc->server->opt.max_body);
+			return http_problem(res, 413, NULL, "api.http.body_too_large", "size",
+			                    I18N_INT(len), "max",
+			                    I18N_INT(hc->server->opt.max_body), NULL);
 		/* Every body the API reads is JSON: refuse others before reading them. */
 		const char *ct = http_header(&hc->req, "Content-Type");
 		if (len > 0 && !hc->server->opt.any_body_type &&
 		    (!ct || strncasecmp(ct, "application/json", 16) != 0 ||
 		     (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' ')))
-			return http_problem(res, 415, "Content-Type",
-			                    "The request body must be application/json.");
+			return http_problem(res, 415, "Content-Type", "api.http.not_json", NULL);
 	}
 	return 0;
 }
@@ -202,8 +197,8 @@ static int route(struct http_conn *hc)
 	struct http_response *res = &hc->res;
 
 	if (!req->method)
-		return http_problem(res, 501, NULL, "The method %s is not supported.",
-		                    req->method_name);
+		return http_problem(res, 501, NULL, "api.http.method_unsupported", "method",
+		                    req->method_name, NULL);
 	unsigned allow = 0;
 	int r = router_match(s->router, req->arena, req->method, req->path, &req->route,
 	                     req->params, &req->nparams, &allow);
@@ -211,8 +206,8 @@ static int route(struct http_conn *hc)
 		char allow_text[96];
 		router_allow_string(allow, allow_text, sizeof(allow_text));
 		http_header_add(res, "Allow", allow_text);
-		return http_problem(res, 405, NULL, "%s is not allowed here; allowed: %s.",
-		                    req->method_name, allow_text);
+		return http_problem(res, 405, NULL, "api.http.method_not_allowed", "method",
+		                    req->method_name, "allowed", allow_text, NULL);
 	}
 	if (r < 0) {
 		if (s->vendor_dir && (req->method & (HTTP_GET | HTTP_HEAD)) &&
@@ -223,7 +218,7 @@ static int route(struct http_conn *hc)
 			hc->static_file = true;
 			return http_static_serve(s->static_dir, req, res);
 		}
-		return http_problem(res, 404, NULL, "There is nothing at %s.", req->path);
+		return http_problem(res, 404, NULL, "api.http.not_found", "path", req->path, NULL);
 	}
 	return 0;
 }
@@ -241,11 +236,25 @@ static void dispatch(struct http_conn *hc)
 		int status = req->route->handler(req, res);
 		if (!status || !res->status) {
 			log_error("handler for %s %s set no response", req->method_name, req->path);
-			http_problem(res, 500, NULL, "The server could not complete the request.");
+			http_problem(res, 500, NULL, "api.http.internal", NULL);
 		}
 	}
 	if (s->opt.settle)
 		s->opt.settle(req);
+}
+
+/* The language to answer in: a known ?lang=, else Accept-Language (see http_language()).
+ * A page in the pseudo-language asks for it as its only language. */
+static const char *request_language(struct MHD_Connection *c)
+{
+	const char *asked = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "lang");
+	const char *known = asked ? i18n_language_known(asked) : NULL;
+	if (known)
+		return known;
+	const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
+	if (accept && strcasecmp(accept, I18N_PSEUDO) == 0)
+		return I18N_PSEUDO;
+	return i18n_negotiate(accept);
 }
 
 static struct http_conn *conn_new(struct http_server *s, struct MHD_Connection *c, const char *url,
@@ -267,26 +276,29 @@ static struct http_conn *conn_new(struct http_server *s, struct MHD_Connection *
 	hc->req.path = arena_strdup(a, url);
 	hc->req.body = "";
 	hc->res.instance = hc->req.path;
+	hc->lang = request_language(c);
 	return hc;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version, const char *upload_data,
-                                  size_t *upload_data_size, void **con_cls)
+static enum MHD_Result serve(void *cls, struct MHD_Connection *c, const char *url,
+                             const char *method, const char *version, const char *upload_data,
+                             size_t *upload_data_size, void **con_cls)
 {
 	struct http_server *s = cls;
 	struct http_conn *hc = *con_cls;
 
+	if (hc)
+		i18n_set_thread_language(hc->lang);
 	if (!hc) {
 		hc = conn_new(s, c, url, method);
 		*con_cls = hc;
+		i18n_set_thread_language(hc->lang);
 		atomic_fetch_add(&s->inflight, 1);
 		if (atomic_load(&s->stopping)) {
 			/* A new request on a kept-alive connection while shutting down. */
 			http_header_add(&hc->res, "Connection", "close");
 			http_header_add(&hc->res, "Retry-After", "1");
-			http_problem(&hc->res, 503, NULL,
-			             "The server is shutting down; try again.");
+			http_problem(&hc->res, 503, NULL, "api.http.shutting_down", NULL);
 			return queue(hc);
 		}
 		if (check_framing(hc, version) || route(hc))
@@ -310,6 +322,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	dispatch(hc);
 	return queue(hc);
+}
+
+/* A request's callbacks run in its language; the thread goes back to the default between
+ * them (it serves other connections' requests too). */
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+	enum MHD_Result r =
+	        serve(cls, c, url, method, version, upload_data, upload_data_size, con_cls);
+	i18n_set_thread_language(NULL);
+	return r;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,

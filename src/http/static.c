@@ -81,14 +81,14 @@ static int not_found(const char *root, const char *path, struct http_request *re
                      struct http_response *res)
 {
 	if (strncmp(req->path, "/api/", 5) == 0)
-		return http_problem(res, 404, NULL, "There is nothing at %s.", path);
+		return http_problem(res, 404, NULL, "api.http.not_found", "path", path, NULL);
 	int fd = root ? open(arena_printf(req->arena, "%s/404.html", root), O_RDONLY | O_CLOEXEC)
 	              : -1;
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		if (fd >= 0)
 			close(fd);
-		return http_problem(res, 404, NULL, "There is nothing at %s.", path);
+		return http_problem(res, 404, NULL, "api.http.not_found", "path", path, NULL);
 	}
 	http_header_add(res, "Cache-Control", "no-cache");
 	res->fd = fd;
@@ -181,6 +181,6 @@ int http_send_file(struct http_request *req, struct http_response *res, const ch
 {
 	const char *root = http_static_root(req);
 	if (!root)
-		return http_problem(res, 404, NULL, "There is nothing at %s.", req->path);
+		return http_problem(res, 404, NULL, "api.http.not_found", "path", req->path, NULL);
 	return serve_path(root, path, req, res);
 }

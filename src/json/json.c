@@ -33,13 +33,25 @@ json_t *json_arena(struct arena *a, json_t *v)
 	return v;
 }
 
-int json_error_set(struct json_error *err, const char *field, const char *fmt, ...)
+int json_error_set(struct json_error *err, const char *field, const char *key, ...)
 {
 	va_list ap;
 	snprintf(err->field, sizeof(err->field), "%s", field);
-	va_start(ap, fmt);
-	vsnprintf(err->detail, sizeof(err->detail), fmt, ap);
+	err->code = key;
+	va_start(ap, key);
+	i18n_vformat(err->detail, sizeof(err->detail), NULL, key, ap);
 	va_end(ap);
+	return -EINVAL;
+}
+
+int json_error_set_text(struct json_error *err, const char *field, const char *code,
+                        const char *detail)
+{
+	if (field != err->field)
+		snprintf(err->field, sizeof(err->field), "%s", field);
+	err->code = code;
+	if (detail != err->detail)
+		snprintf(err->detail, sizeof(err->detail), "%s", detail);
 	return -EINVAL;
 }
 
@@ -66,18 +78,18 @@ static int check_limits(json_t *v, const char *at, int depth, struct json_error 
 {
 	char child[sizeof(err->field)];
 	if (depth > JSON_MAX_DEPTH)
-		return json_error_set(err, at[0] ? at : "/", "Nested deeper than %d levels.",
-		                      JSON_MAX_DEPTH);
+		return json_error_set(err, at[0] ? at : "/", "api.json.too_deep", "max",
+		                      I18N_INT(JSON_MAX_DEPTH), NULL);
 	switch (json_typeof(v)) {
 	case JSON_STRING:
 		if (json_string_length(v) > JSON_MAX_STRING)
-			return json_error_set(err, at, "A string is longer than %d bytes.",
-			                      JSON_MAX_STRING);
+			return json_error_set(err, at, "api.json.string_too_long", "max",
+			                      I18N_INT(JSON_MAX_STRING), NULL);
 		return 0;
 	case JSON_ARRAY: {
 		if (json_array_size(v) > JSON_MAX_ARRAY)
-			return json_error_set(err, at, "An array has more than %d items.",
-			                      JSON_MAX_ARRAY);
+			return json_error_set(err, at, "api.json.array_too_long", "max",
+			                      I18N_INT(JSON_MAX_ARRAY), NULL);
 		size_t i;
 		json_t *item;
 		json_array_foreach(v, i, item)
@@ -94,15 +106,13 @@ static int check_limits(json_t *v, const char *at, int depth, struct json_error 
 		const char *key;
 		json_t *item;
 		if (json_object_size(v) > JSON_MAX_MEMBERS)
-			return json_error_set(err, at[0] ? at : "/",
-			                      "An object has more than %d members.",
-			                      JSON_MAX_MEMBERS);
+			return json_error_set(err, at[0] ? at : "/", "api.json.too_many_members",
+			                      "max", I18N_INT(JSON_MAX_MEMBERS), NULL);
 		json_object_foreach(v, key, item)
 		{
 			pointer_join(child, sizeof(child), at, key);
 			if (strlen(key) > 256)
-				return json_error_set(err, child,
-				                      "A key is longer than 256 bytes.");
+				return json_error_set(err, child, "api.json.key_too_long", NULL);
 			if (check_limits(item, child, depth + 1, err) < 0)
 				return -EINVAL;
 		}
@@ -132,9 +142,9 @@ static int check_depth(const char *body, size_t len, struct json_error *err)
 			in_string = true;
 		} else if (c == '[' || c == '{') {
 			if (++depth > JSON_MAX_DEPTH)
-				return json_error_set(err, "body",
-				                      "Nested deeper than %d levels at byte %zu.",
-				                      JSON_MAX_DEPTH, i);
+				return json_error_set(err, "body", "api.json.too_deep_at", "max",
+				                      I18N_INT(JSON_MAX_DEPTH), "byte", I18N_INT(i),
+				                      NULL);
 		} else if (c == ']' || c == '}') {
 			depth--;
 		}
@@ -145,16 +155,15 @@ static int check_depth(const char *body, size_t len, struct json_error *err)
 int json_decode(struct arena *a, const char *body, size_t len, json_t **ret, struct json_error *err)
 {
 	if (len == 0)
-		return json_error_set(err, "body",
-		                      "The request body is empty; a JSON object was expected.");
+		return json_error_set(err, "body", "api.json.empty_body", NULL);
 	if (check_depth(body, len, err) < 0)
 		return -EINVAL;
 	json_error_t je;
 	json_t *v = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
 	if (!v)
-		return json_error_set(err, "body",
-		                      "Malformed JSON at line %d, column %d (byte %d): %s.",
-		                      je.line, je.column, je.position, je.text);
+		return json_error_set(err, "body", "api.json.malformed", "line", I18N_INT(je.line),
+		                      "column", I18N_INT(je.column), "byte", I18N_INT(je.position),
+		                      "error", je.text, NULL);
 	if (check_limits(v, "", 1, err) < 0) {
 		json_decref(v);
 		return -EINVAL;
@@ -169,7 +178,8 @@ static json_t *field(json_t *obj, const char *base, const char *key, bool requir
 	pointer_join(ptr, ptrsize, base, key);
 	json_t *v = json_object_get(obj, key);
 	if (!v || json_is_null(v)) {
-		*rc = required ? json_error_set(err, ptr, "\"%s\" is required.", key) : 1;
+		*rc = required ? json_error_set(err, ptr, "api.json.required", "name", key, NULL)
+		               : 1;
 		return NULL;
 	}
 	*rc = 0;
@@ -185,9 +195,10 @@ int json_field_string(json_t *obj, const char *base, const char *key, bool requi
 	if (!v)
 		return rc;
 	if (!json_is_string(v))
-		return json_error_set(err, ptr, "\"%s\" must be a string.", key);
+		return json_error_set(err, ptr, "api.json.not_string", "name", key, NULL);
 	if (json_string_length(v) > max_len)
-		return json_error_set(err, ptr, "\"%s\" is longer than %zu bytes.", key, max_len);
+		return json_error_set(err, ptr, "api.json.string_too_long_named", "name", key,
+		                      "max", I18N_INT(max_len), NULL);
 	*ret = json_string_value(v);
 	return 0;
 }
@@ -201,11 +212,12 @@ int json_field_int(json_t *obj, const char *base, const char *key, bool required
 	if (!v)
 		return rc;
 	if (!json_is_integer(v))
-		return json_error_set(err, ptr, "\"%s\" must be a whole number.", key);
+		return json_error_set(err, ptr, "api.json.not_integer", "name", key, NULL);
 	json_int_t i = json_integer_value(v);
 	if (i < min || i > max)
-		return json_error_set(err, ptr, "\"%s\" must be from %lld to %lld.", key,
-		                      (long long)min, (long long)max);
+		return json_error_set(err, ptr, "api.json.integer_range", "name", key, "min",
+		                      I18N_INT((long long)min), "max", I18N_INT((long long)max),
+		                      NULL);
 	*ret = i;
 	return 0;
 }
@@ -219,7 +231,7 @@ int json_field_bool(json_t *obj, const char *base, const char *key, bool require
 	if (!v)
 		return rc;
 	if (!json_is_boolean(v))
-		return json_error_set(err, ptr, "\"%s\" must be true or false.", key);
+		return json_error_set(err, ptr, "api.json.not_boolean", "name", key, NULL);
 	*ret = json_is_true(v);
 	return 0;
 }
@@ -233,10 +245,11 @@ int json_field_number(json_t *obj, const char *base, const char *key, bool requi
 	if (!v)
 		return rc;
 	if (!json_is_number(v))
-		return json_error_set(err, ptr, "\"%s\" must be a number.", key);
+		return json_error_set(err, ptr, "api.json.not_number", "name", key, NULL);
 	double d = json_number_value(v);
 	if (!isfinite(d) || d < min || d > max)
-		return json_error_set(err, ptr, "\"%s\" must be from %g to %g.", key, min, max);
+		return json_error_set(err, ptr, "api.json.number_range", "name", key, "min",
+		                      I18N_G(min), "max", I18N_G(max), NULL);
 	*ret = d;
 	return 0;
 }
@@ -250,9 +263,10 @@ int json_field_array(json_t *obj, const char *base, const char *key, bool requir
 	if (!v)
 		return rc;
 	if (!json_is_array(v))
-		return json_error_set(err, ptr, "\"%s\" must be an array.", key);
+		return json_error_set(err, ptr, "api.json.not_array", "name", key, NULL);
 	if (json_array_size(v) > max_items)
-		return json_error_set(err, ptr, "\"%s\" has more than %zu items.", key, max_items);
+		return json_error_set(err, ptr, "api.json.too_many_items", "name", key, "max",
+		                      I18N_INT(max_items), NULL);
 	*ret = v;
 	return 0;
 }
@@ -270,7 +284,8 @@ int json_only_keys(json_t *obj, const char *base, const char *const allowed[],
 		if (!ok) {
 			char ptr[sizeof(err->field)];
 			pointer_join(ptr, sizeof(ptr), base, key);
-			return json_error_set(err, ptr, "Unknown field \"%s\".", key);
+			return json_error_set(err, ptr, "api.json.unknown_field", "name", key,
+			                      NULL);
 		}
 	}
 	return 0;
@@ -279,8 +294,8 @@ int json_only_keys(json_t *obj, const char *base, const char *const allowed[],
 int json_expect_object(json_t *v, const char *pointer, struct json_error *err)
 {
 	if (!json_is_object(v))
-		return json_error_set(err, pointer[0] ? pointer : "body",
-		                      "A JSON object was expected.");
+		return json_error_set(err, pointer[0] ? pointer : "body", "api.json.not_object",
+		                      NULL);
 	return 0;
 }
 

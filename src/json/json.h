@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "core/arena.h"
+#include "core/i18n.h"
 
 #define JSON_MAX_DEPTH   16
 #define JSON_MAX_STRING  (64 * 1024)
@@ -25,8 +26,9 @@
 #define JSON_MAX_MEMBERS 1000
 
 struct json_error {
-	char field[160];  /* JSON pointer or "body" */
-	char detail[320]; /* a sentence for a person */
+	char field[160];               /* JSON pointer or "body" */
+	char detail[I18N_MESSAGE_MAX]; /* a sentence for a person, in the thread's language */
+	const char *code;              /* the message's key ("api.json.required"), or NULL */
 };
 
 /* Call once before threads start: seeds jansson's hash function. */
@@ -65,9 +67,20 @@ int json_only_keys(json_t *obj, const char *base, const char *const allowed[],
 /* Require @v to be an object, naming @pointer otherwise. */
 int json_expect_object(json_t *v, const char *pointer, struct json_error *err);
 
-/* Fill @err with @field and a formatted detail; returns -EINVAL for `return json_error_set(...)`. */
-int json_error_set(struct json_error *err, const char *field, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
+/*
+ * Fill @err with @field, the code @key (a message of the "api" catalogue, a string literal)
+ * and its sentence in the thread's language, formatted with the name/value pairs that
+ * follow, ended by NULL (i18n_format()). Returns -EINVAL for `return json_error_set(...)`:
+ *
+ *	return json_error_set(err, ptr, "api.json.required", "name", key, NULL);
+ */
+int json_error_set(struct json_error *err, const char *field, const char *key, ...)
+        __attribute__((sentinel));
+
+/* Fill @err with @field, @code (a key, or NULL) and a sentence already made, @detail, such
+ * as a lower layer's. Returns -EINVAL. */
+int json_error_set_text(struct json_error *err, const char *field, const char *code,
+                        const char *detail);
 
 /*
  * True if @s is an RFC 3339 timestamp as the API takes them: 2026-05-01T09:30:00Z, with

@@ -336,18 +336,18 @@ int inspection_doc_check(const struct grade_scheme *s, struct inspection_doc *d,
 		const struct grade_violation_def *def = grade_violation_lookup(s, d->viol[i].code);
 		if (!def) {
 			snprintf(field, sizeof(field), "/violations/%zu/code", i);
-			return json_error_set(err, field,
-			                      "\"%s\" is not in the %s violation catalogue (see "
-			                      "/api/v1/schemes/%s).",
-			                      d->viol[i].code, s->name, s->code);
+			return json_error_set(err, field, "api.violations.unknown_code", "code",
+			                      d->viol[i].code, "scheme", s->name, "scheme_code",
+			                      s->code, NULL);
 		}
 		if (d->viol[i].points < 0)
 			d->viol[i].points = def->default_points;
 		if (d->viol[i].points < def->min_points || d->viol[i].points > def->max_points) {
 			snprintf(field, sizeof(field), "/violations/%zu/points", i);
-			return json_error_set(err, field, "%s carries %d to %d points, not %lld.",
-			                      def->code, def->min_points, def->max_points,
-			                      (long long)d->viol[i].points);
+			return json_error_set(err, field, "api.violations.points", "code",
+			                      def->code, "min", I18N_INT(def->min_points), "max",
+			                      I18N_INT(def->max_points), "points",
+			                      I18N_INT((long long)d->viol[i].points), NULL);
 		}
 		if (def->element >= 0) {
 			/* An element contribution is one of the element's own scores. */
@@ -357,18 +357,17 @@ int inspection_doc_check(const struct grade_scheme *s, struct inspection_doc *d,
 				ok |= e->allowed[j] == d->viol[i].points;
 			if (!ok) {
 				snprintf(field, sizeof(field), "/violations/%zu/points", i);
-				return json_error_set(
-				        err, field,
-				        "%s adds to the %s score, which takes only its allowed "
-				        "values (see /api/v1/schemes/%s); %lld is not one.",
-				        def->code, e->name, s->code, (long long)d->viol[i].points);
+				return json_error_set(err, field, "api.violations.element_points",
+				                      "code", def->code, "element", e->name,
+				                      "scheme_code", s->code, "points",
+				                      I18N_INT((long long)d->viol[i].points), NULL);
 			}
 		}
 	}
 	if (d->has_elements) {
 		if (s->n_elements == 0)
-			return json_error_set(err, "/elements",
-			                      "The %s scheme has no element scores.", s->name);
+			return json_error_set(err, "/elements", "api.elements.none", "scheme",
+			                      s->name, NULL);
 		for (size_t i = 0; i < s->n_elements; i++) {
 			const struct grade_element *e = &s->elements[i];
 			bool ok = false;
@@ -377,9 +376,9 @@ int inspection_doc_check(const struct grade_scheme *s, struct inspection_doc *d,
 			if (!ok) {
 				char field[64];
 				snprintf(field, sizeof(field), "/elements/%s", e->name);
-				return json_error_set(err, field,
-				                      "%lld is not an allowed %s score.",
-				                      (long long)d->elements[i], e->name);
+				return json_error_set(err, field, "api.elements.not_allowed",
+				                      "score", I18N_INT((long long)d->elements[i]),
+				                      "element", e->name, NULL);
 			}
 		}
 	}

@@ -37,7 +37,8 @@ static int field_enum(json_t *obj, const char *base, const char *key, const char
 	if (i < 0) {
 		char ptr[sizeof(err->field)];
 		snprintf(ptr, sizeof(ptr), "%s/%s", base, key);
-		return json_error_set(err, ptr, "\"%s\" has no value \"%s\".", key, v);
+		return json_error_set(err, ptr, "api.scheme_doc.no_value", "name", key, "value", v,
+		                      NULL);
 	}
 	*ret = i;
 	return 0;
@@ -101,8 +102,8 @@ static int decode_elements(struct arena *a, json_t *arr, struct grade_scheme *s,
 {
 	static const char *const keys[] = { "name", "description", "allowed_scores", NULL };
 	if (json_array_size(arr) > GRADE_MAX_ELEMENTS)
-		return json_error_set(err, "/elements", "A scheme has at most %d elements.",
-		                      GRADE_MAX_ELEMENTS);
+		return json_error_set(err, "/elements", "api.scheme_doc.elements_max", "max",
+		                      I18N_INT(GRADE_MAX_ELEMENTS), NULL);
 	struct grade_element *els = arena_calloc(a, json_array_size(arr) + 1, sizeof(*els));
 	for (size_t i = 0; i < json_array_size(arr); i++) {
 		json_t *o = json_array_get(arr, i), *allowed = NULL;
@@ -124,10 +125,8 @@ static int decode_elements(struct arena *a, json_t *arr, struct grade_scheme *s,
 			    json_integer_value(v) > 1000000) {
 				char ptr[sizeof(err->field)];
 				snprintf(ptr, sizeof(ptr), "%s/allowed_scores/%zu", base, j);
-				return json_error_set(
-				        err, ptr,
-				        "An allowed score is a whole number from 0 to "
-				        "1000000.");
+				return json_error_set(err, ptr, "api.scheme_doc.allowed_score",
+				                      NULL);
 			}
 			e->allowed[j] = (int)json_integer_value(v);
 		}
@@ -185,8 +184,8 @@ static int decode_violations(struct arena *a, json_t *arr, struct grade_scheme *
 			if (d->element < 0) {
 				char ptr[sizeof(err->field)];
 				snprintf(ptr, sizeof(ptr), "%s/element", base);
-				return json_error_set(err, ptr, "No element is named \"%s\".",
-				                      element);
+				return json_error_set(err, ptr, "api.scheme_doc.no_element", "name",
+				                      element, NULL);
 			}
 		}
 	}
@@ -230,7 +229,7 @@ static int decode_rules(json_t *o, struct grade_scheme *s, struct json_error *er
 		if (t < 0 || (r->graded_types & GRADE_TYPE_BIT(t))) {
 			char ptr[sizeof(err->field)];
 			snprintf(ptr, sizeof(ptr), "/rules/graded_inspection_types/%zu", i);
-			return json_error_set(err, ptr, "Each item is an inspection type, once.");
+			return json_error_set(err, ptr, "api.scheme_doc.inspection_types", NULL);
 		}
 		r->graded_types |= GRADE_TYPE_BIT(t);
 	}
@@ -310,24 +309,24 @@ int scheme_doc_decode(struct arena *a, json_t *doc, struct grade_scheme **ret,
 	if (direction &&
 	    !streq(direction,
 	           s->kind == GRADE_KIND_DEDUCT_FROM_100 ? "higher_is_better" : "lower_is_better"))
-		return json_error_set(err, "/score_direction",
-		                      "A scheme of kind \"%s\" has score_direction \"%s\".",
-		                      kind_names[kind],
+		return json_error_set(err, "/score_direction", "api.scheme_doc.direction", "kind",
+		                      kind_names[kind], "direction",
 		                      s->kind == GRADE_KIND_DEDUCT_FROM_100 ? "higher_is_better"
-		                                                            : "lower_is_better");
+		                                                            : "lower_is_better",
+		                      NULL);
 	if ((rc = decode_bands(a, bands, s, err)) < 0 ||
 	    (elements && (rc = decode_elements(a, elements, s, err)) < 0) ||
 	    (rc = decode_violations(a, violations, s, err)) < 0)
 		return rc;
 	json_t *rules = json_object_get(doc, "rules");
 	if (!rules)
-		return json_error_set(err, "/rules", "\"rules\" is required.");
+		return json_error_set(err, "/rules", "api.scheme_doc.rules_required", NULL);
 	if ((rc = decode_rules(rules, s, err)) < 0)
 		return rc;
 
 	struct scheme_problem p;
 	if (scheme_check(s, &p) < 0)
-		return json_error_set(err, p.pointer, "%s", p.detail);
+		return json_error_set_text(err, p.pointer, NULL, p.detail);
 	*ret = s;
 	return 0;
 }

@@ -41,8 +41,8 @@ int tablet_check_doc(const struct grade_scheme *s, const struct tablet_doc *t,
 	for (size_t i = 0; i < t->nreadings; i++) {
 		if (t->readings[i].code && !grade_violation_lookup(s, t->readings[i].code)) {
 			snprintf(field, sizeof(field), "/readings/%zu/code", i);
-			return json_error_set(err, field, "\"%s\" is not in the %s catalogue.",
-			                      t->readings[i].code, s->name);
+			return json_error_set(err, field, "api.checklist.unknown_code", "code",
+			                      t->readings[i].code, "catalogue", s->name, NULL);
 		}
 	}
 	if (!t->checklist || json_object_size(t->checklist) == 0)
@@ -52,28 +52,24 @@ int tablet_check_doc(const struct grade_scheme *s, const struct tablet_doc *t,
 	json_object_foreach(t->checklist, code, mark)
 	{
 		snprintf(field, sizeof(field), "/checklist/%.40s", code);
+		const char *shown = field + strlen("/checklist/"); /* the code, cut as above */
 		if (!grade_violation_lookup(s, code))
-			return json_error_set(err, field, "\"%.40s\" is not in the %s catalogue.",
-			                      code, s->name);
+			return json_error_set(err, field, "api.checklist.unknown_code", "code",
+			                      shown, "catalogue", s->name, NULL);
 		bool cited = false;
 		for (size_t i = 0; i < ncodes; i++)
 			cited |= streq(codes[i], code);
 		bool out = streq(json_string_value(mark), "out");
 		if (out && !cited)
-			return json_error_set(
-			        err, field,
-			        "%.40s is marked out, but no violation cites it: cite it or "
-			        "change the mark.",
-			        code);
+			return json_error_set(err, field, "api.checklist.out_not_cited", "code",
+			                      shown, NULL);
 	}
 	for (size_t i = 0; i < ncodes; i++) {
 		json_t *m = json_object_get(t->checklist, codes[i]);
 		if (m && !streq(json_string_value(m), "out")) {
 			snprintf(field, sizeof(field), "/violations/%zu/code", i);
-			return json_error_set(err, field,
-			                      "%s is cited, but the checklist marks it \"%s\", not "
-			                      "\"out\".",
-			                      codes[i], json_string_value(m));
+			return json_error_set(err, field, "api.checklist.cited_not_out", "code",
+			                      codes[i], "mark", json_string_value(m), NULL);
 		}
 	}
 	return 0;

@@ -828,7 +828,32 @@ static void test_cards(void **state)
 	if (!strstr(r.body.data, want))
 		fail_msg("no %s in %.300s", want, r.body.data);
 	assert_non_null(strstr(r.body.data, "<path"));
+	assert_null(strstr(r.body.data, "lang="));
 	itest_response_free(&r);
+
+	/* A card printed in a language opens the record in it: ?lang= of a known language goes
+	 * into the address (as the catalogues spell it); any other is left out. */
+	const char *langs[][2] = { { "zh-CN", "zh-CN" },
+		                   { "zh-cn", "zh-CN" },
+		                   { "en", "en" },
+		                   { "fr", NULL },
+		                   { "zh-CN%26x%3D1", NULL } };
+	for (size_t i = 0; i < sizeof(langs) / sizeof(langs[0]); i++) {
+		snprintf(path, sizeof(path), "/api/v1/establishments/%lld/qr.svg?lang=%s", magnolia,
+		         langs[i][0]);
+		itest_get(&server, path, &r);
+		assert_int_equal(r.status, 200);
+		if (langs[i][1]) {
+			char with[64];
+			snprintf(with, sizeof(with), "&amp;lang=%s</title>", langs[i][1]);
+			if (!strstr(r.body.data, want) || !strstr(r.body.data, with))
+				fail_msg("no %s in %.400s", with, r.body.data);
+		} else {
+			if (!strstr(r.body.data, want) || strstr(r.body.data, "lang="))
+				fail_msg("%s: %.400s", langs[i][0], r.body.data);
+		}
+		itest_response_free(&r);
+	}
 
 	/* A later inspection supersedes the card. */
 	long long second = inspect(magnolia, "2026-03-10T10:00:00Z",

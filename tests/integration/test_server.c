@@ -250,6 +250,9 @@ static void test_static_redirect_stays_on_site(void **state)
 	                    " echo '<html>' > '%s/example.org/index.html'",
 	                    web, web, web),
 	        0);
+	/* The catalogues the server writes its sentences from (it does not start without). */
+	assert_int_equal(
+	        itest_shell(NULL, "ln -s '%s/web/i18n' '%s/i18n'", itest_source_root(), web), 0);
 	char web_env[96];
 	snprintf(web_env, sizeof(web_env), "PLACARD_WEB_DIR=%s", web);
 	const char *env[] = { web_env, NULL };

@@ -259,14 +259,34 @@ static void test_error_set(void **state)
 {
 	(void)state;
 	struct json_error err;
-	assert_int_equal(json_error_set(&err, "/started_at", "Use %s.", "RFC 3339"), -EINVAL);
+	assert_int_equal(json_error_set(&err, "/started_at", "api.json.required", "name",
+	                                "started_at", NULL),
+	                 -EINVAL);
 	assert_string_equal(err.field, "/started_at");
-	assert_string_equal(err.detail, "Use RFC 3339.");
+	assert_string_equal(err.code, "api.json.required");
+	assert_string_equal(err.detail, "\"started_at\" is required.");
+	/* In the thread's language; the code stays. */
+	i18n_set_thread_language("zh-CN");
+	json_error_set(&err, "/started_at", "api.json.required", "name", "started_at", NULL);
+	i18n_set_thread_language(NULL);
+	assert_string_equal(err.code, "api.json.required");
+	assert_non_null(strstr(err.detail, "started_at"));
+	assert_null(strstr(err.detail, "is required"));
+	/* A sentence already made. */
+	assert_int_equal(json_error_set_text(&err, "/x", NULL, "As it is."), -EINVAL);
+	assert_string_equal(err.field, "/x");
+	assert_null(err.code);
+	assert_string_equal(err.detail, "As it is.");
 }
 
 int main(void)
 {
 	json_init();
+	char why[512];
+	if (i18n_load(PLACARD_SOURCE_ROOT "/web", why, sizeof(why)) < 0) {
+		fprintf(stderr, "%s\n", why);
+		return 1;
+	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid),
 		cmocka_unit_test(test_malformed_says_where),

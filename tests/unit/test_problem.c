@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 #include <jansson.h>
@@ -14,7 +15,7 @@ static json_t *render(int status, const char *field, const char *detail, const c
 	struct arena *a = arena_new();
 	struct http_response res = { .fd = -1, .arena = a, .instance = instance };
 	buf_init(&res.body);
-	int rc = http_problem(&res, status, field, "%s", detail);
+	int rc = http_problem_text(&res, status, field, NULL, detail);
 	assert_int_equal(rc, status);
 	assert_int_equal(res.status, status);
 	assert_string_equal(res.content_type, "application/problem+json");
@@ -51,6 +52,44 @@ static void test_problem_without_field_and_escaping(void **state)
 	assert_string_equal(json_string_value(json_object_get(v, "detail")),
 	                    "line\nbreak \"quoted\" \\ back");
 	assert_string_equal(json_string_value(json_object_get(v, "instance")), "/x\"y");
+	json_decref(v);
+}
+
+/* A problem named by its key: "code" is the key, "detail" the sentence in the thread's
+ * language. */
+static void test_problem_keyed(void **state)
+{
+	(void)state;
+	const char *langs[] = { "en", "zh-CN", I18N_PSEUDO };
+	const char *want[] = { "\"limit\" must be from 1 to 100.", NULL,
+		               "⟦\"limit\" must be from 1 to 100.⟧" };
+	for (size_t i = 0; i < 3; i++) {
+		struct arena *a = arena_new();
+		struct http_response res = { .fd = -1, .arena = a, .instance = "/api/v1/x" };
+		buf_init(&res.body);
+		i18n_set_thread_language(langs[i]);
+		assert_int_equal(http_problem(&res, 400, "limit", "api.query.limit_range", "max",
+		                              I18N_INT(100), NULL),
+		                 400);
+		i18n_set_thread_language(NULL);
+		json_t *v = json_loads(res.body.data, 0, NULL);
+		assert_non_null(v);
+		assert_string_equal(json_string_value(json_object_get(v, "code")),
+		                    "api.query.limit_range");
+		assert_string_equal(json_string_value(json_object_get(v, "field")), "limit");
+		const char *detail = json_string_value(json_object_get(v, "detail"));
+		if (want[i])
+			assert_string_equal(detail, want[i]);
+		else
+			assert_true(strstr(detail, "limit") && strstr(detail, "100") &&
+			            !strstr(detail, "must be"));
+		json_decref(v);
+		buf_release(&res.body);
+		arena_destroy(a);
+	}
+	/* Without a code, none is given. */
+	json_t *v = render(404, NULL, "x", "/y");
+	assert_null(json_object_get(v, "code"));
 	json_decref(v);
 }
 
@@ -96,9 +135,15 @@ static void test_problem_invalid_utf8_replaced(void **state)
 
 int main(void)
 {
+	char why[512];
+	if (i18n_load(PLACARD_SOURCE_ROOT "/web", why, sizeof(why)) < 0) {
+		fprintf(stderr, "%s\n", why);
+		return 1;
+	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_problem_members),
 		cmocka_unit_test(test_problem_without_field_and_escaping),
+		cmocka_unit_test(test_problem_keyed),
 		cmocka_unit_test(test_titles),
 		cmocka_unit_test(test_problem_invalid_utf8_replaced),
 		cmocka_unit_test(test_respond_buf_takes_storage),

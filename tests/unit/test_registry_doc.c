@@ -248,6 +248,12 @@ static void test_sign_in(void **state)
 
 int main(void)
 {
+	/* The sentences of refusals come from the catalogues. */
+	char why[512];
+	if (i18n_load(PLACARD_SOURCE_ROOT "/web", why, sizeof(why)) < 0) {
+		fprintf(stderr, "%s\n", why);
+		return 1;
+	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_jurisdiction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scheme_assignment, setup, teardown),

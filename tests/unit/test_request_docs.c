@@ -1031,6 +1031,12 @@ static void test_assignment(void **state)
 
 int main(void)
 {
+	/* The sentences of refusals come from the catalogues. */
+	char why[512];
+	if (i18n_load(PLACARD_SOURCE_ROOT "/web", why, sizeof(why)) < 0) {
+		fprintf(stderr, "%s\n", why);
+		return 1;
+	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_operator_proof, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_an_object, setup, teardown),

@@ -451,6 +451,12 @@ static void test_refusals(void **state)
 
 int main(void)
 {
+	/* The sentences of refusals come from the catalogues. */
+	char why[512];
+	if (i18n_load(PLACARD_SOURCE_ROOT "/web", why, sizeof(why)) < 0) {
+		fprintf(stderr, "%s\n", why);
+		return 1;
+	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_documents_are_the_builtins),
 		cmocka_unit_test(test_vectors_under_documents),

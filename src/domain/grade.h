@@ -218,7 +218,8 @@ struct grade_line {
 /*
  * The rule as language-neutral parts: each a message of the "grade" catalogue (web/i18n/<lang>/
  * grade.json) named by its key, with named arguments. The parts, each formatted in turn and
- * put one after the other, make the rule sentence; in English that is exactly grade_result.rule.
+ * put one after the other, make the rule sentence; in English that is exactly grade_result.rule
+ * (which is cut at GRADE_RULE_MAX).
  * An argument is a number or a text: a code (kept as it is), a value to choose a message
  * variant by (type, range, once, floor), or scheme wording (a band's label or meaning, an
  * element's name: grade_arg_is_wording() names them), which a reader's language translates.

@@ -96,5 +96,5 @@ test('a few sentences, as a market-supervision bureau writes them', () => {
   }).rule, '投诉检查得分 14–27 分：予以记录；此类检查不改变公示的等级。');
   assert.equal(compute(nyc, {
     type: 'initial', closed: true, daysSincePrevious: null, elements: null, violations: [],
-  }).rule, '初次检查责令该单位停业：不评定等级；整改到位后进行重新开业检查。');
+  }).rule, '初次检查时责令该单位停业：不评定等级；整改到位后进行重新开业检查。');
 });

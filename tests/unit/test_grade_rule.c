@@ -227,7 +227,7 @@ static void test_chinese_points_scheme(void **state)
 	assert_string_equal(rule_of("nyc",
 	                            INPUT(GRADE_INSPECTION_INITIAL, .closed_establishment = true),
 	                            "zh-CN"),
-	                    "初次检查责令该单位停业：不评定等级；整改到位后进行重新开业检查。");
+	                    "初次检查时责令该单位停业：不评定等级；整改到位后进行重新开业检查。");
 	assert_string_equal(
 	        rule_of("nyc", INPUT(GRADE_INSPECTION_REOPENING), "zh-CN"),
 	        zh("重新开业检查：该单位公示“%s”（P），直至下一次评级检查。", "Grade Pending"));

@@ -1,6 +1,6 @@
 /*
- * fuzz_problem.c - libFuzzer harness for the one error renderer: http_problem() with a
- * fuzzed field, detail and instance (a request path may hold any byte). The document must
+ * fuzz_problem.c - libFuzzer harness for the one error renderer: http_problem_text() (which
+ * http_problem() formats into) with a fuzzed field, detail and instance (a request path may hold any byte). The document must
  * always be valid JSON, valid UTF-8, with the status, detail and field it was given.
  * Input: field NUL instance NUL detail.
  */
@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	res.arena = a;
 	res.instance = instance;
 	int status = 400 + (int)(size % 200);
-	if (http_problem(&res, status, field[0] ? field : NULL, "%s", detail) != status)
+	if (http_problem_text(&res, status, field[0] ? field : NULL, NULL, detail) != status)
 		abort();
 	json_error_t je;
 	json_t *doc = json_loadb(res.body.data, res.body.len, 0, &je);

@@ -500,6 +500,30 @@ static void localize(json_t *v, const char *lang, const char *key, int depth)
 	        localize(child, lang, k, depth + 1);
 }
 
+/* True when every real number in @v prints back to itself with @digits significant digits. */
+static bool reals_hold(const json_t *v, int digits, int depth)
+{
+	const char *k;
+	json_t *child;
+	size_t i;
+
+	if (json_is_real(v)) {
+		char text[40];
+		snprintf(text, sizeof(text), "%.*g", digits, json_real_value(v));
+		return strtod(text, NULL) == json_real_value(v);
+	}
+	if (depth > 16)
+		return true;
+	if (json_is_array(v)) {
+		json_array_foreach((json_t *)v, i,
+		                   child) if (!reals_hold(child, digits, depth + 1)) return false;
+	} else if (json_is_object(v)) {
+		json_object_foreach((json_t *)v, k,
+		                    child) if (!reals_hold(child, digits, depth + 1)) return false;
+	}
+	return true;
+}
+
 const char *rec_localize_json(struct rec *r, const char *json)
 {
 	const char *lang = i18n_thread_language();
@@ -510,7 +534,14 @@ const char *rec_localize_json(struct rec *r, const char *json)
 		return json;
 	json_arena(r->a, v);
 	localize(v, lang, NULL, 0);
-	char *text = json_dump_compact(v, NULL);
+	/* Numbers as the store wrote them where that is exact (40.7, not 40.700000000000003):
+	 * the fewest digits that give every real number back. */
+	int digits = 15;
+	while (digits < 17 && !reals_hold(v, digits, 0))
+		digits++;
+	char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(digits));
+	if (!text)
+		return json;
 	arena_defer(r->a, free, text);
 	return text;
 }

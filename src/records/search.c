@@ -196,7 +196,7 @@ static int search_page_from_index(struct rec *r, const struct rec_search *s,
 		                     arena_printf(r->a, "%lld", last->id));
 	}
 	search_tail(&b, s, (long long)ns->nmatches, false, next);
-	*ret_json = buf_text(r, &b);
+	*ret_json = rec_localize_json(r, buf_text(r, &b));
 	return 0;
 }
 
@@ -299,7 +299,7 @@ int rec_establishments_search(struct rec *r, const struct rec_search *s, const c
 	                    ? cursor_encode(r->a, s->sort, store_get(res, shown - 1, "sort_key"),
 	                                    store_get(res, shown - 1, "id"))
 	                    : NULL);
-	*ret_json = buf_text(r, &b);
+	*ret_json = rec_localize_json(r, buf_text(r, &b));
 	return 0;
 }
 

@@ -26,8 +26,8 @@ json_t *rec_grade_explanation(const struct grade_scheme *s, const struct grade_r
 int rec_grade_rule_text(const json_t *parts, const char *lang, char *buf, size_t size);
 
 /*
- * @json (JSON text that the store built: an inspection, an establishment's record, the
- * operator's report) as a reader of the thread's language reads it: every explanation's
+ * @json (JSON text that the store built: an inspection, an establishment's record, search
+ * results, a grade card, the operator's report) as a reader of the thread's language reads it: every explanation's
  * "rule" written again from its "rule_parts" (explanations stored without them keep their
  * English), and the scheme's wording in it, violations' descriptions and grade labels,
  * through the "wording" catalogue. In English it is @json itself, untouched. Text in r->a.

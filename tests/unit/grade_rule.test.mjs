@@ -52,7 +52,7 @@ before(async () => {
   assert.ok(bin, 'TEST_GRADE_RULE names the test_grade_rule binary');
   assert.equal(await i18nInit(['grade', 'wording']), 'zh-CN');
   server = new Map(JSON.parse(execFileSync(bin, ['--dump-rules', 'zh-CN'], { encoding: 'utf8' }))
-    .map((x) => [x.id, x.rule]));
+    .map((x) => [x.id, x]));
 });
 
 function input(scheme, v) {
@@ -70,14 +70,15 @@ test('the page speaks Simplified Chinese', () => {
   assert.equal(lang(), 'zh-CN');
 });
 
-test('grade.mjs writes the server\'s Chinese rule for every vector', () => {
+test('grade.mjs gives the server\'s parts and writes its Chinese rule, for every vector', () => {
   let n = 0;
   for (const v of vectors) {
     if (v.op !== 'compute' || v.expect.error) continue;
     const r = compute(documents[v.scheme], input(documents[v.scheme], v.input));
     assert.equal(r.error, undefined, v.id);
     assert.ok(server.has(v.id), `the server wrote no rule for ${v.id}`);
-    assert.equal(r.rule, server.get(v.id), v.id);
+    assert.deepEqual(r.ruleParts, server.get(v.id).rule_parts, `${v.id}: the parts`);
+    assert.equal(r.rule, server.get(v.id).rule, v.id);
     assert.notEqual(r.rule, v.expect.rule, `${v.id} is still in English`);
     n++;
   }

@@ -8,7 +8,7 @@
  * - Simplified Chinese: the sentence for each outcome and scheme kind; every vector's parts
  *   give a sentence with no key and no unfilled argument.
  *
- * --dump-rules LANG prints [{"id", "rule"}] for every compute vector in LANG, for the check
+ * --dump-rules LANG prints [{"id", "rule", "rule_parts"}] for every compute vector in LANG, for the check
  * that the tablet's grade.mjs writes the same sentences (tests/unit/grade_rule.test.mjs).
  */
 #include <errno.h>
@@ -488,10 +488,14 @@ static int dump_rules(const char *lang)
 		struct grade_result g;
 		if (!grade_vector(v, &g))
 			continue;
-		rule_in(grade_scheme_builtin(json_string_value(json_object_get(v, "scheme"))), &g,
-		        lang, out);
+		const struct grade_scheme *s =
+		        grade_scheme_builtin(json_string_value(json_object_get(v, "scheme")));
+		json_t *expl = rec_grade_explanation(s, &g);
+		rule_in(s, &g, lang, out);
 		json_array_append_new(
-		        all, json_pack("{s:O, s:s}", "id", json_object_get(v, "id"), "rule", out));
+		        all, json_pack("{s:O, s:s, s:O}", "id", json_object_get(v, "id"), "rule",
+		                       out, "rule_parts", json_object_get(expl, "rule_parts")));
+		json_decref(expl);
 	}
 	json_dumpf(all, stdout, JSON_INDENT(1) | JSON_ENSURE_ASCII);
 	putchar('\n');

@@ -232,7 +232,7 @@ int api_refused(struct http_response *res, const struct rec *r)
 		snprintf(seconds, sizeof(seconds), "%d", p->retry_after);
 		http_header_add(res, "Retry-After", seconds);
 	}
-	return http_problem_text(res, p->status, p->field, NULL, p->detail);
+	return http_problem_text(res, p->status, p->field, p->code, p->detail);
 }
 
 void api_settle(struct http_request *req)

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "api/registry_doc.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/auth.h"
@@ -44,11 +45,12 @@ static void set_cookie(struct http_response *res, const char *token)
 	http_header_add(res, "Set-Cookie", cookie);
 }
 
-/* Forget a session cookie the browser sent that names no live session. */
-static int refuse_session(struct http_response *res, const char *detail)
+/* Forget a session cookie the browser sent that names no live session; @code and @detail
+ * as for http_problem_text(). */
+static int refuse_session(struct http_response *res, const char *code, const char *detail)
 {
 	set_cookie(res, NULL);
-	return http_problem_text(res, 401, NULL, NULL, detail);
+	return http_problem_text(res, 401, NULL, code, detail);
 }
 
 static bool state_changing(const struct http_request *req)
@@ -68,13 +70,17 @@ int api_session_check(struct http_request *req, struct http_response *res)
 	const char *token = http_cookie(req, AUTH_COOKIE_NAME);
 	if (!token)
 		return http_problem(res, 401, NULL, "api.session.sign_in", NULL);
-	if (!auth_token_valid(token))
-		return refuse_session(res, "Your session has ended; sign in again.");
+	if (!auth_token_valid(token)) {
+		char detail[I18N_MESSAGE_MAX];
+		i18n_format(detail, sizeof(detail), NULL, "api.session.ended", NULL);
+		return refuse_session(res, "api.session.ended", detail);
+	}
 	struct rec r = api_rec(req, STORE_WRITE);
 	struct rec_session s;
 	if (rec_session_find(&r, token, &s) < 0)
-		return r.problem.status == 401 ? refuse_session(res, r.problem.detail)
-		                               : api_refused(res, &r);
+		return r.problem.status == 401
+		               ? refuse_session(res, r.problem.code, r.problem.detail)
+		               : api_refused(res, &r);
 
 	if (state_changing(req)) {
 		if (!same_origin(req)) {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "core/version.h"
@@ -97,6 +98,10 @@ int main(int argc, char **argv)
 			                       : "no journald listens at " LOG_JOURNAL_SOCKET);
 			return 2;
 		}
+		/* The catalogues the records layer's refusals are written from (in English for a
+		 * command); "placard serve" loads them again, and stops when they do not load. */
+		char i18n_err[512];
+		(void)i18n_load(cfg.web_dir, i18n_err, sizeof(i18n_err));
 		return commands[i].run(&cfg, argc - 1, argv + 1);
 	}
 	fprintf(stderr, "placard: unknown command \"%s\"\n\n%s", argv[1], usage);

@@ -26,16 +26,17 @@
 #include "records/schemes.h"
 #include "records/log.h"
 
-/* The one row of a statement that returns a JSON document as "json". */
+/* The one row of a statement that returns a JSON document as "json"; when there is none, the
+ * refusal is message @missing, of @id. */
 static int json_of(struct rec *r, enum store_stmt stmt, const char *const p[], const char *missing,
-                   const char **ret)
+                   const char *id, const char **ret)
 {
 	struct store_result *res;
 	int rc = rec_exec(r, stmt, p, &res);
 	if (rc < 0)
 		return rc;
 	if (store_nrows(res) == 0)
-		return rec_refuse(r, 404, NULL, "%s", missing);
+		return rec_refuse(r, 404, NULL, missing, "id", id, NULL);
 	*ret = store_get(res, 0, "json");
 	return 0;
 }
@@ -48,7 +49,8 @@ static int operator_view(struct rec *r, const struct rec_operator *op, const cha
 	const char *p[] = { op->inspection_id, window, op->filing_code ? "t" : "f",
 		            op->replaced_code ? "t" : "f",
 		            rec_num(r, op->scheme->rules.rerating_standstill_days) };
-	int rc = json_of(r, STMT_OPERATOR_STATUS_JSON, p, "The inspection disappeared.", ret);
+	int rc = json_of(r, STMT_OPERATOR_STATUS_JSON, p, "records.inspection.disappeared",
+	                 op->inspection_id, ret);
 	if (rc == 0)
 		*ret = rec_localize_json(r, *ret);
 	return rc;
@@ -68,17 +70,16 @@ static int filing_window(struct rec *r, const struct rec_operator *op, int *ret_
 	const struct grade_scheme *s = op->scheme;
 	int days;
 	if (appeal_filing_window(s, &days) < 0)
-		return rec_refuse(r, 422, NULL, "Results under %s cannot be appealed.", s->name);
+		return rec_refuse(r, 422, NULL, "records.appeal.not_appealable", "scheme", s->name,
+		                  NULL);
 	if (appeal_filing_check(s, op->seconds_since_notice) == -ETIMEDOUT) {
 		time_t deadline = time(NULL) - op->seconds_since_notice + (time_t)days * 86400;
 		struct tm tm;
 		char when[64];
 		gmtime_r(&deadline, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
-		return rec_refuse(r, 422, NULL,
-		                  "The appeal window closed on %s: under %s an appeal must be "
-		                  "lodged within %d days of the inspection.",
-		                  when, s->name, days);
+		return rec_refuse(r, 422, NULL, "records.appeal.window_closed", "closed", when,
+		                  "scheme", s->name, "days", I18N_INT(days), NULL);
 	}
 	*ret_days = days;
 	return 0;
@@ -111,7 +112,7 @@ int rec_appeal_file(struct rec *r, const struct rec_operator *op, const struct r
 		goto out;
 	if (store_nrows(res) == 0) {
 		rc = rec_refuse(r, 422, "/contested_violations",
-		                "Name only violations cited on this inspection.");
+		                "records.appeal.contested_not_cited", NULL);
 		goto out;
 	}
 	const char *id = store_get(res, 0, "id");
@@ -127,9 +128,7 @@ int rec_appeal_file(struct rec *r, const struct rec_operator *op, const struct r
 	rc = operator_view(r, op, ret);
 out:
 	if (rc == -EEXIST)
-		rec_refuse(r, 409, NULL,
-		           "An appeal against this inspection was already filed; an inspection "
-		           "can be appealed once.");
+		rec_refuse(r, 409, NULL, "records.appeal.already_filed", NULL);
 	return rc;
 }
 
@@ -146,8 +145,9 @@ static int lock_for(struct rec *r, const char *id, const char *root, enum appeal
 	if (rc < 0)
 		return rc;
 	if (store_nrows(*ret) == 0)
-		return id ? rec_refuse(r, 404, NULL, "There is no appeal %s.", id)
-		          : rec_refuse(r, 404, NULL, "There is no appeal against this inspection.");
+		return id ? rec_refuse(r, 404, NULL, "records.appeal.not_found", "id", id, NULL)
+		          : rec_refuse(r, 404, NULL, "records.appeal.none_against_inspection",
+		                       NULL);
 	/* Staff steps: whoever took part in the inspection takes none of them. */
 	static const enum policy_action steps[APPEAL_EVENT__COUNT] = {
 		[APPEAL_EV_WITHDRAW] = POLICY_APPEAL_WITHDRAW,
@@ -165,19 +165,18 @@ static int lock_for(struct rec *r, const char *id, const char *root, enum appeal
 	enum appeal_state from;
 	const char *state = store_get(*ret, 0, "state");
 	if (appeal_state_parse(state, &from) < 0)
-		return rec_refuse(r, 500, NULL, "The appeal's state is unknown.");
+		return rec_refuse(r, 500, NULL, "records.appeal.state_unknown", NULL);
 	if (appeal_next(from, ev, ret_to) < 0)
-		return rec_refuse(r, 409, NULL, "Appeal %s is %s: it cannot %s now.",
-		                  store_get(*ret, 0, "id"), appeal_state_name(from),
-		                  appeal_event_name(ev));
+		return rec_refuse(r, 409, NULL, "records.appeal.state_forbids", "id",
+		                  store_get(*ret, 0, "id"), "state", appeal_state_name(from),
+		                  "event", appeal_event_name(ev), NULL);
 	if (!appeal_event_fits_filing(ev, store_get_bool(*ret, 0, "filed_late")))
-		return rec_refuse(r, 409, "/action",
-		                  "Appeal %s was filed within its window (it closed %s): it cannot "
-		                  "be closed as late. Accept it for review.",
-		                  store_get(*ret, 0, "id"),
-		                  store_get(*ret, 0, "filing_deadline")
-		                          ? store_get(*ret, 0, "filing_deadline")
-		                          : "only at the hearing");
+		return store_get(*ret, 0, "filing_deadline")
+		               ? rec_refuse(r, 409, "/action", "records.appeal.not_late", "id",
+		                            store_get(*ret, 0, "id"), "closed",
+		                            store_get(*ret, 0, "filing_deadline"), NULL)
+		               : rec_refuse(r, 409, "/action", "records.appeal.not_late_at_hearing",
+		                            "id", store_get(*ret, 0, "id"), NULL);
 	return 0;
 }
 
@@ -225,7 +224,7 @@ int rec_appeal_withdraw(struct rec *r, const struct rec_operator *op, const char
 	enum appeal_state to;
 	int rc;
 	if (op->appeal == POLICY_APPEAL_NONE)
-		return rec_refuse(r, 404, NULL, "There is no appeal against this inspection.");
+		return rec_refuse(r, 404, NULL, "records.appeal.none_against_inspection", NULL);
 	if ((rc = rec_operator_may(r, op, POLICY_APPEAL_WITHDRAW)) < 0 || (rc = rec_begin(r)) < 0 ||
 	    (rc = lock_for(r, NULL, op->inspection_id, APPEAL_EV_WITHDRAW, &l, &to)) < 0 ||
 	    (rc = move(r, l, to, NULL, false, NULL, "appeal.withdrawn")) < 0 ||
@@ -237,15 +236,14 @@ int rec_appeal_withdraw(struct rec *r, const struct rec_operator *op, const char
 int rec_appeal_public(struct rec *r, const char *id, const char **ret)
 {
 	const char *p[] = { id };
-	return json_of(r, STMT_APPEAL_PUBLIC_JSON, p,
-	               arena_printf(r->a, "There is no appeal %s.", id), ret);
+	return json_of(r, STMT_APPEAL_PUBLIC_JSON, p, "records.appeal.not_found", id, ret);
 }
 
-/* The appeal as staff see it; @missing when there is none. */
+/* The appeal as staff see it; message @missing when there is none. */
 static int staff_view(struct rec *r, const char *id, const char *missing, const char **ret)
 {
 	const char *p[] = { id };
-	return json_of(r, STMT_APPEAL_STAFF_JSON, p, missing, ret);
+	return json_of(r, STMT_APPEAL_STAFF_JSON, p, missing, id, ret);
 }
 
 int rec_appeal_staff(struct rec *r, const char *id, const char **ret)
@@ -256,18 +254,18 @@ int rec_appeal_staff(struct rec *r, const char *id, const char **ret)
 	if (rc < 0)
 		return rc;
 	if (store_nrows(res) == 0)
-		return rec_refuse(r, 404, NULL, "There is no appeal %s.", id);
+		return rec_refuse(r, 404, NULL, "records.appeal.not_found", "id", id, NULL);
 	/* A party to the inspection reads the appeal as the public does. */
 	if ((rc = rec_duty_check(r, store_get(res, 0, "inspection_id"),
 	                         POLICY_APPEAL_READ_INTERNAL)) < 0)
 		return rc;
-	return staff_view(r, id, arena_printf(r->a, "There is no appeal %s.", id), ret);
+	return staff_view(r, id, "records.appeal.not_found", ret);
 }
 
 int rec_appeal_queue(struct rec *r, bool overdue, const char **ret)
 {
 	const char *p[] = { overdue ? "t" : "f" };
-	return json_of(r, STMT_APPEAL_QUEUE_JSON, p, "", ret);
+	return json_of(r, STMT_APPEAL_QUEUE_JSON, p, "records.store.failed", "", ret);
 }
 
 int rec_appeal_review(struct rec *r, const char *id, enum appeal_event ev, const char *note,
@@ -282,7 +280,7 @@ int rec_appeal_review(struct rec *r, const char *id, enum appeal_event ev, const
 	            0 ||
 	    (rc = rec_commit(r)) < 0)
 		return rc;
-	return staff_view(r, id, "The appeal disappeared.", ret);
+	return staff_view(r, id, "records.appeal.disappeared", ret);
 }
 
 int rec_appeal_hearing(struct rec *r, const char *id, bool adjourn, const char *hearing_at,
@@ -297,7 +295,7 @@ int rec_appeal_hearing(struct rec *r, const char *id, bool adjourn, const char *
 	               adjourn ? "appeal.adjourned" : "appeal.hearing_scheduled")) < 0 ||
 	    (rc = rec_commit(r)) < 0)
 		return rc;
-	return staff_view(r, id, "The appeal disappeared.", ret);
+	return staff_view(r, id, "records.appeal.disappeared", ret);
 }
 
 /*
@@ -349,7 +347,7 @@ static int posted_grade(struct rec *r, const char *id, const struct store_result
 	int rc;
 	*ret_revision = NULL;
 	if (appeal_posted_grade(to, &posted) < 0)
-		return rec_refuse(r, 500, NULL, "Appeal %s is not decided.", id);
+		return rec_refuse(r, 500, NULL, "records.appeal.not_decided", "id", id, NULL);
 	switch (posted) {
 	case APPEAL_POSTED_STANDS: return 0;
 	case APPEAL_POSTED_REISSUED: {
@@ -370,7 +368,7 @@ static int posted_grade(struct rec *r, const char *id, const struct store_result
 		                 json_pack("{s:s, s:s}", "appeal", id, "establishment", est));
 	}
 	}
-	return rec_refuse(r, 500, NULL, "Appeal %s is not decided.", id);
+	return rec_refuse(r, 500, NULL, "records.appeal.not_decided", "id", id, NULL);
 }
 
 int rec_appeal_decide(struct rec *r, const char *id, const struct rec_appeal_decision *d,
@@ -382,7 +380,7 @@ int rec_appeal_decide(struct rec *r, const char *id, const struct rec_appeal_dec
 	const char *revision;
 	int rc;
 	if (!r->staff)
-		return rec_refuse(r, 403, NULL, "Only a hearing officer decides an appeal.");
+		return rec_refuse(r, 403, NULL, "records.appeal.officer_decides", NULL);
 	if ((rc = rec_begin(r)) < 0 || (rc = lock_for(r, id, NULL, d->ev, &l, &to)) < 0 ||
 	    (rc = posted_grade(r, id, l, to, d, &revision)) < 0)
 		return rc;
@@ -407,7 +405,7 @@ int rec_appeal_decide(struct rec *r, const char *id, const struct rec_appeal_dec
 	if ((rc = rec_event(r, "appeal.decided", arena_printf(a, "appeal/%s", id), evp)) < 0 ||
 	    (rc = rec_commit(r)) < 0)
 		return rc;
-	return staff_view(r, id, "The appeal disappeared.", ret);
+	return staff_view(r, id, "records.appeal.disappeared", ret);
 }
 
 /* ---- the operator's attachments */
@@ -422,17 +420,14 @@ int rec_appeal_attach(struct rec *r, const struct rec_operator *op, const struct
 		return rc;
 	const char *type = appeal_attachment_type(f->data, f->len);
 	if (!type)
-		return rec_refuse(
-		        r, 422, "/data",
-		        "\"%s\" is not a JPEG or PNG photo or a PDF document (its type is "
-		        "told by its content, not by its name).",
-		        f->filename);
+		return rec_refuse(r, 422, "/data", "records.attachment.wrong_type", "filename",
+		                  f->filename, NULL);
 	const char *pl[] = { op->inspection_id };
 	if ((rc = rec_begin(r)) < 0 ||
 	    (rc = rec_exec(r, STMT_APPEAL_ATTACHMENT_TOTALS, pl, &l)) < 0)
 		return rc;
 	if (store_nrows(l) == 0)
-		return rec_refuse(r, 404, NULL, "There is no appeal against this inspection.");
+		return rec_refuse(r, 404, NULL, "records.appeal.none_against_inspection", NULL);
 	/* The rule again with the state read under the lock: a withdrawal or a decision made
 	 * since the code was checked closes the appeal to further evidence. */
 	struct rec_operator locked = *op;
@@ -444,19 +439,16 @@ int rec_appeal_attach(struct rec *r, const struct rec_operator *op, const struct
 	switch (appeal_attachment_check(count, total, f->len)) {
 	case 0: break;
 	case -EFBIG:
-		return rec_refuse(r, 413, "/data", "\"%s\" is larger than %d bytes.", f->filename,
-		                  APPEAL_ATTACHMENT_MAX_BYTES);
+		return rec_refuse(r, 413, "/data", "records.attachment.too_large", "filename",
+		                  f->filename, "max", I18N_INT(APPEAL_ATTACHMENT_MAX_BYTES), NULL);
 	case -EMLINK:
-		return rec_refuse(r, 422, "/data",
-		                  "This appeal already has %d attachments, the most allowed.",
-		                  APPEAL_ATTACHMENT_MAX_COUNT);
+		return rec_refuse(r, 422, "/data", "records.attachment.too_many", "max",
+		                  I18N_INT(APPEAL_ATTACHMENT_MAX_COUNT), NULL);
 	case -ENOSPC:
-		return rec_refuse(
-		        r, 413, "/data",
-		        "\"%s\" would take this appeal's attachments past %d bytes in all "
-		        "(%lld used).",
-		        f->filename, APPEAL_ATTACHMENT_MAX_TOTAL, total);
-	default: return rec_refuse(r, 422, "/data", "The file is empty.");
+		return rec_refuse(r, 413, "/data", "records.attachment.total_too_large", "filename",
+		                  f->filename, "max", I18N_INT(APPEAL_ATTACHMENT_MAX_TOTAL), "used",
+		                  I18N_INT(total), NULL);
+	default: return rec_refuse(r, 422, "/data", "records.attachment.empty", NULL);
 	}
 	char hash[SHA256_HEX_LEN + 1];
 	sha256_hex(f->data, f->len, hash);
@@ -487,12 +479,12 @@ static int attachment_get(struct rec *r, const char *appeal, const char *root, c
 	if (rc < 0)
 		return rc;
 	if (store_nrows(res) == 0)
-		return rec_refuse(r, 404, NULL, "This appeal has no attachment %s.", id);
+		return rec_refuse(r, 404, NULL, "records.attachment.not_found", "id", id, NULL);
 	const char *hex = store_get(res, 0, "data_hex");
 	size_t hexlen = strlen(hex), len = 0;
 	unsigned char *bin = arena_alloc(r->a, hexlen / 2 + 1);
 	if (sodium_hex2bin(bin, hexlen / 2 + 1, hex, hexlen, NULL, &len, NULL) != 0)
-		return rec_refuse(r, 500, NULL, "The attachment could not be read.");
+		return rec_refuse(r, 500, NULL, "records.attachment.unreadable", NULL);
 	*ret = (struct rec_attachment_file){ .content_type = store_get(res, 0, "content_type"),
 		                             .sha256 = store_get(res, 0, "sha256"),
 		                             .filename = store_get(res, 0, "filename"),
@@ -519,7 +511,7 @@ int rec_appeal_attachment_staff(struct rec *r, const char *appeal, const char *i
 	if (rc < 0)
 		return rc;
 	if (store_nrows(res) == 0)
-		return rec_refuse(r, 404, NULL, "There is no appeal %s.", appeal);
+		return rec_refuse(r, 404, NULL, "records.appeal.not_found", "id", appeal, NULL);
 	/* Evidence is part of the officers' view: never a party's to the inspection. */
 	if ((rc = rec_duty_check(r, store_get(res, 0, "inspection_id"),
 	                         POLICY_APPEAL_READ_INTERNAL)) < 0)
@@ -558,7 +550,7 @@ int rec_appeal_calendar(struct rec *r, const char *from, const char *to, const c
 {
 	struct store_result *res;
 	if (!r->staff)
-		return rec_refuse(r, 403, NULL, "Only hearing officers and supervisors read this.");
+		return rec_refuse(r, 403, NULL, "records.appeal.officers_read", NULL);
 	const char *p[] = { rec_num(r, r->staff->id), from, to };
 	int rc = rec_exec(r, STMT_APPEAL_CALENDAR, p, &res);
 	if (rc < 0)
@@ -571,7 +563,7 @@ int rec_appeal_decided(struct rec *r, const struct rec_decided_query *q, const c
 {
 	struct store_result *res;
 	if (!r->staff)
-		return rec_refuse(r, 403, NULL, "Only hearing officers and supervisors read this.");
+		return rec_refuse(r, 403, NULL, "records.appeal.officers_read", NULL);
 	const char *p[] = { rec_num(r, r->staff->id), q->establishment, q->from, q->to, q->outcome,
 		            rec_num(r, q->limit) };
 	int rc = rec_exec(r, STMT_APPEAL_DECIDED_SEARCH, p, &res);

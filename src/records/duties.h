@@ -27,6 +27,14 @@ struct rec_operator {
 };
 
 /*
+ * Refuse with the reason @why a rule of the domain gave (a sentence of domain/policy.c or
+ * domain/licence.c), as the message of the "records" catalogue that says it; with message
+ * @otherwise when @why is NULL.
+ */
+int rec_refuse_why(struct rec *r, int status, const char *field, const char *why,
+                   const char *otherwise);
+
+/*
  * May r->staff take step @what on inspection @id (any revision)? Reads how they stand to it
  * and where it stands, inside the caller's transaction. 0, or a refusal: 404 for no such
  * inspection, 403 when this person may not, 409 when nobody may in this state.

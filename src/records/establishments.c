@@ -13,6 +13,7 @@
 #include "records/schemes.h"
 #include "domain/licence.h"
 #include "domain/scheme.h"
+#include "records/duties.h"
 #include "records/log.h"
 
 int rec_jurisdictions_list(struct rec *r, const char **ret_json)
@@ -33,8 +34,8 @@ int rec_jurisdiction_create(struct rec *r, const struct rec_jurisdiction *j, con
 	const struct grade_scheme *s;
 	if ((rc = rec_scheme_current(r, j->scheme, &s)) < 0) {
 		if (rc == -ENOENT)
-			rc = rec_refuse(r, 422, "/scheme", "There is no scoring scheme \"%s\".",
-			                j->scheme);
+			rc = rec_refuse(r, 422, "/scheme", "records.scheme.not_found", "code",
+			                j->scheme, NULL);
 		goto out;
 	}
 	if ((rc = rec_begin(r)) < 0 || (rc = rec_exec(r, STMT_JURISDICTION_CREATE, p, &res)) < 0 ||
@@ -46,7 +47,8 @@ int rec_jurisdiction_create(struct rec *r, const struct rec_jurisdiction *j, con
 	*ret_json = store_get(res, 0, "json");
 out:
 	if (rc == -EEXIST)
-		rc = rec_refuse(r, 409, "/code", "Jurisdiction \"%s\" already exists.", j->code);
+		rc = rec_refuse(r, 409, "/code", "records.jurisdiction.exists", "code", j->code,
+		                NULL);
 	return rc;
 }
 
@@ -58,7 +60,8 @@ int rec_jurisdiction_schemes(struct rec *r, const char *code, const char **ret_j
 	if (rc < 0)
 		return rc;
 	if (store_nrows(res) == 0)
-		return rec_refuse(r, 404, NULL, "There is no jurisdiction \"%s\".", code);
+		return rec_refuse(r, 404, NULL, "records.jurisdiction.not_found", "code", code,
+		                  NULL);
 	*ret_json = store_get(res, 0, "json");
 	return 0;
 }
@@ -73,12 +76,13 @@ int rec_jurisdiction_scheme_assign(struct rec *r, const char *code, const char *
 	    (rc = rec_exec(r, STMT_JURISDICTION_SCHEME_CHECK, pc, &chk)) < 0)
 		goto out;
 	if (store_nrows(chk) == 0) {
-		rc = rec_refuse(r, 404, NULL, "There is no jurisdiction \"%s\".", code);
+		rc = rec_refuse(r, 404, NULL, "records.jurisdiction.not_found", "code", code, NULL);
 		goto out;
 	}
 	const char *kind = store_get(chk, 0, "kind");
 	if (!kind || streq(kind, "imported")) {
-		rc = rec_refuse(r, 422, "/scheme", "There is no scoring scheme \"%s\".", scheme);
+		rc = rec_refuse(r, 422, "/scheme", "records.scheme.not_found", "code", scheme,
+		                NULL);
 		goto out;
 	}
 	const char *last_visit = store_get(chk, 0, "last_visit");
@@ -87,21 +91,15 @@ int rec_jurisdiction_scheme_assign(struct rec *r, const char *code, const char *
 	case SCHEME_ASSIGN_OK: break;
 	case SCHEME_ASSIGN_BAD_DATE:
 		rc = rec_refuse(r, 422, "/applies_from",
-		                "\"applies_from\" must be a date, YYYY-MM-DD.");
+		                "records.jurisdiction.applies_from_not_date", NULL);
 		goto out;
 	case SCHEME_ASSIGN_BEFORE_VISITS:
-		rc = rec_refuse(
-		        r, 422, "/applies_from",
-		        "An inspection in \"%s\" was submitted for a visit on %s: a move to "
-		        "another scheme applies only from a later day.",
-		        code, last_visit);
+		rc = rec_refuse(r, 422, "/applies_from", "records.jurisdiction.move_after_visit",
+		                "code", code, "date", last_visit, NULL);
 		goto out;
 	case SCHEME_ASSIGN_BEFORE_ASSIGNMENT:
-		rc = rec_refuse(
-		        r, 422, "/applies_from",
-		        "\"%s\" already moves to a scheme on %s: a further move applies only "
-		        "from a later day.",
-		        code, last_from);
+		rc = rec_refuse(r, 422, "/applies_from", "records.jurisdiction.move_after_move",
+		                "code", code, "date", last_from, NULL);
 		goto out;
 	}
 	const char *pi[] = { store_get(chk, 0, "id"), scheme, applies_from,
@@ -118,9 +116,8 @@ int rec_jurisdiction_scheme_assign(struct rec *r, const char *code, const char *
 	*ret_json = store_get(res, 0, "json");
 out:
 	if (rc == -EEXIST)
-		rc = rec_refuse(r, 409, "/applies_from",
-		                "\"%s\" was moved to a scheme from that day at the same time.",
-		                code);
+		rc = rec_refuse(r, 409, "/applies_from", "records.jurisdiction.move_raced", "code",
+		                code, NULL);
 	return rc;
 }
 
@@ -132,7 +129,7 @@ int rec_establishment_get(struct rec *r, const char *id, const char **ret_json)
 	if (rc < 0)
 		return rc;
 	if (store_nrows(res) == 0)
-		return rec_refuse(r, 404, NULL, "There is no establishment %s.", id);
+		return rec_refuse(r, 404, NULL, "records.establishment.not_found", "id", id, NULL);
 	*ret_json = rec_localize_json(r, store_get(res, 0, "json"));
 	return 0;
 }
@@ -147,14 +144,15 @@ int rec_establishment_create(struct rec *r, const char *jurisdiction, const char
 		            f->type,      f->cuisine,  f->risk };
 	int rc;
 	if (!*licence) {
-		rc = rec_refuse(r, 422, "/licence_number", "\"licence_number\" must not be empty.");
+		rc = rec_refuse(r, 422, "/licence_number",
+		                "records.establishment.licence_number_empty", NULL);
 		goto out;
 	}
 	if ((rc = rec_begin(r)) < 0 || (rc = rec_exec(r, STMT_ESTABLISHMENT_CREATE, p, &res)) < 0)
 		goto out;
 	if (store_nrows(res) == 0) {
-		rc = rec_refuse(r, 422, "/jurisdiction", "There is no jurisdiction \"%s\".",
-		                jurisdiction);
+		rc = rec_refuse(r, 422, "/jurisdiction", "records.jurisdiction.not_found", "code",
+		                jurisdiction, NULL);
 		goto out;
 	}
 	const char *id = store_get(res, 0, "id");
@@ -176,8 +174,8 @@ int rec_establishment_create(struct rec *r, const char *jurisdiction, const char
 out:
 	if (rc == -EEXIST)
 		rc = rec_refuse(r, 409, "/licence_number",
-		                "Licence number \"%s\" is already registered in \"%s\".", licence,
-		                jurisdiction);
+		                "records.establishment.licence_registered", "licence", licence,
+		                "jurisdiction", jurisdiction, NULL);
 	return rc;
 }
 
@@ -190,13 +188,13 @@ int rec_establishment_update(struct rec *r, const char *id,
 		            f->latitude, f->longitude, f->type,         f->cuisine, f->risk };
 	int rc;
 	if (json_object_size(changes) == 0) {
-		rc = rec_refuse(r, 422, "body", "Nothing to change: name at least one field.");
+		rc = rec_refuse(r, 422, "body", "records.establishment.nothing_to_change", NULL);
 		goto out;
 	}
 	if ((rc = rec_begin(r)) < 0 || (rc = rec_exec(r, STMT_ESTABLISHMENT_UPDATE, p, &res)) < 0)
 		goto out;
 	if (store_nrows(res) == 0) {
-		rc = rec_refuse(r, 404, NULL, "There is no establishment %s.", id);
+		rc = rec_refuse(r, 404, NULL, "records.establishment.not_found", "id", id, NULL);
 		goto out;
 	}
 	/* The log records which fields changed and their new public values. */
@@ -218,12 +216,10 @@ int rec_establishment_inspections(struct rec *r, const char *id, long long befor
 	if (rc < 0)
 		return rc;
 	if (!store_get_bool(res, 0, "found"))
-		return rec_refuse(r, 404, NULL, "There is no establishment %s.", id);
+		return rec_refuse(r, 404, NULL, "records.establishment.not_found", "id", id, NULL);
 	if (!store_get_bool(res, 0, "before_found"))
-		return rec_refuse(r, 400, "before",
-		                  "Inspection %lld is not a submitted inspection of establishment "
-		                  "%s.",
-		                  before, id);
+		return rec_refuse(r, 400, "before", "records.establishment.before_not_inspection",
+		                  "before", I18N_INT(before), "id", id, NULL);
 	*ret_json = rec_localize_json(r, store_get(res, 0, "json"));
 	return 0;
 }
@@ -246,33 +242,28 @@ static int licence_action_check(struct rec *r, const struct rec_licence_action *
 		if (streq(licence_actions[i].action, la->action))
 			break;
 	if (i == ARRAY_SIZE(licence_actions))
-		return rec_refuse(r, 422, "/action",
-		                  "\"action\" must be issued, renewed, suspended, revoked or "
-		                  "reinstated.");
+		return rec_refuse(r, 422, "/action", "records.licence.action_unknown", NULL);
 	*ret = licence_actions[i].status;
 	if ((streq(la->action, "suspended") || streq(la->action, "revoked")) &&
 	    (!la->reason || !*la->reason))
-		return rec_refuse(r, 422, "/reason", "A %s licence needs a reason.", la->action);
+		return rec_refuse(r, 422, "/reason", "records.licence.reason_needed", "action",
+		                  la->action, NULL);
 	if (la->reason_category && !licence_reason_category_words(la->reason_category))
-		return rec_refuse(
-		        r, 422, "/reason_category",
-		        "\"reason_category\" must be imminent-health-risk, pests, "
-		        "no-water-or-power, licence-conditions, unlicensed, owner-request "
-		        "or other.");
+		return rec_refuse(r, 422, "/reason_category",
+		                  "records.licence.reason_category_unknown", NULL);
 	if (la->reason_category && !streq(la->action, "suspended") && !streq(la->action, "revoked"))
 		return rec_refuse(r, 422, "/reason_category",
-		                  "Only a suspension or a revocation has a public reason.");
+		                  "records.licence.reason_category_not_public", NULL);
 	if (la->effective_on && !date_valid(la->effective_on))
-		return rec_refuse(r, 422, "/effective_on",
-		                  "\"effective_on\" must be a date such as 2026-05-01.");
+		return rec_refuse(r, 422, "/effective_on", "records.licence.effective_on_not_date",
+		                  NULL);
 	if (la->expires_on && !date_valid(la->expires_on))
-		return rec_refuse(r, 422, "/expires_on",
-		                  "\"expires_on\" must be a date such as 2026-05-01.");
+		return rec_refuse(r, 422, "/expires_on", "records.licence.expires_on_not_date",
+		                  NULL);
 	/* Dates of the same form compare as text. */
 	if (la->effective_on && la->expires_on && strcmp(la->expires_on, la->effective_on) < 0)
-		return rec_refuse(r, 422, "/expires_on",
-		                  "The licence cannot expire (%s) before it takes effect (%s).",
-		                  la->expires_on, la->effective_on);
+		return rec_refuse(r, 422, "/expires_on", "records.licence.expires_before_effect",
+		                  "expires", la->expires_on, "effective", la->effective_on, NULL);
 	return 0;
 }
 
@@ -304,12 +295,12 @@ int rec_licence_action_create(struct rec *r, const char *id, const struct rec_li
 	    (rc = rec_exec(r, STMT_ESTABLISHMENT_STATUS_LOCK, pl, &s)) < 0)
 		goto out;
 	if (store_nrows(s) == 0) {
-		rc = rec_refuse(r, 404, NULL, "There is no establishment %s.", id);
+		rc = rec_refuse(r, 404, NULL, "records.establishment.not_found", "id", id, NULL);
 		goto out;
 	}
 	const char *refusal = licence_action_refusal(la->action, store_get(s, 0, "status"));
 	if (refusal) {
-		rc = rec_refuse(r, 409, "/action", "%s", refusal);
+		rc = rec_refuse_why(r, 409, "/action", refusal, "records.policy.step_not_allowed");
 		goto out;
 	}
 	if (status && (rc = rec_exec(r, STMT_ESTABLISHMENT_SET_STATUS, ps, NULL)) < 0)
@@ -331,12 +322,11 @@ int rec_licence_action_create(struct rec *r, const char *id, const struct rec_li
 out:
 	/* Only a store error is left here with -EINVAL: the checks above returned. */
 	if (rc == -EINVAL && constraint_is(r, "licence_action_establishment_id_fkey"))
-		rc = rec_refuse(r, 404, NULL, "There is no establishment %s.", id);
+		rc = rec_refuse(r, 404, NULL, "records.establishment.not_found", "id", id, NULL);
 	/* Without "effective_on" the licence takes effect today, known only to the database. */
 	else if (rc == -EINVAL && constraint_is(r, "licence_action_check"))
-		rc = rec_refuse(r, 422, "/expires_on",
-		                "The licence cannot expire (%s) before it takes effect.",
-		                la->expires_on);
+		rc = rec_refuse(r, 422, "/expires_on", "records.licence.expires_before_current",
+		                "expires", la->expires_on, NULL);
 	return rc;
 }
 
@@ -348,7 +338,7 @@ int rec_licence_action_list(struct rec *r, const char *id, const char **ret_json
 	if (rc < 0)
 		return rc;
 	if (store_nrows(res) == 0)
-		return rec_refuse(r, 404, NULL, "There is no establishment %s.", id);
+		return rec_refuse(r, 404, NULL, "records.establishment.not_found", "id", id, NULL);
 	*ret_json = store_get(res, 0, "json");
 	return 0;
 }

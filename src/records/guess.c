@@ -16,14 +16,8 @@ static int too_many(struct rec *r, const struct guess *g, long wait, bool everyw
 	if (wait < 1)
 		wait = 1;
 	long minutes = (wait + 59) / 60;
-	const char *s = minutes == 1 ? "" : "s";
-	int rc = everywhere ? rec_refuse(r, 429, NULL,
-	                                 "Too many %s have been tried for this %s, from many "
-	                                 "places; try again from here in %ld minute%s.",
-	                                 g->what, g->noun, minutes, s)
-	                    : rec_refuse(r, 429, NULL,
-	                                 "Too many %s from here; try again in %ld minute%s.",
-	                                 g->what, minutes, s);
+	int rc = rec_refuse(r, 429, NULL, everywhere ? g->too_many_everywhere : g->too_many_here,
+	                    "minutes", I18N_INT(minutes), NULL);
 	r->problem.retry_after = wait > INT_MAX ? INT_MAX : (int)wait;
 	return rc;
 }
@@ -49,7 +43,7 @@ int guess_before(struct rec *r, struct guess *g)
 	if (rc == 0)
 		return 0;
 	if (rc != -EAGAIN)
-		return rec_refuse(r, 500, NULL, "The failure counts could not be read.");
+		return rec_refuse(r, 500, NULL, "records.guess.counts_unreadable", NULL);
 	log_warn("limits: a try from %s refused: too many %s", g->network, g->what);
 	return too_many(r, g, wait, false);
 }
@@ -63,7 +57,7 @@ int guess_failed(struct rec *r, struct guess *g)
 	bool limited;
 	long wait;
 	if (ratelimit_after_failure(g->rule, &g->c, &limited, &wait) < 0)
-		return rec_refuse(r, 500, NULL, "The failure counts could not be read.");
+		return rec_refuse(r, 500, NULL, "records.guess.counts_unreadable", NULL);
 	if (!limited)
 		return 0;
 	log_warn("limits: %s from %s over the target's budget", g->what, g->network);

@@ -21,8 +21,9 @@ struct guess {
 	const struct ratelimit_rule *rule;
 	enum store_stmt counts, add, clear; /* $1 target, $2 network: the three statements */
 	const char *target;                 /* as the failure table holds it */
-	const char *what;                   /* "wrong appeal codes", for the 429's detail */
-	const char *noun;                   /* "licence number", what the target is */
+	const char *what;                   /* "wrong appeal codes", for the log */
+	const char *too_many_here;          /* message of the 429 for this client's own allowance */
+	const char *too_many_everywhere;    /* and for the target's budget ({minutes} in both) */
 	const char *network;                /* filled by guess_before(): rec->client */
 	struct ratelimit_counts c;          /* filled by guess_before() */
 };

@@ -12,7 +12,7 @@
 int rec_health(struct rec *r, const char **ret_search_index)
 {
 	if (store_ping(r->st) < 0) {
-		int rc = rec_refuse(r, 503, NULL, "The database is unavailable.");
+		int rc = rec_refuse(r, 503, NULL, "records.health.database_unavailable", NULL);
 		r->problem.retry_after = 5;
 		return rc;
 	}

@@ -36,6 +36,19 @@ static const char *boolstr(bool b)
 	return b ? "true" : "false";
 }
 
+/* The name of error @rc, for the messages that tell what it means. */
+static const char *errno_name(int rc)
+{
+	switch (-rc) {
+	case EINVAL: return "EINVAL";
+	case ERANGE: return "ERANGE";
+	case ENOENT: return "ENOENT";
+	case E2BIG: return "E2BIG";
+	case EOVERFLOW: return "EOVERFLOW";
+	default: return "other";
+	}
+}
+
 /* A grading-engine error as a problem naming the input at fault. */
 static int grade_problem(struct rec *r, const struct grade_scheme *s, int rc,
                          const struct grade_error *ge)
@@ -49,23 +62,21 @@ static int grade_problem(struct rec *r, const struct grade_scheme *s, int rc,
 			bool standstill = s->rules.rerating_standstill_days >
 			                  s->rules.min_days_before_reinspection;
 			return rec_refuse(r, 422, "/started_at",
-			                  "A re-inspection under %s must be at least %d days after "
-			                  "%s.",
-			                  s->name, wait,
-			                  standstill ? "the inspection it re-rates"
-			                             : "the initial inspection");
+			                  standstill ? "records.grade.reinspection_after_rerated"
+			                             : "records.grade.reinspection_after_initial",
+			                  "scheme", s->name, "days", I18N_INT(wait), NULL);
 		}
-		return rec_refuse(r, 422, "/type",
-		                  "A re-inspection needs an earlier initial inspection of this "
-		                  "establishment.");
+		return rec_refuse(r, 422, "/type", "records.grade.reinspection_needs_initial",
+		                  NULL);
 	}
 	if (ge->field && ge->index >= 0 && strncmp(ge->field, "violations[]", 12) == 0)
 		return rec_refuse(r, 422,
 		                  arena_printf(r->a, "/violations/%d/%s", ge->index,
 		                               ge->field[12] == '.' ? ge->field + 13 : "code"),
-		                  "This violation cannot be graded under %s.", s->name);
-	return rec_refuse(r, 422, ge->field ? ge->field : NULL,
-	                  "The inspection cannot be graded under %s (%s).", s->name, strerror(-rc));
+		                  "records.grade.violation_not_gradable", "scheme", s->name, NULL);
+	return rec_refuse(r, 422, ge->field ? ge->field : NULL, "records.grade.not_gradable",
+	                  "scheme", s->name, "error", errno_name(rc), "reason", strerror(-rc),
+	                  NULL);
 }
 
 void rec_appeal_code_new(char out[APPEAL_CODE_LEN + 1])
@@ -83,7 +94,7 @@ int rec_inspection_lock(struct rec *r, const char *id, enum policy_action step,
 	if (rc < 0)
 		return rc;
 	if (store_nrows(*ret) == 0)
-		return rec_refuse(r, 404, NULL, "There is no inspection %s.", id);
+		return rec_refuse(r, 404, NULL, "records.inspection.not_found", "id", id, NULL);
 	return step == REC_NO_STEP ? 0 : rec_duty_check(r, id, step);
 }
 
@@ -96,18 +107,13 @@ int rec_inspection_submit_draft(struct rec *r, const char *id, struct rec_submit
 	if (rc < 0)
 		return rc;
 	if (!streq(store_get(ins, 0, "status"), "draft"))
-		return rec_refuse(r, 409, NULL,
-		                  "Inspection %s is already submitted; correct it with an "
-		                  "amendment.",
-		                  id);
+		return rec_refuse(r, 409, NULL, "records.inspection.already_submitted", "id", id,
+		                  NULL);
 	struct store_result *conflicts;
 	if ((rc = rec_exec(r, STMT_TABLET_CONFLICT_OPEN_COUNT, p, &conflicts)) < 0)
 		return rc;
 	if (store_get_int(conflicts, 0, "conflicts") > 0)
-		return rec_refuse(r, 409, NULL,
-		                  "Inspection %s has an edit conflict between two devices; resolve "
-		                  "it before submitting.",
-		                  id);
+		return rec_refuse(r, 409, NULL, "records.inspection.edit_conflict", "id", id, NULL);
 	/* A visit dated ahead would stay the establishment's latest for as long, so that no
 	 * real visit displaced its grade, and its report's appeal code would not age. */
 	struct store_result *ahead;
@@ -116,8 +122,7 @@ int rec_inspection_submit_draft(struct rec *r, const char *id, struct rec_submit
 	for (int c = 0; c < 2; c++)
 		if (store_get_bool(ahead, 0, c ? "ended_ahead" : "started_ahead"))
 			return rec_refuse(r, 422, c ? "/ended_at" : "/started_at",
-			                  "A visit cannot be dated more than a day ahead of the "
-			                  "server's clock; check the device's date and time.");
+			                  "records.inspection.dated_ahead", NULL);
 	const char *est = store_get(ins, 0, "establishment_id");
 	const struct grade_scheme *s;
 	if ((rc = rec_scheme_of_inspection(r, id, &s)) < 0)
@@ -127,7 +132,7 @@ int rec_inspection_submit_draft(struct rec *r, const char *id, struct rec_submit
 
 	struct grade_input in = { .days_since_previous = GRADE_DAYS_UNKNOWN };
 	if (grade_inspection_type_parse(store_get(ins, 0, "inspection_type"), &in.type) < 0)
-		return rec_refuse(r, 500, NULL, "The inspection's type is unknown.");
+		return rec_refuse(r, 500, NULL, "records.inspection.type_unknown", NULL);
 	in.closed_establishment = store_get_bool(ins, 0, "closed_establishment");
 	if (store_get(ins, 0, "hygiene_score")) {
 		static const char *const element_columns[GRADE_MAX_ELEMENTS] = {
@@ -166,9 +171,8 @@ int rec_inspection_submit_draft(struct rec *r, const char *id, struct rec_submit
 	 * code, so whoever amends never holds a code that acts as the operator; the code on
 	 * the operator's report keeps opening the amended one. */
 	if (amends && ret->requested_code)
-		return rec_refuse(r, 422, "/appeal_code",
-		                  "An amendment issues no appeal code: the operator keeps the "
-		                  "code on the report they were given.");
+		return rec_refuse(r, 422, "/appeal_code", "records.inspection.amendment_no_code",
+		                  NULL);
 	if (ret->requested_code)
 		memcpy(appeal_code, ret->requested_code, APPEAL_CODE_LEN + 1);
 	else
@@ -182,8 +186,7 @@ int rec_inspection_submit_draft(struct rec *r, const char *id, struct rec_submit
 			return rc;
 		if (store_nrows(used) > 0)
 			return rec_refuse(r, 409, "/appeal_code",
-			                  "This appeal code is already on another report of this "
-			                  "establishment; make a new one.");
+			                  "records.inspection.appeal_code_taken", NULL);
 	}
 	json_t *expl = json_arena(a, rec_grade_explanation(s, g));
 	char *expl_text = json_dump_compact(expl, NULL);
@@ -275,16 +278,17 @@ int rec_inspection_dismiss(struct rec *r, const char *orig, const char *reason, 
 	if (rc < 0)
 		return rc;
 	if (!streq(store_get(ins, 0, "status"), "submitted"))
-		return rec_refuse(r, 409, NULL, "Inspection %s is a draft.", orig);
+		return rec_refuse(r, 409, NULL, "records.inspection.is_draft", "id", orig, NULL);
 	if (store_get(ins, 0, "amended_by"))
-		return rec_refuse(r, 409, NULL, "Inspection %s was already amended by %s.", orig,
-		                  store_get(ins, 0, "amended_by"));
+		return rec_refuse(r, 409, NULL, "records.inspection.already_amended", "id", orig,
+		                  "by", store_get(ins, 0, "amended_by"), NULL);
 	const char *pr[] = { orig, rec_num(r, r->staff->id), reason };
 	if ((rc = store_exec(r->st, a, STMT_INSPECTION_REVISE, pr, &rev)) < 0 ||
 	    (rc = store_exec(r->st, a, STMT_VIOLATIONS_OF, p, &vr)) < 0)
-		return rc == -EEXIST ? rec_refuse(r, 409, NULL,
-		                                  "Inspection %s was amended meanwhile.", orig)
-		                     : rec_store_error(r, rc);
+		return rc == -EEXIST
+		               ? rec_refuse(r, 409, NULL, "records.inspection.amended_meanwhile",
+		                            "id", orig, NULL)
+		               : rec_store_error(r, rc);
 	const char *id = store_get(rev, 0, "id");
 	const char *scheme = store_get(rev, 0, "scheme_code");
 	bool *used = arena_calloc(a, n + 1, sizeof(*used));
@@ -295,9 +299,10 @@ int rec_inspection_dismiss(struct rec *r, const char *orig, const char *reason, 
 			if (dismiss[k].violation_id != store_get_int(vr, i, "id"))
 				continue;
 			if (streq(status, "dismissed") || used[k])
-				return rec_refuse(r, 422, dismiss[k].field,
-				                  "Violation %lld is already dismissed.",
-				                  (long long)dismiss[k].violation_id);
+				return rec_refuse(
+				        r, 422, dismiss[k].field,
+				        "records.inspection.violation_dismissed", "violation",
+				        I18N_INT((long long)dismiss[k].violation_id), NULL);
 			status = "dismissed";
 			why = dismiss[k].reason;
 			used[k] = true;
@@ -319,8 +324,9 @@ int rec_inspection_dismiss(struct rec *r, const char *orig, const char *reason, 
 	for (size_t k = 0; k < n; k++)
 		if (!used[k])
 			return rec_refuse(r, 422, dismiss[k].field,
-			                  "Violation %lld is not cited on inspection %s.",
-			                  (long long)dismiss[k].violation_id, orig);
+			                  "records.inspection.violation_not_cited", "violation",
+			                  I18N_INT((long long)dismiss[k].violation_id), "id", orig,
+			                  NULL);
 	struct rec_submitted sub = { 0 };
 	if ((rc = rec_inspection_submit_draft(r, id, &sub)) < 0)
 		return rc;
@@ -393,8 +399,7 @@ static int check_doc(struct rec *r, const struct grade_scheme *s, struct inspect
 {
 	struct json_error err;
 	if (inspection_doc_check(s, d, &err) < 0)
-		return rec_refuse(r, streq(err.field, "body") ? 400 : 422, err.field, "%s",
-		                  err.detail);
+		return rec_refuse_json(r, streq(err.field, "body") ? 400 : 422, &err);
 	return 0;
 }
 
@@ -446,7 +451,7 @@ static int staff_json(struct rec *r, const char *id, const struct rec_submitted 
 	if (rc < 0)
 		return rc;
 	if (store_nrows(res) == 0)
-		return rec_refuse(r, 404, NULL, "There is no inspection %s.", id);
+		return rec_refuse(r, 404, NULL, "records.inspection.not_found", "id", id, NULL);
 	*ret = with_appeal_code(r->a, rec_localize_json(r, store_get(res, 0, "inspection")), sub);
 	return 0;
 }
@@ -471,11 +476,8 @@ static int check_scheme_day(struct rec *r, const char *id, const char *started)
 		return 0;
 	const char *then = store_get(res, 0, "scheme_then"), *now = store_get(res, 0, "scheme_new");
 	if (then && now && !streq(then, now))
-		return rec_refuse(r, 422, "/started_at",
-		                  "Visits on that day are graded under the \"%s\" scheme, not "
-		                  "the \"%s\" scheme of the day this inspection was opened for: "
-		                  "start a new inspection for that day.",
-		                  now, then);
+		return rec_refuse(r, 422, "/started_at", "records.inspection.scheme_changed", "now",
+		                  now, "then", then, NULL);
 	return 0;
 }
 
@@ -524,8 +526,7 @@ int rec_inspection_create(struct rec *r, const char *key, const char *body_hash,
 			goto out;
 		if (!streq(store_get(res, 0, "request_hash"), body_hash)) {
 			rc = rec_refuse(r, 422, "Idempotency-Key",
-			                "This Idempotency-Key was already used for a different "
-			                "request.");
+			                "records.inspection.idempotency_key_reused", NULL);
 			goto out;
 		}
 		ret->replayed = true;
@@ -539,8 +540,8 @@ int rec_inspection_create(struct rec *r, const char *key, const char *body_hash,
 	                            &res)) < 0)
 		goto out;
 	if (store_nrows(res) == 0) {
-		rc = rec_refuse(r, 422, "/establishment_id", "There is no establishment %lld.",
-		                (long long)d->establishment_id);
+		rc = rec_refuse(r, 422, "/establishment_id", "records.establishment.not_found",
+		                "id", I18N_INT((long long)d->establishment_id), NULL);
 		goto out;
 	}
 	const char *id = store_get(res, 0, "id");
@@ -633,7 +634,7 @@ int rec_inspection_appeal_code_reissue(struct rec *r, const char *id, const char
 	if ((rc = rec_begin(r)) < 0 || (rc = rec_exec(r, STMT_APPEAL_CODE_TARGET, p, &res)) < 0)
 		goto out;
 	if (store_nrows(res) == 0) {
-		rc = rec_refuse(r, 404, NULL, "There is no inspection %s.", id);
+		rc = rec_refuse(r, 404, NULL, "records.inspection.not_found", "id", id, NULL);
 		goto out;
 	}
 	if ((rc = rec_duty_check(r, id, POLICY_CODE_REISSUE)) < 0)
@@ -659,9 +660,9 @@ out:
 /* A store error of an amendment: 409 when another amendment came first. */
 static int amend_error(struct rec *r, int rc, const char *orig)
 {
-	return rc == -EEXIST
-	               ? rec_refuse(r, 409, NULL, "Inspection %s was amended meanwhile.", orig)
-	               : rc;
+	return rc == -EEXIST ? rec_refuse(r, 409, NULL, "records.inspection.amended_meanwhile",
+	                                  "id", orig, NULL)
+	                     : rc;
 }
 
 int rec_inspection_amend(struct rec *r, const char *orig, struct inspection_doc *d,
@@ -710,7 +711,7 @@ int rec_inspection_public(struct rec *r, const char *id, const char **ret_json)
 	if (rc < 0)
 		return rc;
 	if (store_nrows(res) == 0)
-		return rec_refuse(r, 404, NULL, "There is no published inspection %s.", id);
+		return rec_refuse(r, 404, NULL, "records.inspection.not_published", "id", id, NULL);
 	*ret_json = rec_localize_json(r, store_get(res, 0, "inspection"));
 	return 0;
 }

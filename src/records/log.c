@@ -31,7 +31,7 @@ int rec_log_text(struct rec *r, const char *source, const char *source_id, bool 
 		return rc;
 	json_t *ref = json_loads(store_get(res, 0, "ref"), 0, NULL);
 	if (!ref)
-		return rec_refuse(r, 500, NULL, "The log text's reference could not be read.");
+		return rec_refuse(r, 500, NULL, "records.log.reference_unreadable", NULL);
 	*ret = ref;
 	return 0;
 }
@@ -85,6 +85,6 @@ int rec_log_text_public(struct rec *r, const char *id, const char **ret_json)
 	 * same answer as for none. */
 	*ret_json = store_get(res, 0, "json");
 	if (!*ret_json)
-		return rec_refuse(r, 404, NULL, "There is no published text %s.", id);
+		return rec_refuse(r, 404, NULL, "records.log.text_not_found", "id", id, NULL);
 	return 0;
 }

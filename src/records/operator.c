@@ -24,7 +24,8 @@ int rec_operator_auth(struct rec *r, const char *licence, const char *licence_ke
 		           .clear = STMT_APPEAL_CODE_FAILURE_CLEAR,
 		           .target = licence_key,
 		           .what = "wrong appeal codes",
-		           .noun = "licence number" };
+		           .too_many_here = "records.operator.too_many_codes",
+		           .too_many_everywhere = "records.operator.too_many_codes_for_licence" };
 	struct store_result *res;
 	char hash[SHA256_HEX_LEN + 1];
 	int rc;
@@ -38,9 +39,7 @@ int rec_operator_auth(struct rec *r, const char *licence, const char *licence_ke
 		log_warn("operator: wrong appeal code from %s", r->client ? r->client : "-");
 		if ((rc = guess_failed(r, &g)) < 0)
 			goto out;
-		rc = rec_refuse(r, 403, "/appeal_code",
-		                "The licence number and appeal code do not match an inspection "
-		                "report. Check both against the report you were given.");
+		rc = rec_refuse(r, 403, "/appeal_code", "records.operator.no_match", NULL);
 		goto out;
 	}
 	if ((rc = guess_succeeded(r, &g)) < 0)
@@ -57,9 +56,7 @@ int rec_operator_auth(struct rec *r, const char *licence, const char *licence_ke
 	                        appeal == POLICY_APPEAL_OPEN,
 	                        closed ? (long)store_get_int(res, 0, "since_closed") : -1)) {
 		log_warn("operator: expired appeal code from %s", r->client ? r->client : "-");
-		rc = rec_refuse(r, 403, "/appeal_code",
-		                "This appeal code has expired. The licensing office issues a new "
-		                "one to the operator on request.");
+		rc = rec_refuse(r, 403, "/appeal_code", "records.operator.code_expired", NULL);
 		goto out;
 	}
 	*ret = (struct rec_operator){

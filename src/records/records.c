@@ -24,40 +24,50 @@ static int errno_of(int status)
 	}
 }
 
-int rec_refuse(struct rec *r, int status, const char *field, const char *fmt, ...)
+int rec_refuse(struct rec *r, int status, const char *field, const char *key, ...)
 {
+	char detail[I18N_MESSAGE_MAX];
 	va_list ap;
-	va_start(ap, fmt);
-	const char *detail = arena_vprintf(r->a, fmt, ap);
+	va_start(ap, key);
+	i18n_vformat(detail, sizeof(detail), NULL, key, ap);
 	va_end(ap);
 	r->problem = (struct problem){
 		.status = status,
 		.field = arena_strdup(r->a, field),
-		.detail = detail,
+		.detail = arena_strdup(r->a, detail),
+		.code = arena_strdup(r->a, key),
 	};
 	return errno_of(status);
+}
+
+int rec_refuse_json(struct rec *r, int status, const struct json_error *err)
+{
+	int rc = rec_refuse(r, status, err->field, "records.document.refused", "detail",
+	                    err->detail, NULL);
+	if (err->code)
+		r->problem.code = arena_strdup(r->a, err->code);
+	return rc;
 }
 
 int rec_store_error(struct rec *r, int rc)
 {
 	switch (rc) {
 	case -ECONNREFUSED:
-		rec_refuse(r, 503, NULL,
-		           "The database is unavailable; try again in a few seconds.");
+		rec_refuse(r, 503, NULL, "records.store.unavailable", NULL);
 		r->problem.retry_after = 5;
 		break;
 	case -EEXIST:
-		rec_refuse(r, 409, store_error_constraint(r->st),
-		           "This conflicts with an existing record.");
+		rec_refuse(r, 409, store_error_constraint(r->st), "records.store.conflict", NULL);
 		break;
 	case -EINVAL:
-		rec_refuse(r, 422, store_error_constraint(r->st), "%s", store_error_message(r->st));
+		rec_refuse(r, 422, store_error_constraint(r->st), "records.store.refused",
+		           "message", store_error_message(r->st), NULL);
 		break;
 	case -EAGAIN:
-		rec_refuse(r, 503, NULL, "The database was busy; try again.");
+		rec_refuse(r, 503, NULL, "records.store.busy", NULL);
 		r->problem.retry_after = 1;
 		break;
-	default: rec_refuse(r, 500, NULL, "The server could not complete the request."); break;
+	default: rec_refuse(r, 500, NULL, "records.store.failed", NULL); break;
 	}
 	return rc;
 }

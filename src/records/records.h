@@ -21,15 +21,19 @@
 #include <stdint.h>
 
 #include "core/arena.h"
+#include "core/i18n.h"
 #include "domain/policy.h"
+#include "json/json.h"
 #include "store/store.h"
 
 /* What a refusal tells the person (problem+json, RFC 9457). */
 struct problem {
-	int status;        /* 400, 403, 404, 409, 422, 428, 429, 500, 503 */
-	const char *field; /* JSON pointer or header at fault, or NULL */
-	const char *detail;
-	int retry_after; /* seconds for Retry-After, 0 for none */
+	int status;         /* 400, 403, 404, 409, 422, 428, 429, 500, 503 */
+	const char *field;  /* JSON pointer or header at fault, or NULL */
+	const char *detail; /* the sentence, in the thread's language (core/i18n.h) */
+	const char *code;   /* the key of the sentence's message ("records.appeal.not_found"):
+	                     * the same in every language, for programs; NULL for none */
+	int retry_after;    /* seconds for Retry-After, 0 for none */
 };
 
 /* A signed-in staff member. */
@@ -52,10 +56,19 @@ struct rec {
 /*
  * Refuse: fill rec->problem and return the negative errno that names the kind of refusal
  * (-EINVAL for 400 and 422, -EACCES 401/403, -ENOENT 404, -EBUSY 409, -EPERM 428,
- * -EAGAIN 429, -ECONNREFUSED 503, -EIO otherwise).
+ * -EAGAIN 429, -ECONNREFUSED 503, -EIO otherwise). The sentence is message @key of the
+ * "records" catalogue (web/i18n/<language>/records.json) in the thread's language, made with
+ * the name/value pairs that follow, ended by NULL (numbers as text: I18N_INT(v)); the key
+ * becomes the problem's code:
+ *
+ *	rec_refuse(r, 404, NULL, "records.appeal.not_found", "id", id, NULL);
  */
-int rec_refuse(struct rec *r, int status, const char *field, const char *fmt, ...)
-        __attribute__((format(printf, 4, 5)));
+int rec_refuse(struct rec *r, int status, const char *field, const char *key, ...)
+        __attribute__((sentinel));
+
+/* Refuse with a decoding error @err of a document (json/json.h): its field, sentence (made in
+ * the thread's language) and code. */
+int rec_refuse_json(struct rec *r, int status, const struct json_error *err);
 
 /*
  * A store error @rc as a refusal: 503 (Retry-After 5) when the database is unavailable, 409

@@ -46,14 +46,14 @@ int rec_reply_moderate(struct rec *r, const char *id, const char *text, const ch
 	if ((rc = rec_begin(r)) < 0 || (rc = rec_exec(r, STMT_REPLY_INSPECTION, pi, &res)) < 0)
 		return rc;
 	if (store_nrows(res) == 0)
-		return rec_refuse(r, 404, NULL, "There is no current reply %s.", id);
+		return rec_refuse(r, 404, NULL, "records.reply.not_found", "id", id, NULL);
 	/* Not by staff who took part in the inspection the reply answers. */
 	if ((rc = rec_duty_check(r, store_get(res, 0, "inspection_id"), POLICY_REPLY_MODERATE)) <
 	            0 ||
 	    (rc = rec_exec(r, STMT_REPLY_MODERATE, p, &res)) < 0)
 		return rc;
 	if (store_nrows(res) == 0)
-		return rec_refuse(r, 404, NULL, "There is no current reply %s.", id);
+		return rec_refuse(r, 404, NULL, "records.reply.not_found", "id", id, NULL);
 	const char *est = store_get(res, 0, "establishment_id");
 	/* The reason is shown with the published reply (a withdrawn reply shows nothing); the
 	 * log carries only its reference and salted hash. */

@@ -25,15 +25,12 @@ int rec_rerating_request(struct rec *r, const struct rec_operator *op, const cha
 	if ((rc = rec_operator_may(r, op, POLICY_RERATING_REQUEST)) < 0)
 		return rc;
 	if (s->rules.rerating_standstill_days <= 0)
-		return rec_refuse(
-		        r, 422, NULL,
-		        "Under %s a re-rating visit is not requested: the inspection cycle "
-		        "sets the next visit.",
-		        s->name);
+		return rec_refuse(r, 422, NULL, "records.rerating.not_requested_under", "scheme",
+		                  s->name, NULL);
 	if ((rc = rec_exec(r, STMT_RERATING_DAYS_SINCE, pd, &d)) < 0)
 		return rc;
 	if (grade_reinspection_wait_days(s, (int)store_get_int(d, 0, "days"), &wait) < 0)
-		return rec_refuse(r, 500, NULL, "The stand-still could not be worked out.");
+		return rec_refuse(r, 500, NULL, "records.rerating.standstill_unknown", NULL);
 	const char *pc[] = { op->establishment_id, op->head_id, improvements, rec_num(r, wait) };
 	if ((rc = rec_begin(r)) < 0 || (rc = rec_exec(r, STMT_RERATING_CREATE, pc, &res)) < 0)
 		goto out;
@@ -50,8 +47,7 @@ int rec_rerating_request(struct rec *r, const struct rec_operator *op, const cha
 		                      .standstill_days = s->rules.rerating_standstill_days };
 out:
 	if (rc == -EEXIST)
-		rec_refuse(r, 409, NULL,
-		           "A re-rating visit was already requested and is not made yet.");
+		rec_refuse(r, 409, NULL, "records.rerating.already_requested", NULL);
 	return rc;
 }
 
@@ -75,27 +71,23 @@ static int step(struct rec *r, const char *id, enum rerating_state to, const cha
 	if ((rc = rec_begin(r)) < 0 || (rc = rec_exec(r, STMT_RERATING_LOCK, pl, &l)) < 0)
 		return rc;
 	if (store_nrows(l) == 0)
-		return rec_refuse(r, 404, NULL, "There is no re-rating request %s.", id);
+		return rec_refuse(r, 404, NULL, "records.rerating.not_found", "id", id, NULL);
 	const char *state = store_get(l, 0, "state");
 	const char *earliest = store_get(l, 0, "earliest_visit_on");
 	enum rerating_state from;
 	if (appeal_rerating_state_parse(state, &from) < 0 || appeal_rerating_check(from, to) < 0)
-		return rec_refuse(r, 409, NULL, "Re-rating request %s is %s already.", id, state);
+		return rec_refuse(r, 409, NULL, "records.rerating.state_forbids", "id", id, "state",
+		                  state, NULL);
 	if (visit_on && strcmp(visit_on, earliest) < 0)
-		return rec_refuse(r, 422, "/visit_on",
-		                  "The scheme's stand-still lasts until %s: the visit may not be "
-		                  "earlier.",
-		                  earliest);
+		return rec_refuse(r, 422, "/visit_on", "records.rerating.before_standstill", "date",
+		                  earliest, NULL);
 	const char *ps[] = { id, appeal_rerating_state_name(to), visit_on,
 		             r->staff ? rec_num(r, r->staff->id) : NULL, inspection };
 	if ((rc = rec_exec(r, STMT_RERATING_SET, ps, &res)) < 0)
 		return rc;
 	if (store_nrows(res) == 0)
-		return rec_refuse(
-		        r, 422, "/inspection_id",
-		        "Inspection %s is not a submitted inspection of this establishment "
-		        "made since the re-rating was requested.",
-		        inspection);
+		return rec_refuse(r, 422, "/inspection_id", "records.rerating.inspection_not_after",
+		                  "id", inspection, NULL);
 	json_t *ev =
 	        json_pack("{s:s, s:s}", "request", id, "state", appeal_rerating_state_name(to));
 	if (visit_on)

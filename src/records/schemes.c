@@ -274,8 +274,8 @@ static int stored_scheme(struct rec *r, struct store_result *res, const struct g
 	struct json_error err;
 	const char *text = store_get(res, 0, "document");
 	if (scheme_doc_parse(r->a, text, strlen(text), &s, &err) < 0)
-		return rec_refuse(r, 500, NULL, "A published scheme cannot be read (%s: %s).",
-		                  err.field, err.detail);
+		return rec_refuse(r, 500, NULL, "records.scheme.published_unreadable", "field",
+		                  err.field, "detail", err.detail, NULL);
 	s->version = (int)store_get_int(res, 0, "version");
 	*ret = s;
 	return 0;
@@ -289,7 +289,7 @@ int rec_scheme_publish(struct rec *r, const char *text, size_t len, const char *
 	struct store_result *latest, *ins;
 	int rc;
 	if (scheme_doc_parse(r->a, text, len, &s, &err) < 0)
-		return rec_refuse(r, 422, err.field, "%s", err.detail);
+		return rec_refuse_json(r, 422, &err);
 	/* What is stored and published is the scheme as the engine reads it, written in one
 	 * form, so that the same scheme in another layout is not a new version. */
 	const char *doc = scheme_text(r, rec_scheme_json(s, true));
@@ -299,18 +299,13 @@ int rec_scheme_publish(struct rec *r, const char *text, size_t len, const char *
 	int version = 1;
 	if (store_nrows(latest) > 0) {
 		if (streq(store_get(latest, 0, "kind"), "imported")) {
-			rc = rec_refuse(r, 409, "/code",
-			                "\"%s\" holds imported results as published; it is not a "
-			                "scoring scheme to publish.",
-			                s->code);
+			rc = rec_refuse(r, 409, "/code", "records.scheme.imported_results", "code",
+			                s->code, NULL);
 			goto out;
 		}
 		if (!streq(store_get(latest, 0, "kind"), grade_scheme_kind_name(s->kind))) {
-			rc = rec_refuse(
-			        r, 422, "/kind",
-			        "A new version keeps the scheme's kind (\"%s\"); a scheme of "
-			        "another kind is another scheme, with a code of its own.",
-			        store_get(latest, 0, "kind"));
+			rc = rec_refuse(r, 422, "/kind", "records.scheme.kind_kept", "kind",
+			                store_get(latest, 0, "kind"), NULL);
 			goto out;
 		}
 		version = (int)store_get_int(latest, 0, "version");
@@ -321,8 +316,7 @@ int rec_scheme_publish(struct rec *r, const char *text, size_t len, const char *
 		}
 		if (!store_get_bool(latest, 0, "date_ok")) {
 			rc = rec_refuse(r, 422, "applies_from",
-			                "A new version cannot apply from before the version it "
-			                "follows.");
+			                "records.scheme.applies_before_previous", NULL);
 			goto out;
 		}
 		version++;
@@ -364,10 +358,8 @@ int rec_scheme_publish(struct rec *r, const char *text, size_t len, const char *
 	*ret = (struct rec_scheme_published){ s->code, version, true };
 out:
 	if (rc == -EEXIST)
-		rc = rec_refuse(r, 409, NULL,
-		                "Another version of \"%s\" was published at the same time; try "
-		                "again.",
-		                s->code);
+		rc = rec_refuse(r, 409, NULL, "records.scheme.publish_raced", "code", s->code,
+		                NULL);
 	return rc;
 }
 
@@ -379,7 +371,7 @@ int rec_scheme_current(struct rec *r, const char *code, const struct grade_schem
 	if (rc < 0)
 		return rc;
 	if (store_nrows(res) == 0)
-		return rec_refuse(r, 404, NULL, "There is no scoring scheme \"%s\".", code);
+		return rec_refuse(r, 404, NULL, "records.scheme.not_found", "code", code, NULL);
 	return stored_scheme(r, res, ret);
 }
 
@@ -392,8 +384,8 @@ int rec_scheme_of_inspection(struct rec *r, const char *inspection_id,
 	if (rc < 0)
 		return rc;
 	if (store_nrows(res) == 0)
-		return rec_refuse(r, 500, NULL, "The scheme of inspection %s is not published.",
-		                  inspection_id);
+		return rec_refuse(r, 500, NULL, "records.scheme.inspection_scheme_unpublished",
+		                  "id", inspection_id, NULL);
 	return stored_scheme(r, res, ret);
 }
 
@@ -411,9 +403,8 @@ int rec_schemes_list(struct rec *r, const char **ret_json)
 		const char *text = store_value(res, i, c);
 		if (scheme_doc_parse(r->a, text, strlen(text), &s, &err) < 0) {
 			json_decref(list);
-			return rec_refuse(r, 500, NULL,
-			                  "A published scheme cannot be read (%s: %s).", err.field,
-			                  err.detail);
+			return rec_refuse(r, 500, NULL, "records.scheme.published_unreadable",
+			                  "field", err.field, "detail", err.detail, NULL);
 		}
 		json_array_append_new(list, rec_scheme_json(s, false));
 	}
@@ -430,11 +421,10 @@ int rec_scheme_get(struct rec *r, const char *code, int version, const char **re
 	if (rc < 0)
 		return rc;
 	if (store_nrows(res) == 0)
-		return version > 0 ? rec_refuse(r, 404, NULL,
-		                                "Scoring scheme \"%s\" has no version %d.", code,
-		                                version)
-		                   : rec_refuse(r, 404, NULL, "There is no scoring scheme \"%s\".",
-		                                code);
+		return version > 0 ? rec_refuse(r, 404, NULL, "records.scheme.version_not_found",
+		                                "code", code, "version", I18N_INT(version), NULL)
+		                   : rec_refuse(r, 404, NULL, "records.scheme.not_found", "code",
+		                                code, NULL);
 	if ((rc = stored_scheme(r, res, &s)) < 0)
 		return rc;
 	*ret_json = scheme_text(r, rec_scheme_json(s, true));
@@ -449,7 +439,7 @@ int rec_scheme_versions(struct rec *r, const char *code, const char **ret_json)
 	if (rc < 0)
 		return rc;
 	if (store_nrows(res) == 0)
-		return rec_refuse(r, 404, NULL, "There is no scoring scheme \"%s\".", code);
+		return rec_refuse(r, 404, NULL, "records.scheme.not_found", "code", code, NULL);
 	*ret_json = store_get(res, 0, "json");
 	return 0;
 }

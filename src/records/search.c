@@ -255,8 +255,7 @@ int rec_establishments_search(struct rec *r, const struct rec_search *s, const c
 			p[0] = store_get(res, 0, "tsquery");
 		}
 		if (!p[0] && !p[19])
-			return rec_refuse(r, 400, "q",
-			                  "\"q\" has no letters or digits to search for.");
+			return rec_refuse(r, 400, "q", "records.search.q_no_letters", NULL);
 		if (ns.used && by_name_alone)
 			return search_page_from_index(r, s, &ns, ret_json);
 	}
@@ -306,14 +305,15 @@ int rec_establishments_search(struct rec *r, const struct rec_search *s, const c
 int rec_card_get(struct rec *r, const char *code, const char **ret_json)
 {
 	if (strlen(code) > CARD_CODE_MAX)
-		return rec_refuse(r, 404, NULL, "There is no grade card %.32s...", code);
+		return rec_refuse(r, 404, NULL, "records.card.not_found_long", "code",
+		                  arena_strndup(r->a, code, 32), NULL);
 	struct store_result *res;
 	const char *p[] = { code };
 	int rc = rec_exec(r, STMT_CARD_JSON, p, &res);
 	if (rc < 0)
 		return rc;
 	if (store_nrows(res) == 0)
-		return rec_refuse(r, 404, NULL, "There is no grade card %s.", code);
+		return rec_refuse(r, 404, NULL, "records.card.not_found", "code", code, NULL);
 	*ret_json = rec_localize_json(r, store_get(res, 0, "json"));
 	return 0;
 }
@@ -326,7 +326,7 @@ int rec_establishment_card_code(struct rec *r, const char *id, const char **ret_
 	if (rc < 0)
 		return rc;
 	if (store_nrows(res) == 0)
-		return rec_refuse(r, 404, NULL, "There is no establishment %s.", id);
+		return rec_refuse(r, 404, NULL, "records.establishment.not_found", "id", id, NULL);
 	*ret_code = store_get(res, 0, "public_code");
 	return 0;
 }

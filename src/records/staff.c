@@ -69,10 +69,10 @@ int rec_session_find(struct rec *r, const char *token, struct rec_session *ret)
 	if (rc < 0)
 		return rc;
 	if (store_nrows(res) == 0)
-		return rec_refuse(r, 401, NULL, "Your session has ended; sign in again.");
+		return rec_refuse(r, 401, NULL, "records.staff.session_ended", NULL);
 	if (auth_role_parse(store_get(res, 0, "role"), &ret->role) < 0) {
 		log_error("auth: staff member %s has an unknown role", store_get(res, 0, "id"));
-		return rec_refuse(r, 500, NULL, "The server could not complete the request.");
+		return rec_refuse(r, 500, NULL, "records.store.failed", NULL);
 	}
 	ret->id = store_get_int(res, 0, "id");
 	ret->username = store_get(res, 0, "username");
@@ -91,7 +91,8 @@ int rec_session_create(struct rec *r, const char *username, const char *password
 		           .clear = STMT_LOGIN_FAILURE_CLEAR,
 		           .target = username,
 		           .what = "wrong passwords",
-		           .noun = "username" };
+		           .too_many_here = "records.staff.too_many_passwords",
+		           .too_many_everywhere = "records.staff.too_many_passwords_for_username" };
 	struct store_result *res;
 	int rc;
 	if ((rc = guess_before(r, &g)) < 0) {
@@ -110,7 +111,7 @@ int rec_session_create(struct rec *r, const char *username, const char *password
 		log_warn("auth: sign-in as \"%s\" from %s failed", username, from);
 		if ((rc = guess_failed(r, &g)) < 0)
 			goto out;
-		rc = rec_refuse(r, 401, NULL, "The username or password is incorrect.");
+		rc = rec_refuse(r, 401, NULL, "records.staff.wrong_password", NULL);
 		goto out;
 	}
 	if ((rc = guess_succeeded(r, &g)) < 0)
@@ -156,7 +157,7 @@ static const char *role_name_of(enum policy_role role)
 int rec_session_whoami(struct rec *r, const char *csrf_token, const char **ret_json)
 {
 	if (!r->staff)
-		return rec_refuse(r, 401, NULL, "Sign in to use this.");
+		return rec_refuse(r, 401, NULL, "records.staff.sign_in", NULL);
 	*ret_json = session_json(r, r->staff->id, r->staff->username, r->staff->display_name,
 	                         role_name_of(r->staff->role), csrf_token);
 	return 0;
@@ -188,13 +189,13 @@ int rec_staff_create(struct rec *r, const struct rec_new_staff *s, const char **
 {
 	char hash[128];
 	if (password_hash(s->password, strlen(s->password), hash) < 0)
-		return rec_refuse(r, 503, NULL, "The server is too busy; try again.");
+		return rec_refuse(r, 503, NULL, "records.staff.too_busy", NULL);
 	const char *const p[] = { s->username, s->display_name, auth_role_name(s->role), hash };
 	struct store_result *res;
 	int rc = rec_exec(r, STMT_STAFF_CREATE, p, &res);
 	if (rc == -EEXIST)
-		return rec_refuse(r, 409, "/username", "A staff member named %s already exists.",
-		                  s->username);
+		return rec_refuse(r, 409, "/username", "records.staff.username_taken", "username",
+		                  s->username, NULL);
 	if (rc < 0)
 		return rc;
 	log_info("auth: %s added staff member %s (%s)", r->staff ? r->staff->username : "-",

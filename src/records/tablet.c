@@ -122,17 +122,14 @@ int rec_tablet_version_check(struct rec *r, const char *id, struct rec_version_c
 	v->conflict = v->conflict_kept = false;
 	v->conflict_id = NULL;
 	if (v->base == REC_VERSION_ABSENT)
-		return rec_refuse(r, 428, "If-Match",
-		                  "Send If-Match with the inspection's ETag (its \"version\"), so "
-		                  "that an edit made elsewhere meanwhile is never overwritten.");
+		return rec_refuse(r, 428, "If-Match", "records.tablet.if_match_required", NULL);
 	if (v->base < 0)
-		return rec_refuse(r, 400, "If-Match",
-		                  "If-Match must be the inspection's ETag, such as \"3\".");
+		return rec_refuse(r, 400, "If-Match", "records.tablet.if_match_malformed", NULL);
 	int rc = rec_tablet_version(r, id, &v->current);
 	if (rc < 0)
 		return rc;
 	if (v->current < 0)
-		return rec_refuse(r, 500, NULL, "The server could not complete the request.");
+		return rec_refuse(r, 500, NULL, "records.store.failed", NULL);
 	if (v->base == v->current)
 		return 0;
 
@@ -150,11 +147,9 @@ int rec_tablet_version_check(struct rec *r, const char *id, struct rec_version_c
 		return rc;
 	v->conflict = true;
 	v->conflict_kept = rec_commit(r) == 0;
-	return rec_refuse(r, 412, "If-Match",
-	                  "Inspection %s was changed on another device (version %lld; this "
-	                  "device had version %lld). Nothing was overwritten: the conflict is "
-	                  "flagged on the inspection (conflict %s) until it is resolved.",
-	                  id, v->current, v->base, v->conflict_id);
+	return rec_refuse(r, 412, "If-Match", "records.tablet.version_conflict", "id", id,
+	                  "current", I18N_INT(v->current), "base", I18N_INT(v->base), "conflict",
+	                  v->conflict_id, NULL);
 }
 
 /* Lock inspection @id and check that r->staff may add evidence to it; the row in *@ret
@@ -180,10 +175,8 @@ int rec_tablet_photo_create(struct rec *r, const char *id, const struct rec_phot
 		/* A retry: the first answer again, or a refusal if the id now names another
 		 * photo. Valid after submission too, since it changes nothing. */
 		if (!streq(store_get(res, 0, "sha256"), p->sha256)) {
-			rc = rec_refuse(r, 409, "Idempotency-Key",
-			                "Photo %s of inspection %s is already stored with another "
-			                "SHA-256; photos never change.",
-			                p->client_id, id);
+			rc = rec_refuse(r, 409, "Idempotency-Key", "records.tablet.photo_changed",
+			                "photo", p->client_id, "id", id, NULL);
 			goto out;
 		}
 		*ret = (struct rec_photo_stored){ .id = store_get(res, 0, "id"),
@@ -194,27 +187,25 @@ int rec_tablet_photo_create(struct rec *r, const char *id, const struct rec_phot
 		goto out;
 	}
 	if (!streq(store_get(ins, 0, "status"), "draft")) {
-		rc = rec_refuse(r, 409, NULL,
-		                "Inspection %s is submitted; its photos are evidence and can no "
-		                "longer change.",
-		                id);
+		rc = rec_refuse(r, 409, NULL, "records.tablet.photos_submitted", "id", id, NULL);
 		goto out;
 	}
 	const struct grade_scheme *s;
 	if ((rc = rec_scheme_of_inspection(r, id, &s)) < 0)
 		goto out;
 	if (p->code && !grade_violation_lookup(s, p->code)) {
-		rc = rec_refuse(r, 422, "/code", "Photo %s: \"%s\" is not in the %s catalogue.",
-		                p->client_id, p->code, s ? s->name : "inspection's");
+		rc = s ? rec_refuse(r, 422, "/code", "records.tablet.photo_code_unknown", "photo",
+		                    p->client_id, "code", p->code, "scheme", s->name, NULL)
+		       : rec_refuse(r, 422, "/code", "records.tablet.photo_code_unknown_here",
+		                    "photo", p->client_id, "code", p->code, NULL);
 		goto out;
 	}
 	const char *pc[] = { id };
 	if ((rc = rec_exec(r, STMT_TABLET_PHOTO_COUNT, pc, &res)) < 0)
 		goto out;
 	if (store_get_int(res, 0, "photos") >= PHOTO_MAX_COUNT) {
-		rc = rec_refuse(r, 409, NULL,
-		                "Inspection %s already holds %d photos, the most allowed.", id,
-		                PHOTO_MAX_COUNT);
+		rc = rec_refuse(r, 409, NULL, "records.tablet.photos_too_many", "id", id, "max",
+		                I18N_INT(PHOTO_MAX_COUNT), NULL);
 		goto out;
 	}
 	char *hex = arena_alloc(a, p->len * 2 + 1);
@@ -252,12 +243,13 @@ int rec_tablet_photo_get(struct rec *r, const char *id, const char *photo,
 	if (rc < 0)
 		return rc;
 	if (store_nrows(res) == 0)
-		return rec_refuse(r, 404, NULL, "Inspection %s has no photo %s.", id, photo);
+		return rec_refuse(r, 404, NULL, "records.tablet.photo_not_found", "id", id, "photo",
+		                  photo, NULL);
 	const char *hex = store_get(res, 0, "data_hex");
 	size_t hexlen = strlen(hex), len = 0;
 	unsigned char *bin = arena_alloc(r->a, hexlen / 2 + 1);
 	if (sodium_hex2bin(bin, hexlen / 2 + 1, hex, hexlen, NULL, &len, NULL) != 0)
-		return rec_refuse(r, 500, NULL, "The photo could not be read.");
+		return rec_refuse(r, 500, NULL, "records.tablet.photo_unreadable", NULL);
 	*ret = (struct rec_photo_file){ .content_type = store_get(res, 0, "content_type"),
 		                        .sha256 = store_get(res, 0, "sha256"),
 		                        .data = bin,
@@ -272,16 +264,15 @@ int rec_tablet_photo_delete(struct rec *r, const char *id, const char *photo)
 	if ((rc = rec_begin(r)) < 0 || (rc = lock_for_evidence(r, id, &ins)) < 0)
 		goto out;
 	if (!streq(store_get(ins, 0, "status"), "draft")) {
-		rc = rec_refuse(r, 409, NULL,
-		                "Inspection %s is submitted; its photos are evidence and stay.",
-		                id);
+		rc = rec_refuse(r, 409, NULL, "records.tablet.photos_stay", "id", id, NULL);
 		goto out;
 	}
 	const char *p[] = { id, photo };
 	if ((rc = rec_exec(r, STMT_TABLET_PHOTO_DELETE, p, &res)) < 0)
 		goto out;
 	if (store_nrows(res) == 0) {
-		rc = rec_refuse(r, 404, NULL, "Inspection %s has no photo %s.", id, photo);
+		rc = rec_refuse(r, 404, NULL, "records.tablet.photo_not_found", "id", id, "photo",
+		                photo, NULL);
 		goto out;
 	}
 	if ((rc = rec_event(r, "inspection.photo_removed", arena_printf(r->a, "inspection/%s", id),
@@ -304,8 +295,8 @@ int rec_tablet_conflict_resolve(struct rec *r, const char *id, const char *confl
 	if ((rc = rec_exec(r, STMT_TABLET_CONFLICT_RESOLVE, p, &res)) < 0)
 		goto out;
 	if (store_nrows(res) == 0) {
-		rc = rec_refuse(r, 404, NULL, "Inspection %s has no open conflict %s.", id,
-		                conflict);
+		rc = rec_refuse(r, 404, NULL, "records.tablet.conflict_not_found", "id", id,
+		                "conflict", conflict, NULL);
 		goto out;
 	}
 	if ((rc = rec_event(
@@ -325,9 +316,9 @@ int rec_tablet_assign(struct rec *r, const char *est, int64_t inspector)
 	if ((rc = rec_begin(r)) < 0 || (rc = rec_exec(r, STMT_ASSIGNMENT_GET, pg, &cur)) < 0)
 		goto out;
 	if (store_nrows(cur) == 0) {
-		rc = rec_refuse(r, 422, "/inspector_id",
-		                "Establishment %s or active inspector %lld does not exist.", est,
-		                (long long)inspector);
+		rc = rec_refuse(r, 422, "/inspector_id", "records.tablet.assignee_unknown",
+		                "establishment", est, "inspector", I18N_INT((long long)inspector),
+		                NULL);
 		goto out;
 	}
 	const char *held = store_get(cur, 0, "held_by");
@@ -340,13 +331,13 @@ int rec_tablet_assign(struct rec *r, const char *est, int64_t inspector)
 	const char *why = NULL;
 	rc = policy_assign_check(&pa, &why);
 	if (rc == -ENOENT) {
-		rc = rec_refuse(r, 422, "/inspector_id",
-		                "Establishment %s or active inspector %lld does not exist.", est,
-		                (long long)inspector);
+		rc = rec_refuse(r, 422, "/inspector_id", "records.tablet.assignee_unknown",
+		                "establishment", est, "inspector", I18N_INT((long long)inspector),
+		                NULL);
 		goto out;
 	}
 	if (rc < 0) {
-		rc = rec_refuse(r, 403, "/inspector_id", "%s", why ? why : "Not allowed.");
+		rc = rec_refuse_why(r, 403, "/inspector_id", why, "records.policy.not_allowed");
 		goto out;
 	}
 	const char *p[] = { est, rec_num(r, inspector), rec_num(r, r->staff->id) };
@@ -393,7 +384,7 @@ int rec_tablet_due(struct rec *r, int64_t inspector, long long days, const char 
 	int64_t who = inspector ? inspector : r->staff->id;
 	const char *why = NULL;
 	if (policy_due_list_check(r->staff->role, who == r->staff->id, &why) < 0)
-		return rec_refuse(r, 403, "inspector", "%s", why ? why : "Not allowed.");
+		return rec_refuse_why(r, 403, "inspector", why, "records.policy.not_allowed");
 	struct store_result *res;
 	const char *p[] = { rec_num(r, who), rec_num(r, days) };
 	int rc = rec_exec(r, STMT_TABLET_DUE_LIST, p, &res);
@@ -411,7 +402,7 @@ int rec_tablet_form(struct rec *r, const char *est, const char **ret_json)
 	if (rc < 0)
 		return rc;
 	if (store_nrows(res) == 0)
-		return rec_refuse(r, 404, NULL, "There is no establishment %s.", est);
+		return rec_refuse(r, 404, NULL, "records.establishment.not_found", "id", est, NULL);
 	*ret_json = store_get(res, 0, "form");
 	return 0;
 }
@@ -424,7 +415,7 @@ int rec_corrective_actions(struct rec *r, const char *est, const char **ret_json
 	if (rc < 0)
 		return rc;
 	if (store_nrows(res) == 0)
-		return rec_refuse(r, 404, NULL, "There is no establishment %s.", est);
+		return rec_refuse(r, 404, NULL, "records.establishment.not_found", "id", est, NULL);
 	*ret_json = store_get(res, 0, "actions");
 	return 0;
 }

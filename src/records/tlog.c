@@ -128,8 +128,8 @@ static int read_tile(struct rec *r, int level, long long index, struct tlog_hash
 	struct tlog_hash *h = arena_alloc(r->a, len / 2 + 1);
 	if (len % 64 || len / 64 > TLOG_TILE_WIDTH ||
 	    sodium_hex2bin((unsigned char *)h, len / 2, hex, len, NULL, &n, NULL) != 0)
-		return rec_refuse(r, 500, NULL, "Tile %d/%lld of the log's tree is malformed.",
-		                  level, index);
+		return rec_refuse(r, 500, NULL, "records.tlog.tile_malformed", "level",
+		                  I18N_INT(level), "index", I18N_INT(index), NULL);
 	*ret = h;
 	*ret_width = (int)(n / TLOG_HASH_LEN);
 	return 0;
@@ -166,10 +166,8 @@ static int cache_read(void *ctx, int tile_level, long long first, int count, str
 		}
 	}
 	if (c->slot[i].width < at + count)
-		return rec_refuse(c->r, 500, NULL,
-		                  "The log's tree lacks hashes of tile %d/%lld: it is behind "
-		                  "the tree size it records.",
-		                  tile_level, index);
+		return rec_refuse(c->r, 500, NULL, "records.tlog.tile_hashes_missing", "level",
+		                  I18N_INT(tile_level), "index", I18N_INT(index), NULL);
 	memcpy(out, &c->slot[i].h[at], (size_t)count * sizeof(*out));
 	return 0;
 }
@@ -182,9 +180,8 @@ static int within(struct rec *r, const char *field, long long v, long long min)
 	if (rc < 0)
 		return rc;
 	if (v < min || v > size)
-		return rec_refuse(r, 400, field,
-		                  "\"%s\" must be from %lld to %lld: the tree has %lld entries.",
-		                  field, min, size, size);
+		return rec_refuse(r, 400, field, "records.tlog.range", "field", field, "min",
+		                  I18N_INT(min), "size", I18N_INT(size), NULL);
 	return 0;
 }
 
@@ -211,18 +208,17 @@ int rec_tlog_tile(struct rec *r, int level, long long index, int width, const un
 		const char *hex = store_get(res, 0, "hashes");
 		size_t n = strlen(hex) / 64;
 		if (n < (size_t)width)
-			return rec_refuse(r, 404, NULL,
-			                  "The log has no entry bundle %lld of %d "
-			                  "entries yet.",
-			                  index, width);
+			return rec_refuse(r, 404, NULL, "records.tlog.no_bundle", "index",
+			                  I18N_INT(index), "width", I18N_INT(width), NULL);
 		unsigned char *out = arena_alloc(r->a, n * 34 + 1);
 		for (size_t i = 0; i < n; i++) {
 			out[i * 34] = 0;
 			out[i * 34 + 1] = TLOG_HASH_LEN;
 			if (sodium_hex2bin(out + i * 34 + 2, TLOG_HASH_LEN, hex + i * 64, 64, NULL,
 			                   NULL, NULL) != 0)
-				return rec_refuse(r, 500, NULL, "Entry %lld's hash is malformed.",
-				                  first + (long long)i + 1);
+				return rec_refuse(r, 500, NULL, "records.tlog.entry_hash_malformed",
+				                  "entry", I18N_INT(first + (long long)i + 1),
+				                  NULL);
 		}
 		*ret = out;
 		*ret_len = n * 34;
@@ -234,9 +230,8 @@ int rec_tlog_tile(struct rec *r, int level, long long index, int width, const un
 	if (rc < 0)
 		return rc;
 	if (have < width)
-		return rec_refuse(r, 404, NULL,
-		                  "The log's tree has no tile %d/%lld of width %d yet.", level,
-		                  index, width);
+		return rec_refuse(r, 404, NULL, "records.tlog.no_tile", "level", I18N_INT(level),
+		                  "index", I18N_INT(index), "width", I18N_INT(width), NULL);
 	*ret = (const unsigned char *)h;
 	*ret_len = (size_t)width * TLOG_HASH_LEN;
 	return 0;
@@ -269,10 +264,8 @@ int rec_tlog_inclusion(struct rec *r, long long index, long long size, const cha
 	if (rc < 0)
 		return rc;
 	if (index < 0 || index >= size)
-		return rec_refuse(r, 400, "index",
-		                  "\"index\" must be from 0 to %lld, a leaf of the tree of %lld "
-		                  "entries (entry seq is leaf seq - 1).",
-		                  size - 1, size);
+		return rec_refuse(r, 400, "index", "records.tlog.index_range", "last",
+		                  I18N_INT(size - 1), "size", I18N_INT(size), NULL);
 	struct tile_cache c = { .r = r };
 	struct tlog_reader rd = { cache_read, &c };
 	struct tlog_hash proof[TLOG_PROOF_MAX], root;
@@ -293,7 +286,8 @@ int rec_tlog_consistency(struct rec *r, long long old, long long size, const cha
 	if (rc < 0)
 		return rc;
 	if (old < 1 || old > size)
-		return rec_refuse(r, 400, "old", "\"old\" must be from 1 to %lld, the size.", size);
+		return rec_refuse(r, 400, "old", "records.tlog.old_range", "size", I18N_INT(size),
+		                  NULL);
 	struct tile_cache c = { .r = r };
 	struct tlog_reader rd = { cache_read, &c };
 	struct tlog_hash proof[TLOG_PROOF_MAX], root, old_root;

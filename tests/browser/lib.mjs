@@ -140,7 +140,12 @@ export async function screenshot(page, name) {
 export async function untranslated(page) {
   return page.evaluate(() => {
     const found = [];
-    const outside = (s) => s.replace(/⟦[^⟧]*⟧/g, ' ');
+    // Innermost brackets first: a scheme's wording (itself bracketed) may sit inside a sentence.
+    const outside = (s) => {
+      let x = s;
+      for (let y = null; x !== y;) { y = x; x = x.replace(/⟦[^⟦⟧]*⟧/g, ' '); }
+      return x;
+    };
     const latin = /[A-Za-z]{2,}/;
     const skip = (e) => !e || e.closest('[translate="no"], script, style, noscript, template, svg title');
     const where = (e) => {

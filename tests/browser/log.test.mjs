@@ -473,7 +473,7 @@ test('the page weighs under 100 KB before images', async () => {
       files: res.map((r) => new URL(r.name).pathname).sort(),
     };
   });
-  assert.deepEqual(sizes.files, ['/js/log.mjs', '/js/portal.mjs', '/js/tlog.mjs', '/style.css']);
+  assert.deepEqual(sizes.files, ['/js/i18n.mjs', '/js/log.mjs', '/js/portal.mjs', '/js/tlog.mjs', '/style.css']);
   assert.ok(sizes.decoded < 100 * 1024, `uncompressed ${sizes.decoded} B`);
   await page.context().close();
 });

@@ -1576,6 +1576,91 @@ static void test_log_shows_every_step(void **state)
 	assert_int_equal(itest_event_count(db_url, sql), 7);
 }
 
+/* @method @path as @as (NULL: anonymous) read in language @lang; the status in *@status. */
+static json_t *call_in(const char *lang, const struct staff_session *as, const char *method,
+                       const char *path, const char *body, long *status)
+{
+	char hdr[64];
+	snprintf(hdr, sizeof(hdr), "Accept-Language: %s", lang);
+	return staff_call(&server, as, method, path, body, hdr, status);
+}
+
+/* The refusal of @method @path in English and in Chinese: the same status, field and code,
+ * the detail @en and @zh. */
+static void refused_in_both(const struct staff_session *as, const char *method, const char *path,
+                            const char *body, long status, const char *field, const char *code,
+                            const char *en, const char *zh)
+{
+	const char *lang[] = { "en", "zh-CN,zh;q=0.9,en;q=0.5" }, *detail[] = { en, zh };
+	for (size_t i = 0; i < 2; i++) {
+		long st;
+		json_t *v = call_in(lang[i], as, method, path, body, &st);
+		assert_int_equal(st, status);
+		if (field)
+			assert_string_equal(json_walk_str(v, "field"), field);
+		else
+			assert_null(json_walk(v, "field"));
+		assert_string_equal(json_walk_str(v, "code"), code);
+		assert_string_equal(json_walk_str(v, "detail"), detail[i]);
+		json_decref(v);
+	}
+}
+
+/*
+ * A refusal of the records layer comes in the reader's language (Accept-Language), with the
+ * same status and field as in English and a code that is the same in every language: no such
+ * appeal (404), a step the appeal's state refuses (409), a field at fault (422).
+ */
+static void test_refusals_in_the_readers_language(void **state)
+{
+	(void)state;
+	NEED_DB();
+	refused_in_both(NULL, "GET", "/api/v1/appeals/987654", NULL, 404, NULL,
+	                "records.appeal.not_found", "There is no appeal 987654.",
+	                "没有申诉 987654。");
+
+	long long est = new_establishment("uk", "U-ZH");
+	struct report r =
+	        inspect(&inspector, est, "initial", 2, "{\"code\":\"H01\",\"points\":15}");
+	char body[400];
+	snprintf(body, sizeof(body),
+	         "{\"licence_number\":\"U-ZH\",\"appeal_code\":\"%s\",\"grounds\":\"Wrong\","
+	         "\"contested_violations\":[987654]}",
+	         r.code);
+	refused_in_both(NULL, "POST", "/api/v1/operator/appeals", body, 422,
+	                "/contested_violations", "records.appeal.contested_not_cited",
+	                "Name only violations cited on this inspection.",
+	                "只能列出本次检查中认定的违规项。");
+
+	long st;
+	json_t *v = operator("/api/v1/operator/appeals", "U-ZH", r.code, "\"grounds\":\"Wrong\"",
+	                     &st);
+	assert_int_equal(st, 201);
+	long long appeal = json_walk_int(v, "appeal.id");
+	json_decref(v);
+	char path[64];
+	snprintf(path, sizeof(path), "/api/v1/appeals/%lld/review", appeal);
+	const char *late = "{\"action\":\"reject_late\",\"note\":\"Late\"}";
+	/* The window's last day, as the English sentence gives it. */
+	v = call_in("en", &hearing, "POST", path, late, &st);
+	assert_int_equal(st, 409);
+	const char *d = strstr(json_walk_str(v, "detail"), "(it closed ");
+	assert_non_null(d);
+	char closed[64];
+	snprintf(closed, sizeof(closed), "%.*s", (int)strcspn(d + 11, ")"), d + 11);
+	json_decref(v);
+	char en[400], zh[400];
+	snprintf(en, sizeof(en),
+	         "Appeal %lld was filed within its window (it closed %s): it cannot be closed as "
+	         "late. Accept it for review.",
+	         appeal, closed);
+	snprintf(zh, sizeof(zh),
+	         "申诉 %lld 是在申诉期限内提出的（期限截至 %s），不能以逾期为由结案。请受理复核。",
+	         appeal, closed);
+	refused_in_both(&hearing, "POST", path, late, 409, "/action", "records.appeal.not_late", en,
+	                zh);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1596,6 +1681,7 @@ int main(void)
 		cmocka_unit_test(test_operator_attachments),
 		cmocka_unit_test(test_calendar_and_decided),
 		cmocka_unit_test(test_rerating_offered_only_by_its_scheme),
+		cmocka_unit_test(test_refusals_in_the_readers_language),
 		cmocka_unit_test(test_log_shows_every_step),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -307,6 +307,7 @@ static void test_new_version_applies_from_its_date(void **state)
 	write_gotham(path2, 90, false);
 	assert_int_equal(publish(path2, before, &out), 1);
 	expect_in(&out, "applies_from");
+	expect_in(&out, "A new version cannot apply from before the version it follows.");
 	buf_release(&out);
 
 	/* The inspection submitted under version 1 keeps its grade and explanation. */

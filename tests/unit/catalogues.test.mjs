@@ -104,3 +104,27 @@ test('every key the pages and the server name is in the English catalogues', () 
   }
   assert.deepEqual(missing, []);
 });
+
+// The wording of the shipped scheme documents: each text a reader sees (name, jurisdiction,
+// bands' labels and meanings, elements, violations' descriptions, the rules' labels) has a
+// translation in every other language, keyed by its English text. Codes of one or two
+// characters (A, 5) are the same in every language.
+test('every text of the shipped schemes has its wording in every language', () => {
+  const dir = new URL('schemes/', root);
+  const texts = new Set(['No grade issued']);
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.json') && x !== 'scheme.schema.json')) {
+    const d = read(new URL(f, dir));
+    const add = (s) => { if (typeof s === 'string' && s.trim().length > 2) texts.add(s); };
+    add(d.name); add(d.jurisdiction);
+    for (const b of d.bands || []) { add(b.label); add(b.meaning); }
+    for (const e of d.elements || []) add(typeof e === 'string' ? e : e.name);
+    for (const v of d.violations || []) add(v.description);
+    for (const [k, v] of Object.entries(d.rules || {})) if (k.endsWith('label')) add(v);
+  }
+  for (const code of languages.slice(1)) {
+    let w = {};
+    try { w = read(new URL(`${code}/${WORDING}`, i18n)); } catch { /* none: every text missing */ }
+    const missing = [...texts].filter((s) => !(s in w));
+    assert.deepEqual(missing, [], `${code}/${WORDING} lacks the wording of these texts`);
+  }
+});

@@ -4,9 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { diffSchemes, changeText } from '../../web/js/schemediff.mjs';
+import { useCatalogue } from '../../web/js/i18n.mjs';
 
 const root = new URL('../../', import.meta.url);
 const load = (name) => JSON.parse(readFileSync(new URL(`schemes/${name}`, root), 'utf8'));
+// The sentences of a change come from the English catalogue, as the page loads it.
+useCatalogue('en', 'schemes', JSON.parse(readFileSync(new URL('web/i18n/en/schemes.json', root), 'utf8')));
 const copy = (x) => JSON.parse(JSON.stringify(x));
 
 function city() {

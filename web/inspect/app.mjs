@@ -5,6 +5,9 @@
 // can be reloaded or the tablet restarted at any moment. The score and grade preview is
 // computed on the tablet by grade.mjs, the same rules the server grades with.
 import { el } from '/js/portal.mjs';
+import {
+  i18nInit, t, tParts, wording, formatDay, lang, PSEUDO,
+} from '/js/i18n.mjs';
 import * as store from './store.mjs';
 import * as sync from './sync.mjs';
 import { compute } from './grade.mjs';
@@ -13,12 +16,53 @@ import { localDay, versionOn, versionsFor } from './versions.mjs';
 
 const PHOTO_MAX_EDGE = 1600;
 const PHOTO_MAX_BYTES = 700 * 1024; // the server takes up to 750 KiB
-const MARKS = [['in', 'In'], ['out', 'Out'], ['not_observed', 'Not observed'], ['not_applicable', 'N/A']];
-const TYPES = [['initial', 'Initial (cycle)'], ['reinspection', 'Re-inspection'], ['complaint', 'Complaint'],
-  ['pre-permit', 'Pre-permit'], ['reopening', 'Re-opening']];
-const STATE_TEXT = {
-  saved: 'Saved on tablet', sending: 'Sending…', synced: 'Synced', attention: 'Needs attention',
-};
+const MARKS = ['in', 'out', 'not_observed', 'not_applicable'];
+const TYPES = ['initial', 'reinspection', 'complaint', 'pre-permit', 'reopening'];
+
+// The words for a checklist mark, an inspection type (as a choice, and as a word in a line)
+// and a sync state, in the page's language.
+function markLabel(mark) {
+  return t(`inspect.mark.${mark}`);
+}
+
+function typeLabel(type) {
+  return t(`inspect.type.${type.replace('-', '_')}`);
+}
+
+function typeWord(type) {
+  const key = `inspect.type_word.${String(type).replace('-', '_')}`;
+  return TYPES.includes(type) ? t(key) : type;
+}
+
+function stateText(state) {
+  return ['saved', 'sending', 'synced', 'attention', 'submitted'].includes(state) ? t(`inspect.state.${state}`) : state;
+}
+
+// A scheme's texts in the page's language (wording(): the "wording" catalogue, else the
+// scheme's own local wording when it is in this language).
+function schemeName(scheme) {
+  return wording(scheme.name, null, scheme);
+}
+
+function itemDescription(scheme, item) {
+  return wording(item?.description || '', item?.local_description, scheme);
+}
+
+function gradeLabel(scheme, r) {
+  const band = (scheme?.bands || []).find((b) => b.code === r.code && b.label === r.label);
+  return wording(r.label, band?.local_label, scheme);
+}
+
+// The start of a long text, for a choice in a list (the pseudo-language's brackets kept).
+function shortText(s, n = 40) {
+  const cut = s.slice(0, n);
+  return s.startsWith('⟦') && cut.length < s.length ? `${cut}⟧` : cut;
+}
+
+// A time of day in the page's language (the pseudo-language shows it as digits alone).
+function timeOf(iso) {
+  return new Date(iso).toLocaleTimeString(lang() === PSEUDO ? 'en-GB' : lang());
+}
 
 const app = document.getElementById('app');
 let current = null; // the inspection open in the form
@@ -28,7 +72,7 @@ let saveTimer = null;
 // Who will read a field, said beside it (and tied to it with aria-describedby): the public
 // record shows what was seen and the readings word for word; notes and the signer's name
 // stay with staff.
-function published(id, text = 'Published on the public record, word for word: write what was seen, not who.') {
+function published(id, text = t('inspect.audience.public')) {
   return el('p', { id, class: 'audience audience-public' }, text);
 }
 
@@ -42,13 +86,15 @@ function show(name, ...nodes) {
   app.replaceChildren(...nodes.filter((n) => n !== null && n !== undefined && n !== false));
 }
 
+// A day in the page's language. Its words are Intl's, not a catalogue's: an element that
+// holds a date alone is marked translate="no".
 function fmtDate(s) {
-  return s ? new Date(s).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' }) : '';
+  return s ? formatDay(s, 'medium') : '';
 }
 
 function setNet() {
   const net = document.getElementById('net');
-  net.textContent = navigator.onLine ? 'Online' : 'Offline: work is saved on this tablet';
+  net.textContent = navigator.onLine ? t('inspect.net.online') : t('inspect.net.offline');
   net.className = navigator.onLine ? 'net net-on' : 'net net-off';
 }
 
@@ -82,21 +128,21 @@ async function restoreSession() {
 function signInView(message) {
   const status = el('p', { class: 'status', role: 'alert' }, message || '');
   const form = el('form', { class: 'fields signin', novalidate: true },
-    el('label', { for: 'username' }, 'Username'),
+    el('label', { for: 'username' }, t('inspect.signin.username')),
     el('input', { id: 'username', name: 'username', autocomplete: 'username', required: true }),
-    el('label', { for: 'password' }, 'Password'),
+    el('label', { for: 'password' }, t('inspect.signin.password')),
     el('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true }),
-    el('button', { class: 'primary big', type: 'submit' }, 'Sign in'),
+    el('button', { class: 'primary big', type: 'submit' }, t('inspect.signin.submit')),
     status);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    if (!navigator.onLine) { status.textContent = 'Signing in needs a connection.'; return; }
+    if (!navigator.onLine) { status.textContent = t('inspect.signin.offline'); return; }
     try {
       const r = await sync.api('POST', '/api/v1/session',
         { username: form.username.value, password: form.password.value });
       if (['clerk', 'admin'].includes(r.data.user.role)) {
-        status.replaceChildren('This app is for inspectors and supervisors. Clerks keep the ',
-          el('a', { href: '/registry/' }, 'licence registry'), '.');
+        status.replaceChildren(...tParts('inspect.signin.not_for_clerks',
+          { link: el('a', { href: '/registry/' }, t('inspect.signin.registry_link')) }));
         return;
       }
       const s = { user: r.data.user, csrf: r.data.csrf_token };
@@ -111,11 +157,11 @@ function signInView(message) {
       sync.syncAll();
       home();
     } catch (e) {
-      status.textContent = e.status === 401 ? 'That username and password do not match.' : `Could not sign in: ${e.message}`;
+      status.textContent = e.status === 401 ? t('inspect.signin.mismatch') : t('inspect.signin.failed', { error: e.message });
     }
   });
-  show('signin', el('h1', {}, 'Sign in to inspect'),
-    el('p', {}, 'Sign in once with a connection; after that the app works without signal.'), form);
+  show('signin', el('h1', {}, t('inspect.signin.heading')),
+    el('p', {}, t('inspect.signin.once')), form);
   form.username.focus();
 }
 
@@ -197,27 +243,28 @@ async function formOf(id) {
 function findView() {
   const q = el('input', { id: 'find-q', type: 'search', maxlength: 100, autocomplete: 'off' });
   const type = el('select', { id: 'find-type' },
-    TYPES.map(([v, l]) => el('option', { value: v, selected: v === 'complaint' }, l)));
+    TYPES.map((v) => el('option', { value: v, selected: v === 'complaint' }, typeLabel(v))));
   const results = el('ul', { class: 'due-list find-results', 'aria-live': 'polite' });
   const status = el('p', { class: 'status', role: 'status' });
   const list = (items, offline) => {
-    status.textContent = items.length ? '' : offline ? 'None seen on this tablet matches: connect to search them all.' : 'No establishment matches.';
+    status.textContent = items.length ? '' : offline ? t('inspect.find.none_seen') : t('inspect.find.none');
     results.replaceChildren(...items.map((e) => el('li', { class: 'due find-item' },
       el('div', { class: 'due-body' },
-        el('p', { class: 'due-name' }, e.name),
-        el('p', { class: 'muted' }, [`Licence ${e.licence_number}`, e.address?.line, e.address?.city].filter(Boolean).join(' · '))),
+        el('p', { class: 'due-name', translate: 'no' }, e.name),
+        el('p', { class: 'muted' }, t('inspect.licence', { licence: e.licence_number }),
+          el('span', { translate: 'no' }, [e.address?.line, e.address?.city].filter(Boolean).map((x) => ` · ${x}`).join('')))),
       el('div', { class: 'due-actions' },
         el('button', { class: 'primary big', type: 'button', onclick: () => startUnscheduled(e, type.value, status) },
-          `Start inspection of ${e.name}`)))));
+          t('inspect.find.start', { name: e.name }))))));
   };
   const form = el('form', { class: 'fields find', role: 'search' },
-    el('label', { for: 'find-q' }, 'Name or licence number'), q,
-    el('label', { for: 'find-type' }, 'Inspection type'), type,
-    el('button', { class: 'primary big', type: 'submit' }, 'Find'), status);
+    el('label', { for: 'find-q' }, t('inspect.find.query')), q,
+    el('label', { for: 'find-type' }, t('inspect.form.type')), type,
+    el('button', { class: 'primary big', type: 'submit' }, t('inspect.find.submit')), status);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const text = q.value.trim();
-    if (!text) { status.textContent = 'Type a name or a licence number.'; return; }
+    if (!text) { status.textContent = t('inspect.find.empty'); return; }
     if (navigator.onLine) {
       try {
         const [byName, byLicence] = await Promise.all([
@@ -230,7 +277,7 @@ function findView() {
         for (const e of items.slice(0, 10)) await formOf(e.id).catch(() => undefined);
         return;
       } catch (e) {
-        if (e.status) { status.textContent = `The search failed: ${e.message}`; return; }
+        if (e.status) { status.textContent = t('inspect.find.failed', { error: e.message }); return; }
       }
     }
     const words = text.toLowerCase().split(/\s+/);
@@ -238,31 +285,33 @@ function findView() {
     list(seen.filter((e) => words.every((w) => `${e.name} ${e.licence_number}`.toLowerCase().includes(w))), true);
   });
   show('find',
-    el('div', { class: 'bar' }, el('button', { class: 'secondary', type: 'button', onclick: () => home() }, '← Due visits')),
-    el('h1', {}, 'Unscheduled visit'),
-    el('p', {}, 'A complaint, a re-opening: find the establishment. With no signal, the establishments seen on this tablet are searched.'),
+    el('div', { class: 'bar' }, el('button', { class: 'secondary', type: 'button', onclick: () => home() }, t('inspect.back_to_due'))),
+    el('h1', {}, t('inspect.find.heading')),
+    el('p', {}, t('inspect.find.intro')),
     form, results);
   q.focus();
 }
 
 async function startUnscheduled(e, type, status) {
   let form;
-  try { form = await formOf(e.id); } catch (err) { status.textContent = `Could not open it: ${err.message}`; return; }
+  try { form = await formOf(e.id); } catch (err) { status.textContent = t('inspect.find.open_failed', { error: err.message }); return; }
   if (!form || !(await schemeOf({ scheme: form.scheme.code, startedAt: new Date().toISOString() }))) {
-    status.textContent = `${e.name} has not been seen on this tablet with a connection: connect to start it.`;
+    status.textContent = t('inspect.find.not_seen', { name: e.name });
     return;
   }
   startInspection({ establishment: form.establishment, suggested_type: type });
 }
 
 function dueReason(item) {
-  if (item.reason === 'reinspection') return `Re-inspection, not before ${fmtDate(item.not_before)}`;
-  if (item.reason === 'followup') return 'Follow-up: corrections were due by this day';
+  if (item.reason === 'reinspection') return t('inspect.due.reinspection', { date: fmtDate(item.not_before) });
+  if (item.reason === 'followup') return t('inspect.due.followup');
   if (item.reason === 'rerating') {
-    const when = item.rerating?.state === 'scheduled' ? `, scheduled for ${fmtDate(item.rerating.visit_on)}` : '';
-    return `Asked for by the operator${when}, not before ${fmtDate(item.not_before)}`;
+    if (item.rerating?.state === 'scheduled')
+      return t('inspect.due.rerating_scheduled', { visit: fmtDate(item.rerating.visit_on), date: fmtDate(item.not_before) });
+    return t('inspect.due.rerating', { date: fmtDate(item.not_before) });
   }
-  return item.last_inspection ? `Routine, risk ${item.establishment.risk_category}` : `First inspection, risk ${item.establishment.risk_category}`;
+  const risk = item.establishment.risk_category;
+  return item.last_inspection ? t('inspect.due.routine', { risk }) : t('inspect.due.first', { risk });
 }
 
 async function home() {
@@ -280,20 +329,23 @@ async function home() {
     const rerating = item.reason === 'rerating';
     dueList.append(el('li', { class: `due ${item.overdue ? 'due-overdue' : ''} ${rerating ? 'due-rerating' : ''}` },
       el('div', { class: 'due-body' },
-        el('p', { class: 'due-name' }, e.name, rerating ? ' ' : null,
-          rerating ? el('span', { class: 'tag tag-rerating' }, 'Re-rating visit') : null),
-        el('p', { class: 'muted' }, [e.address?.line, e.address?.city].filter(Boolean).join(', ') || `Licence ${e.licence_number}`),
+        el('p', { class: 'due-name' }, el('span', { translate: 'no' }, e.name), rerating ? ' ' : null,
+          rerating ? el('span', { class: 'tag tag-rerating' }, t('inspect.due.rerating_tag')) : null),
+        [e.address?.line, e.address?.city].filter(Boolean).length
+          ? el('p', { class: 'muted', translate: 'no' }, [e.address?.line, e.address?.city].filter(Boolean).join(', '))
+          : el('p', { class: 'muted' }, t('inspect.licence', { licence: e.licence_number })),
         rerating && item.rerating?.improvements
-          ? el('p', { class: 'rerating-improvements' }, `Improvements: ${item.rerating.improvements}`) : null,
+          ? el('p', { class: 'rerating-improvements' }, ...tParts('inspect.due.improvements',
+            { text: el('span', { translate: 'no' }, item.rerating.improvements) })) : null,
         el('p', {}, dueReason(item), ' · ',
-          item.overdue ? el('strong', { class: 'overdue' }, `Overdue ${item.days_overdue} day${item.days_overdue === 1 ? '' : 's'}`)
-            : `Due ${fmtDate(item.due_on)}`)),
+          item.overdue ? el('strong', { class: 'overdue' }, t('inspect.due.overdue', { n: item.days_overdue }))
+            : t('inspect.due.due_on', { date: fmtDate(item.due_on) }))),
       el('div', { class: 'due-actions' },
-        mine ? el('button', { class: 'primary big', type: 'button', onclick: () => openForm(mine.id) }, 'Continue')
-          : el('button', { class: 'primary big', type: 'button', onclick: () => startInspection(item) }, 'Start inspection'),
+        mine ? el('button', { class: 'primary big', type: 'button', onclick: () => openForm(mine.id) }, t('inspect.due.continue'))
+          : el('button', { class: 'primary big', type: 'button', onclick: () => startInspection(item) }, t('inspect.due.start')),
         item.draft_id && !local.some((r) => r.serverId === item.draft_id)
           ? el('button', { class: 'secondary big', type: 'button', onclick: () => openServerDraft(item) },
-            `Open draft ${item.draft_id} from another device`)
+            t('inspect.due.open_draft', { id: item.draft_id }))
           : null)));
   }
 
@@ -302,57 +354,62 @@ async function home() {
 
   show('home',
     el('div', { class: 'bar' },
-      el('p', {}, `Signed in as ${session?.user?.display_name || ''}`),
+      el('p', {}, ...tParts('inspect.home.signed_in_as',
+        { name: el('span', { translate: 'no' }, session?.user?.display_name || '') })),
       el('button', { class: 'secondary', type: 'button', disabled: !navigator.onLine, onclick: async () => {
-        try { await refreshDue(); } catch (e) { alert(`The due list could not be loaded: ${e.message}`); }
+        try { await refreshDue(); } catch (e) { alert(t('inspect.home.refresh_failed', { error: e.message })); }
         home();
-      } }, 'Refresh due list'),
-      el('button', { class: 'secondary', type: 'button', onclick: () => findView() }, 'Unscheduled visit'),
-      el('button', { class: 'secondary', type: 'button', onclick: () => signOut() }, 'Sign out')),
-    el('h1', {}, 'Due visits'),
-    due ? (due.items.length ? dueList : el('p', {}, 'Nothing due in the next 30 days.'))
-      : el('p', {}, 'The due list has not been loaded yet: connect and refresh.'),
-    el('h2', {}, 'On this tablet'),
-    local.length ? localList : el('p', { class: 'muted' }, 'No inspections yet.'));
+      } }, t('inspect.home.refresh')),
+      el('button', { class: 'secondary', type: 'button', onclick: () => findView() }, t('inspect.find.heading')),
+      el('button', { class: 'secondary', type: 'button', onclick: () => signOut() }, t('inspect.home.sign_out'))),
+    el('h1', {}, t('inspect.home.heading')),
+    due ? (due.items.length ? dueList : el('p', {}, t('inspect.home.nothing_due')))
+      : el('p', {}, t('inspect.home.not_loaded')),
+    el('h2', {}, t('inspect.home.on_tablet')),
+    local.length ? localList : el('p', { class: 'muted' }, t('inspect.home.no_inspections')));
 }
 
 function localItem(rec) {
-  const state = rec.submitted && rec.syncState === 'synced' ? 'Submitted' : STATE_TEXT[rec.syncState] || rec.syncState;
+  const state = stateText(rec.submitted && rec.syncState === 'synced' ? 'submitted' : rec.syncState);
+  const meta = { date: fmtDate(rec.startedAt), id: rec.serverId };
   const li = el('li', { class: `local state-${rec.syncState}`, 'data-id': rec.id },
     el('div', {},
-      el('p', { class: 'due-name' }, rec.establishmentName),
-      el('p', { class: 'muted' }, `${rec.type} · started ${fmtDate(rec.startedAt)}${rec.serverId ? ` · no. ${rec.serverId}` : ''}`),
-      el('p', { class: 'sync-state', 'data-state': rec.syncState }, state,
-        rec.attention ? `: ${attentionText(rec.attention)}` : '')),
+      el('p', { class: 'due-name', translate: 'no' }, rec.establishmentName),
+      el('p', { class: 'muted' }, typeWord(rec.type), ' · ',
+        rec.serverId ? t('inspect.local.started_numbered', meta) : t('inspect.local.started', meta)),
+      el('p', { class: 'sync-state', 'data-state': rec.syncState },
+        rec.attention ? t('inspect.local.state_reason', { state, reason: attentionText(rec.attention) }) : state)),
     el('div', { class: 'due-actions' },
-      el('button', { class: 'secondary big', type: 'button', onclick: () => openForm(rec.id) }, rec.submitted ? 'View' : 'Open'),
+      el('button', { class: 'secondary big', type: 'button', onclick: () => openForm(rec.id) },
+        rec.submitted ? t('inspect.local.view') : t('inspect.local.open')),
       conflictButtons(rec)));
   return li;
 }
 
 function attentionText(a) {
-  if (a.reason === 'conflict') return 'conflict: this inspection was changed on another device. Nothing was overwritten.';
-  if (a.reason === 'signin') return 'sign in again to send it.';
+  if (a.reason === 'conflict') return t('inspect.attention.conflict');
+  if (a.reason === 'signin') return t('inspect.attention.signin');
   if (a.reason === 'refused')
-    return `the server refused it: ${a.detail || 'no reason given.'} Open it, correct it and finish it again to resend it.`;
-  return a.detail || a.reason;
+    return t('inspect.attention.refused', { detail: a.detail || t('inspect.attention.no_reason') });
+  // The server's words (a refused photo), in the tablet's language.
+  return t('inspect.attention.other', { detail: a.detail || a.reason });
 }
 
 function attentionBanner(rec) {
   if (!rec.attention) return '';
   return el('div', { class: 'notice notice-warn', role: 'alert' },
-    el('p', {}, `Needs attention: ${attentionText(rec.attention)}`), conflictButtons(rec));
+    el('p', {}, t('inspect.attention.banner', { reason: attentionText(rec.attention) })), conflictButtons(rec));
 }
 
 function conflictButtons(rec) {
   if (rec.attention?.reason !== 'conflict') return null;
   const run = (how) => async () => {
-    try { await sync.resolve(rec, how); } catch (e) { alert(`Not resolved: ${e.message}`); }
+    try { await sync.resolve(rec, how); } catch (e) { alert(t('inspect.conflict.failed', { error: e.message })); }
     current && current.id === rec.id ? openForm(rec.id) : home();
   };
   return el('div', { class: 'conflict-actions' },
-    el('button', { class: 'primary big', type: 'button', onclick: run('kept_device') }, "Keep this tablet's version"),
-    el('button', { class: 'secondary big', type: 'button', onclick: run('kept_server') }, 'Use the other version'));
+    el('button', { class: 'primary big', type: 'button', onclick: run('kept_device') }, t('inspect.conflict.keep_device')),
+    el('button', { class: 'secondary big', type: 'button', onclick: run('kept_server') }, t('inspect.conflict.keep_server')));
 }
 
 // Sign out of a shared tablet: the session ends, and the inspections of this inspector that
@@ -365,9 +422,8 @@ async function signOut() {
   const mine = (await store.all('inspections')).filter((r) => !r.inspectorId || r.inspectorId === session?.user?.id);
   const sent = mine.filter((r) => r.submitted && r.syncState === 'synced');
   const unsent = mine.filter((r) => !sent.includes(r));
-  if (unsent.length && !confirm(`${unsent.length} inspection${unsent.length === 1 ? ' is' : 's are'} not sent yet `
-    + `(${unsent.map((r) => r.establishmentName).join(', ')}). They stay on this tablet and are sent when you `
-    + 'sign in here again; nobody else sees them. Sign out anyway?')) return;
+  if (unsent.length && !confirm(t('inspect.signout.confirm',
+    { n: unsent.length, names: unsent.map((r) => r.establishmentName).join(t('inspect.list_separator')) }))) return;
   for (const r of sent) {
     for (const p of await store.photosOf(r.id)) await store.remove('photos', p.id);
     await store.remove('inspections', r.id);
@@ -380,14 +436,13 @@ async function signOut() {
   await store.cachePut('session', null);
   await store.cachePut('due', null);
   sync.setSession(null);
-  signInView(unsent.length ? `Signed out. ${unsent.length} unsent inspection${unsent.length === 1 ? '' : 's'} kept on this tablet for you.`
-    : 'Signed out.');
+  signInView(unsent.length ? t('inspect.signout.kept', { n: unsent.length }) : t('inspect.signout.done'));
 }
 
 async function startInspection(item) {
   const e = item.establishment;
   const form = await store.cacheGet(`form:${e.id}`);
-  if (!form) { alert('This establishment has not been downloaded yet: refresh the due list with a connection.'); return; }
+  if (!form) { alert(t('inspect.start.not_downloaded')); return; }
   const session = await store.cacheGet('session');
   const marks = {};
   const rec = {
@@ -414,7 +469,7 @@ async function openServerDraft(item) {
     await cacheVersions(rec.scheme, [localDay(rec.startedAt)]);
     openForm(rec.id);
   } catch (e) {
-    alert(`The draft could not be opened: ${e.message}`);
+    alert(t('inspect.draft.failed', { error: e.message }));
   }
 }
 
@@ -462,22 +517,25 @@ function printedCode(code) {
   return `${code.slice(0, 5)}-${code.slice(5)}`;
 }
 
-function appealWindowText(scheme, startedAt) {
-  const r = scheme.rules || {};
-  if (r.appeal_window === 'within_days') return `by ${fmtDate(appealDeadline(scheme, startedAt))}`;
-  if (r.appeal_window === 'until_hearing') return 'until the hearing on this inspection';
-  return null;
+// Where and until when the operator uses the code, as one sentence.
+function reportGoTo(scheme, startedAt, where) {
+  const r = scheme?.rules || {};
+  if (r.appeal_window === 'within_days')
+    return t('inspect.report.go_to_by', { where, date: fmtDate(`${appealDeadline(scheme, startedAt)}T12:00:00`) });
+  if (r.appeal_window === 'until_hearing') return t('inspect.report.go_to_hearing', { where });
+  return t('inspect.report.go_to', { where });
 }
 
 // What the operator may do with the code under @scheme's rules (a scheme without appeals or
 // without re-rating visits on request is not said to offer them).
 function reportCodeHeading(scheme) {
   const r = scheme?.rules;
-  if (!r) return 'To appeal, reply or ask for a re-rating';
-  const what = [r.appeal_window && r.appeal_window !== 'none' ? 'appeal' : null, 'reply',
-    r.rerating_standstill_days > 0 ? 'ask for a re-rating' : null].filter(Boolean);
-  if (what.length === 1) return 'To reply on the public record';
-  return `To ${what.slice(0, -1).join(', ')} or ${what[what.length - 1]}`;
+  if (!r) return t('inspect.report.code_heading.all');
+  const appeal = r.appeal_window && r.appeal_window !== 'none', rerating = r.rerating_standstill_days > 0;
+  if (appeal && rerating) return t('inspect.report.code_heading.all');
+  if (appeal) return t('inspect.report.code_heading.appeal_reply');
+  if (rerating) return t('inspect.report.code_heading.reply_rerating');
+  return t('inspect.report.code_heading.reply_only');
 }
 
 // The last day to appeal, as a date (YYYY-MM-DD, the inspection's day plus the scheme's
@@ -499,7 +557,6 @@ async function reportView(id) {
   const r = scheme ? compute(scheme, previewInput(rec, form)) : { error: true };
   const byCode = new Map((scheme?.violations || []).map((v) => [v.code, v]));
   const cited = Object.entries(rec.marks || {}).filter(([, m]) => m.mark === 'out');
-  const windowText = scheme ? appealWindowText(scheme, rec.startedAt) : null;
   const deadline = scheme ? appealDeadline(scheme, rec.startedAt) : null;
   const photos = await store.photosOf(rec.id);
   const session = await store.cacheGet('session');
@@ -507,53 +564,70 @@ async function reportView(id) {
   const where = `${location.origin}/operator/`;
   show('report',
     el('div', { class: 'bar no-print' },
-      el('button', { class: 'secondary', type: 'button', onclick: () => home() }, '← Due visits'),
-      el('button', { class: 'secondary', type: 'button', onclick: () => openForm(rec.id) }, 'The inspection')),
+      el('button', { class: 'secondary', type: 'button', onclick: () => home() }, t('inspect.back_to_due')),
+      el('button', { class: 'secondary', type: 'button', onclick: () => openForm(rec.id) }, t('inspect.report.the_inspection'))),
     el('article', { class: 'report', 'aria-labelledby': 'report-title', 'data-id': rec.id },
-      el('h1', { id: 'report-title' }, 'Inspection report'),
-      el('p', { class: 'report-est' }, rec.establishmentName),
-      form ? el('p', {}, `Licence ${form.establishment.licence_number}`) : null,
-      el('p', {}, `Inspected ${fmtDate(rec.startedAt)}${scheme ? ` under ${scheme.name}` : ''}`),
+      el('h1', { id: 'report-title' }, t('inspect.report.heading')),
+      el('p', { class: 'report-est', translate: 'no' }, rec.establishmentName),
+      form ? el('p', {}, t('inspect.licence', { licence: form.establishment.licence_number })) : null,
+      el('p', {}, scheme ? t('inspect.report.inspected_under', { date: fmtDate(rec.startedAt), scheme: schemeName(scheme) })
+        : t('inspect.report.inspected', { date: fmtDate(rec.startedAt) })),
       r.error ? null : el('p', { class: 'report-grade', 'data-grade': r.code || '' },
-        `Score ${r.score}`, r.code ? ` · Grade ${r.label}` : ` · ${r.label}`),
-      r.error ? null : el('p', { class: 'muted' }, `${r.rule} The published grade is computed by the same published rules.`),
-      inspector ? el('p', { id: 'report-inspector' }, `Inspector: ${inspector}`) : null,
-      el('h2', {}, cited.length ? 'What was found' : 'No violations were cited'),
+        r.code ? t('inspect.score_grade', { score: r.score, grade: gradeLabel(scheme, r) })
+          : t('inspect.score_label', { score: r.score, label: gradeLabel(scheme, r) })),
+      r.error ? null : el('p', { class: 'muted' }, t('inspect.report.rule', { rule: r.rule })),
+      inspector ? el('p', { id: 'report-inspector' }, ...tParts('inspect.report.inspector',
+        { name: el('span', { translate: 'no' }, inspector) })) : null,
+      el('h2', {}, cited.length ? t('inspect.report.found') : t('inspect.report.none_cited')),
       cited.length ? el('ul', { class: 'report-items' }, cited.map(([code, m]) =>
-        el('li', { 'data-code': code }, el('strong', {}, code), ` ${byCode.get(code)?.description || ''}`,
-          ` · ${m.points} point${m.points === 1 ? '' : 's'}`,
-          m.corrected ? ' · corrected on site' : '',
+        el('li', { 'data-code': code }, el('strong', {}, code), ` ${itemDescription(scheme, byCode.get(code))}`,
+          ` · ${t('common.points', { n: Number(m.points) })}`,
+          m.corrected ? ` · ${t('inspect.report.corrected_on_site')}` : '',
           m.correctBy ? el('span', { class: 'correct-by', 'data-date': m.correctBy },
-            ' · to be corrected by ', el('time', { datetime: m.correctBy }, fmtDate(`${m.correctBy}T12:00:00`))) : null,
-          m.note ? el('span', { class: 'muted' }, ` (${m.note})`) : null))) : null,
-      rec.readings?.length ? el('h2', {}, 'Temperatures taken') : null,
+            ' · ', ...tParts('inspect.report.correct_by',
+              { date: el('time', { datetime: m.correctBy, translate: 'no' }, fmtDate(`${m.correctBy}T12:00:00`)) })) : null,
+          m.note ? el('span', { class: 'muted' }, ' ', t('inspect.report.note', { note: m.note })) : null))) : null,
+      rec.readings?.length ? el('h2', {}, t('inspect.report.readings')) : null,
       rec.readings?.length ? el('ul', { class: 'report-readings' }, rec.readings.map((x) =>
-        el('li', {}, `${x.item}${x.location ? ` (${x.location})` : ''}: ${x.value} °${x.unit}${x.code ? ` · ${x.code}` : ''}`))) : null,
-      photos.length ? el('h2', {}, `Photos taken (${photos.length})`) : null,
+        el('li', {}, readingText(x)))) : null,
+      photos.length ? el('h2', {}, t('inspect.report.photos', { n: photos.length })) : null,
       photos.length ? el('ul', { class: 'report-photos' }, photos.map((ph) => {
         const url = URL.createObjectURL(ph.blob);
-        return el('li', {}, el('img', { src: url, alt: `Photo${ph.code ? ` of ${ph.code}` : ''}, ${new Date(ph.takenAt).toLocaleTimeString()}` }),
-          el('span', { class: 'muted' }, `${ph.code || ''} ${new Date(ph.takenAt).toLocaleTimeString()}`));
+        const time = timeOf(ph.takenAt);
+        return el('li', {}, el('img', {
+          src: url,
+          alt: ph.code ? t('inspect.report.photo_alt_code', { code: ph.code, time }) : t('inspect.report.photo_alt', { time }),
+        }),
+        el('span', { class: 'muted', translate: 'no' }, `${ph.code || ''} ${time}`));
       })) : null,
-      rec.signature?.image ? el('section', { class: 'report-signature', 'aria-label': "Operator's signature" },
-        el('h2', {}, 'Signed for the establishment'),
-        el('img', { src: rec.signature.image, alt: `Signature of ${rec.signature.name || 'the operator'}` }),
-        el('p', {}, rec.signature.name || '')) : null,
-      rec.appealCode ? el('section', { class: 'report-code', 'aria-label': 'Appeal code' },
+      rec.signature?.image ? el('section', { class: 'report-signature', 'aria-label': t('inspect.form.signature') },
+        el('h2', {}, t('inspect.report.signed')),
+        el('img', {
+          src: rec.signature.image,
+          alt: rec.signature.name ? t('inspect.report.signature_of', { name: rec.signature.name }) : t('inspect.report.signature_of_operator'),
+        }),
+        el('p', { translate: 'no' }, rec.signature.name || '')) : null,
+      rec.appealCode ? el('section', { class: 'report-code', 'aria-label': t('inspect.report.appeal_code') },
         el('h2', {}, reportCodeHeading(scheme)),
-        el('p', {}, 'Appeal code'),
-        el('p', { id: 'appeal-code', class: 'appeal-code' }, printedCode(rec.appealCode)),
-        el('p', {}, `Go to ${where} and enter the licence number and this code`,
-          windowText ? `, ${windowText}.` : '.'),
-        deadline ? el('p', { id: 'appeal-deadline', 'data-date': deadline }, 'Last day to appeal: ',
-          el('time', { datetime: deadline }, fmtDate(`${deadline}T12:00:00`))) : null,
-        el('p', { class: 'muted' }, 'Keep this code: it is shown only on this report.')) : null,
+        el('p', {}, t('inspect.report.appeal_code')),
+        el('p', { id: 'appeal-code', class: 'appeal-code', translate: 'no' }, printedCode(rec.appealCode)),
+        el('p', {}, reportGoTo(scheme, rec.startedAt, where)),
+        deadline ? el('p', { id: 'appeal-deadline', 'data-date': deadline }, ...tParts('inspect.report.deadline',
+          { date: el('time', { datetime: deadline, translate: 'no' }, fmtDate(`${deadline}T12:00:00`)) })) : null,
+        el('p', { class: 'muted' }, t('inspect.report.keep_code'))) : null,
       el('p', { class: 'muted no-print', id: 'report-state' },
-        rec.submitted ? 'Sent to the record.' : 'Saved on this tablet; it will be sent when there is signal.')),
+        rec.submitted ? t('inspect.report.sent') : t('inspect.report.saved'))),
     el('div', { class: 'finish no-print' },
-      el('button', { class: 'primary big', type: 'button', onclick: () => print() }, 'Print report'),
-      el('button', { class: 'secondary big', type: 'button', onclick: () => home() }, 'Done')));
+      el('button', { class: 'primary big', type: 'button', onclick: () => print() }, t('inspect.report.print')),
+      el('button', { class: 'secondary big', type: 'button', onclick: () => home() }, t('inspect.report.done'))));
   app.focus();
+}
+
+// A temperature reading as a line: what, where, the temperature, the item it supports.
+function readingText(x) {
+  const args = { item: x.item, location: x.location, value: x.value, unit: x.unit };
+  const text = x.location ? t('inspect.reading.at', args) : t('inspect.reading.plain', args);
+  return `${text}${x.code ? ` · ${x.code}` : ''}`;
 }
 
 // ---- the inspection form ---------------------------------------------------------------
@@ -581,7 +655,7 @@ async function saveNow(changes) {
   });
   current = rec;
   document.getElementById('saved-state').textContent =
-    rec.syncState === 'attention' ? 'Saved on tablet; the conflict still needs attention.' : 'Saved on tablet.';
+    rec.syncState === 'attention' ? t('inspect.form.saved_conflict') : t('inspect.form.saved');
   clearTimeout(saveTimer);
   saveTimer = setTimeout(() => sync.syncAll(), 1500);
   return rec;
@@ -598,17 +672,20 @@ function renderPreview(rec, scheme, form, box) {
   box.replaceChildren();
   if (r.error) {
     box.dataset.grade = '';
+    const name = schemeName(scheme);
     const why = r.field === 'days_since_previous'
-      ? `A re-inspection under ${scheme.name} cannot be graded yet: it must be at least ${scheme.rules.min_days_before_reinspection || scheme.rules.rerating_standstill_days} days after the earlier inspection.`
-      : `Check ${r.field}${r.index >= 0 ? ` (item ${r.index + 1})` : ''}: it is outside what ${scheme.name} allows.`;
-    box.append(el('p', { class: 'preview-score' }, 'No preview'), el('p', {}, why));
+      ? t('inspect.preview.too_soon', { scheme: name, n: scheme.rules.min_days_before_reinspection || scheme.rules.rerating_standstill_days })
+      : r.index >= 0 ? t('inspect.preview.check_item', { field: r.field, item: r.index + 1, scheme: name })
+        : t('inspect.preview.check', { field: r.field, scheme: name });
+    box.append(el('p', { class: 'preview-score' }, t('inspect.preview.none')), el('p', {}, why));
     return;
   }
   box.dataset.grade = r.code;
   box.dataset.score = String(r.score);
   box.append(
-    el('p', { class: 'preview-score' }, `Score ${r.score}`, el('span', { class: 'preview-grade' }, r.code ? ` · Grade ${r.label}` : ` · ${r.label}`)),
-    el('p', {}, r.rule));
+    el('p', { class: 'preview-score' }, r.code ? t('inspect.score_grade', { score: r.score, grade: gradeLabel(scheme, r) })
+      : t('inspect.score_label', { score: r.score, label: gradeLabel(scheme, r) })),
+    el('p', {}, t('inspect.preview.rule', { rule: r.rule })));
 }
 
 // The form's element for a field the server names ("/violations/0/points"), given the
@@ -664,10 +741,10 @@ async function openForm(id) {
   current = rec;
   const [form, scheme, photos] = await Promise.all([
     store.cacheGet(`form:${rec.establishmentId}`), schemeOf(rec), store.photosOf(rec.id)]);
-  if (!scheme) { alert('The scoring scheme has not been downloaded: refresh the due list with a connection.'); return home(); }
+  if (!scheme) { alert(t('inspect.form.no_scheme')); return home(); }
   const locked = !!rec.finished || !!rec.submitted;
   const lastCodes = new Set((form?.last_inspection?.violations || []).map((v) => v.code));
-  const preview = el('section', { class: 'preview', 'aria-live': 'polite', 'aria-label': 'Score and grade preview' });
+  const preview = el('section', { class: 'preview', 'aria-live': 'polite', 'aria-label': t('inspect.preview.label') });
   const refresh = () => {
     renderPreview(current, scheme, form, preview);
     const doc = sync.documentOf(current);
@@ -691,12 +768,12 @@ async function openForm(id) {
       });
       refresh();
     };
-    const radios = el('div', { class: 'marks', role: 'radiogroup', 'aria-label': `${item.code} mark` },
-      MARKS.map(([value, label]) => el('label', { class: 'mark' },
+    const radios = el('div', { class: 'marks', role: 'radiogroup', 'aria-label': t('inspect.form.mark_group', { code: item.code }) },
+      MARKS.map((value) => el('label', { class: 'mark' },
         el('input', {
           type: 'radio', name: `mark-${item.code}`, value, checked: m.mark === value, disabled: locked,
           onchange: () => setMark(value),
-        }), el('span', {}, label))));
+        }), el('span', {}, markLabel(value)))));
     const upd = (field, conv = (x) => x) => async (ev) => {
       const value = conv(ev.target.type === 'checkbox' ? ev.target.checked : ev.target.value);
       await save((r) => ({ marks: { ...r.marks, [item.code]: { ...r.marks[item.code], [field]: value } } }));
@@ -706,28 +783,28 @@ async function openForm(id) {
     const today = new Date();
     const isoDay = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
     detail.append(
-      el('label', { for: pid }, `Points (${item.min_points}–${item.max_points})`),
+      el('label', { for: pid }, t('inspect.form.points', { min: item.min_points, max: item.max_points })),
       el('input', {
         id: pid, type: 'number', inputmode: 'numeric', min: item.min_points, max: item.max_points,
         value: m.points ?? item.default_points, disabled: locked, onchange: upd('points', Number),
       }),
-      el('label', { for: nid }, 'What was seen'),
+      el('label', { for: nid }, t('inspect.form.seen')),
       published(`${nid}-who`),
       el('textarea', { id: nid, rows: 3, maxlength: 4000, disabled: locked, oninput: upd('note'), 'aria-describedby': `${nid}-who` }, m.note || ''),
-      el('label', { class: 'check' }, el('input', { type: 'checkbox', checked: !!m.corrected, disabled: locked, onchange: upd('corrected') }), ' Corrected on site'),
+      el('label', { class: 'check' }, el('input', { type: 'checkbox', checked: !!m.corrected, disabled: locked, onchange: upd('corrected') }), ' ', t('inspect.form.corrected')),
       el('label', { class: 'check' }, el('input', { type: 'checkbox', checked: !!m.repeat, disabled: locked, onchange: upd('repeat') }),
-        ' Repeat', lastCodes.has(item.code) ? el('span', { class: 'hint' }, ' (cited at the last inspection)') : null),
+        ' ', t('inspect.form.repeat'), lastCodes.has(item.code) ? el('span', { class: 'hint' }, ' ', t('inspect.form.repeat_hint')) : null),
       // A corrective action: the day by which the operator must correct it.
-      el('label', { for: fid }, 'Correct by (a follow-up visit is due that day)'),
-      internal(`${fid}-who`, "Not published: printed on the operator's report and kept for staff."),
+      el('label', { for: fid }, t('inspect.form.correct_by')),
+      internal(`${fid}-who`, t('inspect.audience.correct_by')),
       el('input', {
         id: fid, type: 'date', value: m.correctBy || '', disabled: locked, 'aria-describedby': `${fid}-who`,
         min: isoDay(today), max: isoDay(new Date(today.getTime() + 365 * 86400000)),
         onchange: upd('correctBy', (x) => x || null),
       }));
     checklist.append(el('fieldset', { class: `item item-${item.category}`, 'data-code': item.code },
-      el('legend', {}, el('strong', {}, item.code), ` ${item.description}`,
-        lastCodes.has(item.code) ? el('span', { class: 'repeat-flag' }, ' Cited last time') : null),
+      el('legend', {}, el('strong', {}, item.code), ` ${itemDescription(scheme, item)}`,
+        lastCodes.has(item.code) ? el('span', { class: 'repeat-flag' }, ' ', t('inspect.form.cited_last_time')) : null),
       radios, detail));
   }
 
@@ -735,28 +812,28 @@ async function openForm(id) {
   const readingList = el('ul', { class: 'readings' });
   const drawReadings = () => {
     readingList.replaceChildren(...current.readings.map((r, i) => el('li', {},
-      `${r.item}${r.location ? ` (${r.location})` : ''}: ${r.value} °${r.unit}${r.code ? ` · ${r.code}` : ''}`,
-      locked ? null : el('button', { class: 'secondary', type: 'button', 'aria-label': `Remove reading ${r.item}`, onclick: async () => {
+      readingText(r),
+      locked ? null : el('button', { class: 'secondary', type: 'button', 'aria-label': t('inspect.form.remove_reading', { item: r.item }), onclick: async () => {
         await save((rr) => ({ readings: rr.readings.filter((_, j) => j !== i) }));
         drawReadings();
-      } }, 'Remove'))));
+      } }, t('inspect.form.remove')))));
   };
   drawReadings();
   const rItem = el('input', { id: 'reading-item', maxlength: 200 });
   const rLoc = el('input', { id: 'reading-location', maxlength: 200 });
   const rVal = el('input', { id: 'reading-value', type: 'number', step: '0.1', inputmode: 'decimal' });
   const rUnit = el('select', { id: 'reading-unit' }, el('option', { value: 'F' }, '°F'), el('option', { value: 'C' }, '°C'));
-  const rCode = el('select', { id: 'reading-code' }, el('option', { value: '' }, 'None'),
-    scheme.violations.map((v) => el('option', { value: v.code }, `${v.code} ${v.description.slice(0, 40)}`)));
+  const rCode = el('select', { id: 'reading-code' }, el('option', { value: '' }, t('inspect.form.no_item_reading')),
+    scheme.violations.map((v) => el('option', { value: v.code }, `${v.code} ${shortText(itemDescription(scheme, v))}`)));
   const rMsg = el('p', { class: 'status', role: 'status' });
   const addReading = async () => {
     const value = Number(rVal.value);
-    if (!rItem.value.trim() || rVal.value === '' || !Number.isFinite(value)) { rMsg.textContent = 'Give what was measured and its temperature.'; return; }
+    if (!rItem.value.trim() || rVal.value === '' || !Number.isFinite(value)) { rMsg.textContent = t('inspect.form.reading_missing'); return; }
     const lim = rUnit.value === 'C' ? [-50, 300] : [-58, 572];
-    if (value < lim[0] || value > lim[1]) { rMsg.textContent = `A temperature in °${rUnit.value} lies between ${lim[0]} and ${lim[1]}.`; return; }
+    if (value < lim[0] || value > lim[1]) { rMsg.textContent = t('inspect.form.reading_range', { unit: rUnit.value, lo: lim[0], hi: lim[1] }); return; }
     const r = { item: rItem.value.trim(), location: rLoc.value.trim(), value, unit: rUnit.value, code: rCode.value || null, takenAt: new Date().toISOString() };
     await save((rr) => ({ readings: [...rr.readings, r] }));
-    rItem.value = ''; rLoc.value = ''; rVal.value = ''; rMsg.textContent = 'Reading saved.';
+    rItem.value = ''; rLoc.value = ''; rVal.value = ''; rMsg.textContent = t('inspect.form.reading_saved');
     drawReadings();
   };
 
@@ -766,24 +843,28 @@ async function openForm(id) {
     thumbs.replaceChildren(...list.map((p) => {
       const url = URL.createObjectURL(p.blob);
       return el('li', { 'data-sha256': p.sha256 },
-        el('img', { src: url, alt: `Photo ${p.code ? `for ${p.code}` : ''} taken ${new Date(p.takenAt).toLocaleTimeString()}`, onload: () => URL.revokeObjectURL(url) }),
-        el('span', { class: 'muted' }, p.uploaded ? 'Sent' : 'On tablet'),
+        el('img', {
+          src: url, onload: () => URL.revokeObjectURL(url),
+          alt: p.code ? t('inspect.form.photo_alt_code', { code: p.code, time: timeOf(p.takenAt) })
+            : t('inspect.form.photo_alt', { time: timeOf(p.takenAt) }),
+        }),
+        el('span', { class: 'muted' }, p.uploaded ? t('inspect.form.photo_sent') : t('inspect.form.photo_on_tablet')),
         locked || p.uploaded ? null : el('button', { class: 'secondary', type: 'button', onclick: async () => {
           await store.remove('photos', p.id);
           drawPhotos(await store.photosOf(current.id));
-        } }, 'Remove'));
+        } }, t('inspect.form.remove')));
     }));
   };
   drawPhotos(photos);
-  const pCode = el('select', { id: 'photo-code' }, el('option', { value: '' }, 'No item'),
-    scheme.violations.map((v) => el('option', { value: v.code }, `${v.code} ${v.description.slice(0, 40)}`)));
+  const pCode = el('select', { id: 'photo-code' }, el('option', { value: '' }, t('inspect.form.no_item_photo')),
+    scheme.violations.map((v) => el('option', { value: v.code }, `${v.code} ${shortText(itemDescription(scheme, v))}`)));
   const pMsg = el('p', { class: 'status', role: 'status' });
   const pInput = el('input', {
     id: 'photo-input', type: 'file', accept: 'image/*', capture: 'environment', class: 'visually-hidden', disabled: locked,
     onchange: async (ev) => {
       const file = ev.target.files[0];
       if (!file) return;
-      pMsg.textContent = 'Preparing photo…';
+      pMsg.textContent = t('inspect.form.photo_preparing');
       try {
         const shot = await downscale(file);
         const digest = await crypto.subtle.digest('SHA-256', await shot.blob.arrayBuffer());
@@ -796,16 +877,16 @@ async function openForm(id) {
         await store.put('photos', p);
         await save({});
         drawPhotos(await store.photosOf(current.id));
-        pMsg.textContent = `Photo saved (${Math.round(shot.blob.size / 1024)} KB).`;
+        pMsg.textContent = t('inspect.form.photo_saved', { kb: Math.round(shot.blob.size / 1024) });
       } catch (e) {
-        pMsg.textContent = `The photo could not be used: ${e.message}`;
+        pMsg.textContent = t('inspect.form.photo_failed', { error: e.message });
       }
       ev.target.value = '';
     },
   });
 
   // The operator's signature.
-  const canvas = el('canvas', { id: 'signature', width: 480, height: 160, class: 'signature', 'aria-label': "Operator's signature: draw with a finger" });
+  const canvas = el('canvas', { id: 'signature', width: 480, height: 160, class: 'signature', 'aria-label': t('inspect.form.signature_pad') });
   const sigName = el('input', { id: 'sig-name', maxlength: 200, value: rec.signature?.name || '', disabled: locked, 'aria-describedby': 'sig-name-who',
     onchange: async () => { await save((r) => ({ signature: { ...(r.signature || {}), name: sigName.value } })); } });
   setupSignature(canvas, rec.signature?.image, locked, async (image) => {
@@ -813,22 +894,24 @@ async function openForm(id) {
   });
 
   const typeSel = el('select', { id: 'type', disabled: locked, onchange: async (ev) => { await save({ type: ev.target.value }); refresh(); } },
-    TYPES.map(([v, l]) => el('option', { value: v, selected: rec.type === v }, l)));
+    TYPES.map((v) => el('option', { value: v, selected: rec.type === v }, typeLabel(v))));
   const notes = el('textarea', { id: 'notes', rows: 4, maxlength: 20000, disabled: locked, 'aria-describedby': 'notes-who', oninput: (ev) => save({ notes: ev.target.value }) }, rec.notes || '');
   const closed = el('input', { type: 'checkbox', checked: !!rec.closed, disabled: locked, onchange: async (ev) => { await save({ closed: ev.target.checked }); refresh(); } });
   const finishMsg = el('p', { class: 'status', role: 'status' });
 
   show('form',
     el('div', { class: 'bar' },
-      el('button', { class: 'secondary', type: 'button', onclick: () => home() }, '← Due visits'),
-      el('p', { id: 'saved-state', class: 'saved-state', role: 'status' }, locked ? (rec.submitted ? 'Submitted.' : 'Finished; it will be sent when there is signal.') : 'Saved on tablet.')),
+      el('button', { class: 'secondary', type: 'button', onclick: () => home() }, t('inspect.back_to_due')),
+      el('p', { id: 'saved-state', class: 'saved-state', role: 'status' },
+        locked ? (rec.submitted ? t('inspect.form.submitted') : t('inspect.form.finished')) : t('inspect.form.saved'))),
     el('div', { id: 'attention', 'data-reason': rec.attention?.reason || '' }, attentionBanner(rec)),
-    el('h1', {}, rec.establishmentName),
-    form ? el('p', { class: 'muted' }, `Licence ${form.establishment.licence_number} · ${scheme.name}`) : null,
-    rec.finished ? el('button', { class: 'secondary big', type: 'button', onclick: () => reportView(rec.id) }, "Operator's report") : null,
+    el('h1', { translate: 'no' }, rec.establishmentName),
+    form ? el('p', { class: 'muted' }, t('inspect.form.licence_scheme',
+      { licence: form.establishment.licence_number, scheme: schemeName(scheme) })) : null,
+    rec.finished ? el('button', { class: 'secondary big', type: 'button', onclick: () => reportView(rec.id) }, t('inspect.form.report')) : null,
     preview,
-    el('div', { class: 'fields' }, el('label', { for: 'type' }, 'Inspection type'), typeSel),
-    el('h2', {}, 'Checklist'),
+    el('div', { class: 'fields' }, el('label', { for: 'type' }, t('inspect.form.type')), typeSel),
+    el('h2', {}, t('inspect.form.checklist')),
     locked ? null : el('button', { id: 'mark-remaining', class: 'secondary big', type: 'button', onclick: async () => {
       // Only items not marked yet: a mark given by hand is never changed.
       await save((r) => {
@@ -837,58 +920,58 @@ async function openForm(id) {
         return { marks };
       });
       openForm(current.id);
-    } }, 'Mark the remaining items in compliance'),
+    } }, t('inspect.form.mark_remaining')),
     checklist,
-    el('h2', {}, 'Temperature readings'),
-    published('readings-who', 'Published on the public record: what was measured, where, and the temperature.'),
+    el('h2', {}, t('inspect.form.readings')),
+    published('readings-who', t('inspect.audience.readings')),
     readingList,
     locked ? null : el('div', { class: 'reading-form fields' },
-      el('label', { for: 'reading-item' }, 'Food or equipment'), rItem,
-      el('label', { for: 'reading-location' }, 'Where'), rLoc,
+      el('label', { for: 'reading-item' }, t('inspect.form.reading_item')), rItem,
+      el('label', { for: 'reading-location' }, t('inspect.form.reading_location')), rLoc,
       el('div', { class: 'pair' },
-        el('div', {}, el('label', { for: 'reading-value' }, 'Temperature'), rVal),
-        el('div', {}, el('label', { for: 'reading-unit' }, 'Unit'), rUnit)),
-      el('label', { for: 'reading-code' }, 'Supports item'), rCode,
-      el('button', { class: 'secondary big', type: 'button', onclick: addReading }, 'Add reading'), rMsg),
-    el('h2', {}, 'Photos'),
+        el('div', {}, el('label', { for: 'reading-value' }, t('inspect.form.reading_value')), rVal),
+        el('div', {}, el('label', { for: 'reading-unit' }, t('inspect.form.reading_unit')), rUnit)),
+      el('label', { for: 'reading-code' }, t('inspect.form.reading_code')), rCode,
+      el('button', { class: 'secondary big', type: 'button', onclick: addReading }, t('inspect.form.add_reading')), rMsg),
+    el('h2', {}, t('inspect.form.photos')),
     thumbs,
     locked ? null : el('div', { class: 'fields' },
-      el('label', { for: 'photo-code' }, 'Photo shows item'), pCode,
-      el('label', { for: 'photo-input', class: 'button primary big' }, 'Take photo'), pInput, pMsg),
-    el('h2', {}, "Operator's signature"),
-    el('div', { class: 'fields' }, el('label', { for: 'sig-name' }, 'Name of the person signing'),
-      internal('sig-name-who', 'Not published: the public record says only that the report was signed.'), sigName),
+      el('label', { for: 'photo-code' }, t('inspect.form.photo_code')), pCode,
+      el('label', { for: 'photo-input', class: 'button primary big' }, t('inspect.form.take_photo')), pInput, pMsg),
+    el('h2', {}, t('inspect.form.signature')),
+    el('div', { class: 'fields' }, el('label', { for: 'sig-name' }, t('inspect.form.signer')),
+      internal('sig-name-who', t('inspect.audience.signer')), sigName),
     canvas,
     locked ? null : el('button', { class: 'secondary', type: 'button', onclick: async () => {
       canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
       await save({ signature: { name: sigName.value, image: null } });
-    } }, 'Clear signature'),
-    el('h2', {}, 'Notes'),
-    el('div', { class: 'fields' }, el('label', { for: 'notes' }, 'Notes for the record'),
-      internal('notes-who', 'Not published: kept for staff, never on the public record.'), notes,
-      el('label', { class: 'check' }, closed, ' This inspection closed the establishment')),
+    } }, t('inspect.form.clear_signature')),
+    el('h2', {}, t('inspect.form.notes_heading')),
+    el('div', { class: 'fields' }, el('label', { for: 'notes' }, t('inspect.form.notes')),
+      internal('notes-who', t('inspect.audience.notes')), notes,
+      el('label', { class: 'check' }, closed, ' ', t('inspect.form.closed'))),
     locked ? null : el('div', { class: 'finish' },
       el('button', { id: 'finish', class: 'primary big', type: 'button', onclick: async () => {
         // What was typed or drawn a moment ago is saved first: Finish judges all of it.
         while (saving.size) await Promise.allSettled([...saving]);
         current = await store.get('inspections', current.id);
-        if (!current.signature?.image || !current.signature?.name) { finishMsg.textContent = "Get the operator's name and signature first."; return; }
+        if (!current.signature?.image || !current.signature?.name) { finishMsg.textContent = t('inspect.form.need_signature'); return; }
         const unmarked = scheme.violations.filter((v) => !current.marks[v.code]).length;
-        if (unmarked) { finishMsg.textContent = `${unmarked} checklist item${unmarked === 1 ? ' is' : 's are'} not marked yet.`; return; }
+        if (unmarked) { finishMsg.textContent = t('inspect.form.unmarked', { n: unmarked }); return; }
         // What the server would refuse is caught here, before a report or an appeal code
         // is handed over.
         const doc = sync.documentOf({ ...current, finishedAt: new Date().toISOString() });
         const problem = check(scheme, doc, { submit: true, daysSincePrevious: daysSince(form) });
         showProblem(problem, doc);
         if (problem) {
-          finishMsg.textContent = `Not finished: ${problem.detail}`;
+          finishMsg.textContent = t('inspect.form.not_finished', { detail: problem.detail });
           document.querySelector('.field-error')?.scrollIntoView({ block: 'center' });
           return;
         }
         await save({ finished: true, finishedAt: new Date().toISOString(), appealCode: current.appealCode || makeAppealCode() });
         sync.syncAll();
         reportView(current.id);
-      } }, 'Finish and send'),
+      } }, t('inspect.form.finish')),
       finishMsg));
   refresh();
   if (rec.attention?.reason === 'refused' && rec.attention.field) {
@@ -954,6 +1037,8 @@ function setupSignature(canvas, image, locked, onDone) {
 // ---- start -----------------------------------------------------------------------------
 
 async function main() {
+  // The catalogues come from the service worker's cache when there is no signal.
+  await i18nInit(['inspect', 'grade', 'wording', 'api', 'records']);
   setNet();
   addEventListener('online', setNet);
   addEventListener('offline', setNet);
@@ -965,7 +1050,7 @@ async function main() {
     if (!current && report) {
       store.get('inspections', report.dataset.id).then((r) => {
         const s = document.getElementById('report-state');
-        if (r?.submitted && s) s.textContent = 'Sent to the record.';
+        if (r?.submitted && s) s.textContent = t('inspect.report.sent');
       });
       return;
     }
@@ -977,7 +1062,7 @@ async function main() {
     }
     store.get('inspections', current.id).then((r) => {
       const s = document.getElementById('saved-state');
-      if (r && s) s.textContent = r.submitted ? 'Submitted.' : `${STATE_TEXT[r.syncState] || r.syncState}.`;
+      if (r && s) s.textContent = r.submitted ? t('inspect.form.submitted') : t('inspect.state_line', { state: stateText(r.syncState) });
       const box = document.getElementById('attention');
       const shown = box?.dataset.reason || '';
       if (r && box && (r.attention?.reason || '') !== shown) {

@@ -13,6 +13,7 @@
 // States shown for each inspection: saved (on the tablet, waiting), sending, synced,
 // attention (a person must act: a conflict, a refused field, signing in again).
 import { HttpError, request } from '/js/portal.mjs';
+import { t } from '/js/i18n.mjs';
 import * as store from './store.mjs';
 
 const MAX_BACKOFF_MS = 60000;
@@ -171,7 +172,7 @@ async function syncOne(rec) {
     // A draft kept open: has another tablet's edit been refused against it?
     const s = await api('GET', `/api/v1/staff/inspections/${rec.serverId}`);
     if (s.data.conflicts?.length)
-      return attention(rec, 'conflict', 'This inspection was also edited on another device.', { conflicts: s.data.conflicts });
+      return attention(rec, 'conflict', t('inspect.attention.conflict_detail'), { conflicts: s.data.conflicts });
   }
   await setFields(rec.id, { syncState: 'synced', attention: null, checkConflicts: false });
 }
@@ -195,7 +196,7 @@ export function syncAll() {
           } catch (e) {
             failed = true;
             if (e instanceof HttpError && e.status === 401) {
-              await attention(rec, 'signin', 'Sign in again to send this inspection.');
+              await attention(rec, 'signin', t('inspect.attention.signin_detail'));
               changed();
               break;
             }

@@ -13,7 +13,11 @@
 // holds bad documents with the field each is refused at; tests/browser/tablet.test.mjs
 // sends each to the server and to check() and fails on any disagreement. A change to one
 // side's rules must be made to the other.
+//
+// The details are sentences of the "inspect" catalogue (inspect.validate.*), in the page's
+// language; outside a page (node, the tests) the key stands in for the sentence.
 import { compute, MAX_VIOLATIONS } from './grade.mjs';
+import { has, t, wording } from '../js/i18n.mjs';
 
 export const NOTES_MAX = 20000;
 export const OBSERVED_MAX = 4000;
@@ -24,6 +28,13 @@ export const READING_TEXT_MAX = 200;
 const TYPES = ['initial', 'reinspection', 'complaint', 'pre-permit', 'reopening'];
 const MARKS = ['in', 'out', 'not_observed', 'not_applicable'];
 const utf8 = new TextEncoder();
+
+function say(key, args = {}) {
+  return has(key) ? t(key, args) : key;
+}
+
+// The scheme's name and an element's name, as the page's language words them.
+const nameOf = (scheme) => wording(scheme.name, null, scheme);
 
 function bytes(s) {
   return utf8.encode(s).length;
@@ -60,9 +71,9 @@ function elementOf(scheme, def) {
 function str(obj, base, key, required, max) {
   const v = obj[key];
   const field = `${base}/${key}`;
-  if (v === undefined || v === null) return required ? { field, detail: `"${key}" is required.` } : null;
-  if (typeof v !== 'string') return { field, detail: `"${key}" must be a string.` };
-  if (bytes(v) > max) return { field, detail: `"${key}" is longer than ${max} bytes.` };
+  if (v === undefined || v === null) return required ? { field, detail: say('inspect.validate.required', { key }) } : null;
+  if (typeof v !== 'string') return { field, detail: say('inspect.validate.string', { key }) };
+  if (bytes(v) > max) return { field, detail: say('inspect.validate.too_long', { key, max }) };
   return null;
 }
 
@@ -71,58 +82,58 @@ function decode(doc) {
   let p;
   if ((p = str(doc, '', 'type', true, 32))) return p;
   if (!TYPES.includes(doc.type))
-    return { field: '/type', detail: '"type" must be initial, reinspection, complaint, pre-permit or reopening.' };
+    return { field: '/type', detail: say('inspect.validate.type') };
   if ((p = str(doc, '', 'notes', false, NOTES_MAX))) return p;
   if (doc.started_at && !timestampValid(doc.started_at))
-    return { field: '/started_at', detail: 'Use a timestamp like 2026-05-01T09:30:00Z.' };
+    return { field: '/started_at', detail: say('inspect.validate.timestamp', { example: '2026-05-01T09:30:00Z' }) };
   if (doc.ended_at && !timestampValid(doc.ended_at))
-    return { field: '/ended_at', detail: 'Use a timestamp like 2026-05-01T11:00:00Z.' };
+    return { field: '/ended_at', detail: say('inspect.validate.timestamp', { example: '2026-05-01T11:00:00Z' }) };
   const sig = doc.operator_signature;
   if (sig) {
     if ((p = str(sig, '/operator_signature', 'name', true, SIGNED_NAME_MAX))) return p;
     if ((p = str(sig, '/operator_signature', 'image', true, SIGNATURE_MAX))) return p;
     if (!sig.image.startsWith('data:image/'))
-      return { field: '/operator_signature/image', detail: 'The signature must be a data:image/... URL.' };
+      return { field: '/operator_signature/image', detail: say('inspect.validate.signature_image') };
   }
   const viol = doc.violations || [];
   if (viol.length > MAX_VIOLATIONS)
-    return { field: '/violations', detail: `"violations" has more than ${MAX_VIOLATIONS} items.` };
+    return { field: '/violations', detail: say('inspect.validate.too_many', { key: 'violations', max: MAX_VIOLATIONS }) };
   for (let i = 0; i < viol.length; i++) {
     const base = `/violations/${i}`, v = viol[i];
     if ((p = str(v, base, 'code', true, 16))) return p;
     if (v.points !== undefined && v.points !== null &&
         (!Number.isInteger(v.points) || v.points < 0 || v.points > 1000))
-      return { field: `${base}/points`, detail: '"points" must be a whole number from 0 to 1000.' };
+      return { field: `${base}/points`, detail: say('inspect.validate.points') };
     if ((p = str(v, base, 'observed', false, OBSERVED_MAX))) return p;
     if ((p = str(v, base, 'correct_by', false, 10))) return p;
     if (v.correct_by && !calendarDay(v.correct_by))
-      return { field: `${base}/correct_by`, detail: 'A day to correct by looks like 2026-06-01.' };
+      return { field: `${base}/correct_by`, detail: say('inspect.validate.correct_by_day', { example: '2026-06-01' }) };
     if (v.correct_by && v.corrected_on_site)
-      return { field: `${base}/correct_by`, detail: 'Corrected on site: there is nothing left to correct by a day.' };
+      return { field: `${base}/correct_by`, detail: say('inspect.validate.correct_by_corrected') };
   }
   for (const [code, mark] of Object.entries(doc.checklist || {}))
     if (!MARKS.includes(mark))
-      return { field: `/checklist/${code.slice(0, 40)}`, detail: 'Mark each item "in", "out", "not_observed" or "not_applicable".' };
+      return { field: `/checklist/${code.slice(0, 40)}`, detail: say('inspect.validate.mark') };
   const readings = doc.readings || [];
   if (readings.length > READINGS_MAX)
-    return { field: '/readings', detail: `"readings" has more than ${READINGS_MAX} items.` };
+    return { field: '/readings', detail: say('inspect.validate.too_many', { key: 'readings', max: READINGS_MAX }) };
   for (let i = 0; i < readings.length; i++) {
     const base = `/readings/${i}`, r = readings[i];
     if ((p = str(r, base, 'item', true, READING_TEXT_MAX))) return p;
     if ((p = str(r, base, 'location', false, READING_TEXT_MAX))) return p;
     if (typeof r.value !== 'number' || !Number.isFinite(r.value) || r.value < -100 || r.value > 1000)
-      return { field: `${base}/value`, detail: 'Give the temperature as a number.' };
+      return { field: `${base}/value`, detail: say('inspect.validate.reading_number') };
     if ((p = str(r, base, 'unit', true, 1))) return p;
     if ((p = str(r, base, 'taken_at', false, 40))) return p;
     if ((p = str(r, base, 'code', false, 16))) return p;
-    if (!r.item) return { field: `${base}/item`, detail: 'Say what was measured.' };
+    if (!r.item) return { field: `${base}/item`, detail: say('inspect.validate.reading_item') };
     const celsius = r.unit === 'C';
-    if (!celsius && r.unit !== 'F') return { field: `${base}/unit`, detail: '"unit" must be "C" or "F".' };
+    if (!celsius && r.unit !== 'F') return { field: `${base}/unit`, detail: say('inspect.validate.reading_unit') };
     const [lo, hi] = celsius ? [-50, 300] : [-58, 572];
     if (r.value < lo || r.value > hi)
-      return { field: `${base}/value`, detail: `A food temperature in degrees ${r.unit} lies between ${lo} and ${hi}.` };
+      return { field: `${base}/value`, detail: say('inspect.validate.reading_range', { unit: r.unit, lo, hi }) };
     if (r.taken_at && !timestampValid(r.taken_at))
-      return { field: `${base}/taken_at`, detail: 'Use a timestamp like 2026-05-01T09:30:00Z.' };
+      return { field: `${base}/taken_at`, detail: say('inspect.validate.timestamp', { example: '2026-05-01T09:30:00Z' }) };
   }
   return null;
 }
@@ -134,30 +145,30 @@ function against(scheme, doc) {
   for (let i = 0; i < viol.length; i++) {
     const v = viol[i], def = cat.get(v.code);
     if (!def)
-      return { field: `/violations/${i}/code`, detail: `"${v.code}" is not in the ${scheme.name} violation catalogue.` };
+      return { field: `/violations/${i}/code`, detail: say('inspect.validate.not_in_violations', { code: v.code, scheme: nameOf(scheme) }) };
     const points = v.points ?? def.default_points;
     if (points < def.min_points || points > def.max_points)
-      return { field: `/violations/${i}/points`, detail: `${def.code} carries ${def.min_points} to ${def.max_points} points, not ${points}.` };
+      return { field: `/violations/${i}/points`, detail: say('inspect.validate.points_range', { code: def.code, min: def.min_points, max: def.max_points, points }) };
     const e = elementOf(scheme, def);
     if (e && !e.allowed_scores.includes(points))
-      return { field: `/violations/${i}/points`, detail: `${def.code} adds to the ${e.name} score, which takes only ${e.allowed_scores.join(', ')}; ${points} is not one.` };
+      return { field: `/violations/${i}/points`, detail: say('inspect.validate.element_scores', { code: def.code, element: wording(e.name, null, scheme), allowed: e.allowed_scores.join(', '), points }) };
   }
   const readings = doc.readings || [];
   for (let i = 0; i < readings.length; i++)
     if (readings[i].code && !cat.has(readings[i].code))
-      return { field: `/readings/${i}/code`, detail: `"${readings[i].code}" is not in the ${scheme.name} catalogue.` };
+      return { field: `/readings/${i}/code`, detail: say('inspect.validate.not_in_catalogue', { code: readings[i].code, scheme: nameOf(scheme) }) };
   const checklist = doc.checklist || {};
   const cited = new Set(viol.map((v) => v.code));
   for (const [code, mark] of Object.entries(checklist)) {
     const field = `/checklist/${code.slice(0, 40)}`;
-    if (!cat.has(code)) return { field, detail: `"${code}" is not in the ${scheme.name} catalogue.` };
+    if (!cat.has(code)) return { field, detail: say('inspect.validate.not_in_catalogue', { code, scheme: nameOf(scheme) }) };
     if (mark === 'out' && !cited.has(code))
-      return { field, detail: `${code} is marked out, but no violation cites it: cite it or change the mark.` };
+      return { field, detail: say('inspect.validate.out_not_cited', { code }) };
   }
   for (let i = 0; i < viol.length; i++) {
     const m = checklist[viol[i].code];
     if (m && m !== 'out')
-      return { field: `/violations/${i}/code`, detail: `${viol[i].code} is cited, but the checklist marks it "${m}", not "out".` };
+      return { field: `/violations/${i}/code`, detail: say('inspect.validate.cited_not_out', { code: viol[i].code, mark: m }) };
   }
   return null;
 }
@@ -171,11 +182,11 @@ function grades(scheme, doc, daysSincePrevious) {
   if (!r.error) return null;
   if (r.field === 'days_since_previous') {
     if (r.error === 'ERANGE')
-      return { field: '/started_at', detail: `A re-inspection under ${scheme.name} must be at least ${Math.max(scheme.rules.min_days_before_reinspection || 0, scheme.rules.rerating_standstill_days || 0)} days after the earlier inspection.` };
-    return { field: '/type', detail: 'A re-inspection needs an earlier initial inspection of this establishment.' };
+      return { field: '/started_at', detail: say('inspect.validate.too_soon', { scheme: nameOf(scheme), n: Math.max(scheme.rules.min_days_before_reinspection || 0, scheme.rules.rerating_standstill_days || 0) }) };
+    return { field: '/type', detail: say('inspect.validate.no_earlier') };
   }
-  if (r.index >= 0) return { field: `/violations/${r.index}/points`, detail: `This violation cannot be graded under ${scheme.name}.` };
-  return { field: r.field || null, detail: `The inspection cannot be graded under ${scheme.name}.` };
+  if (r.index >= 0) return { field: `/violations/${r.index}/points`, detail: say('inspect.validate.violation_ungradable', { scheme: nameOf(scheme) }) };
+  return { field: r.field || null, detail: say('inspect.validate.ungradable', { scheme: nameOf(scheme) }) };
 }
 
 /*

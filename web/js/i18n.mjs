@@ -317,6 +317,14 @@ async function loadDomains(code, domains) {
   await Promise.all(domains.filter((d) => !m.has(d)).map(async (d) => { m.set(d, await fetchCatalogue(code, d)); }));
 }
 
+// Use @object as the catalogue of @domain in language @lang, without fetching it: for tests
+// under node, and for pages that carry a catalogue of their own (offline).
+export function useCatalogue(code, domain, object) {
+  if (!catalogues.has(code)) catalogues.set(code, new Map());
+  catalogues.get(code).set(domain, object);
+  compiled.clear();
+}
+
 function lookup(code, key) {
   const m = catalogues.get(code);
   if (!m) return undefined;
@@ -464,7 +472,8 @@ export async function i18nInit(domains = [], { switchParent = null } = {}) {
   }
   await ready;
   const codes = current === PSEUDO || current === DEFAULT ? [DEFAULT] : [current, DEFAULT];
-  await Promise.all(codes.map((c) => loadDomains(c, all)));
+  // The scheme wording is keyed by its English text: there is no English file to fetch.
+  await Promise.all(codes.map((c) => loadDomains(c, c === DEFAULT ? all.filter((d) => d !== 'wording') : all)));
   document.documentElement.lang = current;
   if (current !== DEFAULT && !new URLSearchParams(location.search).has('lang')) {
     history.replaceState(history.state, '', withLang(location.href)); // the address, shared, keeps it

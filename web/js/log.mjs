@@ -7,6 +7,7 @@
 // checkpoint holds (tlog.mjs).
 import { el, getJSON } from './portal.mjs';
 import { cosigners, openNote, parseVkey } from './tlog.mjs';
+import { formatDateTime, formatNumber, has, i18nInit, t, tParts } from './i18n.mjs';
 
 export const GENESIS = '0'.repeat(64);
 const PAGE = 1000;
@@ -16,52 +17,17 @@ const STORE_KEY = 'placard.log.head';
 // must not answer either).
 const api = (path) => getJSON(path, 'no-cache');
 
-const kindWords = {
-  'jurisdiction.created': 'Jurisdiction created',
-  'scheme.published': 'Scoring scheme published',
-  'establishment.registered': 'Establishment registered',
-  'establishment.updated': 'Establishment details changed',
-  'establishment.assigned': 'Inspector assigned',
-  'licence.action': 'Licence action',
-  'inspection.submitted': 'Inspection submitted',
-  'demo.establishment': 'Demo establishment registered',
-  'demo.inspection': 'Demo inspection recorded',
-  'inspection.amended': 'Inspection amended',
-  'inspection.appeal_code_reissued': 'Appeal code reissued',
-  'inspection.overturned': 'Inspection overturned on appeal',
-  'inspection.photo_added': 'Photo added to an inspection',
-  'inspection.photo_removed': 'Photo removed from an inspection',
-  'inspection.conflict_flagged': 'Conflicting changes flagged',
-  'inspection.conflict_resolved': 'Conflicting changes resolved',
-  'grade.issued': 'Grade issued',
-  'appeal.filed': 'Appeal filed',
-  'appeal.withdrawn': 'Appeal withdrawn',
-  'appeal.under_review': 'Appeal accepted for review',
-  'appeal.rejected_late': 'Appeal refused as late',
-  'appeal.hearing_scheduled': 'Appeal hearing scheduled',
-  'appeal.adjourned': 'Appeal hearing adjourned',
-  'appeal.decided': 'Appeal decided',
-  'reply.published': 'Business reply published',
-  'reply.moderated': 'Business reply moderated',
-  'reply.removed': 'Business reply removed',
-  'rerating.requested': 'Re-rating visit requested',
-  'rerating.scheduled': 'Re-rating visit scheduled',
-  'rerating.inspected': 'Re-rating visit made',
-  'opendata.imported': 'Open data imported',
-  'demo.loaded': 'Demo data loaded',
-  'text.erased': 'Personal text erased',
-  'log.redacted': 'Log entry redacted',
-};
+// An entry's kind in words ("log.kind.<kind>" in the catalogue); a kind without words is
+// shown as it is written, as data.
+function kindWords(kind) {
+  return has(`log.kind.${kind}`) ? t(`log.kind.${kind}`) : el('span', { translate: 'no' }, kind);
+}
 
 // The three ways an entry fails to hold (eventlog_fault_text in src/domain/eventlog.c), and
 // two more the walk can find: an entry missing, and a head that is not the last entry.
-export const faultText = {
-  seq: 'its entry number does not follow the entry before',
-  link: 'it does not link to the entry before (its previous hash is not that entry’s hash)',
-  hash: 'its content does not match its hash',
-  missing: 'is missing from the published record',
-  head: 'its hash is not the newest hash the server gives',
-};
+// Each in the page's language: faultText.hash is t('log.fault.hash').
+export const faultText = Object.freeze(Object.defineProperties({}, Object.fromEntries(
+  ['seq', 'link', 'hash', 'missing', 'head'].map((k) => [k, { enumerable: true, get: () => t(`log.fault.${k}`) }]))));
 
 export function canonical(e) {
   return `${e.seq}\n${e.prev_hash}\n${e.occurred_at}\n${e.kind}\n${e.subject}\n${e.payload_text}`;
@@ -83,15 +49,26 @@ export async function entryFault(e, prevSeq, prevHash) {
   return null;
 }
 
-const n = (x) => Number(x).toLocaleString('en');
+const n = (x) => formatNumber(Number(x));
 
-// A recorded value in words: none for JSON null, yes/no, lists and records spelt out.
+// A field of a payload in words ("log.field.<name>"), or its name as written, as data.
+function fieldName(k) {
+  return has(`log.field.${k}`) ? t(`log.field.${k}`) : el('span', { translate: 'no' }, k.replace(/_/g, ' '));
+}
+
+// A recorded value in words: none for JSON null, yes/no, lists and records spelt out; what
+// was recorded (numbers, codes, names) is data.
 function valueWords(v) {
-  if (v === null || v === undefined || v === '') return 'none';
-  if (typeof v === 'boolean') return v ? 'yes' : 'no';
-  if (Array.isArray(v)) return v.length ? v.map(valueWords).join('; ') : 'none';
-  if (typeof v === 'object') return Object.entries(v).map(([k, x]) => `${k.replace(/_/g, ' ')} ${valueWords(x)}`).join(', ');
-  return String(v);
+  if (v === null || v === undefined || v === '') return [t('log.value.none')];
+  if (typeof v === 'boolean') return [t(v ? 'log.value.yes' : 'log.value.no')];
+  if (Array.isArray(v)) {
+    return v.length ? v.flatMap((x, i) => (i ? [t('log.value.list_sep'), ...valueWords(x)] : valueWords(x))) : [t('log.value.none')];
+  }
+  if (typeof v === 'object') {
+    return Object.entries(v).flatMap(([k, x], i) => [...(i ? [t('log.value.field_sep')] : []),
+      ...tParts('log.value.field', { name: fieldName(k), value: el('span', {}, valueWords(x)) })]);
+  }
+  return [el('span', { translate: 'no' }, String(v))];
 }
 
 // The payload in words, then a button that shows it exactly as recorded (the text the hash
@@ -99,13 +76,13 @@ function valueWords(v) {
 let exactIds = 0;
 function exactText(e) {
   const id = `exact-${++exactIds}`;
-  const pre = el('pre', { class: 'log-payload', id, hidden: true }, e.payload_text);
+  const pre = el('pre', { class: 'log-payload', id, hidden: true, translate: 'no' }, e.payload_text);
   const button = el('button', { type: 'button', class: 'secondary log-exact', 'aria-expanded': 'false', 'aria-controls': id },
-    'Show the exact text');
+    t('log.entry.show_exact'));
   button.addEventListener('click', () => {
     pre.hidden = !pre.hidden;
     button.setAttribute('aria-expanded', String(!pre.hidden));
-    button.textContent = pre.hidden ? 'Show the exact text' : 'Hide the exact text';
+    button.textContent = pre.hidden ? t('log.entry.show_exact') : t('log.entry.hide_exact');
   });
   return [payloadFields(e.payload_text), button, pre];
 }
@@ -116,19 +93,21 @@ function payloadFields(text) {
   try { o = JSON.parse(text); } catch { return null; }
   if (!o || typeof o !== 'object' || Array.isArray(o)) return null;
   return el('dl', { class: 'log-fields' }, Object.entries(o).flatMap(([k, v]) => [
-    el('dt', {}, k.replace(/_/g, ' ')), el('dd', {}, valueWords(v))]));
+    el('dt', {}, fieldName(k)), el('dd', {}, valueWords(v))]));
 }
 
 function when(iso) {
   const d = new Date(iso.replace(/(\.\d{3})\d+/, '$1'));
-  return Number.isNaN(d.getTime()) ? iso
-    : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return Number.isNaN(d.getTime()) ? iso : formatDateTime(d.toISOString(), 'medium', 'short');
 }
 
+// "establishment/12" in words ("Establishment 12"); a subject of another form as written.
 function subjectOf(subject) {
   const m = /^([a-z_-]+)\/(\d+)$/.exec(subject);
-  if (!m) return subject;
-  const words = `${m[1][0].toUpperCase()}${m[1].slice(1).replace(/[_-]/g, ' ')} ${m[2]}`;
+  if (!m) return el('span', { translate: 'no' }, subject);
+  const type = m[1].replace(/-/g, '_');
+  const words = has(`log.subject.${type}`) ? t(`log.subject.${type}`, { id: m[2] })
+    : el('span', { translate: 'no' }, `${m[1][0].toUpperCase()}${m[1].slice(1).replace(/[_-]/g, ' ')} ${m[2]}`);
   return m[1] === 'establishment' ? el('a', { href: `/establishment.html?id=${m[2]}` }, words) : words;
 }
 
@@ -164,26 +143,27 @@ const entryAt = async (seq) => (await api(`/api/v1/log?after=${seq - 1}&limit=1`
  * Verify the chain up to the current head: from entry 1 when @whole, otherwise from the
  * earliest of @keeps (still there, same hash, content matching it); every kept head on the
  * way must still have its hash. Resolves to { ok: true, head } or { ok: false, at, what,
- * now, kept }: entry @at and what is wrong with it (@now: the hash it has instead of the
- * kept one), and @kept, the kept head at or after it (the record changed since that head
+ * now, kept }: entry @at and what is wrong with it (@what: 'changed', 'gone', 'missing' or
+ * a fault of faultText; @end: where the record now ends; @now: the hash it has instead of
+ * the kept one), and @kept, the kept head at or after it (the record changed since that head
  * was seen) or null.
  */
 async function verify(keeps, whole, progress) {
   const head = await api('/api/v1/log/head');
   keeps = keeps.filter(Boolean).sort((a, b) => a.seq - b.seq);
-  const fail = (at, what, now) => ({ ok: false, at, what, now, kept: keeps.find((k) => k.seq >= at) || null });
-  const changed = (e) => fail(e.seq, 'now has a different hash', e.hash);
+  const fail = (at, what, now, end) => ({ ok: false, at, what, now, end, kept: keeps.find((k) => k.seq >= at) || null });
+  const changed = (e) => fail(e.seq, 'changed', e.hash);
   const gone = keeps.find((k) => k.seq > head.seq);
-  if (gone) return fail(gone.seq, `is no longer in it: the record now ends at entry ${n(head.seq)}`);
+  if (gone) return fail(gone.seq, 'gone', null, head.seq);
   let prevSeq = 0;
   let prevHash = GENESIS;
   let redacted = 0;
   if (!whole && keeps.length) {
     const k = keeps[0];
     const e = await entryAt(k.seq);
-    if (!e) return fail(k.seq, faultText.missing);
+    if (!e) return fail(k.seq, 'missing');
     if (e.hash !== k.hash) return changed(e);
-    if (e.redacted !== true && await sha256hex(canonical(e)) !== e.hash) return fail(k.seq, `does not hold: ${faultText.hash}`);
+    if (e.redacted !== true && await sha256hex(canonical(e)) !== e.hash) return fail(k.seq, 'hash');
     prevSeq = e.seq;
     prevHash = e.hash;
   }
@@ -195,7 +175,7 @@ async function verify(keeps, whole, progress) {
     for (const e of entries) {
       if (prevSeq >= head.seq) break;
       const f = await entryFault(e, prevSeq, prevHash);
-      if (f) return fail(prevSeq + 1, `does not hold: ${faultText[f]}`);
+      if (f) return fail(prevSeq + 1, f);
       if (keeps.some((k) => k.seq === e.seq && k.hash !== e.hash)) return changed(e);
       if (e.redacted === true) redacted++;
       prevSeq = e.seq;
@@ -203,30 +183,38 @@ async function verify(keeps, whole, progress) {
     }
     progress(prevSeq - from, head.seq - from);
   }
-  if (prevSeq < head.seq) return fail(prevSeq + 1, faultText.missing);
-  if (head.seq > 0 && prevHash !== head.hash) return fail(head.seq, `does not hold: ${faultText.head}`);
+  if (prevSeq < head.seq) return fail(prevSeq + 1, 'missing');
+  if (head.seq > 0 && prevHash !== head.hash) return fail(head.seq, 'head');
   return { ok: true, head, redacted };
 }
 
 // The sentence for @r.redacted entries whose content was withheld, or none.
-const withheld = (r) => (r.redacted ? [el('p', { id: 'log-redacted' },
-  `${n(r.redacted)} ${r.redacted === 1 ? 'entry was' : 'entries were'} redacted (content withheld): `
-  + 'their content held personal text and cannot be recomputed, but each is still linked into the chain.')] : []);
+const withheld = (r) => (r.redacted ? [el('p', { id: 'log-redacted' }, t('log.verdict.redacted', { n: r.redacted }))] : []);
 
-const hash = (h) => el('code', { class: 'hash' }, h);
+const hash = (h) => el('code', { class: 'hash', translate: 'no' }, h);
+
+// What is wrong with entry @r.at, in a clause ("entry 12 does not hold: ...").
+function failedClause(r) {
+  const seq = n(r.at);
+  if (r.what === 'changed') return t('log.fail.changed', { seq });
+  if (r.what === 'gone') return t('log.fail.gone', { seq, end: n(r.end) });
+  if (r.what === 'missing') return t('log.fail.missing', { seq });
+  return t('log.fail.fault', { seq, fault: faultText[r.what] });
+}
+
+const capital = (s) => `${s[0].toUpperCase()}${s.slice(1)}`;
 
 // A failed check in words: { verdict, more, bad }.
 function failure(r) {
-  const what = `entry ${n(r.at)} ${r.what}.`;
+  const what = failedClause(r);
   const more = [];
-  if (r.now) more.push(el('p', {}, 'It now has hash ', hash(r.now), '.'));
+  if (r.now) more.push(el('p', {}, tParts('log.verdict.now_hash', { hash: hash(r.now) })));
   if (r.kept) {
-    more.push(el('p', {}, `You kept entry ${n(r.kept.seq)} with hash `, hash(r.kept.hash),
-      '. The published record no longer leads to it: keep your copy, and tell the records office.'));
-    return { bad: true, verdict: [`The record has changed since you saw it: ${what}`], more };
+    more.push(el('p', {}, tParts('log.verdict.you_kept', { seq: n(r.kept.seq), hash: hash(r.kept.hash) })));
+    return { bad: true, verdict: [t('log.verdict.changed_since', { what })], more };
   }
-  more.push(el('p', {}, 'The entries before it hold. Please tell the records office.'));
-  return { bad: true, verdict: [`${what[0].toUpperCase()}${what.slice(1)}`], more };
+  more.push(el('p', {}, t('log.verdict.tell_office')));
+  return { bad: true, verdict: [capital(t('log.verdict.fault', { what }))], more };
 }
 
 const secure = Boolean(globalThis.crypto && crypto.subtle && typeof crypto.subtle.digest === 'function');
@@ -238,32 +226,34 @@ function setBusy(on) {
 
 function showHead(h) {
   $('head').replaceChildren(
-    el('dt', {}, 'Entry'), el('dd', { id: 'head-seq' }, h.seq ? n(h.seq) : 'none yet'),
-    el('dt', {}, 'Hash'), el('dd', {}, el('code', { id: 'head-hash', class: 'hash' }, h.hash)),
-    el('dt', {}, 'Waiting to be added'),
-    el('dd', { id: 'head-pending' }, h.pending ? `${n(h.pending)} ${h.pending === 1 ? 'change' : 'changes'} (added within a second)` : 'none'));
+    el('dt', {}, t('log.head.entry')), el('dd', { id: 'head-seq' }, h.seq ? n(h.seq) : t('log.head.none_yet')),
+    el('dt', {}, t('log.head.hash')), el('dd', {}, el('code', { id: 'head-hash', class: 'hash', translate: 'no' }, h.hash)),
+    el('dt', {}, t('log.head.pending')),
+    el('dd', { id: 'head-pending' }, h.pending ? t('log.head.pending_n', { n: h.pending }) : t('log.value.none')));
 }
 
 function showKept(k) {
   const box = $('kept');
   if (!k) {
-    box.replaceChildren(el('p', { class: 'muted' }, 'This browser keeps no head yet: check the whole record to keep one.'));
+    box.replaceChildren(el('p', { class: 'muted' }, t('log.kept.none')));
     return;
   }
   const value = `${k.seq}:${k.hash}`;
-  const input = el('input', { id: 'kept-head', readonly: true, value, class: 'hash' });
-  const copy = el('button', { type: 'button', id: 'copy', class: 'secondary' }, 'Copy');
+  const input = el('input', { id: 'kept-head', readonly: true, value, class: 'hash', translate: 'no' });
+  const copy = el('button', { type: 'button', id: 'copy', class: 'secondary' }, t('log.kept.copy'));
   copy.addEventListener('click', async () => {
     input.select();
     try {
       await navigator.clipboard.writeText(value);
-      $('copy-status').textContent = 'Copied.';
+      $('copy-status').textContent = t('log.kept.copied');
     } catch {
-      $('copy-status').textContent = 'Selected: copy it with your device’s copy command.';
+      $('copy-status').textContent = t('log.kept.selected');
     }
   });
   box.replaceChildren(
-    el('label', { for: 'kept-head' }, 'The head this browser kept', k.checked_at ? ` on ${when(k.checked_at)}` : ''),
+    el('label', { for: 'kept-head' }, k.checked_at
+      ? tParts('log.kept.label_on', { when: el('span', { translate: 'no' }, when(k.checked_at)) })
+      : t('log.kept.label')),
     el('div', { class: 'log-copy' }, input, copy),
     el('p', { id: 'copy-status', class: 'status', role: 'status', 'aria-live': 'polite' }));
 }
@@ -280,10 +270,10 @@ async function runCheck(name, keeps, whole, passed) {
   box.className = 'log-result';
   status.className = 'status';
   more.replaceChildren();
-  status.textContent = 'Checking…';
+  status.textContent = t('log.check.checking');
   try {
     const r = await verify(keeps, whole, (done, total) => {
-      status.textContent = `Checked ${n(done)} of ${n(total)} entries…`;
+      status.textContent = t('log.check.progress', { done: n(done), total: n(total) });
       if (bar) {
         bar.hidden = false;
         bar.max = Math.max(total, 1);
@@ -300,7 +290,7 @@ async function runCheck(name, keeps, whole, passed) {
     status.replaceChildren(...v.verdict);
     more.replaceChildren(...v.more);
   } catch (err) {
-    status.textContent = `The check could not finish: ${err.message}`;
+    status.textContent = t('log.check.unfinished', { reason: err.message });
   } finally {
     if (bar) bar.hidden = true;
     setBusy(false);
@@ -309,18 +299,19 @@ async function runCheck(name, keeps, whole, passed) {
 
 function checkAll() {
   return runCheck('check', [loadKept()], true, (r) => (r.head.seq ? {
-    verdict: [`All ${n(r.head.seq)} entries hold; the newest is entry ${n(r.head.seq)}, hash `, hash(r.head.hash), '.'],
-    more: [el('p', {}, 'This browser now keeps that head, below.'), ...withheld(r)],
-  } : { verdict: ['The record has no entries yet.'], more: [] }));
+    verdict: tParts('log.verdict.all_hold', { n: r.head.seq, hash: hash(r.head.hash) }),
+    more: [el('p', {}, t('log.verdict.kept_now')), ...withheld(r)],
+  } : { verdict: [t('log.empty')], more: [] }));
 }
 
+// @source: 'given' (pasted) or 'kept' (by this browser).
 function checkKept(k, source) {
   return runCheck('kept', [k, loadKept()], false, (r) => {
     const added = r.head.seq - k.seq;
     return {
-      verdict: [`The record still extends the head ${source}: entry ${n(k.seq)} still has hash `, hash(k.hash), '.'],
-      more: [el('p', {}, added ? `The ${n(added)} ${added === 1 ? 'entry' : 'entries'} added since then hold; the newest is entry ${n(r.head.seq)}.`
-        : 'No entries have been added since.'), ...withheld(r)],
+      verdict: tParts('log.verdict.still_extends', { source, seq: n(k.seq), hash: hash(k.hash) }),
+      more: [el('p', {}, added ? t('log.verdict.added_hold', { n: added, newest: n(r.head.seq) })
+        : t('log.verdict.none_added')), ...withheld(r)],
     };
   });
 }
@@ -330,7 +321,7 @@ let oldestShown = null;
 async function showRecent(upTo) {
   const status = $('recent-status');
   if (upTo < 1) {
-    status.textContent = 'The record has no entries yet.';
+    status.textContent = t('log.empty');
     return;
   }
   const first = Math.max(1, upTo - RECENT + 1);
@@ -341,34 +332,36 @@ async function showRecent(upTo) {
     const e = shown[i];
     const before = entries[entries.indexOf(e) - 1];
     let mark;
-    if (!secure) mark = el('span', { class: 'log-mark' }, 'Not checked');
+    if (!secure) mark = el('span', { class: 'log-mark' }, t('log.entry.not_checked'));
     else {
       const f = e.seq === 1 ? await entryFault(e, 0, GENESIS)
         : before ? await entryFault(e, before.seq, before.hash) : 'seq';
-      mark = f ? el('span', { class: 'log-mark log-bad' }, `✗ Does not hold: ${faultText[f]}`)
-        : el('span', { class: 'log-mark log-good' }, '✓ Holds');
+      mark = f ? el('span', { class: 'log-mark log-bad' }, t('log.entry.fails', { fault: faultText[f] }))
+        : el('span', { class: 'log-mark log-good' }, t('log.entry.holds'));
     }
+    const code = (x, cls) => el('code', { class: cls, translate: 'no' }, x);
     items.push(el('li', { class: 'log-entry', 'data-seq': e.seq },
-      el('h3', {}, kindWords[e.kind] || e.kind),
-      el('p', { class: 'log-meta' }, `Entry ${n(e.seq)} · `, subjectOf(e.subject), ` · ${when(e.occurred_at)}`),
+      el('h3', {}, kindWords(e.kind)),
+      el('p', { class: 'log-meta' }, tParts('log.entry.meta', { seq: n(e.seq), subject: subjectOf(e.subject),
+        time: el('time', { datetime: e.occurred_at, translate: 'no' }, when(e.occurred_at)) })),
       mark,
-      el('details', {}, el('summary', {}, 'What was recorded'),
+      el('details', {}, el('summary', {}, t('log.entry.recorded')),
         e.redacted === true
-          ? el('p', { class: 'log-payload' }, 'Withheld: this entry held personal text and was redacted. Its hash still links the chain.')
+          ? el('p', { class: 'log-payload' }, t('log.entry.withheld'))
           : exactText(e),
         el('dl', { class: 'log-hashes' },
-          el('dt', {}, 'Kind'), el('dd', {}, el('code', {}, e.kind)),
-          el('dt', {}, 'Subject'), el('dd', {}, el('code', {}, e.subject)),
-          el('dt', {}, 'Time (UTC)'), el('dd', {}, el('code', {}, e.occurred_at)),
-          el('dt', {}, 'Hash'), el('dd', {}, el('code', { class: 'hash' }, e.hash)),
-          el('dt', {}, 'Previous hash'), el('dd', {}, el('code', { class: 'hash' }, e.prev_hash))))));
+          el('dt', {}, t('log.entry.kind')), el('dd', {}, code(e.kind)),
+          el('dt', {}, t('log.entry.subject')), el('dd', {}, code(e.subject)),
+          el('dt', {}, t('log.entry.time_utc')), el('dd', {}, code(e.occurred_at)),
+          el('dt', {}, t('log.head.hash')), el('dd', {}, code(e.hash, 'hash')),
+          el('dt', {}, t('log.entry.prev_hash')), el('dd', {}, code(e.prev_hash, 'hash'))))));
   }
   $('recent').append(...items);
   oldestShown = shown.length ? shown[0].seq : first;
   $('older').hidden = oldestShown <= 1;
   const top = $('recent').firstElementChild;
-  status.textContent = top ? `Showing entries ${n(oldestShown)} to ${n(top.dataset.seq)}, newest first.`
-    : `No entries were found up to entry ${n(upTo)}.`;
+  status.textContent = top ? t('log.recent.showing', { from: n(oldestShown), to: n(top.dataset.seq) })
+    : t('log.recent.none_up_to', { seq: n(upTo) });
 }
 
 // "Co-signed by N witnesses", with their names, when the server signs checkpoints and names
@@ -383,29 +376,30 @@ async function showWitnesses() {
       fetch('/checkpoint', { cache: 'no-cache' }).then((r) => r.text())]);
     await openNote(note, await parseVkey(key.vkey));
     const found = await cosigners(note, w.witnesses);
-    const names = (list) => list.map((x) => x.name).join(', ');
+    const names = (list) => el('span', { translate: 'no' }, list.map((x) => x.name).join(', '));
     const missing = w.witnesses.filter((x) => !found.some((f) => f.name === x.name));
     out.className = found.length ? 'notice notice-good' : 'notice';
     out.replaceChildren(
       el('strong', { id: 'witness-count' }, found.length
-        ? `Co-signed by ${found.length} ${found.length === 1 ? 'witness' : 'witnesses'}: ${names(found)}.`
-        : 'Not co-signed by any witness yet.'),
-      missing.length ? ` Not (yet) co-signed by ${names(missing)}.` : '');
+        ? tParts('log.witness.cosigned', { n: found.length, names: names(found) })
+        : t('log.witness.none')),
+      ...(missing.length ? tParts('log.witness.missing', { names: names(missing) }) : []));
   } catch (err) {
     out.className = 'notice notice-bad';
-    out.textContent = `The signed checkpoint could not be checked: ${err.message}.`;
+    out.textContent = t('log.witness.unchecked', { reason: err.message });
   }
 }
 
 async function main() {
+  await i18nInit(['log']);
+  $('kept-intro').replaceChildren(...tParts('log.kept.intro', { example: el('code', { translate: 'no' }, '1234:9f86d08…') }));
   showWitnesses().catch(() => {});
   if (!secure) {
     const url = `https://${location.host}${location.pathname}`;
     const box = $('secure');
     box.className = 'notice notice-warn';
-    box.replaceChildren(el('p', { class: 'log-verdict' }, 'Checking the record needs the secure address of this page: ',
-      el('a', { href: url }, url), '.'),
-    el('p', {}, 'Browsers compute SHA-256 hashes only on https pages. The entries below are shown but not checked.'));
+    box.replaceChildren(el('p', { class: 'log-verdict' }, tParts('log.insecure.needs', { url: el('a', { href: url, translate: 'no' }, url) })),
+      el('p', {}, t('log.insecure.why')));
     box.hidden = false;
   }
   setBusy(false);
@@ -420,7 +414,7 @@ async function main() {
       h.tabIndex = -1;
       h.focus();
     } catch (err) {
-      $('recent-status').textContent = `The entries could not be loaded: ${err.message}`;
+      $('recent-status').textContent = t('log.recent.unloaded', { reason: err.message });
     }
     $('older').disabled = false;
   });
@@ -433,13 +427,11 @@ async function main() {
     if (k) field.removeAttribute('aria-invalid');
     else field.setAttribute('aria-invalid', 'true');
     if (!k) {
-      error.textContent = field.value.trim()
-        ? 'That is not a head: write the entry number, a colon, then the 64 characters (0–9 and a–f) of its hash.'
-        : 'Paste or type a head first: the entry number, a colon, then its hash.';
+      error.textContent = field.value.trim() ? t('log.paste.not_a_head') : t('log.paste.empty');
       field.focus();
       return;
     }
-    if (secure) checkKept(k, 'you gave');
+    if (secure) checkKept(k, 'given');
   });
 
   const kept = loadKept();
@@ -448,14 +440,14 @@ async function main() {
   try {
     head = await api('/api/v1/log/head');
   } catch (err) {
-    $('recent-status').textContent = `The record could not be loaded: ${err.message}`;
+    $('recent-status').textContent = t('log.record_unloaded', { reason: err.message });
     return;
   }
   showHead(head);
   const recent = showRecent(head.seq).catch((err) => {
-    $('recent-status').textContent = `The entries could not be loaded: ${err.message}`;
+    $('recent-status').textContent = t('log.recent.unloaded', { reason: err.message });
   });
-  if (kept && secure) await checkKept(kept, 'this browser kept');
+  if (kept && secure) await checkKept(kept, 'kept');
   await recent;
 }
 

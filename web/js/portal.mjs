@@ -3,7 +3,13 @@
 // application/problem+json, out); then what the public pages share: grade badges, dates, the
 // page's parameters and showing an error. Plain ES module; no build step. Requests ask for
 // the page's language (Accept-Language), so the server's sentences come in it (i18n.mjs).
-import { acceptLanguage, formatDay, t } from './i18n.mjs';
+import { acceptLanguage, formatDay, formatMessage, has, t, wording } from './i18n.mjs';
+
+// @key from the page's catalogues, or @english when the page has not loaded them (these
+// helpers serve every page, the staff pages and the tablet app included).
+function say(key, args, english) {
+  return has(key) ? t(key, args) : formatMessage(english, args).join('');
+}
 
 // el('p', { class: 'x' }, 'text', child...) - an element with attributes and children.
 // An attribute that is false, null or undefined is left out, and true is set empty (so
@@ -25,7 +31,7 @@ export function el(tag, attrs = {}, ...children) {
 // (field, errors...) or {} when the answer had none.
 export class HttpError extends Error {
   constructor(status, problem) {
-    super(problem?.detail || `The server answered ${status}.`);
+    super(problem?.detail || say('common.error.status', { status }, 'The server answered {status}.'));
     this.status = status;
     this.problem = problem || {};
   }
@@ -91,17 +97,32 @@ function face(mouth) {
   return svg;
 }
 
+// The band of @grade in scheme document @doc, or null.
+function bandOf(grade, doc) {
+  return grade && doc && Array.isArray(doc.bands) ? doc.bands.find((b) => b.code === grade.code) || null : null;
+}
+
+// A grade's label in the page's language: the scheme's wording (its band's local label when
+// the scheme is written in this language), else the label as given.
+export function gradeLabel(grade, doc = null) {
+  if (!grade) return say('common.no_grade', {}, 'No grade');
+  const label = grade.label || grade.code;
+  const band = bandOf(grade, doc);
+  return band && band.label === label ? wording(label, band.local_label, doc) : wording(label);
+}
+
 // A grade badge: the code large (a face for bands named by a word; an ellipsis for a state
 // such as "Awaiting Inspection", never its first letter, which would read as a grade), the
-// label for screen readers and as a tooltip.
-export function gradeBadge(grade, big = false) {
+// label for screen readers and as a tooltip (in the page's language; @doc the scheme
+// document, when there is one, for its local wording).
+export function gradeBadge(grade, big = false, doc = null) {
   const code = grade && grade.code ? grade.code : '–';
-  const label = grade ? grade.label : 'No grade';
+  const label = grade ? gradeLabel(grade, doc) : say('common.no_grade', {}, 'No grade');
   const [mouth, faceClass] = faces[code] || [];
   const shown = faceClass ? (mouth ? face(mouth) : '!') : code.length > 3 ? '…' : code;
   return el('span', {
     class: `badge ${faceClass || badgeClasses[code] || 'grade-other'}${big ? ' badge-big' : ''}`,
-    title: label, role: 'img', 'aria-label': `Grade: ${label}`,
+    title: label, role: 'img', 'aria-label': say('common.grade_aria', { label }, 'Grade: {label}'),
   }, shown);
 }
 
@@ -124,8 +145,12 @@ export function param(name) {
   return new URLSearchParams(location.search).get(name);
 }
 
+// Show what went wrong in @container: the error's message (a problem's detail comes in the
+// page's language), or that there is no connection when the request never reached the server.
 export function showError(container, err) {
-  container.replaceChildren(el('p', { class: 'notice notice-bad', role: 'alert' }, err.message || String(err)));
+  const offline = err instanceof TypeError && /fetch|network|load/i.test(err.message);
+  const message = offline ? say('common.error.network', {}, 'No connection: check the network and try again.') : err.message || String(err);
+  container.replaceChildren(el('p', { class: 'notice notice-bad', role: 'alert' }, message));
 }
 
 // The scheme documents (GET /api/v1/schemes/{code}), fetched once a page; null when one
@@ -141,12 +166,15 @@ export function schemeDoc(code) {
 
 // A grade in words, never a bare code: its label and what its band means in the scheme
 // ("2: improvement necessary", "A: 0-13 points"), or the label alone when the scheme gives no
-// meaning (a pending state); "No grade" when there is none.
+// meaning (a pending state); "No grade" when there is none. In the page's language: the
+// label and the meaning through the scheme's wording.
 export function gradeMeaning(grade, doc) {
-  if (!grade || !(grade.code || grade.label)) return 'No grade';
-  const label = grade.label || grade.code;
-  const band = doc && Array.isArray(doc.bands) ? doc.bands.find((b) => b.code === grade.code) : null;
-  const meaning = band && band.meaning ? band.meaning.trim() : '';
-  if (!meaning || meaning.toLowerCase() === label.toLowerCase()) return label;
-  return `${label}: ${meaning.charAt(0).toLowerCase()}${meaning.slice(1)}`;
+  if (!grade || !(grade.code || grade.label)) return say('common.no_grade', {}, 'No grade');
+  const label = gradeLabel(grade, doc);
+  const band = bandOf(grade, doc);
+  const english = band && band.meaning ? band.meaning.trim() : '';
+  if (!english || english.toLowerCase() === (grade.label || grade.code).toLowerCase()) return label;
+  const meaning = wording(english, band.local_meaning, doc);
+  return say('public.grade.meaning', { label, meaning: `${meaning.charAt(0).toLowerCase()}${meaning.slice(1)}` },
+    '{label}: {meaning}');
 }

@@ -2,7 +2,9 @@
 // GET /api/v1/schemes/{code}/versions/{n} publishes it): the scheme's own fields, the bands
 // (matched by code), the elements (by name), the catalogue (by violation code: added,
 // removed, and changed points, words, category, severity or element) and the rules.
-// Pure: no DOM, no network; tests/unit/schemediff.test.mjs checks it.
+// Pure: no DOM, no network; tests/unit/schemediff.test.mjs checks it. The sentences come from
+// the "schemes" catalogue (i18n.mjs), loaded by the page (or given by the test).
+import { has, t, wording } from './i18n.mjs';
 
 const SCHEME_FIELDS = ['name', 'jurisdiction', 'kind', 'score_direction'];
 const BAND_FIELDS = ['label', 'meaning', 'min', 'max', 'max_element'];
@@ -72,15 +74,36 @@ export function diffSchemes(a, b) {
     rules, same: none };
 }
 
-// A value as people read it in a list of changes.
-export function showValue(v) {
-  if (v === null || v === undefined) return 'none';
-  if (Array.isArray(v)) return v.join(', ');
-  if (typeof v === 'boolean') return v ? 'yes' : 'no';
+// Fields whose values are words of the scheme (read through the wording catalogue), and
+// fields whose values are codes from a fixed list (each named in the catalogue).
+const WORDING_FIELDS = ['name', 'label', 'meaning', 'description', 'pending_label_during_appeal',
+  'reopening_label', 'not_yet_graded_label'];
+const CODE_FIELDS = ['kind', 'score_direction', 'category', 'severity', 'appeal_window',
+  'graded_inspection_types'];
+
+// A code of a fixed list ("deduct-from-100", "priority", "initial") in words.
+export function codeName(code) {
+  const key = `schemes.code.${String(code).replaceAll('-', '_')}`;
+  return has(key) ? t(key) : String(code);
+}
+
+// A field of a scheme document ("min_points") in words ("min points").
+export function fieldName(field) {
+  const key = `schemes.field.${field}`;
+  return has(key) ? t(key) : field.replaceAll('_', ' ');
+}
+
+// A value as people read it in a list of changes; @field, when given, says what it is.
+export function showValue(v, field = null) {
+  if (v === null || v === undefined) return t('schemes.value.none');
+  if (Array.isArray(v)) return v.map((x) => showValue(x, field)).join(t('schemes.value.separator'));
+  if (typeof v === 'boolean') return v ? t('schemes.value.yes') : t('schemes.value.no');
+  if (field && CODE_FIELDS.includes(field)) return codeName(v);
+  if (field && WORDING_FIELDS.includes(field) && typeof v === 'string') return wording(v);
   return String(v);
 }
 
-// One change in words: "min_points: 4 → 6".
+// One change in words: "min points: 4 → 6".
 export function changeText(c) {
-  return `${c.field.replaceAll('_', ' ')}: ${showValue(c.from)} → ${showValue(c.to)}`;
+  return t('schemes.diff.change', { field: fieldName(c.field), from: showValue(c.from, c.field), to: showValue(c.to, c.field) });
 }

@@ -8,6 +8,10 @@
 // address GET /api/v1/map gives) and downloaded as the open data they are (JSON). The form's fields are mirrored in the address bar, so a search can be
 // shared and the back button works.
 import { el, getJSON, gradeBadge, gradeMeaning, schemeDoc, formatDate, monthsSince, STALE_MONTHS, showError } from './portal.mjs';
+import { i18nInit, t, withLang } from './i18n.mjs';
+
+// The page's language first: every sentence below comes from its catalogues.
+await i18nInit(['public', 'wording']);
 
 const form = document.getElementById('search');
 const status = document.getElementById('status');
@@ -26,7 +30,7 @@ for (const o of since.options) {
 }
 function sinceOption(value) {
   if (!value || [...since.options].some((o) => o.value === value)) return;
-  since.append(el('option', { value }, `Since ${formatDate(value)}`));
+  since.append(el('option', { value }, t('public.search.since', { date: formatDate(value) })));
 }
 let next = null;
 let query = null;
@@ -53,7 +57,7 @@ function jurisdictionNames() {
   return jurisdictions;
 }
 
-const statusWords = { suspended: 'Licence suspended', closed: 'Closed' };
+const statusWords = { suspended: () => t('public.status.suspended'), closed: () => t('public.status.closed') };
 
 function item(e, doc, names) {
   const when = e.last_inspected_at;
@@ -62,21 +66,22 @@ function item(e, doc, names) {
   const facts = [a.line, a.postcode, e.cuisine].filter(Boolean).join(' · ');
   const where = [a.city, names.get(e.jurisdiction) || e.jurisdiction].filter(Boolean).join(' · ');
   return el('li', { class: 'result', 'data-jurisdiction': e.jurisdiction || '' },
-    gradeBadge(e.grade),
+    gradeBadge(e.grade, false, doc),
     el('div', { class: 'result-body' },
-      el('a', { href: `/establishment.html?id=${e.id}`, class: 'result-name' }, e.name),
+      el('a', { href: `/establishment.html?id=${e.id}`, class: 'result-name', translate: 'no' }, e.name),
       el('p', { class: 'grade-meaning' }, gradeMeaning(e.grade, doc)),
       e.status && e.status !== 'active'
-        ? el('p', { class: 'status-flag' }, statusWords[e.status] || e.status) : null,
-      facts ? el('p', { class: 'muted' }, facts) : null,
-      where ? el('p', { class: 'muted where' }, where) : null,
+        ? el('p', { class: 'status-flag' }, statusWords[e.status] ? statusWords[e.status]() : e.status) : null,
+      facts ? el('p', { class: 'muted', translate: 'no' }, facts) : null,
+      where ? el('p', { class: 'muted where', translate: 'no' }, where) : null,
       el('p', { class: stale ? 'muted stale' : 'muted' },
-        when ? `Last inspected ${formatDate(when)}` : 'Not inspected yet',
-        e.distance_m !== null && e.distance_m !== undefined ? ` · ${Math.round(e.distance_m)} m away` : '')));
+        when ? t('public.result.last_inspected', { date: formatDate(when) }) : t('public.result.not_inspected'),
+        e.distance_m !== null && e.distance_m !== undefined
+          ? ` · ${t('public.result.away', { n: Math.round(e.distance_m) })}` : '')));
 }
 
 async function load(params, append) {
-  status.textContent = 'Searching…';
+  status.textContent = t('public.search.searching');
   try {
     const page = await getJSON(`/api/v1/establishments?${params}`);
     const codes = [...new Set(page.items.map((e) => e.scheme))];
@@ -93,14 +98,15 @@ async function load(params, append) {
     next = page.next_cursor;
     more.hidden = !next;
     const n = page.total;
-    const count = page.total_is_lower_bound ? `More than ${n.toLocaleString('en')} places`
-      : `${n} ${n === 1 ? 'place' : 'places'}`;
-    status.textContent = n === 0 ? 'No places found. Check the spelling or try fewer filters.'
-      : `${count} found${params.get('lat') ? ', nearest first' : ''}.`;
+    const nearest = Boolean(params.get('lat'));
+    const found = page.total_is_lower_bound
+      ? t(nearest ? 'public.search.found_more_near' : 'public.search.found_more', { n })
+      : t(nearest ? 'public.search.found_near' : 'public.search.found', { n });
+    status.textContent = n === 0 ? t('public.search.none') : found;
   } catch (err) {
     if (append) {
       // The results shown stay; the button stays for another try.
-      status.textContent = `More places could not be loaded: ${err.message} Try again.`;
+      status.textContent = t('public.search.more_failed', { message: err.message });
       return;
     }
     showError(list, err);
@@ -146,6 +152,7 @@ async function drawMap() {
     const a = document.createElement('a');
     a.href = `/establishment.html?id=${e.id}`;
     a.textContent = e.name;
+    a.setAttribute('translate', 'no');
     m.bindPopup(a);
     m.addTo(markers);
   }
@@ -168,7 +175,7 @@ async function setView(asMap) {
   try {
     await drawMap();
   } catch (err) {
-    mapBox.replaceChildren(el('p', { class: 'notice notice-bad', role: 'alert' }, `The map could not be shown: ${err.message}`));
+    mapBox.replaceChildren(el('p', { class: 'notice notice-bad', role: 'alert' }, t('public.search.map_failed', { message: err.message })));
   }
 }
 listButton.addEventListener('click', () => setView(false));
@@ -176,7 +183,11 @@ mapButton.addEventListener('click', () => setView(true));
 
 function search(push) {
   query = formQuery();
-  if (push) history.pushState(null, '', query.toString() ? `/?${query}` : '/');
+  if (push) {
+    // The address keeps the language it was opened in, so that a shared search opens in it.
+    const url = query.toString() ? `/?${query}` : '/';
+    history.pushState(null, '', new URLSearchParams(location.search).get('lang') !== null ? withLang(url) : url);
+  }
   if (![...query.keys()].some((k) => k !== 'radius')) {
     list.replaceChildren();
     shown = [];
@@ -223,17 +234,17 @@ near.addEventListener('click', () => {
     return;
   }
   if (!navigator.geolocation) {
-    status.textContent = 'This browser cannot tell where you are.';
+    status.textContent = t('public.search.no_geolocation');
     return;
   }
-  status.textContent = 'Finding where you are…';
+  status.textContent = t('public.search.locating');
   navigator.geolocation.getCurrentPosition((pos) => {
     form.elements.lat.value = pos.coords.latitude.toFixed(6);
     form.elements.lon.value = pos.coords.longitude.toFixed(6);
     showNear();
     search(true);
   }, () => {
-    status.textContent = 'Your location is not available; search by name or address instead.';
+    status.textContent = t('public.search.no_location');
   }, { enableHighAccuracy: false, timeout: 10000, maximumAge: 60000 });
 });
 window.addEventListener('popstate', fromAddress);

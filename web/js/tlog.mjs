@@ -14,17 +14,25 @@
 // fork) is caught even when both are signed with the real key.
 
 import { el } from './portal.mjs';
+import { formatNumber, has, i18nInit, t, tParts } from './i18n.mjs';
 
 const enc = new TextEncoder();
 const KEY_STORE = 'placard.log.vkey';
 const CHECKPOINT_STORE = 'placard.log.checkpoint';
 
-// A check that did not pass: @what says, in plain words, what does not hold.
-export class LogCheckError extends Error {}
-const fail = (what) => { throw new LogCheckError(what); };
+// A check that did not pass: its message says, in plain words in the page's language, what
+// does not hold (the message "log.tlog.<what>" of the "log" catalogue; @key and @args name it).
+export class LogCheckError extends Error {
+  constructor(key, args = {}) {
+    super(t(key, args));
+    this.key = key;
+    this.args = args;
+  }
+}
+const fail = (what, args = {}) => { throw new LogCheckError(`log.tlog.${what}`, args); };
 
 export function b64decode(s) {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4) fail('a value in the record is not base64');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4) fail('not_base64');
   const bin = atob(s);
   return Uint8Array.from(bin, (c) => c.charCodeAt(0));
 }
@@ -32,7 +40,7 @@ export function b64decode(s) {
 const b64url = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 
 export function hexdecode(h) {
-  if (!/^[0-9a-f]{64}$/.test(h)) fail('an entry’s hash is not 64 hexadecimal digits');
+  if (!/^[0-9a-f]{64}$/.test(h)) fail('hash_not_hex');
   return Uint8Array.from(h.match(/../g), (x) => parseInt(x, 16));
 }
 
@@ -114,12 +122,12 @@ export async function consistencyHolds(first, second, firstRoot, secondRoot, pro
 // its key hash checked (the first 4 bytes of SHA-256(name || "\n" || 0x01 || key)).
 export async function parseVkey(vkey) {
   const m = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/.exec(vkey || '');
-  if (!m) fail('the record’s key is not a key');
+  if (!m) fail('key_not_key');
   const raw = b64decode(m[3]);
-  if (raw.length !== 33 || raw[0] !== 1) fail('the record’s key is not an Ed25519 key');
+  if (raw.length !== 33 || raw[0] !== 1) fail('key_not_ed25519');
   const pk = raw.slice(1);
   const h = await sha256(concat(enc.encode(`${m[1]}\n`), raw));
-  if (hex(h.slice(0, 4)) !== m[2]) fail('the record’s key does not match its own key hash');
+  if (hex(h.slice(0, 4)) !== m[2]) fail('key_hash');
   return { name: m[1], id: m[2], pk, pin: b64url(pk.slice(0, 12)) };
 }
 
@@ -127,11 +135,11 @@ export async function parseVkey(vkey) {
 // tlog-cosignature): { name, id, pk }, its key hash checked.
 export async function parseCosigVkey(vkey) {
   const m = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/.exec(vkey || '');
-  if (!m) fail('a witness key is not a key');
+  if (!m) fail('witness_not_key');
   const raw = b64decode(m[3]);
-  if (raw.length !== 33 || raw[0] !== 4) fail('a witness key is not a cosignature key');
+  if (raw.length !== 33 || raw[0] !== 4) fail('witness_not_cosig');
   const h = await sha256(concat(enc.encode(`${m[1]}\n`), raw));
-  if (hex(h.slice(0, 4)) !== m[2]) fail('a witness key does not match its own key hash');
+  if (hex(h.slice(0, 4)) !== m[2]) fail('witness_key_hash');
   return { name: m[1], id: m[2], pk: raw.slice(1) };
 }
 
@@ -167,7 +175,7 @@ export async function cosigners(text, witnesses) {
 // The body of signed note @text if it carries a signature of @key that holds; fails otherwise.
 export async function openNote(text, key) {
   const split = text.lastIndexOf('\n\n');
-  if (split < 0 || !text.endsWith('\n')) fail('the record’s checkpoint is not a signed note');
+  if (split < 0 || !text.endsWith('\n')) fail('not_signed_note');
   const body = text.slice(0, split + 1);
   const lines = text.slice(split + 2, -1).split('\n');
   const ed = await crypto.subtle.importKey('raw', key.pk, { name: 'Ed25519' }, false, ['verify']);
@@ -178,15 +186,15 @@ export async function openNote(text, key) {
     if (sig.length !== 68 || hex(sig.slice(0, 4)) !== key.id) continue;
     if (await crypto.subtle.verify({ name: 'Ed25519' }, ed, sig.slice(4), enc.encode(body))) return body;
   }
-  return fail('the record’s checkpoint is not signed by the record’s key');
+  return fail('not_signed_by_key');
 }
 
 // A checkpoint body: { origin, size, root }.
 export function parseCheckpoint(body) {
   const lines = body.split('\n');
-  if (lines.length < 4 || !/^[0-9]{1,16}$/.test(lines[1])) fail('the record’s checkpoint is malformed');
+  if (lines.length < 4 || !/^[0-9]{1,16}$/.test(lines[1])) fail('checkpoint_malformed');
   const root = b64decode(lines[2]);
-  if (root.length !== 32) fail('the record’s checkpoint is malformed');
+  if (root.length !== 32) fail('checkpoint_malformed');
   return { origin: lines[0], size: Number(lines[1]), root };
 }
 
@@ -204,7 +212,7 @@ async function extendsKept(cp) {
   const kept = keptCheckpoint();
   if (!kept || kept.origin !== cp.origin || !(kept.size >= 1)) return;
   if (kept.size > cp.size) {
-    fail(`the record had ${kept.size} entries when this device last checked it, and now has ${cp.size}: entries were removed`);
+    fail('removed', { was: String(kept.size), now: String(cp.size) });
   }
   const keptRoot = b64decode(String(kept.root));
   let proof = [];
@@ -213,7 +221,7 @@ async function extendsKept(cp) {
     proof = (p.proof || []).map(b64decode);
   }
   if (!(await consistencyHolds(kept.size, cp.size, keptRoot, cp.root, proof))) {
-    fail('the record is not the one this device saw before with entries added: it was rewritten');
+    fail('rewritten');
   }
 }
 
@@ -226,7 +234,7 @@ function keepKey(vkey) {
 
 async function fetchOk(path, as) {
   const res = await fetch(path, { cache: 'no-cache', headers: { Accept: as === 'text' ? 'text/plain' : 'application/json' } });
-  if (!res.ok) fail(`the server did not give ${path.split('?')[0]} (${res.status})`);
+  if (!res.ok) fail('not_given', { path: path.split('?')[0], status: String(res.status) });
   return as === 'text' ? res.text() : res.json();
 }
 
@@ -249,34 +257,34 @@ export async function checkSubject(subject, { pin = null, expect = null } = {}) 
   const previous = found.previous_vkey ? await parseVkey(found.previous_vkey) : null;
   let through = null;
   if (pin && pin !== key.pin) {
-    if (!previous || pin !== previous.pin) fail('the key that signs the record is not the one this card was printed under');
+    if (!previous || pin !== previous.pin) fail('pin_card');
     through = previous;
   }
   const kept = keptKey();
   if (kept && kept !== found.vkey) {
-    if (!previous || kept !== found.previous_vkey) fail('the key that signs the record is not the one this browser saw before');
+    if (!previous || kept !== found.previous_vkey) fail('pin_browser');
     through = previous;
   }
   const entries = found.entries || [];
   if (!entries.length) return { state: 'none' };
   for (const e of entries) {
-    if (e.subject !== subject) fail(`entry ${e.seq} is about something else`);
+    if (e.subject !== subject) fail('other_subject', { seq: String(e.seq) });
     if (e.redacted !== true && hex(await sha256(enc.encode(canonical(e)))) !== e.hash) {
-      fail(`entry ${e.seq}’s content does not match its hash`);
+      fail('content_hash', { seq: String(e.seq) });
     }
   }
   if (expect) expect(entries);
   const note = await fetchOk('/checkpoint', 'text');
   const cp = parseCheckpoint(await openNote(note, key));
   if (through) await openNote(note, through);
-  if (found.origin && cp.origin !== found.origin) fail('the checkpoint is of another log');
+  if (found.origin && cp.origin !== found.origin) fail('other_log');
   await extendsKept(cp);
   for (const e of entries) {
-    if (e.seq > cp.size) fail(`entry ${e.seq} is not yet in the signed record`);
+    if (e.seq > cp.size) fail('not_yet_signed', { seq: String(e.seq) });
     const p = await fetchOk(`/api/v1/log/proof/inclusion?index=${e.seq - 1}&size=${cp.size}`);
     const proof = (p.proof || []).map(b64decode);
     if (!(await inclusionHolds(await leafHash(hexdecode(e.hash)), e.seq - 1, cp.size, cp.root, proof))) {
-      fail(`entry ${e.seq} is not in the signed record: its proof does not lead to the signed root`);
+      fail('not_included', { seq: String(e.seq) });
     }
   }
   keepKey(found.vkey);
@@ -292,58 +300,65 @@ export const canCheck = () => Boolean(globalThis.crypto && crypto.subtle && type
 function sameAsShown(insp) {
   return (entries) => {
     const said = entries.filter((e) => e.kind === 'inspection.submitted' || e.kind === 'inspection.amended');
-    if (!said.length) fail('the record has no submission of this inspection');
+    if (!said.length) fail('no_submission');
     const p = said[said.length - 1].payload || {};
     if (p.public_code !== insp.public_code || String(p.establishment) !== String(insp.establishment_id)
       || p.score !== insp.score || (insp.grade && p.grade_code !== insp.grade.code)) {
-      fail('the record’s entry for this inspection does not say what this page shows (its card code, score or grade)');
+      fail('not_as_shown');
     }
   };
 }
 
-const n = (x) => Number(x).toLocaleString('en');
+const n = (x) => formatNumber(Number(x));
 
 /*
  * A notice (#log-check) that checks inspection @insp in the public record and then says so:
  * class notice-good when it is in the signed record, notice-bad (role alert) when anything
  * does not hold, a plain notice when it cannot be checked. @pin: a grade card's key pin.
+ * Its sentences are the "log" catalogue's: a page that shows it loads that domain
+ * (i18nInit([..., 'log'])); one that has not is given it before the check starts.
  */
 export function recordCheck(insp, pin = null) {
+  const head = el('p', { id: 'log-check-h', role: 'status' });
   const box = el('section', { class: 'notice log-check', id: 'log-check', 'aria-labelledby': 'log-check-h', 'data-state': 'checking' },
-    el('p', { id: 'log-check-h', role: 'status' }, 'Checking this inspection in the city’s public record…'));
-  const say = (state, cls, head, ...more) => {
+    head);
+  const say = (state, cls, text, ...more) => {
     box.className = `notice log-check ${cls}`;
     box.dataset.state = state;
-    box.replaceChildren(el('p', { id: 'log-check-h', role: state === 'failed' ? 'alert' : 'status' }, el('strong', {}, head)), ...more);
+    box.replaceChildren(el('p', { id: 'log-check-h', role: state === 'failed' ? 'alert' : 'status' }, el('strong', {}, text)), ...more);
   };
-  if (!canCheck()) {
-    const url = `https://${location.host}${location.pathname}${location.search}`;
-    say('unavailable', 'notice-warn', 'This inspection was not checked in the public record.',
-      el('p', {}, 'Checking needs the secure address of this page: ', el('a', { href: url }, url), '.'));
-    return box;
-  }
-  checkSubject(`inspection/${insp.id}`, { pin, expect: sameAsShown(insp) }).then((r) => {
-    if (r.state === 'unsigned') {
-      say('unsigned', '', 'This inspection could not be checked in the public record.',
-        el('p', {}, 'This server does not sign its public record, so there is nothing to check it against.'));
-    } else if (r.state === 'none') {
-      say('none', '', 'The public record has no entry of its own for this inspection.',
-        el('p', {}, 'Inspections loaded in bulk are not submitted one by one: an import from another system is recorded as the import, and demonstration data under entries marked as demo.'));
-    } else {
-      const last = r.entries[r.entries.length - 1];
-      say('included', 'notice-good', 'This inspection is in the city’s public record, checked on this device just now.',
-        el('p', { class: 'muted' }, `${r.entries.length === 1 ? `Entry ${n(last.seq)}` : `Entries ${r.entries.map((e) => n(e.seq)).join(', ')}`}`
-          + ` of ${n(r.size)}, in the record signed with key ${r.key.name} ${r.key.id}. `,
-        el('a', { href: '/log.html' }, 'About the public record')));
+  const start = () => {
+    head.textContent = t('log.record.checking');
+    if (!canCheck()) {
+      const url = `https://${location.host}${location.pathname}${location.search}`;
+      say('unavailable', 'notice-warn', t('log.record.unavailable'),
+        el('p', {}, tParts('log.record.needs_secure', { url: el('a', { href: url, translate: 'no' }, url) })));
+      return;
     }
-  }).catch((err) => {
-    if (err instanceof LogCheckError) {
-      say('failed', 'notice-bad', 'Warning: this inspection could not be confirmed in the city’s public record.',
-        el('p', {}, `${err.message[0].toUpperCase()}${err.message.slice(1)}.`),
-        el('p', {}, 'What this page shows may have been changed. Do not rely on it alone, and tell the records office.'));
-    } else {
-      say('error', 'notice-warn', 'The public record could not be checked just now.', el('p', {}, err.message || String(err)));
-    }
-  });
+    checkSubject(`inspection/${insp.id}`, { pin, expect: sameAsShown(insp) }).then((r) => {
+      if (r.state === 'unsigned') {
+        say('unsigned', '', t('log.record.unsigned'), el('p', {}, t('log.record.unsigned_why')));
+      } else if (r.state === 'none') {
+        say('none', '', t('log.record.none'), el('p', {}, t('log.record.none_why')));
+      } else {
+        const seqs = r.entries.map((e) => n(e.seq)).join(t('log.record.seq_sep'));
+        say('included', 'notice-good', t('log.record.included'),
+          el('p', { class: 'muted' },
+            tParts('log.record.included_where', { count: r.entries.length, seqs, size: n(r.size),
+              key: el('span', { translate: 'no' }, `${r.key.name} ${r.key.id}`) }),
+            ' ', el('a', { href: '/log.html' }, t('log.record.about'))));
+      }
+    }).catch((err) => {
+      if (err instanceof LogCheckError) {
+        say('failed', 'notice-bad', t('log.record.failed'),
+          el('p', {}, t('log.record.failed_what', { what: `${err.message[0].toUpperCase()}${err.message.slice(1)}` })),
+          el('p', {}, t('log.record.failed_advice')));
+      } else {
+        say('error', 'notice-warn', t('log.record.error'), el('p', {}, err.message || String(err)));
+      }
+    });
+  };
+  if (has('log.record.checking')) start();
+  else i18nInit(['log']).then(start, start);
   return box;
 }

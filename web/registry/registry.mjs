@@ -5,7 +5,7 @@
 // server gives is shown at the field it names.
 import { api, currentSession, mountSignIn, signOut } from '/js/signin.mjs';
 import { el, request, gradeBadge } from '/js/portal.mjs';
-import { formatWhen } from '/js/deadline.mjs';
+import { i18nInit, t, tParts, formatDay, formatDateTime, wording } from '/js/i18n.mjs';
 
 const app = document.getElementById('app');
 let me = null;
@@ -15,28 +15,42 @@ let lastSearch = null;
 // The roles this page serves, and where the others work.
 const ROLES = ['clerk', 'admin'];
 const ELSEWHERE = {
-  inspector: ['/inspect/', 'the inspection app'],
-  supervisor: ['/hearings/', 'the appeals queue'],
-  hearing_officer: ['/hearings/', 'the appeals queue'],
+  inspector: ['/inspect/', 'registry.elsewhere.inspect'],
+  supervisor: ['/hearings/', 'registry.elsewhere.hearings'],
+  hearing_officer: ['/hearings/', 'registry.elsewhere.hearings'],
 };
 
-const ACTIONS = {
-  issued: 'Issued', renewed: 'Renewed', suspended: 'Suspended', revoked: 'Revoked',
-  reinstated: 'Reinstated',
-};
-const STATUS = { active: 'Active', suspended: 'Suspended', closed: 'Closed' };
+// The licence actions, in the order offered, and the statuses (messages by key).
+const ACTIONS = ['issued', 'renewed', 'suspended', 'revoked', 'reinstated'];
+const STATUSES = ['active', 'suspended', 'closed'];
 const REASON_REQUIRED = ['suspended', 'revoked'];
 // The public reason categories of a suspension or revocation (src/domain/licence.c): shown on
 // the public record, where the typed reason never is.
-const REASON_CATEGORIES = {
-  'imminent-health-risk': 'An imminent risk to health',
-  pests: 'Pests',
-  'no-water-or-power': 'No hot water, water or power',
-  'licence-conditions': 'Licence conditions not met',
-  unlicensed: 'Trading without a valid licence',
-  'owner-request': "At the operator's request",
-  other: 'Another reason',
-};
+const REASON_CATEGORIES = ['imminent-health-risk', 'pests', 'no-water-or-power', 'licence-conditions',
+  'unlicensed', 'owner-request', 'other'];
+
+function actionName(a) {
+  return ACTIONS.includes(a) ? t(`registry.action.${a}`) : a;
+}
+
+function statusName(s) {
+  return STATUSES.includes(s) ? t(`registry.status.${s}`) : s;
+}
+
+// A staff role in words ("hearing officer").
+function roleName(role) {
+  return ['inspector', 'clerk', 'supervisor', 'hearing_officer', 'admin'].includes(role)
+    ? t(`registry.role.${role}`) : role.replace('_', ' ');
+}
+
+// A grade's badge, named in the page's language.
+function badge(grade) {
+  const b = gradeBadge(grade);
+  const label = grade?.label ? wording(grade.label) : t('common.no_grade');
+  b.setAttribute('title', label);
+  b.setAttribute('aria-label', t('common.grade_aria', { label }));
+  return b;
+}
 
 // GET @path, always asking the server again (public answers may be kept a minute); resolves
 // to { status, data }.
@@ -46,15 +60,25 @@ function read(path) {
 
 // A calendar date (YYYY-MM-DD) in words, read as a local day.
 function day(d) {
-  if (!d) return '';
-  const t = new Date(`${d}T00:00:00`);
-  return Number.isNaN(t.getTime()) ? d
-    : t.toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric' });
+  return d ? formatDay(d) : '';
 }
 
+// A calendar date as an element, for a date inside a sentence with elements (tParts): already
+// in the page's language, so not for translating.
+function dayElement(d) {
+  return el('time', { datetime: d, translate: 'no' }, day(d));
+}
+
+// A moment (the time a thing was recorded or posted).
+function when(iso) {
+  return formatDateTime(iso, 'medium', 'short');
+}
+
+// The server's words for a refused request, else the sentence @fallback (a key whose
+// message takes {status}).
 function problemText(res, fallback) {
-  if (res.status === 401) return 'Your session has ended: sign in again.';
-  return res.data?.detail || `${fallback} (the server answered ${res.status}).`;
+  if (res.status === 401) return t('registry.session.ended');
+  return res.data?.detail || t(fallback, { status: res.status });
 }
 
 // ---- forms whose errors are shown at the field the server names
@@ -102,7 +126,7 @@ function expired() {
   document.getElementById('who').replaceChildren();
   mountSignIn(app, start);
   app.prepend(el('p', { class: 'notice notice-warn', role: 'alert', id: 'session-ended' },
-    'Your session has ended: sign in again. What was not saved has to be entered again.'));
+    t('registry.session.ended_unsaved')));
 }
 
 // A refused request: the detail at the field it names (focused), and in the form's alert.
@@ -152,14 +176,14 @@ async function search(text, address, postcode, cursor = null) {
 }
 
 function resultItem(e) {
-  const link = el('a', { class: 'result-name', href: `?id=${e.id}` }, e.name);
+  const link = el('a', { class: 'result-name', href: `?id=${e.id}`, translate: 'no' }, e.name);
   link.addEventListener('click', (ev) => { ev.preventDefault(); openEstablishment(e.id); });
   const addr = [e.address?.line, e.address?.city, e.address?.postcode].filter(Boolean).join(', ');
-  return el('li', { class: 'result' }, gradeBadge(e.grade),
+  return el('li', { class: 'result' }, badge(e.grade),
     el('div', { class: 'result-body' }, link,
-      el('p', {}, `Licence ${e.licence_number} · ${e.jurisdiction}`),
-      addr ? el('p', {}, addr) : null,
-      el('p', { class: e.status === 'active' ? 'muted' : 'licence-flag' }, `Licence: ${STATUS[e.status] || e.status}`)));
+      el('p', {}, t('registry.result.licence', { licence: e.licence_number, jurisdiction: e.jurisdiction })),
+      addr ? el('p', { translate: 'no' }, addr) : null,
+      el('p', { class: e.status === 'active' ? 'muted' : 'licence-flag' }, t('registry.result.status', { status: statusName(e.status) }))));
 }
 
 function showHome() {
@@ -167,21 +191,21 @@ function showHome() {
   const address = input({ maxlength: 100, autocomplete: 'off' });
   const postcode = input({ maxlength: 16, autocomplete: 'off' });
   const status = el('p', { class: 'status', role: 'status', id: 'find-status' });
-  const heading = el('h2', { id: 'results-h', tabindex: '-1', hidden: true }, 'Establishments found');
+  const heading = el('h2', { id: 'results-h', tabindex: '-1', hidden: true }, t('registry.find.results'));
   const list = el('ul', { class: 'results', id: 'results', 'aria-labelledby': 'results-h' });
-  const more = el('button', { type: 'button', class: 'secondary', hidden: true }, 'Show more');
+  const more = el('button', { type: 'button', class: 'secondary', hidden: true }, t('registry.find.more'));
   let cursor = null;
   let terms = null;
 
   const run = async (append) => {
-    status.textContent = 'Searching…';
+    status.textContent = t('registry.find.searching');
     const found = await search(terms.text, terms.address, terms.postcode, append ? cursor : null);
     if (found.failed?.status === 401) {
       expired();
       return;
     }
     if (found.failed) {
-      status.textContent = problemText(found.failed, 'The search failed');
+      status.textContent = problemText(found.failed, 'registry.error.search');
       if (!append) list.replaceChildren();
       heading.hidden = true;
       more.hidden = true;
@@ -193,20 +217,19 @@ function showHome() {
     more.hidden = !cursor;
     heading.hidden = false;
     const shown = list.children.length;
-    const byLicence = found.licenceHits ? `, ${found.licenceHits} by licence number` : '';
-    status.textContent = shown === 0 ? 'No establishment found.'
-      : `${shown} found${byLicence}${cursor ? '; more follow' : ''}.`;
+    status.textContent = shown === 0 ? t('registry.find.none')
+      : t('registry.find.count', { n: shown, licence: found.licenceHits, more: cursor ? 'yes' : 'no' });
     if (!append) heading.focus();
   };
 
-  const form = el('form', { class: 'search', role: 'search', 'aria-label': 'Find an establishment', novalidate: true },
-    el('div', {}, el('label', { for: 'find-q' }, 'Name or licence number'), text),
-    el('div', {}, el('button', { type: 'submit', class: 'primary' }, 'Search')),
-    el('p', { class: 'muted field-wide', id: 'find-help' }, 'A name may be misspelt; a licence number must be whole.'),
-    el('details', { class: 'more-filters' }, el('summary', {}, 'More filters'),
+  const form = el('form', { class: 'search', role: 'search', 'aria-label': t('registry.find.title'), novalidate: true },
+    el('div', {}, el('label', { for: 'find-q' }, t('registry.find.text')), text),
+    el('div', {}, el('button', { type: 'submit', class: 'primary' }, t('registry.find.search'))),
+    el('p', { class: 'muted field-wide', id: 'find-help' }, t('registry.find.help')),
+    el('details', { class: 'more-filters' }, el('summary', {}, t('registry.find.more_filters')),
       el('div', { class: 'fields' },
-        el('div', {}, el('label', { for: 'find-address' }, 'Address'), address),
-        el('div', {}, el('label', { for: 'find-postcode' }, 'Postcode'), postcode))));
+        el('div', {}, el('label', { for: 'find-address' }, t('registry.find.address')), address),
+        el('div', {}, el('label', { for: 'find-postcode' }, t('registry.field.postcode')), postcode))));
   text.id = 'find-q';
   address.id = 'find-address';
   postcode.id = 'find-postcode';
@@ -214,7 +237,7 @@ function showHome() {
     ev.preventDefault();
     terms = { text: text.value.trim(), address: address.value.trim(), postcode: postcode.value.trim() };
     if (!terms.text && !terms.address && !terms.postcode) {
-      status.textContent = 'Type a name or a licence number.';
+      status.textContent = t('registry.find.empty');
       text.focus();
       return;
     }
@@ -223,13 +246,13 @@ function showHome() {
   });
   more.addEventListener('click', () => run(true));
 
-  const register = el('button', { type: 'button', class: 'primary', id: 'register-open' }, 'Register a new establishment');
+  const register = el('button', { type: 'button', class: 'primary', id: 'register-open' }, t('registry.register.open'));
   register.addEventListener('click', () => showRegister());
   app.replaceChildren(
-    el('section', { 'aria-labelledby': 'find-h' }, el('h2', { id: 'find-h' }, 'Find an establishment'), form, status,
+    el('section', { 'aria-labelledby': 'find-h' }, el('h2', { id: 'find-h' }, t('registry.find.title')), form, status,
       heading, list, el('div', {}, more)),
-    el('section', { 'aria-labelledby': 'register-h' }, el('h2', { id: 'register-h' }, 'A new establishment'),
-      el('p', {}, 'Register a place that needs a licence, then record the licence as issued.'), register));
+    el('section', { 'aria-labelledby': 'register-h' }, el('h2', { id: 'register-h' }, t('registry.register.heading')),
+      el('p', {}, t('registry.register.intro')), register));
   if (lastSearch) {
     text.value = lastSearch.text;
     address.value = lastSearch.address;
@@ -261,15 +284,15 @@ function detailFields(prefix, e = null) {
     risk_category: risk,
   };
   const rows = [
-    field(`${prefix}-name`, 'Name', controls.name, { pointer: '/name', wide: true }),
-    field(`${prefix}-address`, 'Street address', controls.address_line, { pointer: '/address_line', wide: true }),
-    field(`${prefix}-city`, 'City', controls.city, { pointer: '/city' }),
-    field(`${prefix}-postcode`, 'Postcode', controls.postcode, { pointer: '/postcode' }),
-    field(`${prefix}-latitude`, 'Latitude', controls.latitude, { pointer: '/latitude', help: 'Decimal degrees, -90 to 90; with the longitude.' }),
-    field(`${prefix}-longitude`, 'Longitude', controls.longitude, { pointer: '/longitude', help: 'Decimal degrees, -180 to 180.' }),
-    field(`${prefix}-type`, 'Kind of establishment', controls.establishment_type, { pointer: '/establishment_type', help: 'For example restaurant, takeaway, school kitchen.' }),
-    field(`${prefix}-cuisine`, 'Cuisine', controls.cuisine, { pointer: '/cuisine' }),
-    field(`${prefix}-risk`, 'Risk category', risk, { pointer: '/risk_category', help: 'How often it is inspected: A every 6 months, B 12, C 18, D 24, E by other means.' }),
+    field(`${prefix}-name`, t('registry.field.name'), controls.name, { pointer: '/name', wide: true }),
+    field(`${prefix}-address`, t('registry.field.address_line'), controls.address_line, { pointer: '/address_line', wide: true }),
+    field(`${prefix}-city`, t('registry.field.city'), controls.city, { pointer: '/city' }),
+    field(`${prefix}-postcode`, t('registry.field.postcode'), controls.postcode, { pointer: '/postcode' }),
+    field(`${prefix}-latitude`, t('registry.field.latitude'), controls.latitude, { pointer: '/latitude', help: t('registry.field.latitude_help') }),
+    field(`${prefix}-longitude`, t('registry.field.longitude'), controls.longitude, { pointer: '/longitude', help: t('registry.field.longitude_help') }),
+    field(`${prefix}-type`, t('registry.field.type'), controls.establishment_type, { pointer: '/establishment_type', help: t('registry.field.type_help') }),
+    field(`${prefix}-cuisine`, t('registry.field.cuisine'), controls.cuisine, { pointer: '/cuisine' }),
+    field(`${prefix}-risk`, t('registry.field.risk'), risk, { pointer: '/risk_category', help: t('registry.field.risk_help') }),
   ];
   return { controls, rows };
 }
@@ -285,29 +308,29 @@ async function showRegister() {
   if (!jurisdictions) {
     const res = await read('/api/v1/jurisdictions');
     if (res.status !== 200) {
-      app.replaceChildren(el('p', { role: 'alert' }, problemText(res, 'The jurisdictions could not be loaded')));
+      app.replaceChildren(el('p', { role: 'alert' }, problemText(res, 'registry.error.jurisdictions')));
       return;
     }
     jurisdictions = res.data.jurisdictions;
   }
   const juris = el('select', { required: true },
-    ...jurisdictions.map((j) => el('option', { value: j.code }, `${j.code}: ${j.name}`)));
+    ...jurisdictions.map((j) => el('option', { value: j.code, translate: 'no' }, `${j.code}: ${j.name}`)));
   const licence = input({ maxlength: 64, required: true, autocomplete: 'off' });
   const { controls, rows } = detailFields('new');
   const alertEl = formAlert();
   const form = el('form', { class: 'fields', novalidate: true, id: 'register-form' },
-    field('new-jurisdiction', 'Jurisdiction', juris, { pointer: '/jurisdiction', help: 'Its scoring scheme grades the inspections.' }),
-    field('new-licence', 'Licence number', licence, { pointer: '/licence_number', help: 'Unique within the jurisdiction.' }),
+    field('new-jurisdiction', t('registry.field.jurisdiction'), juris, { pointer: '/jurisdiction', help: t('registry.field.jurisdiction_help') }),
+    field('new-licence', t('registry.field.licence_number'), licence, { pointer: '/licence_number', help: t('registry.field.licence_number_help') }),
     ...rows,
     el('div', { class: 'field-wide form-actions' },
-      el('button', { type: 'submit', class: 'primary' }, 'Register'),
-      el('button', { type: 'button', class: 'secondary', id: 'register-cancel' }, 'Cancel')),
+      el('button', { type: 'submit', class: 'primary' }, t('registry.register.submit')),
+      el('button', { type: 'button', class: 'secondary', id: 'register-cancel' }, t('registry.register.cancel'))),
     el('div', { class: 'field-wide' }, alertEl));
   form.querySelector('#register-cancel').addEventListener('click', () => showHome());
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors(form);
-    alertEl.textContent = 'Registering…';
+    alertEl.textContent = t('registry.register.working');
     const body = { jurisdiction: juris.value, licence_number: licence.value.trim() };
     for (const [k, c] of Object.entries(controls)) {
       const value = c.value.trim();
@@ -316,16 +339,16 @@ async function showRegister() {
     }
     const res = await api('POST', '/api/v1/establishments', body);
     if (res.status !== 201) {
-      showProblem(form, alertEl, res, 'The establishment was not registered');
+      showProblem(form, alertEl, res, 'registry.error.register');
       return;
     }
-    openEstablishment(res.data.id, `Registered ${res.data.name}, licence ${res.data.licence_number}.`);
+    openEstablishment(res.data.id, t('registry.register.done', { name: res.data.name, licence: res.data.licence_number }));
   });
-  const back = el('button', { type: 'button', class: 'secondary' }, 'Back to search');
+  const back = el('button', { type: 'button', class: 'secondary' }, t('registry.back'));
   back.addEventListener('click', () => showHome());
   app.replaceChildren(el('div', {}, back),
-    el('h2', { id: 'register-title', tabindex: '-1' }, 'Register a new establishment'),
-    el('p', {}, 'Every field but the jurisdiction, licence number and name may be filled in later.'),
+    el('h2', { id: 'register-title', tabindex: '-1' }, t('registry.register.open')),
+    el('p', {}, t('registry.register.later')),
     form);
   document.getElementById('register-title').focus();
 }
@@ -334,7 +357,7 @@ function detailsSection(e) {
   const { controls, rows } = detailFields('edit', e);
   const alertEl = formAlert();
   const form = el('form', { class: 'fields', novalidate: true, id: 'details-form' }, ...rows,
-    el('div', { class: 'field-wide form-actions' }, el('button', { type: 'submit', class: 'primary' }, 'Save the details')),
+    el('div', { class: 'field-wide form-actions' }, el('button', { type: 'submit', class: 'primary' }, t('registry.details.save'))),
     el('div', { class: 'field-wide' }, alertEl));
   const before = Object.fromEntries(Object.entries(controls).map(([k, c]) => [k, c.value.trim()]));
   form.addEventListener('submit', async (ev) => {
@@ -346,8 +369,8 @@ function detailsSection(e) {
       if (value === before[k]) continue;
       if (k === 'latitude' || k === 'longitude') {
         if (value === '') {
-          errorAt(form, `/${k}`, 'A location once set can be moved but not removed.');
-          alertEl.textContent = 'Nothing was saved.';
+          errorAt(form, `/${k}`, t('registry.details.location_kept'));
+          alertEl.textContent = t('registry.details.not_saved');
           return;
         }
         body[k] = coordinate(value);
@@ -363,18 +386,18 @@ function detailsSection(e) {
       }
     }
     if (!Object.keys(body).length) {
-      alertEl.textContent = 'Nothing has changed.';
+      alertEl.textContent = t('registry.details.unchanged');
       return;
     }
-    alertEl.textContent = 'Saving…';
+    alertEl.textContent = t('registry.saving');
     const res = await api('PATCH', `/api/v1/establishments/${e.id}`, body);
     if (res.status !== 200) {
-      showProblem(form, alertEl, res, 'The details were not saved');
+      showProblem(form, alertEl, res, 'registry.error.details');
       return;
     }
-    showEstablishment(e.id, 'The details were saved.');
+    showEstablishment(e.id, t('registry.details.saved'));
   });
-  return el('section', { 'aria-labelledby': 'details-h' }, el('h3', { id: 'details-h' }, 'Details'), form);
+  return el('section', { 'aria-labelledby': 'details-h' }, el('h3', { id: 'details-h' }, t('registry.details.heading')), form);
 }
 
 // ---- the licence
@@ -383,43 +406,44 @@ function licenceSection(e, history) {
   // The term of the licence in force: the latest issue or renewal, while the place is active.
   const term = e.status === 'active' ? history.find((a) => a.action === 'issued' || a.action === 'renewed') : null;
   const today = new Date().toISOString().slice(0, 10);
-  let runs = '';
-  if (term?.expires_on) runs = term.expires_on < today ? `; the licence expired on ${day(term.expires_on)}` : `; the licence runs until ${day(term.expires_on)}`;
+  const term_ = !term?.expires_on ? 'none' : term.expires_on < today ? 'expired' : 'runs';
   const list = history.length
     ? el('ol', { class: 'licence-history', id: 'licence-history' }, ...history.map((a) => el('li', {},
-      el('p', {}, el('strong', {}, ACTIONS[a.action] || a.action), ` from ${day(a.effective_on)}`,
-        a.expires_on ? `, until ${day(a.expires_on)}` : ''),
-      a.reason ? el('p', { class: 'licence-reason' }, a.reason) : null,
-      el('p', { class: 'muted' }, `Recorded ${formatWhen(a.recorded_at)}`))))
-    : el('p', { id: 'licence-history' }, 'No licence action has been recorded yet.');
+      el('p', {}, tParts('registry.history.item', {
+        action: el('strong', {}, actionName(a.action)), from: dayElement(a.effective_on),
+        until: a.expires_on ? dayElement(a.expires_on) : '', term: a.expires_on ? 'until' : 'none',
+      })),
+      a.reason ? el('p', { class: 'licence-reason', translate: 'no' }, a.reason) : null,
+      el('p', { class: 'muted' }, t('registry.history.recorded', { when: when(a.recorded_at) })))))
+    : el('p', { id: 'licence-history' }, t('registry.history.none'));
 
-  const action = el('select', {}, ...Object.entries(ACTIONS).map(([v, t]) => el('option', { value: v }, t)));
+  const action = el('select', {}, ...ACTIONS.map((v) => el('option', { value: v }, actionName(v))));
   const effective = input({ type: 'date' });
   const expires = input({ type: 'date' });
   const reason = el('textarea', { rows: 3, maxlength: 2000 });
-  const category = el('select', {}, el('option', { value: '' }, 'None given'),
-    ...Object.entries(REASON_CATEGORIES).map(([v, t]) => el('option', { value: v }, t)));
+  const category = el('select', {}, el('option', { value: '' }, t('registry.reason_category.none')),
+    ...REASON_CATEGORIES.map((v) => el('option', { value: v }, t(`registry.reason_category.${v.replaceAll('-', '_')}`))));
   const alertEl = formAlert();
   const form = el('form', { class: 'fields', novalidate: true, id: 'licence-form' },
-    field('licence-action', 'Action', action, { pointer: '/action' }),
-    field('licence-effective', 'Takes effect on', effective, { pointer: '/effective_on', help: 'Today when left empty.' }),
-    field('licence-expires', 'Expires on', expires, { pointer: '/expires_on', help: 'Optional; not before it takes effect.' }),
-    field('licence-reason', 'Reason', reason, {
+    field('licence-action', t('registry.licence.action'), action, { pointer: '/action' }),
+    field('licence-effective', t('registry.licence.effective'), effective, { pointer: '/effective_on', help: t('registry.licence.effective_help') }),
+    field('licence-expires', t('registry.licence.expires'), expires, { pointer: '/expires_on', help: t('registry.licence.expires_help') }),
+    field('licence-reason', t('registry.licence.reason'), reason, {
       pointer: '/reason', wide: true,
-      help: 'Required to suspend or revoke a licence, and kept in the licence history.',
+      help: t('registry.licence.reason_help'),
     }),
-    field('licence-category', 'Public reason', category, {
+    field('licence-category', t('registry.licence.category'), category, {
       pointer: '/reason_category',
-      help: 'Shown on the public record of a suspension or revocation; the reason above is not.',
+      help: t('registry.licence.category_help'),
     }),
-    el('div', { class: 'field-wide form-actions' }, el('button', { type: 'submit', class: 'primary' }, 'Record the action')),
+    el('div', { class: 'field-wide form-actions' }, el('button', { type: 'submit', class: 'primary' }, t('registry.licence.record'))),
     el('div', { class: 'field-wide' }, alertEl));
   const label = form.querySelector('#licence-reason-label');
   const categoryField = category.parentElement;
   const mark = () => {
     const needed = REASON_REQUIRED.includes(action.value);
     categoryField.hidden = !needed;
-    label.textContent = needed ? 'Reason (required)' : 'Reason';
+    label.textContent = needed ? t('registry.licence.reason_required') : t('registry.licence.reason');
     if (needed) reason.setAttribute('aria-required', 'true');
     else reason.removeAttribute('aria-required');
   };
@@ -428,7 +452,7 @@ function licenceSection(e, history) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors(form);
-    alertEl.textContent = 'Recording…';
+    alertEl.textContent = t('registry.licence.recording');
     const body = { action: action.value };
     if (effective.value) body.effective_on = effective.value;
     if (expires.value) body.expires_on = expires.value;
@@ -436,17 +460,18 @@ function licenceSection(e, history) {
     if (REASON_REQUIRED.includes(action.value) && category.value) body.reason_category = category.value;
     const res = await api('POST', `/api/v1/establishments/${e.id}/licence-actions`, body);
     if (res.status !== 201) {
-      showProblem(form, alertEl, res, 'The action was not recorded');
+      showProblem(form, alertEl, res, 'registry.error.licence');
       return;
     }
-    showEstablishment(e.id, `${ACTIONS[body.action]}: recorded in the licence history.`);
+    showEstablishment(e.id, t('registry.licence.recorded', { action: actionName(body.action) }));
   });
-  return el('section', { 'aria-labelledby': 'licence-h' }, el('h3', { id: 'licence-h' }, 'Licence'),
+  return el('section', { 'aria-labelledby': 'licence-h' }, el('h3', { id: 'licence-h' }, t('registry.licence.heading')),
     el('p', { id: 'licence-status', class: e.status === 'active' ? '' : 'licence-flag' },
-      'Status: ', el('strong', {}, STATUS[e.status] || e.status),
-      runs),
-    el('h4', {}, 'History, newest first'), list,
-    el('h4', {}, 'Record a licence action'), form);
+      tParts('registry.licence.status', {
+        status: el('strong', {}, statusName(e.status)), term: term_, date: term ? dayElement(term.expires_on) : '',
+      })),
+    el('h4', {}, t('registry.history.heading')), list,
+    el('h4', {}, t('registry.licence.record_heading')), form);
 }
 
 // ---- inspections and their appeal codes
@@ -468,15 +493,15 @@ function hideSlip() {
 
 // The new code, shown once, large, with a print button: the only part of the page printed.
 function codeSlip(e, inspection, code) {
-  const print = el('button', { type: 'button', class: 'primary no-print' }, 'Print the new code');
+  const print = el('button', { type: 'button', class: 'primary no-print' }, t('registry.code.print'));
   print.addEventListener('click', () => window.print());
-  const done = el('button', { type: 'button', class: 'secondary no-print' }, 'Done: hide the code');
+  const done = el('button', { type: 'button', class: 'secondary no-print' }, t('registry.code.done'));
   const slip = el('div', { class: 'code-slip', id: 'code-slip', tabindex: '-1', 'aria-labelledby': 'code-slip-h' },
-    el('h4', { id: 'code-slip-h' }, `New appeal code for the inspection of ${day(inspection.started_at.slice(0, 10))}`),
-    el('p', {}, `${e.name}, licence ${e.licence_number}`),
-    el('p', { class: 'slip-code', id: 'new-appeal-code' }, code),
-    el('p', { role: 'alert' }, 'The old code no longer acts for the operator (it still shows the report, and that this code was issued). Give this code to the operator: it is shown only this once.'),
-    el('p', { class: 'muted' }, `With the licence number, it opens the report at ${location.origin}/operator/.`),
+    el('h4', { id: 'code-slip-h' }, t('registry.code.heading', { date: day(inspection.started_at.slice(0, 10)) })),
+    el('p', {}, t('registry.code.establishment', { name: e.name, licence: e.licence_number })),
+    el('p', { class: 'slip-code', id: 'new-appeal-code', translate: 'no' }, code),
+    el('p', { role: 'alert' }, t('registry.code.old_stops')),
+    el('p', { class: 'muted' }, t('registry.code.where', { address: `${location.origin}/operator/` })),
     el('div', { class: 'form-actions' }, print, done));
   done.addEventListener('click', () => {
     slip.remove();
@@ -486,41 +511,46 @@ function codeSlip(e, inspection, code) {
 }
 
 function inspectionItem(e, i) {
-  const when = day(i.started_at.slice(0, 10));
+  const date = day(i.started_at.slice(0, 10));
+  const kinds = ['initial', 'reinspection', 'complaint', 'pre-permit', 'reopening'];
   const li = el('li', { class: 'inspection-row', id: `inspection-${i.id}` },
-    el('p', {}, el('strong', {}, when), ` · ${i.type}`,
-      ` · ${i.grade_label ? `grade ${i.grade_label}` : 'no grade'}${i.score === null ? '' : `, score ${i.score}`}`),
-    el('p', { class: 'muted' }, `Inspection ${i.id}`));
+    el('p', {}, tParts('registry.inspection.line', {
+      date: el('strong', {}, dayElement(i.started_at.slice(0, 10))),
+      type: kinds.includes(i.type) ? t(`registry.inspection.type.${i.type.replace('-', '_')}`) : i.type,
+      grade: i.grade_label ? wording(i.grade_label) : '', graded: i.grade_label ? 'yes' : 'no',
+      score: i.score ?? '', scored: i.score === null ? 'no' : 'yes',
+    })),
+    el('p', { class: 'muted' }, t('registry.inspection.id', { id: i.id })));
   if (i.revision > 1) {
-    li.append(el('p', { class: 'muted' }, `Revision ${i.revision}: the appeal code belongs to the original report.`));
+    li.append(el('p', { class: 'muted' }, t('registry.inspection.revision', { n: i.revision })));
     return li;
   }
   if (me.user.role !== 'clerk') {
-    li.append(el('p', { class: 'muted' }, 'A clerk who had no part in the inspection replaces a lost appeal code.'));
+    li.append(el('p', { class: 'muted' }, t('registry.code.clerk_only')));
     return li;
   }
   const st = el('p', { class: 'form-alert', role: 'alert', tabindex: '-1' });
-  const ask = el('button', { type: 'button', class: 'secondary' }, 'Replace lost appeal code');
+  const ask = el('button', { type: 'button', class: 'secondary' }, t('registry.code.replace'));
   const why = el('textarea', { rows: 2, maxlength: 500, required: true });
   const confirmBox = el('div', { class: 'confirm', hidden: true },
-    el('p', {}, 'The code printed on the operator\'s report will stop working. Issue a new one?'),
-    field(`reissue-reason-${i.id}`, 'Reason, and how the operator proved who they are', why, {
+    el('p', {}, t('registry.code.confirm')),
+    field(`reissue-reason-${i.id}`, t('registry.code.reason'), why, {
       pointer: '/reason', wide: true,
-      help: 'Kept with the new code in the registry; not published. The operator is told a new code was issued.',
+      help: t('registry.code.reason_help'),
     }));
-  const yes = el('button', { type: 'button', class: 'primary' }, 'Issue a new code');
-  const no = el('button', { type: 'button', class: 'secondary' }, 'Keep the old code');
+  const yes = el('button', { type: 'button', class: 'primary' }, t('registry.code.issue'));
+  const no = el('button', { type: 'button', class: 'secondary' }, t('registry.code.keep'));
   confirmBox.append(el('div', { class: 'form-actions' }, yes, no));
-  ask.setAttribute('aria-label', `Replace lost appeal code: inspection of ${when}`);
+  ask.setAttribute('aria-label', t('registry.code.replace_aria', { date }));
   ask.addEventListener('click', () => { confirmBox.hidden = false; ask.hidden = true; yes.focus(); });
   no.addEventListener('click', () => { confirmBox.hidden = true; ask.hidden = false; ask.focus(); });
   yes.addEventListener('click', async () => {
     if (!why.value.trim()) {
-      st.textContent = 'Say why a new code is issued, and how the operator proved who they are.';
+      st.textContent = t('registry.code.reason_missing');
       why.focus();
       return;
     }
-    st.textContent = 'Issuing…';
+    st.textContent = t('registry.code.issuing');
     const res = await api('POST', `/api/v1/inspections/${i.id}/appeal-code`, { reason: why.value.trim() });
     confirmBox.hidden = true;
     ask.hidden = false;
@@ -529,7 +559,7 @@ function inspectionItem(e, i) {
       return;
     }
     if (res.status !== 201) {
-      st.textContent = problemText(res, 'No new code was issued');
+      st.textContent = problemText(res, 'registry.error.code');
       st.focus();
       return;
     }
@@ -547,35 +577,38 @@ function inspectionItem(e, i) {
 function inspectionsSection(e) {
   const list = e.inspections.length
     ? el('ul', { class: 'inspection-list' }, ...e.inspections.map((i) => inspectionItem(e, i)))
-    : el('p', {}, 'No inspection has been submitted yet.');
-  return el('section', { 'aria-labelledby': 'inspections-h' }, el('h3', { id: 'inspections-h' }, 'Latest inspections'),
-    el('p', { class: 'muted' }, 'An operator who lost the report gets a new appeal code here; the old one stops working.'),
+    : el('p', {}, t('registry.inspection.none'));
+  return el('section', { 'aria-labelledby': 'inspections-h' }, el('h3', { id: 'inspections-h' }, t('registry.inspection.heading')),
+    el('p', { class: 'muted' }, t('registry.inspection.intro')),
     list);
 }
 
 // ---- the operator's reply
 
 function replySection(e) {
-  const sec = el('section', { 'aria-labelledby': 'reply-h' }, el('h3', { id: 'reply-h' }, 'The operator\'s public reply'));
+  const sec = el('section', { 'aria-labelledby': 'reply-h' }, el('h3', { id: 'reply-h' }, t('registry.reply.heading')));
   const r = e.reply;
   if (!r) {
-    sec.append(el('p', { id: 'reply-none' }, 'No reply is published.'));
+    sec.append(el('p', { id: 'reply-none' }, t('registry.reply.none')));
     return sec;
   }
-  sec.append(el('p', { class: 'muted' }, `Posted ${formatWhen(r.posted_at)}`),
-    el('blockquote', { id: 'reply-text' }, r.text));
-  if (r.moderated) sec.append(el('p', { id: 'reply-moderated' }, `Changed by the council: ${r.moderation_reason}`));
+  sec.append(el('p', { class: 'muted' }, t('registry.reply.posted', { when: when(r.posted_at) })),
+    el('blockquote', { id: 'reply-text', translate: 'no' }, r.text));
+  if (r.moderated) {
+    sec.append(el('p', { id: 'reply-moderated' },
+      tParts('registry.reply.moderated', { reason: el('span', { translate: 'no' }, r.moderation_reason) })));
+  }
   const reason = el('textarea', { rows: 2, maxlength: 2000 });
   const text = el('textarea', { rows: 4, maxlength: 2000 });
   text.value = r.text;
   const alertEl = formAlert();
-  const publish = el('button', { type: 'submit', class: 'primary', value: 'edit' }, 'Publish the edited wording');
-  const withdraw = el('button', { type: 'submit', class: 'secondary', value: 'withdraw' }, 'Withdraw the reply');
+  const publish = el('button', { type: 'submit', class: 'primary', value: 'edit' }, t('registry.reply.publish'));
+  const withdraw = el('button', { type: 'submit', class: 'secondary', value: 'withdraw' }, t('registry.reply.withdraw'));
   const form = el('form', { class: 'fields', novalidate: true, id: 'moderation-form' },
-    field('moderation-reason', 'Reason for the change (required, published)', reason, { pointer: '/reason', wide: true,
-      help: 'Say what was removed and why, for example "Personal details of an inspector removed".' }),
-    field('moderation-text', 'Wording to publish instead', text, { pointer: '/text', wide: true,
-      help: 'Edit out what may not be published. The text as posted is kept, never published again.' }),
+    field('moderation-reason', t('registry.reply.reason'), reason, { pointer: '/reason', wide: true,
+      help: t('registry.reply.reason_help') }),
+    field('moderation-text', t('registry.reply.text'), text, { pointer: '/text', wide: true,
+      help: t('registry.reply.text_help') }),
     el('div', { class: 'field-wide form-actions' }, publish, withdraw),
     el('div', { class: 'field-wide' }, alertEl));
   form.addEventListener('submit', async (ev) => {
@@ -585,22 +618,21 @@ function replySection(e) {
     const body = { reason: reason.value.trim() };
     if (!removing) {
       if (!text.value.trim()) {
-        errorAt(form, '/text', 'Write the wording to publish, or withdraw the reply.');
-        alertEl.textContent = 'Nothing was changed.';
+        errorAt(form, '/text', t('registry.reply.text_missing'));
+        alertEl.textContent = t('registry.reply.unchanged');
         return;
       }
       body.text = text.value.trim();
     }
-    alertEl.textContent = 'Saving…';
+    alertEl.textContent = t('registry.saving');
     const res = await api('POST', `/api/v1/replies/${r.id}/moderation`, body);
     if (res.status !== 200) {
-      showProblem(form, alertEl, res, 'The reply was not changed');
+      showProblem(form, alertEl, res, 'registry.error.reply');
       return;
     }
-    showEstablishment(e.id, removing ? 'The reply was withdrawn from the public record.'
-      : 'The edited wording is published in place of the reply.');
+    showEstablishment(e.id, removing ? t('registry.reply.withdrawn') : t('registry.reply.published'));
   });
-  sec.append(el('h4', {}, 'Moderate the reply'), form);
+  sec.append(el('h4', {}, t('registry.reply.moderate')), form);
   return sec;
 }
 
@@ -617,11 +649,12 @@ function openEstablishment(id, note = '') {
 function correctiveSection(actions) {
   if (!actions.length) return '';
   return el('section', { 'aria-labelledby': 'fixes-h', class: 'corrective-actions' },
-    el('h3', { id: 'fixes-h' }, 'Corrective actions'),
-    el('p', { class: 'muted' }, 'From the latest inspection; not on the public record.'),
+    el('h3', { id: 'fixes-h' }, t('registry.fixes.heading')),
+    el('p', { class: 'muted' }, t('registry.fixes.intro')),
     el('ul', {}, ...actions.map((a) => el('li', { 'data-code': a.code },
-      el('strong', {}, a.code), ` ${a.description} · to be corrected by ${day(a.correct_by)}`,
-      a.overdue ? el('strong', { class: 'overdue' }, ' · overdue') : ''))));
+      el('strong', { translate: 'no' }, a.code), ' ',
+      t('registry.fixes.item', { description: a.description, date: day(a.correct_by) }),
+      a.overdue ? el('strong', { class: 'overdue' }, t('registry.fixes.overdue')) : ''))));
 }
 
 async function showEstablishment(id, note = '') {
@@ -631,7 +664,7 @@ async function showEstablishment(id, note = '') {
     read(`/api/v1/establishments/${id}/licence-actions`),
     read(`/api/v1/establishments/${id}/corrective-actions`),
   ]);
-  const back = el('button', { type: 'button', class: 'secondary' }, 'Back to search');
+  const back = el('button', { type: 'button', class: 'secondary' }, t('registry.back'));
   back.addEventListener('click', () => {
     history.pushState({}, '', location.pathname);
     routed = location.search;
@@ -644,25 +677,25 @@ async function showEstablishment(id, note = '') {
   if (rec.status !== 200 || hist.status !== 200) {
     const failed = rec.status !== 200 ? rec : hist;
     app.replaceChildren(el('div', {}, back),
-      el('p', { role: 'alert', class: 'notice notice-bad' }, problemText(failed, 'The establishment could not be opened')));
+      el('p', { role: 'alert', class: 'notice notice-bad' }, problemText(failed, 'registry.error.open')));
     return;
   }
   const e = rec.data;
   const addr = [e.address?.line, e.address?.city, e.address?.postcode].filter(Boolean).join(', ');
   const summary = el('dl', { class: 'facts' },
-    el('dt', {}, 'Licence number'), el('dd', { id: 'est-licence' }, e.licence_number),
-    el('dt', {}, 'Jurisdiction'), el('dd', {}, `${e.jurisdiction} (scheme ${e.scheme})`),
-    el('dt', {}, 'Address'), el('dd', {}, addr || 'none given'),
-    el('dt', {}, 'Licence'), el('dd', { id: 'est-status' }, STATUS[e.status] || e.status),
-    el('dt', {}, 'Grade shown to the public'), el('dd', {}, gradeBadge(e.grade), ` ${e.grade?.label || 'No grade'}`));
+    el('dt', {}, t('registry.field.licence_number')), el('dd', { id: 'est-licence', translate: 'no' }, e.licence_number),
+    el('dt', {}, t('registry.field.jurisdiction')), el('dd', {}, t('registry.summary.jurisdiction', { jurisdiction: e.jurisdiction, scheme: e.scheme })),
+    el('dt', {}, t('registry.find.address')), addr ? el('dd', { translate: 'no' }, addr) : el('dd', {}, t('registry.summary.no_address')),
+    el('dt', {}, t('registry.licence.heading')), el('dd', { id: 'est-status' }, statusName(e.status)),
+    el('dt', {}, t('registry.summary.grade')), el('dd', {}, badge(e.grade), ' ', e.grade?.label ? wording(e.grade.label) : t('common.no_grade')));
   app.replaceChildren(el('div', {}, back),
-    el('h2', { id: 'est-title', tabindex: '-1' }, e.name),
+    el('h2', { id: 'est-title', tabindex: '-1', translate: 'no' }, e.name),
     el('p', { class: 'status', role: 'status', id: 'est-note' }),
     summary,
-    el('nav', { class: 'jump', 'aria-label': 'Parts of this record' },
-      el('a', { href: '#licence-h' }, 'Licence'), el('a', { href: '#details-h' }, 'Details'),
-      el('a', { href: '#inspections-h' }, 'Inspections'), el('a', { href: '#reply-h' }, 'Reply'),
-      el('a', { href: `/establishment.html?id=${e.id}` }, 'The public record')),
+    el('nav', { class: 'jump', 'aria-label': t('registry.jump.label') },
+      el('a', { href: '#licence-h' }, t('registry.licence.heading')), el('a', { href: '#details-h' }, t('registry.details.heading')),
+      el('a', { href: '#inspections-h' }, t('registry.jump.inspections')), el('a', { href: '#reply-h' }, t('registry.jump.reply')),
+      el('a', { href: `/establishment.html?id=${e.id}` }, t('registry.jump.public'))),
     licenceSection(e, hist.data.licence_actions),
     correctiveSection(fixes.status === 200 ? fixes.data.corrective_actions : []),
     detailsSection(e),
@@ -678,20 +711,19 @@ async function showEstablishment(id, note = '') {
 async function start(session) {
   me = session;
   const who = document.getElementById('who');
-  const out = el('button', { type: 'button', class: 'secondary' }, 'Sign out');
+  const out = el('button', { type: 'button', class: 'secondary' }, t('registry.sign_out'));
   out.addEventListener('click', async () => {
     await signOut();
     me = null;
     who.replaceChildren();
     mountSignIn(app, start);
   });
-  who.replaceChildren(`${session.user.display_name} `, out);
+  who.replaceChildren(el('span', { translate: 'no' }, session.user.display_name), ' ', out);
   if (!ROLES.includes(session.user.role)) {
     const there = ELSEWHERE[session.user.role];
     app.replaceChildren(el('div', { class: 'notice notice-bad', role: 'alert', id: 'refused' },
-      el('p', {}, 'The licence registry is for clerks and administrators. You are signed in as ',
-        el('strong', {}, session.user.role.replace('_', ' ')), '.'),
-      there ? el('p', {}, 'Your work is in ', el('a', { href: there[0] }, there[1]), '.') : null));
+      el('p', {}, tParts('registry.refused', { role: el('strong', {}, roleName(session.user.role)) })),
+      there ? el('p', {}, tParts('registry.elsewhere', { link: el('a', { href: there[0] }, t(there[1])) })) : null));
     return;
   }
   route();
@@ -711,6 +743,7 @@ window.addEventListener('popstate', () => {
   if (me && ROLES.includes(me.user.role) && location.search !== routed) route();
 });
 
+await i18nInit(['registry', 'signin', 'wording']);
 const session = await currentSession();
 if (session) start(session);
 else mountSignIn(app, start);

@@ -81,7 +81,10 @@ BEGIN
                 'rule', CASE WHEN is_open
                     THEN 'The new rating is not published until the appeal is decided; the previously published rating stands.'
                     ELSE 'The new rating is published when the appeal window closes; the previously published rating stands until then.'
-                    END))::json;
+                    END,
+                'rule_parts', jsonb_build_array(jsonb_build_object('key', CASE WHEN is_open
+                    THEN 'grade.posted.withheld_appeal' ELSE 'grade.posted.withheld_window' END,
+                    'args', '{}'::jsonb))))::json;
         END IF;
         RETURN base::json;
     END IF;
@@ -95,7 +98,11 @@ BEGIN
             'contested', jsonb_build_object('code', g.grade_code, 'label', g.grade_label),
             'rule', format('Grade %s is contested: the establishment may post %s (%s) until the hearing.',
                 g.grade_label, def -> 'rules' ->> 'pending_label_during_appeal',
-                def -> 'rules' ->> 'pending_code_during_appeal')))::json;
+                def -> 'rules' ->> 'pending_code_during_appeal'),
+            'rule_parts', jsonb_build_array(jsonb_build_object('key', 'grade.posted.contested',
+                'args', jsonb_build_object('contested', g.grade_label,
+                    'label', def -> 'rules' ->> 'pending_label_during_appeal',
+                    'code', def -> 'rules' ->> 'pending_code_during_appeal')))))::json;
     END IF;
     RETURN base::json;
 END $$;

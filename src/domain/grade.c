@@ -370,6 +370,16 @@ static const char *const type_phrases[GRADE_INSPECTION_TYPE_COUNT] = {
 	[GRADE_INSPECTION_REOPENING] = "Re-opening inspection",
 };
 
+/* The type as the rule's messages choose their wording by ({type, select, ...}): ICU selectors
+ * are identifiers, so no hyphen. */
+static const char *const type_selectors[GRADE_INSPECTION_TYPE_COUNT] = {
+	[GRADE_INSPECTION_INITIAL] = "initial",
+	[GRADE_INSPECTION_REINSPECTION] = "reinspection",
+	[GRADE_INSPECTION_COMPLAINT] = "complaint",
+	[GRADE_INSPECTION_PRE_PERMIT] = "pre_permit",
+	[GRADE_INSPECTION_REOPENING] = "reopening",
+};
+
 const char *grade_inspection_type_name(enum grade_inspection_type t)
 {
 	return (unsigned)t < GRADE_INSPECTION_TYPE_COUNT ? type_names[t] : "?";
@@ -485,6 +495,67 @@ __attribute__((format(printf, 2, 3))) static void text_addf(struct text *t, cons
 	t->len += (size_t)n;
 	if (t->len >= t->size)
 		t->len = t->size - 1;
+}
+
+/*
+ * The rule is written twice over, from the same branches: as the English sentence (rule, by
+ * text_addf, as it has always been stored and published) and as parts, message keys of the
+ * "grade" catalogue with their arguments, which the records layer formats in the reader's
+ * language. The engine does not format the parts itself: formatting needs the catalogues,
+ * which are files loaded at start-up, and the engine stays a pure function of its inputs,
+ * usable before (and without) them, by the commands and the test vectors alike. The English
+ * catalogue must format the parts to exactly the sentence written here; the unit test
+ * test_grade_rule checks that for every vector.
+ */
+static struct grade_part *part_add(struct grade_result *r, const char *key)
+{
+	struct grade_part *p;
+
+	if (r->n_parts >= GRADE_PARTS_MAX)
+		return NULL;
+	p = &r->parts[r->n_parts++];
+	p->key = key;
+	p->n_args = 0;
+	return p;
+}
+
+static void part_text(struct grade_part *p, const char *name, const char *text)
+{
+	if (p && p->n_args < GRADE_PART_ARGS_MAX)
+		p->args[p->n_args++] = (struct grade_arg){ name, text ? text : "", 0 };
+}
+
+static void part_num(struct grade_part *p, const char *name, int v)
+{
+	if (p && p->n_args < GRADE_PART_ARGS_MAX)
+		p->args[p->n_args++] = (struct grade_arg){ name, NULL, v };
+}
+
+bool grade_arg_is_wording(const char *name)
+{
+	static const char *const wording[] = { "label", "meaning", "element", "contested",
+		                               "e0",    "e1",      "e2" };
+
+	if (!name)
+		return false;
+	for (size_t i = 0; i < N_OF(wording); i++)
+		if (strcmp(name, wording[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The band's range as arguments: range (open, below or between), min and max. */
+static void part_range(struct grade_part *p, const struct grade_scheme *s,
+                       const struct grade_band *b)
+{
+	if (b->max == GRADE_SCORE_OPEN)
+		part_text(p, "range", "open");
+	else if (b->min == 0 && b != &s->bands[0])
+		part_text(p, "range", "below");
+	else
+		part_text(p, "range", "between");
+	part_num(p, "min", b->min);
+	part_num(p, "max", b->max == GRADE_SCORE_OPEN ? b->min : b->max);
 }
 
 /* "0-13", "28 or more", "59 or less": the band as the public reads it. */
@@ -653,23 +724,45 @@ static void explain_score(const struct grade_scheme *s, const struct grade_input
                           struct grade_result *r, struct text *t)
 {
 	const char *what = type_phrases[in->type];
+	struct grade_part *p;
 
 	switch (s->kind) {
 	case GRADE_KIND_POINTS_LOWER_BETTER:
 		text_addf(t, "%s scored ", what);
 		text_add_range(t, s, r->band);
+		p = part_add(r, "grade.score.points");
+		part_text(p, "type", type_selectors[in->type]);
+		part_range(p, s, r->band);
 		break;
 	case GRADE_KIND_DEDUCT_FROM_100:
 		text_addf(t, "%s scored %d (100 minus %d points%s), band ", what, r->score,
 		          r->deductions, r->deductions > 100 ? ", never below 0" : "");
 		text_add_range(t, s, r->band);
+		p = part_add(r, "grade.score.deduct");
+		part_text(p, "type", type_selectors[in->type]);
+		part_num(p, "score", r->score);
+		part_num(p, "deductions", r->deductions);
+		part_text(p, "floor", r->deductions > 100 ? "yes" : "no");
+		part_range(p, s, r->band);
 		break;
-	case GRADE_KIND_ELEMENT_SCORES:
+	case GRADE_KIND_ELEMENT_SCORES: {
+		static const char *const names[GRADE_MAX_ELEMENTS] = { "e0", "e1", "e2" };
+		static const char *const values[GRADE_MAX_ELEMENTS] = { "v0", "v1", "v2" };
+
 		text_addf(t, "%s total %d (", what, r->score);
 		for (size_t i = 0; i < s->n_elements; i++)
 			text_addf(t, "%s%s %d", i ? ", " : "", s->elements[i].name, r->elements[i]);
 		text_addf(t, ")");
+		p = part_add(r, "grade.score.elements");
+		part_text(p, "type", type_selectors[in->type]);
+		part_num(p, "score", r->score);
+		part_num(p, "count", (int)s->n_elements);
+		for (size_t i = 0; i < s->n_elements && i < GRADE_MAX_ELEMENTS; i++) {
+			part_text(p, names[i], s->elements[i].name);
+			part_num(p, values[i], r->elements[i]);
+		}
 		break;
+	}
 	}
 }
 
@@ -679,6 +772,7 @@ int grade_compute(const struct grade_scheme *s, const struct grade_input *in,
 	struct grade_result r;
 	struct text t;
 	const struct grade_rules *rules;
+	struct grade_part *p;
 	int err;
 
 	if (!s)
@@ -704,12 +798,16 @@ int grade_compute(const struct grade_scheme *s, const struct grade_input *in,
 		      rules->not_yet_graded_code, true);
 		text_addf(&t, "Pre-permit inspection: not graded; the establishment posts %s (%s).",
 		          r.label, r.code);
+		p = part_add(&r, "grade.rule.pre_permit");
+		part_text(p, "label", r.label);
+		part_text(p, "code", r.code);
 	} else if (in->closed_establishment && rules->closure_issues_no_grade) {
 		issue(&r, GRADE_OUTCOME_NO_GRADE, no_grade_label, "", false);
 		text_addf(&t,
 		          "%s closed the establishment: no grade issued; a re-opening "
 		          "inspection follows once the conditions are corrected.",
 		          type_phrases[in->type]);
+		part_text(part_add(&r, "grade.rule.closed"), "type", type_selectors[in->type]);
 	} else if (in->type == GRADE_INSPECTION_REOPENING && rules->reopening_label) {
 		issue(&r, GRADE_OUTCOME_PENDING, rules->reopening_label, rules->reopening_code,
 		      true);
@@ -717,11 +815,15 @@ int grade_compute(const struct grade_scheme *s, const struct grade_input *in,
 		          "Re-opening inspection: the establishment posts %s (%s) until its "
 		          "next graded inspection.",
 		          r.label, r.code);
+		p = part_add(&r, "grade.rule.reopening");
+		part_text(p, "label", r.label);
+		part_text(p, "code", r.code);
 	} else if (!(rules->graded_types & GRADE_TYPE_BIT(in->type))) {
 		issue(&r, GRADE_OUTCOME_UNCHANGED, no_grade_label, "", false);
 		explain_score(s, in, &r, &t);
 		text_addf(&t, ": recorded; this type of inspection does not change the posted "
 		              "grade.");
+		part_add(&r, "grade.rule.unchanged");
 	} else if (in->type == GRADE_INSPECTION_INITIAL && rules->initial_graded_only_in_top_band &&
 	           r.rated_band != &s->bands[0]) {
 		issue(&r, GRADE_OUTCOME_NO_GRADE, no_grade_label, "", false);
@@ -732,6 +834,8 @@ int grade_compute(const struct grade_scheme *s, const struct grade_input *in,
 		          ": no grade issued; a re-inspection at least %d days later sets "
 		          "the grade.",
 		          rules->min_days_before_reinspection);
+		part_num(part_add(&r, "grade.rule.reinspection_required"), "days",
+		         rules->min_days_before_reinspection);
 	} else {
 		const struct grade_band *b = r.rated_band;
 
@@ -741,31 +845,53 @@ int grade_compute(const struct grade_scheme *s, const struct grade_input *in,
 		case GRADE_KIND_POINTS_LOWER_BETTER:
 			text_addf(&t, ": grade %s issued%s.", b->label,
 			          in->type == GRADE_INSPECTION_INITIAL ? " at once" : "");
+			p = part_add(&r, "grade.rule.graded_points");
+			part_text(p, "label", b->label);
+			part_text(p, "once", in->type == GRADE_INSPECTION_INITIAL ? "yes" : "no");
 			break;
 		case GRADE_KIND_DEDUCT_FROM_100:
 			text_addf(&t, ": %s, %s.", b->label, b->meaning);
+			p = part_add(&r, "grade.rule.graded_deduct");
+			part_text(p, "label", b->label);
+			part_text(p, "meaning", b->meaning);
 			break;
 		case GRADE_KIND_ELEMENT_SCORES:
 			text_addf(&t, " gives %s (%s).", r.band->label, r.band->meaning);
-			if (r.capping_element >= 0)
+			p = part_add(&r, "grade.rule.graded_elements");
+			part_text(p, "label", r.band->label);
+			part_text(p, "meaning", r.band->meaning);
+			if (r.capping_element >= 0) {
 				text_addf(&t, " The worst element, %s %d, caps it at %s (%s).",
 				          s->elements[r.capping_element].name,
 				          r.elements[r.capping_element], b->label, b->meaning);
+				p = part_add(&r, "grade.rule.capped");
+				part_text(p, "element", s->elements[r.capping_element].name);
+				part_num(p, "value", r.elements[r.capping_element]);
+				part_text(p, "label", b->label);
+				part_text(p, "meaning", b->meaning);
+			}
 			break;
 		}
 		if (rules->pending_label_during_appeal && b != &s->bands[0] &&
-		    rules->appeal_window == GRADE_APPEAL_UNTIL_HEARING)
+		    rules->appeal_window == GRADE_APPEAL_UNTIL_HEARING) {
 			text_addf(&t,
 			          " It may be contested at a hearing; until then the "
 			          "establishment may post %s (%s).",
 			          rules->pending_label_during_appeal,
 			          rules->pending_code_during_appeal);
+			p = part_add(&r, "grade.rule.hearing");
+			part_text(p, "label", rules->pending_label_during_appeal);
+			part_text(p, "code", rules->pending_code_during_appeal);
+		}
 		if (rules->withhold_until_appeal_decided &&
-		    rules->appeal_window == GRADE_APPEAL_WITHIN_DAYS)
+		    rules->appeal_window == GRADE_APPEAL_WITHIN_DAYS) {
 			text_addf(&t,
 			          " Published once the %d-day appeal window closes or an "
 			          "appeal is decided.",
 			          rules->appeal_window_days);
+			part_num(part_add(&r, "grade.rule.withheld"), "days",
+			         rules->appeal_window_days);
+		}
 	}
 
 	*ret = r;

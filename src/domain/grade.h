@@ -215,6 +215,34 @@ struct grade_line {
 	int element; /* as in grade_violation_def */
 };
 
+/*
+ * The rule as language-neutral parts: each a message of the "grade" catalogue (web/i18n/<lang>/
+ * grade.json) named by its key, with named arguments. The parts, each formatted in turn and
+ * put one after the other, make the rule sentence; in English that is exactly grade_result.rule
+ * (which is cut at GRADE_RULE_MAX).
+ * An argument is a number or a text: a code (kept as it is), a value to choose a message
+ * variant by (type, range, once, floor), or scheme wording (a band's label or meaning, an
+ * element's name: grade_arg_is_wording() names them), which a reader's language translates.
+ */
+#define GRADE_PARTS_MAX     6
+#define GRADE_PART_ARGS_MAX 10
+
+struct grade_arg {
+	const char *name;
+	const char *text; /* NULL: the argument is the number */
+	int number;
+};
+
+struct grade_part {
+	const char *key; /* "grade.rule.graded_points" */
+	struct grade_arg args[GRADE_PART_ARGS_MAX];
+	size_t n_args;
+};
+
+/* True when an argument named @name carries scheme wording (to be put in the reader's language
+ * through the "wording" catalogue) rather than a number, code or variant. */
+bool grade_arg_is_wording(const char *name);
+
 struct grade_result {
 	/* NYC: total points. CN/SF: 100 minus deductions, clamped at 0. FHRS: element total. */
 	int score;
@@ -235,7 +263,10 @@ struct grade_result {
 	size_t n_counted;
 	struct grade_line dismissed[GRADE_MAX_VIOLATIONS];
 	size_t n_dismissed;
-	char rule[GRADE_RULE_MAX]; /* the rule applied, in plain words */
+	char rule[GRADE_RULE_MAX]; /* the rule applied, in plain words (English) */
+	/* The same rule as parts, for any language: pointers into the scheme and static text. */
+	struct grade_part parts[GRADE_PARTS_MAX];
+	size_t n_parts;
 };
 
 /* Names the offending input on failure: field is a static string ("violations[].points",

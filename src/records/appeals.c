@@ -49,8 +49,11 @@ static int operator_view(struct rec *r, const struct rec_operator *op, const cha
 	const char *p[] = { op->inspection_id, window, op->filing_code ? "t" : "f",
 		            op->replaced_code ? "t" : "f",
 		            rec_num(r, op->scheme->rules.rerating_standstill_days) };
-	return json_of(r, STMT_OPERATOR_STATUS_JSON, p, "records.inspection.disappeared",
-	               op->inspection_id, ret);
+	int rc = json_of(r, STMT_OPERATOR_STATUS_JSON, p, "records.inspection.disappeared",
+	                 op->inspection_id, ret);
+	if (rc == 0)
+		*ret = rec_localize_json(r, *ret);
+	return rc;
 }
 
 int rec_operator_report(struct rec *r, const struct rec_operator *op, const char **ret)

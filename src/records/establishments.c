@@ -130,7 +130,7 @@ int rec_establishment_get(struct rec *r, const char *id, const char **ret_json)
 		return rc;
 	if (store_nrows(res) == 0)
 		return rec_refuse(r, 404, NULL, "records.establishment.not_found", "id", id, NULL);
-	*ret_json = store_get(res, 0, "json");
+	*ret_json = rec_localize_json(r, store_get(res, 0, "json"));
 	return 0;
 }
 
@@ -220,7 +220,7 @@ int rec_establishment_inspections(struct rec *r, const char *id, long long befor
 	if (!store_get_bool(res, 0, "before_found"))
 		return rec_refuse(r, 400, "before", "records.establishment.before_not_inspection",
 		                  "before", I18N_INT(before), "id", id, NULL);
-	*ret_json = store_get(res, 0, "json");
+	*ret_json = rec_localize_json(r, store_get(res, 0, "json"));
 	return 0;
 }
 

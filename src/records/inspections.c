@@ -452,7 +452,7 @@ static int staff_json(struct rec *r, const char *id, const struct rec_submitted 
 		return rc;
 	if (store_nrows(res) == 0)
 		return rec_refuse(r, 404, NULL, "records.inspection.not_found", "id", id, NULL);
-	*ret = with_appeal_code(r->a, store_get(res, 0, "inspection"), sub);
+	*ret = with_appeal_code(r->a, rec_localize_json(r, store_get(res, 0, "inspection")), sub);
 	return 0;
 }
 
@@ -712,7 +712,7 @@ int rec_inspection_public(struct rec *r, const char *id, const char **ret_json)
 		return rc;
 	if (store_nrows(res) == 0)
 		return rec_refuse(r, 404, NULL, "records.inspection.not_published", "id", id, NULL);
-	*ret_json = store_get(res, 0, "inspection");
+	*ret_json = rec_localize_json(r, store_get(res, 0, "inspection"));
 	return 0;
 }
 

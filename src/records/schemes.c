@@ -9,7 +9,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "core/i18n.h"
 #include "core/util.h"
 #include "domain/grade.h"
 #include "records/log.h"
@@ -122,6 +124,26 @@ json_t *rec_scheme_json(const struct grade_scheme *s, bool full)
 	return v;
 }
 
+/* The rule's parts as stored beside it: [{"key", "args": {name: text}}], numbers in decimal,
+ * so that the rule can be written again in any language. */
+static json_t *rule_parts_json(const struct grade_result *r)
+{
+	json_t *parts = json_array();
+	for (size_t i = 0; i < r->n_parts; i++) {
+		const struct grade_part *p = &r->parts[i];
+		json_t *args = json_object();
+		for (size_t j = 0; j < p->n_args; j++) {
+			const struct grade_arg *a = &p->args[j];
+			char num[24];
+			json_object_set_new(
+			        args, a->name,
+			        json_string(a->text ? a->text : i18n_int_text(num, a->number)));
+		}
+		json_array_append_new(parts, json_pack("{s:s, s:o}", "key", p->key, "args", args));
+	}
+	return parts;
+}
+
 json_t *rec_grade_explanation(const struct grade_scheme *s, const struct grade_result *r)
 {
 	json_t *v = json_object();
@@ -178,7 +200,61 @@ json_t *rec_grade_explanation(const struct grade_scheme *s, const struct grade_r
 		json_object_set_new(v, groups[g].name, arr);
 	}
 	json_object_set_new(v, "rule", json_string(r->rule));
+	json_object_set_new(v, "rule_parts", rule_parts_json(r));
 	return v;
+}
+
+/* Format one stored part {"key", "args"} in @lang onto @buf (@*len bytes used of @size). */
+static int rule_part_text(const json_t *part, const char *lang, char *buf, size_t size, size_t *len)
+{
+	const char *key = json_string_value(json_object_get(part, "key"));
+	const json_t *args = json_object_get(part, "args");
+	/* One more name than arguments, always NULL: it ends the list i18n_format() reads. */
+	const char *name[GRADE_PART_ARGS_MAX + 1] = { 0 };
+	const char *value[GRADE_PART_ARGS_MAX + 1] = { 0 };
+	size_t n = 0;
+	const char *k;
+	json_t *v;
+
+	if (!key || strncmp(key, "grade.", 6) != 0 || (args && !json_is_object(args)))
+		return -EINVAL;
+	json_object_foreach((json_t *)args, k, v)
+	{
+		if (n >= GRADE_PART_ARGS_MAX || !json_is_string(v))
+			return -EINVAL;
+		name[n] = k;
+		value[n] = grade_arg_is_wording(k) ? i18n_wording(lang, json_string_value(v))
+		                                   : json_string_value(v);
+		n++;
+	}
+	if (*len + 1 >= size)
+		return 0;
+	*len += i18n_format(buf + *len, size - *len, lang, key, name[0], value[0], name[1],
+	                    value[1], name[2], value[2], name[3], value[3], name[4], value[4],
+	                    name[5], value[5], name[6], value[6], name[7], value[7], name[8],
+	                    value[8], name[9], value[9], NULL);
+	if (*len >= size)
+		*len = size - 1;
+	return 0;
+}
+
+int rec_grade_rule_text(const json_t *parts, const char *lang, char *buf, size_t size)
+{
+	size_t len = 0;
+	size_t i;
+	json_t *part;
+
+	if (!json_is_array(parts) || json_array_size(parts) == 0 ||
+	    json_array_size(parts) > GRADE_PARTS_MAX || size == 0)
+		return -EINVAL;
+	buf[0] = '\0';
+	json_array_foreach(parts, i, part)
+	{
+		int rc = rule_part_text(part, lang, buf, size, &len);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
 }
 
 /* @v (a new reference, taken over) as compact JSON text in r->a. */
@@ -366,4 +442,96 @@ int rec_scheme_versions(struct rec *r, const char *code, const char **ret_json)
 		return rec_refuse(r, 404, NULL, "records.scheme.not_found", "code", code, NULL);
 	*ret_json = store_get(res, 0, "json");
 	return 0;
+}
+
+/* Put string member @name of object @o through the "wording" catalogue of @lang. */
+static void wording_member(json_t *o, const char *name, const char *lang)
+{
+	const char *text = json_string_value(json_object_get(o, name));
+	if (!text)
+		return;
+	const char *own = i18n_wording(lang, text);
+	if (own != text && strcmp(own, text) != 0)
+		json_object_set_new(o, name, json_string(own));
+}
+
+/* @v, member @key of its parent (NULL at the top; an array's items have the array's key),
+ * localized in place. */
+static void localize(json_t *v, const char *lang, const char *key, int depth)
+{
+	static const char *const labelled[] = { "grade", "band", "capped_to", "contested" };
+	const char *k;
+	json_t *child;
+	size_t i;
+
+	if (depth > 16)
+		return;
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, child) localize(child, lang, key, depth + 1);
+		return;
+	}
+	if (!json_is_object(v))
+		return;
+	json_t *parts = json_object_get(v, "rule_parts");
+	if (parts && json_is_string(json_object_get(v, "rule"))) {
+		size_t size = GRADE_PARTS_MAX * I18N_MESSAGE_MAX;
+		char *text = malloc(size);
+		if (text && rec_grade_rule_text(parts, lang, text, size) == 0)
+			json_object_set_new(v, "rule", json_string(text));
+		free(text);
+	}
+	if (key && streq(key, "violations"))
+		wording_member(v, "description", lang);
+	for (size_t j = 0; key && j < ARRAY_SIZE(labelled); j++)
+		if (streq(key, labelled[j]))
+			wording_member(v, "label", lang);
+	wording_member(v, "grade_label", lang);
+	json_object_foreach(v, k, child) if (json_is_object(child) || json_is_array(child))
+	        localize(child, lang, k, depth + 1);
+}
+
+/* True when every real number in @v prints back to itself with @digits significant digits. */
+static bool reals_hold(const json_t *v, int digits, int depth)
+{
+	const char *k;
+	json_t *child;
+	size_t i;
+
+	if (json_is_real(v)) {
+		char text[40];
+		snprintf(text, sizeof(text), "%.*g", digits, json_real_value(v));
+		return strtod(text, NULL) == json_real_value(v);
+	}
+	if (depth > 16)
+		return true;
+	if (json_is_array(v)) {
+		json_array_foreach((json_t *)v, i,
+		                   child) if (!reals_hold(child, digits, depth + 1)) return false;
+	} else if (json_is_object(v)) {
+		json_object_foreach((json_t *)v, k,
+		                    child) if (!reals_hold(child, digits, depth + 1)) return false;
+	}
+	return true;
+}
+
+const char *rec_localize_json(struct rec *r, const char *json)
+{
+	const char *lang = i18n_thread_language();
+	if (!json || streq(lang, I18N_DEFAULT))
+		return json;
+	json_t *v = json_loads(json, 0, NULL);
+	if (!v)
+		return json;
+	json_arena(r->a, v);
+	localize(v, lang, NULL, 0);
+	/* Numbers as the store wrote them where that is exact (40.7, not 40.700000000000003):
+	 * the fewest digits that give every real number back. */
+	int digits = 15;
+	while (digits < 17 && !reals_hold(v, digits, 0))
+		digits++;
+	char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(digits));
+	if (!text)
+		return json;
+	arena_defer(r->a, free, text);
+	return text;
 }

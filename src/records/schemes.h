@@ -18,6 +18,22 @@ json_t *rec_scheme_json(const struct grade_scheme *s, bool full);
 /* A grade's explanation: score, band, counted and dismissed violations, rule. New reference. */
 json_t *rec_grade_explanation(const struct grade_scheme *s, const struct grade_result *r);
 
+/*
+ * The rule of a grade's explanation written from its stored parts (the explanation's
+ * "rule_parts") in @lang (NULL: the thread's language), the scheme's wording translated by
+ * the "wording" catalogue, into @buf. 0, or -EINVAL when @parts is not an array of parts.
+ */
+int rec_grade_rule_text(const json_t *parts, const char *lang, char *buf, size_t size);
+
+/*
+ * @json (JSON text that the store built: an inspection, an establishment's record, search
+ * results, a grade card, the operator's report) as a reader of the thread's language reads it: every explanation's
+ * "rule" written again from its "rule_parts" (explanations stored without them keep their
+ * English), and the scheme's wording in it, violations' descriptions and grade labels,
+ * through the "wording" catalogue. In English it is @json itself, untouched. Text in r->a.
+ */
+const char *rec_localize_json(struct rec *r, const char *json);
+
 /* What publishing a document did: the scheme's code, the version that now holds the document,
  * and whether it is new (false: the latest version already held the same scheme). */
 struct rec_scheme_published {

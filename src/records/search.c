@@ -14,6 +14,7 @@
 
 #include "core/buf.h"
 #include "core/util.h"
+#include "records/schemes.h"
 #include "records/searchindex.h"
 
 #define SEARCH_TOTAL_MAX  1000 /* matches counted; beyond, "at least" this many */
@@ -195,7 +196,7 @@ static int search_page_from_index(struct rec *r, const struct rec_search *s,
 		                     arena_printf(r->a, "%lld", last->id));
 	}
 	search_tail(&b, s, (long long)ns->nmatches, false, next);
-	*ret_json = buf_text(r, &b);
+	*ret_json = rec_localize_json(r, buf_text(r, &b));
 	return 0;
 }
 
@@ -297,7 +298,7 @@ int rec_establishments_search(struct rec *r, const struct rec_search *s, const c
 	                    ? cursor_encode(r->a, s->sort, store_get(res, shown - 1, "sort_key"),
 	                                    store_get(res, shown - 1, "id"))
 	                    : NULL);
-	*ret_json = buf_text(r, &b);
+	*ret_json = rec_localize_json(r, buf_text(r, &b));
 	return 0;
 }
 
@@ -313,7 +314,7 @@ int rec_card_get(struct rec *r, const char *code, const char **ret_json)
 		return rc;
 	if (store_nrows(res) == 0)
 		return rec_refuse(r, 404, NULL, "records.card.not_found", "code", code, NULL);
-	*ret_json = store_get(res, 0, "json");
+	*ret_json = rec_localize_json(r, store_get(res, 0, "json"));
 	return 0;
 }
 

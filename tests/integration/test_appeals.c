@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/i18n.h"
 #include "harness.h"
 #include "staff.h"
 
@@ -131,6 +132,36 @@ static json_t *establishment(long long id)
 	return v;
 }
 
+/* @text of a scheme as the zh-CN wording catalogue gives it (itself until it has it). */
+static const char *wording_zh(const char *text)
+{
+	static bool loaded;
+	char path[512], err[256];
+	if (!loaded) {
+		snprintf(path, sizeof(path), "%s/web", itest_source_root());
+		if (i18n_load(path, err, sizeof(err)) < 0)
+			fail_msg("%s", err);
+		loaded = true;
+	}
+	return i18n_wording("zh-CN", text);
+}
+
+/* The public record of establishment @id, as a reader of Simplified Chinese asks for it: the
+ * grade's rule, in its language. */
+static const char *grade_rule_zh(long long id)
+{
+	static char rule[512];
+	char path[80];
+	long st;
+	snprintf(path, sizeof(path), "/api/v1/establishments/%lld?lang=zh-CN", id);
+	json_t *v = staff_call(&server, NULL, "GET", path, NULL, NULL, &st);
+	assert_int_equal(st, 200);
+	const char *r = json_walk_str(v, "grade.rule");
+	snprintf(rule, sizeof(rule), "%s", r ? r : "");
+	json_decref(v);
+	return rule;
+}
+
 /* POST @body to /api/v1/appeals/@id/@what as @as; the status. */
 static long appeal_step(const struct staff_session *as, long long id, const char *what,
                         const char *body)
@@ -191,6 +222,10 @@ static void test_nyc_pending_then_upheld(void **state)
 	assert_true(json_is_true(json_walk(v, "appeal.open")));
 	assert_null(json_walk(v, "appeal.grounds"));
 	json_decref(v);
+	char want[256];
+	snprintf(want, sizeof(want), "等级 %s 正在申诉中：听证前该单位可公示“%s”（Z）。",
+	         wording_zh("B"), wording_zh("Grade Pending"));
+	assert_string_equal(grade_rule_zh(est), want);
 
 	/* A second appeal on the same inspection is refused, and so is contesting a stranger. */
 	v = operator("/api/v1/operator/appeals", "N-1", re.code, "\"grounds\":\"Again\"", &st);
@@ -284,7 +319,12 @@ static void test_fhrs_previous_rating_then_modified(void **state)
 	assert_true(json_is_true(json_walk(v, "grade.new_rating_pending")));
 	assert_int_equal(json_walk_int(v, "grade.pending_inspection_id"), uk_new.id);
 	assert_non_null(json_walk_str(v, "grade.publication_due"));
+	assert_string_equal(json_walk_str(v, "grade.rule"),
+	                    "The new rating is published when the appeal window closes; the "
+	                    "previously published rating stands until then.");
 	json_decref(v);
+	assert_string_equal(grade_rule_zh(uk_est),
+	                    "新的评级在申诉期届满后公布；在此之前，此前公布的评级继续有效。");
 
 	long st;
 	v = operator("/api/v1/operator/report", "U-1", uk_new.code, "", &st);
@@ -310,6 +350,8 @@ static void test_fhrs_previous_rating_then_modified(void **state)
 	assert_true(json_is_true(json_walk(v, "grade.new_rating_pending")));
 	assert_true(json_is_null(json_walk(v, "grade.publication_due")));
 	json_decref(v);
+	assert_string_equal(grade_rule_zh(uk_est),
+	                    "申诉作出决定前不公布新的评级；此前公布的评级继续有效。");
 
 	/* Modified: S02 dismissed; the score is recomputed and the rating re-issued. */
 	assert_int_equal(appeal_step(&hearing, appeal, "review", "{\"action\":\"accept\"}"), 200);

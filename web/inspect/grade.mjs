@@ -9,6 +9,15 @@
 //
 // Errors are returned, not thrown: { error: 'EINVAL' | 'ENOENT' | 'ERANGE' | 'E2BIG',
 // field, index }, as grade_compute() names them.
+//
+// The rule is also given as parts (ruleParts), the messages of the "grade" catalogue
+// (web/i18n/<lang>/grade.json) with their arguments, exactly as the server stores them beside
+// an explanation's rule ("rule_parts"). In a page whose language is not English and that loaded
+// the "grade" catalogue, the rule is those parts in the page's language, as the server writes
+// them for a reader of that language; otherwise it is the English sentence, as the server
+// stores it.
+
+import { t, has, lang, wording } from '../js/i18n.mjs';
 
 export const MAX_VIOLATIONS = 64;
 const RULE_MAX = 320; // the C engine's buffer, NUL included
@@ -21,6 +30,17 @@ const TYPE_PHRASES = {
   'pre-permit': 'Pre-permit inspection',
   reopening: 'Re-opening inspection',
 };
+
+// The type as the messages choose their wording by ({type, select, ...}).
+const TYPE_SELECTORS = {
+  initial: 'initial',
+  reinspection: 'reinspection',
+  complaint: 'complaint',
+  'pre-permit': 'pre_permit',
+  reopening: 'reopening',
+};
+// The arguments that carry the scheme's wording (grade_arg_is_wording() in the engine).
+const WORDING_ARGS = new Set(['label', 'meaning', 'element', 'contested', 'e0', 'e1', 'e2']);
 
 function fail(error, field, index = -1) {
   return { error, field, index };
@@ -48,6 +68,19 @@ function rangeText(scheme, b) {
   if (bandMax(b) === Infinity) return `${b.min} or more`;
   if (b.min === 0 && b !== scheme.bands[0]) return `${b.max} or less`;
   return `${b.min}-${b.max}`;
+}
+
+// The band's range as a part's arguments, as the engine gives them.
+function rangeArgs(scheme, b) {
+  const range = bandMax(b) === Infinity ? 'open' : b.min === 0 && b !== scheme.bands[0] ? 'below' : 'between';
+  return { range, min: String(b.min), max: String(bandMax(b) === Infinity ? b.min : b.max) };
+}
+
+// The rule's @parts ([{ key, args }]) in the page's language, the scheme's wording through
+// the "wording" catalogue.
+export function ruleText(parts) {
+  return parts.map((p) => t(p.key, Object.fromEntries(Object.entries(p.args)
+    .map(([k, v]) => [k, WORDING_ARGS.has(k) ? wording(v) : v])))).join('');
 }
 
 function elementIndex(scheme, def) {
@@ -105,6 +138,7 @@ export function compute(scheme, input) {
     score: 0, deductions: 0, elements: new Array(nEl).fill(0), band: null, ratedBand: null,
     cappingElement: -1, outcome: null, label: null, code: null, setsPostedGrade: false,
     reinspectionRequired: false, reinspectionMinDays: 0, counted: [], dismissed: [], rule: '',
+    ruleParts: [],
   };
   // Tally.
   for (const v of input.violations || []) {
@@ -137,59 +171,88 @@ export function compute(scheme, input) {
   const rules = scheme.rules;
   const what = TYPE_PHRASES[input.type];
   const graded = rules.graded_inspection_types.includes(input.type);
-  let t;
+  let text;
+  const parts = r.ruleParts;
+  const part = (key, args = {}) => { parts.push({ key, args }); };
+  const type = TYPE_SELECTORS[input.type];
   const issue = (outcome, label, code, sets) => {
     r.outcome = outcome; r.label = label; r.code = code; r.setsPostedGrade = sets;
   };
   const explainScore = () => {
     switch (scheme.kind) {
       case 'points-lower-is-better':
+        part('grade.score.points', { type, ...rangeArgs(scheme, r.band) });
         return `${what} scored ${rangeText(scheme, r.band)}`;
       case 'deduct-from-100':
+        part('grade.score.deduct', {
+          type, score: String(r.score), deductions: String(r.deductions),
+          floor: r.deductions > 100 ? 'yes' : 'no', ...rangeArgs(scheme, r.band),
+        });
         return `${what} scored ${r.score} (100 minus ${r.deductions} points${r.deductions > 100 ? ', never below 0' : ''}), band ${rangeText(scheme, r.band)}`;
-      default:
+      default: {
+        const args = { type, score: String(r.score), count: String(scheme.elements.length) };
+        scheme.elements.slice(0, 3).forEach((e, i) => { args[`e${i}`] = e.name; args[`v${i}`] = String(r.elements[i]); });
+        part('grade.score.elements', args);
         return `${what} total ${r.score} (${scheme.elements.map((e, i) => `${e.name} ${r.elements[i]}`).join(', ')})`;
+      }
     }
   };
   if (input.type === 'pre-permit') {
     issue('not-yet-graded', rules.not_yet_graded_label, rules.not_yet_graded_code, true);
-    t = `Pre-permit inspection: not graded; the establishment posts ${r.label} (${r.code}).`;
+    text = `Pre-permit inspection: not graded; the establishment posts ${r.label} (${r.code}).`;
+    part('grade.rule.pre_permit', { label: r.label ?? '', code: r.code ?? '' });
   } else if (input.closed && rules.closure_issues_no_grade) {
     issue('no-grade', NO_GRADE_LABEL, '', false);
-    t = `${what} closed the establishment: no grade issued; a re-opening inspection follows once the conditions are corrected.`;
+    text = `${what} closed the establishment: no grade issued; a re-opening inspection follows once the conditions are corrected.`;
+    part('grade.rule.closed', { type });
   } else if (input.type === 'reopening' && rules.reopening_label) {
     issue('pending', rules.reopening_label, rules.reopening_code, true);
-    t = `Re-opening inspection: the establishment posts ${r.label} (${r.code}) until its next graded inspection.`;
+    text = `Re-opening inspection: the establishment posts ${r.label} (${r.code}) until its next graded inspection.`;
+    part('grade.rule.reopening', { label: r.label ?? '', code: r.code ?? '' });
   } else if (!graded) {
     issue('unchanged', NO_GRADE_LABEL, '', false);
-    t = `${explainScore()}: recorded; this type of inspection does not change the posted grade.`;
+    text = `${explainScore()}: recorded; this type of inspection does not change the posted grade.`;
+    part('grade.rule.unchanged');
   } else if (input.type === 'initial' && rules.initial_graded_only_in_top_band && r.ratedBand !== scheme.bands[0]) {
     issue('no-grade', NO_GRADE_LABEL, '', false);
     r.reinspectionRequired = true;
     r.reinspectionMinDays = rules.min_days_before_reinspection;
-    t = `${explainScore()}: no grade issued; a re-inspection at least ${rules.min_days_before_reinspection} days later sets the grade.`;
+    text = `${explainScore()}: no grade issued; a re-inspection at least ${rules.min_days_before_reinspection} days later sets the grade.`;
+    part('grade.rule.reinspection_required', { days: String(rules.min_days_before_reinspection) });
   } else {
     const b = r.ratedBand;
     issue('graded', b.label, b.code, true);
-    t = explainScore();
+    text = explainScore();
     switch (scheme.kind) {
       case 'points-lower-is-better':
-        t += `: grade ${b.label} issued${input.type === 'initial' ? ' at once' : ''}.`;
+        text += `: grade ${b.label} issued${input.type === 'initial' ? ' at once' : ''}.`;
+        part('grade.rule.graded_points', { label: b.label, once: input.type === 'initial' ? 'yes' : 'no' });
         break;
       case 'deduct-from-100':
-        t += `: ${b.label}, ${b.meaning}.`;
+        text += `: ${b.label}, ${b.meaning}.`;
+        part('grade.rule.graded_deduct', { label: b.label, meaning: b.meaning });
         break;
       default:
-        t += ` gives ${r.band.label} (${r.band.meaning}).`;
-        if (r.cappingElement >= 0)
-          t += ` The worst element, ${scheme.elements[r.cappingElement].name} ${r.elements[r.cappingElement]}, caps it at ${b.label} (${b.meaning}).`;
+        text += ` gives ${r.band.label} (${r.band.meaning}).`;
+        part('grade.rule.graded_elements', { label: r.band.label, meaning: r.band.meaning });
+        if (r.cappingElement >= 0) {
+          text += ` The worst element, ${scheme.elements[r.cappingElement].name} ${r.elements[r.cappingElement]}, caps it at ${b.label} (${b.meaning}).`;
+          part('grade.rule.capped', {
+            element: scheme.elements[r.cappingElement].name, value: String(r.elements[r.cappingElement]),
+            label: b.label, meaning: b.meaning,
+          });
+        }
     }
-    if (rules.pending_label_during_appeal && b !== scheme.bands[0] && rules.appeal_window === 'until_hearing')
-      t += ` It may be contested at a hearing; until then the establishment may post ${rules.pending_label_during_appeal} (${rules.pending_code_during_appeal}).`;
-    if (rules.withhold_until_appeal_decided && rules.appeal_window === 'within_days')
-      t += ` Published once the ${rules.appeal_window_days}-day appeal window closes or an appeal is decided.`;
+    if (rules.pending_label_during_appeal && b !== scheme.bands[0] && rules.appeal_window === 'until_hearing') {
+      text += ` It may be contested at a hearing; until then the establishment may post ${rules.pending_label_during_appeal} (${rules.pending_code_during_appeal}).`;
+      part('grade.rule.hearing', { label: rules.pending_label_during_appeal, code: rules.pending_code_during_appeal });
+    }
+    if (rules.withhold_until_appeal_decided && rules.appeal_window === 'within_days') {
+      text += ` Published once the ${rules.appeal_window_days}-day appeal window closes or an appeal is decided.`;
+      part('grade.rule.withheld', { days: String(rules.appeal_window_days) });
+    }
   }
-  r.rule = t.slice(0, RULE_MAX - 1);
+  r.rule = lang() !== 'en' && parts.every((p) => has(p.key)) ? ruleText(parts) : text.slice(0, RULE_MAX - 1);
   return r;
 }
 

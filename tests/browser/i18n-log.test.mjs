@@ -405,12 +405,14 @@ test('the pseudo-language: every sentence on the record and methodology pages co
     await report(`the methodology of ${code}`);
     assert.match(await page.title(), /^⟦/);
   }
-  // An error: a scheme that is not there. Its detail is the server's sentence.
-  const problem = await (await fetch(`${server.url}/api/v1/schemes/no-such-scheme/versions`)).json();
+  // An error: a scheme that is not there. Its detail is the server's sentence, in the page's
+  // language: the pseudo-language's brackets too.
+  const problem = await (await fetch(`${server.url}/api/v1/schemes/no-such-scheme/versions?lang=en-XA`)).json();
+  assert.match(problem.detail, /^⟦.*⟧$/);
   await page.goto(`${server.url}/methodology.html?scheme=no-such-scheme&lang=en-XA`);
   await page.locator('#scheme [role=alert]').waitFor();
   assert.equal((await page.locator('#scheme [role=alert]').textContent()).trim(), problem.detail);
-  await report('the methodology of an unknown scheme', problem.detail);
+  await report('the methodology of an unknown scheme');
   assert.deepEqual(errorsOf(page).filter((e) => e !== '/api/v1/schemes/no-such-scheme/versions' && !/status of 404/.test(e)), []);
   await page.context().close();
 });

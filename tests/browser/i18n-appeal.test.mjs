@@ -175,7 +175,7 @@ test('a hearing officer decides the appeal in Chinese (tablet)', async () => {
   await page.locator('#appeal-state', { hasText: '状态：已提交' }).waitFor();
   assert.match(await page.locator('#appeal-title').textContent(), new RegExp(`^申诉\\d+：${reports.zh.name}$`));
   const recorded = page.locator('#recorded');
-  assert.match(await recorded.textContent(), new RegExp(`初次检查，${ZH_DATE.source}.*；得分\\d+，评级`));
+  assert.match(await recorded.textContent(), new RegExp(`首次检查，${ZH_DATE.source}.*；得分\\d+，评级`));
   // The record's revision, not to be read as a scheme's version.
   assert.match(await recorded.textContent(), /；记录第1版。/);
   assert.match(await recorded.locator('tr.contested').textContent(), /S02.*15.*有异议/);

@@ -59,7 +59,7 @@ for (const size of ['phone', 'tablet']) {
     assert.equal(await page.locator('#why').textContent(), '评级依据');
     assert.equal(await page.locator('#history-h').textContent(), '检查记录');
     assert.match(await page.locator('#last-inspected').textContent(), new RegExp(`^最近检查：${zhDay.source}。$`));
-    assert.match(await page.locator('.grade-now').textContent(), new RegExp(`依据${zhDay.source}的常规检查。`));
+    assert.match(await page.locator('.grade-now').textContent(), new RegExp(`依据${zhDay.source}的首次检查。`));
     assert.equal(await page.locator('#explanation .tag').first().textContent(), '优先项');
     // The violation in the scheme's Chinese wording, not its English description.
     assert.match(await page.locator('#explanation li.violation').first().textContent(), /^优先项 生熟食品未分开存放、加工（10分）$/);

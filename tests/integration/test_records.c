@@ -453,7 +453,7 @@ static void test_rule_in_the_readers_language(void **state)
 	json_decref(v);
 	v = get_in(path, "zh-CN,zh;q=0.9,en;q=0.5", lang, sizeof(lang));
 	assert_string_equal(json_walk_str(v, "explanation.rule"),
-	                    "初次检查得分 0–13 分：当即评为 A 级。");
+	                    "首次检查得分 0–13 分：当即评为 A 级。");
 	/* The language-neutral parts are as stored, and the rest of the record as before. */
 	assert_string_equal(json_walk_str(v, "grade.code"), "A");
 	assert_int_equal(json_walk_int(v, "score"), 13);
@@ -469,7 +469,7 @@ static void test_rule_in_the_readers_language(void **state)
 	v = staff_call(&server, &inspector, "GET", path, NULL, header, &st);
 	assert_int_equal(st, 200);
 	assert_string_equal(json_walk_str(v, "explanation.rule"),
-	                    "初次检查得分 0–13 分：当即评为 A 级。");
+	                    "首次检查得分 0–13 分：当即评为 A 级。");
 	json_decref(v);
 
 	/* Stored before explanations kept their parts: the English as stored. (A submitted

@@ -204,12 +204,12 @@ static void test_chinese_points_scheme(void **state)
 	                            INPUT(GRADE_INSPECTION_INITIAL,
 	                                  VIOLATIONS({ "02B", 7, false }, { "06C", 6, false })),
 	                            "zh-CN"),
-	                    zh("初次检查得分 0–13 分：当即评为 %s 级。", "A"));
+	                    zh("首次检查得分 0–13 分：当即评为 %s 级。", "A"));
 	/* Outside the top band at the initial: no grade yet. */
 	assert_string_equal(
 	        rule_of("nyc", INPUT(GRADE_INSPECTION_INITIAL, VIOLATIONS({ "02B", 20, false })),
 	                "zh-CN"),
-	        "初次检查得分 14–27 分：不评定等级；至少 7 天后进行复查，由复查评定等级。");
+	        "首次检查得分 14–27 分：不评定等级；至少 7 天后进行复查，由复查评定等级。");
 	/* The open-ended band, graded at a re-inspection, with the label pending a hearing. */
 	assert_string_equal(
 	        rule_of("nyc",
@@ -227,10 +227,10 @@ static void test_chinese_points_scheme(void **state)
 	assert_string_equal(rule_of("nyc",
 	                            INPUT(GRADE_INSPECTION_INITIAL, .closed_establishment = true),
 	                            "zh-CN"),
-	                    "初次检查时责令该单位停业：不评定等级；整改到位后进行重新开业检查。");
+	                    "首次检查时责令该单位停业：不评定等级；整改到位后进行恢复营业检查。");
 	assert_string_equal(
 	        rule_of("nyc", INPUT(GRADE_INSPECTION_REOPENING), "zh-CN"),
-	        zh("重新开业检查：该单位公示“%s”（P），直至下一次评级检查。", "Grade Pending"));
+	        zh("恢复营业检查：该单位公示“%s”（P），直至下一次评级检查。", "Grade Pending"));
 	assert_string_equal(rule_of("nyc", INPUT(GRADE_INSPECTION_PRE_PERMIT), "zh-CN"),
 	                    zh("许可前检查：不评定等级；该单位公示“%s”（N）。", "Not Yet Graded"));
 }
@@ -242,7 +242,7 @@ static void test_chinese_deduct_scheme(void **state)
 	        rule_of("cn-faces",
 	                INPUT(GRADE_INSPECTION_INITIAL, VIOLATIONS({ "CN03", 10, false })),
 	                "zh-CN"),
-	        zh("初次检查得分 90 分（100 分扣减 10 分），所在区间 90–100 分：%s，%s。", "Good",
+	        zh("首次检查得分 90 分（100 分扣减 10 分），所在区间 90–100 分：%s，%s。", "Good",
 	           "green smiling face"));
 	/* Below the first band's floor: "or less"; deductions past 100 never go below 0. */
 	assert_string_equal(rule_of("cn-faces",
@@ -264,7 +264,7 @@ static void test_chinese_element_scheme(void **state)
 	                            INPUT(GRADE_INSPECTION_INITIAL, .has_elements = true,
 	                                  .elements = { 5, 20, 5 }),
 	                            "zh-CN"),
-	                    zh("初次检查总分 30 分（%s 5 分，%s 20 分，%s 5 分），评为 %s（%s）。"
+	                    zh("首次检查总分 30 分（%s 5 分，%s 20 分，%s 5 分），评为 %s（%s）。"
 	                       "最差单项为%s 20 分，评级最高只能为 %s（%s）。"
 	                       "21 天申诉期届满或申诉作出决定后予以公布。",
 	                       "hygiene", "structural", "management", "3", "Generally satisfactory",
@@ -395,7 +395,7 @@ static void test_localize_json(void **state)
 	assert_non_null(v);
 	assert_string_equal(
 	        json_string_value(json_object_get(json_object_get(v, "explanation"), "rule")),
-	        "重新开业检查：该单位公示“等级待定”（P），直至下一次评级检查。");
+	        "恢复营业检查：该单位公示“等级待定”（P），直至下一次评级检查。");
 	assert_non_null(json_object_get(json_object_get(v, "explanation"), "rule_parts"));
 	assert_string_equal(json_string_value(json_object_get(json_object_get(v, "older"), "rule")),
 	                    "As stored.");

@@ -16,8 +16,7 @@ after(async () => {
   await server?.stop();
 });
 
-test('in English at phone size: the same journey', async () => {
-const size = 'phone';
+for (const size of ['phone', 'tablet']) test(`in English at ${size} size: the same journey`, async () => {
   const page = await newPage(browser, size, { locale: 'en-GB' });
   await page.goto(`${server.url}/`);
   await page.locator('h1', { hasText: 'Food safety inspection results' }).waitFor();

@@ -8,8 +8,9 @@
 // report show no text that did not come from a catalogue.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import {
-  createDatabase, startServer, launchBrowser, newPage, screenshot, untranslated, DEMO_PASSWORD,
+  createDatabase, startServer, launchBrowser, newPage, screenshot, untranslated, DEMO_PASSWORD, root,
 } from './lib.mjs';
 
 let db, server, browser;
@@ -34,6 +35,7 @@ before(async () => {
   est.phone = add('I18N-2', 'Phone Noodle Bar');
   est.pseudo = add('I18N-3', 'Pseudo Pie Shop');
   est.refused = add('I18N-4', 'Refused Rice Shop');
+  est.english = add('I18N-5', 'English Pie Shop');
   server = await startServer(db);
   browser = await launchBrowser();
 });
@@ -179,6 +181,58 @@ for (const size of ['tablet', 'phone']) {
     await context.close();
   });
 }
+
+// The same journey in English at phone size (the tablet suite walks it at tablet size), its
+// words read from the English catalogue: a phone whose language is English, offline.
+test('en at phone size: offline inspection, the report in English, synced when the signal returns', async () => {
+  const en = JSON.parse(readFileSync(`${root}/web/i18n/en/inspect.json`, 'utf8'));
+  const name = 'English Pie Shop';
+  const page = await newPage(browser, 'phone', { locale: 'en-US' });
+  const context = page.context();
+  await page.goto(`${server.url}/inspect/`);
+  await page.getByRole('heading', { name: en['inspect.signin.heading'] }).waitFor();
+  assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+  await page.getByLabel(en['inspect.signin.username']).fill('inspector');
+  await page.getByLabel(en['inspect.signin.password']).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: en['inspect.signin.submit'] }).click();
+  await page.getByRole('heading', { name: en['inspect.home.heading'] }).waitFor();
+  const due = page.locator('li.due', { hasText: name });
+  await due.waitFor();
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload();
+  await page.getByRole('heading', { name: en['inspect.home.heading'] }).waitFor();
+  await context.setOffline(true);
+  await page.reload();
+  await page.getByText(en['inspect.net.offline']).waitFor();
+  await due.getByRole('button', { name: en['inspect.due.start'] }).click();
+  await page.getByRole('heading', { name }).waitFor();
+  await page.getByRole('button', { name: en['inspect.form.mark_remaining'] }).click();
+  const items = await page.locator('fieldset.item').count();
+  await waitFor(async () => (await page.locator('fieldset.item input[value="in"]:checked').count()) === items, 'all marked in');
+  const code = await page.locator('fieldset.item').first().getAttribute('data-code');
+  await page.locator(`fieldset[data-code="${code}"] label.mark`, { hasText: new RegExp(`^${en['inspect.mark.out']}$`) }).click();
+  await page.locator(`#note-${code}`).fill('No hot water at the kitchen basin.');
+  await waitFor(async () => Number(await page.locator('.preview').getAttribute('data-score')) > 0, 'the preview counts it');
+  await page.getByLabel(en['inspect.form.signer']).fill('Pat Manager');
+  await page.getByLabel(en['inspect.form.signer']).blur();
+  await drawSignature(page);
+  await page.getByRole('button', { name: en['inspect.form.finish'] }).click();
+  await page.getByRole('heading', { name: en['inspect.report.heading'] }).waitFor({ timeout: 5000 });
+  // The last day to appeal, as an English date.
+  const d = new Date();
+  d.setDate(d.getDate() + 21);
+  const day = d.toLocaleDateString('en-US', { year: 'numeric', month: 'short', day: 'numeric' });
+  assert.equal(await page.locator('#appeal-deadline').textContent(), en['inspect.report.deadline'].replace('{date}', day));
+  await screenshot(page, 'i18n-tablet-en-report-phone');
+  await page.getByRole('button', { name: en['inspect.report.done'], exact: true }).click();
+  const local = page.locator('li.local', { hasText: name });
+  await local.getByText(en['inspect.state.saved']).waitFor();
+  await context.setOffline(false);
+  await local.getByText(en['inspect.state.submitted']).waitFor({ timeout: 30000 });
+  assert.equal(db.sql(`SELECT status FROM inspection WHERE establishment_id = ${est.english}`), 'submitted');
+  assert.deepEqual(errors(page), []);
+  await context.close();
+});
 
 test('zh-CN: a value the server would refuse is said at the field in Chinese; a refusal needs attention in Chinese', async () => {
   const page = await newPage(browser, 'tablet', { locale: 'zh-CN' });

@@ -64,6 +64,8 @@ for (const size of ['phone', 'tablet']) {
     // The violation in the scheme's Chinese wording, not its English description.
     assert.match(await page.locator('#explanation li.violation').first().textContent(), /^优先项 生熟食品未分开存放、加工（10分）$/);
     assert.equal(await page.locator('#your-business').textContent(), '这是您的店吗？');
+    // A Chinese address as it is written: from the city down, with nothing between.
+    assert.ok(await page.getByText(/^上海南京东路100号/).first().isVisible());
     assert.equal(await page.locator('#card-link').textContent(), '可打印的评级牌');
     await screenshot(page, `i18n-public-zh-CN-establishment-${size}`);
 
@@ -75,6 +77,7 @@ for (const size of ['phone', 'tablet']) {
     assert.match(await page.locator('.card-date').textContent(), new RegExp(`^检查日期：${zhDay.source}$`));
     assert.equal((await page.locator('.card-code').textContent()).trim(), `评级牌编码 ${zh.code}`);
     assert.equal(await page.locator('#print').textContent(), '打印此评级牌');
+    assert.match(await page.locator('.card-address').textContent(), /^上海南京东路100号/);
     assert.equal(new URL(await page.locator('#qr').getAttribute('src'), server.url).searchParams.get('lang'), 'zh-CN');
     const qr = await qrAddress(page);
     assert.equal(qr.searchParams.get('id'), String(zh.id));

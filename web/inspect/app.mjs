@@ -4,7 +4,7 @@
 // Everything the inspector does is written to IndexedDB (store.mjs) as it happens; the page
 // can be reloaded or the tablet restarted at any moment. The score and grade preview is
 // computed on the tablet by grade.mjs, the same rules the server grades with.
-import { el } from '/js/portal.mjs';
+import { el, formatAddress } from '/js/portal.mjs';
 import {
   i18nInit, t, tParts, wording, formatDay, lang, PSEUDO,
 } from '/js/i18n.mjs';
@@ -332,7 +332,7 @@ async function home() {
         el('p', { class: 'due-name' }, el('span', { translate: 'no' }, e.name), rerating ? ' ' : null,
           rerating ? el('span', { class: 'tag tag-rerating' }, t('inspect.due.rerating_tag')) : null),
         [e.address?.line, e.address?.city].filter(Boolean).length
-          ? el('p', { class: 'muted', translate: 'no' }, [e.address?.line, e.address?.city].filter(Boolean).join(', '))
+          ? el('p', { class: 'muted', translate: 'no' }, formatAddress(e.address, ['line', 'city']))
           : el('p', { class: 'muted' }, t('inspect.licence', { licence: e.licence_number })),
         rerating && item.rerating?.improvements
           ? el('p', { class: 'rerating-improvements' }, ...tParts('inspect.due.improvements',

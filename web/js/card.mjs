@@ -4,7 +4,7 @@
 // inspection is in the signed public record, checked in the browser (tlog.mjs). The grade is
 // named with its band's meaning from the scheme ("2: improvement necessary"). The card is in
 // the page's language, and so is the record its QR code opens (?lang= in the code's address).
-import { el, getJSON, gradeBadge, gradeMeaning, schemeDoc, formatDate, param, showError } from './portal.mjs';
+import { el, getJSON, gradeBadge, gradeMeaning, schemeDoc, formatDate, formatAddress, param, showError } from './portal.mjs';
 import { recordCheck } from './tlog.mjs';
 import { i18nInit, lang, t, tParts } from './i18n.mjs';
 
@@ -30,7 +30,7 @@ async function main() {
       el('article', { class: 'card', 'aria-labelledby': 'card-name' },
         el('p', { class: 'card-kicker' }, t('public.card.kicker')),
         el('h1', { id: 'card-name', translate: 'no' }, e.name),
-        el('p', { class: 'card-address', translate: 'no' }, [e.address?.line, e.address?.city, e.address?.postcode].filter(Boolean).join(', ')),
+        el('p', { class: 'card-address', translate: 'no' }, formatAddress(e.address)),
         gradeBadge(g, true, doc),
         el('p', { class: 'card-label', id: 'card-label' }, gradeMeaning(g, doc)),
         e.status && e.status !== 'active'

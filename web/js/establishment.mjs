@@ -7,7 +7,7 @@
 // A grade is always named with its band's meaning (from the scheme document); a suspended or
 // closed establishment says so first, with the date and the reason's category; the history
 // marks superseded revisions and says why an inspection gave no grade.
-import { el, getJSON, gradeBadge, gradeLabel, gradeMeaning, schemeDoc, formatDate, monthsSince, STALE_MONTHS, param, showError } from './portal.mjs';
+import { el, getJSON, gradeBadge, gradeLabel, gradeMeaning, schemeDoc, formatDate, formatAddress, monthsSince, STALE_MONTHS, param, showError } from './portal.mjs';
 import { i18nInit, t, tParts, wording } from './i18n.mjs';
 import { recordCheck } from './tlog.mjs';
 
@@ -302,7 +302,7 @@ async function main() {
       cardNode,
       code ? check : null,
       el('h1', { translate: 'no' }, e.name),
-      el('p', { class: 'muted', translate: 'no' }, [a.line, a.city, a.postcode].filter(Boolean).join(', '),
+      el('p', { class: 'muted', translate: 'no' }, formatAddress(a),
         e.cuisine ? ` · ${e.cuisine}` : ''),
       e.jurisdiction_name ? el('p', { class: 'muted where' },
         tParts('public.record.inspected_by', { authority: typed(e.jurisdiction_name) })) : null,

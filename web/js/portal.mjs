@@ -178,3 +178,17 @@ export function gradeMeaning(grade, doc) {
   return say('public.grade.meaning', { label, meaning: `${meaning.charAt(0).toLowerCase()}${meaning.slice(1)}` },
     '{label}: {meaning}');
 }
+
+// An address as it is written where it is: one written in Chinese from the largest place to
+// the smallest with nothing between (上海南京东路100号), any other as "line, city, postcode".
+// @parts chooses and orders the members ('line', 'city', 'postcode').
+const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
+export function formatAddress(a, parts = ['line', 'city', 'postcode']) {
+  if (!a) return '';
+  const has = (k) => parts.includes(k) && a[k];
+  if (CJK.test(`${a.line || ''}${a.city || ''}`)) {
+    const place = `${has('city') ? a.city : ''}${has('line') ? a.line : ''}`;
+    return has('postcode') ? `${place} ${a.postcode}`.trim() : place;
+  }
+  return parts.map((k) => a[k]).filter(Boolean).join(', ');
+}

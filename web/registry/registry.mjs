@@ -4,7 +4,7 @@
 // one of its inspection reports, and moderate the operator's public reply. Every refusal the
 // server gives is shown at the field it names.
 import { api, currentSession, mountSignIn, signOut } from '/js/signin.mjs';
-import { el, request, gradeBadge } from '/js/portal.mjs';
+import { el, request, gradeBadge, formatAddress } from '/js/portal.mjs';
 import { i18nInit, t, tParts, formatDay, formatDateTime, wording } from '/js/i18n.mjs';
 
 const app = document.getElementById('app');
@@ -178,7 +178,7 @@ async function search(text, address, postcode, cursor = null) {
 function resultItem(e) {
   const link = el('a', { class: 'result-name', href: `?id=${e.id}`, translate: 'no' }, e.name);
   link.addEventListener('click', (ev) => { ev.preventDefault(); openEstablishment(e.id); });
-  const addr = [e.address?.line, e.address?.city, e.address?.postcode].filter(Boolean).join(', ');
+  const addr = formatAddress(e.address);
   return el('li', { class: 'result' }, badge(e.grade),
     el('div', { class: 'result-body' }, link,
       el('p', {}, t('registry.result.licence', { licence: e.licence_number, jurisdiction: e.jurisdiction })),
@@ -681,7 +681,7 @@ async function showEstablishment(id, note = '') {
     return;
   }
   const e = rec.data;
-  const addr = [e.address?.line, e.address?.city, e.address?.postcode].filter(Boolean).join(', ');
+  const addr = formatAddress(e.address);
   const summary = el('dl', { class: 'facts' },
     el('dt', {}, t('registry.field.licence_number')), el('dd', { id: 'est-licence', translate: 'no' }, e.licence_number),
     el('dt', {}, t('registry.field.jurisdiction')), el('dd', {}, t('registry.summary.jurisdiction', { jurisdiction: e.jurisdiction, scheme: e.scheme })),

@@ -4,9 +4,10 @@
  * src/api/request_docs.h. Each harness decodes the input once more itself, to compare.
  *
  * A refusal names the field at fault and says why, whole (not cut at the size of
- * json_error): "body" exactly when the input is not a JSON object (a 400); otherwise a JSON
- * pointer whose first member is one of the body's members or one it must have (a 422), or,
- * when the decoder's limits refused it, exactly what json_decode() says. An accepted string
+ * json_error): "body", with the code api.json.not_object, exactly when the input is not a
+ * JSON object (a 400); otherwise a JSON pointer whose first member is one of the body's
+ * members or one it must have (a 422), or, when the decoder's limits refused it, exactly what
+ * json_decode() says. An accepted string
  * is the member itself, valid UTF-8 without NUL, within its limits in bytes and characters.
  */
 #ifndef PLACARD_FUZZ_DOCS_CHECK_H
@@ -123,8 +124,8 @@ static inline void fuzz_check_refusal(json_t *doc, const struct json_error *own,
 		return;
 	}
 	if (!json_is_object(doc)) {
-		if (strcmp(err->field, "body") != 0 ||
-		    strcmp(err->detail, "A JSON object was expected.") != 0)
+		if (strcmp(err->field, "body") != 0 || !err->code ||
+		    strcmp(err->code, "api.json.not_object") != 0)
 			abort();
 		return;
 	}

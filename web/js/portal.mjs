@@ -185,10 +185,10 @@ export function gradeMeaning(grade, doc) {
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
 export function formatAddress(a, parts = ['line', 'city', 'postcode']) {
   if (!a) return '';
-  const has = (k) => parts.includes(k) && a[k];
+  const wanted = (k) => parts.includes(k) && a[k];
   if (CJK.test(`${a.line || ''}${a.city || ''}`)) {
-    const place = `${has('city') ? a.city : ''}${has('line') ? a.line : ''}`;
-    return has('postcode') ? `${place} ${a.postcode}`.trim() : place;
+    const place = `${wanted('city') ? a.city : ''}${wanted('line') ? a.line : ''}`;
+    return wanted('postcode') ? `${place} ${a.postcode}`.trim() : place;
   }
   return parts.map((k) => a[k]).filter(Boolean).join(', ');
 }

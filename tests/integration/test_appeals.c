@@ -223,7 +223,7 @@ static void test_nyc_pending_then_upheld(void **state)
 	assert_null(json_walk(v, "appeal.grounds"));
 	json_decref(v);
 	char want[256];
-	snprintf(want, sizeof(want), "等级 %s 正在申诉中：听证前该单位可公示“%s”（Z）。",
+	snprintf(want, sizeof(want), "等级%s正在申诉中：听证前该单位可公示“%s”（Z）。",
 	         wording_zh("B"), wording_zh("Grade Pending"));
 	assert_string_equal(grade_rule_zh(est), want);
 

@@ -490,7 +490,7 @@ static void test_rule_in_the_readers_language(void **state)
 	json_decref(v);
 	v = get_in(path, "zh-CN,zh;q=0.9,en;q=0.5", lang, sizeof(lang));
 	assert_string_equal(json_walk_str(v, "explanation.rule"),
-	                    "首次检查得分 0–13 分：当即评为 A 级。");
+	                    "首次检查得分0–13分：当即评为A级。");
 	/* The language-neutral parts are as stored, and the rest of the record as before. */
 	assert_string_equal(json_walk_str(v, "grade.code"), "A");
 	assert_int_equal(json_walk_int(v, "score"), 13);
@@ -506,7 +506,7 @@ static void test_rule_in_the_readers_language(void **state)
 	v = staff_call(&server, &inspector, "GET", path, NULL, header, &st);
 	assert_int_equal(st, 200);
 	assert_string_equal(json_walk_str(v, "explanation.rule"),
-	                    "首次检查得分 0–13 分：当即评为 A 级。");
+	                    "首次检查得分0–13分：当即评为A级。");
 	json_decref(v);
 
 	/* The language changes the words, never the record: the inspection, the establishment and

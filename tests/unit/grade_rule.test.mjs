@@ -90,11 +90,11 @@ test('a few sentences, as a market-supervision bureau writes them', () => {
   assert.equal(compute(nyc, {
     type: 'initial', closed: false, daysSincePrevious: null, elements: null,
     violations: [{ code: '02B', points: 7 }, { code: '06C', points: 6 }],
-  }).rule, '首次检查得分 0–13 分：当即评为 A 级。');
+  }).rule, '首次检查得分0–13分：当即评为A级。');
   assert.equal(compute(nyc, {
     type: 'complaint', closed: false, daysSincePrevious: null, elements: null,
     violations: [{ code: '02B', points: 14 }],
-  }).rule, '投诉检查得分 14–27 分：予以记录；此类检查不改变公示的等级。');
+  }).rule, '投诉检查得分14–27分：予以记录；此类检查不改变公示的等级。');
   assert.equal(compute(nyc, {
     type: 'initial', closed: true, daysSincePrevious: null, elements: null, violations: [],
   }).rule, '首次检查时责令该单位停业：不评定等级；整改到位后进行恢复营业检查。');

@@ -204,25 +204,25 @@ static void test_chinese_points_scheme(void **state)
 	                            INPUT(GRADE_INSPECTION_INITIAL,
 	                                  VIOLATIONS({ "02B", 7, false }, { "06C", 6, false })),
 	                            "zh-CN"),
-	                    zh("首次检查得分 0–13 分：当即评为 %s 级。", "A"));
+	                    zh("首次检查得分0–13分：当即评为%s级。", "A"));
 	/* Outside the top band at the initial: no grade yet. */
 	assert_string_equal(
 	        rule_of("nyc", INPUT(GRADE_INSPECTION_INITIAL, VIOLATIONS({ "02B", 20, false })),
 	                "zh-CN"),
-	        "首次检查得分 14–27 分：不评定等级；至少 7 天后进行复查，由复查评定等级。");
+	        "首次检查得分14–27分：不评定等级；至少7天后进行复查，由复查评定等级。");
 	/* The open-ended band, graded at a re-inspection, with the label pending a hearing. */
 	assert_string_equal(
 	        rule_of("nyc",
 	                INPUT(GRADE_INSPECTION_REINSPECTION, VIOLATIONS({ "02B", 28, false })),
 	                "zh-CN"),
-	        zh("复查得分 28 分及以上：评为 %s "
+	        zh("复查得分28分及以上：评为%s"
 	           "级。可申请听证提出异议；听证前该单位可公示“%s”（Z）。",
 	           "C", "Grade Pending"));
 	/* A complaint inspection does not change the grade. */
 	assert_string_equal(
 	        rule_of("nyc", INPUT(GRADE_INSPECTION_COMPLAINT, VIOLATIONS({ "02B", 14, false })),
 	                "zh-CN"),
-	        "投诉检查得分 14–27 分：予以记录；此类检查不改变公示的等级。");
+	        "投诉检查得分14–27分：予以记录；此类检查不改变公示的等级。");
 	/* Closure, re-opening, pre-permit. */
 	assert_string_equal(rule_of("nyc",
 	                            INPUT(GRADE_INSPECTION_INITIAL, .closed_establishment = true),
@@ -242,7 +242,7 @@ static void test_chinese_deduct_scheme(void **state)
 	        rule_of("cn-faces",
 	                INPUT(GRADE_INSPECTION_INITIAL, VIOLATIONS({ "CN03", 10, false })),
 	                "zh-CN"),
-	        zh("首次检查得分 90 分（100 分扣减 10 分），所在区间 90–100 分：%s，%s。", "Good",
+	        zh("首次检查得分90分（100分扣减10分），所在区间90–100分：%s，%s。", "Good",
 	           "green smiling face"));
 	/* Below the first band's floor: "or less"; deductions past 100 never go below 0. */
 	assert_string_equal(rule_of("cn-faces",
@@ -251,7 +251,7 @@ static void test_chinese_deduct_scheme(void **state)
 	                                             { "CN03", 20, false }, { "CN04", 20, false },
 	                                             { "CN06", 20, false }, { "CN02", 10, false })),
 	                            "zh-CN"),
-	                    zh("投诉检查得分 0 分（100 分扣减 120 分，最低计 0 分），所在区间 59 "
+	                    zh("投诉检查得分0分（100分扣减120分，最低计0分），所在区间59"
 	                       "分及以下：%s，%s。",
 	                       "Requires action", "deadline to fix, then licence action"));
 }
@@ -264,9 +264,9 @@ static void test_chinese_element_scheme(void **state)
 	                            INPUT(GRADE_INSPECTION_INITIAL, .has_elements = true,
 	                                  .elements = { 5, 20, 5 }),
 	                            "zh-CN"),
-	                    zh("首次检查总分 30 分（%s 5 分，%s 20 分，%s 5 分），评为 %s（%s）。"
-	                       "最差单项为%s 20 分，评级最高只能为 %s（%s）。"
-	                       "21 天申诉期届满或申诉作出决定后予以公布。",
+	                    zh("首次检查总分30分（%s5分，%s20分，%s5分），评为%s（%s）。"
+	                       "最差单项为%s20分，评级最高只能为%s（%s）。"
+	                       "21天申诉期届满或申诉作出决定后予以公布。",
 	                       "hygiene", "structural", "management", "3", "Generally satisfactory",
 	                       "structural", "1", "Major improvement necessary"));
 }
@@ -305,7 +305,7 @@ static void test_posted_grade_sentences(void **state)
 		assert_int_equal(rec_grade_rule_text(parts, "zh-CN", out, sizeof(out)), 0);
 		assert_string_equal(
 		        out, cases[k].zh ? cases[k].zh
-		                         : zh("等级 %s 正在申诉中：听证前该单位可公示“%s”（Z）。",
+		                         : zh("等级%s正在申诉中：听证前该单位可公示“%s”（Z）。",
 		                              "C", "Grade Pending"));
 		json_decref(parts);
 	}

@@ -3,8 +3,9 @@
 // name, each inspected, and checks of the grade card (its QR code, its print).
 import assert from 'node:assert/strict';
 import { request } from 'playwright-core';
-import jsQR from 'jsqr';
-import { createDatabase, startServer, launchBrowser, DEMO_PASSWORD } from './lib.mjs';
+import { createDatabase, startServer, launchBrowser, DEMO_PASSWORD, qrAddress } from './lib.mjs';
+
+export { qrAddress };
 
 export const NAME_ZH = '金龙饺子馆';
 export const NAME_EN = 'The Old Riverside Harbourmaster\'s Family Dumpling and Noodle Kitchen';
@@ -82,28 +83,6 @@ export async function assertCardPrints(page, what, { pdf: printed = true } = {})
   if (!printed) return;
   const pdf = await page.pdf({ format: 'A4', printBackground: true });
   assert.equal(pdfPages(pdf), 1, `${what} prints on one page`);
-}
-
-// The card's QR code, loaded and decoded from the rendered image.
-export async function qrAddress(page) {
-  await page.waitForFunction(() => {
-    const img = document.getElementById('qr');
-    return img && img.complete && img.naturalWidth > 0;
-  });
-  const pixels = await page.evaluate(() => {
-    const img = document.getElementById('qr');
-    const c = document.createElement('canvas');
-    c.width = 400;
-    c.height = 400;
-    const g = c.getContext('2d');
-    g.fillStyle = '#fff';
-    g.fillRect(0, 0, 400, 400);
-    g.drawImage(img, 0, 0, 400, 400);
-    return Array.from(g.getImageData(0, 0, 400, 400).data);
-  });
-  const qr = jsQR(Uint8ClampedArray.from(pixels), 400, 400);
-  assert.ok(qr, 'the QR code decodes');
-  return new URL(qr.data);
 }
 
 // No error on @page but the one of each of the @notFound pages (404) it opened.

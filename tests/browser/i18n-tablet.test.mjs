@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
   createDatabase, startServer, launchBrowser, newPage, screenshot, untranslated, DEMO_PASSWORD, root,
+  waitFor,
 } from './lib.mjs';
 
 let db, server, browser;
@@ -43,16 +44,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-async function waitFor(fn, what, ms = 30000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 // A day @days from today as the page shows it in Chinese (2026年12月6日).
 function chineseDay(days) {

@@ -6,6 +6,7 @@
 // takes its screenshot: screenshot() checks the page first.
 //
 // Tests run under tests/integration/with-db (pg_virtualenv), which sets the PG* variables.
+import jsQR from 'jsqr';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -173,6 +174,41 @@ export async function untranslated(page) {
     if (latin.test(outside(document.title))) found.push({ text: document.title, where: 'title' });
     return found;
   });
+}
+
+// Poll @fn every 250 ms until it gives something truthy (resolved to it), failing after @ms
+// with "timed out waiting for @what".
+export async function waitFor(fn, what, ms = 30000) {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+// The page's QR code (<img id="qr">), loaded and decoded from the rendered image: the
+// address it holds, as a URL.
+export async function qrAddress(page) {
+  await page.waitForFunction(() => {
+    const img = document.getElementById('qr');
+    return img && img.complete && img.naturalWidth > 0;
+  });
+  const pixels = await page.evaluate(() => {
+    const img = document.getElementById('qr');
+    const c = document.createElement('canvas');
+    c.width = 400;
+    c.height = 400;
+    const g = c.getContext('2d');
+    g.fillStyle = '#fff';
+    g.fillRect(0, 0, 400, 400);
+    g.drawImage(img, 0, 0, 400, 400);
+    return Array.from(g.getImageData(0, 0, 400, 400).data);
+  });
+  const qr = jsQR(Uint8ClampedArray.from(pixels), 400, 400);
+  assert.ok(qr, 'the QR code decodes');
+  return new URL(qr.data);
 }
 
 // Sign in through the API in the page's context (sets the session cookie); the CSRF token.

@@ -7,11 +7,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import jsQR from 'jsqr';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { root, createDatabase, startServer, launchBrowser, newPage, screenshot, checkA11y } from './lib.mjs';
+import { root, createDatabase, startServer, launchBrowser, newPage, screenshot, checkA11y, qrAddress } from './lib.mjs';
 
 let server, browser, db, target;
 
@@ -74,24 +73,7 @@ for (const size of ['phone', 'tablet']) {
     await page.locator('.card h1').waitFor();
     const code = (await page.locator('#card-code').textContent()).trim();
     assert.match(code, /^[A-Z0-9]{6,}$/);
-    await page.waitForFunction(() => {
-      const img = document.getElementById('qr');
-      return img && img.complete && img.naturalWidth > 0;
-    });
-    const pixels = await page.evaluate(() => {
-      const img = document.getElementById('qr');
-      const c = document.createElement('canvas');
-      c.width = 400;
-      c.height = 400;
-      const g = c.getContext('2d');
-      g.fillStyle = '#fff';
-      g.fillRect(0, 0, 400, 400);
-      g.drawImage(img, 0, 0, 400, 400);
-      return Array.from(g.getImageData(0, 0, 400, 400).data);
-    });
-    const qr = jsQR(Uint8ClampedArray.from(pixels), 400, 400);
-    assert.ok(qr, 'the QR code decodes');
-    const url = new URL(qr.data);
+    const url = await qrAddress(page);
     assert.equal(url.pathname, '/establishment.html');
     assert.equal(url.searchParams.get('id'), String(target.id));
     assert.equal(url.searchParams.get('card'), code);

@@ -9,6 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   createDatabase, startServer, launchBrowser, viewports, screenshot, DEMO_PASSWORD,
+  waitFor,
 } from './lib.mjs';
 
 let db, server, browser;
@@ -66,16 +67,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-async function waitFor(fn, what, ms = 30000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 async function tabletPage() {
   const context = await browser.newContext({ ...viewports.tablet });

@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { request } from 'playwright-core';
 import {
   createDatabase, startServer, launchBrowser, viewports, screenshot, openapi, DEMO_PASSWORD,
+  waitFor,
 } from './lib.mjs';
 import { check as checkDoc } from '../../web/inspect/validate.mjs';
 
@@ -117,16 +118,6 @@ function localItem(page, name) {
 
 async function mark(page, code, value) {
   await page.locator(`fieldset[data-code="${code}"] label.mark`, { hasText: new RegExp(`^${value}$`) }).click();
-}
-
-async function waitFor(fn, what, ms = 30000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 const count = (sql) => Number(db.sql(sql));

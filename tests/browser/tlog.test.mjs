@@ -18,10 +18,9 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import jsQR from 'jsqr';
 import { request } from 'playwright-core';
 import {
-  bin, createDatabase, startServer, launchBrowser, newPage, screenshot, DEMO_PASSWORD, checkA11y,
+  bin, createDatabase, startServer, launchBrowser, newPage, screenshot, DEMO_PASSWORD, checkA11y, qrAddress,
 } from './lib.mjs';
 
 let server, browser, db, est, insp, vkey, keyFile, dir;
@@ -135,24 +134,7 @@ test('a grade card and its QR target show the inspection in the public record', 
   await page.locator('.card h1').waitFor();
   let r = await logCheck(page);
   assert.equal(r.state, 'included', r.text);
-  await page.waitForFunction(() => {
-    const img = document.getElementById('qr');
-    return img && img.complete && img.naturalWidth > 0;
-  });
-  const pixels = await page.evaluate(() => {
-    const img = document.getElementById('qr');
-    const c = document.createElement('canvas');
-    c.width = 400;
-    c.height = 400;
-    const g = c.getContext('2d');
-    g.fillStyle = '#fff';
-    g.fillRect(0, 0, 400, 400);
-    g.drawImage(img, 0, 0, 400, 400);
-    return Array.from(g.getImageData(0, 0, 400, 400).data);
-  });
-  const qr = jsQR(Uint8ClampedArray.from(pixels), 400, 400);
-  assert.ok(qr, 'the QR code decodes');
-  const url = new URL(qr.data);
+  const url = await qrAddress(page);
   assert.equal(url.searchParams.get('card'), insp.public_code);
   // The pin is the first 12 bytes of the log's public key.
   const pk = Buffer.from(vkey.split('+').slice(2).join('+'), 'base64').subarray(1, 13).toString('base64url');
